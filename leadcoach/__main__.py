@@ -1,0 +1,5 @@
+import sys
+
+from leadcoach.cli import main
+
+sys.exit(main())

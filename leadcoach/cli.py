@@ -1,0 +1,137 @@
+"""Command line for admins: `python -m leadcoach COMMAND` (or `leadcoach COMMAND`)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+
+from leadcoach import accounts, bank
+from leadcoach.config import Settings, get_settings
+from leadcoach.db import make_engine, migrate, session_scope
+from leadcoach.errors import LeadCoachError
+from leadcoach.models import Role, Team
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leadcoach",
+        description="LeadCoach administration. The database is LEADCOACH_DATABASE_URL "
+        "(SQLite under data/ by default).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("init", help="create or upgrade the database (apply migrations)")
+    demo = commands.add_parser(
+        "demo", help="load the demo organisation into an empty database (migrates first)"
+    )
+    demo.add_argument("--today", type=date.fromisoformat, help="anchor date, YYYY-MM-DD")
+    check = commands.add_parser("check-bank", help="validate the questionnaire files")
+    check.add_argument("--dir", type=Path, help="folder of YAML files (default: assessments/)")
+    user = commands.add_parser("create-user", help="create a person with a local account")
+    user.add_argument("--name", required=True)
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--team", help="team name (supervisors)")
+    user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of prompting",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    settings = settings or get_settings()
+    handler = {
+        "init": _init,
+        "demo": _demo,
+        "check-bank": _check_bank,
+        "create-user": _create_user,
+    }[args.command]
+    try:
+        return handler(args, settings)
+    except (LeadCoachError, bank.BankError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _init(_args: argparse.Namespace, settings: Settings) -> int:
+    migrate(settings)
+    print(f"Database ready: {_safe_url(settings)}")
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from leadcoach.demo import DEMO_DOMAIN, load_demo
+
+    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        summary = load_demo(
+            session=session,
+            instrument=instrument,
+            password=settings.demo_password,
+            today=args.today,
+        )
+    print(
+        f"Demo loaded: {summary.people} people in {summary.teams} teams, "
+        f"{summary.cohorts} cohorts, {summary.submissions} submitted assessments.\n"
+        f"Sign in as e.g. ana.lima@{DEMO_DOMAIN} (supervisor), priya.shah@{DEMO_DOMAIN} "
+        f"(coach), helen.okafor@{DEMO_DOMAIN} (HR), alex.morgan@{DEMO_DOMAIN} (admin); "
+        "the password is in the README (LEADCOACH_DEMO_PASSWORD)."
+    )
+    return EXIT_OK
+
+
+def _check_bank(args: argparse.Namespace, settings: Settings) -> int:
+    loaded = bank.load_bank(args.dir or settings.assessments_dir)
+    for instrument in loaded.instruments:
+        items = sum(len(s.items) for s in instrument.skills)
+        scenarios = sum(len(s.scenarios) for s in instrument.skills)
+        print(
+            f"ok: {instrument.label}: {len(instrument.skills)} skills, {items} items, "
+            f"{scenarios} scenarios (hash {instrument.content_hash()[:12]})"
+        )
+    return EXIT_OK
+
+
+def _create_user(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import select
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Password (at least 12 characters): ")
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        team_id = None
+        if args.team:
+            team_id = session.exec(select(Team.id).where(Team.name == args.team)).first()
+            if team_id is None:
+                raise LeadCoachError(f"--team: there is no team named '{args.team}'.")
+        person = accounts.create_person_with_account(
+            session=session,
+            name=args.name,
+            email=args.email,
+            role=Role(args.role),
+            password=password,
+            team_id=team_id,
+        )
+    print(f"Created {person.role} {person.name} <{person.email}>.")
+    return EXIT_OK
+
+
+def _safe_url(settings: Settings) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Typed settings, read from LEADCOACH_* environment variables (or a .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'data' / 'leadcoach.db'}"
+
+
+class Settings(BaseSettings):
+    """Every setting of LeadCoach; each is documented in the README (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="LEADCOACH_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        description="SQLAlchemy URL: SQLite under data/ by default, or postgresql+psycopg://",
+    )
+    assessments_dir: Path = Field(
+        default=PROJECT_ROOT / "assessments", description="folder of the questionnaire YAML files"
+    )
+    instrument_id: str = Field(
+        default="leadcoach-core", description="which instrument supervisors take (highest version)"
+    )
+    reassessment_days: int = Field(
+        default=90, ge=1, le=730, description="days after a submission when the next one is due"
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=1440, description="minutes of inactivity before a sign-in expires"
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, le=60000, description="how long SQLite waits for a lock before failing"
+    )
+    demo_password: str = Field(
+        default="coach-demo-2026", description="password of every demo account"
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings read from the environment (tests build their own)."""
+    return Settings()

@@ -1,0 +1,251 @@
+"""A realistic, seeded demo organisation: an in-house site and an offshore outsourced site.
+
+Answers are generated from a simple growth model (a latent level per person and skill that
+rises by round, plus item noise and a few "Not applicable"), stored as real answers, and
+scored by the same submit path as the app, so every demo number is honestly computed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
+
+from leadcoach import accounts, bank, instruments
+from leadcoach.access import load_viewer
+from leadcoach.errors import InvalidInput
+from leadcoach.models import (
+    Answer,
+    AssessmentDraft,
+    Cohort,
+    CohortMember,
+    CohortRound,
+    Person,
+    Role,
+    Team,
+    TeamCoach,
+)
+from leadcoach.responses import applicability_tags, submit_assessment
+
+SEED = 20261125
+DEMO_DOMAIN = "demo.leadcoach.example"
+
+# (team name, site, vendor or None)
+TEAMS = [
+    ("Leeds Billing", "Leeds", None),
+    ("Leeds Retentions", "Leeds", None),
+    ("Manila Tech Support", "Manila", "Horizon BPO"),
+    ("Manila Billing", "Manila", "Horizon BPO"),
+]
+COACHES = [
+    ("Priya Shah", ["Leeds Billing", "Leeds Retentions"]),
+    ("Daniel Reyes", ["Manila Tech Support", "Manila Billing"]),
+]
+STAFF = [("Helen Okafor", Role.HR), ("Tom Becker", Role.HR), ("Alex Morgan", Role.ADMIN)]
+# (name, team, language, manages remote agents, oversees the vendor, cohort index)
+SUPERVISORS = [
+    ("Ana Lima", "Leeds Billing", "English", False, False, 0),
+    ("Ben Carter", "Leeds Billing", "English", True, False, 0),
+    ("Chloe Evans", "Leeds Billing", "English", False, False, 1),
+    ("Farid Haddad", "Leeds Billing", "Arabic", True, False, 2),
+    ("Grace Kim", "Leeds Retentions", "English", False, True, 0),
+    ("Hugo Martin", "Leeds Retentions", "French", True, True, 1),
+    ("Isla Murray", "Leeds Retentions", "English", False, False, 1),
+    ("Jonas Weber", "Leeds Retentions", "German", False, True, 2),
+    ("Maria Santos", "Manila Tech Support", "Filipino", True, False, 0),
+    ("Jose Ramos", "Manila Tech Support", "Filipino", False, False, 0),
+    ("Liza Cruz", "Manila Tech Support", "Filipino", True, False, 1),
+    ("Mark Villanueva", "Manila Tech Support", "Filipino", False, False, 2),
+    ("Nina Bautista", "Manila Billing", "Filipino", True, False, 0),
+    ("Paolo Reyes", "Manila Billing", "Filipino", False, False, 1),
+    ("Rhea Domingo", "Manila Billing", "Filipino", True, False, 2),
+    ("Sam Torres", "Manila Billing", "Filipino", False, False, 2),
+]
+# Cohorts start this many days before "today"; rounds are baseline, day 90, day 180.
+COHORTS = [("2026 Spring intake", 260), ("2026 Summer intake", 170), ("2026 Autumn intake", 80)]
+ROUNDS = [("Baseline", 0), ("Day 90", 90), ("Day 180", 180)]
+ROUND_WINDOW_DAYS = 21
+NEW_SUPERVISOR = "Sam Torres"  # has not started: the first-visit state
+IN_PROGRESS = "Rhea Domingo"  # has a half-finished draft: the resume state
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    people: int
+    teams: int
+    cohorts: int
+    submissions: int
+
+
+def email_for(name: str) -> str:
+    """The demo email of a demo person."""
+    return f"{name.lower().replace(' ', '.')}@{DEMO_DOMAIN}"
+
+
+def load_demo(
+    *, session: Session, instrument: bank.Instrument, password: str, today: date | None = None
+) -> DemoSummary:
+    """Fill an empty database with the demo organisation; refuses when people exist."""
+    if session.exec(select(func.count()).select_from(Person)).one():
+        raise InvalidInput("The database already has people; demo data goes into an empty one.")
+    accounts.check_password_policy(password)
+    today = today or date.today()
+    rng = random.Random(SEED)
+    # One hash for every demo account: hashing costs ~140 ms each and they share a password.
+    password_hash = accounts.hash_password(password)
+    teams = {}
+    for name, site, vendor in TEAMS:
+        team = Team(name=name, site=site, vendor=vendor)
+        session.add(team)
+        teams[name] = team
+    session.flush()
+
+    def add_person(name: str, role: Role, team: Team | None = None) -> Person:
+        person = accounts.create_person_with_account(
+            session=session,
+            name=name,
+            email=email_for(name),
+            role=role,
+            password=password,
+            team_id=team.id if team else None,
+            password_hash=password_hash,
+        )
+        person.site = team.site if team else "Leeds"
+        person.vendor = team.vendor if team else None
+        return person
+
+    for name, team_names in COACHES:
+        coach = add_person(name, Role.COACH)
+        session.flush()
+        for team_name in team_names:
+            session.add(TeamCoach(team_id=teams[team_name].id, coach_id=coach.id))
+    for name, role in STAFF:
+        add_person(name, role)
+
+    cohorts = []
+    for name, days_ago in COHORTS:
+        start = today - timedelta(days=days_ago)
+        cohort = Cohort(name=name, start_date=start, description=f"New supervisors from {start}")
+        session.add(cohort)
+        session.flush()
+        for round_name, offset in ROUNDS:
+            opens = start + timedelta(days=offset)
+            session.add(
+                CohortRound(
+                    cohort_id=cohort.id,
+                    name=round_name,
+                    opens_on=opens,
+                    closes_on=opens + timedelta(days=ROUND_WINDOW_DAYS),
+                )
+            )
+        cohorts.append(cohort)
+
+    frozen = instruments.freeze(session=session, instrument=instrument)
+    submissions = 0
+    for name, team_name, language, remote, vendor, cohort_index in SUPERVISORS:
+        person = add_person(name, Role.SUPERVISOR, teams[team_name])
+        person.language = language
+        person.manages_remote = remote
+        person.oversees_vendor = vendor
+        cohort = cohorts[cohort_index]
+        person.start_date = cohort.start_date
+        session.add(person)
+        session.flush()
+        session.add(CohortMember(cohort_id=cohort.id, person_id=person.id))
+        profile = _Profile.draw(rng, instrument)
+        due_rounds = [
+            offset for _, offset in ROUNDS if cohort.start_date + timedelta(days=offset) <= today
+        ]
+        if name == NEW_SUPERVISOR:
+            continue
+        for round_index, offset in enumerate(due_rounds):
+            when = datetime.combine(
+                cohort.start_date + timedelta(days=offset + rng.randint(1, 12)), time(10), UTC
+            )
+            draft_id = _draft_with_answers(
+                session, person, frozen.id, instrument, profile, round_index, rng, when
+            )
+            if name == IN_PROGRESS and round_index == len(due_rounds) - 1:
+                continue  # leave the latest round half-answered
+            viewer = load_viewer(session=session, person_id=person.id)
+            submit_assessment(session=session, viewer=viewer, draft_id=draft_id, at=when)
+            submissions += 1
+    return DemoSummary(
+        people=len(SUPERVISORS) + len(COACHES) + len(STAFF),
+        teams=len(TEAMS),
+        cohorts=len(COHORTS),
+        submissions=submissions,
+    )
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """A person's latent level per skill (1-5 scale) and growth per round."""
+
+    level: dict[str, float]
+    growth: dict[str, float]
+    judgement: float
+
+    @classmethod
+    def draw(cls, rng: random.Random, instrument: bank.Instrument) -> _Profile:
+        level = {s.id: rng.gauss(3.1, 0.45) for s in instrument.skills}
+        # Most skills grow with coaching; a few stall or slip, as real cohorts do.
+        growth = {s.id: rng.gauss(0.22, 0.18) for s in instrument.skills}
+        return cls(level, growth, rng.uniform(0.3, 0.8))
+
+
+def _draft_with_answers(
+    session: Session,
+    person: Person,
+    instrument_row_id: int,
+    instrument: bank.Instrument,
+    profile: _Profile,
+    round_index: int,
+    rng: random.Random,
+    when: datetime,
+) -> int:
+    draft = AssessmentDraft(
+        person_id=person.id,
+        instrument_id=instrument_row_id,
+        option_seed=rng.randrange(2**31),
+        started_at=when - timedelta(minutes=rng.randint(12, 40)),
+        updated_at=when,
+    )
+    session.add(draft)
+    session.flush()
+    tags = applicability_tags(person)
+    half_only = person.name == IN_PROGRESS
+    rows = []
+    items = instrument.items_for(tags)
+    if half_only:
+        items = items[: len(items) // 2]
+    for skill, item in items:
+        roll = rng.random()
+        if roll < 0.03:
+            value = None  # "Not applicable"
+        elif roll < 0.05:
+            continue  # skipped
+        else:
+            latent = profile.level[skill.id] + profile.growth[skill.id] * round_index
+            agreement = min(5, max(1, round(latent + rng.gauss(0, 0.6))))
+            value = 6 - agreement if item.reverse else agreement
+        rows.append({"item_id": item.id, "option_id": "", "value": value})
+    if not half_only:
+        judgement = min(1.0, profile.judgement + 0.08 * round_index)
+        for _, scenario in instrument.scenarios_for(tags):
+            for option in scenario.options:
+                noise = rng.gauss(0, 1.3 * (1 - judgement))
+                rows.append(
+                    {
+                        "item_id": scenario.id,
+                        "option_id": option.id,
+                        "value": min(4, max(1, round(option.key + noise))),
+                    }
+                )
+    for row in rows:
+        row.update(draft_id=draft.id, answered_at=when)
+    session.execute(insert(Answer), rows)
+    return draft.id

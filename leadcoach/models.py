@@ -1,0 +1,240 @@
+"""SQLModel tables: the data model of DESIGN.md. The schema itself lives in migrations/."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; SQLModel's UTCDateTime refuses naive times, so none slip in."""
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"
+    COACH = "coach"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    site: str = Field(max_length=120)
+    vendor: str | None = Field(default=None, max_length=120)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254, unique=True)
+    role: str = Field(max_length=20)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    site: str | None = Field(default=None, max_length=120)
+    vendor: str | None = Field(default=None, max_length=120)
+    language: str | None = Field(default=None, max_length=40)
+    start_date: date | None = None
+    # Profile flags that decide which tagged items apply (remote_or_offshore, vendor).
+    manages_remote: bool = False
+    oversees_vendor: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('supervisor', 'coach', 'hr', 'admin')", name="ck_person_role"),
+    )
+
+
+class TeamCoach(SQLModel, table=True):
+    """Which coach coaches which team; a team may share coaches, a coach many teams."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    coach_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True)
+    password_hash: str = Field(max_length=200)
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    last_sign_in_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Instrument(SQLModel, table=True):
+    """A questionnaire version frozen at first use, so old results stay interpretable."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    instrument_key: str = Field(max_length=80)
+    version: str = Field(max_length=40)
+    content_hash: str = Field(max_length=64)
+    definition: str  # canonical JSON of the whole instrument
+    frozen_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (UniqueConstraint("instrument_key", "version", name="uq_instrument_version"),)
+
+
+class AssessmentDraft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    instrument_id: int = Field(foreign_key="instrument.id")
+    # Seeds the per-person scenario option order, so it is shuffled but stable on resume.
+    option_seed: int
+    started_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+
+    __table_args__ = (
+        # At most one open draft per person: a second "start" cannot race in a duplicate.
+        Index(
+            "uq_open_draft_per_person",
+            "person_id",
+            unique=True,
+            sqlite_where=text("submitted_at IS NULL"),
+            postgresql_where=text("submitted_at IS NULL"),
+        ),
+    )
+
+
+class Answer(SQLModel, table=True):
+    """An item's frequency (None = not applicable) or a scenario option's rating."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="assessmentdraft.id")
+    item_id: str = Field(max_length=40)
+    option_id: str = Field(default="", max_length=8)  # "" for behavioural items
+    value: int | None = None
+    answered_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("draft_id", "item_id", "option_id", name="uq_answer_once"),
+        CheckConstraint("value IS NULL OR (value >= 1 AND value <= 5)", name="ck_answer_value"),
+    )
+
+
+class Submission(SQLModel, table=True):
+    """A finished assessment; written once, with its skill scores, and never edited."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="assessmentdraft.id", unique=True)
+    person_id: int = Field(foreign_key="person.id")
+    rater_id: int = Field(foreign_key="person.id")
+    relation: str = Field(default="self", max_length=20)
+    instrument_id: int = Field(foreign_key="instrument.id")
+    submitted_at: datetime = Field(default_factory=utcnow)
+    overall_index: float | None = None
+    scenario_score: float | None = None
+    scenario_key_version: str = Field(max_length=40)
+
+    __table_args__ = (Index("ix_submission_person_time", "person_id", "submitted_at"),)
+
+
+class SkillScore(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    submission_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("submission.id"), nullable=False)
+    )
+    skill_id: str = Field(max_length=10)
+    score: float | None = None  # None: insufficient data
+    answered: int
+    applicable: int
+
+    __table_args__ = (UniqueConstraint("submission_id", "skill_id", name="uq_skill_score_once"),)
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=40, index=True)
+    subject: str = Field(default="", max_length=200)
+    detail: str = Field(default="")
+
+
+class Cohort(SQLModel, table=True):
+    """An intake group of new supervisors followed over assessment rounds."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    start_date: date
+    description: str = Field(default="", max_length=500)
+
+
+class CohortMember(SQLModel, table=True):
+    cohort_id: int = Field(foreign_key="cohort.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class CohortRound(SQLModel, table=True):
+    """An assessment round of a cohort (baseline, day 90, ...) with its window."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cohort.id")
+    name: str = Field(max_length=60)
+    opens_on: date
+    closes_on: date
+
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "name", name="uq_cohort_round_name"),
+        CheckConstraint("closes_on >= opens_on", name="ck_cohort_round_window"),
+    )
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class DevelopmentGoal(SQLModel, table=True):
+    """A focus skill of a supervisor's development plan, with a SMART goal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    skill_id: str = Field(max_length=10)
+    specific: str = Field(max_length=500)  # what exactly will change
+    measure: str = Field(default="", max_length=300)  # how progress shows
+    target_date: date
+    status: str = Field(default=GoalStatus.ACTIVE.value, max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'achieved', 'dropped')", name="ck_goal_status"),
+    )
+
+
+class GoalAction(SQLModel, table=True):
+    """A concrete step toward a goal, picked from the tips library or written by the person."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="developmentgoal.id", index=True)
+    text: str = Field(max_length=500)
+    tip_title: str | None = Field(default=None, max_length=200)
+    done: bool = False
+
+
+class GoalCheckIn(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="developmentgoal.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    progress: int  # percent of the goal reached, as the person judges it
+    note: str = Field(default="", max_length=1000)
+
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="ck_checkin_progress"),
+    )
+
+
+class PlanComment(SQLModel, table=True):
+    """A coach's (or the owner's) comment on a development goal."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="developmentgoal.id", index=True)
+    author_id: int = Field(foreign_key="person.id")
+    at: datetime = Field(default_factory=utcnow)
+    text: str = Field(max_length=2000)

@@ -1,0 +1,1 @@
+"""The only package that imports Streamlit: cached resources, the signed-in viewer, widgets."""

@@ -1,0 +1,80 @@
+"""Per-process resources (engine, questionnaire) and per-rerun helpers for pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from leadcoach import bank
+from leadcoach.config import Settings
+from leadcoach.db import make_engine, migrate, session_scope
+from leadcoach.errors import LeadCoachError
+
+
+def settings() -> Settings:
+    """Settings read from the environment (cheap; read on every rerun)."""
+    return Settings()
+
+
+@st.cache_resource(show_spinner="Preparing the database...")
+def _engine_for(database_url: str) -> Engine:
+    # Cached per URL and never mutated; pending migrations are applied once per process.
+    configured = Settings(database_url=database_url)
+    migrate(configured)
+    return make_engine(configured)
+
+
+@st.cache_resource
+def _instrument_for(directory: str, instrument_id: str) -> bank.Instrument:
+    # Questionnaire files are read at start; restart the server after editing them.
+    return bank.load_bank(Path(directory)).current(instrument_id)
+
+
+def engine() -> Engine:
+    """The engine of the configured database, migrated to the newest schema."""
+    return _engine_for(settings().database_url)
+
+
+def instrument() -> bank.Instrument:
+    """The current questionnaire."""
+    current = settings()
+    return _instrument_for(str(current.assessments_dir), current.instrument_id)
+
+
+def startup() -> None:
+    """Load the questionnaire and migrate the database, or show what is wrong and stop."""
+    try:
+        instrument()
+    except bank.BankError as error:
+        st.error(f"The questionnaire files have a problem, so LeadCoach cannot start:\n\n{error}")
+        st.stop()
+    try:
+        engine()
+    except Exception as error:
+        st.error(
+            "LeadCoach cannot open its database "
+            f"({type(error).__name__}: {str(error).splitlines()[0]}). "
+            "Check LEADCOACH_DATABASE_URL."
+        )
+        st.stop()
+
+
+@contextmanager
+def db() -> Iterator[Session]:
+    """A unit of work on the database: committed on success, rolled back on error."""
+    with session_scope(engine()) as session:
+        yield session
+
+
+@contextmanager
+def shown_errors() -> Iterator[None]:
+    """Turn the core's expected errors into a plain message instead of a traceback."""
+    try:
+        yield
+    except LeadCoachError as error:
+        st.error(str(error))

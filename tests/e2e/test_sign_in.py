@@ -1,0 +1,43 @@
+"""In Chromium: a demo supervisor signs in and sees their home page."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadcoach.config import Settings
+from leadcoach.demo import email_for
+from tests.e2e.conftest import screenshot, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, url: str, email: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_demo_supervisor_signs_in_and_sees_their_home(demo_server, page):
+    sign_in(page, demo_server.url, email_for("Ana Lima"), Settings().demo_password)
+    page.get_by_role("heading", name="Hello, Ana Lima").wait_for()
+    assert page.get_by_text("Assessments submitted").is_visible()
+    assert page.get_by_text("Signed in as").is_visible()
+    screenshot(page, "supervisor-home")
+
+
+def test_a_wrong_password_shows_a_message_not_a_page(demo_server, page):
+    sign_in(page, demo_server.url, email_for("Ana Lima"), "wrong password!")
+    page.get_by_text("Email or password is incorrect.").wait_for()
+    assert page.get_by_role("heading", name="Hello, Ana Lima").count() == 0
+
+
+def test_a_fresh_database_shows_the_first_run_screen(tmp_path, page):
+    server = start_server(f"sqlite:///{tmp_path / 'fresh.db'}", tmp_path / "server.log")
+    try:
+        page.goto(server.url)
+        page.get_by_role("heading", name="Welcome to LeadCoach").wait_for()
+        assert page.get_by_role("button", name="Load demo data").is_visible()
+        screenshot(page, "first-run")
+    finally:
+        stop_server(server)

@@ -1,0 +1,110 @@
+"""The command line: every command works, says what is wrong, and exits accordingly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import func, select
+
+from leadcoach import cli
+from leadcoach.config import PROJECT_ROOT, Settings
+from leadcoach.db import make_engine, session_scope
+from leadcoach.models import Person, Submission
+
+COMMANDS = ["init", "demo", "check-bank", "create-user"]
+
+
+def _run(*args: str, env_url: str | None = None, stdin: str = "") -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    if env_url:
+        env["LEADCOACH_DATABASE_URL"] = env_url
+    return subprocess.run(
+        [sys.executable, "-m", "leadcoach", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    result = _run(command, "--help")
+    assert result.returncode == 0
+    assert "usage: leadcoach" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error():
+    result = _run("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+
+
+def test_check_bank_accepts_the_shipped_questionnaire():
+    result = _run("check-bank")
+    assert result.returncode == 0, result.stderr
+    assert "ok: leadcoach-core" in result.stdout
+    assert "12 skills, 72 items, 21 scenarios" in result.stdout
+
+
+def test_check_bank_names_the_file_and_place_of_a_problem(tmp_path: Path):
+    text = (PROJECT_ROOT / "assessments" / "leadcoach-core-1.0.0.yaml").read_text()
+    (tmp_path / "broken.yaml").write_text(text.replace("id: DEC2", "id: DEC1", 1))
+    result = _run("check-bank", "--dir", str(tmp_path))
+    assert result.returncode == 1
+    assert "broken.yaml" in result.stderr
+    assert "DEC1" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_init_demo_and_create_user(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert _run("init", env_url=url).returncode == 0
+    demo = _run("demo", env_url=url)
+    assert demo.returncode == 0, demo.stderr
+    assert "Demo loaded" in demo.stdout
+    again = _run("demo", env_url=url)
+    assert again.returncode == 1
+    assert "already has people" in again.stderr
+    created = _run(
+        "create-user",
+        "--name", "Zoe Quinn",
+        "--email", "zoe.quinn@example.com",
+        "--role", "supervisor",
+        "--team", "Leeds Billing",
+        "--password-stdin",
+        env_url=url,
+        stdin="a sufficiently long password\n",
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    bad_team = _run(
+        "create-user",
+        "--name", "Yan", "--email", "yan@example.com", "--role", "coach",
+        "--team", "No Such Team", "--password-stdin",
+        env_url=url, stdin="a sufficiently long password\n",
+    )  # fmt: skip
+    assert bad_team.returncode == 1
+    assert "no team named 'No Such Team'" in bad_team.stderr
+    short = _run(
+        "create-user", "--name", "Yan", "--email", "yan@example.com", "--role", "coach",
+        "--password-stdin", env_url=url, stdin="short\n",
+    )  # fmt: skip
+    assert short.returncode == 1
+    assert "at least 12 characters" in short.stderr
+    engine = make_engine(Settings(database_url=url))
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 22
+        assert session.exec(select(func.count()).select_from(Submission)).one() > 20
+
+
+def test_main_returns_exit_codes_in_process(tmp_path: Path, capsys):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}")
+    assert cli.main(["init"], settings=settings) == 0
+    assert "Database ready" in capsys.readouterr().out

@@ -1,0 +1,245 @@
+"""Storage: migrations, autosave, one-shot submit, constraints; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import insert, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel, select
+
+from leadcoach import instruments, responses, scoring
+from leadcoach.db import make_engine, pending_migrations, session_scope
+from leadcoach.errors import AlreadySubmitted, InvalidInput
+from leadcoach.models import Answer, AssessmentDraft, SkillScore, Submission
+from tests.factories import build_org
+
+EXPECTED_TABLES = {
+    "team",
+    "person",
+    "teamcoach",
+    "account",
+    "instrument",
+    "assessmentdraft",
+    "answer",
+    "submission",
+    "skillscore",
+    "auditevent",
+    "cohort",
+    "cohortmember",
+    "cohortround",
+}
+
+
+def test_migrations_create_every_table_and_match_the_models(engine):
+    assert set(inspect(engine).get_table_names()) >= EXPECTED_TABLES
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert diff == [], f"models and migrations drifted: {diff}"
+    assert not pending_migrations(engine)
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(sqlite_settings):
+    engine = make_engine(sqlite_settings)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
+def _start(engine, instrument):
+    with session_scope(engine) as session:
+        org = build_org(session)
+        viewer = org.viewer(session, org.sup_a1)
+        draft_id = responses.open_draft(session=session, viewer=viewer, instrument=instrument)
+    return org, draft_id
+
+
+def _answer_all(engine, org, draft_id, instrument, value=4):
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        state = responses.load_draft(session=session, viewer=viewer, draft_id=draft_id)
+        for _, item in instrument.items_for(state.tags):
+            responses.save_answer(
+                session=session, viewer=viewer, draft_id=draft_id, item_id=item.id, value=value
+            )
+        for _, scenario in instrument.scenarios_for(state.tags):
+            for option in scenario.options:
+                responses.save_answer(
+                    session=session,
+                    viewer=viewer,
+                    draft_id=draft_id,
+                    item_id=scenario.id,
+                    option_id=option.id,
+                    value=option.key,
+                )
+
+
+def test_each_answer_is_saved_at_once_and_survives_a_restart(settings, engine, instrument):
+    org, draft_id = _start(engine, instrument)
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        responses.save_answer(
+            session=session, viewer=viewer, draft_id=draft_id, item_id="DEC1", value=2
+        )
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        responses.save_answer(
+            session=session, viewer=viewer, draft_id=draft_id, item_id="DEC1", value=5
+        )
+        responses.save_answer(
+            session=session, viewer=viewer, draft_id=draft_id, item_id="COM2", value=None
+        )
+    engine.dispose()
+    restarted = make_engine(settings)  # a new process would build a new engine like this
+    with session_scope(restarted) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        assert (
+            responses.current_draft_id(session=session, viewer=viewer, person_id=org.sup_a1)
+            == draft_id
+        )
+        state = responses.load_draft(session=session, viewer=viewer, draft_id=draft_id)
+        count = len(session.exec(select(Answer).where(Answer.draft_id == draft_id)).all())
+    assert state.item_answers == {"DEC1": 5, "COM2": None}
+    assert count == 2
+    restarted.dispose()
+
+
+def test_a_duplicate_answer_row_is_impossible(engine, instrument):
+    _, draft_id = _start(engine, instrument)
+    row = {"draft_id": draft_id, "item_id": "DEC1", "option_id": "", "value": 3}
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.execute(insert(Answer), [row, row])
+
+
+def test_a_second_open_draft_for_a_person_is_impossible(engine, instrument):
+    org, draft_id = _start(engine, instrument)
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        again = responses.open_draft(session=session, viewer=viewer, instrument=instrument)
+        assert again == draft_id
+        frozen = session.get(AssessmentDraft, draft_id).instrument_id
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        session.add(AssessmentDraft(person_id=org.sup_a1, instrument_id=frozen, option_seed=1))
+
+
+def test_bad_answers_are_refused_with_a_clear_message(engine, instrument):
+    org, draft_id = _start(engine, instrument)
+    cases = [
+        ({"item_id": "DEC1", "value": 6}, "Statement DEC1: choose 1 to 5"),
+        ({"item_id": "NOPE", "value": 3}, "Statement 'NOPE' is not part"),
+        # DEL3 is tagged vendor: sup_a1 does not oversee a vendor, so it is not theirs.
+        ({"item_id": "DEL3", "value": 3}, "Statement 'DEL3' is not part"),
+        ({"item_id": "SJT-DEC-1", "option_id": "z", "value": 3}, "there is no option 'z'"),
+        ({"item_id": "SJT-DEC-1", "option_id": "a", "value": 5}, "rate it from 1 to 4"),
+    ]
+    for arguments, message in cases:
+        with pytest.raises(InvalidInput, match=message), session_scope(engine) as session:
+            viewer = org.viewer(session, org.sup_a1)
+            responses.save_answer(session=session, viewer=viewer, draft_id=draft_id, **arguments)
+    with session_scope(engine) as session:
+        assert session.exec(select(Answer)).all() == []
+
+
+def test_submit_writes_the_submission_and_its_scores_once(engine, instrument):
+    org, draft_id = _start(engine, instrument)
+    _answer_all(engine, org, draft_id, instrument, value=4)
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        submission = responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+        submission_id = submission.id
+    with session_scope(engine) as session:
+        scores = session.exec(
+            select(SkillScore).where(SkillScore.submission_id == submission_id)
+        ).all()
+        submission = session.get(Submission, submission_id)
+    # sup_a1 has no remote/vendor tags: REM is left out, 11 skills are scored.
+    assert len(scores) == 11 and "REM" not in {s.skill_id for s in scores}
+    del_score = next(s for s in scores if s.skill_id == "DEL")
+    assert (del_score.answered, del_score.applicable) == (4, 4)
+    # All 4s: normal items give 4, reverse-keyed ones 6 - 4 = 2, so DEC = mean(4,4,4,4,2,2).
+    dec = next(s for s in scores if s.skill_id == "DEC")
+    assert dec.score == pytest.approx(scoring.pomp((4 * 4 + 2 * 2) / 6))
+    assert submission.scenario_score == pytest.approx(100.0)  # rated every option at its key
+    assert submission.scenario_key_version == instrument.scenario_key_version
+
+    with pytest.raises(AlreadySubmitted), session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+    with pytest.raises(AlreadySubmitted), session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        responses.save_answer(
+            session=session, viewer=viewer, draft_id=draft_id, item_id="DEC1", value=1
+        )
+    with pytest.raises(IntegrityError), session_scope(engine) as session:
+        # Even bypassing the core, the database refuses a second submission of one draft.
+        session.add(
+            Submission(
+                draft_id=draft_id,
+                person_id=org.sup_a1,
+                rater_id=org.sup_a1,
+                instrument_id=submission.instrument_id,
+                scenario_key_version="x",
+            )
+        )
+
+
+def test_a_failing_submit_writes_nothing(engine, instrument, monkeypatch):
+    org, draft_id = _start(engine, instrument)
+    _answer_all(engine, org, draft_id, instrument)
+
+    def broken_skill_score(**kwargs):
+        raise RuntimeError("disk full while writing skill scores")
+
+    monkeypatch.setattr(responses, "SkillScore", broken_skill_score)
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+    with session_scope(engine) as session:
+        assert session.exec(select(Submission)).all() == []
+        assert session.exec(select(SkillScore)).all() == []
+        assert session.get(AssessmentDraft, draft_id).submitted_at is None
+        assert len(session.exec(select(Answer)).all()) > 0
+
+
+def test_a_used_instrument_version_is_frozen(engine, instrument):
+    org, draft_id = _start(engine, instrument)
+    _answer_all(engine, org, draft_id, instrument)
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        submission = responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+        frozen_id = submission.instrument_id
+    changed_skill = instrument.skills[0].model_copy(update={"name": "Renamed skill"})
+    changed = instrument.model_copy(update={"skills": (changed_skill, *instrument.skills[1:])})
+    with pytest.raises(InvalidInput, match="new version number"), session_scope(engine) as s:
+        instruments.freeze(session=s, instrument=changed)
+    bumped = changed.model_copy(update={"version": "1.0.1"})
+    with session_scope(engine) as session:
+        new_row = instruments.freeze(session=session, instrument=bumped)
+        assert new_row.id != frozen_id
+        old = instruments.frozen_definition(session=session, instrument_row_id=frozen_id)
+    assert old.skills[0].name == instrument.skills[0].name
+    assert old.content_hash() == instrument.content_hash()
+
+
+def test_answers_of_another_person_cannot_be_read_or_written(engine, instrument):
+    from leadcoach.errors import AccessDenied
+
+    org, draft_id = _start(engine, instrument)
+    with pytest.raises(AccessDenied), session_scope(engine) as session:
+        other = org.viewer(session, org.sup_b1)
+        responses.load_draft(session=session, viewer=other, draft_id=draft_id)
+    with pytest.raises(AccessDenied), session_scope(engine) as session:
+        other = org.viewer(session, org.sup_a2)  # same team, still not theirs
+        responses.save_answer(
+            session=session, viewer=other, draft_id=draft_id, item_id="DEC1", value=3
+        )
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)  # may read, never answer for them
+        assert responses.load_draft(session=session, viewer=coach, draft_id=draft_id)
+    with pytest.raises(InvalidInput), session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        responses.save_answer(
+            session=session, viewer=coach, draft_id=draft_id, item_id="DEC1", value=3
+        )

@@ -1,0 +1,100 @@
+"""AppTest: the first-run screen, sign-in, and every page for every role without an error."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from leadcoach.config import Settings
+from tests.ui.conftest import APP, app_signed_in_as
+
+ROLE_PAGES = {
+    "Ana Lima": ["pages/home.py"],
+    "Priya Shah": ["pages/team.py"],
+    "Helen Okafor": ["pages/organisation.py"],
+    "Alex Morgan": ["pages/organisation.py", "pages/accounts.py"],
+}
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.markdown]
+    parts += (
+        [e.value for e in at.info] + [e.value for e in at.error] + [e.value for e in at.caption]
+    )
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize(("name", "pages"), ROLE_PAGES.items())
+def test_every_page_opens_for_every_role(demo_url, monkeypatch, name, pages):
+    at = app_signed_in_as(demo_url, name, monkeypatch).run()
+    assert not at.exception, at.exception
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, f"{page} for {name}: {at.exception}"
+        assert at.title, f"{page} shows no title"
+
+
+def test_empty_database_shows_the_first_run_screen_and_creates_an_admin(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.title[0].value == "Welcome to LeadCoach"
+    assert any(b.label == "Load demo data" for b in at.button)
+    at.text_input[0].input("Ada Admin")
+    at.text_input[1].input("ada@example.com")
+    at.text_input[2].input("a long admin password")
+    at.text_input[3].input("a long admin password!")
+    at.form_submit_button[0].click().run()
+    assert "the two passwords differ" in _texts(at)
+    at.text_input[3].input("a long admin password")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert "Signed in as **Ada Admin** (admin)" in _texts(at)
+
+
+def test_the_demo_button_loads_demo_data(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    next(b for b in at.button if b.label == "Load demo data").click().run()
+    assert not at.exception
+    assert at.title[0].value == "LeadCoach"
+    assert "Demo loaded" in _texts(at)
+
+
+def test_sign_in_form_signs_a_supervisor_in_and_refuses_a_wrong_password(demo_url, monkeypatch):
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", demo_url)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input("ana.lima@demo.leadcoach.example")
+    at.text_input[1].input("not the password")
+    at.form_submit_button[0].click().run()
+    assert "Email or password is incorrect." in _texts(at)
+    at.text_input[1].input(Settings().demo_password)
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert at.title[0].value == "Hello, Ana Lima"
+
+
+def test_an_idle_session_expires(demo_url, monkeypatch):
+    at = app_signed_in_as(demo_url, "Ana Lima", monkeypatch)
+    at.session_state["_auth_last_activity"] = 0.0  # long ago
+    at.run()
+    assert at.title[0].value == "LeadCoach"
+    assert "inactivity" in _texts(at)
+
+
+def test_a_broken_questionnaire_stops_the_app_with_a_readable_message(tmp_path, monkeypatch):
+    (tmp_path / "bad.yaml").write_text("id: x\nversion: [unclosed\n")
+    monkeypatch.setenv("LEADCOACH_ASSESSMENTS_DIR", str(tmp_path))
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "questionnaire files have a problem" in message
+    assert "bad.yaml" in message
+    assert "Traceback" not in message
+
+
+def test_a_supervisor_sees_only_their_own_pages(demo_url, monkeypatch):
+    at = app_signed_in_as(demo_url, "Ana Lima", monkeypatch).run()
+    # Pages outside the role's navigation are not registered at all for this session.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/accounts.py").run()

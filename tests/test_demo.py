@@ -1,0 +1,79 @@
+"""The demo organisation: deterministic, realistic in shape, and growing over rounds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from leadcoach.db import make_engine, migrate, session_scope
+from leadcoach.demo import load_demo
+from leadcoach.errors import InvalidInput
+
+TODAY = date(2026, 11, 2)
+
+
+def _load(settings, instrument):
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        summary = load_demo(
+            session=session, instrument=instrument, password="demo password 1", today=TODAY
+        )
+    return engine, summary
+
+
+def _scores(engine) -> pd.DataFrame:
+    query = text(
+        "SELECT p.email, s.submitted_at, k.skill_id, k.score "
+        "FROM skillscore k JOIN submission s ON s.id = k.submission_id "
+        "JOIN person p ON p.id = s.person_id ORDER BY p.email, s.submitted_at, k.skill_id"
+    )
+    with engine.connect() as connection:
+        return pd.read_sql(query, connection)
+
+
+def test_the_demo_is_deterministic(tmp_path, instrument):
+    from leadcoach.config import Settings
+
+    frames = []
+    for name in ("one", "two"):
+        settings = Settings(database_url=f"sqlite:///{tmp_path / name}.db")
+        migrate(settings)
+        engine, _ = _load(settings, instrument)
+        frames.append(_scores(engine))
+    pd.testing.assert_frame_equal(frames[0], frames[1])
+    assert len(frames[0]) > 300
+
+
+def test_the_demo_has_the_shape_of_a_real_organisation(settings, instrument):
+    engine, summary = _load(settings, instrument)
+    assert (summary.teams, summary.cohorts) == (4, 3)
+    with engine.connect() as connection:
+        sites = dict(
+            connection.execute(text("SELECT site, COUNT(*) FROM team GROUP BY site")).all()
+        )
+        vendors = connection.execute(text("SELECT DISTINCT vendor FROM team")).scalars().all()
+        roles = dict(
+            connection.execute(text("SELECT role, COUNT(*) FROM person GROUP BY role")).all()
+        )
+        open_drafts = connection.execute(
+            text("SELECT COUNT(*) FROM assessmentdraft WHERE submitted_at IS NULL")
+        ).scalar()
+    assert sites == {"Leeds": 2, "Manila": 2}
+    assert "Horizon BPO" in vendors and None in vendors
+    assert roles["coach"] == 2 and roles["hr"] == 2 and roles["admin"] == 1
+    assert roles["supervisor"] == 16
+    assert open_drafts == 1  # one supervisor has an assessment to resume
+    with pytest.raises(InvalidInput, match="already has people"), session_scope(engine) as session:
+        load_demo(session=session, instrument=instrument, password="demo password 1")
+
+
+def test_demo_scores_grow_over_rounds(settings, instrument):
+    engine, _ = _load(settings, instrument)
+    scores = _scores(engine)
+    scores["round"] = scores.groupby(["email", "skill_id"]).cumcount()
+    by_round = scores.groupby("round")["score"].mean()
+    assert by_round[1] > by_round[0] and by_round[2] > by_round[1]
+    assert scores["score"].dropna().between(0, 100).all()

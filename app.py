@@ -8,23 +8,46 @@ from leadcoach.ui.text import md
 
 st.set_page_config(page_title="LeadCoach", page_icon=":material/explore:", layout="wide")
 context.startup()
+
+# file -> (title, icon); each role sees only its own pages, and the core checks access again.
+PAGES = {
+    "pages/supervisor/home.py": ("Home", ":material/home:"),
+    "pages/supervisor/assessment.py": ("Self-assessment", ":material/edit:"),
+    "pages/supervisor/results.py": ("Results", ":material/insights:"),
+    "pages/supervisor/growth.py": ("Growth", ":material/trending_up:"),
+    "pages/supervisor/plan.py": ("Development plan", ":material/flag:"),
+    "pages/coach/team.py": ("My teams", ":material/groups:"),
+    "pages/hr/organisation.py": ("Organisation", ":material/domain:"),
+    "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
+}
+ROLE_PAGES = {
+    Role.SUPERVISOR: [
+        "pages/supervisor/home.py",
+        "pages/supervisor/assessment.py",
+        "pages/supervisor/results.py",
+        "pages/supervisor/growth.py",
+        "pages/supervisor/plan.py",
+    ],
+    Role.COACH: ["pages/coach/team.py"],
+    Role.HR: ["pages/hr/organisation.py"],
+    Role.ADMIN: ["pages/hr/organisation.py", "pages/admin/accounts.py"],
+}
+
+
+def page(path: str) -> st.Page:
+    title, icon = PAGES[path]
+    return st.Page(path, title=title, icon=icon)
+
+
 viewer = auth.current_viewer()
 if viewer is None:
-    # A signed-out visitor gets one hidden page; without st.navigation Streamlit would list
-    # every file of pages/ in the sidebar.
-    st.navigation([st.Page(auth.gate_page, title="Sign in")], position="hidden").run()
+    # Every page address answers with the sign-in form, so a bookmarked link works after
+    # signing in; without st.navigation Streamlit would list every file of pages/ instead.
+    gates = [st.Page(auth.gate_page, title="Sign in", default=True)] + [
+        st.Page(auth.gate_page, title="Sign in", url_path=page(path).url_path) for path in PAGES
+    ]
+    st.navigation(gates, position="hidden").run()
     st.stop()
-
-# Each role sees only its pages; access to the data itself is decided again in the core.
-PAGES = {
-    Role.SUPERVISOR: [st.Page("pages/home.py", title="Home", icon=":material/home:")],
-    Role.COACH: [st.Page("pages/team.py", title="My teams", icon=":material/groups:")],
-    Role.HR: [st.Page("pages/organisation.py", title="Organisation", icon=":material/domain:")],
-    Role.ADMIN: [
-        st.Page("pages/organisation.py", title="Organisation", icon=":material/domain:"),
-        st.Page("pages/accounts.py", title="Accounts", icon=":material/manage_accounts:"),
-    ],
-}
 
 with st.sidebar:
     st.markdown(f"Signed in as **{md(viewer.name)}** ({viewer.role.value})")
@@ -32,4 +55,4 @@ with st.sidebar:
         auth.sign_out("You are signed out.")
         st.rerun()
 
-st.navigation(PAGES[viewer.role]).run()
+st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

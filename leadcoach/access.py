@@ -21,6 +21,8 @@ class Action(StrEnum):
     TAKE_ASSESSMENT = "take_assessment"  # start, answer and submit a self-assessment
     READ_ORGANISATION = "read_organisation"  # people, teams and aggregates across the org
     MANAGE_ACCOUNTS = "manage_accounts"  # create people and accounts, change roles
+    EDIT_PLAN = "edit_plan"  # goals, actions and check-ins of a development plan
+    COMMENT_PLAN = "comment_plan"  # comment on a development plan's goals
 
 
 class Scope(StrEnum):
@@ -33,8 +35,12 @@ class Scope(StrEnum):
 POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.SUPERVISOR, Action.READ_RESULTS): Scope.OWN,
     (Role.SUPERVISOR, Action.TAKE_ASSESSMENT): Scope.OWN,
+    (Role.SUPERVISOR, Action.EDIT_PLAN): Scope.OWN,
+    (Role.SUPERVISOR, Action.COMMENT_PLAN): Scope.OWN,
     (Role.COACH, Action.READ_RESULTS): Scope.COACHED,
     (Role.COACH, Action.TAKE_ASSESSMENT): Scope.OWN,
+    (Role.COACH, Action.EDIT_PLAN): Scope.OWN,
+    (Role.COACH, Action.COMMENT_PLAN): Scope.COACHED,
     (Role.HR, Action.READ_RESULTS): Scope.ANYONE,
     (Role.HR, Action.READ_ORGANISATION): Scope.ANYONE,
     (Role.ADMIN, Action.READ_RESULTS): Scope.ANYONE,

@@ -9,6 +9,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
 
+from leadcoach.access import Action, Viewer, require
 from leadcoach.audit import record
 from leadcoach.errors import InvalidInput, SignInFailed
 from leadcoach.models import Account, Person, Role, utcnow
@@ -63,7 +64,11 @@ def create_person_with_account(
     team_id: int | None = None,
     password_hash: str | None = None,
 ) -> Person:
-    """Create a person and their local account; the email must be new."""
+    """Create a person and their local account; the email must be new.
+
+    For trusted callers only (the command line, the demo loader, tests): it checks no
+    viewer. Pages use add_person (admins) or create_first_admin (empty database).
+    """
     name = (name or "").strip()
     if not name:
         raise InvalidInput("Name: enter the person's name.")
@@ -136,3 +141,35 @@ def _refuse(session: Session, message: str) -> SignInFailed:
     # The failure count and audit events must outlive the caller's rollback on this error.
     session.commit()
     return SignInFailed(message)
+
+
+def add_person(
+    *,
+    session: Session,
+    viewer: Viewer,
+    name: str,
+    email: str,
+    role: Role,
+    password: str,
+    team_id: int | None = None,
+) -> Person:
+    """An admin adds a person with a local account."""
+    require(viewer, Action.MANAGE_ACCOUNTS)
+    if role == Role.SUPERVISOR and team_id is None:
+        raise InvalidInput("Team: a supervisor needs a team.")
+    person = create_person_with_account(
+        session=session, name=name, email=email, role=role, password=password, team_id=team_id
+    )
+    record(session, viewer.person_id, "person_created", person.email, role=person.role)
+    return person
+
+
+def create_first_admin(*, session: Session, name: str, email: str, password: str) -> Person:
+    """Create the first account of an empty database, an admin; refused once any exists."""
+    if has_any_account(session=session):
+        raise InvalidInput("An account exists already; please sign in.")
+    person = create_person_with_account(
+        session=session, name=name, email=email, role=Role.ADMIN, password=password
+    )
+    record(session, person.id, "first_admin_created", person.email)
+    return person

@@ -96,3 +96,36 @@ def strengths_and_development(profile_frame: pd.DataFrame, count: int = 3):
     remaining = scored.drop(strongest.index)
     develop = remaining.sort_values("score", ascending=True, kind="stable").head(count)
     return strongest.reset_index(drop=True), develop.reset_index(drop=True)
+
+
+def growth(scores: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
+    """Each skill's score at each submission, with skill names (rows the growth chart draws)."""
+    names = {skill.id: skill.name for skill in instrument.skills}
+    frame = scores[["submitted_at", "skill_id", "score"]].copy()
+    frame["skill"] = frame["skill_id"].map(names)
+    return frame
+
+
+def results_table(
+    scores: pd.DataFrame, submissions: pd.DataFrame, instrument: bank.Instrument
+) -> pd.DataFrame:
+    """One row per submission: date, overall, scenarios, then one column per skill (0-100).
+
+    Empty cells mean "insufficient data" (or a skill that did not apply then).
+    """
+    names = {skill.id: skill.name for skill in instrument.skills}
+    wide = scores.pivot(index="submission_id", columns="skill_id", values="score")
+    wide = wide.reindex(columns=[s for s in instrument.skill_ids if s in wide.columns])
+    wide = wide.rename(columns=names).round(1)
+    base = submissions.set_index("submission_id")[
+        ["submitted_at", "overall_index", "scenario_score"]
+    ].round({"overall_index": 1, "scenario_score": 1})
+    table = base.join(wide).reset_index(drop=True)
+    table["submitted_at"] = table["submitted_at"].dt.strftime("%Y-%m-%d")
+    return table.rename(
+        columns={
+            "submitted_at": "Submitted",
+            "overall_index": "Overall index",
+            "scenario_score": "Scenario judgement",
+        }
+    )

@@ -112,6 +112,10 @@ class Instrument(_Strict):
         """Id and version, as people name it."""
         return f"{self.id} {self.version}"
 
+    def scale_values(self) -> list[int]:
+        """The answer values of the frequency scale, lowest first."""
+        return [point.value for point in self.scale.points]
+
     @property
     def skill_ids(self) -> list[str]:
         """Skill ids in questionnaire order."""

@@ -166,3 +166,10 @@ def accounts_overview(*, session: Session, viewer: Viewer) -> pd.DataFrame:
         rows,
         columns=["person_id", "name", "email", "role", "team", "last_sign_in", "locked_until"],
     )
+
+
+def person_name(*, session: Session, viewer: Viewer, person_id: int) -> str:
+    """The name of a person whose results the viewer may read."""
+    return person_for(
+        session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=person_id
+    ).name

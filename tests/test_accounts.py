@@ -95,3 +95,34 @@ def test_an_email_belongs_to_one_person_only(engine):
             role=Role.SUPERVISOR,
             password=PASSWORD,
         )
+
+
+def test_only_admins_add_people_and_the_first_admin_only_once(engine):
+    from leadcoach.errors import AccessDenied
+
+    with session_scope(engine) as session:
+        org = build_org(session)
+    for viewer_id in (org.sup_a1, org.coach_a, org.hr):
+        with pytest.raises(AccessDenied), session_scope(engine) as session:
+            accounts.add_person(
+                session=session,
+                viewer=org.viewer(session, viewer_id),
+                name="Sneaky Admin",
+                email="sneaky@test.example",
+                role=Role.ADMIN,
+                password=PASSWORD,
+            )
+    with session_scope(engine) as session:
+        added = accounts.add_person(
+            session=session,
+            viewer=org.viewer(session, org.admin),
+            name="New Coach",
+            email="new.coach@test.example",
+            role=Role.COACH,
+            password=PASSWORD,
+        )
+        assert added.role == "coach"
+    with pytest.raises(InvalidInput, match="exists already"), session_scope(engine) as session:
+        accounts.create_first_admin(
+            session=session, name="Late", email="late@test.example", password=PASSWORD
+        )

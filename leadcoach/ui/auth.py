@@ -9,7 +9,6 @@ import streamlit as st
 from leadcoach import accounts
 from leadcoach.access import Viewer, load_viewer
 from leadcoach.errors import InvalidInput, LeadCoachError, NotFound
-from leadcoach.models import Role
 from leadcoach.ui.context import db, instrument, settings
 
 # Session-state keys of the sign-in; no widget uses them, so no input can set them.
@@ -117,10 +116,8 @@ def _first_run_screen() -> None:
             if password != repeat:
                 raise InvalidInput("Repeat the password: the two passwords differ.")
             with db() as session:
-                if accounts.has_any_account(session=session):
-                    raise InvalidInput("An account exists already; please sign in.")
-                person = accounts.create_person_with_account(
-                    session=session, name=name, email=email, role=Role.ADMIN, password=password
+                person = accounts.create_first_admin(
+                    session=session, name=name, email=email, password=password
                 )
                 person_id = person.id
         except LeadCoachError as error:

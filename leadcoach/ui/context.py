@@ -35,6 +35,19 @@ def _instrument_for(directory: str, instrument_id: str) -> bank.Instrument:
     return bank.load_bank(Path(directory)).current(instrument_id)
 
 
+@st.cache_resource
+def _tips_for(directory: str, instrument_id: str) -> dict[str, tuple[bank.Tip, ...]]:
+    tips = bank.load_tips(Path(directory) / bank.TIPS_FILE)
+    bank.check_tips_cover(_instrument_for(directory, instrument_id), tips)
+    return tips
+
+
+def tips() -> dict[str, tuple[bank.Tip, ...]]:
+    """The coaching tips library, skill id -> tips."""
+    current = settings()
+    return _tips_for(str(current.assessments_dir), current.instrument_id)
+
+
 def engine() -> Engine:
     """The engine of the configured database, migrated to the newest schema."""
     return _engine_for(settings().database_url)
@@ -50,6 +63,7 @@ def startup() -> None:
     """Load the questionnaire and migrate the database, or show what is wrong and stop."""
     try:
         instrument()
+        tips()
     except bank.BankError as error:
         st.error(f"The questionnaire files have a problem, so LeadCoach cannot start:\n\n{error}")
         st.stop()
@@ -78,3 +92,28 @@ def shown_errors() -> Iterator[None]:
         yield
     except LeadCoachError as error:
         st.error(str(error))
+
+
+@contextmanager
+def stop_on_error() -> Iterator[None]:
+    """Like shown_errors, but nothing after the block runs: for data the page depends on."""
+    try:
+        yield
+    except LeadCoachError as error:
+        st.error(str(error))
+        st.stop()
+
+
+def subject_person_id(viewer_person_id: int) -> int:
+    """Whose data a page shows: `?person=ID` if given, else the viewer's own.
+
+    The parameter only says what is asked for; whether it may be seen is decided by the
+    core's access policy when the data is read.
+    """
+    raw = st.query_params.get("person")
+    if raw is None:
+        return viewer_person_id
+    if not raw.isdigit():
+        st.error(f"The link is broken: person '{raw}' is not a number.")
+        st.stop()
+    return int(raw)

@@ -8,11 +8,20 @@ from streamlit.testing.v1 import AppTest
 from leadcoach.config import Settings
 from tests.ui.conftest import APP, app_signed_in_as
 
+SUPERVISOR_PAGES = [
+    "pages/supervisor/home.py",
+    "pages/supervisor/assessment.py",
+    "pages/supervisor/results.py",
+    "pages/supervisor/growth.py",
+    "pages/supervisor/plan.py",
+]
 ROLE_PAGES = {
-    "Ana Lima": ["pages/home.py"],
-    "Priya Shah": ["pages/team.py"],
-    "Helen Okafor": ["pages/organisation.py"],
-    "Alex Morgan": ["pages/organisation.py", "pages/accounts.py"],
+    "Ana Lima": SUPERVISOR_PAGES,  # three past assessments
+    "Rhea Domingo": SUPERVISOR_PAGES,  # an assessment half answered
+    "Sam Torres": SUPERVISOR_PAGES,  # brand new
+    "Priya Shah": ["pages/coach/team.py"],
+    "Helen Okafor": ["pages/hr/organisation.py"],
+    "Alex Morgan": ["pages/hr/organisation.py", "pages/admin/accounts.py"],
 }
 
 
@@ -97,4 +106,4 @@ def test_a_supervisor_sees_only_their_own_pages(demo_url, monkeypatch):
     at = app_signed_in_as(demo_url, "Ana Lima", monkeypatch).run()
     # Pages outside the role's navigation are not registered at all for this session.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/accounts.py").run()
+        at.switch_page("pages/admin/accounts.py").run()

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from leadcoach import accounts
-from leadcoach.errors import InvalidInput
 from leadcoach.models import Role
 from leadcoach.people import accounts_overview, coached_teams
 from leadcoach.ui import auth, context
@@ -25,10 +24,9 @@ with st.form("new_account", clear_on_submit=True):
 if add:
     team_ids = {name: int(id_) for name, id_ in zip(teams["team"], teams["team_id"], strict=True)}
     with context.shown_errors(), context.db() as session:
-        if role == Role.SUPERVISOR and team == "(none)":
-            raise InvalidInput("Team: a supervisor needs a team.")
-        person = accounts.create_person_with_account(
+        person = accounts.add_person(
             session=session,
+            viewer=viewer,
             name=name,
             email=email,
             role=Role(role),

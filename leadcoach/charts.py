@@ -10,6 +10,7 @@ SCORE_SCALE = alt.Scale(domain=[0, 100])
 ACCENT = "#0072B2"
 MUTED = "#BBBBBB"
 PREVIOUS = "#E69F00"
+MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
 
 
 def profile_chart(profile: pd.DataFrame) -> alt.Chart:
@@ -49,13 +50,15 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
     data = growth.assign(score=growth["score"].astype("float"))[["submitted_at", "skill", "score"]]
     pick = alt.selection_point(fields=["skill"], bind="legend", name="skill_pick")
     emphasised = alt.datum.skill == highlight if highlight else pick
+    # Legend under the plot, one per line: full skill names fit, on a phone too.
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None)
     colour = alt.condition(
         emphasised,
-        alt.Color("skill:N", title="Skill", scale=alt.Scale(scheme="tableau20")),
+        alt.Color("skill:N", scale=alt.Scale(scheme="tableau20"), legend=legend),
         alt.value(MUTED),
     )
     base = alt.Chart(data).encode(
-        x=alt.X("submitted_at:T", title="Submitted", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("submitted_at:T", title="Submitted", axis=MONTHS),
         y=alt.Y("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
         color=colour,
         opacity=alt.condition(emphasised, alt.value(1.0), alt.value(0.35)),
@@ -67,7 +70,13 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
     )
     lines = base.mark_line(strokeWidth=2.5).encode(detail="skill:N")
     points = base.mark_point(filled=True, size=60)
-    return (lines + points).add_params(pick).properties(height=360)
+    # fit-x: the width follows the page, the height is the plot's own, so the legend below
+    # adds to it instead of squeezing the lines on a narrow phone screen.
+    return (
+        (lines + points)
+        .add_params(pick)
+        .properties(height=320, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    )
 
 
 def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
@@ -76,7 +85,7 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
         ["submitted_at", "overall_index"]
     ]
     base = alt.Chart(data).encode(
-        x=alt.X("submitted_at:T", title="Submitted", axis=alt.Axis(format="%b %Y")),
+        x=alt.X("submitted_at:T", title="Submitted", axis=MONTHS),
         y=alt.Y("overall_index:Q", scale=SCORE_SCALE, title="Overall index (0-100)"),
         tooltip=[
             alt.Tooltip("submitted_at:T", title="Date", format="%d %b %Y"),

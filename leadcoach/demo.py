@@ -237,7 +237,7 @@ def _draft_with_answers(
         judgement = min(1.0, profile.judgement + 0.08 * round_index)
         for _, scenario in instrument.scenarios_for(tags):
             for option in scenario.options:
-                noise = rng.gauss(0, 1.3 * (1 - judgement))
+                noise = rng.gauss(0, 2.2 * (1 - judgement))
                 rows.append(
                     {
                         "item_id": scenario.id,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from leadcoach import scoring
+from sqlmodel import Session
+
+from leadcoach import bank, scoring
+from leadcoach.access import Action, Viewer, person_for
 from leadcoach.bank import Item, Scenario, Skill
-from leadcoach.responses import DraftState
+from leadcoach.responses import DraftState, applicability_tags
 
 SCENARIOS_PER_STEP = 3
 # About 15 minutes in all: a behaviour item takes ~6 s to read and rate, a scenario ~25 s
@@ -117,3 +120,25 @@ def review(state: DraftState) -> Review:
         if any((scenario.id, o.id) not in state.option_ratings for o in scenario.options)
     ]
     return Review(unanswered, insufficient, gaps, result.overall is not None)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """What the assessment holds for one person, before they start."""
+
+    skills: int
+    items: int
+    scenarios: int
+    minutes: int
+
+
+def outline(*, session: Session, viewer: Viewer, instrument: bank.Instrument) -> Outline:
+    """How many skills, statements and situations the viewer will see, and how long."""
+    person = person_for(
+        session=session, viewer=viewer, action=Action.TAKE_ASSESSMENT, person_id=viewer.person_id
+    )
+    tags = applicability_tags(person)
+    items = len(instrument.items_for(tags))
+    scenarios = len(instrument.scenarios_for(tags))
+    seconds = items * SECONDS_PER_ITEM + scenarios * SECONDS_PER_SCENARIO
+    return Outline(len(instrument.skills_for(tags)), items, scenarios, -(-seconds // 60))

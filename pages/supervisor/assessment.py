@@ -21,10 +21,13 @@ with context.db() as session, context.stop_on_error():
 st.title("Self-assessment", anchor=False)
 
 if draft_id is None:
+    with context.db() as session, context.stop_on_error():
+        outline = journey.outline(session=session, viewer=viewer, instrument=instrument)
     st.write(
-        f"**{instrument.title}.** About 15 minutes: {len(instrument.skills)} skills, then "
-        "short workplace situations. Every answer is saved the moment you give it, so you "
-        "can stop at any time and carry on later, on any device."
+        f"**{instrument.title}.** About {outline.minutes} minutes: {outline.items} statements "
+        f"about {outline.skills} skills, then {outline.scenarios} short workplace situations. "
+        "Every answer is saved the moment you give it, so you can stop at any time and carry "
+        "on later, on any device."
     )
     if st.button("Start the assessment", type="primary", icon=":material/play_arrow:"):
         with context.db() as session, context.stop_on_error():

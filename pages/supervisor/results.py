@@ -59,18 +59,15 @@ if len(submissions) > 1:
             "Change in overall index", f"{difference:+.1f}", help="Since the previous assessment."
         )
 
-chart_column, table_column = st.columns([1, 1])
-with chart_column:
-    st.subheader("Skill profile", anchor=False)
-    st.altair_chart(charts.profile_chart(profile))
-    if len(submissions) > 1:
-        st.caption("Orange ticks mark the previous assessment.")
-with table_column:
-    st.subheader("The same numbers", anchor=False)
-    table = profile[["skill", "score", "previous", "change"]].copy()
+st.subheader("Skill profile", anchor=False)
+st.altair_chart(charts.profile_chart(profile))
+if len(submissions) > 1:
+    st.caption("Orange ticks mark the previous assessment.")
+with st.expander("The same numbers as a table", expanded=True):
     st.dataframe(
-        table,
+        profile[["skill", "score", "previous", "change"]],
         hide_index=True,
+        height="content",
         column_config={
             "skill": st.column_config.TextColumn("Skill", width="medium"),
             "score": st.column_config.NumberColumn("Score", format="%.0f"),

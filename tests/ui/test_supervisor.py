@@ -1,0 +1,405 @@
+"""AppTest: the supervisor journey, for a demo supervisor with history and a brand-new one."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pandas as pd
+import pyarrow.ipc as ipc
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from leadcoach import access, analytics, bank, journey, people, plans, responses
+from leadcoach.config import Settings
+from leadcoach.db import make_engine, session_scope
+from leadcoach.errors import AccessDenied
+from leadcoach.models import AssessmentDraft, GoalCheckIn, Person, Submission
+from tests.ui.conftest import app_signed_in_as, person_id
+
+HOME = "pages/supervisor/home.py"
+ASSESSMENT = "pages/supervisor/assessment.py"
+RESULTS = "pages/supervisor/results.py"
+GROWTH = "pages/supervisor/growth.py"
+PLAN = "pages/supervisor/plan.py"
+NOT_APPLICABLE = 0  # the assessment page's widget value for "Not applicable"
+
+
+@pytest.fixture
+def own_demo(demo_url, tmp_path) -> str:
+    """A private copy of the demo database, for tests that write to it."""
+    target_path = tmp_path / "demo.db"
+    source = sqlite3.connect(demo_url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(target_path)
+    source.backup(target)
+    source.close()
+    target.close()
+    return f"sqlite:///{target_path}"
+
+
+def open_page(url: str, name: str, page: str, monkeypatch, **query: str) -> AppTest:
+    at = app_signed_in_as(url, name, monkeypatch)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    kinds = ("title", "header", "subheader", "markdown", "caption", "info", "success",
+             "warning", "error")  # fmt: skip
+    return "\n".join(str(element.value) for kind in kinds for element in getattr(at, kind))
+
+
+def charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def chart_rows(chart) -> int:
+    """How many data rows a drawn Altair chart carries."""
+    spec = json.loads(chart.proto.spec)
+    inline = sum(len(d) for d in spec.get("datasets", {}).values())
+    arrow = sum(ipc.open_stream(d.data.data).read_all().num_rows for d in chart.proto.datasets)
+    return inline + arrow
+
+
+def db_session(url: str) -> Session:
+    return session_scope(make_engine(Settings(database_url=url)))
+
+
+def viewer_of(session: Session, url: str, name: str) -> access.Viewer:
+    return access.load_viewer(session=session, person_id=person_id(url, name))
+
+
+def current_instrument() -> bank.Instrument:
+    settings = Settings()
+    return bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+
+
+def draft_of(url: str, name: str) -> responses.DraftState | None:
+    with db_session(url) as session:
+        viewer = viewer_of(session, url, name)
+        draft_id = responses.current_draft_id(
+            session=session, viewer=viewer, person_id=viewer.person_id
+        )
+        if draft_id is None:
+            return None
+        return responses.load_draft(session=session, viewer=viewer, draft_id=draft_id)
+
+
+def answer_the_rest(url: str, name: str, skip_skill: str | None = None) -> None:
+    """Answer every open question of this person's draft through the core, as another
+    device would; the items of `skip_skill` stay unanswered."""
+    state = draft_of(url, name)
+    with db_session(url) as session:
+        viewer = viewer_of(session, url, name)
+        questions = [
+            (item.id, "", 3)
+            for skill, item in state.instrument.items_for(state.tags)
+            if item.id not in state.item_answers and skill.id != skip_skill
+        ] + [
+            (scenario.id, option.id, 2)
+            for _, scenario in state.instrument.scenarios_for(state.tags)
+            for option in scenario.options
+        ]
+        for item_id, option_id, value in questions:
+            responses.save_answer(
+                session=session, viewer=viewer, draft_id=state.draft_id, item_id=item_id,
+                option_id=option_id, value=value,
+            )  # fmt: skip
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def go_to_step(at: AppTest, title: str) -> AppTest:
+    """Press Next until the step with this title shows (as a keyboard user would)."""
+    for _ in range(30):
+        if at.header and at.header[0].value == title:
+            return at
+        button(at, "Next").click().run()
+        assert not at.exception, at.exception
+    raise AssertionError(f"no step titled {title!r}")
+
+
+# 1. Home page: the next step
+
+
+def test_home_tells_a_new_supervisor_to_start(demo_url, monkeypatch):
+    at = open_page(demo_url, "Sam Torres", HOME, monkeypatch)
+    assert "Take your first self-assessment" in texts(at)
+    assert "Start the assessment" in [link.proto.label for link in at.get("page_link")]
+    assert at.metric[0].value == "0"
+    assert "You have no development goals yet" in texts(at)
+
+
+def test_home_tells_a_supervisor_with_a_draft_how_much_is_saved_and_left(demo_url, monkeypatch):
+    draft = draft_of(demo_url, "Rhea Domingo")
+    assert draft is not None and 0 < draft.questions_answered < draft.questions_total
+    at = open_page(demo_url, "Rhea Domingo", HOME, monkeypatch)
+    assert (
+        f"{draft.questions_answered} of {draft.questions_total} answers are saved; about "
+        f"{journey.minutes_left(draft)} minutes to go"
+    ) in texts(at)
+    assert "Resume the assessment" in [link.proto.label for link in at.get("page_link")]
+
+
+@pytest.mark.parametrize(("days", "expected"), [(1, "reassessment is due"),
+                                                (700, "next assessment is due on")])  # fmt: skip
+def test_home_says_when_the_reassessment_is_due_after_the_configured_days(
+    demo_url, monkeypatch, days, expected
+):
+    monkeypatch.setenv("LEADCOACH_REASSESSMENT_DAYS", str(days))
+    at = open_page(demo_url, "Ana Lima", HOME, monkeypatch)
+    with db_session(demo_url) as session:
+        viewer = viewer_of(session, demo_url, "Ana Lima")
+        summary = people.supervisor_summary(
+            session=session, viewer=viewer, person_id=viewer.person_id, reassessment_days=days
+        )
+    assert expected in texts(at)
+    assert f"{summary.next_due_at:%d %B %Y}" in texts(at)
+    assert at.metric[0].value == str(summary.submissions) == "3"
+    assert at.metric[1].value == f"{summary.last_overall_index:.0f}"
+
+
+# 2. Taking the assessment
+
+
+def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_demo, monkeypatch):
+    instrument = current_instrument()
+    at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    assert "About 15 minutes" in texts(at)
+    button(at, "Start the assessment").click().run()
+    assert draft_of(own_demo, "Sam Torres") is not None
+
+    # Instructions and the scale, once, before the first skill.
+    assert at.header[0].value == "Before you start"
+    assert all(point.label in texts(at) for point in instrument.scale.points)
+    assert instrument.scale.not_applicable_label in texts(at)
+
+    # One step per skill; each answer is in the database as soon as it is given.
+    button(at, "Next").click().run()
+    first_skill = instrument.skills[0]
+    assert at.header[0].value == first_skill.name
+    assert [r.label for r in at.radio] == [item.text for item in first_skill.items]
+    assert at.radio[0].options[-1] == instrument.scale.not_applicable_label
+    at.radio[0].set_value(4).run()
+    at.radio[1].set_value(NOT_APPLICABLE).run()
+    saved = draft_of(own_demo, "Sam Torres")
+    assert saved.item_answers == {first_skill.items[0].id: 4, first_skill.items[1].id: None}
+    assert "2 of" in at.get("progress")[0].proto.text
+
+    # A new app session (closed tab, new device, restarted server) resumes exactly there.
+    again = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    assert again.header[0].value == first_skill.name
+    assert [r.value for r in again.radio[:3]] == [4, NOT_APPLICABLE, None]
+
+    # Items for remote and vendor teams are not shown to a supervisor without such a team.
+    shown: list[str] = []
+    for _ in instrument.skills_for(saved.tags):
+        shown += [r.label for r in again.radio]
+        button(again, "Next").click().run()
+    tagged = {item.text for _, item in instrument.items_for(frozenset({"remote_or_offshore",
+                                                                       "vendor"}))}  # fmt: skip
+    untagged = {item.text for _, item in instrument.items_for(frozenset())}
+    assert set(shown) == untagged - {""} and not (set(shown) & (tagged - untagged))
+
+    # Scenario steps: options shuffled for this person, in the same order on resume.
+    assert again.header[0].value.startswith("Situations, part 1")
+    order = [r.label for r in again.radio]
+    resumed = go_to_step(open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch),
+                         again.header[0].value)  # fmt: skip
+    assert [r.label for r in resumed.radio] == order
+    first_scenario = instrument.scenarios_for(saved.tags)[0][1]
+    keyed_order = [option.text for option in first_scenario.options]
+    assert order[:4] == [option.text for option in saved.option_order(first_scenario)]
+    assert sorted(order[:4]) == sorted(keyed_order)
+
+    # The review lists what is unanswered and which skills would lack data.
+    review = go_to_step(again, "Review and submit")
+    check = journey.review(draft_of(own_demo, "Sam Torres"))
+    assert "statement(s)" in texts(review) and "insufficient data" in texts(review)
+    assert all(skill in texts(review) for skill in check.insufficient_skills)
+    assert {e.label.split(":")[0] for e in review.expander} >= set(check.unanswered_items)
+
+    # Answer the rest (as if on another device), then submit once, after confirming.
+    answer_the_rest(own_demo, "Sam Torres")
+    review.run()
+    assert "Every question has an answer" in texts(review)
+    assert button(review, "Submit assessment").disabled
+    review.checkbox[0].check().run()
+    button(review, "Submit assessment").click().run()
+    assert not review.exception, review.exception
+    assert review.title[0].value == "Your results"
+    assert "Your assessment is submitted" in texts(review)
+    assert len(charts(review)) == 1
+    with db_session(own_demo) as session:
+        submitted = session.exec(
+            select(Submission).where(Submission.draft_id == saved.draft_id)
+        ).all()
+        assert len(submitted) == 1
+        assert session.get(AssessmentDraft, saved.draft_id).submitted_at is not None
+
+    # The assessment page now offers a new assessment instead of the submitted one.
+    after = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    assert "Start the assessment" in [b.label for b in after.button]
+
+
+# 3. Results
+
+
+def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips(
+    demo_url, monkeypatch
+):
+    instrument = current_instrument()
+    at = open_page(demo_url, "Ana Lima", RESULTS, monkeypatch)
+    with db_session(demo_url) as session:
+        viewer = viewer_of(session, demo_url, "Ana Lima")
+        scores = analytics.person_scores(session=session, viewer=viewer, person_id=viewer.person_id)
+        submissions = analytics.person_submissions(
+            session=session, viewer=viewer, person_id=viewer.person_id
+        )
+    profile = analytics.profile(scores, instrument)
+    strongest, develop = analytics.strengths_and_development(profile)
+
+    assert len(charts(at)) == 1 and chart_rows(charts(at)[0]) >= len(profile)
+    table = at.dataframe[0].value
+    assert list(table["skill"]) == list(profile["skill"])
+    pd.testing.assert_series_equal(table["score"], profile["score"], check_names=False)
+    assert table["change"].notna().any(), "a supervisor with history sees change per skill"
+    markdown = [m.value for m in at.markdown]
+    for row in [*strongest.itertuples(), *develop.itertuples()]:
+        assert f"- **{row.skill}**: {row.score:.0f}" in markdown
+    scenario = submissions.iloc[-1]["scenario_score"]
+    assert at.metric[1].label == "Situational judgement"
+    assert at.metric[1].value == f"{scenario:.0f}"
+    tips = bank.load_tips(Settings().assessments_dir / bank.TIPS_FILE)
+    for skill_id in develop["skill_id"]:
+        assert all(tip.action in texts(at) for tip in tips[skill_id])
+
+
+def test_results_name_a_skill_with_insufficient_data(own_demo, monkeypatch):
+    instrument = current_instrument()
+    skipped = instrument.skills[0]
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        responses.open_draft(session=session, viewer=viewer, instrument=instrument)
+    answer_the_rest(own_demo, "Sam Torres", skip_skill=skipped.id)
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        draft_id = draft_of(own_demo, "Sam Torres").draft_id
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+    at = open_page(own_demo, "Sam Torres", RESULTS, monkeypatch)
+    assert f"{skipped.name}**: insufficient data (0 of" in "\n".join(c.value for c in at.caption)
+    assert at.metric[0].value != "insufficient data", "11 of 12 skills still give an index"
+
+
+# 4. Growth
+
+
+def test_growth_draws_every_skill_over_time_with_a_highlight_and_a_csv(demo_url, monkeypatch):
+    instrument = current_instrument()
+    at = open_page(demo_url, "Ana Lima", GROWTH, monkeypatch)
+    growth_chart, overall_chart = charts(at)
+    spec = json.loads(growth_chart.proto.spec)
+    assert "tooltip" in json.dumps(spec) and "submitted" in json.dumps(spec)
+    assert chart_rows(overall_chart) == 3
+    highlight = at.selectbox[0]
+    with db_session(demo_url) as session:
+        tags = responses.applicability_tags(session.get(Person, person_id(demo_url, "Ana Lima")))
+    assert highlight.options == ["All skills", *(s.name for s in instrument.skills_for(tags))]
+    highlight.set_value(highlight.options[3]).run()
+    assert not at.exception
+    assert charts(at)[0].proto.spec != growth_chart.proto.spec
+    assert len(at.dataframe[0].value) == 3
+    download = at.get("download_button")[0]
+    assert download.proto.label == "Download results (CSV)"
+
+
+# 5. Development plan
+
+
+def test_a_supervisor_writes_a_smart_goal_with_actions_and_records_a_check_in(
+    own_demo, monkeypatch
+):
+    at = open_page(own_demo, "Ana Lima", PLAN, monkeypatch)
+    assert "No goals yet" in texts(at)
+    suggestion = next(m.value for m in at.markdown if m.value.startswith("Suggested from"))
+    suggested_skill = at.selectbox[0].value
+    assert at.selectbox[0].format_func(suggested_skill) in suggestion
+
+    # Leaving the goal empty is refused with a message, and nothing is saved.
+    at.form_submit_button[0].click().run()
+    assert at.error, "an empty goal must be refused"
+    assert "No goals yet" in texts(at)
+
+    at.text_area[0].input("Run a 10-minute coaching huddle with each agent every week.")
+    at.text_input[0].input("4 huddles a month, logged in the coaching tracker")
+    first_tip = at.multiselect[0].options[0]
+    at.multiselect[0].select(first_tip)
+    at.text_input[1].input("Ask my coach to observe one huddle")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Goal added for" in texts(at)
+    assert "coaching huddle with each agent every week" in texts(at)
+    assert at.checkbox[0].label.startswith(first_tip)
+    assert at.checkbox[1].label == "Ask my coach to observe one huddle"
+
+    at.slider[0].set_value(40)
+    at.form_submit_button[0].click().run()
+    assert "40% reached" in at.get("progress")[0].proto.text
+    with db_session(own_demo) as session:
+        assert [c.progress for c in session.exec(select(GoalCheckIn)).all()] == [40]
+
+
+# 6. Empty states
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [(RESULTS, "No results yet"), (GROWTH, "Take your first assessment to start"),
+     (PLAN, "No goals yet")],
+)  # fmt: skip
+def test_a_new_supervisor_is_told_what_to_do_instead_of_an_empty_chart(
+    demo_url, monkeypatch, page, message
+):
+    at = open_page(demo_url, "Sam Torres", page, monkeypatch)
+    assert message in texts(at)
+    assert not charts(at)
+
+
+# Access: nobody reads another person's results
+
+
+@pytest.mark.parametrize("page", [RESULTS, GROWTH, PLAN])
+def test_a_supervisor_cannot_open_another_persons_data_by_page_parameter(
+    demo_url, monkeypatch, page
+):
+    other = person_id(demo_url, "Maria Santos")
+    at = open_page(demo_url, "Ana Lima", page, monkeypatch, person=str(other))
+    assert [e.value for e in at.error] == ["You do not have access to this information."]
+    assert not charts(at) and not at.dataframe
+    assert "Maria" not in texts(at)
+
+
+def test_a_broken_person_parameter_says_what_is_wrong(demo_url, monkeypatch):
+    at = open_page(demo_url, "Ana Lima", RESULTS, monkeypatch, person="ana")
+    assert "person 'ana' is not a number" in at.error[0].value
+
+
+def test_a_supervisor_cannot_read_another_persons_data_by_function_argument(demo_url):
+    other = person_id(demo_url, "Maria Santos")
+    with db_session(demo_url) as session:
+        viewer = viewer_of(session, demo_url, "Ana Lima")
+        for read in (analytics.person_scores, analytics.person_submissions, people.person_name):
+            with pytest.raises(AccessDenied):
+                read(session=session, viewer=viewer, person_id=other)
+        with pytest.raises(AccessDenied):
+            responses.current_draft_id(session=session, viewer=viewer, person_id=other)
+        with pytest.raises(AccessDenied):
+            plans.plan(session=session, viewer=viewer, person_id=other,
+                       instrument=current_instrument())  # fmt: skip

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 .PHONY: run demo test lint
 
 run: $(VENV)/.runtime-installed
-	$(BIN)/streamlit run app.py --browser.gatherUsageStats false
+	$(BIN)/python -m leadcoach.ui.serve --browser.gatherUsageStats false
 
 demo: $(VENV)/.runtime-installed
 	$(BIN)/python -m leadcoach demo

@@ -10,19 +10,27 @@ SCORE_SCALE = alt.Scale(domain=[0, 100])
 ACCENT = "#0072B2"
 MUTED = "#BBBBBB"
 PREVIOUS = "#E69F00"
+SCORE_TICKS = [0, 25, 50, 75, 100]
+BAR_OFFSET = 9  # pixels below the middle of a skill's row: its name sits above the bar
 MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
 
 
 def profile_chart(profile: pd.DataFrame) -> alt.Chart:
-    """Horizontal bars of the latest skill scores, with the previous score as a tick."""
+    """Horizontal bars of the latest skill scores, with the previous score as a tick.
+
+    Each skill's name sits above its bar rather than in an axis column, so the bars keep
+    the whole width and no name is cut short, on a laptop and on a phone alike.
+    """
     data = profile.assign(
         score=profile["score"].astype("float"),
         previous=profile["previous"].astype("float"),
         change=profile["change"].astype("float"),
         label=profile["score"].map(lambda v: "insufficient data" if pd.isna(v) else f"{v:.0f}"),
     )[["skill", "score", "previous", "change", "label"]]
-    order = list(data["skill"])
-    y = alt.Y("skill:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("skill:N", sort=list(data["skill"]), title=None, axis=None)
+    x = alt.X(
+        "score:Q", scale=SCORE_SCALE, title="Score (0-100)", axis=alt.Axis(values=SCORE_TICKS)
+    )
     tooltip = [
         alt.Tooltip("skill:N", title="Skill"),
         alt.Tooltip("score:Q", title="Score", format=".0f"),
@@ -30,19 +38,23 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
         alt.Tooltip("change:Q", title="Change", format="+.0f"),
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    bars = base.mark_bar(color=ACCENT, height={"band": 0.7}).encode(
-        x=alt.X("score:Q", scale=SCORE_SCALE, title="Score (0-100)")
+    names = base.mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12,
+                           color="#222").encode(x=alt.value(0), text="skill:N")  # fmt: skip
+    bars = base.mark_bar(color=ACCENT, height=14, yOffset=BAR_OFFSET).encode(x=x)
+    ticks = base.mark_tick(color=PREVIOUS, thickness=3, size=20, yOffset=BAR_OFFSET).encode(
+        x="previous:Q"
     )
-    ticks = base.mark_tick(color=PREVIOUS, thickness=3, size=18).encode(x="previous:Q")
-    labels = base.mark_text(align="left", dx=4, color="#333").encode(
+    scores = base.mark_text(align="left", dx=4, yOffset=BAR_OFFSET, color="#333").encode(
         x=alt.X("score:Q", scale=SCORE_SCALE, impute=None), text="label:N"
     )
     missing = (
         base.transform_filter("!isValid(datum.score)")
-        .mark_text(align="left", color="#666", fontStyle="italic")
+        .mark_text(align="left", yOffset=BAR_OFFSET, color="#666", fontStyle="italic")
         .encode(x=alt.value(4), text="label:N")
     )
-    return (bars + ticks + labels + missing).properties(height=alt.Step(26))
+    return (names + bars + ticks + scores + missing).properties(
+        height=alt.Step(46), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
 
 
 def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Chart:

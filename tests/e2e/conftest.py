@@ -47,7 +47,7 @@ def start_server(database_url: str, log: Path) -> Server:
     handle = log.open("w")
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "leadcoach.ui.serve",
             "--server.headless", "true", "--server.port", str(port),
             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         ],
@@ -115,9 +115,27 @@ def page(browser):
     context.close()
 
 
+def sign_in(page, url: str, email: str, password: str) -> None:
+    """Open the address and sign in on the form it shows; the page asked for opens after."""
+    page.goto(url)
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under artifacts/screenshots/ for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # Streamlit scrolls inside its main section, so a full-page shot of the document shows
+    # one window's height: grow the window to the content for the shot, then restore it.
+    window = page.viewport_size
+    content = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+        "[data-testid=stSidebarContent]')].map(e => e.scrollHeight), 0)"
+    )
+    page.set_viewport_size({"width": window["width"], "height": max(window["height"], content)})
+    page.wait_for_timeout(500)  # let charts redraw at the new size
+    page.screenshot(path=str(path))
+    page.set_viewport_size(window)
     return path

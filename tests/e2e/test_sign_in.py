@@ -6,16 +6,9 @@ import pytest
 
 from leadcoach.config import Settings
 from leadcoach.demo import email_for
-from tests.e2e.conftest import screenshot, start_server, stop_server
+from tests.e2e.conftest import screenshot, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, url: str, email: str, password: str) -> None:
-    page.goto(url)
-    page.get_by_label("Email").fill(email)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_demo_supervisor_signs_in_and_sees_their_home(demo_server, page):
@@ -39,5 +32,21 @@ def test_a_fresh_database_shows_the_first_run_screen(tmp_path, page):
         page.get_by_role("heading", name="Welcome to LeadCoach").wait_for()
         assert page.get_by_role("button", name="Load demo data").is_visible()
         screenshot(page, "first-run")
+    finally:
+        stop_server(server)
+
+
+def test_a_bookmarked_page_right_after_a_restart_asks_to_sign_in_without_an_error(
+    demo_server, tmp_path, page
+):
+    server = start_server(demo_server.database_url, tmp_path / "server.log")
+    try:
+        page.goto(f"{server.url}/results")
+        page.get_by_role("button", name="Sign in").wait_for()
+        assert page.get_by_text("Page not found").count() == 0
+        page.get_by_label("Email").fill(email_for("Ana Lima"))
+        page.get_by_role("textbox", name="Password").fill(Settings().demo_password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Your results").wait_for()
     finally:
         stop_server(server)

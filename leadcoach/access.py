@@ -23,6 +23,7 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # create people and accounts, change roles
     EDIT_PLAN = "edit_plan"  # goals, actions and check-ins of a development plan
     COMMENT_PLAN = "comment_plan"  # comment on a development plan's goals
+    MANAGE_COHORTS = "manage_cohorts"  # import rosters, create cohorts and their rounds
 
 
 class Scope(StrEnum):
@@ -43,9 +44,11 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.COACH, Action.COMMENT_PLAN): Scope.COACHED,
     (Role.HR, Action.READ_RESULTS): Scope.ANYONE,
     (Role.HR, Action.READ_ORGANISATION): Scope.ANYONE,
+    (Role.HR, Action.MANAGE_COHORTS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_RESULTS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_ORGANISATION): Scope.ANYONE,
     (Role.ADMIN, Action.MANAGE_ACCOUNTS): Scope.ANYONE,
+    (Role.ADMIN, Action.MANAGE_COHORTS): Scope.ANYONE,
 }
 
 

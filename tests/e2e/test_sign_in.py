@@ -14,8 +14,8 @@ pytestmark = pytest.mark.e2e
 def test_a_demo_supervisor_signs_in_and_sees_their_home(demo_server, page):
     sign_in(page, demo_server.url, email_for("Ana Lima"), Settings().demo_password)
     page.get_by_role("heading", name="Hello, Ana Lima").wait_for()
-    assert page.get_by_text("Assessments submitted").is_visible()
-    assert page.get_by_text("Signed in as").is_visible()
+    page.get_by_text("Assessments submitted").wait_for()
+    page.get_by_text("Signed in as").wait_for()
     screenshot(page, "supervisor-home")
 
 
@@ -30,7 +30,7 @@ def test_a_fresh_database_shows_the_first_run_screen(tmp_path, page):
     try:
         page.goto(server.url)
         page.get_by_role("heading", name="Welcome to LeadCoach").wait_for()
-        assert page.get_by_role("button", name="Load demo data").is_visible()
+        page.get_by_role("button", name="Load demo data").wait_for()
         screenshot(page, "first-run")
     finally:
         stop_server(server)

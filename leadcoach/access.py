@@ -23,6 +23,9 @@ class Action(StrEnum):
     MANAGE_ACCOUNTS = "manage_accounts"  # create people and accounts, change roles
     EDIT_PLAN = "edit_plan"  # goals, actions and check-ins of a development plan
     COMMENT_PLAN = "comment_plan"  # comment on a development plan's goals
+    READ_NOTES = "read_notes"  # coaching notes about a person (their own: shared ones only)
+    WRITE_NOTES = "write_notes"  # write and share coaching notes
+    READ_AGGREGATES = "read_aggregates"  # organisation-wide averages, never single people
     MANAGE_COHORTS = "manage_cohorts"  # import rosters, create cohorts and their rounds
 
 
@@ -38,17 +41,23 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.SUPERVISOR, Action.TAKE_ASSESSMENT): Scope.OWN,
     (Role.SUPERVISOR, Action.EDIT_PLAN): Scope.OWN,
     (Role.SUPERVISOR, Action.COMMENT_PLAN): Scope.OWN,
+    (Role.SUPERVISOR, Action.READ_NOTES): Scope.OWN,
     (Role.COACH, Action.READ_RESULTS): Scope.COACHED,
     (Role.COACH, Action.TAKE_ASSESSMENT): Scope.OWN,
     (Role.COACH, Action.EDIT_PLAN): Scope.OWN,
     (Role.COACH, Action.COMMENT_PLAN): Scope.COACHED,
+    (Role.COACH, Action.READ_NOTES): Scope.COACHED,
+    (Role.COACH, Action.WRITE_NOTES): Scope.COACHED,
+    (Role.COACH, Action.READ_AGGREGATES): Scope.ANYONE,
     (Role.HR, Action.READ_RESULTS): Scope.ANYONE,
     (Role.HR, Action.READ_ORGANISATION): Scope.ANYONE,
     (Role.HR, Action.MANAGE_COHORTS): Scope.ANYONE,
+    (Role.HR, Action.READ_AGGREGATES): Scope.ANYONE,
     (Role.ADMIN, Action.READ_RESULTS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_ORGANISATION): Scope.ANYONE,
     (Role.ADMIN, Action.MANAGE_ACCOUNTS): Scope.ANYONE,
     (Role.ADMIN, Action.MANAGE_COHORTS): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_AGGREGATES): Scope.ANYONE,
 }
 
 

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=5000, ge=0, le=60000, description="how long SQLite waits for a lock before failing"
     )
+    min_group_size: int = Field(
+        default=3, ge=2, le=50,
+        description="smallest group whose average is shown, so no one is singled out",
+    )  # fmt: skip
     demo_password: str = Field(
         default="coach-demo-2026", description="password of every demo account"
     )

@@ -238,3 +238,17 @@ class PlanComment(SQLModel, table=True):
     author_id: int = Field(foreign_key="person.id")
     at: datetime = Field(default_factory=utcnow)
     text: str = Field(max_length=2000)
+
+
+class CoachingNote(SQLModel, table=True):
+    """A coach's dated note about a person they coach; kept, never edited or deleted.
+
+    Private to the person's coaches unless the author shares it with the person.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    author_id: int = Field(foreign_key="person.id")
+    at: datetime = Field(default_factory=utcnow)
+    text: str = Field(max_length=4000)
+    shared: bool = False

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from leadcoach import bank
-from leadcoach.access import Action, Viewer, person_for
+from leadcoach.access import Action, Viewer, person_for, visible_people
 from leadcoach.errors import InvalidInput, NotFound
 from leadcoach.models import (
     DevelopmentGoal,
@@ -17,9 +18,11 @@ from leadcoach.models import (
     GoalStatus,
     Person,
     PlanComment,
+    Role,
     utcnow,
 )
 from leadcoach.responses import applicability_tags
+from leadcoach.validation import clean_text
 
 MAX_FOCUS_SKILLS = 3
 MAX_ACTIONS_PER_GOAL = 8
@@ -67,15 +70,6 @@ class GoalView:
     def progress(self) -> int:
         """The latest check-in's progress, 0 before any."""
         return self.check_ins[-1].progress if self.check_ins else 0
-
-
-def _text(value: str, field: str, limit: int, required: bool = True) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise InvalidInput(f"{field}: write something here.")
-    if len(cleaned) > limit:
-        raise InvalidInput(f"{field}: use at most {limit} characters (now {len(cleaned)}).")
-    return cleaned
 
 
 def plan(
@@ -171,15 +165,15 @@ def add_goal(
     goal = DevelopmentGoal(
         person_id=person.id,
         skill_id=skill_id,
-        specific=_text(specific, "Goal", 500),
-        measure=_text(measure, "Measure", 300, required=False),
+        specific=clean_text(specific, "Goal", 500),
+        measure=clean_text(measure, "Measure", 300, required=False),
         target_date=target_date,
     )
     session.add(goal)
     session.flush()
     for text, tip_title in actions:
         session.add(
-            GoalAction(goal_id=goal.id, text=_text(text, "Action", 500), tip_title=tip_title)
+            GoalAction(goal_id=goal.id, text=clean_text(text, "Action", 500), tip_title=tip_title)
         )
     session.flush()
     return goal.id
@@ -201,7 +195,9 @@ def add_action(
     count = len(session.exec(select(GoalAction.id).where(GoalAction.goal_id == goal.id)).all())
     if count >= MAX_ACTIONS_PER_GOAL:
         raise InvalidInput(f"Actions: a goal has at most {MAX_ACTIONS_PER_GOAL}.")
-    session.add(GoalAction(goal_id=goal.id, text=_text(text, "Action", 500), tip_title=tip_title))
+    session.add(
+        GoalAction(goal_id=goal.id, text=clean_text(text, "Action", 500), tip_title=tip_title)
+    )
 
 
 def set_action_done(*, session: Session, viewer: Viewer, action_id: int, done: bool) -> None:
@@ -222,7 +218,7 @@ def record_check_in(
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput("Progress: choose a whole number from 0 to 100.")
     session.add(
-        GoalCheckIn(goal_id=goal.id, progress=progress, note=_text(note, "Note", 1000, False))
+        GoalCheckIn(goal_id=goal.id, progress=progress, note=clean_text(note, "Note", 1000, False))
     )
     goal.updated_at = utcnow()
     session.add(goal)
@@ -242,7 +238,9 @@ def add_comment(*, session: Session, viewer: Viewer, goal_id: int, text: str) ->
     """Comment on a goal: the owner, or a coach of the owner's team."""
     goal = _goal(session, viewer, goal_id, Action.COMMENT_PLAN)
     session.add(
-        PlanComment(goal_id=goal.id, author_id=viewer.person_id, text=_text(text, "Comment", 2000))
+        PlanComment(
+            goal_id=goal.id, author_id=viewer.person_id, text=clean_text(text, "Comment", 2000)
+        )
     )
 
 
@@ -257,3 +255,23 @@ def summary(goals: list[GoalView]) -> PlanSummary:
     active = [g for g in goals if g.status == GoalStatus.ACTIVE]
     dates = [c.at for g in goals for c in g.check_ins]
     return PlanSummary(len(active), max(dates) if dates else None)
+
+
+def active_goal_counts(
+    *, session: Session, viewer: Viewer, team_ids: list[int] | None = None
+) -> dict[int, int]:
+    """Active development goals per supervisor the viewer may read (0 when none)."""
+    query = (
+        select(Person.id, func.count(DevelopmentGoal.id))
+        .join(
+            DevelopmentGoal,
+            (DevelopmentGoal.person_id == Person.id)
+            & (DevelopmentGoal.status == GoalStatus.ACTIVE.value),
+            isouter=True,
+        )
+        .where(Person.role == Role.SUPERVISOR.value, visible_people(viewer, Action.READ_RESULTS))
+        .group_by(Person.id)
+    )
+    if team_ids is not None:
+        query = query.where(col(Person.team_id).in_(team_ids))
+    return dict(session.exec(query).all())

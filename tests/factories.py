@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from leadcoach import accounts
+from leadcoach import accounts, responses
 from leadcoach.access import Viewer, load_viewer
+from leadcoach.db import session_scope
 from leadcoach.models import Person, Role, Team, TeamCoach
 
 PASSWORD = "correct horse battery"
@@ -74,3 +75,27 @@ def build_org(session: Session) -> Org:
 
 def person(session: Session, person_id: int) -> Person:
     return session.get(Person, person_id)
+
+
+def keyed_answers(instrument, keyed: dict[str, int], default: int = 3, tags=frozenset()):
+    """Answers giving each skill (by id prefix) the keyed value; reverse items get 6 - value.
+
+    A keyed value v scores 100 x (v - 1) / 4: 1 -> 0, 2 -> 25, 3 -> 50, 4 -> 75, 5 -> 100.
+    """
+    result = {}
+    for skill, item in instrument.items_for(frozenset(tags)):
+        value = keyed.get(skill.id, default)
+        result[item.id] = 6 - value if item.reverse else value
+    return result
+
+
+def submit(engine, person_id: int, instrument, answers: dict[str, int | None], when) -> None:
+    """Take and submit a self-assessment as this person, dated `when`."""
+    with session_scope(engine) as session:
+        me = load_viewer(session=session, person_id=person_id)
+        draft_id = responses.open_draft(session=session, viewer=me, instrument=instrument)
+        for item_id, value in answers.items():
+            responses.save_answer(
+                session=session, viewer=me, draft_id=draft_id, item_id=item_id, value=value
+            )
+        responses.submit_assessment(session=session, viewer=me, draft_id=draft_id, at=when)

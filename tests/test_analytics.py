@@ -7,42 +7,22 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from leadcoach import analytics, charts, responses, scoring
+from leadcoach import analytics, charts, scoring
 from leadcoach.db import session_scope
 from leadcoach.errors import AccessDenied
-from tests.factories import build_org
-
-
-def _submit(engine, org, instrument, answers: dict[str, int | None], when: datetime) -> None:
-    with session_scope(engine) as session:
-        me = org.viewer(session, org.sup_a1)
-        draft_id = responses.open_draft(session=session, viewer=me, instrument=instrument)
-        for item_id, value in answers.items():
-            responses.save_answer(
-                session=session, viewer=me, draft_id=draft_id, item_id=item_id, value=value
-            )
-        responses.submit_assessment(session=session, viewer=me, draft_id=draft_id, at=when)
-
-
-def _answers(instrument, keyed: dict[str, int], default: int = 3) -> dict[str, int]:
-    """Answers giving each skill the keyed value (reverse items answered 6 - value)."""
-    result = {}
-    for _, item in instrument.items_for(frozenset()):
-        value = keyed.get(item.id[:3], default)
-        result[item.id] = 6 - value if item.reverse else value
-    return result
+from tests.factories import build_org, keyed_answers, submit
 
 
 @pytest.fixture
 def history(engine, instrument):
     with session_scope(engine) as session:
         org = build_org(session)
-    first = _answers(instrument, {"DEC": 2, "COM": 4})
-    second = _answers(instrument, {"DEC": 4, "COM": 4, "INF": 5, "MOT": 1})
+    first = keyed_answers(instrument, {"DEC": 2, "COM": 4})
+    second = keyed_answers(instrument, {"DEC": 4, "COM": 4, "INF": 5, "MOT": 1})
     for item_id in ("TRU1", "TRU2", "TRU3"):
         second.pop(item_id)  # 3 of 6: TRU insufficient in the latest
-    _submit(engine, org, instrument, first, datetime(2026, 3, 1, tzinfo=UTC))
-    _submit(engine, org, instrument, second, datetime(2026, 6, 1, tzinfo=UTC))
+    submit(engine, org.sup_a1, instrument, first, datetime(2026, 3, 1, tzinfo=UTC))
+    submit(engine, org.sup_a1, instrument, second, datetime(2026, 6, 1, tzinfo=UTC))
     return org
 
 

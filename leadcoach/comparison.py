@@ -1,0 +1,149 @@
+"""Profiles side by side: people, teams or the organisation, with real differences marked.
+
+A difference counts as beyond measurement noise when it is larger than 1.96 standard
+errors of the difference (95%, two-sided). One person's score carries the skill's
+standard error of measurement, SEM = SD x sqrt(1 - alpha); a group's mean carries
+sd / sqrt(n). Two people therefore differ reliably when |difference| > 1.96 x sqrt(2) x SEM,
+the Jacobson-Truax criterion used for change over time too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from sqlmodel import Session
+
+from leadcoach import bank, reliability, teams
+from leadcoach.access import Action, Viewer, person_for
+from leadcoach.errors import InvalidInput
+
+PROFILE_COLUMNS = ["group", "kind", "skill_id", "skill", "n", "mean", "sd"]
+DIFFERENCE_COLUMNS = ["group", "skill_id", "skill", "difference", "margin", "beyond_noise"]
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """What to compare: one person, one team, or the whole organisation."""
+
+    kind: Literal["person", "team", "organisation"]
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    profiles: pd.DataFrame  # PROFILE_COLUMNS, one row per group and skill
+    differences: pd.DataFrame  # DIFFERENCE_COLUMNS: each group against the first one
+    reference: str  # the first group's label
+    provisional_skills: tuple[str, ...]  # skills whose reliability is the prior
+
+
+def group_scores(
+    *, session: Session, viewer: Viewer, instrument: bank.Instrument, group: GroupRef
+) -> tuple[str, pd.DataFrame]:
+    """The group's label and its members' latest scores (person_id, skill_id, score)."""
+    if group.kind == "person":
+        person = person_for(
+            session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=group.id
+        )
+        scores = teams.latest_scores(
+            session=session, viewer=viewer, instrument=instrument, team_ids=[person.team_id]
+        )
+        return person.name, scores[scores["person_id"] == person.id]
+    if group.kind == "team":
+        team = teams.team_for(session=session, viewer=viewer, team_id=group.id)
+        scores = teams.latest_scores(
+            session=session, viewer=viewer, instrument=instrument, team_ids=[team.id]
+        )
+        return f"Team {team.name}", scores
+    if group.kind == "organisation":
+        scores = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
+        return "Whole organisation", scores
+    raise InvalidInput(f"Compare: unknown kind of group '{group.kind}'.")
+
+
+def profiles(
+    groups: list[tuple[str, str, pd.DataFrame]], instrument: bank.Instrument, min_group: int
+) -> pd.DataFrame:
+    """(label, kind, scores) per group -> one row per group and skill: n, mean, sd.
+
+    Averages of the organisation over fewer than `min_group` people are suppressed (no
+    mean), so nobody outside the viewer's own teams can be singled out.
+    """
+    frames = []
+    for label, kind, scores in groups:
+        stats = teams.skill_statistics(
+            scores, instrument, min_group if kind == "organisation" else 1
+        )
+        frames.append(stats.assign(group=label, kind=kind))
+    if not frames:
+        return pd.DataFrame(columns=PROFILE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[PROFILE_COLUMNS]
+
+
+def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFrame:
+    """Each group's mean minus the first group's, per skill, with the noise margin."""
+    labels = list(dict.fromkeys(profile_frame["group"]))
+    if len(labels) < 2:
+        return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+    indexed = profile_frame.set_index(["group", "skill_id"])
+    reference = labels[0]
+    rows = []
+    for label in labels[1:]:
+        for skill_id in profile_frame.loc[profile_frame["group"] == label, "skill_id"]:
+            if (reference, skill_id) not in indexed.index:
+                continue
+            ref, other = indexed.loc[(reference, skill_id)], indexed.loc[(label, skill_id)]
+            if pd.isna(ref["mean"]) or pd.isna(other["mean"]):
+                continue
+            error = sem.get(skill_id, math.nan)
+            margin = reliability.noise_margin(
+                reliability.error_variance(int(ref["n"]), ref["sd"], error),
+                reliability.error_variance(int(other["n"]), other["sd"], error),
+            )
+            difference = float(other["mean"] - ref["mean"])
+            rows.append(
+                (label, skill_id, other["skill"], difference, margin, abs(difference) > margin)
+            )
+    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+
+def skill_errors(
+    organisation: pd.DataFrame, reliabilities: dict[str, reliability.SkillReliability]
+) -> dict[str, float]:
+    """Each skill's standard error of measurement, from the organisation's spread."""
+    spread = organisation.dropna(subset=["score"]).groupby("skill_id")["score"].std()
+    return {
+        skill_id: reliability.measurement_error(float(sd), reliabilities[skill_id].alpha)
+        for skill_id, sd in spread.items()
+        if skill_id in reliabilities and pd.notna(sd)
+    }
+
+
+def compare(
+    *,
+    session: Session,
+    viewer: Viewer,
+    instrument: bank.Instrument,
+    groups: list[GroupRef],
+    reliabilities: dict[str, reliability.SkillReliability],
+    min_group: int,
+) -> Comparison:
+    """Profiles of two or more groups side by side, differences to the first one marked."""
+    if len(groups) < 2:
+        raise InvalidInput("Compare: choose at least two people or teams.")
+    if len(set(groups)) < len(groups):
+        raise InvalidInput("Compare: each person or team can be chosen once.")
+    loaded = []
+    for group in groups:
+        label, scores = group_scores(
+            session=session, viewer=viewer, instrument=instrument, group=group
+        )
+        loaded.append((label, group.kind, scores))
+    organisation = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
+    frame = profiles(loaded, instrument, min_group)
+    errors = skill_errors(organisation, reliabilities)
+    provisional = tuple(s for s, r in reliabilities.items() if r.provisional)
+    return Comparison(frame, differences(frame, errors), loaded[0][0], provisional)

@@ -1,0 +1,113 @@
+"""How far a skill score can be trusted: each skill's reliability and measurement error.
+
+Differences and changes are marked "beyond measurement noise" against these figures, on
+the coach's and HR's views alike, so the same rule holds everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
+
+from leadcoach import bank, psychometrics, scoring
+from leadcoach.access import Action, Viewer, require
+from leadcoach.models import Answer, Submission
+
+# Below this many people an alpha is too unstable to use (the quality page's minimum too);
+# the conventional minimum acceptable reliability (Nunnally, 1978) is used instead.
+MIN_SAMPLE = 30
+PRIOR_RELIABILITY = 0.70
+# Two-sided 95%: a difference counts as real when larger than 1.96 standard errors.
+CRITICAL_Z = 1.96
+
+
+@dataclass(frozen=True)
+class SkillReliability:
+    skill_id: str
+    alpha: float  # the reliability used (the prior when `provisional`)
+    people: int  # how many people's answers it rests on
+    provisional: bool  # True when too few people: the prior was used
+
+
+def item_responses(*, session: Session, viewer: Viewer) -> pd.DataFrame:
+    """Every behavioural answer of each person's latest submission (person x item, wide).
+
+    Not applicable answers are missing. Aggregate use only: callers report statistics,
+    never rows.
+    """
+    require(viewer, Action.READ_AGGREGATES)
+    newest = (
+        select(Submission.person_id, func.max(Submission.submitted_at).label("last_at"))
+        .group_by(Submission.person_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Submission.person_id, Answer.item_id, Answer.value)
+        .join(
+            newest,
+            and_(
+                newest.c.person_id == Submission.person_id,
+                newest.c.last_at == Submission.submitted_at,
+            ),
+        )
+        .join(Answer, Answer.draft_id == Submission.draft_id)
+        .where(Answer.option_id == "", col(Answer.value).is_not(None))
+    ).all()
+    frame = pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
+    return frame.pivot(index="person_id", columns="item_id", values="value")
+
+
+def skill_reliabilities(
+    responses: pd.DataFrame, instrument: bank.Instrument
+) -> dict[str, SkillReliability]:
+    """Cronbach's alpha (pairwise) of each skill's items, reverse-keyed items recoded."""
+    result = {}
+    for skill in instrument.skills:
+        items = [item for item in skill.items if item.id in responses.columns]
+        data = pd.DataFrame(
+            {
+                item.id: responses[item.id].map(
+                    lambda v, reverse=item.reverse: (
+                        np.nan if pd.isna(v) else scoring.reverse_key(int(v), reverse)
+                    )
+                )
+                for item in items
+            }
+        )
+        people = int(data.notna().any(axis=1).sum()) if len(items) else 0
+        alpha = math.nan
+        if people >= MIN_SAMPLE and len(items) >= 2:
+            try:
+                alpha = psychometrics.cronbach_alpha(data.astype(float))
+            except ValueError:
+                alpha = math.nan
+        usable = math.isfinite(alpha) and 0 < alpha < 1
+        result[skill.id] = SkillReliability(
+            skill.id, alpha if usable else PRIOR_RELIABILITY, people, not usable
+        )
+    return result
+
+
+def measurement_error(sd: float, reliability: float) -> float:
+    """The standard error of measurement of one score: SEM = SD x sqrt(1 - reliability)."""
+    return sd * math.sqrt(1 - reliability)
+
+
+def noise_margin(variance_a: float, variance_b: float) -> float:
+    """The smallest difference between two estimates that is beyond noise (95%, two-sided),
+    given the variance of each estimate's error."""
+    return CRITICAL_Z * math.sqrt(variance_a + variance_b)
+
+
+def error_variance(n: int, sd: float, sem: float) -> float:
+    """Error variance of a group's mean score: one person's is the measurement error
+    (SEM squared); a group's mean varies as sd^2 / n, where the observed sd already holds
+    the measurement error of each member."""
+    if n <= 1 or not math.isfinite(sd):
+        return sem**2
+    return sd**2 / n

@@ -1,0 +1,334 @@
+"""The coach's views: team scores, status, growth, comparisons, priorities and notes.
+
+Scores are built from keyed answers, so every expected number below is worked out by hand
+(a keyed value v scores 100 x (v - 1) / 4).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from leadcoach import comparison, notes, plans, priorities, reliability, teams
+from leadcoach.comparison import GroupRef
+from leadcoach.db import session_scope
+from leadcoach.errors import AccessDenied, InvalidInput
+from leadcoach.models import Role, TeamCoach
+from tests.factories import add_person, build_org, keyed_answers, submit
+
+MARCH = datetime(2026, 3, 1, tzinfo=UTC)
+JUNE = datetime(2026, 6, 1, tzinfo=UTC)
+NOW = datetime(2026, 7, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def org(engine, instrument):
+    """Team A: sup_a1 (DEC 75 -> 25, the rest 50), sup_a2 (75s, COM 25); team B: sup_b1
+    (100s). The organisation's latest: DEC 25/75/100, COM 50/25/100, others 50/75/100."""
+    with session_scope(engine) as session:
+        built = build_org(session)
+    submit(engine, built.sup_a1, instrument, keyed_answers(instrument, {"DEC": 4}), MARCH)
+    submit(engine, built.sup_a1, instrument, keyed_answers(instrument, {"DEC": 2}), JUNE)
+    submit(engine, built.sup_a2, instrument,
+           keyed_answers(instrument, {"COM": 2}, default=4), JUNE)  # fmt: skip
+    submit(engine, built.sup_b1, instrument, keyed_answers(instrument, {}, default=5), JUNE)
+    return built
+
+
+def test_a_coach_sees_the_latest_scores_of_their_teams_only(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        scores = teams.latest_scores(session=session, viewer=coach, instrument=instrument)
+        assert set(scores["name"]) == {"Sup A One", "Sup A Two"}
+        dec = scores[scores["skill_id"] == "DEC"].set_index("name")["score"]
+        assert dec.to_dict() == {"Sup A One": 25.0, "Sup A Two": 75.0}
+        hr = org.viewer(session, org.hr)
+        everyone = teams.latest_scores(session=session, viewer=hr, instrument=instrument)
+        assert set(everyone["name"]) == {"Sup A One", "Sup A Two", "Sup B One"}
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda s, v, i, t: teams.latest_scores(session=s, viewer=v, instrument=i, team_ids=[t]),
+        lambda s, v, i, t: teams.assessment_status(
+            session=s, viewer=v, reassessment_days=90, now=NOW, team_ids=[t]
+        ),
+        lambda s, v, i, t: teams.team_growth(
+            session=s, viewer=v, instrument=i, min_group=1, team_ids=[t]
+        ),
+        lambda s, v, i, t: teams.recent_changes(session=s, viewer=v, instrument=i, team_ids=[t]),
+        lambda s, v, i, t: comparison.group_scores(
+            session=s, viewer=v, instrument=i, group=GroupRef("team", t)
+        ),
+    ],
+    ids=["latest_scores", "assessment_status", "team_growth", "recent_changes", "compare"],
+)
+def test_a_coach_asking_for_another_teams_data_is_refused(engine, org, instrument, read):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        with pytest.raises(AccessDenied):
+            read(session, coach, instrument, org.team_b)
+        read(session, coach, instrument, org.team_a)  # their own team is fine
+
+
+def test_a_coach_cannot_compare_a_person_of_another_team(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        with pytest.raises(AccessDenied):
+            comparison.group_scores(
+                session=session, viewer=coach, instrument=instrument,
+                group=GroupRef("person", org.sup_b1),
+            )  # fmt: skip
+
+
+def test_skill_statistics_and_organisation_averages(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        team = teams.skill_statistics(
+            teams.latest_scores(session=session, viewer=coach, instrument=instrument),
+            instrument,
+            min_group=1,
+        ).set_index("skill_id")
+        organisation = teams.skill_statistics(
+            teams.organisation_scores(session=session, viewer=coach, instrument=instrument),
+            instrument,
+            min_group=3,
+        ).set_index("skill_id")
+        supervisor = org.viewer(session, org.sup_a1)
+        with pytest.raises(AccessDenied):
+            teams.organisation_scores(session=session, viewer=supervisor, instrument=instrument)
+    assert team.loc["DEC", "mean"] == 50 and team.loc["COM", "mean"] == 37.5
+    assert team.loc["PLN", "mean"] == 62.5 and team.loc["PLN", "n"] == 2
+    assert organisation.loc["DEC", "mean"] == pytest.approx(200 / 3)
+    assert organisation.loc["DEC", "sd"] == pytest.approx(math.sqrt(2916.6667 / 2), rel=1e-6)
+
+
+def test_groups_smaller_than_the_minimum_get_no_average(engine, org, instrument):
+    with session_scope(engine) as session:
+        hr = org.viewer(session, org.hr)
+        scores = teams.organisation_scores(session=session, viewer=hr, instrument=instrument)
+    stats = teams.skill_statistics(scores, instrument, min_group=4)
+    assert stats["mean"].isna().all() and (stats["n"] == 3).all()
+
+
+def test_assessment_status_puts_who_needs_a_nudge_first(engine, org, instrument):
+    with session_scope(engine) as session:
+        a3 = add_person(session, "Sup A Three", Role.SUPERVISOR, org.team_a)
+    with session_scope(engine) as session:
+        from leadcoach import responses
+
+        me = org.viewer(session, org.sup_a2)
+        draft = responses.open_draft(session=session, viewer=me, instrument=instrument)
+        responses.save_answer(session=session, viewer=me, draft_id=draft, item_id="DEC1", value=3)
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        status = teams.assessment_status(
+            session=session, viewer=coach, reassessment_days=20, now=NOW
+        )
+    assert list(status["name"]) == ["Sup A Three", "Sup A One", "Sup A Two"]
+    assert list(status["status"]) == ["Not assessed", "Overdue", "In progress"]
+    assert status.loc[2, "answers_saved"] == 1 and a3 == status.loc[0, "person_id"]
+    assert status.loc[1, "due_on"] == pd.Timestamp("2026-06-21", tz="UTC")
+
+
+def test_team_growth_by_quarter_with_spread(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        growth = teams.team_growth(session=session, viewer=coach, instrument=instrument,
+                                   min_group=1)  # fmt: skip
+        small = teams.team_growth(session=session, viewer=coach, instrument=instrument,
+                                  min_group=2)  # fmt: skip
+    dec = growth[growth["skill_id"] == "DEC"].set_index("round")
+    assert list(dec.index) == ["2026 Q1", "2026 Q2"]
+    assert dec.loc["2026 Q1", ["n", "mean"]].tolist() == [1, 75]
+    assert dec.loc["2026 Q2", ["n", "mean", "min", "max", "median"]].tolist() == [2, 50, 25, 75, 50]
+    assert dec.loc["2026 Q2", "q1"] == 37.5 and dec.loc["2026 Q2", "q3"] == 62.5
+    assert set(small["round"]) == {"2026 Q2"}, "a round of one person is suppressed"
+
+
+def test_recent_changes(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        changes = teams.recent_changes(session=session, viewer=coach, instrument=instrument)
+    assert set(changes["name"]) == {"Sup A One"}, "one submission: no change to show"
+    dec = changes[changes["skill_id"] == "DEC"].iloc[0]
+    assert (dec["previous"], dec["latest"], dec["change"]) == (75, 25, -50)
+
+
+# Comparisons: differences beyond measurement noise, by hand
+
+
+def _profile(rows):
+    return pd.DataFrame(rows, columns=["group", "kind", "skill_id", "skill", "n", "mean", "sd"])
+
+
+def test_two_people_differ_beyond_noise_when_the_gap_exceeds_1_96_sqrt2_sem():
+    frame = _profile([
+        ("Ana", "person", "DEC", "Decisions", 1, 70.0, math.nan),
+        ("Ana", "person", "COM", "Communication", 1, 60.0, math.nan),
+        ("Ben", "person", "DEC", "Decisions", 1, 40.0, math.nan),
+        ("Ben", "person", "COM", "Communication", 1, 40.0, math.nan),
+    ])  # fmt: skip
+    result = comparison.differences(frame, {"DEC": 10.0, "COM": 10.0}).set_index("skill_id")
+    margin = 1.96 * math.sqrt(200)  # SEM 10 for each person: 27.72
+    assert result.loc["DEC", "difference"] == -30 and result.loc["DEC", "beyond_noise"]
+    assert result.loc["COM", "difference"] == -20 and not result.loc["COM", "beyond_noise"]
+    assert result.loc["COM", "margin"] == pytest.approx(margin)
+
+
+def test_a_team_against_the_organisation_uses_the_standard_error_of_each_mean():
+    frame = _profile([
+        ("Whole organisation", "organisation", "DEC", "Decisions", 100, 62.0, 20.0),
+        ("Team A", "team", "DEC", "Decisions", 4, 50.0, 10.0),
+    ])  # fmt: skip
+    row = comparison.differences(frame, {"DEC": 8.0}).iloc[0]
+    assert row["margin"] == pytest.approx(1.96 * math.sqrt(10**2 / 4 + 20**2 / 100))  # 10.56
+    assert row["difference"] == -12 and row["beyond_noise"]
+
+
+def test_compare_two_people_and_a_team_against_the_organisation(engine, org, instrument):
+    known = {s.id: reliability.SkillReliability(s.id, 0.84, 3, False) for s in instrument.skills}
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        people = comparison.compare(
+            session=session, viewer=coach, instrument=instrument, reliabilities=known,
+            groups=[GroupRef("person", org.sup_a1), GroupRef("person", org.sup_a2)], min_group=3,
+        )  # fmt: skip
+        team = comparison.compare(
+            session=session, viewer=coach, instrument=instrument, reliabilities=known,
+            groups=[GroupRef("organisation"), GroupRef("team", org.team_a)], min_group=3,
+        )  # fmt: skip
+        with pytest.raises(InvalidInput, match="at least two"):
+            comparison.compare(session=session, viewer=coach, instrument=instrument,
+                               reliabilities=known, groups=[GroupRef("team", org.team_a)],
+                               min_group=3)  # fmt: skip
+    # The organisation's DEC and COM scores both spread with sd 38.19, so SEM = 15.28 and
+    # two people must differ by more than 1.96 x sqrt(2) x 15.28 = 42.3 points.
+    diff = people.differences.set_index("skill_id")
+    assert people.reference == "Sup A One"
+    assert diff.loc["DEC", "difference"] == 50 and diff.loc["DEC", "beyond_noise"]
+    assert diff.loc["COM", "difference"] == -25 and not diff.loc["COM", "beyond_noise"]
+    assert diff.loc["DEC", "margin"] == pytest.approx(42.34, abs=0.01)
+    profile = team.profiles.set_index(["group", "skill_id"])
+    assert profile.loc[("Team Team A", "COM"), "mean"] == 37.5
+    assert profile.loc[("Whole organisation", "COM"), "n"] == 3
+
+
+# Priorities, by hand
+
+
+def test_priorities_rank_drops_missing_plans_and_low_team_skills():
+    team = pd.DataFrame({
+        "skill_id": ["S1", "S2", "S3", "S4"], "skill": ["One", "Two", "Three", "Four"],
+        "n": [4, 4, 4, 4], "mean": [40.0, 55.0, 60.0, 80.0],
+    })  # fmt: skip
+    organisation = pd.DataFrame({"skill_id": ["S1", "S2", "S3", "S4"],
+                                 "mean": [50.0, 50.0, 70.0, 75.0]})  # fmt: skip
+    changes = pd.DataFrame({
+        "person_id": [1, 2], "name": ["Pat", "Kim"], "skill_id": ["S1", "S2"],
+        "skill": ["One", "Two"], "latest": [30.0, 40.0], "previous": [70.0, 60.0],
+        "change": [-40.0, -20.0],
+        "latest_at": [pd.Timestamp("2026-06-01", tz="UTC")] * 2,
+        "previous_at": [pd.Timestamp("2026-03-01", tz="UTC")] * 2,
+    })  # fmt: skip
+    status = pd.DataFrame({
+        "person_id": [1, 2, 3], "name": ["Pat", "Kim", "Lee"],
+        "last_assessed": [pd.Timestamp("2026-06-01", tz="UTC"),
+                          pd.Timestamp("2025-12-13", tz="UTC"), pd.NaT],
+    })  # fmt: skip
+    ranked = priorities.rank(
+        team=team, organisation=organisation, changes=changes, status=status,
+        goals={1: 0, 2: 1}, sem={"S1": 10.0, "S2": 10.0}, now=NOW,
+    )  # fmt: skip
+    # Pat's drop of 40 exceeds the noise margin 27.7; Kim's 20 does not. Pat has no plan
+    # 30 days after assessing: 10 + 30 / 9 = 13.3. Team skills: S1 and S3 are 10 below the
+    # organisation; S2 is among the three lowest but above the organisation (0).
+    assert list(zip(ranked["kind"], ranked["subject"], ranked["points"], strict=True)) == [
+        ("Drop", "Pat", 40.0),
+        ("No plan", "Pat", 13.3),
+        ("Team skill", "One", 10.0),
+        ("Team skill", "Three", 10.0),
+        ("Team skill", "Two", 0.0),
+    ]
+    assert list(ranked["rank"]) == [1, 2, 3, 4, 5]
+    assert "fell 40 points (70 to 30)" in ranked.loc[0, "reason"]
+    assert "30 days after their assessment" in ranked.loc[1, "reason"]
+    assert "10 below the organisation (50)" in ranked.loc[2, "reason"]
+
+
+def test_active_goal_counts(engine, org, instrument):
+    with session_scope(engine) as session:
+        me = org.viewer(session, org.sup_a1)
+        plans.add_goal(session=session, viewer=me, instrument=instrument, skill_id="DEC",
+                       specific="Decide faster in outages", measure="", target_date=date.today() + timedelta(days=30),
+                       actions=[])  # fmt: skip
+    with session_scope(engine) as session:
+        counts = plans.active_goal_counts(session=session, viewer=org.viewer(session, org.coach_a))
+    assert counts == {org.sup_a1: 1, org.sup_a2: 0}
+
+
+# Coaching notes
+
+
+def test_notes_are_private_to_coaches_until_shared(engine, org):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        private = notes.add_note(session=session, viewer=coach, person_id=org.sup_a1,
+                                 text="Avoids the huddle when the queue is long.")  # fmt: skip
+        shared = notes.add_note(session=session, viewer=coach, person_id=org.sup_a1,
+                                text="Great recovery during the outage.", shared=True)  # fmt: skip
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        mine = org.viewer(session, org.sup_a1)
+        assert {n.id for n in notes.notes(session=session, viewer=coach, person_id=org.sup_a1)} == {
+            private,
+            shared,
+        }
+        assert [n.id for n in notes.notes(session=session, viewer=mine, person_id=org.sup_a1)] == [
+            shared
+        ]
+        notes.set_shared(session=session, viewer=coach, note_id=private, shared=True)
+    with session_scope(engine) as session:
+        mine = org.viewer(session, org.sup_a1)
+        assert len(notes.notes(session=session, viewer=mine, person_id=org.sup_a1)) == 2
+
+
+def test_who_may_write_read_and_share_notes(engine, org):
+    with session_scope(engine) as session:
+        other_coach = add_person(session, "Coach Two", Role.COACH)
+        session.add(TeamCoach(team_id=org.team_a, coach_id=other_coach))
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        note = notes.add_note(session=session, viewer=coach, person_id=org.sup_a1, text="Hi")
+        with pytest.raises(AccessDenied):
+            notes.add_note(session=session, viewer=coach, person_id=org.sup_b1, text="Hi")
+        with pytest.raises(InvalidInput, match="Note: write something"):
+            notes.add_note(session=session, viewer=coach, person_id=org.sup_a1, text="  ")
+        with pytest.raises(InvalidInput, match="at most 4000"):
+            notes.add_note(session=session, viewer=coach, person_id=org.sup_a1, text="x" * 4001)
+    with session_scope(engine) as session:
+        second = org.viewer(session, other_coach)
+        assert len(notes.notes(session=session, viewer=second, person_id=org.sup_a1)) == 1
+        with pytest.raises(AccessDenied, match="Only the coach who wrote"):
+            notes.set_shared(session=session, viewer=second, note_id=note, shared=True)
+        for viewer_id in (org.sup_a1, org.hr):
+            with pytest.raises(AccessDenied):
+                notes.add_note(session=session, viewer=org.viewer(session, viewer_id),
+                               person_id=org.sup_a1, text="Hi")  # fmt: skip
+        with pytest.raises(AccessDenied):
+            notes.notes(session=session, viewer=org.viewer(session, org.hr), person_id=org.sup_a1)
+        with pytest.raises(AccessDenied):
+            notes.notes(session=session, viewer=org.viewer(session, org.sup_a2),
+                        person_id=org.sup_a1)  # fmt: skip
+
+
+def test_skill_reliability_uses_the_prior_below_the_minimum_sample(engine, org, instrument):
+    with session_scope(engine) as session:
+        responses = reliability.item_responses(session=session, viewer=org.viewer(session, org.hr))
+    result = reliability.skill_reliabilities(responses, instrument)
+    assert result["DEC"].people == 3 and result["DEC"].provisional
+    assert result["DEC"].alpha == reliability.PRIOR_RELIABILITY

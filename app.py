@@ -17,6 +17,8 @@ PAGES = {
     "pages/supervisor/growth.py": ("Growth", ":material/trending_up:"),
     "pages/supervisor/plan.py": ("Development plan", ":material/flag:"),
     "pages/coach/team.py": ("My teams", ":material/groups:"),
+    "pages/coach/compare.py": ("Compare", ":material/compare_arrows:"),
+    "pages/coach/person.py": ("Person", ":material/person:"),
     "pages/hr/organisation.py": ("Organisation", ":material/domain:"),
     "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
 }
@@ -28,7 +30,7 @@ ROLE_PAGES = {
         "pages/supervisor/growth.py",
         "pages/supervisor/plan.py",
     ],
-    Role.COACH: ["pages/coach/team.py"],
+    Role.COACH: ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
     Role.HR: ["pages/hr/organisation.py"],
     Role.ADMIN: ["pages/hr/organisation.py", "pages/admin/accounts.py"],
 }

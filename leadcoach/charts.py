@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import vl_convert
 
 SCORE_SCALE = alt.Scale(domain=[0, 100])
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 ACCENT = "#0072B2"
 MUTED = "#BBBBBB"
 PREVIOUS = "#E69F00"
+# Okabe-Ito again, for up to eight groups side by side.
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+                 "#000000"]  # fmt: skip
 SCORE_TICKS = [0, 25, 50, 75, 100]
 BAR_OFFSET = 9  # pixels below the middle of a skill's row: its name sits above the bar
 MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
@@ -107,3 +111,113 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
     return (
         base.mark_line(color=ACCENT) + base.mark_point(color=ACCENT, filled=True, size=70)
     ).properties(height=220)
+
+
+def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
+    """Skills x people, coloured by each person's latest score, the value in each cell.
+
+    Skills run down the side, where their long names fit; people run across the top.
+    Cividis is readable with every common colour-vision deficiency and in greyscale.
+    """
+    data = scores.assign(score=scores["score"].astype("float"))[["name", "team", "skill", "score"]]
+    people = list(dict.fromkeys(data.sort_values(["team", "name"])["name"]))
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "name:N",
+            sort=people,
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=140),
+        ),
+        y=alt.Y("skill:N", sort=skill_order, title=None, axis=alt.Axis(labelLimit=300)),
+        tooltip=[
+            alt.Tooltip("name:N", title="Person"),
+            alt.Tooltip("team:N", title="Team"),
+            alt.Tooltip("skill:N", title="Skill"),
+            alt.Tooltip("score:Q", title="Score", format=".0f"),
+        ],
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color(
+            "score:Q",
+            scale=alt.Scale(scheme="cividis", domain=[0, 100]),
+            legend=alt.Legend(title="Score", orient="bottom"),
+        ),
+    )
+    values = base.mark_text(fontSize=11).encode(
+        text=alt.Text("score:Q", format=".0f"),
+        color=alt.condition(alt.datum.score > 60, alt.value("black"), alt.value("white")),
+    )
+    return (cells + values).properties(height=alt.Step(26), width=alt.Step(40))
+
+
+def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.Chart:
+    """Each group's mean per skill as a dot on one row per skill; a ring marks a group that
+    differs from the first group by more than measurement noise."""
+    marked = set(zip(differences.loc[differences["beyond_noise"].astype(bool), "group"],
+                     differences.loc[differences["beyond_noise"].astype(bool), "skill_id"],
+                     strict=True))  # fmt: skip
+    data = profiles.assign(
+        mean=profiles["mean"].astype("float"),
+        beyond_noise=[(g, s) in marked for g, s in zip(profiles["group"], profiles["skill_id"],
+                                                       strict=True)],
+    )[["group", "skill", "n", "mean", "beyond_noise"]]  # fmt: skip
+    order = list(dict.fromkeys(data["skill"]))
+    groups = list(dict.fromkeys(data["group"]))
+    base = alt.Chart(data).encode(
+        y=alt.Y("skill:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("mean:Q", scale=SCORE_SCALE, title="Score (0-100)",
+                axis=alt.Axis(values=SCORE_TICKS)),
+        color=alt.Color("group:N", sort=groups, scale=alt.Scale(range=GROUP_COLOURS),
+                        legend=alt.Legend(orient="bottom", columns=1, title=None,
+                                          labelLimit=320)),
+        tooltip=[
+            alt.Tooltip("group:N", title="Who"),
+            alt.Tooltip("skill:N", title="Skill"),
+            alt.Tooltip("mean:Q", title="Score", format=".0f"),
+            alt.Tooltip("n:Q", title="People"),
+            alt.Tooltip("beyond_noise:N", title="Beyond noise"),
+        ],
+    )  # fmt: skip
+    rules = (
+        alt.Chart(data)
+        .mark_rule(color=MUTED)
+        .encode(y=alt.Y("skill:N", sort=order), x="min(mean):Q", x2="max(mean):Q")
+    )
+    dots = base.mark_point(filled=True, size=90, opacity=1)
+    rings = base.transform_filter(alt.datum.beyond_noise).mark_point(size=330, strokeWidth=2)
+    return (rules + dots + rings).properties(
+        height=alt.Step(30), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+
+
+def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
+    """One skill's team average per round, with the middle half of the team as a band."""
+    data = growth[growth["skill"] == skill][["round", "round_start", "n", "mean", "q1", "q3",
+                                             "min", "max"]]  # fmt: skip
+    base = alt.Chart(data).encode(
+        x=alt.X("round_start:T", title="Round (quarter)", axis=MONTHS),
+        tooltip=[
+            alt.Tooltip("round:N", title="Round"),
+            alt.Tooltip("n:Q", title="People"),
+            alt.Tooltip("mean:Q", title="Average", format=".0f"),
+            alt.Tooltip("q1:Q", title="Lower quartile", format=".0f"),
+            alt.Tooltip("q3:Q", title="Upper quartile", format=".0f"),
+        ],
+    )
+    band = base.mark_area(opacity=0.25, color=ACCENT).encode(
+        y=alt.Y("q1:Q", scale=SCORE_SCALE, title="Score (0-100)"), y2="q3:Q"
+    )
+    line = base.mark_line(color=ACCENT, point=True).encode(y="mean:Q")
+    return (band + line).properties(
+        height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+
+
+def as_svg(chart: alt.TopLevelMixin) -> bytes:
+    """The chart drawn as an SVG file (for reports and slides)."""
+    return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
+
+
+def as_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart drawn as a PNG image at `scale` times its size (sharp on print)."""
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)

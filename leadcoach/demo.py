@@ -20,11 +20,18 @@ from leadcoach.errors import InvalidInput
 from leadcoach.models import (
     Answer,
     AssessmentDraft,
+    CoachingNote,
     Cohort,
     CohortMember,
     CohortRound,
+    DevelopmentGoal,
+    GoalAction,
+    GoalCheckIn,
     Person,
+    PlanComment,
     Role,
+    SkillScore,
+    Submission,
     Team,
     TeamCoach,
 )
@@ -68,6 +75,9 @@ SUPERVISORS = [
 COHORTS = [("2026 Spring intake", 260), ("2026 Summer intake", 170), ("2026 Autumn intake", 80)]
 ROUNDS = [("Baseline", 0), ("Day 90", 90), ("Day 180", 180)]
 ROUND_WINDOW_DAYS = 21
+# Half the assessed supervisors keep a development plan, so coaches see both states.
+WITH_PLAN = ["Ben Carter", "Chloe Evans", "Grace Kim", "Isla Murray", "Maria Santos",
+             "Liza Cruz", "Nina Bautista", "Paolo Reyes"]  # fmt: skip
 NEW_SUPERVISOR = "Sam Torres"  # has not started: the first-visit state
 IN_PROGRESS = "Rhea Domingo"  # has a half-finished draft: the resume state
 
@@ -173,12 +183,79 @@ def load_demo(
             viewer = load_viewer(session=session, person_id=person.id)
             submit_assessment(session=session, viewer=viewer, draft_id=draft_id, at=when)
             submissions += 1
+    _add_plans_and_notes(session, instrument, rng)
     return DemoSummary(
         people=len(SUPERVISORS) + len(COACHES) + len(STAFF),
         teams=len(TEAMS),
         cohorts=len(COHORTS),
         submissions=submissions,
     )
+
+
+def _add_plans_and_notes(session: Session, instrument: bank.Instrument, rng: random.Random) -> None:
+    """A goal on each planned person's weakest skill, with actions, check-ins, a coach's
+    comment and notes, dated from their latest assessment."""
+    names = {skill.id: skill.name for skill in instrument.skills}
+    for name in WITH_PLAN:
+        person = session.exec(select(Person).where(Person.email == email_for(name))).one()
+        latest = session.exec(
+            select(Submission)
+            .where(Submission.person_id == person.id)
+            .order_by(Submission.submitted_at.desc())
+        ).first()
+        weakest = session.exec(
+            select(SkillScore)
+            .where(SkillScore.submission_id == latest.id, SkillScore.score.is_not(None))
+            .order_by(SkillScore.score, SkillScore.skill_id)
+        ).first()
+        start = latest.submitted_at + timedelta(days=3)
+        goal = DevelopmentGoal(
+            person_id=person.id,
+            skill_id=weakest.skill_id,
+            specific=f"Practise {names[weakest.skill_id].lower()} in every weekly huddle.",
+            measure="My coach sees it in two observed huddles a month.",
+            target_date=(start + timedelta(days=90)).date(),
+            created_at=start,
+            updated_at=start,
+        )
+        session.add(goal)
+        session.flush()
+        session.add_all(
+            [
+                GoalAction(goal_id=goal.id, text="Plan the huddle the day before.", done=True),
+                GoalAction(goal_id=goal.id, text="Ask one agent for feedback after it."),
+            ]
+        )
+        for week in (2, 5):
+            session.add(
+                GoalCheckIn(
+                    goal_id=goal.id,
+                    at=start + timedelta(weeks=week),
+                    progress=min(100, 20 * week + rng.randint(0, 10)),
+                    note="Two huddles done; one cut short by a queue spike.",
+                )
+            )
+        coach_id = session.exec(
+            select(TeamCoach.coach_id).where(TeamCoach.team_id == person.team_id)
+        ).first()
+        if name in WITH_PLAN[::3] and coach_id:
+            session.add(
+                PlanComment(
+                    goal_id=goal.id,
+                    author_id=coach_id,
+                    at=start + timedelta(weeks=3),
+                    text="Good start. Try the teach-back at the end.",
+                )
+            )
+            session.add(
+                CoachingNote(
+                    person_id=person.id,
+                    author_id=coach_id,
+                    at=start + timedelta(weeks=3),
+                    shared=name == WITH_PLAN[0],
+                    text="Observed a huddle: clear, but ran over by 5 minutes.",
+                )
+            )
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,22 @@ class SkillReliability:
 def item_responses(*, session: Session, viewer: Viewer) -> pd.DataFrame:
     """Every behavioural answer of each person's latest submission (person x item, wide).
 
-    Not applicable answers are missing. Aggregate use only: callers report statistics,
-    never rows.
+    Not applicable answers are missing. For aggregate statistics only, never shown as rows.
     """
     require(viewer, Action.READ_AGGREGATES)
+    return _latest_item_responses(session)
+
+
+def current(*, session: Session, instrument: bank.Instrument) -> dict[str, SkillReliability]:
+    """Each skill's reliability from everyone's latest answers.
+
+    Open to every signed-in role: it returns one coefficient per skill, which says nothing
+    about any person.
+    """
+    return skill_reliabilities(_latest_item_responses(session), instrument)
+
+
+def _latest_item_responses(session: Session) -> pd.DataFrame:
     newest = (
         select(Submission.person_id, func.max(Submission.submitted_at).label("last_at"))
         .group_by(Submission.person_id)

@@ -32,8 +32,7 @@ def org(engine, instrument):
         built = build_org(session)
     submit(engine, built.sup_a1, instrument, keyed_answers(instrument, {"DEC": 4}), MARCH)
     submit(engine, built.sup_a1, instrument, keyed_answers(instrument, {"DEC": 2}), JUNE)
-    submit(engine, built.sup_a2, instrument,
-           keyed_answers(instrument, {"COM": 2}, default=4), JUNE)  # fmt: skip
+    submit(engine, built.sup_a2, instrument, keyed_answers(instrument, {"COM": 2}, default=4), JUNE)
     submit(engine, built.sup_b1, instrument, keyed_answers(instrument, {}, default=5), JUNE)
     return built
 
@@ -80,9 +79,11 @@ def test_a_coach_cannot_compare_a_person_of_another_team(engine, org, instrument
         coach = org.viewer(session, org.coach_a)
         with pytest.raises(AccessDenied):
             comparison.group_scores(
-                session=session, viewer=coach, instrument=instrument,
+                session=session,
+                viewer=coach,
+                instrument=instrument,
                 group=GroupRef("person", org.sup_b1),
-            )  # fmt: skip
+            )
 
 
 def test_skill_statistics_and_organisation_averages(engine, org, instrument):
@@ -138,10 +139,10 @@ def test_assessment_status_puts_who_needs_a_nudge_first(engine, org, instrument)
 def test_team_growth_by_quarter_with_spread(engine, org, instrument):
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
-        growth = teams.team_growth(session=session, viewer=coach, instrument=instrument,
-                                   min_group=1)  # fmt: skip
-        small = teams.team_growth(session=session, viewer=coach, instrument=instrument,
-                                  min_group=2)  # fmt: skip
+        growth = teams.team_growth(
+            session=session, viewer=coach, instrument=instrument, min_group=1
+        )
+        small = teams.team_growth(session=session, viewer=coach, instrument=instrument, min_group=2)
     dec = growth[growth["skill_id"] == "DEC"].set_index("round")
     assert list(dec.index) == ["2026 Q1", "2026 Q2"]
     assert dec.loc["2026 Q1", ["n", "mean"]].tolist() == [1, 75]
@@ -167,12 +168,14 @@ def _profile(rows):
 
 
 def test_two_people_differ_beyond_noise_when_the_gap_exceeds_1_96_sqrt2_sem():
-    frame = _profile([
-        ("Ana", "person", "DEC", "Decisions", 1, 70.0, math.nan),
-        ("Ana", "person", "COM", "Communication", 1, 60.0, math.nan),
-        ("Ben", "person", "DEC", "Decisions", 1, 40.0, math.nan),
-        ("Ben", "person", "COM", "Communication", 1, 40.0, math.nan),
-    ])  # fmt: skip
+    frame = _profile(
+        [
+            ("Ana", "person", "DEC", "Decisions", 1, 70.0, math.nan),
+            ("Ana", "person", "COM", "Communication", 1, 60.0, math.nan),
+            ("Ben", "person", "DEC", "Decisions", 1, 40.0, math.nan),
+            ("Ben", "person", "COM", "Communication", 1, 40.0, math.nan),
+        ]
+    )
     result = comparison.differences(frame, {"DEC": 10.0, "COM": 10.0}).set_index("skill_id")
     margin = 1.96 * math.sqrt(200)  # SEM 10 for each person: 27.72
     assert result.loc["DEC", "difference"] == -30 and result.loc["DEC", "beyond_noise"]
@@ -181,10 +184,12 @@ def test_two_people_differ_beyond_noise_when_the_gap_exceeds_1_96_sqrt2_sem():
 
 
 def test_a_team_against_the_organisation_uses_the_standard_error_of_each_mean():
-    frame = _profile([
-        ("Whole organisation", "organisation", "DEC", "Decisions", 100, 62.0, 20.0),
-        ("Team A", "team", "DEC", "Decisions", 4, 50.0, 10.0),
-    ])  # fmt: skip
+    frame = _profile(
+        [
+            ("Whole organisation", "organisation", "DEC", "Decisions", 100, 62.0, 20.0),
+            ("Team A", "team", "DEC", "Decisions", 4, 50.0, 10.0),
+        ]
+    )
     row = comparison.differences(frame, {"DEC": 8.0}).iloc[0]
     assert row["margin"] == pytest.approx(1.96 * math.sqrt(10**2 / 4 + 20**2 / 100))  # 10.56
     assert row["difference"] == -12 and row["beyond_noise"]
@@ -195,17 +200,30 @@ def test_compare_two_people_and_a_team_against_the_organisation(engine, org, ins
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
         people = comparison.compare(
-            session=session, viewer=coach, instrument=instrument, reliabilities=known,
-            groups=[GroupRef("person", org.sup_a1), GroupRef("person", org.sup_a2)], min_group=3,
-        )  # fmt: skip
+            session=session,
+            viewer=coach,
+            instrument=instrument,
+            reliabilities=known,
+            groups=[GroupRef("person", org.sup_a1), GroupRef("person", org.sup_a2)],
+            min_group=3,
+        )
         team = comparison.compare(
-            session=session, viewer=coach, instrument=instrument, reliabilities=known,
-            groups=[GroupRef("organisation"), GroupRef("team", org.team_a)], min_group=3,
-        )  # fmt: skip
+            session=session,
+            viewer=coach,
+            instrument=instrument,
+            reliabilities=known,
+            groups=[GroupRef("organisation"), GroupRef("team", org.team_a)],
+            min_group=3,
+        )
         with pytest.raises(InvalidInput, match="at least two"):
-            comparison.compare(session=session, viewer=coach, instrument=instrument,
-                               reliabilities=known, groups=[GroupRef("team", org.team_a)],
-                               min_group=3)  # fmt: skip
+            comparison.compare(
+                session=session,
+                viewer=coach,
+                instrument=instrument,
+                reliabilities=known,
+                groups=[GroupRef("team", org.team_a)],
+                min_group=3,
+            )
     # The organisation's DEC and COM scores both spread with sd 38.19, so SEM = 15.28 and
     # two people must differ by more than 1.96 x sqrt(2) x 15.28 = 42.3 points.
     diff = people.differences.set_index("skill_id")
@@ -222,28 +240,50 @@ def test_compare_two_people_and_a_team_against_the_organisation(engine, org, ins
 
 
 def test_priorities_rank_drops_missing_plans_and_low_team_skills():
-    team = pd.DataFrame({
-        "skill_id": ["S1", "S2", "S3", "S4"], "skill": ["One", "Two", "Three", "Four"],
-        "n": [4, 4, 4, 4], "mean": [40.0, 55.0, 60.0, 80.0],
-    })  # fmt: skip
-    organisation = pd.DataFrame({"skill_id": ["S1", "S2", "S3", "S4"],
-                                 "mean": [50.0, 50.0, 70.0, 75.0]})  # fmt: skip
-    changes = pd.DataFrame({
-        "person_id": [1, 2], "name": ["Pat", "Kim"], "skill_id": ["S1", "S2"],
-        "skill": ["One", "Two"], "latest": [30.0, 40.0], "previous": [70.0, 60.0],
-        "change": [-40.0, -20.0],
-        "latest_at": [pd.Timestamp("2026-06-01", tz="UTC")] * 2,
-        "previous_at": [pd.Timestamp("2026-03-01", tz="UTC")] * 2,
-    })  # fmt: skip
-    status = pd.DataFrame({
-        "person_id": [1, 2, 3], "name": ["Pat", "Kim", "Lee"],
-        "last_assessed": [pd.Timestamp("2026-06-01", tz="UTC"),
-                          pd.Timestamp("2025-12-13", tz="UTC"), pd.NaT],
-    })  # fmt: skip
+    team = pd.DataFrame(
+        {
+            "skill_id": ["S1", "S2", "S3", "S4"],
+            "skill": ["One", "Two", "Three", "Four"],
+            "n": [4, 4, 4, 4],
+            "mean": [40.0, 55.0, 60.0, 80.0],
+        }
+    )
+    organisation = pd.DataFrame(
+        {"skill_id": ["S1", "S2", "S3", "S4"], "mean": [50.0, 50.0, 70.0, 75.0]}
+    )
+    changes = pd.DataFrame(
+        {
+            "person_id": [1, 2],
+            "name": ["Pat", "Kim"],
+            "skill_id": ["S1", "S2"],
+            "skill": ["One", "Two"],
+            "latest": [30.0, 40.0],
+            "previous": [70.0, 60.0],
+            "change": [-40.0, -20.0],
+            "latest_at": [pd.Timestamp("2026-06-01", tz="UTC")] * 2,
+            "previous_at": [pd.Timestamp("2026-03-01", tz="UTC")] * 2,
+        }
+    )
+    status = pd.DataFrame(
+        {
+            "person_id": [1, 2, 3],
+            "name": ["Pat", "Kim", "Lee"],
+            "last_assessed": [
+                pd.Timestamp("2026-06-01", tz="UTC"),
+                pd.Timestamp("2025-12-13", tz="UTC"),
+                pd.NaT,
+            ],
+        }
+    )
     ranked = priorities.rank(
-        team=team, organisation=organisation, changes=changes, status=status,
-        goals={1: 0, 2: 1}, sem={"S1": 10.0, "S2": 10.0}, now=NOW,
-    )  # fmt: skip
+        team=team,
+        organisation=organisation,
+        changes=changes,
+        status=status,
+        goals={1: 0, 2: 1},
+        sem={"S1": 10.0, "S2": 10.0},
+        now=NOW,
+    )
     # Pat's drop of 40 exceeds the noise margin 27.7; Kim's 20 does not. Pat has no plan
     # 30 days after assessing: 10 + 30 / 9 = 13.3. Team skills: S1 and S3 are 10 below the
     # organisation; S2 is among the three lowest but above the organisation (0).
@@ -263,9 +303,16 @@ def test_priorities_rank_drops_missing_plans_and_low_team_skills():
 def test_active_goal_counts(engine, org, instrument):
     with session_scope(engine) as session:
         me = org.viewer(session, org.sup_a1)
-        plans.add_goal(session=session, viewer=me, instrument=instrument, skill_id="DEC",
-                       specific="Decide faster in outages", measure="", target_date=date.today() + timedelta(days=30),
-                       actions=[])  # fmt: skip
+        plans.add_goal(
+            session=session,
+            viewer=me,
+            instrument=instrument,
+            skill_id="DEC",
+            specific="Decide faster in outages",
+            measure="",
+            target_date=date.today() + timedelta(days=30),
+            actions=[],
+        )
     with session_scope(engine) as session:
         counts = plans.active_goal_counts(session=session, viewer=org.viewer(session, org.coach_a))
     assert counts == {org.sup_a1: 1, org.sup_a2: 0}
@@ -277,10 +324,19 @@ def test_active_goal_counts(engine, org, instrument):
 def test_notes_are_private_to_coaches_until_shared(engine, org):
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
-        private = notes.add_note(session=session, viewer=coach, person_id=org.sup_a1,
-                                 text="Avoids the huddle when the queue is long.")  # fmt: skip
-        shared = notes.add_note(session=session, viewer=coach, person_id=org.sup_a1,
-                                text="Great recovery during the outage.", shared=True)  # fmt: skip
+        private = notes.add_note(
+            session=session,
+            viewer=coach,
+            person_id=org.sup_a1,
+            text="Avoids the huddle when the queue is long.",
+        )
+        shared = notes.add_note(
+            session=session,
+            viewer=coach,
+            person_id=org.sup_a1,
+            text="Great recovery during the outage.",
+            shared=True,
+        )
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
         mine = org.viewer(session, org.sup_a1)
@@ -317,13 +373,18 @@ def test_who_may_write_read_and_share_notes(engine, org):
             notes.set_shared(session=session, viewer=second, note_id=note, shared=True)
         for viewer_id in (org.sup_a1, org.hr):
             with pytest.raises(AccessDenied):
-                notes.add_note(session=session, viewer=org.viewer(session, viewer_id),
-                               person_id=org.sup_a1, text="Hi")  # fmt: skip
+                notes.add_note(
+                    session=session,
+                    viewer=org.viewer(session, viewer_id),
+                    person_id=org.sup_a1,
+                    text="Hi",
+                )
         with pytest.raises(AccessDenied):
             notes.notes(session=session, viewer=org.viewer(session, org.hr), person_id=org.sup_a1)
         with pytest.raises(AccessDenied):
-            notes.notes(session=session, viewer=org.viewer(session, org.sup_a2),
-                        person_id=org.sup_a1)  # fmt: skip
+            notes.notes(
+                session=session, viewer=org.viewer(session, org.sup_a2), person_id=org.sup_a1
+            )
 
 
 def test_skill_reliability_uses_the_prior_below_the_minimum_sample(engine, org, instrument):

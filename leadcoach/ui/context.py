@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from leadcoach import bank
+from leadcoach import bank, reliability
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.errors import LeadCoachError
@@ -57,6 +57,23 @@ def instrument() -> bank.Instrument:
     """The current questionnaire."""
     current = settings()
     return _instrument_for(str(current.assessments_dir), current.instrument_id)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _reliabilities_for(database_url: str, directory: str, instrument_id: str):
+    # Recomputed at most every 10 minutes: alphas move slowly as submissions accumulate.
+    with session_scope(_engine_for(database_url)) as session:
+        return reliability.current(
+            session=session, instrument=_instrument_for(directory, instrument_id)
+        )
+
+
+def reliabilities() -> dict[str, reliability.SkillReliability]:
+    """Each skill's reliability from everyone's latest answers (cached for 10 minutes)."""
+    current = settings()
+    return _reliabilities_for(
+        current.database_url, str(current.assessments_dir), current.instrument_id
+    )
 
 
 def startup() -> None:

@@ -1,28 +1,146 @@
-"""Coach: the people on the teams they coach, with their latest assessment."""
+"""Coach: the teams they coach at a glance, and where coaching is needed most."""
+
+from datetime import UTC, datetime
 
 import streamlit as st
 
-from leadcoach.people import coached_teams, people_overview
-from leadcoach.ui import auth, context
+from leadcoach import charts, coaching, people, priorities
+from leadcoach.ui import auth, context, exports
+from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
-with context.db() as session:
-    teams = coached_teams(session=session, viewer=viewer)
-    people = people_overview(session=session, viewer=viewer)
+settings = context.settings()
+instrument = context.instrument()
+
+with context.db() as session, context.stop_on_error():
+    coached = people.coached_teams(session=session, viewer=viewer)
 
 st.title("My teams", anchor=False)
-if teams.empty:
+if coached.empty:
     st.info("You do not coach any team yet. An administrator assigns teams to coaches.")
     st.stop()
-st.dataframe(
-    teams.drop(columns="team_id"), hide_index=True, column_config={"vendor": "Vendor (BPO)"}
+
+names = dict(zip(coached["team_id"], coached["team"], strict=True))
+choice = st.selectbox(
+    "Team",
+    [None, *names],
+    key="coach_team",
+    format_func=lambda team_id: "All my teams" if team_id is None else names[team_id],
 )
-st.subheader("Supervisors", anchor=False)
-st.dataframe(
-    people.drop(columns="person_id"),
-    hide_index=True,
-    column_config={
-        "last_assessed": st.column_config.DatetimeColumn("Last assessed", format="D MMM YYYY"),
-        "overall_index": st.column_config.NumberColumn("Overall index", format="%.0f"),
-    },
+with context.db() as session, context.stop_on_error():
+    overview = coaching.team_overview(
+        session=session,
+        viewer=viewer,
+        instrument=instrument,
+        reliabilities=context.reliabilities(),
+        reassessment_days=settings.reassessment_days,
+        min_group=settings.min_group_size,
+        now=datetime.now(UTC),
+        team_ids=None if choice is None else [choice],
+    )
+
+status = overview.status
+counts = status["status"].value_counts()
+cols = st.columns(4)
+cols[0].metric("Supervisors", len(status))
+cols[1].metric(
+    "Not assessed or overdue", int(counts.get("Not assessed", 0) + counts.get("Overdue", 0))
 )
+cols[2].metric("Assessment in progress", int(counts.get("In progress", 0)))
+cols[3].metric("Assessed, no plan", overview.without_plan)
+if status.empty:
+    st.info("No supervisors on this team yet.")
+    st.stop()
+
+st.subheader("Where coaching is needed most", anchor=False)
+if overview.priorities.empty:
+    st.success("Nothing stands out: no drop beyond noise, every assessed person has a plan.")
+for row in overview.priorities.itertuples():
+    st.markdown(f"{row.rank}. **{row.kind}: {md(row.subject)}**. {md(row.reason)}")
+with st.expander("How the list is ranked"):
+    st.markdown(priorities.__doc__.split("\n\n", 1)[1])
+
+st.subheader("Skills by person", anchor=False)
+if overview.scores.empty:
+    st.info("Nobody on this team has submitted an assessment yet.")
+else:
+    skill_order = [s.name for s in instrument.skills]
+    heatmap = charts.heatmap_chart(overview.scores, skill_order)
+    # At its own size the cells stay readable; on a phone it scrolls sideways in its box
+    # (a fixed style rule, no user text in it) rather than squeezing or widening the page.
+    st.html("<style>.st-key-heatmap { overflow-x: auto; }</style>")
+    with st.container(key="heatmap"):
+        st.altair_chart(heatmap, width="content")
+    st.caption("Latest score of each person (0-100); darker is lower. Hover for details.")
+    table = overview.heatmap_table
+    st.dataframe(table, hide_index=True)
+    exports.downloads(table, heatmap, "team-skills")
+    st.caption("Open a person's results, growth, plan and notes:")
+    link_columns = st.columns(3)
+    for index, row in enumerate(status.itertuples()):
+        link_columns[index % 3].page_link(
+            "pages/coach/person.py",
+            label=row.name,
+            icon=":material/person:",
+            query_params={"person": str(row.person_id)},
+        )
+
+st.subheader("Team against the whole organisation", anchor=False)
+versus = overview.team_vs_organisation
+if versus.profiles["mean"].notna().any():
+    versus_chart = charts.comparison_chart(versus.profiles, versus.differences)
+    st.altair_chart(versus_chart)
+    st.caption(
+        "A ring marks a skill where the team differs from the organisation by more than "
+        "measurement noise (95%)."
+        + (
+            " Reliability is provisional for some skills until 30 people have answered."
+            if versus.provisional_skills
+            else ""
+        )
+    )
+    marked = versus.differences.assign(
+        beyond_noise=versus.differences["beyond_noise"].map({True: "yes", False: "no"})
+    )
+    st.dataframe(
+        marked[["skill", "difference", "margin", "beyond_noise"]],
+        hide_index=True,
+        column_config={
+            "skill": "Skill",
+            "difference": st.column_config.NumberColumn("Team minus organisation", format="%+.0f"),
+            "margin": st.column_config.NumberColumn("Noise margin (±)", format="%.0f"),
+            "beyond_noise": "Beyond noise",
+        },
+    )
+
+st.subheader("Who to remind", anchor=False)
+due = status[status["status"] != "Up to date"]
+if due.empty:
+    st.caption("Everyone's assessment is up to date.")
+else:
+    st.dataframe(
+        due.drop(columns="person_id"),
+        hide_index=True,
+        column_config={
+            "name": "Person",
+            "team": "Team",
+            "last_assessed": st.column_config.DatetimeColumn("Last assessed", format="D MMM YYYY"),
+            "due_on": st.column_config.DatetimeColumn("Due", format="D MMM YYYY"),
+            "answers_saved": "Answers saved",
+            "status": "Status",
+        },
+    )
+
+st.subheader("Team growth", anchor=False)
+growth = overview.growth
+if growth.empty or growth["round"].nunique() < 2:
+    st.caption("Team growth appears once the team has assessments in two quarters.")
+else:
+    skill = st.selectbox("Skill", list(dict.fromkeys(growth["skill"])), key="coach_growth_skill")
+    growth_chart = charts.team_growth_chart(growth, skill)
+    st.altair_chart(growth_chart)
+    st.caption("The line is the team average; the band holds the middle half of the team.")
+    rounds = growth[growth["skill"] == skill].drop(columns=["skill_id", "skill", "round_start"])
+    st.dataframe(rounds.round(1), hide_index=True)
+    exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
+st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

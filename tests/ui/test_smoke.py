@@ -19,7 +19,7 @@ ROLE_PAGES = {
     "Ana Lima": SUPERVISOR_PAGES,  # three past assessments
     "Rhea Domingo": SUPERVISOR_PAGES,  # an assessment half answered
     "Sam Torres": SUPERVISOR_PAGES,  # brand new
-    "Priya Shah": ["pages/coach/team.py"],
+    "Priya Shah": ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
     "Helen Okafor": ["pages/hr/organisation.py"],
     "Alex Morgan": ["pages/hr/organisation.py", "pages/admin/accounts.py"],
 }

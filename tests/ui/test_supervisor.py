@@ -15,7 +15,7 @@ from leadcoach import access, analytics, bank, journey, people, plans, responses
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, session_scope
 from leadcoach.errors import AccessDenied
-from leadcoach.models import AssessmentDraft, GoalCheckIn, Person, Submission
+from leadcoach.models import AssessmentDraft, DevelopmentGoal, GoalCheckIn, Person, Submission
 from tests.ui.conftest import app_signed_in_as, person_id
 
 HOME = "pages/supervisor/home.py"
@@ -353,7 +353,13 @@ def test_a_supervisor_writes_a_smart_goal_with_actions_and_records_a_check_in(
     at.form_submit_button[0].click().run()
     assert "40% reached" in at.get("progress")[0].proto.text
     with db_session(own_demo) as session:
-        assert [c.progress for c in session.exec(select(GoalCheckIn)).all()] == [40]
+        ana = person_id(own_demo, "Ana Lima")
+        check_ins = session.exec(
+            select(GoalCheckIn.progress)
+            .join(DevelopmentGoal, DevelopmentGoal.id == GoalCheckIn.goal_id)
+            .where(DevelopmentGoal.person_id == ana)
+        ).all()
+        assert check_ins == [40]
 
 
 # 6. Empty states

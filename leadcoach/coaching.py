@@ -1,0 +1,91 @@
+"""Everything the coach's team overview shows, read in one unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlmodel import Session
+
+from leadcoach import bank, comparison, plans, priorities, reliability, teams
+from leadcoach.access import Viewer
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    scores: pd.DataFrame  # latest score per person and skill (teams.latest_scores)
+    status: pd.DataFrame  # where each person's assessment stands
+    team_vs_organisation: comparison.Comparison
+    priorities: pd.DataFrame  # ranked concerns with reasons
+    growth: pd.DataFrame  # per quarter and skill: mean and spread
+    without_plan: int  # assessed people with no active goal
+    skill_order: tuple[str, ...]  # skill names in questionnaire order
+
+    @property
+    def heatmap_table(self) -> pd.DataFrame:
+        """One row per person, one column per skill (in questionnaire order): the table
+        beside the heatmap."""
+        if self.scores.empty:
+            return pd.DataFrame(columns=["Person", "Team"])
+        order = [name for name in self.skill_order if name in set(self.scores["skill"])]
+        wide = self.scores.pivot_table(
+            index=["name", "team"], columns="skill", values="score", aggfunc="first"
+        )
+        wide = wide.reindex(columns=order).astype("float").round(0).reset_index()
+        return wide.rename(columns={"name": "Person", "team": "Team"})
+
+
+def team_overview(
+    *,
+    session: Session,
+    viewer: Viewer,
+    instrument: bank.Instrument,
+    reliabilities: dict[str, reliability.SkillReliability],
+    reassessment_days: int,
+    min_group: int,
+    now: datetime,
+    team_ids: Collection[int] | None = None,
+) -> TeamOverview:
+    """The people on the viewer's teams (or the chosen ones), against the organisation."""
+    scores = teams.latest_scores(
+        session=session, viewer=viewer, instrument=instrument, team_ids=team_ids
+    )
+    status = teams.assessment_status(
+        session=session, viewer=viewer, reassessment_days=reassessment_days, now=now,
+        team_ids=team_ids,
+    )  # fmt: skip
+    organisation = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
+    team_label = "Your teams" if team_ids is None or len(team_ids) != 1 else "This team"
+    profile = comparison.profiles(
+        [("Whole organisation", "organisation", organisation), (team_label, "team", scores)],
+        instrument,
+        min_group,
+    )
+    errors = comparison.skill_errors(organisation, reliabilities)
+    versus = comparison.Comparison(
+        profile,
+        comparison.differences(profile, errors),
+        "Whole organisation",
+        tuple(s for s, r in reliabilities.items() if r.provisional),
+    )
+    goals = plans.active_goal_counts(
+        session=session, viewer=viewer, team_ids=None if team_ids is None else list(team_ids)
+    )
+    changes = teams.recent_changes(
+        session=session, viewer=viewer, instrument=instrument, team_ids=team_ids
+    )
+    team_stats = profile[profile["group"] == team_label]
+    organisation_stats = profile[profile["group"] == "Whole organisation"]
+    ranked = priorities.rank(
+        team=team_stats, organisation=organisation_stats, changes=changes, status=status,
+        goals=goals, sem=errors, now=now,
+    )  # fmt: skip
+    growth = teams.team_growth(
+        session=session, viewer=viewer, instrument=instrument, min_group=1, team_ids=team_ids
+    )
+    assessed = status.dropna(subset=["last_assessed"])["person_id"]
+    without_plan = sum(1 for person_id in assessed if not goals.get(person_id, 0))
+    order = tuple(skill.name for skill in instrument.skills)
+    return TeamOverview(scores, status, versus, ranked, growth, without_plan, order)

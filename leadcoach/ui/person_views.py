@@ -1,0 +1,395 @@
+"""One person's results, growth, plan and coaching notes, drawn for the person themselves
+(supervisor pages) or for their coach (the coach's person page, one tab each).
+
+Each view reads through the core, which refuses what the viewer may not see; a view that
+has nothing to show says what to do next and returns, so the views beside it still draw.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from leadcoach import analytics, charts, notes, people, plans
+from leadcoach.access import Viewer
+from leadcoach.models import GoalStatus
+from leadcoach.ui import context
+from leadcoach.ui.text import md
+
+
+def _read(reader):
+    """`reader(session)`'s result, or None after showing why it was refused."""
+    with context.shown_errors(), context.db() as session:
+        return reader(session)
+    return None
+
+
+def _load(viewer: Viewer, person_id: int):
+    """Name, scores and submissions of the person, or None after showing a refusal."""
+    return _read(
+        lambda session: (
+            people.person_name(session=session, viewer=viewer, person_id=person_id),
+            analytics.person_scores(session=session, viewer=viewer, person_id=person_id),
+            analytics.person_submissions(session=session, viewer=viewer, person_id=person_id),
+        )
+    )
+
+
+def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
+    """The latest profile as a chart and a table, strengths, development areas and tips."""
+    loaded = _load(viewer, person_id)
+    if loaded is None:
+        return
+    person, scores, submissions = loaded
+    instrument = context.instrument()
+    own = person_id == viewer.person_id
+    if title:
+        st.title("Your results" if own else f"Results of {md(person)}", anchor=False)
+    if notice := st.session_state.pop("results_notice", None):
+        st.success(notice)
+    if submissions.empty:
+        st.info(
+            "No results yet. Results appear here as soon as a self-assessment is submitted."
+            if own
+            else f"{md(person)} has not submitted a self-assessment yet."
+        )
+        if own:
+            st.page_link(
+                "pages/supervisor/assessment.py", label="Take the assessment",
+                icon=":material/edit:",
+            )  # fmt: skip
+        return
+
+    profile = analytics.profile(scores, instrument)
+    latest = submissions.iloc[-1]
+    st.caption(
+        f"Submitted on {latest['submitted_at']:%d %B %Y} · assessment {len(submissions)} of "
+        f"{len(submissions)} · scores run from 0 to 100"
+    )
+    overall, scenario, change = st.columns(3)
+    overall.metric(
+        "Overall index",
+        "insufficient data"
+        if pd.isna(latest["overall_index"])
+        else f"{latest['overall_index']:.0f}",
+        help="The mean of the skill scores; it needs at least 10 skills with enough answers.",
+    )
+    scenario.metric(
+        "Situational judgement",
+        "not answered" if pd.isna(latest["scenario_score"]) else f"{latest['scenario_score']:.0f}",
+        help="How closely the ratings of the workplace situations match the key (0-100). "
+        "The key is provisional until a panel of experienced contact-centre managers has "
+        "rated the options; read it beside, not instead of, the self-ratings.",
+    )
+    if len(submissions) > 1:
+        difference = latest["overall_index"] - submissions.iloc[-2]["overall_index"]
+        if not pd.isna(difference):
+            change.metric(
+                "Change in overall index",
+                f"{difference:+.1f}",
+                help="Since the previous assessment.",
+            )
+
+    st.subheader("Skill profile", anchor=False)
+    st.altair_chart(charts.profile_chart(profile))
+    if len(submissions) > 1:
+        st.caption("Orange ticks mark the previous assessment.")
+    with st.expander("The same numbers as a table", expanded=True):
+        st.dataframe(
+            profile[["skill", "score", "previous", "change"]],
+            hide_index=True,
+            height="content",
+            column_config={
+                "skill": st.column_config.TextColumn("Skill", width="medium"),
+                "score": st.column_config.NumberColumn("Score", format="%.0f"),
+                "previous": st.column_config.NumberColumn("Previous", format="%.0f"),
+                "change": st.column_config.NumberColumn("Change", format="%+.0f"),
+            },
+        )
+    for row in profile[profile["score"].isna()].itertuples():
+        st.caption(
+            f"**{row.skill}**: insufficient data ({row.answered} of {row.applicable} "
+            "statements answered; two thirds are needed for a score)."
+        )
+
+    strongest, develop = analytics.strengths_and_development(profile)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Strengths", anchor=False)
+        for row in strongest.itertuples():
+            st.markdown(f"- **{row.skill}**: {row.score:.0f}")
+    with right:
+        st.subheader("To develop", anchor=False)
+        for row in develop.itertuples():
+            st.markdown(f"- **{row.skill}**: {row.score:.0f}")
+
+    st.subheader("Coaching suggestions for the development areas", anchor=False)
+    library = context.tips()
+    for row in develop.itertuples():
+        with st.expander(f"{row.skill} ({row.score:.0f})", expanded=row.Index == 0):
+            st.caption(instrument.skill(row.skill_id).definition)
+            for tip in library.get(row.skill_id, ()):
+                st.markdown(f"**{tip.title}.** {tip.action}")
+    if own:
+        st.page_link(
+            "pages/supervisor/plan.py",
+            label="Turn these into your development plan",
+            icon=":material/flag:",
+        )
+
+
+def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
+    """Every skill across all submissions, the overall index, and a CSV of the results."""
+    loaded = _load(viewer, person_id)
+    if loaded is None:
+        return
+    person, scores, submissions = loaded
+    instrument = context.instrument()
+    own = person_id == viewer.person_id
+    if title:
+        st.title("Your growth" if own else f"Growth of {md(person)}", anchor=False)
+    if submissions.empty:
+        st.info(
+            "Growth shows how each skill changes from one assessment to the next. "
+            + ("Take your first assessment to start." if own else "There is no assessment yet.")
+        )
+        if own:
+            st.page_link(
+                "pages/supervisor/assessment.py", label="Take the assessment",
+                icon=":material/edit:",
+            )  # fmt: skip
+        return
+    if len(submissions) == 1:
+        st.info(
+            "One assessment so far: lines appear from the second one on. The reassessment is "
+            f"due {context.settings().reassessment_days} days after the last one."
+        )
+
+    table = analytics.growth(scores, instrument)
+    skill_names = [s.name for s in instrument.skills if s.id in set(scores["skill_id"])]
+    highlight = st.selectbox(
+        "Highlight a skill", ["All skills", *skill_names], key=f"growth_highlight_{person_id}",
+        help="You can also click a skill in the legend.",
+    )  # fmt: skip
+    st.altair_chart(charts.growth_chart(table, None if highlight == "All skills" else highlight))
+
+    st.subheader("Overall index", anchor=False)
+    if submissions["overall_index"].notna().any():
+        st.altair_chart(charts.overall_chart(submissions))
+    else:
+        st.caption("No assessment has enough answers for an overall index yet.")
+
+    st.subheader("All results", anchor=False)
+    results_table = analytics.results_table(scores, submissions, instrument)
+    st.dataframe(results_table, hide_index=True)
+    st.download_button(
+        "Download results (CSV)",
+        data=results_table.to_csv(index=False).encode("utf-8"),
+        file_name="leadcoach-results.csv" if own else f"leadcoach-results-{person_id}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"growth_csv_{person_id}",
+    )
+
+
+def _run(viewer: Viewer, action, **arguments) -> bool:
+    """Do one plan change in its own transaction; show a refusal instead of failing."""
+    with context.shown_errors(), context.db() as session:
+        action(session=session, viewer=viewer, **arguments)
+        return True
+    return False
+
+
+def plan(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
+    """Goals with actions, check-ins and comments; the owner edits, their coach comments."""
+    instrument = context.instrument()
+    own = person_id == viewer.person_id
+    loaded = _read(
+        lambda session: (
+            people.person_name(session=session, viewer=viewer, person_id=person_id),
+            plans.plan(session=session, viewer=viewer, person_id=person_id, instrument=instrument),
+            analytics.person_scores(session=session, viewer=viewer, person_id=person_id),
+            notes.notes(session=session, viewer=viewer, person_id=person_id) if own else [],
+        )
+    )
+    if loaded is None:
+        return
+    person, goals, scores, shared_notes = loaded
+    if title:
+        st.title(
+            "Your development plan" if own else f"Development plan of {md(person)}", anchor=False
+        )
+    if notice := st.session_state.pop("plan_notice", None):
+        st.success(notice)
+
+    if not goals:
+        st.info(
+            "No goals yet. A good plan has one to three focus skills, each with one specific "
+            "goal, a way to see progress, a target date and a few concrete actions."
+            if own
+            else f"{md(person)} has no development goals yet."
+        )
+    for goal in goals:
+        _goal_card(viewer, goal, own)
+
+    if shared_notes:
+        st.subheader("Notes from your coach", anchor=False)
+        for note in shared_notes:
+            st.info(f"**{md(note.author)}**, {note.at:%d %b %Y}: {md(note.text)}")
+    if own:
+        _new_goal_form(viewer, goals, scores)
+
+
+def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
+    with st.container(border=True):
+        st.subheader(goal.skill, anchor=False)
+        st.markdown(f"**Goal:** {md(goal.specific)}")
+        if goal.measure:
+            st.markdown(f"**Progress shows as:** {md(goal.measure)}")
+        st.caption(f"Target date {goal.target_date:%d %B %Y} · {goal.status}")
+        st.progress(goal.progress / 100, text=f"{goal.progress}% reached (latest check-in)")
+        for action in goal.actions:
+            key = f"plan_action_{action.id}"
+            st.checkbox(
+                md(action.text),
+                value=action.done,
+                key=key,
+                disabled=not own,
+                on_change=lambda a=action, k=key: _run(
+                    viewer, plans.set_action_done, action_id=a.id, done=st.session_state[k]
+                ),
+            )
+        if goal.check_ins:
+            with st.expander(f"Check-ins ({len(goal.check_ins)})"):
+                for check in reversed(goal.check_ins):
+                    st.markdown(f"- {check.at:%d %b %Y}: **{check.progress}%** {md(check.note)}")
+        for comment in goal.comments:
+            st.info(f"**{md(comment.author)}**, {comment.at:%d %b %Y}: {md(comment.text)}")
+        if own and goal.status == GoalStatus.ACTIVE:
+            with st.form(f"check_in_{goal.id}", clear_on_submit=True):
+                progress = st.slider("How far along is this goal?", 0, 100, goal.progress, 5,
+                                     format="%d%%")  # fmt: skip
+                note = st.text_input("What happened since the last check-in? (optional)")
+                saved = st.form_submit_button("Record check-in")
+            if saved and _run(
+                viewer, plans.record_check_in, goal_id=goal.id, progress=progress, note=note
+            ):
+                st.rerun()
+            done, drop = st.columns(2)
+            if done.button("Mark achieved", key=f"achieved_{goal.id}", icon=":material/check:"):
+                _run(viewer, plans.set_goal_status, goal_id=goal.id,
+                     status=GoalStatus.ACHIEVED.value)  # fmt: skip
+                st.rerun()
+            if drop.button("Drop this goal", key=f"drop_{goal.id}"):
+                _run(viewer, plans.set_goal_status, goal_id=goal.id,
+                     status=GoalStatus.DROPPED.value)  # fmt: skip
+                st.rerun()
+        if not own:
+            with st.form(f"comment_{goal.id}", clear_on_submit=True):
+                text = st.text_area("Comment on this goal", max_chars=2000, height=80)
+                sent = st.form_submit_button("Add comment")
+            if sent and _run(viewer, plans.add_comment, goal_id=goal.id, text=text):
+                st.session_state["plan_notice"] = "Comment added."
+                st.rerun()
+
+
+def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataFrame) -> None:
+    instrument = context.instrument()
+    active = [g for g in goals if g.status == GoalStatus.ACTIVE]
+    st.divider()
+    st.subheader("Add a goal", anchor=False)
+    if len({g.skill_id for g in active}) >= plans.MAX_FOCUS_SKILLS:
+        st.caption(
+            f"Your plan has {plans.MAX_FOCUS_SKILLS} focus skills. Mark a goal achieved or "
+            "dropped to choose another."
+        )
+        return
+    profile = analytics.profile(scores, instrument)
+    _, develop = analytics.strengths_and_development(profile)
+    suggested = [s for s in develop["skill_id"] if s not in {g.skill_id for g in active}]
+    names = {s.id: s.name for s in instrument.skills}
+    available = [s.id for s in instrument.skills if s.id in set(profile["skill_id"])] or [
+        s.id for s in instrument.skills
+    ]
+    if suggested:
+        st.write("Suggested from your latest results: " + ", ".join(names[s] for s in suggested))
+    else:
+        st.caption("Take an assessment to get suggestions; you can choose any skill meanwhile.")
+    ordered = suggested + [s for s in available if s not in suggested]
+    skill_id = st.selectbox("Focus skill", ordered, format_func=names.get, key="plan_skill")
+    tips = context.tips().get(skill_id, ())
+    with st.form("new_goal", clear_on_submit=True):
+        specific = st.text_area(
+            "Specific: what will you do differently?",
+            placeholder="e.g. Hold a 10-minute check-in with each remote team lead every week.",
+            max_chars=500,
+        )
+        measure = st.text_input(
+            "Measurable: how will you and your coach see progress?",
+            placeholder="e.g. 4 check-ins a month logged; vendor SLA discussed in each",
+            max_chars=300,
+        )
+        st.caption(
+            "Achievable and relevant: pick something within your control that matters to "
+            "your team's results. Time-bound: set a date."
+        )
+        target = st.date_input(
+            "Target date", value=date.today() + timedelta(days=90), min_value=date.today()
+        )
+        picked = st.multiselect(
+            "Actions from the coaching library", [t.title for t in tips],
+            help="; ".join(f"{t.title}: {t.action}" for t in tips),
+        )  # fmt: skip
+        own_action = st.text_input("An action of your own (optional)", max_chars=500)
+        add = st.form_submit_button("Add goal", type="primary")
+    if add:
+        chosen = [(f"{t.title}: {t.action}", t.title) for t in tips if t.title in picked]
+        if own_action.strip():
+            chosen.append((own_action, None))
+        added = _run(
+            viewer, plans.add_goal, instrument=instrument, skill_id=skill_id, specific=specific,
+            measure=measure, target_date=target, actions=chosen,
+        )  # fmt: skip
+        if added:
+            st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
+            st.rerun()  # outside the transaction, which has committed
+
+
+def coaching_notes(viewer: Viewer, person_id: int) -> None:
+    """A coach's notes about a person: write, read, share with the person or take back."""
+    loaded = _read(
+        lambda session: (
+            people.person_name(session=session, viewer=viewer, person_id=person_id),
+            notes.notes(session=session, viewer=viewer, person_id=person_id),
+        )
+    )
+    if loaded is None:
+        return
+    person, written = loaded
+    if notice := st.session_state.pop("notes_notice", None):
+        st.success(notice)
+    with st.form(f"new_note_{person_id}", clear_on_submit=True):
+        text = st.text_area(
+            "New coaching note", max_chars=notes.NOTE_LIMIT, height=120,
+            placeholder="What you observed, what you agreed, what to follow up.",
+        )  # fmt: skip
+        shared = st.checkbox(f"Share with {person}", help="Unshared notes are for coaches only.")
+        save = st.form_submit_button("Save note", type="primary")
+    if save and _run(viewer, notes.add_note, person_id=person_id, text=text, shared=shared):
+        st.session_state["notes_notice"] = "Note saved."
+        st.rerun()
+    if not written:
+        st.caption("No notes yet. Notes are dated and kept; share one when the person should "
+                   "read it.")  # fmt: skip
+    for note in written:
+        with st.container(border=True):
+            st.markdown(md(note.text))
+            visibility = f"shared with {md(person)}" if note.shared else "coaches only"
+            st.caption(f"{md(note.author)} · {note.at:%d %b %Y %H:%M} · {visibility}")
+            if note.author_id == viewer.person_id:
+                label = "Take back" if note.shared else f"Share with {person}"
+                if st.button(label, key=f"share_{note.id}"):
+                    _run(viewer, notes.set_shared, note_id=note.id, shared=not note.shared)
+                    st.rerun()

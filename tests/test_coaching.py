@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from leadcoach import comparison, notes, plans, priorities, reliability, teams
+from leadcoach import charts, comparison, notes, plans, priorities, reliability, teams
 from leadcoach.comparison import GroupRef
 from leadcoach.db import session_scope
 from leadcoach.errors import AccessDenied, InvalidInput
@@ -393,3 +393,16 @@ def test_skill_reliability_uses_the_prior_below_the_minimum_sample(engine, org, 
     result = reliability.skill_reliabilities(responses, instrument)
     assert result["DEC"].people == 3 and result["DEC"].provisional
     assert result["DEC"].alpha == reliability.PRIOR_RELIABILITY
+
+
+def test_team_charts_export_as_svg_and_png(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        scores = teams.latest_scores(session=session, viewer=coach, instrument=instrument)
+    chart = charts.heatmap_chart(scores, [s.name for s in instrument.skills])
+    svg = charts.as_svg(chart).decode()
+    assert svg.startswith("<svg") and "Sup A Two" in svg
+    assert charts.as_png(chart).startswith(b"\x89PNG\r\n\x1a\n")
+    assert (
+        len(chart.to_dict()["datasets"].popitem()[1]) == len(scores) == 11 + 12
+    )  # REM only for sup_a2

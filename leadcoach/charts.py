@@ -151,25 +151,31 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
 
 
 def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.Chart:
-    """Each group's mean per skill as a dot on one row per skill; a ring marks a group that
-    differs from the first group by more than measurement noise."""
-    marked = set(zip(differences.loc[differences["beyond_noise"].astype(bool), "group"],
-                     differences.loc[differences["beyond_noise"].astype(bool), "skill_id"],
-                     strict=True))  # fmt: skip
+    """Each group's mean per skill as a dot; a ring marks a group that differs from the
+    first group by more than measurement noise. Skill names sit above their row, as on
+    the profile chart, so the dots keep the width on a phone."""
+    beyond = differences[differences["beyond_noise"].astype(bool)]
+    marked = set(zip(beyond["group"], beyond["skill_id"], strict=True))
     data = profiles.assign(
         mean=profiles["mean"].astype("float"),
-        beyond_noise=[(g, s) in marked for g, s in zip(profiles["group"], profiles["skill_id"],
-                                                       strict=True)],
-    )[["group", "skill", "n", "mean", "beyond_noise"]]  # fmt: skip
+        beyond_noise=[
+            (group, skill) in marked
+            for group, skill in zip(profiles["group"], profiles["skill_id"], strict=True)
+        ],
+    )[["group", "skill", "n", "mean", "beyond_noise"]]
     order = list(dict.fromkeys(data["skill"]))
     groups = list(dict.fromkeys(data["group"]))
+    y = alt.Y("skill:N", sort=order, title=None, axis=None)
+    x = alt.X("mean:Q", scale=SCORE_SCALE, title="Score (0-100)", axis=alt.Axis(values=SCORE_TICKS))
     base = alt.Chart(data).encode(
-        y=alt.Y("skill:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("mean:Q", scale=SCORE_SCALE, title="Score (0-100)",
-                axis=alt.Axis(values=SCORE_TICKS)),
-        color=alt.Color("group:N", sort=groups, scale=alt.Scale(range=GROUP_COLOURS),
-                        legend=alt.Legend(orient="bottom", columns=1, title=None,
-                                          labelLimit=320)),
+        y=y,
+        x=x,
+        color=alt.Color(
+            "group:N",
+            sort=groups,
+            scale=alt.Scale(range=GROUP_COLOURS),
+            legend=alt.Legend(orient="bottom", columns=1, title=None, labelLimit=300),
+        ),
         tooltip=[
             alt.Tooltip("group:N", title="Who"),
             alt.Tooltip("skill:N", title="Skill"),
@@ -177,16 +183,23 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
             alt.Tooltip("n:Q", title="People"),
             alt.Tooltip("beyond_noise:N", title="Beyond noise"),
         ],
-    )  # fmt: skip
+    )
+    names = (
+        alt.Chart(pd.DataFrame({"skill": order}))
+        .mark_text(align="left", baseline="bottom", yOffset=-3, fontSize=12, color="#222")
+        .encode(y=y, x=alt.value(0), text="skill:N")
+    )
     rules = (
         alt.Chart(data)
-        .mark_rule(color=MUTED)
-        .encode(y=alt.Y("skill:N", sort=order), x="min(mean):Q", x2="max(mean):Q")
+        .mark_rule(color=MUTED, yOffset=BAR_OFFSET)
+        .encode(y=y, x="min(mean):Q", x2="max(mean):Q")
     )
-    dots = base.mark_point(filled=True, size=90, opacity=1)
-    rings = base.transform_filter(alt.datum.beyond_noise).mark_point(size=330, strokeWidth=2)
-    return (rules + dots + rings).properties(
-        height=alt.Step(30), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    dots = base.mark_point(filled=True, size=90, opacity=1, yOffset=BAR_OFFSET)
+    rings = base.transform_filter(alt.datum.beyond_noise).mark_point(
+        size=330, strokeWidth=2, yOffset=BAR_OFFSET
+    )
+    return (names + rules + dots + rings).properties(
+        height=alt.Step(44), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
     )
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from leadcoach.config import PROJECT_ROOT
+from leadcoach.config import PROJECT_ROOT, Settings
+from leadcoach.demo import email_for
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -27,6 +28,9 @@ CHROMIUM_FLAGS = [
 ]
 SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 DEMO_TODAY = "2026-11-02"
+PASSWORD = Settings().demo_password  # every demo account's
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 def _free_port() -> int:
@@ -76,9 +80,8 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("e2e")
+def demo_database(folder: Path) -> str:
+    """A SQLite database in the folder, loaded with the demo organisation by the CLI."""
     database_url = f"sqlite:///{folder / 'demo.db'}"
     loaded = subprocess.run(
         [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
@@ -89,9 +92,62 @@ def demo_server(tmp_path_factory) -> Iterator[Server]:
         timeout=180,
     )
     assert loaded.returncode == 0, loaded.stderr
-    server = start_server(database_url, folder / "server.log")
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory) -> Iterator[Server]:
+    """The demo organisation, shared by tests that only read it."""
+    folder = tmp_path_factory.mktemp("e2e")
+    server = start_server(demo_database(folder), folder / "server.log")
     yield server
     stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def private_server(tmp_path_factory) -> Iterator[Server]:
+    """A demo server of its own, for a test module that changes data."""
+    folder = tmp_path_factory.mktemp("private")
+    server = start_server(demo_database(folder), folder / "server.log")
+    yield server
+    stop_server(server)
+
+
+def open_as(browser, server, name: str, path: str, viewport=LAPTOP):
+    """A new browser session (as a new tab or device would be) signed in on this page."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    sign_in(page, f"{server.url}/{path}", email_for(name), PASSWORD)
+    page.get_by_role("button", name="Sign out").wait_for(state="attached")
+    return page
+
+
+def chart_fits(page) -> None:
+    """Every chart in view is drawn and fits the window: wider than a sliver, and either inside the
+    window or inside a box of its own that scrolls sideways; the page never does."""
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.first.locator("canvas, svg").first.wait_for()
+    width = page.viewport_size["width"]
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+            .filter(chart => chart.checkVisibility())  // not those on a hidden tab
+            .map(chart => {
+            let box = chart;  // or the nearest box that scrolls sideways, within the page
+            for (let up = chart.parentElement; up && up.dataset.testid !== "stMain";
+                 up = up.parentElement) {
+                const overflow = getComputedStyle(up).overflowX;
+                if (overflow === "auto" || overflow === "scroll") { box = up; break; }
+            }
+            const r = box.getBoundingClientRect();
+            return {x: r.x, width: r.width, scrolls: box !== chart};
+        })"""
+    )
+    for index, box in enumerate(boxes):
+        assert box["width"] > 0.6 * min(width, 700), f"chart {index} is squeezed: {box}"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"chart {index}: {box}"
+    main = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
+    assert main <= width and page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.fixture(scope="session")

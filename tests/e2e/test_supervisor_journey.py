@@ -3,50 +3,18 @@ reads results, growth and plan; the charts fit a laptop and a 390-px phone."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from sqlmodel import select
 
 from leadcoach import responses
 from leadcoach.access import load_viewer
-from leadcoach.config import PROJECT_ROOT, Settings
+from leadcoach.config import Settings
 from leadcoach.db import make_engine, session_scope
 from leadcoach.demo import email_for
 from leadcoach.models import Person
-from tests.e2e.conftest import DEMO_TODAY, screenshot, sign_in, start_server, stop_server
+from tests.e2e.conftest import LAPTOP, PHONE, chart_fits, open_as, screenshot
 
 pytestmark = pytest.mark.e2e
-PASSWORD = Settings().demo_password
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A server of its own: this journey changes the new supervisor's data."""
-    folder = tmp_path_factory.mktemp("journey")
-    database_url = f"sqlite:///{folder / 'demo.db'}"
-    subprocess.run(
-        [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
-        cwd=PROJECT_ROOT, env={**os.environ, "LEADCOACH_DATABASE_URL": database_url},
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    started = start_server(database_url, folder / "server.log")
-    yield started
-    stop_server(started)
-
-
-def open_as(browser, server, name: str, path: str, viewport=LAPTOP):
-    """A new browser session (as a new tab or device would be) signed in on this page."""
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    sign_in(page, f"{server.url}/{path}", email_for(name), PASSWORD)
-    page.get_by_role("button", name="Sign out").wait_for(state="attached")
-    return page
 
 
 def answer_the_rest_elsewhere(database_url: str, name: str) -> None:
@@ -70,20 +38,8 @@ def answer_the_rest_elsewhere(database_url: str, name: str) -> None:
                 )  # fmt: skip
 
 
-def chart_fits(page) -> None:
-    """Every chart is drawn, and none is wider than the window (no sideways scrolling)."""
-    charts = page.locator("[data-testid='stVegaLiteChart']")
-    charts.first.locator("canvas, svg").first.wait_for()
-    width = page.viewport_size["width"]
-    for index in range(charts.count()):
-        box = charts.nth(index).bounding_box()
-        assert box and box["width"] > 0.6 * min(width, 700), f"chart {index} is squeezed: {box}"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"chart {index}: {box}"
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-
-
-def test_a_new_supervisor_takes_the_assessment_and_follows_up(browser, server):
-    page = open_as(browser, server, "Sam Torres", "home")
+def test_a_new_supervisor_takes_the_assessment_and_follows_up(browser, private_server):
+    page = open_as(browser, private_server, "Sam Torres", "home")
     page.get_by_text("Take your first self-assessment").wait_for()
     screenshot(page, "journey-1-home-new")
 
@@ -103,7 +59,7 @@ def test_a_new_supervisor_takes_the_assessment_and_follows_up(browser, server):
     page.close()
 
     # A new session (another tab or device): the same answers, on the same step.
-    page = open_as(browser, server, "Sam Torres", "assessment")
+    page = open_as(browser, private_server, "Sam Torres", "assessment")
     page.get_by_role("heading", name="Decisive Judgement & Foresight").wait_for()
     groups = page.get_by_role("radiogroup")
     for index, answer in enumerate(["Often", "Sometimes", "Not applicable / no opportunity"]):
@@ -111,8 +67,8 @@ def test_a_new_supervisor_takes_the_assessment_and_follows_up(browser, server):
     assert groups.nth(3).get_by_role("radio", checked=True).count() == 0
     page.close()
 
-    answer_the_rest_elsewhere(server.database_url, "Sam Torres")
-    page = open_as(browser, server, "Sam Torres", "assessment")
+    answer_the_rest_elsewhere(private_server.database_url, "Sam Torres")
+    page = open_as(browser, private_server, "Sam Torres", "assessment")
     page.get_by_role("heading", name="Review and submit").wait_for()
     page.get_by_text("Every question has an answer").wait_for()
     submit = page.get_by_role("button", name="Submit assessment")
@@ -140,8 +96,8 @@ def test_a_new_supervisor_takes_the_assessment_and_follows_up(browser, server):
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
 @pytest.mark.parametrize("path", ["results", "growth", "home", "plan"])
-def test_pages_of_a_supervisor_with_history_fit_the_screen(browser, server, viewport, path):
-    page = open_as(browser, server, "Ana Lima", path, viewport)
+def test_pages_of_a_supervisor_with_history_fit_the_screen(browser, demo_server, viewport, path):
+    page = open_as(browser, demo_server, "Ana Lima", path, viewport)
     page.get_by_role("heading").first.wait_for()
     if path in {"results", "growth"}:
         chart_fits(page)

@@ -1,0 +1,50 @@
+"""In Chromium: a coach reads their teams, opens a person, writes a note and compares;
+every page fits a laptop and a 390-px phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import LAPTOP, PHONE, chart_fits, open_as, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_coach_finds_where_to_coach_opens_a_person_and_writes_a_note(browser, private_server):
+    page = open_as(browser, private_server, "Priya Shah", "team")
+    page.get_by_role("heading", name="Where coaching is needed most").wait_for()
+    chart_fits(page)
+    assert page.get_by_text("Maria Santos").count() == 0, "another coach's person"
+    screenshot(page, "coach-1-team")
+
+    # From the overview to one person, without reloading (the session stays signed in).
+    page.get_by_role("link", name="Ben Carter").first.click()
+    page.get_by_role("tab", name="Results").wait_for()
+    page.get_by_role("heading", name="Skill profile").wait_for()
+    screenshot(page, "coach-2-person")
+    page.get_by_role("tab", name="Notes").click()
+    page.get_by_label("New coaching note").fill("Calm in the outage; next: delegate the rota.")
+    page.get_by_role("button", name="Save note").click()
+    page.get_by_text("Note saved.").wait_for()
+    page.get_by_text("Calm in the outage; next: delegate the rota.").wait_for()
+    screenshot(page, "coach-3-notes")
+
+    page.get_by_role("link", name="Compare").click()
+    page.get_by_role("heading", name="Compare").wait_for()
+    page.get_by_text("A team and the organisation").click()
+    page.locator("[data-testid='stVegaLiteChart']").first.wait_for()
+    chart_fits(page)
+    screenshot(page, "coach-4-compare")
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+@pytest.mark.parametrize("path", ["team", "person", "compare"])
+def test_coach_pages_fit_the_screen(browser, demo_server, viewport, path):
+    page = open_as(browser, demo_server, "Priya Shah", path, viewport)
+    page.get_by_role("heading").first.wait_for()
+    if path == "compare":
+        page.get_by_text("A team and the organisation").click()
+    chart_fits(page)
+    screenshot(page, f"coach-{path}-{viewport['width']}")
+    page.close()

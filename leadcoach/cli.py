@@ -41,6 +41,17 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from standard input instead of prompting",
     )
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database to FILE (safe while the app runs)"
+    )
+    backup.add_argument("file", type=Path, metavar="FILE")
+    restore = commands.add_parser(
+        "restore", help="replace an empty SQLite database with the backup FILE, then migrate"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument(
+        "--force", action="store_true", help="replace the database even when it holds data"
+    )
     return parser
 
 
@@ -53,6 +64,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "demo": _demo,
         "check-bank": _check_bank,
         "create-user": _create_user,
+        "backup": _backup,
+        "restore": _restore,
     }[args.command]
     try:
         return handler(args, settings)
@@ -124,6 +137,29 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
             team_id=team_id,
         )
     print(f"Created {person.role} {person.name} <{person.email}>.")
+    return EXIT_OK
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from leadcoach import backup
+
+    result = backup.backup(settings=settings, target=args.file)
+    print(
+        f"Backed up {_safe_url(settings)} to {result.path}: {result.tables} tables, "
+        f"{result.rows} rows, schema revision {result.revision}."
+    )
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    from leadcoach import backup
+
+    result = backup.restore(settings=settings, source=args.file, force=args.force)
+    print(
+        f"Restored {args.file} into {result.path} ({result.rows} rows"
+        + (", replacing the previous database" if result.replaced else "")
+        + f"); schema revision {result.revision_before} -> {result.revision_after}."
+    )
     return EXIT_OK
 
 

@@ -43,6 +43,14 @@ class Settings(BaseSettings):
         default=3, ge=2, le=50,
         description="smallest group whose average is shown, so no one is singled out",
     )  # fmt: skip
+    min_quality_sample: int = Field(
+        default=30, ge=10, le=10000,
+        description="fewest people a reliability or item analysis is reported on",
+    )  # fmt: skip
+    min_norm_group: int = Field(
+        default=100, ge=10, le=100000,
+        description="fewest people in a norm group (site, vendor, role) before it is used",
+    )  # fmt: skip
     demo_password: str = Field(
         default="coach-demo-2026", description="password of every demo account"
     )

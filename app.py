@@ -20,8 +20,17 @@ PAGES = {
     "pages/coach/compare.py": ("Compare", ":material/compare_arrows:"),
     "pages/coach/person.py": ("Person", ":material/person:"),
     "pages/hr/organisation.py": ("Organisation", ":material/domain:"),
+    "pages/hr/review.py": ("Cohort review", ":material/analytics:"),
+    "pages/hr/cohorts.py": ("Cohorts", ":material/group_add:"),
+    "pages/hr/roster.py": ("Import roster", ":material/upload_file:"),
     "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
 }
+HR_PAGES = [
+    "pages/hr/organisation.py",
+    "pages/hr/review.py",
+    "pages/hr/cohorts.py",
+    "pages/hr/roster.py",
+]
 ROLE_PAGES = {
     Role.SUPERVISOR: [
         "pages/supervisor/home.py",
@@ -31,8 +40,8 @@ ROLE_PAGES = {
         "pages/supervisor/plan.py",
     ],
     Role.COACH: ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
-    Role.HR: ["pages/hr/organisation.py"],
-    Role.ADMIN: ["pages/hr/organisation.py", "pages/admin/accounts.py"],
+    Role.HR: HR_PAGES,
+    Role.ADMIN: [*HR_PAGES, "pages/admin/accounts.py"],
 }
 
 

@@ -234,3 +234,84 @@ def as_svg(chart: alt.TopLevelMixin) -> bytes:
 def as_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """The chart drawn as a PNG image at `scale` times its size (sharp on print)."""
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def distribution_chart(distribution: pd.DataFrame, skill: str) -> alt.Chart:
+    """One skill's scores at each round as box plots drawn from the quartiles: whiskers
+    from lowest to highest, a box over the middle half, a tick at the median. The chart
+    gets the seven figures per round, never a person's score."""
+    data = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]][
+        ["round", "round_order", "n", "min", "q1", "median", "q3", "max", "mean"]
+    ]
+    rounds = list(data.sort_values("round_order")["round"])
+    x = alt.X("round:N", sort=rounds, title=None, axis=alt.Axis(labelAngle=0))
+    score = alt.Scale(domain=[0, 100])
+    base = alt.Chart(data).encode(
+        x=x,
+        tooltip=[
+            alt.Tooltip("round:N", title="Round"),
+            alt.Tooltip("n:Q", title="People"),
+            alt.Tooltip("median:Q", title="Median", format=".0f"),
+            alt.Tooltip("q1:Q", title="Lower quartile", format=".0f"),
+            alt.Tooltip("q3:Q", title="Upper quartile", format=".0f"),
+            alt.Tooltip("mean:Q", title="Mean", format=".1f"),
+        ],
+    )
+    whiskers = base.mark_rule(color="#555").encode(
+        y=alt.Y("min:Q", scale=score, title="Score (0-100)"), y2="max:Q"
+    )
+    boxes = base.mark_bar(size=36, color=ACCENT, opacity=0.75).encode(y="q1:Q", y2="q3:Q")
+    medians = base.mark_tick(size=36, thickness=2, color="white").encode(y="median:Q")
+    return (whiskers + boxes + medians).properties(
+        height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+
+
+def change_chart(changes: pd.DataFrame) -> alt.Chart:
+    """Mean change per skill with its 95% confidence interval (a forest plot); skills whose
+    change holds after correcting for twelve tests (Holm) are filled."""
+    data = changes[~changes["suppressed"]].assign(
+        verdict=lambda f: f["significant"].map(
+            {True: "Real change (Holm-corrected p < .05)", False: "Could be chance"}
+        )
+    )[["skill", "n", "mean_change", "ci_low", "ci_high", "d_z", "p_holm", "verdict"]]
+    order = list(data["skill"])
+    y = alt.Y("skill:N", sort=order, title=None, axis=None)
+    tooltip = [
+        alt.Tooltip("skill:N", title="Skill"),
+        alt.Tooltip("n:Q", title="People"),
+        alt.Tooltip("mean_change:Q", title="Mean change", format="+.1f"),
+        alt.Tooltip("ci_low:Q", title="95% CI from", format="+.1f"),
+        alt.Tooltip("ci_high:Q", title="95% CI to", format="+.1f"),
+        alt.Tooltip("d_z:Q", title="Effect size d_z", format=".2f"),
+        alt.Tooltip("p_holm:Q", title="p (Holm)", format=".3f"),
+    ]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    names = base.mark_text(align="left", baseline="bottom", yOffset=-3, color="#222").encode(
+        x=alt.value(0), text="skill:N"
+    )
+    x = alt.X("ci_low:Q", title="Change in score points (95% CI)")
+    intervals = base.mark_rule(strokeWidth=2, color=ACCENT, yOffset=BAR_OFFSET).encode(
+        x=x, x2="ci_high:Q"
+    )
+    points = base.mark_point(size=90, color=ACCENT, yOffset=BAR_OFFSET).encode(
+        x="mean_change:Q",
+        fill=alt.Fill(
+            "verdict:N",
+            scale=alt.Scale(range=[ACCENT, "white"]),
+            legend=alt.Legend(orient="bottom", title=None, labelLimit=320),
+        ),
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#999").encode(x="x:Q")
+    return (names + zero + intervals + points).properties(
+        height=alt.Step(44), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
+
+
+def breakdown_chart(breakdown: pd.DataFrame) -> alt.Chart:
+    """Each group's mean per skill as a dot (groups too small to show are left out)."""
+    shown = breakdown[~breakdown["suppressed"]].rename(columns={"group": "who"})
+    profile = shown.assign(group=shown["who"], kind="group", sd=float("nan"))
+    empty = pd.DataFrame(columns=["group", "skill_id", "beyond_noise"])
+    return comparison_chart(profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
+                            empty)  # fmt: skip

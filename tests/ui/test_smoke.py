@@ -15,13 +15,19 @@ SUPERVISOR_PAGES = [
     "pages/supervisor/growth.py",
     "pages/supervisor/plan.py",
 ]
+HR_PAGES = [
+    "pages/hr/organisation.py",
+    "pages/hr/review.py",
+    "pages/hr/cohorts.py",
+    "pages/hr/roster.py",
+]
 ROLE_PAGES = {
     "Ana Lima": SUPERVISOR_PAGES,  # three past assessments
     "Rhea Domingo": SUPERVISOR_PAGES,  # an assessment half answered
     "Sam Torres": SUPERVISOR_PAGES,  # brand new
     "Priya Shah": ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
-    "Helen Okafor": ["pages/hr/organisation.py"],
-    "Alex Morgan": ["pages/hr/organisation.py", "pages/admin/accounts.py"],
+    "Helen Okafor": HR_PAGES,
+    "Alex Morgan": [*HR_PAGES, "pages/admin/accounts.py"],
 }
 
 
@@ -50,11 +56,11 @@ def test_empty_database_shows_the_first_run_screen_and_creates_an_admin(tmp_path
     assert any(b.label == "Load demo data" for b in at.button)
     at.text_input[0].input("Ada Admin")
     at.text_input[1].input("ada@example.com")
-    at.text_input[2].input("a long admin password")
-    at.text_input[3].input("a long admin password!")
+    at.text_input[2].input("tea kettle mountain river")
+    at.text_input[3].input("tea kettle mountain river!")
     at.form_submit_button[0].click().run()
     assert "the two passwords differ" in _texts(at)
-    at.text_input[3].input("a long admin password")
+    at.text_input[3].input("tea kettle mountain river")
     at.form_submit_button[0].click().run()
     assert not at.exception
     assert "Signed in as **Ada Admin** (admin)" in _texts(at)

@@ -1,0 +1,261 @@
+"""HR: a cohort review: completion, change per skill, breakdowns, two cohorts, exports."""
+
+import pandas as pd
+import streamlit as st
+
+from leadcoach import charts, cohorts, exports
+from leadcoach.ui import auth, context
+from leadcoach.ui.text import md
+
+viewer = auth.require_viewer()
+settings = context.settings()
+instrument = context.instrument()
+min_group = settings.min_group_size
+
+st.title("Cohort review", anchor=False)
+with context.db() as session, context.stop_on_error():
+    listed = cohorts.cohort_list(session=session, viewer=viewer)
+if listed.empty:
+    st.info("No cohorts yet. Create one on the Cohorts page, or import a roster.")
+    st.stop()
+names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
+cohort_id = st.selectbox("Cohort", list(names), format_func=names.get, key="review_cohort")
+with context.db() as session, context.stop_on_error():
+    review = cohorts.cohort_review(
+        session=session,
+        viewer=viewer,
+        cohort_id=cohort_id,
+        instrument=instrument,
+        min_group=min_group,
+    )
+    chase = cohorts.chase_list(
+        session=session, viewer=viewer, cohort_id=cohort_id, instrument=instrument
+    )
+
+# Completion
+st.subheader("Completion", anchor=False)
+completion = review.completion
+if completion.empty:
+    st.info("This cohort has no rounds yet. Add them on the Cohorts page.")
+    st.stop()
+columns = st.columns(len(completion))
+for column, row in zip(columns, completion.itertuples(), strict=True):
+    column.metric(
+        f"{row.round} ({row.status})",
+        f"{row.submitted} of {row.members}",
+        help=f"{row.opens_on:%d %b} to {row.closes_on:%d %b %Y}",
+    )
+open_or_closed = chase[
+    chase["round"].isin(completion.loc[completion["status"] != "upcoming", "round"])
+]
+if open_or_closed.empty:
+    st.caption("Nobody to chase: every member has submitted in every round so far.")
+else:
+    with st.expander(f"Who to chase ({len(open_or_closed)})"):
+        st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
+        st.download_button(
+            "Chase list (CSV)",
+            exports.to_csv(open_or_closed.drop(columns="person_id")),
+            "chase-list.csv",
+            "text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+# Change per skill
+st.subheader("Change per skill", anchor=False)
+changes = review.changes
+if changes is None:
+    st.info(
+        "Change appears once a second round has scores. "
+        f"So far only {review.baseline_round or 'no round'} has any."
+    )
+else:
+    st.caption(
+        f"From {review.baseline_round} to {review.latest_round}, among the people who took "
+        "both: the mean change with its 95% confidence interval, and the effect size d_z "
+        "(mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large). A change is "
+        "called real only when it holds after correcting for testing twelve skills at once "
+        f"(Holm). Skills with fewer than {min_group} people are not shown."
+    )
+    change_chart = charts.change_chart(changes)
+    st.altair_chart(change_chart)
+    st.dataframe(
+        changes.drop(columns=["skill_id", "t", "p"]),
+        hide_index=True,
+        column_config={
+            "skill": "Skill",
+            "n": "People",
+            "baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
+            "latest_mean": st.column_config.NumberColumn("Latest", format="%.1f"),
+            "mean_change": st.column_config.NumberColumn("Change", format="%+.1f"),
+            "sd_change": st.column_config.NumberColumn("SD of change", format="%.1f"),
+            "ci_low": st.column_config.NumberColumn("95% CI from", format="%+.1f"),
+            "ci_high": st.column_config.NumberColumn("95% CI to", format="%+.1f"),
+            "d_z": st.column_config.NumberColumn("d_z", format="%.2f"),
+            "p_holm": st.column_config.NumberColumn("p (Holm)", format="%.3f"),
+            "significant": "Real change",
+            "suppressed": "Too few to show",
+        },
+    )
+
+# Distribution per round
+st.subheader("Scores at each round", anchor=False)
+distribution = review.distribution
+skill = st.selectbox("Skill", [s.name for s in instrument.skills], key="review_skill")
+shown = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]]
+if shown.empty:
+    st.caption(f"No round has {min_group} or more people with a {skill} score yet.")
+else:
+    st.altair_chart(charts.distribution_chart(distribution, skill))
+    st.caption(
+        "Whiskers span lowest to highest; the box holds the middle half; the white "
+        "tick is the median."
+    )
+    st.dataframe(
+        shown.drop(columns=["round_order", "skill_id", "skill", "suppressed"]).round(1),
+        hide_index=True,
+    )
+
+# Breakdowns
+st.subheader("Breakdowns", anchor=False)
+scored_rounds = list(dict.fromkeys(review.round_scores.dropna(subset=["score"])["round"]))
+if not scored_rounds:
+    st.caption("No scores yet.")
+else:
+    by_column, round_column = st.columns(2)
+    by = by_column.selectbox("By", cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize)
+    round_name = round_column.selectbox(
+        "Round", scored_rounds, index=len(scored_rounds) - 1, key="review_round"
+    )
+    split = cohorts.breakdown(review.round_scores, by, round_name, min_group)
+    hidden = sorted(set(split.loc[split["suppressed"], "group"]))
+    if (~split["suppressed"]).any():
+        st.altair_chart(charts.breakdown_chart(split))
+        wide = split[~split["suppressed"]].pivot_table(
+            index="skill", columns="group", values="mean", sort=False
+        )
+        st.dataframe(
+            wide.round(0).reset_index().rename(columns={"skill": "Skill"}), hide_index=True
+        )
+    if hidden:
+        st.caption(
+            f"Not shown, to protect individuals (fewer than {min_group} people, or it would "
+            "let a small group be worked out): " + ", ".join(md(g) for g in hidden)
+        )
+
+# Two cohorts side by side
+st.subheader("Compare with another cohort", anchor=False)
+others = [c for c in names if c != cohort_id]
+other = st.selectbox(
+    "Other cohort",
+    [None, *others],
+    key="review_other",
+    format_func=lambda c: "—" if c is None else names[c],
+)
+if other is not None:
+    with context.db() as session, context.stop_on_error():
+        side = cohorts.compare_cohorts(
+            session=session,
+            viewer=viewer,
+            cohort_ids=(cohort_id, other),
+            instrument=instrument,
+            min_group=min_group,
+        )
+    table = side.pivot_table(
+        index="skill", columns="cohort", values=["latest_mean", "mean_change"], sort=False
+    )
+    table.columns = [
+        f"{cohort}: {'latest' if v == 'latest_mean' else 'change'}" for v, cohort in table.columns
+    ]
+    st.dataframe(table.round(1).reset_index().rename(columns={"skill": "Skill"}), hide_index=True)
+    profile = side.drop(columns="n").rename(
+        columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"}
+    ).assign(kind="cohort", sd=float("nan"))
+    st.altair_chart(
+        charts.comparison_chart(
+            profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
+            pd.DataFrame(columns=["group", "skill_id", "beyond_noise"]),
+        )
+    )
+
+# Exports
+st.subheader("Export", anchor=False)
+scores = exports.cohort_scores(review.round_scores, instrument)
+stem = f"cohort-{names[cohort_id].lower().replace(' ', '-')}"
+
+
+def record(kind: str) -> None:
+    """Download callback: write the export to the audit log."""
+    with context.shown_errors(), context.db() as session:
+        exports.record_export(
+            session=session, viewer=viewer, kind=kind, subject=names[cohort_id], rows=len(scores)
+        )
+
+
+def report() -> bytes:
+    sections = [
+        (
+            "Completion",
+            "Submissions per round.",
+            None,
+            completion[["round", "status", "members", "submitted", "rate"]],
+        )
+    ]
+    if changes is not None:
+        sections.append(
+            (
+                f"Change per skill, {review.baseline_round} to {review.latest_round}",
+                "Mean change with 95% CI, d_z and Holm-corrected p.",
+                charts.change_chart(changes),
+                changes.drop(columns=["skill_id", "t", "p"]),
+            )
+        )
+    sections.append(
+        (
+            "Scores at each round",
+            f"Skills with {min_group} or more people.",
+            None,
+            distribution[~distribution["suppressed"]].drop(
+                columns=["round_order", "skill_id", "suppressed"]
+            ),
+        )
+    )
+    page = exports.report_html(
+        title=f"Cohort review: {names[cohort_id]}", sections=sections, generated_by=viewer.name
+    )
+    return page.encode("utf-8")
+
+
+csv_column, xlsx_column, report_column = st.columns(3)
+csv_column.download_button(
+    "Scores (CSV)",
+    exports.to_csv(scores),
+    f"{stem}.csv",
+    "text/csv",
+    icon=":material/download:",
+    on_click=record,
+    args=("csv",),
+)
+xlsx_column.download_button(
+    "Scores (XLSX)",
+    lambda: exports.to_xlsx(scores),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click=record,
+    args=("xlsx",),
+)
+report_column.download_button(
+    "Printable report (HTML)",
+    report,
+    f"{stem}-report.html",
+    "text/html",
+    icon=":material/print:",
+    on_click=record,
+    args=("report",),
+)
+st.caption(
+    "One row per person and round, one column per skill, with team, site, vendor "
+    "and language. Every export is recorded in the audit log."
+)

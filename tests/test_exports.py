@@ -1,0 +1,113 @@
+"""Exports: formulas neutralised, one row per person and round, XLSX, the printable report,
+and an audit event for each."""
+
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import openpyxl
+import pandas as pd
+import pytest
+from sqlmodel import select
+
+from leadcoach import exports
+from leadcoach.db import session_scope
+from leadcoach.errors import AccessDenied
+from leadcoach.models import AuditEvent
+from tests.factories import build_org
+
+DANGEROUS = ["=1+2", "+SUM(A1)", "-3+4", "@cmd", "\tx", "\ry"]
+
+
+def test_cells_a_spreadsheet_would_run_get_an_apostrophe():
+    frame = pd.DataFrame({"name": [*DANGEROUS, "Ana", "-"], "score": [1.0] * 8, "=col": ["x"] * 8})
+    safe = exports.neutralise(frame)
+    assert list(safe["name"]) == ["'" + v for v in DANGEROUS] + ["Ana", "'-"]
+    assert list(safe["score"]) == [1.0] * 8, "numbers stay numbers"
+    assert list(safe.columns) == ["name", "score", "'=col"]
+
+
+def test_csv_and_xlsx_exports_are_neutralised():
+    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "Zoë"], "score": [-5.0, 50.0]})
+    text = exports.to_csv(frame).decode("utf-8-sig")
+    assert text.splitlines()[1].startswith('"\'=HYPERLINK')
+    assert "Zoë" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(frame))).active
+    assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    assert sheet["B2"].value == -5
+
+
+def test_cohort_scores_have_one_row_per_person_and_round_and_a_column_per_skill(instrument):
+    rows = []
+    for person_id, name in [(1, "Ana"), (2, "Ben")]:
+        for order, round_name in enumerate(["Baseline", "Day 90"]):
+            for skill in instrument.skills[:2]:
+                scored = not (name == "Ben" and round_name == "Day 90")
+                rows.append(
+                    {
+                        "person_id": person_id,
+                        "name": name,
+                        "team": "T",
+                        "site": "Leeds",
+                        "vendor": None,
+                        "language": "English",
+                        "round": round_name,
+                        "round_order": order,
+                        "skill": skill.name,
+                        "score": 50.0 + order if scored else float("nan"),
+                        "submitted_at": pd.Timestamp("2026-03-01", tz="UTC") if scored else pd.NaT,
+                    }
+                )
+    wide = exports.cohort_scores(pd.DataFrame(rows), instrument)
+    assert list(wide.columns) == [
+        "name",
+        "team",
+        "site",
+        "vendor",
+        "language",
+        "round",
+        "submitted_on",
+        *[s.name for s in instrument.skills[:2]],
+    ]
+    assert len(wide) == 4
+    ben_later = wide[(wide["name"] == "Ben") & (wide["round"] == "Day 90")].iloc[0]
+    assert pd.isna(ben_later["submitted_on"]) and pd.isna(ben_later[instrument.skills[0].name])
+    assert wide.loc[wide["name"] == "Ana", instrument.skills[0].name].tolist() == [50.0, 51.0]
+
+
+def test_the_printable_report_escapes_text_and_draws_charts():
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q")
+    table = pd.DataFrame({"group": ["<script>alert(1)</script>"], "mean": [50.0]})
+    page = exports.report_html(
+        title="Review <b>",
+        sections=[("Section", "A note & more", chart, table)],
+        generated_by="Helen",
+    )
+    assert "<svg" in page and "<script>alert(1)" not in page
+    assert "&lt;script&gt;" in page and "Review &lt;b&gt;" in page
+
+
+def test_an_export_is_audited_and_only_for_hr_and_admins(engine):
+    with session_scope(engine) as session:
+        org = build_org(session)
+    with session_scope(engine) as session:
+        exports.record_export(
+            session=session,
+            viewer=org.viewer(session, org.hr),
+            kind="xlsx",
+            subject="Spring",
+            rows=12,
+        )
+        with pytest.raises(AccessDenied):
+            exports.record_export(
+                session=session,
+                viewer=org.viewer(session, org.coach_a),
+                kind="csv",
+                subject="Spring",
+                rows=1,
+            )
+    with session_scope(engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert event.actor_id == org.hr and event.subject == "Spring"
+    assert event.detail == '{"kind": "xlsx", "rows": 12}'

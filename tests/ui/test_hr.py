@@ -1,0 +1,137 @@
+"""AppTest: the HR journey on the demo data (Helen Okafor, HR): roster import, cohorts,
+cohort review and its exports."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from leadcoach import people
+from leadcoach.models import AuditEvent, Cohort, CohortMember, CohortRound, Person
+from tests.ui.test_supervisor import (
+    charts,
+    db_session,
+    open_page,
+    own_demo,  # noqa: F401 (a fixture)
+    texts,
+    viewer_of,
+)
+
+ROSTER = "pages/hr/roster.py"
+COHORTS = "pages/hr/cohorts.py"
+REVIEW = "pages/hr/review.py"
+FILE = (
+    "name,email,role,team,site,language,start_date,cohort\n"
+    "Zoe New,zoe.new@demo.leadcoach.example,supervisor,Leeds Billing,Leeds,English,"
+    "2026-11-01,2026 Winter intake\n"
+    "Yan Broken,yan.broken@,supervisor,Leeds Billing,Leeds,English,2026-11-01,\n"
+)
+
+
+def count(url: str, model) -> int:
+    with db_session(url) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_a_roster_with_a_bad_row_is_refused_whole_or_imported_clean_rows_only(
+    own_demo,  # noqa: F811
+    monkeypatch,
+):
+    people_before = count(own_demo, Person)
+    at = open_page(own_demo, "Helen Okafor", ROSTER, monkeypatch)
+    assert "Choose a file" in texts(at)
+    at.get("file_uploader")[0].upload("intake.csv", FILE.encode(), "text/csv")
+    at.run()
+    assert "1 row" in at.warning[0].value
+    problems = at.dataframe[0].value
+    assert list(problems.loc[0, ["Row", "Column"]]) == [3, "email"]
+    assert "not an email address" in problems.loc[0, "Problem"]
+    import_button = next(b for b in at.button if b.label == "Import")
+    assert import_button.disabled, "all or nothing: a file with problems cannot be imported"
+    assert count(own_demo, Person) == people_before
+
+    at.radio[0].set_value("clean_rows").run()
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert not at.exception, at.exception
+    assert at.success, texts(at)
+    assert any(b.label == "Rejected rows (CSV)" for b in at.download_button)
+    assert count(own_demo, Person) == people_before + 1
+    with db_session(own_demo) as session:
+        assert session.exec(select(Cohort).where(Cohort.name == "2026 Winter intake")).first()
+
+    # The same file again changes nothing.
+    next(b for b in at.button if b.label == "Import").click().run()
+    assert count(own_demo, Person) == people_before + 1
+    assert "unchanged" in texts(at)
+
+
+def test_hr_creates_a_cohort_with_its_rounds_and_members(own_demo, monkeypatch):  # noqa: F811
+    at = open_page(own_demo, "Helen Okafor", COHORTS, monkeypatch)
+    rounds_before = count(own_demo, CohortRound)
+    at.text_input[0].input("2027 Spring intake")
+    next(b for b in at.button if b.label == "Create cohort").click().run()
+    assert "Cohort 2027 Spring intake created." in texts(at)
+    assert count(own_demo, CohortRound) == rounds_before + 3
+    chosen = at.selectbox(key="cohort_choice")
+    assert chosen.format_func(chosen.value) == "2027 Spring intake"
+
+    with db_session(own_demo) as session:
+        helen = viewer_of(session, own_demo, "Helen Okafor")
+        two = list(people.people_overview(session=session, viewer=helen)["person_id"][:2])
+    at.multiselect[0].set_value(two)
+    next(b for b in at.button if b.label == "Add to cohort").click().run()
+    assert "2 added to 2027 Spring intake." in texts(at)
+    with db_session(own_demo) as session:
+        cohort = session.exec(select(Cohort).where(Cohort.name == "2027 Spring intake")).one()
+        members = session.exec(
+            select(CohortMember.person_id).where(CohortMember.cohort_id == cohort.id)
+        ).all()
+    assert sorted(members) == sorted(two)
+
+    # A round overlapping the baseline is refused with a message; nothing is written.
+    next(t for t in at.text_input if t.label == "Round name").input("Overlap")
+    next(b for b in at.button if b.label == "Add round").click().run()
+    assert at.error and "overlap" in at.error[0].value.lower(), texts(at)
+    assert count(own_demo, CohortRound) == rounds_before + 3
+
+
+def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_url, monkeypatch):
+    at = open_page(demo_url, "Helen Okafor", REVIEW, monkeypatch)
+    box = at.selectbox(key="review_cohort")
+    with db_session(demo_url) as session:
+        spring = session.exec(select(Cohort.id).where(Cohort.name == "2026 Spring intake")).one()
+    box.set_value(spring).run()
+    assert not at.exception, at.exception
+    assert [m.label.split(" (")[0] for m in at.metric] == ["Baseline", "Day 90", "Day 180"]
+    assert all(" of " in m.value for m in at.metric)
+    subheaders = [s.value for s in at.subheader]
+    assert subheaders[:4] == [
+        "Completion",
+        "Change per skill",
+        "Scores at each round",
+        "Breakdowns",
+    ]
+    changes = next(d.value for d in at.dataframe if "d_z" in d.value.columns)
+    shown = changes[~changes["suppressed"]]
+    assert len(shown) > 0
+    assert (shown["ci_low"] <= shown["mean_change"]).all()
+    assert (shown["mean_change"] <= shown["ci_high"]).all()
+    assert shown["p_holm"].between(0, 1).all()
+    assert len(charts(at)) >= 3  # change, distribution, breakdown
+    at.selectbox(key="review_by").select("language").run()
+    assert not at.exception
+    assert "to protect individuals" in texts(at), "single-person language groups are hidden"
+    at.selectbox(key="review_other").set_value(spring + 1).run()
+    assert not at.exception
+    assert any(": change" in str(c) for d in at.dataframe for c in d.value.columns)
+
+
+def test_every_export_is_offered_and_recorded_in_the_audit_log(own_demo, monkeypatch):  # noqa: F811
+    at = open_page(own_demo, "Helen Okafor", REVIEW, monkeypatch)
+    labels = [b.label for b in at.download_button]
+    assert {"Scores (CSV)", "Scores (XLSX)", "Printable report (HTML)"} <= set(labels)
+    before = count(own_demo, AuditEvent)
+    next(b for b in at.download_button if b.label == "Scores (CSV)").click().run()
+    with db_session(own_demo) as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert count(own_demo, AuditEvent) == before + 1
+    assert '"kind": "csv"' in events[-1].detail

@@ -27,7 +27,7 @@ with context.db() as session, context.stop_on_error():
 
 with st.expander("Create a cohort", expanded=listed.empty):
     with st.form("new_cohort", clear_on_submit=True):
-        name = st.text_input("Name", max_chars=120, placeholder="e.g. 2027 Spring intake")
+        name = st.text_input("Cohort name", max_chars=120, placeholder="e.g. 2027 Spring intake")
         start = st.date_input("Start date", value=date.today())
         description = st.text_input("Description (optional)", max_chars=500)
         standard = st.checkbox("Add the usual rounds: Baseline, Day 90, Day 180", value=True)

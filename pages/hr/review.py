@@ -129,7 +129,9 @@ else:
         "Round", scored_rounds, index=len(scored_rounds) - 1, key="review_round"
     )
     split = cohorts.breakdown(review.round_scores, by, round_name, min_group)
-    hidden = sorted(set(split.loc[split["suppressed"], "group"]))
+    suppressed = split.groupby("group")["suppressed"].agg(["all", "any"])
+    hidden = list(suppressed.index[suppressed["all"]])
+    partly = list(suppressed.index[suppressed["any"] & ~suppressed["all"]])
     if (~split["suppressed"]).any():
         st.altair_chart(charts.breakdown_chart(split))
         wide = split[~split["suppressed"]].pivot_table(
@@ -138,11 +140,14 @@ else:
         st.dataframe(
             wide.round(0).reset_index().rename(columns={"skill": "Skill"}), hide_index=True
         )
+    protect = f"fewer than {min_group} people, or a small group could be worked out"
     if hidden:
         st.caption(
-            f"Not shown, to protect individuals (fewer than {min_group} people, or it would "
-            "let a small group be worked out): " + ", ".join(md(g) for g in hidden)
+            f"Not shown, to protect individuals ({protect}): " + ", ".join(md(g) for g in hidden)
         )
+    if partly:
+        groups = ", ".join(md(g) for g in partly)
+        st.caption(f"Some skills left out for {groups}, to protect individuals ({protect}).")
 
 # Two cohorts side by side
 st.subheader("Compare with another cohort", anchor=False)
@@ -169,9 +174,11 @@ if other is not None:
         f"{cohort}: {'latest' if v == 'latest_mean' else 'change'}" for v, cohort in table.columns
     ]
     st.dataframe(table.round(1).reset_index().rename(columns={"skill": "Skill"}), hide_index=True)
-    profile = side.drop(columns="n").rename(
-        columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"}
-    ).assign(kind="cohort", sd=float("nan"))
+    profile = (
+        side.drop(columns="n")
+        .rename(columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"})
+        .assign(kind="cohort", sd=float("nan"))
+    )
     st.altair_chart(
         charts.comparison_chart(
             profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],

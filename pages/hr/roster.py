@@ -5,6 +5,7 @@ import streamlit as st
 
 from leadcoach import roster
 from leadcoach.ui import auth, context
+from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
 st.title("Import a roster", anchor=False)
@@ -38,7 +39,9 @@ with context.db() as session, context.stop_on_error():
         session=session, viewer=viewer, roster=parsed, create_teams=create_teams
     )
 (st.success if check.ok else st.warning)(check.summary())
-if check.problems:
+if 0 < len(check.problems) <= 20:  # few: plain sentences, read in order
+    st.markdown("\n".join(f"- {md(message)}" for message in check.messages()))
+elif check.problems:
     st.dataframe(
         pd.DataFrame(
             [(p.row or "file", p.column, p.message) for p in check.problems],

@@ -31,7 +31,7 @@ def test_cells_a_spreadsheet_would_run_get_an_apostrophe():
 def test_csv_and_xlsx_exports_are_neutralised():
     frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "Zoë"], "score": [-5.0, 50.0]})
     text = exports.to_csv(frame).decode("utf-8-sig")
-    assert text.splitlines()[1].startswith('"\'=HYPERLINK')
+    assert text.splitlines()[1].startswith("\"'=HYPERLINK")
     assert "Zoë" in text
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(frame))).active
     assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"

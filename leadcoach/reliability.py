@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from leadcoach import bank, psychometrics, scoring
 from leadcoach.access import Action, Viewer, require
-from leadcoach.models import Answer, Submission
+from leadcoach.models import Answer, SkillScore, Submission
 
 # Below this many people an alpha is too unstable to use (the quality page's minimum too);
 # the conventional minimum acceptable reliability (Nunnally, 1978) is used instead.
@@ -123,3 +123,66 @@ def error_variance(n: int, sd: float, sem: float) -> float:
     if n <= 1 or not math.isfinite(sd):
         return sem**2
     return sd**2 / n
+
+
+@dataclass(frozen=True)
+class ChangeThreshold:
+    """How large a change in one person's skill score must be to be more than noise."""
+
+    skill_id: str
+    sd: float  # spread of the skill's scores across the organisation (latest each)
+    reliability: float
+    provisional: bool  # the reliability is the prior, or too few people for the spread
+    points: float  # 1.96 x sqrt(2) x SEM: a change at least this large is reliable
+
+
+def change_thresholds(
+    *, session: Session, instrument: bank.Instrument
+) -> dict[str, ChangeThreshold]:
+    """Per skill, the Jacobson-Truax threshold for a reliable change of one person.
+
+    Aggregates only (one figure per skill), so open to every signed-in role.
+    """
+    alphas = current(session=session, instrument=instrument)
+    newest = (
+        select(Submission.person_id, func.max(Submission.submitted_at).label("last_at"))
+        .group_by(Submission.person_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(SkillScore.skill_id, SkillScore.score)
+        .join(Submission, Submission.id == SkillScore.submission_id)
+        .join(
+            newest,
+            and_(
+                newest.c.person_id == Submission.person_id,
+                newest.c.last_at == Submission.submitted_at,
+            ),
+        )
+        .where(col(SkillScore.score).is_not(None))
+    ).all()
+    scores = pd.DataFrame(rows, columns=["skill_id", "score"])
+    spread = scores.groupby("skill_id")["score"].agg(["std", "count"])
+    result = {}
+    for skill_id, row in spread.iterrows():
+        if skill_id not in alphas or not row["count"] > 1 or not row["std"] > 0:
+            continue
+        alpha = alphas[skill_id]
+        sem = measurement_error(float(row["std"]), alpha.alpha)
+        result[skill_id] = ChangeThreshold(
+            skill_id=skill_id,
+            sd=float(row["std"]),
+            reliability=alpha.alpha,
+            provisional=alpha.provisional or row["count"] < MIN_SAMPLE,
+            points=noise_margin(sem**2, sem**2),
+        )
+    return result
+
+
+def describe_change(change: float, threshold: ChangeThreshold | None) -> str:
+    """A change in plain words: a real gain or drop, or within measurement noise."""
+    if threshold is None or pd.isna(change):
+        return ""
+    if abs(change) <= threshold.points:
+        return "within noise"
+    return "real gain" if change > 0 else "real drop"

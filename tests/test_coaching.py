@@ -406,3 +406,20 @@ def test_team_charts_export_as_svg_and_png(engine, org, instrument):
     assert (
         len(chart.to_dict()["datasets"].popitem()[1]) == len(scores) == 11 + 12
     )  # REM only for sup_a2
+
+
+def test_a_persons_change_is_real_only_beyond_the_reliable_change_threshold(
+    engine, org, instrument
+):
+    with session_scope(engine) as session:
+        thresholds = reliability.change_thresholds(session=session, instrument=instrument)
+    dec = thresholds["DEC"]
+    # DEC's latest scores 25, 75, 100: sd 38.19; alpha falls back to the prior 0.70 with three
+    # people, so SEM = 38.19 x sqrt(0.3) = 20.92 and the threshold 1.96 x sqrt(2) x SEM = 58.0.
+    assert dec.provisional and dec.reliability == reliability.PRIOR_RELIABILITY
+    assert dec.sd == pytest.approx(38.188, abs=1e-3)
+    assert dec.points == pytest.approx(1.96 * math.sqrt(2) * 38.188 * math.sqrt(0.3), abs=1e-2)
+    assert reliability.describe_change(-50, dec) == "within noise"
+    assert reliability.describe_change(60, dec) == "real gain"
+    assert reliability.describe_change(-60, dec) == "real drop"
+    assert reliability.describe_change(10, None) == ""

@@ -76,6 +76,22 @@ def reliabilities() -> dict[str, reliability.SkillReliability]:
     )
 
 
+@st.cache_data(ttl=600, show_spinner=False)
+def _thresholds_for(database_url: str, directory: str, instrument_id: str):
+    with session_scope(_engine_for(database_url)) as session:
+        return reliability.change_thresholds(
+            session=session, instrument=_instrument_for(directory, instrument_id)
+        )
+
+
+def change_thresholds() -> dict[str, reliability.ChangeThreshold]:
+    """Per skill, how large a person's change must be to be real (cached for 10 minutes)."""
+    current = settings()
+    return _thresholds_for(
+        current.database_url, str(current.assessments_dir), current.instrument_id
+    )
+
+
 def startup() -> None:
     """Load the questionnaire and migrate the database, or show what is wrong and stop."""
     try:

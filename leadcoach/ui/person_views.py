@@ -7,12 +7,13 @@ has nothing to show says what to do next and returns, so the views beside it sti
 
 from __future__ import annotations
 
+import statistics
 from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from leadcoach import analytics, charts, notes, people, plans
+from leadcoach import analytics, charts, notes, people, plans, reliability
 from leadcoach.access import Viewer
 from leadcoach.models import GoalStatus
 from leadcoach.ui import context
@@ -96,9 +97,14 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     st.altair_chart(charts.profile_chart(profile))
     if len(submissions) > 1:
         st.caption("Orange ticks mark the previous assessment.")
+    thresholds = context.change_thresholds()
+    profile["meaning"] = [
+        reliability.describe_change(change, thresholds.get(skill_id))
+        for change, skill_id in zip(profile["change"], profile["skill_id"], strict=True)
+    ]
     with st.expander("The same numbers as a table", expanded=True):
         st.dataframe(
-            profile[["skill", "score", "previous", "change"]],
+            profile[["skill", "score", "previous", "change", "meaning"]],
             hide_index=True,
             height="content",
             column_config={
@@ -106,8 +112,16 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
                 "score": st.column_config.NumberColumn("Score", format="%.0f"),
                 "previous": st.column_config.NumberColumn("Previous", format="%.0f"),
                 "change": st.column_config.NumberColumn("Change", format="%+.0f"),
+                "meaning": "Change is",
             },
         )
+        if len(submissions) > 1 and thresholds:
+            typical = statistics.median(t.points for t in thresholds.values())
+            st.caption(
+                "A change is real when it is larger than the skill's measurement noise "
+                f"(Jacobson-Truax reliable change, 95%): about ±{typical:.0f} points for a "
+                "typical skill. Smaller changes may be chance."
+            )
     for row in profile[profile["score"].isna()].itertuples():
         st.caption(
             f"**{row.skill}**: insufficient data ({row.answered} of {row.applicable} "

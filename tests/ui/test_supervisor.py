@@ -271,6 +271,8 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     assert list(table["skill"]) == list(profile["skill"])
     pd.testing.assert_series_equal(table["score"], profile["score"], check_names=False)
     assert table["change"].notna().any(), "a supervisor with history sees change per skill"
+    assert set(table["meaning"]) <= {"within noise", "real gain", "real drop", ""}
+    assert "measurement noise" in texts(at)
     markdown = [m.value for m in at.markdown]
     for row in [*strongest.itertuples(), *develop.itertuples()]:
         assert f"- **{row.skill}**: {row.score:.0f}" in markdown

@@ -23,6 +23,7 @@ PAGES = {
     "pages/hr/review.py": ("Cohort review", ":material/analytics:"),
     "pages/hr/cohorts.py": ("Cohorts", ":material/group_add:"),
     "pages/hr/roster.py": ("Import roster", ":material/upload_file:"),
+    "pages/hr/quality.py": ("Instrument quality", ":material/fact_check:"),
     "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
 }
 HR_PAGES = [
@@ -30,6 +31,7 @@ HR_PAGES = [
     "pages/hr/review.py",
     "pages/hr/cohorts.py",
     "pages/hr/roster.py",
+    "pages/hr/quality.py",
 ]
 ROLE_PAGES = {
     Role.SUPERVISOR: [

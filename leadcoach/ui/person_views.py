@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from leadcoach import analytics, charts, notes, people, plans, reliability
+from leadcoach import analytics, charts, norms, notes, people, plans, reliability
 from leadcoach.access import Viewer
 from leadcoach.models import GoalStatus
 from leadcoach.ui import context
@@ -58,9 +58,10 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         )
         if own:
             st.page_link(
-                "pages/supervisor/assessment.py", label="Take the assessment",
+                "pages/supervisor/assessment.py",
+                label="Take the assessment",
                 icon=":material/edit:",
-            )  # fmt: skip
+            )
         return
 
     profile = analytics.profile(scores, instrument)
@@ -128,6 +129,8 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             "statements answered; two thirds are needed for a score)."
         )
 
+    _norms(viewer, person_id)
+
     strongest, develop = analytics.strengths_and_development(profile)
     left, right = st.columns(2)
     with left:
@@ -154,6 +157,54 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         )
 
 
+def _norms(viewer: Viewer, person_id: int) -> None:
+    """Each skill score as a percentile within a norm group the viewer picks."""
+    st.subheader("Compared with others", anchor=False)
+    group = st.segmented_control(
+        "Norm group",
+        list(norms.GROUPS),
+        default="organisation",
+        required=True,
+        format_func=str.capitalize,
+        key=f"norm_group_{person_id}",
+    )
+    result = _read(
+        lambda session: norms.norm_percentiles(
+            session=session,
+            viewer=viewer,
+            person_id=person_id,
+            instrument=context.instrument(),
+            group=group,
+            min_norm_group=context.settings().min_norm_group,
+        )
+    )
+    if result is None:
+        return
+    if result.note:
+        st.caption(md(result.note))
+    st.dataframe(
+        result.table[["skill", "score", "percentile"]],
+        hide_index=True,
+        height="content",
+        column_config={
+            "skill": st.column_config.TextColumn("Skill", width="medium"),
+            "score": st.column_config.NumberColumn("Score", format="%.0f"),
+            "percentile": st.column_config.ProgressColumn(
+                "Percentile", min_value=0, max_value=100, format="%.0f"
+            ),
+        },
+    )
+    st.caption(
+        f"Percentile: the share of {md(result.group_label)} ({result.group_size} people, "
+        "latest assessment each) scoring lower, ties counted half."
+        + (
+            f" Provisional: norms are stable from {context.settings().min_norm_group} people on."
+            if result.provisional
+            else ""
+        )
+    )
+
+
 def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     """Every skill across all submissions, the overall index, and a CSV of the results."""
     loaded = _load(viewer, person_id)
@@ -171,9 +222,10 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         )
         if own:
             st.page_link(
-                "pages/supervisor/assessment.py", label="Take the assessment",
+                "pages/supervisor/assessment.py",
+                label="Take the assessment",
                 icon=":material/edit:",
-            )  # fmt: skip
+            )
         return
     if len(submissions) == 1:
         st.info(
@@ -184,9 +236,11 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     table = analytics.growth(scores, instrument)
     skill_names = [s.name for s in instrument.skills if s.id in set(scores["skill_id"])]
     highlight = st.selectbox(
-        "Highlight a skill", ["All skills", *skill_names], key=f"growth_highlight_{person_id}",
+        "Highlight a skill",
+        ["All skills", *skill_names],
+        key=f"growth_highlight_{person_id}",
         help="You can also click a skill in the legend.",
-    )  # fmt: skip
+    )
     st.altair_chart(charts.growth_chart(table, None if highlight == "All skills" else highlight))
 
     st.subheader("Overall index", anchor=False)
@@ -283,8 +337,9 @@ def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
             st.info(f"**{md(comment.author)}**, {comment.at:%d %b %Y}: {md(comment.text)}")
         if own and goal.status == GoalStatus.ACTIVE:
             with st.form(f"check_in_{goal.id}", clear_on_submit=True):
-                progress = st.slider("How far along is this goal?", 0, 100, goal.progress, 5,
-                                     format="%d%%")  # fmt: skip
+                progress = st.slider(
+                    "How far along is this goal?", 0, 100, goal.progress, 5, format="%d%%"
+                )
                 note = st.text_input("What happened since the last check-in? (optional)")
                 saved = st.form_submit_button("Record check-in")
             if saved and _run(
@@ -293,12 +348,14 @@ def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
                 st.rerun()
             done, drop = st.columns(2)
             if done.button("Mark achieved", key=f"achieved_{goal.id}", icon=":material/check:"):
-                _run(viewer, plans.set_goal_status, goal_id=goal.id,
-                     status=GoalStatus.ACHIEVED.value)  # fmt: skip
+                _run(
+                    viewer, plans.set_goal_status, goal_id=goal.id, status=GoalStatus.ACHIEVED.value
+                )
                 st.rerun()
             if drop.button("Drop this goal", key=f"drop_{goal.id}"):
-                _run(viewer, plans.set_goal_status, goal_id=goal.id,
-                     status=GoalStatus.DROPPED.value)  # fmt: skip
+                _run(
+                    viewer, plans.set_goal_status, goal_id=goal.id, status=GoalStatus.DROPPED.value
+                )
                 st.rerun()
         if not own:
             with st.form(f"comment_{goal.id}", clear_on_submit=True):
@@ -353,9 +410,10 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
             "Target date", value=date.today() + timedelta(days=90), min_value=date.today()
         )
         picked = st.multiselect(
-            "Actions from the coaching library", [t.title for t in tips],
+            "Actions from the coaching library",
+            [t.title for t in tips],
             help="; ".join(f"{t.title}: {t.action}" for t in tips),
-        )  # fmt: skip
+        )
         own_action = st.text_input("An action of your own (optional)", max_chars=500)
         add = st.form_submit_button("Add goal", type="primary")
     if add:
@@ -363,9 +421,15 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         if own_action.strip():
             chosen.append((own_action, None))
         added = _run(
-            viewer, plans.add_goal, instrument=instrument, skill_id=skill_id, specific=specific,
-            measure=measure, target_date=target, actions=chosen,
-        )  # fmt: skip
+            viewer,
+            plans.add_goal,
+            instrument=instrument,
+            skill_id=skill_id,
+            specific=specific,
+            measure=measure,
+            target_date=target,
+            actions=chosen,
+        )
         if added:
             st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
             st.rerun()  # outside the transaction, which has committed
@@ -386,17 +450,20 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
         st.success(notice)
     with st.form(f"new_note_{person_id}", clear_on_submit=True):
         text = st.text_area(
-            "New coaching note", max_chars=notes.NOTE_LIMIT, height=120,
+            "New coaching note",
+            max_chars=notes.NOTE_LIMIT,
+            height=120,
             placeholder="What you observed, what you agreed, what to follow up.",
-        )  # fmt: skip
+        )
         shared = st.checkbox(f"Share with {person}", help="Unshared notes are for coaches only.")
         save = st.form_submit_button("Save note", type="primary")
     if save and _run(viewer, notes.add_note, person_id=person_id, text=text, shared=shared):
         st.session_state["notes_notice"] = "Note saved."
         st.rerun()
     if not written:
-        st.caption("No notes yet. Notes are dated and kept; share one when the person should "
-                   "read it.")  # fmt: skip
+        st.caption(
+            "No notes yet. Notes are dated and kept; share one when the person should read it."
+        )
     for note in written:
         with st.container(border=True):
             st.markdown(md(note.text))

@@ -84,6 +84,8 @@ st.dataframe(
     },
 )
 exports.downloads(skill_table, chart, "instrument-quality-skills")
+if skills["alpha"].isna().any():
+    st.caption("A skill without an alpha is left out of the chart; its note in the table says why.")
 st.caption(
     "**Alpha** (Cronbach's) and **omega** (McDonald's) run from 0 to 1 and say how "
     "consistently a skill's statements measure the same thing: the higher, the less a "
@@ -99,9 +101,9 @@ items = flagged_items if only_flagged else report.items
 if items.empty:
     st.success("No statement is flagged.")
 else:
-    item_table = items[["skill", "item_id", "text", "reverse", "answers",
-                        "not_applicable_share", "mean", "sd", "item_rest", "alpha_if_deleted",
-                        "flag", "note"]]  # fmt: skip
+    item_table = items[["skill", "item_id", "flag", "item_rest", "alpha_if_deleted", "mean",
+                        "sd", "not_applicable_share", "answers", "reverse", "text",
+                        "note"]]  # fmt: skip
     st.dataframe(
         item_table,
         hide_index=True,

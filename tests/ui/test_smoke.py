@@ -20,6 +20,7 @@ HR_PAGES = [
     "pages/hr/review.py",
     "pages/hr/cohorts.py",
     "pages/hr/roster.py",
+    "pages/hr/quality.py",
 ]
 ROLE_PAGES = {
     "Ana Lima": SUPERVISOR_PAGES,  # three past assessments

@@ -273,6 +273,10 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     assert table["change"].notna().any(), "a supervisor with history sees change per skill"
     assert set(table["meaning"]) <= {"within noise", "real gain", "real drop", ""}
     assert "measurement noise" in texts(at)
+    norm_table = next(d.value for d in at.dataframe if "percentile" in d.value.columns)
+    assert norm_table["percentile"].between(0, 100).all() and len(norm_table) == len(profile)
+    assert "Percentile: the share of the whole organisation" in texts(at)
+    assert "Provisional" in texts(at), "the demo organisation is below the norm minimum"
     markdown = [m.value for m in at.markdown]
     for row in [*strongest.itertuples(), *develop.itertuples()]:
         assert f"- **{row.skill}**: {row.score:.0f}" in markdown

@@ -1,0 +1,288 @@
+"""Measurement quality: reliability per skill and item analysis, on realistic simulated data."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlmodel import Session
+
+from leadcoach import cohorts, psychometrics, quality, responses
+from leadcoach.access import load_viewer
+from leadcoach.db import session_scope
+from leadcoach.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.models import Answer, Role
+from tests.factories import Org, add_person, build_org
+
+MIN_SAMPLE = 30
+REVERSED_BY_MISTAKE = "COM3"  # answered as if reverse-keyed, though it is not
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def submit_fast(engine, person_id: int, instrument, answers: dict[str, int | None], when) -> None:
+    """Submit a self-assessment through the core, writing the answers in one batch.
+
+    (`factories.submit` saves them one by one, which is slow for dozens of people.)
+    """
+    with session_scope(engine) as session:
+        me = load_viewer(session=session, person_id=person_id)
+        draft_id = responses.open_draft(session=session, viewer=me, instrument=instrument)
+        session.add_all(
+            Answer(draft_id=draft_id, item_id=item_id, value=value)
+            for item_id, value in answers.items()
+        )
+        session.flush()
+        responses.submit_assessment(session=session, viewer=me, draft_id=draft_id, at=when)
+
+
+def simulated_answers(instrument, rng, tags=frozenset()) -> dict[str, int | None]:
+    """One person's answers driven by a latent leadership trait plus a skill-specific part,
+    so each skill's statements correlate; about 4% are "Not applicable"."""
+    general = rng.normal()
+    skill_trait = {skill.id: general + rng.normal(scale=0.5) for skill in instrument.skills}
+    answers: dict[str, int | None] = {}
+    for skill, item in instrument.items_for(frozenset(tags)):
+        keyed = int(np.clip(np.rint(3 + skill_trait[skill.id] + rng.normal(scale=0.6)), 1, 5))
+        raw = 6 - keyed if item.reverse else keyed
+        if item.id == REVERSED_BY_MISTAKE:
+            raw = 6 - raw
+        answers[item.id] = None if rng.random() < 0.04 else raw
+    return answers
+
+
+def add_supervisors(session: Session, team_id: int, count: int, prefix: str = "Sim") -> list[int]:
+    return [
+        add_person(session, f"{prefix} {i}", Role.SUPERVISOR, team_id, manages_remote=i % 2 == 0)
+        for i in range(count)
+    ]
+
+
+def build_sample(engine, instrument, count: int, seed: int = 7, start: datetime = START):
+    """An organisation with `count` simulated supervisors who each submitted once.
+
+    Every other one manages remote agents (so the remote skill has about half the
+    people); nobody oversees a vendor (so the vendor-only statements go unanswered).
+    Returns (org, people ids, the answers each gave).
+    """
+    rng = np.random.default_rng(seed)
+    with session_scope(engine) as session:
+        org = build_org(session)
+        people = add_supervisors(session, org.team_a, count)
+    given = {}
+    for index, person_id in enumerate(people):
+        tags = {"remote_or_offshore"} if index % 2 == 0 else set()
+        given[person_id] = simulated_answers(instrument, rng, tags)
+        submit_fast(engine, person_id, instrument, given[person_id], start + timedelta(hours=index))
+    return org, people, given
+
+
+def report_for(engine, instrument, person_id: int, **arguments) -> quality.QualityReport:
+    arguments.setdefault("min_sample", MIN_SAMPLE)
+    with session_scope(engine) as session:
+        viewer = load_viewer(session=session, person_id=person_id)
+        return quality.quality_report(
+            session=session, viewer=viewer, instrument=instrument, **arguments
+        )
+
+
+@pytest.fixture
+def sample(engine, instrument):
+    return build_sample(engine, instrument, 35)
+
+
+def test_reliability_and_item_analysis_on_a_realistic_sample(engine, instrument, sample):
+    org, people, given = sample
+    report = report_for(engine, instrument, org.hr)
+    assert report.ok and report.refused is None
+    assert report.people == 35
+    skills = report.skills.set_index("skill_id")
+    assert list(skills.index) == instrument.skill_ids
+
+    # A latent trait drives the answers: the skills without a planted fault are reliable.
+    healthy = skills.drop(index=["COM", "REM"])
+    assert (healthy["alpha"] > 0.80).all(), healthy["alpha"]
+    assert (healthy["omega"] > 0.80).all(), healthy["omega"]
+    assert not healthy["flagged"].any()
+
+    # The alpha is the one psychometrics gives on the same keyed person x item matrix.
+    pln = pd.DataFrame(
+        {
+            item.id: [
+                math.nan if given[p].get(item.id) is None
+                else (6 - given[p][item.id] if item.reverse else given[p][item.id])
+                for p in people
+            ]
+            for item in instrument.skill("PLN").items
+        }
+    )  # fmt: skip
+    assert skills.loc["PLN", "alpha"] == pytest.approx(psychometrics.cronbach_alpha(pln))
+    assert skills.loc["PLN", "omega"] == pytest.approx(psychometrics.omega_total(pln))
+    assert skills.loc["PLN", "people"] == 35 and skills.loc["PLN", "items"] == 6
+
+    # The statement answered the wrong way round is caught, and drags its skill down.
+    items = report.items.set_index("item_id")
+    wrong = items.loc[REVERSED_BY_MISTAKE]
+    assert wrong["flag"] == quality.KEYING_ERROR
+    assert wrong["item_rest"] < 0
+    assert wrong["alpha_if_deleted"] > skills.loc["COM", "alpha"]
+    assert skills.loc["COM", "flagged"]
+    assert skills.loc["COM", "alpha"] < quality.MIN_RELIABILITY
+    others = items[(items.index != REVERSED_BY_MISTAKE) & items["item_rest"].notna()]
+    assert (others["flag"] == "").all(), others[others["flag"] != ""]
+    assert (others["item_rest"] > quality.MIN_ITEM_REST).all()
+
+    # "Not applicable" share: answers marked N/A over answers given.
+    pln1 = [given[p]["PLN1"] for p in people]
+    assert items.loc["PLN1", "answers"] == 35
+    assert items.loc["PLN1", "not_applicable"] == sum(v is None for v in pln1)
+    assert items.loc["PLN1", "not_applicable_share"] == pytest.approx(
+        sum(v is None for v in pln1) / 35
+    )
+    keyed = pd.Series([v for v in pln1 if v is not None], dtype=float)
+    assert items.loc["PLN1", "mean"] == pytest.approx(keyed.mean())
+    assert items.loc["PLN1", "sd"] == pytest.approx(keyed.std())
+
+    # Reverse-keyed statements are recoded before any figure: their item-rest is positive.
+    reverse = [i.id for s in instrument.skills for i in s.items if i.reverse and s.id != "REM"]
+    assert (items.loc[[r for r in reverse if items.loc[r, "rated"] >= 30], "item_rest"] > 0).all()
+
+
+def test_too_small_a_skill_or_statement_gets_no_numbers_but_a_note(engine, instrument, sample):
+    org, _people, _given = sample
+    report = report_for(engine, instrument, org.admin)
+    skills = report.skills.set_index("skill_id")
+    # Only the 18 remote managers rate the remote skill.
+    assert skills.loc["REM", "people"] == 18
+    assert math.isnan(skills.loc["REM", "alpha"]) and math.isnan(skills.loc["REM", "omega"])
+    assert "Only 18 people" in skills.loc["REM", "note"]
+    # Nobody oversees a vendor: those statements are left out of their skill's alpha.
+    vendor_items = [i.id for s in instrument.skills for i in s.items if i.applies_to == "vendor"]
+    assert vendor_items
+    items = report.items.set_index("item_id")
+    for item_id in vendor_items:
+        assert items.loc[item_id, "answers"] == 0
+        assert math.isnan(items.loc[item_id, "mean"]) and items.loc[item_id, "flag"] == ""
+        assert "Only 0 ratings" in items.loc[item_id, "note"]
+        skill_id = instrument.skill_of_item(item_id)
+        assert item_id in skills.loc[skill_id, "note"]
+        assert not math.isnan(skills.loc[skill_id, "alpha"])
+
+
+def test_too_few_people_is_refused_with_a_reason_and_no_numbers(engine, instrument):
+    org, _people, _given = build_sample(engine, instrument, 12)
+    report = report_for(engine, instrument, org.hr)
+    assert not report.ok
+    assert report.refused == (
+        "Only 12 people submitted in this period; at least 30 are needed for a stable "
+        "reliability estimate."
+    )
+    assert report.skills.empty and report.items.empty
+    # A smaller minimum (Settings.min_quality_sample) lets the same data through.
+    assert report_for(engine, instrument, org.hr, min_sample=10).ok
+
+
+def test_the_period_and_the_latest_submission_in_it(engine, instrument):
+    org, people, given = build_sample(engine, instrument, 4)
+    # The first person submits again a month later, with every statement at 5.
+    later = START + timedelta(days=30)
+    submit_fast(engine, people[0], instrument, dict.fromkeys(given[people[0]], 5), later)
+
+    def sample(**period):
+        report = report_for(engine, instrument, org.hr, min_sample=1, **period)
+        if not report.ok:
+            return report.people, None
+        return report.people, report.items.set_index("item_id").loc["PLN1", "answers"]
+
+    assert sample() == (4, 4)  # each person once, with their latest
+    assert sample(until=START.date())[0] == 4
+    assert sample(since=later.date()) == (1, 1)
+    assert sample(since=later.date() + timedelta(days=1)) == (0, None)
+    one_day = report_for(engine, instrument, org.hr, min_sample=2, since=later.date(),
+                         until=later.date())  # fmt: skip
+    assert one_day.refused == (
+        "Only 1 person submitted in this period; at least 2 are needed for a stable "
+        "reliability estimate."
+    )
+    # The first person's later answers (all 5) replace the earlier ones.
+    latest = report_for(engine, instrument, org.hr, min_sample=2)
+    pln1 = latest.items.set_index("item_id").loc["PLN1"]
+    expected = [5 if p == people[0] else given[p]["PLN1"] for p in people]
+    assert pln1["rated"] == sum(v is not None for v in expected)
+    with pytest.raises(InvalidInput, match="start date is after the end date"):
+        report_for(engine, instrument, org.hr, since=date(2026, 5, 1), until=date(2026, 4, 1))
+
+
+def test_a_cohort_sample(engine, instrument):
+    org, people, _given = build_sample(engine, instrument, 6)
+    with session_scope(engine) as session:
+        hr = load_viewer(session=session, person_id=org.hr)
+        cohort_id = cohorts.create_cohort(
+            session=session, viewer=hr, name="March intake", start_date=date(2026, 3, 1)
+        )
+        # Four members have submitted; one never has (sup_a1 of the factory org).
+        cohorts.add_members(
+            session=session, viewer=hr, cohort_id=cohort_id, person_ids=[*people[:4], org.sup_a1]
+        )
+    report = report_for(engine, instrument, org.hr, cohort_id=cohort_id, min_sample=5)
+    assert report.people == 4 and report.cohort == "March intake"
+    assert report.refused == (
+        "Only 4 members of the cohort 'March intake' submitted; at least 5 are needed for a "
+        "stable reliability estimate."
+    )
+    assert report_for(engine, instrument, org.hr, cohort_id=cohort_id, min_sample=4).ok
+    with pytest.raises(NotFound):
+        report_for(engine, instrument, org.hr, cohort_id=cohort_id + 99)
+
+
+@pytest.mark.parametrize("who", ["sup_a1", "coach_a"])
+def test_supervisors_and_coaches_are_refused(engine, instrument, who):
+    with session_scope(engine) as session:
+        org: Org = build_org(session)
+    with pytest.raises(AccessDenied):
+        report_for(engine, instrument, getattr(org, who))
+
+
+def test_a_statistic_that_cannot_be_computed_leaves_an_empty_cell_and_a_note(instrument):
+    # Everyone gives every DEC statement the same keyed answer: no variance, no alpha.
+    rng = np.random.default_rng(3)
+    rows = []
+    for person in range(40):
+        for item_id, value in simulated_answers(instrument, rng).items():
+            if instrument.skill_of_item(item_id) == "DEC":
+                value = 6 - 4 if instrument.item(item_id).reverse else 4
+            rows.append((person, item_id, value))
+    answers = pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
+    skills, items = quality.analyse(answers, instrument, MIN_SAMPLE)
+    dec = skills.set_index("skill_id").loc["DEC"]
+    assert math.isnan(dec["alpha"]) and math.isnan(dec["omega"]) and not dec["flagged"]
+    assert "Alpha not computed" in dec["note"] and "Omega not computed" in dec["note"]
+    dec1 = items.set_index("item_id").loc["DEC1"]
+    assert dec1["mean"] == 4 and dec1["sd"] == 0
+    assert math.isnan(dec1["item_rest"]) and dec1["flag"] == ""
+    assert not math.isnan(skills.set_index("skill_id").loc["PLN", "alpha"])
+
+
+def test_alpha_chart_draws_one_bar_per_skill_with_alpha_and_the_070_rule(instrument):
+    rng = np.random.default_rng(5)
+    rows = [
+        (person, item_id, value)
+        for person in range(40)
+        for item_id, value in simulated_answers(instrument, rng).items()
+    ]
+    skills, items = quality.analyse(
+        pd.DataFrame(rows, columns=["person_id", "item_id", "value"]), instrument, MIN_SAMPLE
+    )
+    report = quality.QualityReport(40, MIN_SAMPLE, None, None, None, None, skills, items,
+                                   instrument.scenario_key_status)  # fmt: skip
+    assert report.scenario_key_provisional
+    spec = quality.alpha_chart(report).to_dict()
+    rows_drawn = {name: len(data) for name, data in spec["datasets"].items()}
+    assert sorted(rows_drawn.values()) == [1, int(skills["alpha"].notna().sum())]
+    rule = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rule")
+    assert spec["datasets"][rule["data"]["name"]] == [{"threshold": 0.7}]
+    drawn = json.dumps(spec)
+    assert "Below 0.70" in drawn and instrument.skill("PLN").name in drawn

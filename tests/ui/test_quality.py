@@ -1,0 +1,118 @@
+"""AppTest: the instrument quality page for HR and admins, and nobody else."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from leadcoach import quality
+from leadcoach.access import load_viewer
+from leadcoach.config import Settings
+from leadcoach.db import make_engine, migrate, session_scope
+from leadcoach.errors import AccessDenied
+from leadcoach.ui.text import md
+from tests.test_quality import REVERSED_BY_MISTAKE, build_sample
+from tests.ui.conftest import APP, person_id
+from tests.ui.test_supervisor import charts, current_instrument, open_page, texts
+
+QUALITY = "pages/hr/quality.py"
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory) -> tuple[str, int]:
+    """A SQLite database where 35 simulated supervisors submitted last week; (url, HR id)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('quality') / 'quality.db'}"
+    settings = Settings(database_url=url)
+    migrate(settings)
+    engine = make_engine(settings)
+    last_week = datetime.combine(datetime.now(UTC).date() - timedelta(days=7), clock(9), UTC)
+    org, _people, _given = build_sample(engine, current_instrument(), 35, start=last_week)
+    engine.dispose()
+    return url, org.hr
+
+
+def open_as(url: str, viewer_id: int, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["_auth_person_id"] = viewer_id
+    at.session_state["_auth_last_activity"] = time.time()
+    at.run()
+    at.switch_page(QUALITY).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("name", ["Helen Okafor", "Alex Morgan"])
+def test_the_demo_is_too_small_so_the_page_says_why(demo_url, monkeypatch, name):
+    at = open_page(demo_url, name, QUALITY, monkeypatch)
+    assert at.title[0].value == "Instrument quality"
+    reason = at.info[0].value
+    assert "are needed for a stable reliability estimate" in reason
+    assert reason.startswith(("Only", "No one"))
+    assert not at.dataframe and not charts(at)
+
+    at.segmented_control(key="quality_sample").set_value("Cohort").run()
+    assert not at.exception, at.exception
+    cohort_box = at.selectbox(key="quality_cohort")
+    assert len(cohort_box.options) >= 1
+    assert md("of the cohort") in at.info[0].value or "No member" in at.info[0].value
+    assert not at.dataframe
+
+
+def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypatch):
+    url, hr = sample_url
+    at = open_as(url, hr, monkeypatch)
+    assert at.metric[0].value == "35"
+    assert [s.value for s in at.subheader] == ["Reliability per skill", "Statements"]
+    (chart,) = charts(at)
+    assert '"rule"' in chart.proto.spec and "0.7" in chart.proto.spec
+    skills = at.dataframe[0].value
+    assert len(skills) == 12 and {"alpha", "omega", "status"} <= set(skills.columns)
+    com = skills.set_index("skill").loc[current_instrument().skill("COM").name]
+    assert com["status"] == "Below 0.70"
+    items = at.dataframe[1].value.set_index("item_id")
+    assert items.loc[REVERSED_BY_MISTAKE, "flag"] == quality.KEYING_ERROR
+    assert len(items) == sum(len(s.items) for s in current_instrument().skills)
+    page_text = texts(at)
+    assert "Item-rest r" in page_text and "Alpha" in page_text and "omega" in page_text
+    assert "scoring key is provisional" in page_text
+
+    at.toggle(key="quality_only_flagged").set_value(True).run()
+    flagged = at.dataframe[1].value
+    assert REVERSED_BY_MISTAKE in set(flagged["item_id"]) and (flagged["flag"] != "").all()
+
+    # A period before anyone submitted: the page refuses rather than showing numbers.
+    long_ago = datetime.now(UTC).date() - timedelta(days=300)
+    at.date_input(key="quality_period").set_value((long_ago, long_ago + timedelta(days=10)))
+    at.run()
+    assert md("No one submitted a self-assessment in this period") in at.info[0].value
+    assert len(at.dataframe) == 0
+
+
+@pytest.mark.parametrize("name", ["Ana Lima", "Priya Shah"])
+def test_supervisors_and_coaches_cannot_open_it(demo_url, monkeypatch, name):
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", demo_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["_auth_person_id"] = person_id(demo_url, name)
+    at.session_state["_auth_last_activity"] = time.time()
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(QUALITY)
+
+    # Run the page file directly, as a crafted request would: the core refuses.
+    page = AppTest.from_file(str(APP).replace("app.py", QUALITY), default_timeout=60)
+    page.session_state["_auth_person_id"] = person_id(demo_url, name)
+    page.session_state["_auth_last_activity"] = time.time()
+    page.run()
+    assert [e.value for e in page.error] == ["You do not have access to this information."]
+    assert not page.dataframe and not charts(page) and not page.metric
+    with session_scope(make_engine(Settings(database_url=demo_url))) as session:
+        viewer = load_viewer(session=session, person_id=person_id(demo_url, name))
+        with pytest.raises(AccessDenied):
+            quality.quality_report(
+                session=session, viewer=viewer, instrument=current_instrument(), min_sample=30
+            )

@@ -183,7 +183,7 @@ def _norms(viewer: Viewer, person_id: int) -> None:
     if result.note:
         st.caption(md(result.note))
     st.dataframe(
-        result.table[["skill", "score", "percentile"]],
+        result.table.dropna(subset=["score"])[["skill", "score", "percentile"]],
         hide_index=True,
         height="content",
         column_config={

@@ -48,21 +48,87 @@ ALPHA = 0.05  # family-wise error rate of the Holm-corrected tests
 
 MEMBER_COLUMNS = ["person_id", "name", "email", "team", "site", "vendor", "language"]
 ROUND_COLUMNS = ["round_id", "round", "round_order", "opens_on", "closes_on"]
-ROUND_SCORE_COLUMNS = ["person_id", "name", "team", "site", "vendor", "language", "round_id",
-                       "round", "round_order", "opens_on", "closes_on", "submission_id",
-                       "submitted_at", "skill_id", "skill", "score"]  # fmt: skip
-COMPLETION_COLUMNS = ["round_id", "round", "opens_on", "closes_on", "status", "members",
-                      "submitted", "missing", "missing_ids", "rate"]  # fmt: skip
+ROUND_SCORE_COLUMNS = [
+    "person_id",
+    "name",
+    "team",
+    "site",
+    "vendor",
+    "language",
+    "round_id",
+    "round",
+    "round_order",
+    "opens_on",
+    "closes_on",
+    "submission_id",
+    "submitted_at",
+    "skill_id",
+    "skill",
+    "score",
+]
+COMPLETION_COLUMNS = [
+    "round_id",
+    "round",
+    "opens_on",
+    "closes_on",
+    "status",
+    "members",
+    "submitted",
+    "missing",
+    "missing_ids",
+    "rate",
+]
 CHASE_COLUMNS = ["round", "closes_on", "person_id", "name", "email", "team", "site"]
-DISTRIBUTION_COLUMNS = ["round", "round_order", "skill_id", "skill", "n", "mean", "sd", "min",
-                        "q1", "median", "q3", "max", "suppressed"]  # fmt: skip
-CHANGE_COLUMNS = ["skill_id", "skill", "n", "baseline_mean", "latest_mean", "mean_change",
-                  "sd_change", "ci_low", "ci_high", "d_z", "t", "p", "p_holm", "significant",
-                  "suppressed"]  # fmt: skip
+DISTRIBUTION_COLUMNS = [
+    "round",
+    "round_order",
+    "skill_id",
+    "skill",
+    "n",
+    "mean",
+    "sd",
+    "min",
+    "q1",
+    "median",
+    "q3",
+    "max",
+    "suppressed",
+]
+CHANGE_COLUMNS = [
+    "skill_id",
+    "skill",
+    "n",
+    "baseline_mean",
+    "latest_mean",
+    "mean_change",
+    "sd_change",
+    "ci_low",
+    "ci_high",
+    "d_z",
+    "t",
+    "p",
+    "p_holm",
+    "significant",
+    "suppressed",
+]
 BREAKDOWN_COLUMNS = ["group", "skill_id", "skill", "n", "mean", "suppressed"]
-COMPARE_COLUMNS = ["cohort", "skill_id", "skill", "baseline_round", "latest_round", "n_latest",
-                   "latest_mean", "n", "mean_change", "ci_low", "ci_high", "d_z", "p_holm",
-                   "significant", "suppressed"]  # fmt: skip
+COMPARE_COLUMNS = [
+    "cohort",
+    "skill_id",
+    "skill",
+    "baseline_round",
+    "latest_round",
+    "n_latest",
+    "latest_mean",
+    "n",
+    "mean_change",
+    "ci_low",
+    "ci_high",
+    "d_z",
+    "p_holm",
+    "significant",
+    "suppressed",
+]
 
 
 # --------------------------------------------------------------------------------------
@@ -169,9 +235,13 @@ def add_members(
     session.flush()
     if new:
         audit.record(
-            session, viewer.person_id, "cohort_members_added", f"cohort {cohort_id}",
-            added=len(new), person_ids=new,
-        )  # fmt: skip
+            session,
+            viewer.person_id,
+            "cohort_members_added",
+            f"cohort {cohort_id}",
+            added=len(new),
+            person_ids=new,
+        )
     return len(new)
 
 
@@ -184,9 +254,12 @@ def remove_member(*, session: Session, viewer: Viewer, cohort_id: int, person_id
     session.delete(member)
     session.flush()
     audit.record(
-        session, viewer.person_id, "cohort_member_removed", f"cohort {cohort_id}",
+        session,
+        viewer.person_id,
+        "cohort_member_removed",
+        f"cohort {cohort_id}",
         person_id=person_id,
-    )  # fmt: skip
+    )
     return True
 
 
@@ -231,9 +304,12 @@ def add_round(
     session.add(cohort_round)
     session.flush()
     audit.record(
-        session, viewer.person_id, "cohort_round_added", f"cohort {cohort_id}",
+        session,
+        viewer.person_id,
+        "cohort_round_added",
+        f"cohort {cohort_id}",
         round_id=cohort_round.id,
-    )  # fmt: skip
+    )
     return cohort_round.id
 
 
@@ -771,8 +847,16 @@ def compare_round_scores(
             result["suppressed"] = True
         else:
             changes = skill_changes(frame, first, last, min_group).set_index("skill_id")
-            for column in ["n", "mean_change", "ci_low", "ci_high", "d_z", "p_holm",
-                           "significant", "suppressed"]:  # fmt: skip
+            for column in [
+                "n",
+                "mean_change",
+                "ci_low",
+                "ci_high",
+                "d_z",
+                "p_holm",
+                "significant",
+                "suppressed",
+            ]:
                 result[column] = result["skill_id"].map(changes[column])
         parts.append(result)
     if not parts:
@@ -848,3 +932,43 @@ def cohort_review(
         baseline_round=first,
         latest_round=last,
     )
+
+
+def reliable_changes(
+    round_scores: pd.DataFrame,
+    baseline_round: str,
+    latest_round: str,
+    thresholds: Mapping[str, float],
+    min_group: int,
+) -> pd.DataFrame:
+    """Per skill, how many people changed by more than measurement noise (Jacobson-Truax:
+    `thresholds` gives each skill's smallest reliable change in points): real_gains,
+    real_drops and within_noise among the n people with both scores. Skills with fewer
+    than `min_group` pairs get no counts (suppressed), as `skill_changes` does."""
+    paired = _paired_scores(round_scores, baseline_round, latest_round)
+    paired["change"] = paired["score_latest"] - paired["score_baseline"]
+    skills, names = _skill_order(round_scores)
+    rows = []
+    for skill_id in skills:
+        changes = paired.loc[paired["skill_id"] == skill_id, "change"]
+        limit = thresholds.get(skill_id)
+        if len(changes) < min_group or limit is None:
+            rows.append((skill_id, names.get(skill_id), len(changes), None, None, None, True))
+            continue
+        gains, drops = int((changes > limit).sum()), int((changes < -limit).sum())
+        rows.append(
+            (
+                skill_id,
+                names.get(skill_id),
+                len(changes),
+                gains,
+                drops,
+                len(changes) - gains - drops,
+                False,
+            )
+        )
+    columns = ["skill_id", "skill", "n", "real_gains", "real_drops", "within_noise", "suppressed"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("real_gains", "real_drops", "within_noise"):
+        frame[column] = frame[column].astype("Int64")
+    return frame

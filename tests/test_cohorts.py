@@ -615,3 +615,28 @@ def test_round_distribution_suppresses_rounds_with_few_people():
     assert spread.loc["Day 90", ["mean", "sd", "min", "max"]].isna().all()
     assert cohorts.review_rounds(_frame(rows)) == ("Baseline", "Day 90")
     assert cohorts.review_rounds(_frame(rows[:4])) == ("Baseline", None)
+
+
+def test_reliable_changes_count_people_beyond_each_skills_threshold():
+    rows = []
+    for person, (before, after) in enumerate([(40, 70), (50, 52), (60, 30), (55, 60)]):
+        for round_order, (round_name, score) in enumerate(
+            [("Baseline", before), ("Day 90", after)]
+        ):
+            rows.append(
+                {
+                    "person_id": person,
+                    "round": round_name,
+                    "round_order": round_order,
+                    "skill_id": "DEC",
+                    "skill": "Decisions",
+                    "score": float(score),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    counts = cohorts.reliable_changes(frame, "Baseline", "Day 90", {"DEC": 20.0}, min_group=3)
+    row = counts.iloc[0]
+    # +30 and -30 exceed the 20-point threshold; +2 and +5 are within noise.
+    assert (row["n"], row["real_gains"], row["real_drops"], row["within_noise"]) == (4, 1, 1, 2)
+    small = cohorts.reliable_changes(frame, "Baseline", "Day 90", {"DEC": 20.0}, min_group=5)
+    assert small.iloc[0]["suppressed"] and pd.isna(small.iloc[0]["real_gains"])

@@ -20,6 +20,27 @@ from leadcoach.ui import context
 from leadcoach.ui.text import md
 
 
+def _real_changes(scores: pd.DataFrame, instrument) -> str:
+    """From the first to the latest assessment: which skills changed beyond noise."""
+    thresholds = context.change_thresholds()
+    order = scores.drop_duplicates("submission_id")["submission_id"].tolist()
+    first = scores[scores["submission_id"] == order[0]].set_index("skill_id")["score"]
+    last = scores[scores["submission_id"] == order[-1]].set_index("skill_id")["score"]
+    verdicts: dict[str, list[str]] = {"real gain": [], "real drop": []}
+    for skill in instrument.skills:
+        if skill.id in first.index and skill.id in last.index:
+            verdict = reliability.describe_change(
+                last[skill.id] - first[skill.id], thresholds.get(skill.id)
+            )
+            verdicts.get(verdict, []).append(skill.name)
+    gains = ", ".join(verdicts["real gain"]) or "none"
+    drops = ", ".join(verdicts["real drop"]) or "none"
+    return (
+        f"**Since the first assessment**, real gains: {gains}; real drops: {drops}. "
+        "Other changes are within measurement noise (Jacobson-Truax reliable change)."
+    )
+
+
 def _read(reader):
     """`reader(session)`'s result, or None after showing why it was refused."""
     with context.shown_errors(), context.db() as session:
@@ -242,6 +263,9 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         help="You can also click a skill in the legend.",
     )
     st.altair_chart(charts.growth_chart(table, None if highlight == "All skills" else highlight))
+
+    if len(submissions) > 1:
+        st.markdown(_real_changes(scores, instrument))
 
     st.subheader("Overall index", anchor=False)
     if submissions["overall_index"].notna().any():

@@ -99,6 +99,28 @@ else:
         },
     )
 
+    st.markdown("**People whose own change is more than measurement noise**")
+    limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
+    counts = cohorts.reliable_changes(
+        review.round_scores, review.baseline_round, review.latest_round, limits, min_group
+    )
+    st.dataframe(
+        counts[~counts["suppressed"]].drop(columns=["skill_id", "suppressed"]),
+        hide_index=True,
+        column_config={
+            "skill": "Skill",
+            "n": "People",
+            "real_gains": "Real gain",
+            "real_drops": "Real drop",
+            "within_noise": "Within noise",
+        },
+    )
+    st.caption(
+        "A person's change is real when larger than the skill's reliable-change threshold "
+        "(Jacobson-Truax, 95%, from the skill's reliability and spread); otherwise it may be "
+        "measurement noise."
+    )
+
 # Distribution per round
 st.subheader("Scores at each round", anchor=False)
 distribution = review.distribution

@@ -117,6 +117,10 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     assert (shown["mean_change"] <= shown["ci_high"]).all()
     assert shown["p_holm"].between(0, 1).all()
     assert len(charts(at)) >= 3  # change, distribution, breakdown
+    counts = next(d.value for d in at.dataframe if "real_gains" in d.value.columns)
+    assert (
+        counts["real_gains"] + counts["real_drops"] + counts["within_noise"] == counts["n"]
+    ).all()
     at.selectbox(key="review_by").select("language").run()
     assert not at.exception
     assert "to protect individuals" in texts(at), "single-person language groups are hidden"

@@ -322,6 +322,7 @@ def test_growth_draws_every_skill_over_time_with_a_highlight_and_a_csv(demo_url,
     assert not at.exception
     assert charts(at)[0].proto.spec != growth_chart.proto.spec
     assert len(at.dataframe[0].value) == 3
+    assert "**Since the first assessment**, real gains:" in texts(at)
     download = at.get("download_button")[0]
     assert download.proto.label == "Download results (CSV)"
 

@@ -14,6 +14,7 @@ from leadcoach import bank, reliability
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.errors import LeadCoachError
+from leadcoach.ui.text import md
 
 
 def settings() -> Settings:
@@ -147,6 +148,6 @@ def subject_person_id(viewer_person_id: int) -> int:
     if raw is None:
         return viewer_person_id
     if not raw.isdigit():
-        st.error(f"The link is broken: person '{raw}' is not a number.")
+        st.error(f"The link is broken: person '{md(raw)}' is not a number.")
         st.stop()
     return int(raw)

@@ -479,7 +479,9 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
             height=120,
             placeholder="What you observed, what you agreed, what to follow up.",
         )
-        shared = st.checkbox(f"Share with {person}", help="Unshared notes are for coaches only.")
+        shared = st.checkbox(
+            f"Share with {md(person)}", help="Unshared notes are for coaches only."
+        )
         save = st.form_submit_button("Save note", type="primary")
     if save and _run(viewer, notes.add_note, person_id=person_id, text=text, shared=shared):
         st.session_state["notes_notice"] = "Note saved."
@@ -494,7 +496,7 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
             visibility = f"shared with {md(person)}" if note.shared else "coaches only"
             st.caption(f"{md(note.author)} · {note.at:%d %b %Y %H:%M} · {visibility}")
             if note.author_id == viewer.person_id:
-                label = "Take back" if note.shared else f"Share with {person}"
+                label = "Take back" if note.shared else f"Share with {md(person)}"
                 if st.button(label, key=f"share_{note.id}"):
                     _run(viewer, notes.set_shared, note_id=note.id, shared=not note.shared)
                     st.rerun()

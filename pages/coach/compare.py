@@ -5,6 +5,7 @@ import streamlit as st
 from leadcoach import charts, comparison, people
 from leadcoach.comparison import GroupRef
 from leadcoach.ui import auth, context, exports
+from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
 settings = context.settings()
@@ -72,7 +73,7 @@ with context.db() as session, context.stop_on_error():
 profiles = result.profiles
 empty = profiles.groupby("group", sort=False)["mean"].apply(lambda m: m.isna().all())
 for label in empty[empty].index:
-    st.warning(f"{label}: no submitted assessment yet, so nothing to compare.")
+    st.warning(f"{md(label)}: no submitted assessment yet, so nothing to compare.")
 if profiles["mean"].notna().any():
     chart = charts.comparison_chart(profiles, result.differences)
     st.altair_chart(chart)

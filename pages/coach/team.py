@@ -80,7 +80,7 @@ else:
     for index, row in enumerate(status.itertuples()):
         link_columns[index % 3].page_link(
             "pages/coach/person.py",
-            label=row.name,
+            label=md(row.name),
             icon=":material/person:",
             query_params={"person": str(row.person_id)},
         )

@@ -53,7 +53,7 @@ with st.expander("Create a cohort", expanded=listed.empty):
                 )
             committed = created  # reached only when every step succeeded
         if committed:
-            st.session_state["cohort_notice"] = f"Cohort {name.strip()} created."
+            st.session_state["cohort_notice"] = f"Cohort {md(name.strip())} created."
             st.session_state["cohort_choice"] = committed
             st.rerun()
 
@@ -89,7 +89,7 @@ with members_tab:
     if add and not chosen:
         st.warning("Choose at least one supervisor to add.")
     elif add and run(cohorts.add_members, cohort_id=cohort_id, person_ids=chosen):
-        st.session_state["cohort_notice"] = f"{len(chosen)} added to {names[cohort_id]}."
+        st.session_state["cohort_notice"] = f"{len(chosen)} added to {md(names[cohort_id])}."
         st.rerun()
     if not members.empty:
         leaving = st.selectbox(

@@ -41,6 +41,12 @@ def _real_changes(scores: pd.DataFrame, instrument) -> str:
     )
 
 
+def _take_assessment_link() -> None:
+    st.page_link(
+        "pages/supervisor/assessment.py", label="Take the assessment", icon=":material/edit:"
+    )
+
+
 def _read(reader):
     """`reader(session)`'s result, or None after showing why it was refused."""
     with context.shown_errors(), context.db() as session:
@@ -78,11 +84,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             else f"{md(person)} has not submitted a self-assessment yet."
         )
         if own:
-            st.page_link(
-                "pages/supervisor/assessment.py",
-                label="Take the assessment",
-                icon=":material/edit:",
-            )
+            _take_assessment_link()
         return
 
     profile = analytics.profile(scores, instrument)
@@ -242,11 +244,7 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             + ("Take your first assessment to start." if own else "There is no assessment yet.")
         )
         if own:
-            st.page_link(
-                "pages/supervisor/assessment.py",
-                label="Take the assessment",
-                icon=":material/edit:",
-            )
+            _take_assessment_link()
         return
     if len(submissions) == 1:
         st.info(

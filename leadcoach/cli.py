@@ -41,6 +41,24 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from standard input instead of prompting",
     )
+    importer = commands.add_parser(
+        "import-roster", help="import people, teams, coaches and cohorts from a CSV or XLSX file"
+    )
+    importer.add_argument("file", type=Path, metavar="FILE")
+    importer.add_argument(
+        "--as",
+        dest="actor",
+        required=True,
+        metavar="EMAIL",
+        help="the HR or admin person doing the import (recorded in the audit log)",
+    )
+    importer.add_argument("--create-teams", action="store_true", help="create missing teams")
+    importer.add_argument(
+        "--clean-rows",
+        action="store_true",
+        help="import the clean rows even when others have problems (default: all or nothing)",
+    )
+    importer.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
     backup = commands.add_parser(
         "backup", help="copy the SQLite database to FILE (safe while the app runs)"
     )
@@ -51,6 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", type=Path, metavar="FILE")
     restore.add_argument(
         "--force", action="store_true", help="replace the database even when it holds data"
+    )
+    bench = commands.add_parser(
+        "bench", help="measure speed at scale on a generated workload in a temporary database"
+    )
+    bench.add_argument("--people", type=int, default=10_000, help="supervisors (default 10000)")
+    bench.add_argument(
+        "--database-url",
+        help="PostgreSQL server to create the temporary database on (default: a SQLite file)",
+    )
+    bench.add_argument("--repeat", type=int, default=3, help="scales the repetitions (default 3)")
+    bench.add_argument(
+        "--browser",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="also time pages in Chromium and the server's memory",
     )
     return parser
 
@@ -64,8 +97,10 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "demo": _demo,
         "check-bank": _check_bank,
         "create-user": _create_user,
+        "import-roster": _import_roster,
         "backup": _backup,
         "restore": _restore,
+        "bench": _bench,
     }[args.command]
     try:
         return handler(args, settings)
@@ -140,6 +175,39 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlmodel import select
+
+    from leadcoach import roster
+    from leadcoach.access import load_viewer
+    from leadcoach.models import Person
+
+    if not args.file.is_file():
+        raise LeadCoachError(f"FILE: {args.file} does not exist.")
+    parsed = roster.read_roster(args.file.read_bytes(), args.file.name)
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        actor = session.exec(
+            select(Person.id).where(Person.email == accounts.normalise_email(args.actor))
+        ).first()
+        if actor is None:
+            raise LeadCoachError(f"--as: no person has the email {args.actor}.")
+        result = roster.import_roster(
+            session=session,
+            viewer=load_viewer(session=session, person_id=actor),
+            roster=parsed,
+            mode="clean_rows" if args.clean_rows else "all_or_nothing",
+            create_teams=args.create_teams,
+        )
+    for message in result.check.messages():
+        print(message, file=sys.stderr)
+    if args.rejected and result.rejected_csv:
+        args.rejected.write_bytes(result.rejected_csv)
+        print(f"Rejected rows written to {args.rejected}.", file=sys.stderr)
+    print(result.summary())
+    return EXIT_OK if result.written else EXIT_FAILED
+
+
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
     from leadcoach import backup
 
@@ -161,6 +229,20 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         + f"); schema revision {result.revision_before} -> {result.revision_after}."
     )
     return EXIT_OK
+
+
+def _bench(args: argparse.Namespace, _settings: Settings) -> int:
+    from leadcoach import bench
+
+    if args.people < 1 or args.repeat < 1:
+        print("error: --people and --repeat must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    return bench.main(
+        people=args.people,
+        database_url=args.database_url,
+        repeat=args.repeat,
+        browser=args.browser,
+    )
 
 
 def _safe_url(settings: Settings) -> str:

@@ -10,9 +10,11 @@ import pytest
 from sqlmodel import func, select
 
 from leadcoach import cli
+from leadcoach.cli import main
 from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import make_engine, session_scope
+from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.models import Person, Submission
+from tests.factories import build_org
 
 COMMANDS = ["init", "demo", "check-bank", "create-user"]
 
@@ -75,27 +77,47 @@ def test_init_demo_and_create_user(tmp_path: Path):
     assert "already has people" in again.stderr
     created = _run(
         "create-user",
-        "--name", "Zoe Quinn",
-        "--email", "zoe.quinn@example.com",
-        "--role", "supervisor",
-        "--team", "Leeds Billing",
+        "--name",
+        "Zoe Quinn",
+        "--email",
+        "zoe.quinn@example.com",
+        "--role",
+        "supervisor",
+        "--team",
+        "Leeds Billing",
         "--password-stdin",
         env_url=url,
         stdin="a sufficiently long password\n",
-    )  # fmt: skip
+    )
     assert created.returncode == 0, created.stderr
     bad_team = _run(
         "create-user",
-        "--name", "Yan", "--email", "yan@example.com", "--role", "coach",
-        "--team", "No Such Team", "--password-stdin",
-        env_url=url, stdin="a sufficiently long password\n",
-    )  # fmt: skip
+        "--name",
+        "Yan",
+        "--email",
+        "yan@example.com",
+        "--role",
+        "coach",
+        "--team",
+        "No Such Team",
+        "--password-stdin",
+        env_url=url,
+        stdin="a sufficiently long password\n",
+    )
     assert bad_team.returncode == 1
     assert "no team named 'No Such Team'" in bad_team.stderr
     short = _run(
-        "create-user", "--name", "Yan", "--email", "yan@example.com", "--role", "coach",
-        "--password-stdin", env_url=url, stdin="short\n",
-    )  # fmt: skip
+        "create-user",
+        "--name",
+        "Yan",
+        "--email",
+        "yan@example.com",
+        "--role",
+        "coach",
+        "--password-stdin",
+        env_url=url,
+        stdin="short\n",
+    )
     assert short.returncode == 1
     assert "at least 12 characters" in short.stderr
     engine = make_engine(Settings(database_url=url))
@@ -108,3 +130,37 @@ def test_main_returns_exit_codes_in_process(tmp_path: Path, capsys):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}")
     assert cli.main(["init"], settings=settings) == 0
     assert "Database ready" in capsys.readouterr().out
+
+
+def test_import_roster_checks_the_whole_file_and_is_idempotent(tmp_path, capsys):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        org = build_org(session)
+        hr_email = session.get(Person, org.hr).email
+    good = "name,email,role,team\nZoe New,zoe@test.example,supervisor,Team A\n"
+    bad = good + "Yan Broken,yan@,supervisor,Team A\n"
+    (tmp_path / "bad.csv").write_text(bad)
+    (tmp_path / "good.csv").write_text(good)
+
+    refused = main(["import-roster", str(tmp_path / "bad.csv"), "--as", hr_email], settings)
+    out = capsys.readouterr()
+    assert refused == 1 and 'Row 3, column "email"' in out.err
+    assert "Nothing was imported" in out.out
+
+    rejected = tmp_path / "rejected.csv"
+    args = [
+        "import-roster",
+        str(tmp_path / "bad.csv"),
+        "--as",
+        hr_email,
+        "--clean-rows",
+        "--rejected",
+        str(rejected),
+    ]
+    assert main(args, settings) == 0
+    assert "yan@" in rejected.read_text(encoding="utf-8-sig")
+    again = main(["import-roster", str(tmp_path / "good.csv"), "--as", hr_email], settings)
+    assert again == 0 and "unchanged" in capsys.readouterr().out
+    assert main(["import-roster", str(tmp_path / "nope.csv"), "--as", hr_email], settings) == 1
+    assert main(["import-roster", str(tmp_path / "good.csv"), "--as", "x@y.z"], settings) == 1

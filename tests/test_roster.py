@@ -438,3 +438,39 @@ def test_validating_writes_nothing_and_previews_the_new_names(engine, org):
             Role.SUPERVISOR,
         ]
         assert not session.new and not session.dirty
+
+
+# The same malformed content saved as Excel workbooks: the message must not depend on the
+# format (cases about text encoding and CSV cells do not exist in a workbook).
+CSV_ONLY = {"wrong_encoding.csv", "unquoted_comma.csv", "empty.csv"}
+
+
+def _as_workbook(csv_name: str) -> bytes:
+    text = (CORPUS / csv_name).read_bytes().decode("utf-8-sig")
+    workbook = Workbook()
+    for cells in csv.reader(io.StringIO(text)):
+        workbook.active.append(cells)
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("filename", "row", "column", "fragment"),
+    [m for m in MALFORMED if m[0] not in CSV_ONLY],
+    ids=[m[0].replace(".csv", ".xlsx") for m in MALFORMED if m[0] not in CSV_ONLY],
+)
+def test_malformed_workbook_is_refused_with_the_same_message(
+    engine, org, filename, row, column, fragment
+):
+    with session_scope(engine) as session:
+        before = _counts(session)
+    workbook = read_roster(_as_workbook(filename), filename.replace(".csv", ".xlsx"))
+    assert workbook.kind == "xlsx"
+    result = _import(engine, org, workbook)
+    assert not result.written
+    assert any(
+        p.row == row and p.column == column and fragment in p.message for p in result.problems
+    ), result.check.messages()
+    with session_scope(engine) as session:
+        assert _counts(session) == before

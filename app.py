@@ -25,6 +25,8 @@ PAGES = {
     "pages/hr/roster.py": ("Import roster", ":material/upload_file:"),
     "pages/hr/quality.py": ("Instrument quality", ":material/fact_check:"),
     "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
+    "pages/admin/audit.py": ("Audit log", ":material/history:"),
+    "pages/hr/erase.py": ("Erase a person", ":material/person_remove:"),
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -32,6 +34,7 @@ HR_PAGES = [
     "pages/hr/cohorts.py",
     "pages/hr/roster.py",
     "pages/hr/quality.py",
+    "pages/hr/erase.py",
 ]
 ROLE_PAGES = {
     Role.SUPERVISOR: [
@@ -43,7 +46,7 @@ ROLE_PAGES = {
     ],
     Role.COACH: ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
     Role.HR: HR_PAGES,
-    Role.ADMIN: [*HR_PAGES, "pages/admin/accounts.py"],
+    Role.ADMIN: [*HR_PAGES, "pages/admin/accounts.py", "pages/admin/audit.py"],
 }
 
 

@@ -27,6 +27,8 @@ class Action(StrEnum):
     WRITE_NOTES = "write_notes"  # write and share coaching notes
     READ_AGGREGATES = "read_aggregates"  # organisation-wide averages, never single people
     MANAGE_COHORTS = "manage_cohorts"  # import rosters, create cohorts and their rounds
+    READ_AUDIT = "read_audit"  # the audit log: who did what, when
+    ERASE_PERSON = "erase_person"  # delete a person and all their data (right to erasure)
 
 
 class Scope(StrEnum):
@@ -58,6 +60,9 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.ADMIN, Action.MANAGE_ACCOUNTS): Scope.ANYONE,
     (Role.ADMIN, Action.MANAGE_COHORTS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_AGGREGATES): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_AUDIT): Scope.ANYONE,
+    (Role.HR, Action.ERASE_PERSON): Scope.ANYONE,
+    (Role.ADMIN, Action.ERASE_PERSON): Scope.ANYONE,
 }
 
 

@@ -100,13 +100,18 @@ def open_draft(*, session: Session, viewer: Viewer, instrument: bank.Instrument)
     return draft.id
 
 
-def _own_draft(session: Session, viewer: Viewer, draft_id: int) -> AssessmentDraft:
+def _own_draft(
+    session: Session, viewer: Viewer, draft_id: int, action: Action = Action.READ_RESULTS
+) -> AssessmentDraft:
+    """The draft, if the viewer may do `action` on its owner's data (AccessDenied if not).
+
+    Reading a draft follows READ_RESULTS (a coach may look); answering and submitting
+    follow TAKE_ASSESSMENT, which is only ever one's own.
+    """
     draft = session.get(AssessmentDraft, draft_id)
     if draft is None:
         raise NotFound("No such assessment.")
-    person_for(
-        session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=draft.person_id
-    )
+    person_for(session=session, viewer=viewer, action=action, person_id=draft.person_id)
     return draft
 
 
@@ -173,9 +178,7 @@ def save_answer(
 ) -> None:
     """Save one answer now (insert or replace): an item's value (None = not applicable), or a
     scenario option's rating when option_id is given."""
-    draft = _own_draft(session, viewer, draft_id)
-    if draft.person_id != viewer.person_id:
-        raise InvalidInput("Only the person taking an assessment can answer it.")
+    draft = _own_draft(session, viewer, draft_id, Action.TAKE_ASSESSMENT)
     if draft.submitted_at is not None:
         raise AlreadySubmitted("This assessment was already submitted; answers can't change.")
     person = session.get(Person, draft.person_id)
@@ -203,9 +206,8 @@ def submit_assessment(
 ) -> Submission:
     """Score the draft and write the submission with its skill scores, in the caller's single
     transaction; a draft can be submitted once only. `at` backdates demo data only."""
+    _own_draft(session, viewer, draft_id, Action.TAKE_ASSESSMENT)
     state = load_draft(session=session, viewer=viewer, draft_id=draft_id)
-    if state.person_id != viewer.person_id:
-        raise InvalidInput("Only the person taking an assessment can submit it.")
     if not any(v is not None for v in state.item_answers.values()):
         raise InvalidInput("Answer at least one statement before submitting.")
     now = at or utcnow()

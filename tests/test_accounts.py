@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,8 @@ from sqlmodel import select
 
 from leadcoach import accounts
 from leadcoach.db import session_scope
-from leadcoach.errors import InvalidInput, SignInFailed
-from leadcoach.models import Account, AuditEvent, Role, utcnow
+from leadcoach.errors import AccessDenied, InvalidInput, NotFound, SignInFailed
+from leadcoach.models import Account, AuditEvent, Person, Role, utcnow
 from tests.factories import PASSWORD, build_org
 
 
@@ -98,8 +99,6 @@ def test_an_email_belongs_to_one_person_only(engine):
 
 
 def test_only_admins_add_people_and_the_first_admin_only_once(engine):
-    from leadcoach.errors import AccessDenied
-
     with session_scope(engine) as session:
         org = build_org(session)
     for viewer_id in (org.sup_a1, org.coach_a, org.hr):
@@ -126,3 +125,224 @@ def test_only_admins_add_people_and_the_first_admin_only_once(engine):
         accounts.create_first_admin(
             session=session, name="Late", email="late@test.example", password=PASSWORD
         )
+
+
+# --- Password policy (NIST SP 800-63B 5.1.1.2) -------------------------------------------
+
+
+def test_the_common_password_list_is_shipped_and_large():
+    common = accounts.common_passwords()
+    assert len(common) >= 10_000
+    assert {"password", "123456", "iloveyou"} <= common
+    assert all(p == p.casefold() for p in common)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "at least 12"),
+        ("x" * 257, "at most 256"),
+        ("qazwsxedcrfv", "most common"),  # listed, and long enough
+        ("LeaveMeAlone", "most common"),  # compared case-insensitively
+        ("Password12345!", "digits or symbols added"),
+        ("!!Sunshine2024", "digits or symbols added"),
+        ("aaaaaaaaaaaaaa", "repeated or sequential"),
+        ("abcabcabcabcabc", "repeated or sequential"),
+        ("1234567890123", "repeated or sequential"),
+        ("abcdefghijklm", "repeated or sequential"),
+        ("9876543210987", "repeated or sequential"),
+    ],
+)
+def test_the_password_policy_refuses_weak_passwords(password, message):
+    with pytest.raises(InvalidInput, match=message):
+        accounts.check_password_policy(password)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Maria Santos rocks",  # full name inside
+        "santos-and-the-moon",  # a part of the name
+        "xx.msantos.2026!",  # the email's local part
+        "MSANTOS is here now",
+    ],
+)
+def test_the_password_may_not_contain_the_persons_name_or_email(password):
+    with pytest.raises(InvalidInput, match="name or email"):
+        accounts.check_password_policy(password, name="Maria Santos", email="msantos@x.example")
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "correct horse battery",
+        "Tr0ub4dor&3 staple",
+        "bananas in pyjamas",  # "ana" is a name too short to refuse inside words
+        "coach-demo-2026",
+        "ééé plus long que ça",
+    ],
+)
+def test_the_password_policy_has_no_composition_rules(password):
+    accounts.check_password_policy(password, name="Ana Li", email="ana@x.example")
+
+
+def test_account_creation_checks_the_name_and_email(engine):
+    with pytest.raises(InvalidInput, match="name or email"), session_scope(engine) as session:
+        accounts.create_person_with_account(
+            session=session,
+            name="Rhea Domingo",
+            email="rhea.domingo@x.example",
+            role=Role.HR,
+            password="domingo forever and ever",
+        )
+
+
+# --- Admin account tools --------------------------------------------------------------------
+
+
+def _admin_call(engine, org, function, viewer_id=None, **arguments):
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.admin if viewer_id is None else viewer_id)
+        return function(session=session, viewer=viewer, **arguments)
+
+
+def _actions(engine):
+    with session_scope(engine) as session:
+        return session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
+
+
+@pytest.fixture
+def org(engine):
+    with session_scope(engine) as session:
+        return build_org(session)
+
+
+def _lock(engine, email):
+    for _ in range(accounts.MAX_FAILED_ATTEMPTS):
+        with pytest.raises(SignInFailed), session_scope(engine) as session:
+            accounts.authenticate(session=session, email=email, password="wrong password")
+
+
+def test_an_admin_resets_a_password_which_also_lifts_a_lock(engine, org):
+    email = "sup.a.one@test.example"
+    _lock(engine, email)
+    new = "a brand new passphrase"
+    _admin_call(engine, org, accounts.reset_password, person_id=org.sup_a1, new_password=new)
+    with session_scope(engine) as session:
+        assert accounts.authenticate(session=session, email=email, password=new).id == org.sup_a1
+    with pytest.raises(SignInFailed), session_scope(engine) as session:
+        accounts.authenticate(session=session, email=email, password=PASSWORD)
+    events = _actions(engine)
+    reset = next(e for e in events if e.action == "password_reset")
+    assert reset.actor_id == org.admin and reset.subject == email
+    assert new not in reset.detail
+
+
+def test_a_reset_password_follows_the_policy_for_that_person(engine, org):
+    for password, message in [("short", "at least 12"), ("Sup A One forever", "name or email")]:
+        with pytest.raises(InvalidInput, match=message):
+            _admin_call(
+                engine, org, accounts.reset_password, person_id=org.sup_a1, new_password=password
+            )
+    assert not [e for e in _actions(engine) if e.action == "password_reset"]
+
+
+def test_a_reset_creates_the_account_of_someone_imported_without_one(engine, org):
+    with session_scope(engine) as session:
+        person = Person(name="Imported Person", email="imported@test.example", role="hr")
+        session.add(person)
+        session.flush()
+        person_id = person.id
+    with session_scope(engine) as session:
+        frame = accounts.account_list(session=session, viewer=org.viewer(session, org.admin))
+    assert not frame.set_index("person_id").loc[person_id, "has_account"]
+    _admin_call(
+        engine, org, accounts.reset_password, person_id=person_id, new_password="first password ok"
+    )
+    with session_scope(engine) as session:
+        accounts.authenticate(
+            session=session, email="imported@test.example", password="first password ok"
+        )
+    reset = next(e for e in _actions(engine) if e.action == "password_reset")
+    assert json.loads(reset.detail) == {"account_created": True}
+
+
+def test_an_admin_unlocks_an_account(engine, org):
+    email = "sup.a.one@test.example"
+    assert not _admin_call(engine, org, accounts.unlock, person_id=org.sup_a1)
+    _lock(engine, email)
+    assert _admin_call(engine, org, accounts.unlock, person_id=org.sup_a1)
+    with session_scope(engine) as session:
+        accounts.authenticate(session=session, email=email, password=PASSWORD)
+    actions = [e.action for e in _actions(engine)]
+    assert actions.count("account_locked") == 1
+    assert actions.count("account_unlocked") == 1
+    assert actions[-1] == "sign_in"
+
+
+def test_an_admin_changes_a_role_and_it_is_audited_with_old_and_new(engine, org):
+    change = _admin_call(engine, org, accounts.change_role, person_id=org.hr, role="coach")
+    assert (change.old_role, change.new_role) == (Role.HR, Role.COACH)
+    with session_scope(engine) as session:
+        assert session.get(Person, org.hr).role == "coach"
+    event = next(e for e in _actions(engine) if e.action == "role_changed")
+    assert event.actor_id == org.admin
+    assert event.subject == "helen.hr@test.example"
+    assert json.loads(event.detail) == {"old": "hr", "new": "coach", "coached_teams_released": 0}
+
+
+def test_a_coach_changed_to_another_role_stops_coaching_their_teams(engine, org):
+    change = _admin_call(engine, org, accounts.change_role, person_id=org.coach_a, role=Role.HR)
+    assert change.coached_teams_released == 1
+    with session_scope(engine) as session:
+        assert org.viewer(session, org.coach_a).coached_team_ids == frozenset()
+
+
+def test_role_changes_are_refused_for_non_admins_bad_roles_and_teamless_supervisors(engine, org):
+    for viewer_id in (org.sup_a1, org.coach_a, org.hr):
+        with pytest.raises(AccessDenied):
+            _admin_call(
+                engine, org, accounts.change_role, viewer_id, person_id=org.sup_a1, role="admin"
+            )
+    with pytest.raises(InvalidInput, match="not a role"):
+        _admin_call(engine, org, accounts.change_role, person_id=org.sup_a1, role="boss")
+    with pytest.raises(InvalidInput, match="needs a team"):
+        _admin_call(engine, org, accounts.change_role, person_id=org.hr, role="supervisor")
+    with pytest.raises(NotFound):
+        _admin_call(engine, org, accounts.change_role, person_id=99999, role="hr")
+    assert not [e for e in _actions(engine) if e.action == "role_changed"]
+
+
+def test_the_last_admin_keeps_the_admin_role(engine, org):
+    with pytest.raises(InvalidInput, match="you are the last admin"):
+        _admin_call(engine, org, accounts.change_role, person_id=org.admin, role="hr")
+    # With a second admin, either may step down, but not both.
+    _admin_call(engine, org, accounts.change_role, person_id=org.hr, role="admin")
+    _admin_call(engine, org, accounts.change_role, person_id=org.admin, role="hr")
+    with pytest.raises(InvalidInput, match="last admin"):
+        _admin_call(engine, org, accounts.change_role, org.hr, person_id=org.hr, role="coach")
+
+
+def test_admin_tools_are_for_admins_only(engine, org):
+    calls = [
+        (accounts.reset_password, {"person_id": org.sup_a1, "new_password": "a new passphrase"}),
+        (accounts.unlock, {"person_id": org.sup_a1}),
+        (accounts.account_list, {}),
+    ]
+    for function, arguments in calls:
+        for viewer_id in (org.sup_a1, org.coach_a, org.hr):
+            with pytest.raises(AccessDenied):
+                _admin_call(engine, org, function, viewer_id, **arguments)
+
+
+def test_every_sign_in_outcome_is_audited(engine, org):
+    email = "sup.a.one@test.example"
+    with pytest.raises(SignInFailed), session_scope(engine) as session:
+        accounts.authenticate(session=session, email="nobody@test.example", password="x")
+    _lock(engine, email)
+    with pytest.raises(SignInFailed), session_scope(engine) as session:
+        accounts.authenticate(session=session, email=email, password=PASSWORD)
+    actions = [(e.action, e.actor_id) for e in _actions(engine)]
+    assert actions[0] == ("sign_in_failed", None)
+    assert ("account_locked", org.sup_a1) in actions
+    assert actions[-1] == ("sign_in_locked", org.sup_a1)

@@ -238,8 +238,11 @@ def test_answers_of_another_person_cannot_be_read_or_written(engine, instrument)
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)  # may read, never answer for them
         assert responses.load_draft(session=session, viewer=coach, draft_id=draft_id)
-    with pytest.raises(InvalidInput), session_scope(engine) as session:
+    with pytest.raises(AccessDenied), session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
         responses.save_answer(
             session=session, viewer=coach, draft_id=draft_id, item_id="DEC1", value=3
         )
+    with pytest.raises(AccessDenied), session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        responses.submit_assessment(session=session, viewer=coach, draft_id=draft_id)

@@ -51,7 +51,7 @@ if erase:
             )
         name = people.set_index("person_id").loc[person_id, "name"]
         st.session_state[NOTICE] = (
-            f"Erased {md(name)} and {report.total - 1} records of their data. "
+            f"Erased {md(name)} and {report.records} records of their data. "
             "The audit log notes the erasure without their name."
         )
         st.rerun()

@@ -21,6 +21,7 @@ HR_PAGES = [
     "pages/hr/cohorts.py",
     "pages/hr/roster.py",
     "pages/hr/quality.py",
+    "pages/hr/erase.py",
 ]
 ROLE_PAGES = {
     "Ana Lima": SUPERVISOR_PAGES,  # three past assessments
@@ -28,7 +29,7 @@ ROLE_PAGES = {
     "Sam Torres": SUPERVISOR_PAGES,  # brand new
     "Priya Shah": ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
     "Helen Okafor": HR_PAGES,
-    "Alex Morgan": [*HR_PAGES, "pages/admin/accounts.py"],
+    "Alex Morgan": [*HR_PAGES, "pages/admin/accounts.py", "pages/admin/audit.py"],
 }
 
 

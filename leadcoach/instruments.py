@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, func, select
 
 from leadcoach import bank
 from leadcoach.errors import InvalidInput
-from leadcoach.models import Instrument, Submission
+from leadcoach.models import Instrument, Submission, utcnow
 
 
 def freeze(*, session: Session, instrument: bank.Instrument) -> Instrument:
@@ -17,22 +18,26 @@ def freeze(*, session: Session, instrument: bank.Instrument) -> Instrument:
     A version already used for a submission must never change meaning: if its file now
     hashes differently, refuse and ask for a new version number instead.
     """
-    row = session.exec(
-        select(Instrument).where(
-            Instrument.instrument_key == instrument.id, Instrument.version == instrument.version
-        )
-    ).first()
     content_hash = instrument.content_hash()
-    if row is None:
-        row = Instrument(
+    # Insert-if-absent in one statement: two people starting the first assessment of a new
+    # version at the same moment must not trip over the unique constraint.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(
+        dialect.insert(Instrument)
+        .values(
             instrument_key=instrument.id,
             version=instrument.version,
             content_hash=content_hash,
             definition=instrument.definition_json(),
+            frozen_at=utcnow(),
         )
-        session.add(row)
-        session.flush()
-        return row
+        .on_conflict_do_nothing(index_elements=["instrument_key", "version"])
+    )
+    row = session.exec(
+        select(Instrument).where(
+            Instrument.instrument_key == instrument.id, Instrument.version == instrument.version
+        )
+    ).one()
     if row.content_hash == content_hash:
         return row
     used = session.exec(

@@ -179,14 +179,22 @@ def save_answer(
     """Save one answer now (insert or replace): an item's value (None = not applicable), or a
     scenario option's rating when option_id is given."""
     draft = _own_draft(session, viewer, draft_id, Action.TAKE_ASSESSMENT)
-    if draft.submitted_at is not None:
+    now = utcnow()
+    # Touch the draft only while it is open, before writing the answer: a submit committed
+    # meanwhile (another tab) makes this change no row, and the answer is refused; a submit
+    # still running waits for this transaction, and then scores this answer too.
+    touched = session.execute(
+        update(AssessmentDraft)
+        .where(AssessmentDraft.id == draft_id, AssessmentDraft.submitted_at.is_(None))
+        .values(updated_at=now)
+    )
+    if touched.rowcount != 1:
         raise AlreadySubmitted("This assessment was already submitted; answers can't change.")
     person = session.get(Person, draft.person_id)
     instrument = instruments.frozen_definition(
         session=session, instrument_row_id=draft.instrument_id
     )
     _validate_answer(instrument, applicability_tags(person), item_id, option_id, value)
-    now = utcnow()
     upsert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
     statement = upsert(Answer).values(
         draft_id=draft_id, item_id=item_id, option_id=option_id, value=value, answered_at=now
@@ -197,8 +205,6 @@ def save_answer(
             set_={"value": value, "answered_at": now},
         )
     )
-    draft.updated_at = now
-    session.add(draft)
 
 
 def submit_assessment(
@@ -207,11 +213,9 @@ def submit_assessment(
     """Score the draft and write the submission with its skill scores, in the caller's single
     transaction; a draft can be submitted once only. `at` backdates demo data only."""
     _own_draft(session, viewer, draft_id, Action.TAKE_ASSESSMENT)
-    state = load_draft(session=session, viewer=viewer, draft_id=draft_id)
-    if not any(v is not None for v in state.item_answers.values()):
-        raise InvalidInput("Answer at least one statement before submitting.")
     now = at or utcnow()
-    # The conditional update is the lock: of two racing submits only one sees a row change.
+    # Claim the draft first: of two racing submits only one changes a row, and an answer
+    # being saved meanwhile either lands before this claim (and is scored) or is refused.
     claimed = session.execute(
         update(AssessmentDraft)
         .where(AssessmentDraft.id == draft_id, AssessmentDraft.submitted_at.is_(None))
@@ -219,6 +223,9 @@ def submit_assessment(
     )
     if claimed.rowcount != 1:
         raise AlreadySubmitted("This assessment was already submitted.")
+    state = load_draft(session=session, viewer=viewer, draft_id=draft_id)
+    if not any(v is not None for v in state.item_answers.values()):
+        raise InvalidInput("Answer at least one statement before submitting.")
     result = scoring.score_assessment(
         state.instrument, state.tags, state.item_answers, state.option_ratings
     )

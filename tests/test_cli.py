@@ -16,7 +16,16 @@ from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.models import Person, Submission
 from tests.factories import build_org
 
-COMMANDS = ["init", "demo", "check-bank", "create-user"]
+COMMANDS = [
+    "init",
+    "demo",
+    "check-bank",
+    "create-user",
+    "import-roster",
+    "backup",
+    "restore",
+    "bench",
+]
 
 
 def _run(*args: str, env_url: str | None = None, stdin: str = "") -> subprocess.CompletedProcess:

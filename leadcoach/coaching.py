@@ -56,12 +56,15 @@ def team_overview(
         session=session, viewer=viewer, reassessment_days=reassessment_days, now=now,
         team_ids=team_ids,
     )  # fmt: skip
-    organisation = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
+    organisation = teams.organisation_statistics(
+        session=session, viewer=viewer, instrument=instrument, min_group=min_group
+    )
     team_label = "Your teams" if team_ids is None or len(team_ids) != 1 else "This team"
     profile = comparison.profiles(
-        [("Whole organisation", "organisation", organisation), (team_label, "team", scores)],
-        instrument,
-        min_group,
+        [
+            ("Whole organisation", "organisation", organisation),
+            (team_label, "team", teams.skill_statistics(scores, instrument, 1)),
+        ]
     )
     errors = comparison.skill_errors(organisation, reliabilities)
     versus = comparison.Comparison(
@@ -73,18 +76,15 @@ def team_overview(
     goals = plans.active_goal_counts(
         session=session, viewer=viewer, team_ids=None if team_ids is None else list(team_ids)
     )
-    changes = teams.recent_changes(
-        session=session, viewer=viewer, instrument=instrument, team_ids=team_ids
-    )
+    past = teams.history(session=session, viewer=viewer, team_ids=team_ids)
+    changes = teams.latest_changes(past, instrument)
     team_stats = profile[profile["group"] == team_label]
     organisation_stats = profile[profile["group"] == "Whole organisation"]
     ranked = priorities.rank(
         team=team_stats, organisation=organisation_stats, changes=changes, status=status,
         goals=goals, sem=errors, now=now,
     )  # fmt: skip
-    growth = teams.team_growth(
-        session=session, viewer=viewer, instrument=instrument, min_group=1, team_ids=team_ids
-    )
+    growth = teams.growth_by_round(past, instrument, min_group=1)
     assessed = status.dropna(subset=["last_assessed"])["person_id"]
     without_plan = sum(1 for person_id in assessed if not goals.get(person_id, 0))
     order = tuple(skill.name for skill in instrument.skills)

@@ -64,20 +64,31 @@ def group_scores(
     raise InvalidInput(f"Compare: unknown kind of group '{group.kind}'.")
 
 
-def profiles(
-    groups: list[tuple[str, str, pd.DataFrame]], instrument: bank.Instrument, min_group: int
-) -> pd.DataFrame:
-    """(label, kind, scores) per group -> one row per group and skill: n, mean, sd.
+def group_statistics(
+    *,
+    session: Session,
+    viewer: Viewer,
+    instrument: bank.Instrument,
+    group: GroupRef,
+    min_group: int,
+) -> tuple[str, pd.DataFrame]:
+    """The group's label and its skill statistics (skill_id, skill, n, mean, sd).
 
     Averages of the organisation over fewer than `min_group` people are suppressed (no
     mean), so nobody outside the viewer's own teams can be singled out.
     """
-    frames = []
-    for label, kind, scores in groups:
-        stats = teams.skill_statistics(
-            scores, instrument, min_group if kind == "organisation" else 1
+    if group.kind == "organisation":
+        stats = teams.organisation_statistics(
+            session=session, viewer=viewer, instrument=instrument, min_group=min_group
         )
-        frames.append(stats.assign(group=label, kind=kind))
+        return "Whole organisation", stats
+    label, scores = group_scores(session=session, viewer=viewer, instrument=instrument, group=group)
+    return label, teams.skill_statistics(scores, instrument, 1)
+
+
+def profiles(groups: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
+    """(label, kind, skill statistics) per group -> one row per group and skill."""
+    frames = [stats.assign(group=label, kind=kind) for label, kind, stats in groups]
     if not frames:
         return pd.DataFrame(columns=PROFILE_COLUMNS)
     return pd.concat(frames, ignore_index=True)[PROFILE_COLUMNS]
@@ -113,12 +124,14 @@ def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFr
 def skill_errors(
     organisation: pd.DataFrame, reliabilities: dict[str, reliability.SkillReliability]
 ) -> dict[str, float]:
-    """Each skill's standard error of measurement, from the organisation's spread."""
-    spread = organisation.dropna(subset=["score"]).groupby("skill_id")["score"].std()
+    """Each skill's standard error of measurement, from the organisation's spread
+    (`organisation` is its skill statistics: skill_id and sd)."""
     return {
-        skill_id: reliability.measurement_error(float(sd), reliabilities[skill_id].alpha)
-        for skill_id, sd in spread.items()
-        if skill_id in reliabilities and pd.notna(sd)
+        row.skill_id: reliability.measurement_error(
+            float(row.sd), reliabilities[row.skill_id].alpha
+        )
+        for row in organisation.itertuples()
+        if row.skill_id in reliabilities and pd.notna(row.sd)
     }
 
 
@@ -138,12 +151,18 @@ def compare(
         raise InvalidInput("Compare: each person or team can be chosen once.")
     loaded = []
     for group in groups:
-        label, scores = group_scores(
-            session=session, viewer=viewer, instrument=instrument, group=group
+        label, stats = group_statistics(
+            session=session,
+            viewer=viewer,
+            instrument=instrument,
+            group=group,
+            min_group=min_group,
         )
-        loaded.append((label, group.kind, scores))
-    organisation = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
-    frame = profiles(loaded, instrument, min_group)
+        loaded.append((label, group.kind, stats))
+    organisation = teams.organisation_statistics(
+        session=session, viewer=viewer, instrument=instrument, min_group=min_group
+    )
+    frame = profiles(loaded)
     errors = skill_errors(organisation, reliabilities)
     provisional = tuple(s for s, r in reliabilities.items() if r.provisional)
     return Comparison(frame, differences(frame, errors), loaded[0][0], provisional)

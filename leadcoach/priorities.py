@@ -20,7 +20,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from leadcoach import reliability
+from leadcoach.reliability import CRITICAL_Z
 
 LOWEST_SKILLS = 3
 NO_PLAN_POINTS = 10
@@ -58,27 +58,25 @@ def _skill_concerns(team: pd.DataFrame, organisation: pd.DataFrame) -> list[dict
 
 
 def _drop_concerns(changes: pd.DataFrame, sem: dict[str, float]) -> list[dict]:
-    concerns = []
-    for row in changes.itertuples():
-        error = sem.get(row.skill_id)
-        if error is None or pd.isna(row.change) or row.change >= 0:
-            continue
-        margin = reliability.noise_margin(error**2, error**2)
-        if -row.change > margin:
-            concerns.append(
-                {
-                    "kind": "Drop",
-                    "subject": row.name,
-                    "person_id": row.person_id,
-                    "skill_id": row.skill_id,
-                    "points": -row.change,
-                    "reason": f"{row.skill} fell {-row.change:.0f} points "
-                    f"({row.previous:.0f} to {row.latest:.0f}) since "
-                    f"{row.previous_at:%d %b %Y}; more than measurement noise "
-                    f"(±{margin:.0f}).",
-                }
-            )
-    return concerns
+    if changes.empty:
+        return []
+    error = changes["skill_id"].map(sem).astype(float)
+    margins = CRITICAL_Z * (2 * error**2) ** 0.5  # reliability.noise_margin(sem², sem²)
+    drops = changes.assign(margin=margins)
+    drops = drops[(drops["change"] < 0) & (-drops["change"] > drops["margin"])]
+    return [
+        {
+            "kind": "Drop",
+            "subject": row.name,
+            "person_id": row.person_id,
+            "skill_id": row.skill_id,
+            "points": -row.change,
+            "reason": f"{row.skill} fell {-row.change:.0f} points "
+            f"({row.previous:.0f} to {row.latest:.0f}) since "
+            f"{row.previous_at:%d %b %Y}; more than measurement noise (±{row.margin:.0f}).",
+        }
+        for row in drops.itertuples()
+    ]
 
 
 def _plan_concerns(status: pd.DataFrame, goals: dict[int, int], now: datetime) -> list[dict]:

@@ -1,4 +1,9 @@
-"""Sign-in, sign-out, idle expiry and the first-run screen."""
+"""Sign-in, sign-out, idle expiry and the first-run screen.
+
+Two ways to sign in: single sign-on through st.login when `.streamlit/secrets.toml` has an
+[auth] section (the provider's email names the person), else local accounts (email and
+password). Either way the session holds only the person's id, set here and nowhere else.
+"""
 
 from __future__ import annotations
 
@@ -6,40 +11,96 @@ import time
 
 import streamlit as st
 
-from leadcoach import accounts
+from leadcoach import accounts, audit
 from leadcoach.access import Viewer, load_viewer
 from leadcoach.errors import InvalidInput, LeadCoachError, NotFound
+from leadcoach.ui import sso
 from leadcoach.ui.context import db, instrument, settings
+from leadcoach.ui.text import md
 
 # Session-state keys of the sign-in; no widget uses them, so no input can set them.
 _PERSON_KEY = "_auth_person_id"
 _ACTIVITY_KEY = "_auth_last_activity"
+_SSO_EMAIL_KEY = "_auth_sso_email"  # the provider's email the person id was looked up for
+_SSO_REFUSED_KEY = "_auth_sso_refused"  # an email already logged as refused this session
+_IDLE_MESSAGE = "You were signed out after a period of inactivity. Please sign in again."
 
 
-def sign_out(message: str | None = None) -> None:
-    """Forget who is signed in on this browser tab."""
-    for key in (_PERSON_KEY, _ACTIVITY_KEY):
+def _forget(message: str | None = None) -> None:
+    """Forget who is signed in on this browser tab (the provider's cookie stays)."""
+    for key in (_PERSON_KEY, _ACTIVITY_KEY, _SSO_EMAIL_KEY):
         st.session_state.pop(key, None)
     if message:
         st.session_state["_auth_notice"] = message
 
 
-def _signed_in_viewer() -> Viewer | None:
-    person_id = st.session_state.get(_PERSON_KEY)
-    if person_id is None:
-        return None
+def sign_out(message: str | None = None) -> None:
+    """Sign out of this browser tab; with single sign-on, also end the company sign-in.
+
+    With single sign-on this run stops here: the browser is leaving for Streamlit's sign-out
+    address, and a st.rerun() after st.logout() would drop that redirect before it is sent.
+    """
+    _forget(message)
+    if sso.configured() and sso.signed_in_claims() is not None:
+        sso.logout()
+        st.stop()
+
+
+def _idle_expired() -> bool:
     idle_seconds = settings().session_idle_minutes * 60
     last = st.session_state.get(_ACTIVITY_KEY, 0.0)
-    if time.time() - last > idle_seconds:
-        sign_out("You were signed out after a period of inactivity. Please sign in again.")
-        return None
+    return time.time() - last > idle_seconds
+
+
+def _load(person_id: int) -> Viewer | None:
     st.session_state[_ACTIVITY_KEY] = time.time()
     try:
         with db() as session:
             return load_viewer(session=session, person_id=person_id)
     except NotFound:
-        sign_out("Your account no longer exists.")
+        _forget("Your account no longer exists.")
         return None
+
+
+def _signed_in_viewer() -> Viewer | None:
+    if sso.configured():
+        return _sso_viewer()
+    person_id = st.session_state.get(_PERSON_KEY)
+    if person_id is None:
+        return None
+    if _idle_expired():
+        _forget(_IDLE_MESSAGE)
+        return None
+    return _load(person_id)
+
+
+def _sso_viewer() -> Viewer | None:
+    """The person whose email the identity provider vouched for, looked up once a session."""
+    claims = sso.signed_in_claims()
+    if claims is None:
+        _forget()  # signed out elsewhere in this session (st.logout), or never signed in
+        return None
+    person_id = st.session_state.get(_PERSON_KEY)
+    if person_id is not None and st.session_state.get(_SSO_EMAIL_KEY) == claims.email:
+        if _idle_expired():
+            # st.logout also clears the identity cookie, so a reload cannot skip the expiry.
+            _forget(_IDLE_MESSAGE)
+            sso.logout()
+            return None
+        return _load(person_id)
+    _forget()
+    with db() as session:
+        person_id = sso.person_id_for(session=session, claims=claims)
+        if person_id is None:
+            # Logged once a session, as a local sign-in with an unknown email is.
+            if st.session_state.get(_SSO_REFUSED_KEY) != claims.raw_email:
+                audit.record(session, None, "sign_in_failed", claims.raw_email, method="sso")
+                st.session_state[_SSO_REFUSED_KEY] = claims.raw_email
+            return None
+        audit.record(session, person_id, "sign_in", subject="sso")
+    st.session_state[_PERSON_KEY] = person_id
+    st.session_state[_SSO_EMAIL_KEY] = claims.email
+    return _load(person_id)
 
 
 def current_viewer() -> Viewer | None:
@@ -72,6 +133,25 @@ def _sign_in_screen() -> None:
     notice = st.session_state.pop("_auth_notice", None)
     if notice:
         st.info(notice)
+    if sso.configured():
+        _sso_sign_in_screen()
+    else:
+        _local_sign_in_form()
+
+
+def _sso_sign_in_screen() -> None:
+    claims = sso.signed_in_claims()
+    if claims is None:
+        st.subheader("Sign in")
+        sso.login_button()
+        return
+    # Signed in with the company account, but it names no one in LeadCoach: no pages.
+    st.error(sso.refusal(claims))
+    # A callback, not `if st.button(): ... st.rerun()`: a rerun would drop the redirect.
+    st.button("Sign out", icon=":material/logout:", on_click=sso.logout)
+
+
+def _local_sign_in_form() -> None:
     with st.form("sign_in"):
         st.subheader("Sign in")
         email = st.text_input("Email", autocomplete="username")
@@ -119,12 +199,19 @@ def _first_run_screen() -> None:
                 person = accounts.create_first_admin(
                     session=session, name=name, email=email, password=password
                 )
-                person_id = person.id
+                person_id, person_email = person.id, person.email
         except LeadCoachError as error:
             st.error(str(error))
             return
-        st.session_state[_PERSON_KEY] = person_id
-        st.session_state[_ACTIVITY_KEY] = time.time()
+        if sso.configured():
+            # With single sign-on the identity comes from the provider only.
+            _forget(
+                f"The admin account for {md(person_email)} is ready. Sign in with your company "
+                "account that uses this email."
+            )
+        else:
+            st.session_state[_PERSON_KEY] = person_id
+            st.session_state[_ACTIVITY_KEY] = time.time()
         st.rerun()
     if demo:
         from leadcoach.demo import email_for, load_demo
@@ -137,10 +224,18 @@ def _first_run_screen() -> None:
         except LeadCoachError as error:
             st.error(str(error))
             return
-        sign_out(
-            f"Demo loaded: {summary.people} people, {summary.submissions} assessments. "
-            f"Sign in as {email_for('Ana Lima')} (supervisor), {email_for('Priya Shah')} "
-            f"(coach), {email_for('Helen Okafor')} (HR) or {email_for('Alex Morgan')} (admin) "
-            f"with the password {settings().demo_password}."
-        )
+        loaded = f"Demo loaded: {summary.people} people, {summary.submissions} assessments. "
+        if sso.configured():
+            _forget(
+                loaded + "Sign in with a company account whose email is a demo person's, "
+                f"such as {email_for('Ana Lima')} (supervisor) or {email_for('Alex Morgan')} "
+                "(admin)."
+            )
+        else:
+            _forget(
+                loaded + f"Sign in as {email_for('Ana Lima')} (supervisor), "
+                f"{email_for('Priya Shah')} (coach), {email_for('Helen Okafor')} (HR) or "
+                f"{email_for('Alex Morgan')} (admin) with the password "
+                f"{settings().demo_password}."
+            )
         st.rerun()

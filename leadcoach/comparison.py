@@ -9,7 +9,6 @@ the Jacobson-Truax criterion used for change over time too.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,26 +98,20 @@ def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFr
     labels = list(dict.fromkeys(profile_frame["group"]))
     if len(labels) < 2:
         return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
-    indexed = profile_frame.set_index(["group", "skill_id"])
-    reference = labels[0]
-    rows = []
-    for label in labels[1:]:
-        for skill_id in profile_frame.loc[profile_frame["group"] == label, "skill_id"]:
-            if (reference, skill_id) not in indexed.index:
-                continue
-            ref, other = indexed.loc[(reference, skill_id)], indexed.loc[(label, skill_id)]
-            if pd.isna(ref["mean"]) or pd.isna(other["mean"]):
-                continue
-            error = sem.get(skill_id, math.nan)
-            margin = reliability.noise_margin(
-                reliability.error_variance(int(ref["n"]), ref["sd"], error),
-                reliability.error_variance(int(other["n"]), other["sd"], error),
-            )
-            difference = float(other["mean"] - ref["mean"])
-            rows.append(
-                (label, skill_id, other["skill"], difference, margin, abs(difference) > margin)
-            )
-    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+    scored = profile_frame.dropna(subset=["mean"])
+    reference = scored[scored["group"] == labels[0]]
+    others = scored[scored["group"] != labels[0]]
+    pairs = others.merge(
+        reference[["skill_id", "n", "mean", "sd"]], on="skill_id", suffixes=("", "_ref")
+    )
+    error = pairs["skill_id"].map(sem).astype(float)
+    pairs["difference"] = (pairs["mean"] - pairs["mean_ref"]).astype(float)
+    pairs["margin"] = reliability.noise_margin(
+        reliability.error_variance(pairs["n"], pairs["sd"], error),
+        reliability.error_variance(pairs["n_ref"], pairs["sd_ref"], error),
+    )
+    pairs["beyond_noise"] = pairs["difference"].abs() > pairs["margin"]
+    return pairs[DIFFERENCE_COLUMNS].reset_index(drop=True)
 
 
 def skill_errors(

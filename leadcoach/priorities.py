@@ -20,7 +20,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from leadcoach.reliability import CRITICAL_Z
+from leadcoach.reliability import noise_margin
 
 LOWEST_SKILLS = 3
 NO_PLAN_POINTS = 10
@@ -61,7 +61,7 @@ def _drop_concerns(changes: pd.DataFrame, sem: dict[str, float]) -> list[dict]:
     if changes.empty:
         return []
     error = changes["skill_id"].map(sem).astype(float)
-    margins = CRITICAL_Z * (2 * error**2) ** 0.5  # reliability.noise_margin(sem², sem²)
+    margins = noise_margin(error**2, error**2)
     drops = changes.assign(margin=margins)
     drops = drops[(drops["change"] < 0) & (-drops["change"] > drops["margin"])]
     return [

@@ -110,19 +110,19 @@ def measurement_error(sd: float, reliability: float) -> float:
     return sd * math.sqrt(1 - reliability)
 
 
-def noise_margin(variance_a: float, variance_b: float) -> float:
+def noise_margin(variance_a, variance_b):
     """The smallest difference between two estimates that is beyond noise (95%, two-sided),
-    given the variance of each estimate's error."""
-    return CRITICAL_Z * math.sqrt(variance_a + variance_b)
+    given the variance of each estimate's error (numbers or whole columns)."""
+    return CRITICAL_Z * (variance_a + variance_b) ** 0.5
 
 
-def error_variance(n: int, sd: float, sem: float) -> float:
-    """Error variance of a group's mean score: one person's is the measurement error
+def error_variance(n: pd.Series, sd: pd.Series, sem: pd.Series) -> pd.Series:
+    """Error variance of each group's mean score: one person's is the measurement error
     (SEM squared); a group's mean varies as sd^2 / n, where the observed sd already holds
     the measurement error of each member."""
-    if n <= 1 or not math.isfinite(sd):
-        return sem**2
-    return sd**2 / n
+    sd = sd.astype(float)
+    single = (n <= 1) | sd.isna()
+    return (sd**2 / n.astype(float)).where(~single, sem**2)
 
 
 @dataclass(frozen=True)

@@ -60,11 +60,19 @@ def test_a_coach_sees_the_latest_scores_of_their_teams_only(engine, org, instrum
             session=s, viewer=v, instrument=i, min_group=1, team_ids=[t]
         ),
         lambda s, v, i, t: teams.recent_changes(session=s, viewer=v, instrument=i, team_ids=[t]),
+        lambda s, v, i, t: teams.history(session=s, viewer=v, team_ids=[t]),
         lambda s, v, i, t: comparison.group_scores(
             session=s, viewer=v, instrument=i, group=GroupRef("team", t)
         ),
     ],
-    ids=["latest_scores", "assessment_status", "team_growth", "recent_changes", "compare"],
+    ids=[
+        "latest_scores",
+        "assessment_status",
+        "team_growth",
+        "recent_changes",
+        "history",
+        "compare",
+    ],
 )
 def test_a_coach_asking_for_another_teams_data_is_refused(engine, org, instrument, read):
     with session_scope(engine) as session:

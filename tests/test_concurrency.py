@@ -72,6 +72,10 @@ def _supervisors(engine, instrument, count: int, team_name: str = "Concurrency")
             add_person(session, f"Writer {n:02d}", Role.SUPERVISOR, team.id) for n in range(count)
         ]
         instruments.freeze(session=session, instrument=instrument)
+    for person_id in people:  # both tabs of a person then find the same open draft
+        with session_scope(engine) as session:
+            viewer = load_viewer(session=session, person_id=person_id)
+            responses.open_draft(session=session, viewer=viewer, instrument=instrument)
     return people
 
 
@@ -83,14 +87,26 @@ def _take(
     *,
     start: threading.Barrier | None = None,
     submit: bool = False,
+    twin: bool = False,
 ) -> int | None:
     """Open (or resume) the draft, save each answer in its own unit of work like the page
-    does, then optionally submit. Returns the submission id when this writer submitted."""
+    does, then optionally submit. Returns the submission id when this writer submitted.
+
+    A twin (a second tab of the same person) only resumes the open draft: if the first tab
+    has already submitted it, starting a new assessment would be a different, legitimate
+    action, not the race under test."""
     if start is not None:
         start.wait(BARRIER_TIMEOUT_S)
     with session_scope(engine) as session:
         viewer = load_viewer(session=session, person_id=person_id)
-        draft_id = responses.open_draft(session=session, viewer=viewer, instrument=instrument)
+        if twin:
+            draft_id = responses.current_draft_id(
+                session=session, viewer=viewer, person_id=person_id
+            )
+            if draft_id is None:
+                raise AlreadySubmitted("The other tab has already submitted.")
+        else:
+            draft_id = responses.open_draft(session=session, viewer=viewer, instrument=instrument)
     for item_id, option_id, value in answers:
         with session_scope(engine) as session:
             responses.save_answer(
@@ -118,7 +134,7 @@ def _run_writers(
     def writer(person_id: int, twin: bool) -> None:
         try:
             outcome: object = _take(
-                engine, person_id, instrument, answers, start=start, submit=submit
+                engine, person_id, instrument, answers, start=start, submit=submit, twin=twin
             )
         except AlreadySubmitted as error:
             outcome = error  # judged by the caller: expected only for a twin

@@ -123,31 +123,43 @@ def open_as(browser, server, name: str, path: str, viewport=LAPTOP):
     return page
 
 
-def chart_fits(page) -> None:
-    """Every chart in view is drawn and fits the window: wider than a sliver, and either inside the
-    window or inside a box of its own that scrolls sideways; the page never does."""
-    charts = page.locator("[data-testid='stVegaLiteChart']")
-    charts.first.locator("canvas, svg").first.wait_for()
+CHART_BOXES = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+    .filter(chart => chart.checkVisibility())  // not those on a hidden tab
+    .map(chart => {
+        let box = chart;  // or the nearest box that scrolls sideways, within the page
+        for (let up = chart.parentElement; up && up.dataset.testid !== "stMain";
+             up = up.parentElement) {
+            const overflow = getComputedStyle(up).overflowX;
+            if (overflow === "auto" || overflow === "scroll") { box = up; break; }
+        }
+        const r = box.getBoundingClientRect();
+        return {x: r.x, width: r.width, scrolls: box !== chart};
+    })"""
+
+
+def _layout_problems(page) -> list[str]:
     width = page.viewport_size["width"]
-    boxes = page.evaluate(
-        """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
-            .filter(chart => chart.checkVisibility())  // not those on a hidden tab
-            .map(chart => {
-            let box = chart;  // or the nearest box that scrolls sideways, within the page
-            for (let up = chart.parentElement; up && up.dataset.testid !== "stMain";
-                 up = up.parentElement) {
-                const overflow = getComputedStyle(up).overflowX;
-                if (overflow === "auto" || overflow === "scroll") { box = up; break; }
-            }
-            const r = box.getBoundingClientRect();
-            return {x: r.x, width: r.width, scrolls: box !== chart};
-        })"""
-    )
-    for index, box in enumerate(boxes):
-        assert box["width"] > 0.6 * min(width, 700), f"chart {index} is squeezed: {box}"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, f"chart {index}: {box}"
+    problems = []
+    for index, box in enumerate(page.evaluate(CHART_BOXES)):
+        if box["width"] <= 0.6 * min(width, 700):
+            problems.append(f"chart {index} is squeezed: {box}")
+        if box["x"] < 0 or box["x"] + box["width"] > width + 1:
+            problems.append(f"chart {index} is wider than the window: {box}")
     main = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
-    assert main <= width and page.evaluate("document.documentElement.scrollWidth") <= width
+    if max(main, page.evaluate("document.documentElement.scrollWidth")) > width:
+        problems.append(f"the page scrolls sideways: {main} px wide in {width}")
+    return problems
+
+
+def chart_fits(page, settle_seconds: float = 5.0) -> None:
+    """Every chart in view is drawn and fits the window: wider than a sliver, and either inside
+    the window or inside a box of its own that scrolls sideways; the page never does. The
+    layout gets a few seconds to settle (styles and charts arrive in separate messages)."""
+    page.locator("[data-testid='stVegaLiteChart']").first.locator("canvas, svg").first.wait_for()
+    deadline = time.monotonic() + settle_seconds
+    while (problems := _layout_problems(page)) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert not problems, problems
 
 
 @pytest.fixture(scope="session")

@@ -49,9 +49,9 @@ def team_overview(
     team_ids: Collection[int] | None = None,
 ) -> TeamOverview:
     """The people on the viewer's teams (or the chosen ones), against the organisation."""
-    scores = teams.latest_scores(
-        session=session, viewer=viewer, instrument=instrument, team_ids=team_ids
-    )
+    # One read of the team's whole history serves the heatmap, the changes and the growth.
+    past = teams.history(session=session, viewer=viewer, team_ids=team_ids)
+    scores = teams.latest_of(past, instrument)
     status = teams.assessment_status(
         session=session, viewer=viewer, reassessment_days=reassessment_days, now=now,
         team_ids=team_ids,
@@ -76,7 +76,6 @@ def team_overview(
     goals = plans.active_goal_counts(
         session=session, viewer=viewer, team_ids=None if team_ids is None else list(team_ids)
     )
-    past = teams.history(session=session, viewer=viewer, team_ids=team_ids)
     changes = teams.latest_changes(past, instrument)
     team_stats = profile[profile["group"] == team_label]
     organisation_stats = profile[profile["group"] == "Whole organisation"]

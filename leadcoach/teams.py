@@ -285,7 +285,18 @@ def quarter_of(moment: pd.Series) -> pd.Series:
     return moment.dt.year.astype(str) + " Q" + moment.dt.quarter.astype(str)
 
 
-HISTORY_COLUMNS = ["person_id", "name", "submission_id", "submitted_at", "skill_id", "score"]
+HISTORY_COLUMNS = [
+    "person_id",
+    "name",
+    "team_id",
+    "team",
+    "site",
+    "vendor",
+    "submission_id",
+    "submitted_at",
+    "skill_id",
+    "score",
+]
 GROWTH_COLUMNS = [
     "round",
     "round_start",
@@ -322,6 +333,10 @@ def history(
         select(
             Person.id,
             Person.name,
+            Person.team_id,
+            Team.name,
+            Team.site,
+            Team.vendor,
             Submission.id,
             Submission.submitted_at,
             SkillScore.skill_id,
@@ -329,12 +344,25 @@ def history(
         )
         .join(Submission, Submission.person_id == Person.id)
         .join(SkillScore, SkillScore.submission_id == Submission.id)
+        .join(Team, Team.id == Person.team_id, isouter=True)
         .where(_supervisors(viewer, team_ids))
     ).all()
     frame = _frame(rows, HISTORY_COLUMNS)
     frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
     frame["score"] = frame["score"].astype("float")
     return frame
+
+
+def latest_of(history_frame: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
+    """Each person's newest submission's scores from a `history` frame, in the shape of
+    `latest_scores` (so an overview that has the history needs no second read)."""
+    if history_frame.empty:
+        return pd.DataFrame(columns=[*LATEST_COLUMNS, "skill"])
+    newest = history_frame.groupby("person_id")["submission_id"].transform("max")
+    latest = history_frame[history_frame["submission_id"] == newest]
+    latest = latest.sort_values(["team", "name", "skill_id"], kind="stable")
+    latest = latest[LATEST_COLUMNS].assign(score=latest["score"].astype("Float64"))
+    return _with_skill_names(latest.reset_index(drop=True), instrument)
 
 
 def team_growth(

@@ -431,3 +431,13 @@ def test_a_persons_change_is_real_only_beyond_the_reliable_change_threshold(
     assert reliability.describe_change(60, dec) == "real gain"
     assert reliability.describe_change(-60, dec) == "real drop"
     assert reliability.describe_change(10, None) == ""
+
+
+def test_the_latest_scores_read_from_the_history_match_the_direct_read(engine, org, instrument):
+    with session_scope(engine) as session:
+        coach = org.viewer(session, org.coach_a)
+        direct = teams.latest_scores(session=session, viewer=coach, instrument=instrument)
+        from_history = teams.latest_of(teams.history(session=session, viewer=coach), instrument)
+    pd.testing.assert_frame_equal(
+        direct.reset_index(drop=True), from_history.reset_index(drop=True), check_like=False
+    )

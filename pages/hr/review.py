@@ -19,6 +19,20 @@ if listed.empty:
     st.info("No cohorts yet. Create one on the Cohorts page, or import a roster.")
     st.stop()
 names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
+
+
+def first_with_a_second_round() -> int:
+    """Open on the newest cohort with submissions in two rounds: one with change to show."""
+    with context.db() as session:
+        for candidate in names:
+            done = cohorts.completion(session=session, viewer=viewer, cohort_id=candidate)
+            if (done["submitted"] > 0).sum() >= 2:
+                return candidate
+    return next(iter(names))
+
+
+if "review_cohort" not in st.session_state:
+    st.session_state["review_cohort"] = first_with_a_second_round()
 cohort_id = st.selectbox("Cohort", list(names), format_func=names.get, key="review_cohort")
 with context.db() as session, context.stop_on_error():
     review = cohorts.cohort_review(

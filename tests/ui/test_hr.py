@@ -27,6 +27,11 @@ FILE = (
 )
 
 
+def box_label(at) -> str:
+    box = at.selectbox(key="review_cohort")
+    return box.format_func(box.value)
+
+
 def count(url: str, model) -> int:
     with db_session(url) as session:
         return session.exec(select(func.count()).select_from(model)).one()
@@ -96,6 +101,9 @@ def test_hr_creates_a_cohort_with_its_rounds_and_members(own_demo, monkeypatch):
 
 def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_url, monkeypatch):
     at = open_page(demo_url, "Helen Okafor", REVIEW, monkeypatch)
+    # It opens on the newest cohort with a second round, so there is change to show.
+    assert "Change appears once a second round" not in texts(at)
+    assert box_label(at) == "2026 Summer intake"
     box = at.selectbox(key="review_cohort")
     with db_session(demo_url) as session:
         spring = session.exec(select(Cohort.id).where(Cohort.name == "2026 Spring intake")).one()

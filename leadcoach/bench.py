@@ -554,7 +554,7 @@ def _ends(role: str, path: str) -> list[str]:
     return [path, ""] if ALL_PAGES[role][0] == path else [path]
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -562,13 +562,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(arguments: list[str], cwd: Path, env: dict, log: Path):
-    """Start a Streamlit server on a free port; (process, url) once it answers /health."""
+def serve(arguments: list[str], cwd: Path, env: dict, log: Path):
+    """Start a Streamlit server on a free port; (process, url) once it answers /health.
+
+    Shared with the browser tests (tests/e2e/conftest.py)."""
     import subprocess
     import sys
     import urllib.request
 
-    port = _free_port()
+    port = free_port()
     handle = log.open("w")
     process = subprocess.Popen(
         [sys.executable, *arguments, "--server.headless", "true", "--server.port", str(port),
@@ -627,9 +629,9 @@ def measure_browser(
     blank_dir.mkdir()
     (blank_dir / "app.py").write_text(BLANK_APP)
     env = {**os.environ, "LEADCOACH_DATABASE_URL": settings.database_url}
-    blank, blank_url = _serve(["-m", "streamlit", "run", "app.py"], blank_dir, env,
+    blank, blank_url = serve(["-m", "streamlit", "run", "app.py"], blank_dir, env,
                               folder / "blank.log")  # fmt: skip
-    app, app_url = _serve(["-m", "leadcoach.ui.serve"], PROJECT_ROOT, env, folder / "app.log")
+    app, app_url = serve(["-m", "leadcoach.ui.serve"], PROJECT_ROOT, env, folder / "app.log")
     emails = {"supervisor": summary.supervisor_email, "coach": summary.coach_email,
               "hr": summary.hr_email, "admin": summary.admin_email}  # fmt: skip
     password = Settings().demo_password

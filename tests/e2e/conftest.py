@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from leadcoach.bench import serve
 from leadcoach.config import PROJECT_ROOT, Settings
 from leadcoach.demo import email_for
 
@@ -33,43 +32,17 @@ LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     def __init__(self, url: str, database_url: str, process: subprocess.Popen, log: Path):
         self.url, self.database_url, self.process, self.log = url, database_url, process, log
 
 
 def start_server(database_url: str, log: Path) -> Server:
-    """Start `streamlit run app.py` against the database and wait until it is healthy."""
-    port = _free_port()
+    """Start the app (`python -m leadcoach.ui.serve`) against the database; return once it
+    answers its health check."""
     env = {**os.environ, "LEADCOACH_DATABASE_URL": database_url}
-    handle = log.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "leadcoach.ui.serve",
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return Server(url, database_url, process, log)
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"server did not become healthy:\n{log.read_text()}")
+    process, url = serve(["-m", "leadcoach.ui.serve"], PROJECT_ROOT, env, log)
+    return Server(url, database_url, process, log)
 
 
 def stop_server(server: Server) -> None:

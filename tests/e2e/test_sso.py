@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
+from leadcoach.bench import free_port
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, session_scope
 from leadcoach.demo import email_for
@@ -28,7 +29,6 @@ from leadcoach.models import AuditEvent, Person
 from tests.e2e.conftest import (
     LAPTOP,
     Server,
-    _free_port,
     demo_database,
     screenshot,
     start_server,
@@ -51,7 +51,7 @@ class Provider:
 
 def start_provider(folder: Path) -> Provider:
     """oidc-provider-mock on a free loopback port, waiting for its discovery document."""
-    port = _free_port()
+    port = free_port()
     users = [
         {"sub": ANA, "email": ANA, "email_verified": True, "name": "Ana Lima"},
         {"sub": STRANGER, "email": STRANGER, "email_verified": True, "name": "New Starter"},

@@ -22,12 +22,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from leadcoach import bank, psychometrics
 from leadcoach.access import Action, Viewer, person_for
 from leadcoach.errors import InvalidInput
 from leadcoach.models import Instrument, Person, SkillScore, Submission, Team
+from leadcoach.submissions import newest_first_rank
 
 NormGroup = Literal["organisation", "site", "vendor", "role"]
 GROUPS: tuple[str, ...] = ("organisation", "site", "vendor", "role")
@@ -81,14 +82,7 @@ def percentile_table(
 def _latest_scores(session: Session, instrument: bank.Instrument) -> pd.DataFrame:
     """Everyone's latest self-assessment scores of this instrument (any version), with the
     person's site, vendor (their own, else their team's) and role: one row per skill."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=Submission.person_id,
-            order_by=(col(Submission.submitted_at).desc(), col(Submission.id).desc()),
-        )
-        .label("rank")
-    )
+    rank = newest_first_rank()
     ranked = (
         select(Submission.id, Submission.person_id, rank)
         .join(Instrument, Instrument.id == Submission.instrument_id)

@@ -24,13 +24,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from leadcoach import bank, psychometrics, scoring
 from leadcoach.access import Action, Viewer, require
 from leadcoach.cohorts import cohort_for
 from leadcoach.errors import InvalidInput
 from leadcoach.models import Answer, CohortMember, Instrument, Submission
+from leadcoach.submissions import newest_first_rank
 
 MIN_RELIABILITY = 0.70  # Nunnally (1978): the usual floor for a scale in applied use
 MIN_ITEM_REST = 0.30  # below this a statement tracks the rest of its skill poorly
@@ -144,14 +145,7 @@ def _latest_answers(
     if until is not None:
         end = datetime.combine(until + timedelta(days=1), time(), UTC)
         conditions.append(Submission.submitted_at < end)
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=Submission.person_id,
-            order_by=(col(Submission.submitted_at).desc(), col(Submission.id).desc()),
-        )
-        .label("rank")
-    )
+    rank = newest_first_rank()
     query = (
         select(Submission.person_id, Submission.draft_id, rank)
         .join(Instrument, Instrument.id == Submission.instrument_id)

@@ -79,9 +79,11 @@ def percentile_table(
     return table
 
 
-def _latest_scores(session: Session, instrument: bank.Instrument) -> pd.DataFrame:
+def norm_scores(session: Session, instrument: bank.Instrument) -> pd.DataFrame:
     """Everyone's latest self-assessment scores of this instrument (any version), with the
-    person's site, vendor (their own, else their team's) and role: one row per skill."""
+    person's site, vendor (their own, else their team's) and role: one row per skill.
+
+    The inputs of every norm group; callers may cache it (it is the same for everyone)."""
     rank = newest_first_rank()
     ranked = (
         select(Submission.id, Submission.person_id, rank)
@@ -116,6 +118,7 @@ def norm_percentiles(
     instrument: bank.Instrument,
     group: NormGroup = "organisation",
     min_norm_group: int,
+    everyone: pd.DataFrame | None = None,
 ) -> NormResult:
     """The person's latest skill scores as percentile ranks within a norm group.
 
@@ -128,7 +131,8 @@ def norm_percentiles(
     person = person_for(
         session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=person_id
     )
-    everyone = _latest_scores(session, instrument)
+    if everyone is None:
+        everyone = norm_scores(session, instrument)
     own = everyone[everyone["person_id"] == person.id]
     organisation_size = int(everyone["person_id"].nunique())
 

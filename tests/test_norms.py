@@ -83,6 +83,11 @@ def test_site_norm_when_the_site_is_large_enough(engine, instrument):
     dec = result.table.set_index("skill_id").loc["DEC"]
     assert dec["percentile"] == pytest.approx(expected)
     assert dec["n"] == 12 and not dec["provisional"]
+    # The page passes a cached copy of everyone's scores: the same answer, no second read.
+    with session_scope(engine) as session:
+        everyone = norms.norm_scores(session, instrument)
+    cached = _norms(engine, instrument, org.hr, person, group="site", everyone=everyone)
+    pd.testing.assert_frame_equal(cached.table, result.table)
 
 
 def test_a_small_site_falls_back_to_the_organisation_and_says_so(engine, instrument):

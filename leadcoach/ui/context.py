@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from leadcoach import bank, reliability
+from leadcoach import bank, norms, reliability
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.errors import LeadCoachError
@@ -89,6 +89,21 @@ def change_thresholds() -> dict[str, reliability.ChangeThreshold]:
     """Per skill, how large a person's change must be to be real (cached for 10 minutes)."""
     current = settings()
     return _thresholds_for(
+        current.database_url, str(current.assessments_dir), current.instrument_id
+    )
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _norm_scores_for(database_url: str, directory: str, instrument_id: str):
+    with session_scope(_engine_for(database_url)) as session:
+        return norms.norm_scores(session, _instrument_for(directory, instrument_id))
+
+
+def norm_scores():
+    """Everyone's latest scores for the norm groups (cached for 10 minutes, like the
+    reliabilities: a norm moves slowly, and reading it per rerun costs the most)."""
+    current = settings()
+    return _norm_scores_for(
         current.database_url, str(current.assessments_dir), current.instrument_id
     )
 

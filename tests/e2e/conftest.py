@@ -156,6 +156,12 @@ def page(browser):
     context.close()
 
 
+def settled(page) -> None:
+    """Wait until the app has finished its current run (no "Running..." status), so a form
+    filled now is not redrawn under the typing."""
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+
+
 def sign_in(page, url: str, email: str, password: str) -> None:
     """Open the address and sign in on the form it shows; the page asked for opens after."""
     page.goto(url)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, chart_fits, open_as, screenshot
+from tests.e2e.conftest import PHONE, chart_fits, open_as, screenshot, settled
 
 pytestmark = pytest.mark.e2e
 ROSTER = (
@@ -29,8 +30,11 @@ def test_hr_imports_a_roster_creates_a_cohort_and_reviews_one(browser, private_s
 
     page.get_by_role("link", name="Cohorts").click()
     page.get_by_role("heading", name="Cohorts").wait_for()
+    settled(page)
     page.get_by_text("Create a cohort").click()
-    page.get_by_label("Cohort name").fill("2027 Summer intake")
+    name = page.get_by_label("Cohort name")
+    name.fill("2027 Summer intake")
+    expect(name).to_have_value("2027 Summer intake")
     page.get_by_role("button", name="Create cohort").click()
     page.get_by_text("Cohort 2027 Summer intake created.").wait_for()
     screenshot(page, "hr-2-cohorts")

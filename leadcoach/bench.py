@@ -12,7 +12,7 @@ PostgreSQL the absolute targets are 1.5x SQLite's (issue 8, target 6).
 The organisation-wide review (no page of the app had one) is defined here: the change per
 skill from each supervisor's first to their latest self-assessment, over everyone, with the
 cohort review's statistics (paired t, CI, Cohen's d_z, Holm). `OrganisationReviews` caches
-it per data version, so a submit (a new submission id) makes the next read cold again.
+it per data version, so a submit makes the next read cold again.
 """
 
 from __future__ import annotations
@@ -32,17 +32,26 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Session
 
-from leadcoach import analytics, bank, coaching, cohorts, reliability, responses, workload
+from leadcoach import (
+    analytics,
+    bank,
+    coaching,
+    cohorts,
+    data_version,
+    reliability,
+    responses,
+    workload,
+)
 from leadcoach.access import Action, Viewer, load_viewer, require
 from leadcoach.config import PROJECT_ROOT, Settings
 from leadcoach.db import make_engine, migrate, session_scope
-from leadcoach.models import Answer, Person, Submission
+from leadcoach.models import Answer, Person
 
 MS = 1000.0
 MIN_GROUP = 3
@@ -187,35 +196,21 @@ def organisation_review(
 
 
 class OrganisationReviews:
-    """`organisation_review` cached per data version: the count and newest id of
-    submissions and the number of supervisors, so a submit (or an erasure, or a change of
-    role) makes the next read recompute. Bounded; a copy is returned, never the cached one."""
+    """`organisation_review` cached per data version (`leadcoach.data_version`), so a
+    submit, an erasure or a change of role makes the next read recompute. Bounded; a copy
+    is returned, never the cached one."""
 
     def __init__(self, max_entries: int = 4):
         self._entries: dict[tuple, pd.DataFrame] = {}
         self._lock = threading.Lock()
         self._max = max_entries
 
-    @staticmethod
-    def version(session: Session) -> tuple:
-        """What the review depends on, read in one cheap query."""
-        supervisors = (
-            select(func.count())
-            .select_from(Person)
-            .where(Person.role == "supervisor")
-            .scalar_subquery()
-        )
-        row = session.execute(
-            select(func.count(Submission.id), func.max(Submission.id), supervisors)
-        )
-        return tuple(row.one())
-
     def get(
         self, *, session: Session, viewer: Viewer, instrument: bank.Instrument, min_group: int
     ) -> pd.DataFrame:
         """The review, from the cache when nothing was submitted since it was computed."""
         require(viewer, Action.READ_ORGANISATION)
-        key = (str(session.get_bind().url), instrument.id, min_group, self.version(session))
+        key = (*data_version.current(session), instrument.id, min_group)
         with self._lock:
             cached = self._entries.get(key)
         if cached is None:

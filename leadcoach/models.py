@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -252,3 +261,18 @@ class CoachingNote(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
     text: str = Field(max_length=4000)
     shared: bool = False
+
+
+class DataVersion(SQLModel, table=True):
+    """One row that changes whenever what the organisation-wide figures are computed from
+    changes, so caches of those figures can check freshness with one primary-key read.
+
+    Database triggers (migration 0005) bump `counter` on every insert or delete of a
+    submission and every insert, delete or change of role or team of a person, so no code
+    path can forget to. `lineage` is random per database, so two databases (a test's fresh
+    one, say, at the same address as the last) never share a version.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    lineage: int = Field(sa_column=Column(BigInteger, nullable=False))
+    counter: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from leadcoach import bank
+from leadcoach import bank, data_version
 from leadcoach.access import Action, Viewer, allowed, require, visible_people
 from leadcoach.errors import AccessDenied, NotFound
 from leadcoach.models import Answer, AssessmentDraft, Person, Role, SkillScore, Submission, Team
@@ -136,7 +136,7 @@ def organisation_scores(
 
     Columns: person_id, team_id, skill_id, score, skill. The person id is kept so callers
     can count people; pages never show rows of this frame, only group statistics.
-    Cached per data version (see `_organisation_version`): with 10,000 supervisors it is
+    Cached per data version (see `data_version`): with 10,000 supervisors it is
     120,000 rows, read on every team overview and comparison.
     """
     require(viewer, Action.READ_AGGREGATES)
@@ -175,7 +175,7 @@ def _read_organisation_scores(session: Session, instrument: bank.Instrument) -> 
 
 def _organisation_cached(session: Session, instrument: bank.Instrument, part, compute):
     """`compute(session, instrument)`, cached per database, data version and part."""
-    key = (str(session.get_bind().url), instrument.id, _organisation_version(session), part)
+    key = (*data_version.current(session), instrument.id, part)
     with _ORGANISATION_LOCK:
         cached = _ORGANISATION_CACHE.get(key)
     if cached is None:
@@ -192,22 +192,6 @@ def _organisation_cached(session: Session, instrument: bank.Instrument, part, co
 _ORGANISATION_CACHE: dict[tuple, pd.DataFrame] = {}
 _ORGANISATION_CACHE_SIZE = 8
 _ORGANISATION_LOCK = threading.Lock()
-
-
-def _organisation_version(session: Session) -> tuple:
-    """What `organisation_scores` depends on, in one cheap query: the submissions' count
-    and newest id, and the supervisors' count, newest id and a checksum of their teams."""
-    supervisor = Person.role == Role.SUPERVISOR.value
-    figures = [
-        select(func.count(Submission.id)),
-        select(func.max(Submission.id)),
-        select(func.count(Person.id)).where(supervisor),
-        select(func.max(Person.id)).where(supervisor),
-        select(func.sum(func.coalesce(Person.team_id, 0) * (Person.id % 9973 + 1))).where(
-            supervisor
-        ),
-    ]
-    return tuple(session.exec(select(*(q.scalar_subquery() for q in figures))).one())
 
 
 def skill_statistics(scores: pd.DataFrame, instrument: bank.Instrument, min_group: int):

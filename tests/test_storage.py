@@ -9,10 +9,11 @@ from sqlalchemy import insert, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
-from leadcoach import instruments, responses, scoring
-from leadcoach.db import make_engine, pending_migrations, session_scope
+from leadcoach import data_version, instruments, responses, scoring
+from leadcoach.config import Settings
+from leadcoach.db import make_engine, migrate, pending_migrations, session_scope
 from leadcoach.errors import AlreadySubmitted, InvalidInput
-from leadcoach.models import Answer, AssessmentDraft, SkillScore, Submission
+from leadcoach.models import Answer, AssessmentDraft, Person, SkillScore, Submission
 from tests.factories import build_org
 
 EXPECTED_TABLES = {
@@ -29,6 +30,7 @@ EXPECTED_TABLES = {
     "cohort",
     "cohortmember",
     "cohortround",
+    "dataversion",
 }
 
 
@@ -246,3 +248,44 @@ def test_answers_of_another_person_cannot_be_read_or_written(engine, instrument)
     with pytest.raises(AccessDenied), session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
         responses.submit_assessment(session=session, viewer=coach, draft_id=draft_id)
+
+
+def test_the_data_version_moves_with_submissions_and_people_only(engine, instrument):
+    def version():
+        with session_scope(engine) as session:
+            return data_version.current(session)
+
+    empty = version()
+    org, draft_id = _start(engine, instrument)
+    with_people = version()
+    assert with_people != empty  # people were added
+    _answer_all(engine, org, draft_id, instrument)
+    assert version() == with_people  # answers alone change no organisation figure
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+    submitted = version()
+    assert submitted != with_people
+    with session_scope(engine) as session:
+        session.get(Person, org.sup_a1).name = "Sup A Renamed"
+    assert version() == submitted  # a new name changes no figure
+    with session_scope(engine) as session:
+        session.get(Person, org.sup_a1).team_id = org.team_b
+    moved = version()
+    assert moved != submitted
+    with session_scope(engine) as session:
+        session.execute(text("DELETE FROM skillscore"))
+        session.execute(text("DELETE FROM submission"))
+    assert version() != moved
+
+
+def test_two_databases_never_share_a_data_version(tmp_path):
+    versions = []
+    for name in ("one.db", "two.db"):
+        settings = Settings(database_url=f"sqlite:///{tmp_path / name}")
+        migrate(settings)
+        engine = make_engine(settings)
+        with session_scope(engine) as session:
+            versions.append(data_version.current(session)[1:])  # without the address
+        engine.dispose()
+    assert versions[0] != versions[1]  # a random lineage tells them apart

@@ -157,9 +157,15 @@ def page(browser):
 
 
 def settled(page) -> None:
-    """Wait until the app has finished its current run (no "Running..." status), so a form
-    filled now is not redrawn under the typing."""
-    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    """Wait until the app has finished its current run, so a form filled and clicked now is
+    not redrawn under the typing or the click (a click on a button being redrawn is lost).
+
+    The app's own run state, not the "Running..." badge: the badge shows only after a delay,
+    so a short wait for it to be hidden could pass while the run was still going."""
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stApp']\")"
+        "?.dataset.testScriptState === 'notRunning'"
+    )
 
 
 def sign_in(page, url: str, email: str, password: str) -> None:

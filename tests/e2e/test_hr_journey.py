@@ -35,7 +35,10 @@ def test_hr_imports_a_roster_creates_a_cohort_and_reviews_one(browser, private_s
     name = page.get_by_label("Cohort name")
     name.fill("2027 Summer intake")
     expect(name).to_have_value("2027 Summer intake")
-    page.get_by_role("button", name="Create cohort").click()
+    # Enter submits the form from the field, as a keyboard user does. (A mouse click right
+    # after typing was lost now and then on a loaded machine: the name stayed in the field
+    # and no cohort was created; the click path is covered by the AppTest of this page.)
+    name.press("Enter")
     page.get_by_text("Cohort 2027 Summer intake created.").wait_for()
     screenshot(page, "hr-2-cohorts")
 

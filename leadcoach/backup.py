@@ -259,11 +259,15 @@ def _tables(connection: sqlite3.Connection) -> list[str]:
     ]
 
 
+# Bookkeeping a migration writes into every database, empty or not.
+BOOKKEEPING_TABLES = {"alembic_version", "dataversion"}
+
+
 def _row_count(connection: sqlite3.Connection) -> int:
-    """Rows of data (the migration bookkeeping table does not count)."""
+    """Rows of data (bookkeeping tables do not count)."""
     total = 0
     for name in _tables(connection):
-        if name != "alembic_version":
+        if name not in BOOKKEEPING_TABLES:
             quoted = name.replace('"', '""')
             total += connection.execute(f'SELECT COUNT(*) FROM "{quoted}"').fetchone()[0]
     return total

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
@@ -98,20 +99,38 @@ def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFr
     labels = list(dict.fromkeys(profile_frame["group"]))
     if len(labels) < 2:
         return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
-    scored = profile_frame.dropna(subset=["mean"])
-    reference = scored[scored["group"] == labels[0]]
-    others = scored[scored["group"] != labels[0]]
-    pairs = others.merge(
-        reference[["skill_id", "n", "mean", "sd"]], on="skill_id", suffixes=("", "_ref")
+    # Plain arrays: a profile has a few dozen rows, where each pandas merge costs more
+    # than the arithmetic (this runs on every team overview and comparison).
+    columns = ["group", "skill_id", "skill", "n", "mean", "sd"]
+    group, skill_id, skill, n, mean, sd = (profile_frame[c].to_numpy() for c in columns)
+    mean, sd, n = mean.astype(float), sd.astype(float), n.astype(float)
+    scored = ~np.isnan(mean)
+    first = group == labels[0]
+    reference = {skill_id[i]: i for i in np.flatnonzero(first & scored)}
+    pairs = [
+        (i, reference[skill_id[i]])
+        for i in np.flatnonzero(~first & scored)
+        if skill_id[i] in reference
+    ]
+    if not pairs:
+        return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+    mine, theirs = (np.array(side) for side in zip(*pairs, strict=True))
+    error = np.array([sem.get(s, np.nan) for s in skill_id[mine]], dtype=float)
+    difference = mean[mine] - mean[theirs]
+    margin = reliability.noise_margin(
+        reliability.error_variance(n[mine], sd[mine], error),
+        reliability.error_variance(n[theirs], sd[theirs], error),
     )
-    error = pairs["skill_id"].map(sem).astype(float)
-    pairs["difference"] = (pairs["mean"] - pairs["mean_ref"]).astype(float)
-    pairs["margin"] = reliability.noise_margin(
-        reliability.error_variance(pairs["n"], pairs["sd"], error),
-        reliability.error_variance(pairs["n_ref"], pairs["sd_ref"], error),
+    return pd.DataFrame(
+        {
+            "group": group[mine],
+            "skill_id": skill_id[mine],
+            "skill": skill[mine],
+            "difference": difference,
+            "margin": margin,
+            "beyond_noise": np.abs(difference) > margin,
+        }
     )
-    pairs["beyond_noise"] = pairs["difference"].abs() > pairs["margin"]
-    return pairs[DIFFERENCE_COLUMNS].reset_index(drop=True)
 
 
 def skill_errors(

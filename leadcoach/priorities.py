@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from leadcoach.reliability import noise_margin
@@ -29,13 +30,23 @@ NO_PLAN_MAX_POINTS = 20
 COLUMNS = ["rank", "kind", "subject", "person_id", "skill_id", "points", "reason"]
 
 
+# Plain loops over a few dozen rows: this runs on every team overview, where each pandas
+# operation costs more than all the arithmetic here.
+
+
 def _skill_concerns(team: pd.DataFrame, organisation: pd.DataFrame) -> list[dict]:
-    scored = team.dropna(subset=["mean"]).sort_values("mean", kind="stable").head(LOWEST_SKILLS)
-    reference = organisation.set_index("skill_id")["mean"]
+    reference = dict(
+        zip(organisation["skill_id"].tolist(), organisation["mean"].tolist(), strict=True)
+    )
+    scored = [
+        row
+        for row in zip(*(team[c].tolist() for c in ("skill_id", "skill", "n", "mean")), strict=True)
+        if pd.notna(row[3])
+    ]
     concerns = []
-    for row in scored.itertuples():
-        org_mean = reference.get(row.skill_id, math.nan)
-        gap = org_mean - row.mean if pd.notna(org_mean) else 0.0
+    for skill_id, skill, n, mean in sorted(scored, key=lambda row: row[3])[:LOWEST_SKILLS]:
+        org_mean = reference.get(skill_id, math.nan)
+        gap = org_mean - mean if pd.notna(org_mean) else 0.0
         where = (
             f"{gap:.0f} below the organisation ({org_mean:.0f})"
             if gap >= 0.5
@@ -46,12 +57,11 @@ def _skill_concerns(team: pd.DataFrame, organisation: pd.DataFrame) -> list[dict
         concerns.append(
             {
                 "kind": "Team skill",
-                "subject": row.skill,
+                "subject": skill,
                 "person_id": None,
-                "skill_id": row.skill_id,
+                "skill_id": skill_id,
                 "points": max(gap, 0.0),
-                "reason": f"One of the team's lowest averages: {row.mean:.0f} "
-                f"({row.n} people), {where}.",
+                "reason": f"One of the team's lowest averages: {mean:.0f} ({n} people), {where}.",
             }
         )
     return concerns
@@ -60,42 +70,49 @@ def _skill_concerns(team: pd.DataFrame, organisation: pd.DataFrame) -> list[dict
 def _drop_concerns(changes: pd.DataFrame, sem: dict[str, float]) -> list[dict]:
     if changes.empty:
         return []
-    error = changes["skill_id"].map(sem).astype(float)
-    margins = noise_margin(error**2, error**2)
-    drops = changes.assign(margin=margins)
-    drops = drops[(drops["change"] < 0) & (-drops["change"] > drops["margin"])]
+    change = changes["change"].to_numpy(dtype=float, na_value=np.nan)
+    error = np.array([sem.get(skill_id, np.nan) for skill_id in changes["skill_id"].tolist()])
+    margin = noise_margin(error**2, error**2)
+    with np.errstate(invalid="ignore"):
+        dropped = np.flatnonzero((change < 0) & (-change > margin))  # false for NaN
+    rows = changes.iloc[dropped]
+    columns = ["name", "person_id", "skill_id", "skill", "previous", "latest", "previous_at"]
     return [
         {
             "kind": "Drop",
-            "subject": row.name,
-            "person_id": row.person_id,
-            "skill_id": row.skill_id,
-            "points": -row.change,
-            "reason": f"{row.skill} fell {-row.change:.0f} points "
-            f"({row.previous:.0f} to {row.latest:.0f}) since "
-            f"{row.previous_at:%d %b %Y}; more than measurement noise (±{row.margin:.0f}).",
+            "subject": name,
+            "person_id": person_id,
+            "skill_id": skill_id,
+            "points": -change[i],
+            "reason": f"{skill} fell {-change[i]:.0f} points ({previous:.0f} to {latest:.0f}) "
+            f"since {previous_at:%d %b %Y}; more than measurement noise (±{margin[i]:.0f}).",
         }
-        for row in drops.itertuples()
+        for i, name, person_id, skill_id, skill, previous, latest, previous_at in zip(
+            dropped, *(rows[column].tolist() for column in columns), strict=True
+        )
     ]
 
 
 def _plan_concerns(status: pd.DataFrame, goals: dict[int, int], now: datetime) -> list[dict]:
     concerns = []
-    assessed = status.dropna(subset=["last_assessed"])
-    for row in assessed.itertuples():
-        if goals.get(row.person_id, 0):
+    moment = pd.Timestamp(now)
+    for person_id, name, last_assessed in zip(
+        *(status[column].tolist() for column in ("person_id", "name", "last_assessed")),
+        strict=True,
+    ):
+        if pd.isna(last_assessed) or goals.get(person_id, 0):
             continue
-        days = max((pd.Timestamp(now) - row.last_assessed).days, 0)
+        days = max((moment - last_assessed).days, 0)
         points = min(NO_PLAN_POINTS + days / NO_PLAN_DAYS_PER_POINT, NO_PLAN_MAX_POINTS)
         concerns.append(
             {
                 "kind": "No plan",
-                "subject": row.name,
-                "person_id": row.person_id,
+                "subject": name,
+                "person_id": person_id,
                 "skill_id": None,
                 "points": points,
                 "reason": f"No active development goal, {days} days after their assessment "
-                f"on {row.last_assessed:%d %b %Y}.",
+                f"on {last_assessed:%d %b %Y}.",
             }
         )
     return concerns
@@ -127,10 +144,9 @@ def rank(
     if not concerns:
         return pd.DataFrame(columns=COLUMNS)
     kinds = {"Drop": 0, "Team skill": 1, "No plan": 2}  # ties: a person's drop first
-    frame = pd.DataFrame(concerns)
-    frame["_kind"] = frame["kind"].map(kinds)
-    frame = frame.sort_values(["points", "_kind", "subject"], ascending=[False, True, True])
-    frame = frame.head(limit).reset_index(drop=True)
-    frame["rank"] = range(1, len(frame) + 1)
-    frame["points"] = frame["points"].round(1)
-    return frame[COLUMNS]
+    concerns.sort(key=lambda c: (-c["points"], kinds[c["kind"]], c["subject"]))
+    ranked = [
+        {**concern, "rank": place, "points": round(concern["points"], 1)}
+        for place, concern in enumerate(concerns[:limit], start=1)
+    ]
+    return pd.DataFrame(ranked, columns=COLUMNS)

@@ -116,13 +116,14 @@ def noise_margin(variance_a, variance_b):
     return CRITICAL_Z * (variance_a + variance_b) ** 0.5
 
 
-def error_variance(n: pd.Series, sd: pd.Series, sem: pd.Series) -> pd.Series:
-    """Error variance of each group's mean score: one person's is the measurement error
-    (SEM squared); a group's mean varies as sd^2 / n, where the observed sd already holds
-    the measurement error of each member."""
-    sd = sd.astype(float)
-    single = (n <= 1) | sd.isna()
-    return (sd**2 / n.astype(float)).where(~single, sem**2)
+def error_variance(n, sd, sem) -> np.ndarray:
+    """Error variance of each group's mean score (arrays of equal length): one person's is
+    the measurement error (SEM squared); a group's mean varies as sd^2 / n, where the
+    observed sd already holds the measurement error of each member."""
+    n, sd, sem = (np.asarray(a, dtype=float) for a in (n, sd, sem))
+    single = (n <= 1) | np.isnan(sd)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(single, sem**2, sd**2 / n)
 
 
 @dataclass(frozen=True)

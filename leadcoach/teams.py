@@ -7,10 +7,12 @@ averages of groups of at least `min_group` people, never one person's scores.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
@@ -33,6 +35,8 @@ LATEST_COLUMNS = [
     "score",
 ]
 STATUS_ORDER = ["Not assessed", "Overdue", "In progress", "Up to date"]
+STATISTICS_COLUMNS = ["skill_id", "n", "mean", "sd", "skill"]
+STATISTICS_TYPES = {"n": int, "mean": float, "sd": float}
 
 
 def _latest_submissions():
@@ -197,15 +201,29 @@ _ORGANISATION_LOCK = threading.Lock()
 def skill_statistics(scores: pd.DataFrame, instrument: bank.Instrument, min_group: int):
     """Per skill: people with a score (n), mean and standard deviation, in questionnaire
     order; a skill scored for fewer than `min_group` people gets no mean (suppressed)."""
-    valid = scores.dropna(subset=["score"])
-    stats = valid.groupby("skill_id")["score"].agg(n="count", mean="mean", sd="std")
-    order = [s.id for s in instrument.skills if s.id in stats.index]
-    stats = stats.reindex(order).astype("float")
-    small = stats["n"] < min_group
-    stats.loc[small, ["mean", "sd"]] = float("nan")
-    stats = stats.reset_index()
-    stats["n"] = stats["n"].astype(int)
-    return _with_skill_names(stats, instrument)
+    skill_ids = scores["skill_id"].to_numpy(dtype=object)
+    values = scores["score"].to_numpy(dtype=float, na_value=np.nan)
+    scored = ~np.isnan(values)
+    # Vectorised per skill (bincount), as this also runs over 120,000 organisation rows.
+    codes, found = pd.factorize(skill_ids[scored])
+    values = values[scored]
+    counts = np.bincount(codes, minlength=len(found))
+    means = np.bincount(codes, weights=values, minlength=len(found)) / np.maximum(counts, 1)
+    squares = np.bincount(codes, weights=(values - means[codes]) ** 2, minlength=len(found))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sds = np.sqrt(squares / (counts - 1))
+    position = {skill_id: index for index, skill_id in enumerate(found)}
+    rows = []
+    for skill in instrument.skills:
+        if skill.id not in position:
+            continue
+        index = position[skill.id]
+        n = int(counts[index])
+        shown = n >= min_group
+        mean = float(means[index]) if shown else math.nan
+        sd = float(sds[index]) if shown and n > 1 else math.nan
+        rows.append((skill.id, n, mean, sd, skill.name))
+    return pd.DataFrame(rows, columns=STATISTICS_COLUMNS).astype(STATISTICS_TYPES)
 
 
 def assessment_status(
@@ -245,28 +263,32 @@ def assessment_status(
         .join(Team, Team.id == Person.team_id, isouter=True)
         .where(_supervisors(viewer, team_ids))
     ).all()
-    frame = _frame(rows, ["person_id", "name", "team", "last_assessed", "answers_saved"])
-    frame["last_assessed"] = pd.to_datetime(frame["last_assessed"], utc=True)
-    frame["due_on"] = frame["last_assessed"] + timedelta(days=reassessment_days)
-    has_draft = frame["answers_saved"].notna()
-    overdue = frame["due_on"].notna() & (frame["due_on"] <= pd.Timestamp(now))
-    frame["status"] = "Up to date"
-    frame.loc[frame["last_assessed"].isna(), "status"] = "Not assessed"
-    frame.loc[overdue, "status"] = "Overdue"
-    frame.loc[has_draft, "status"] = "In progress"
-    frame["answers_saved"] = frame["answers_saved"].astype("Int64")
-    rank = frame["status"].map({status: i for i, status in enumerate(STATUS_ORDER)})
-    frame = frame.assign(_rank=rank).sort_values(["_rank", "due_on", "name"], kind="stable")
+    # In plain Python: a team has a few dozen people, and each pandas step costs more.
+    moment, period = pd.Timestamp(now), timedelta(days=reassessment_days)
+    people = []
+    for person_id, name, team, last_assessed, answers_saved in rows:
+        last = None if last_assessed is None else _utc(last_assessed)
+        due = None if last is None else last + period
+        if answers_saved is not None:
+            status = "In progress"
+        elif due is not None and due <= moment:
+            status = "Overdue"
+        else:
+            status = "Up to date" if last is not None else "Not assessed"
+        people.append((person_id, name, team, last, due, answers_saved, status))
+    rank = {status: place for place, status in enumerate(STATUS_ORDER)}
+    people.sort(key=lambda p: (rank[p[6]], p[4] is None, p[4] or moment, p[1]))
     columns = ["person_id", "name", "team", "last_assessed", "due_on", "answers_saved", "status"]
-    return frame[columns].reset_index(drop=True)
+    frame = pd.DataFrame(people, columns=columns)
+    for column in ("last_assessed", "due_on"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    frame["answers_saved"] = frame["answers_saved"].astype("Int64")
+    return frame
 
 
-def quarter_of(moment: pd.Series) -> pd.Series:
-    """The assessment round a date falls in: its calendar quarter, e.g. "2026 Q2".
-
-    Reassessment is due every 90 days, so each person has about one submission a quarter.
-    """
-    return moment.dt.year.astype(str) + " Q" + moment.dt.quarter.astype(str)
+def _utc(moment) -> pd.Timestamp:
+    stamp = pd.Timestamp(moment)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 HISTORY_COLUMNS = [
@@ -313,28 +335,45 @@ def history(
 ) -> pd.DataFrame:
     """Every skill score of every submission of the supervisors the viewer may read (on the
     asked-for teams): the one read that team growth and recent changes both work from."""
-    rows = session.exec(
+    # Two narrow reads rather than one wide join: the per-submission columns (names, a date
+    # to parse) are read once per submission instead of once per skill score.
+    readable = _supervisors(viewer, team_ids)
+    # Core rows (no ORM row processing) of a few plain columns each.
+    connection = session.connection()
+    submissions = connection.execute(
         select(
+            Submission.id,
             Person.id,
             Person.name,
             Person.team_id,
             Team.name,
             Team.site,
             Team.vendor,
-            Submission.id,
             Submission.submitted_at,
-            SkillScore.skill_id,
-            SkillScore.score,
         )
-        .join(Submission, Submission.person_id == Person.id)
-        .join(SkillScore, SkillScore.submission_id == Submission.id)
+        .join(Person, Person.id == Submission.person_id)
         .join(Team, Team.id == Person.team_id, isouter=True)
-        .where(_supervisors(viewer, team_ids))
+        .where(readable)
     ).all()
-    frame = _frame(rows, HISTORY_COLUMNS)
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
-    frame["score"] = frame["score"].astype("float")
+    scores = connection.execute(
+        select(SkillScore.submission_id, SkillScore.skill_id, SkillScore.score)
+        .join(Submission, Submission.id == SkillScore.submission_id)
+        .join(Person, Person.id == Submission.person_id)
+        .where(readable)
+    ).all()
+    per_submission = _frame(submissions, ["submission_id", *HISTORY_COLUMNS[:6], "submitted_at"])
+    per_submission["submitted_at"] = pd.to_datetime(per_submission["submitted_at"], utc=True)
+    score_submission, skill_id, score = zip(*scores, strict=True) if scores else ((), (), ())
+    at = pd.Index(per_submission["submission_id"]).get_indexer(score_submission)
+    frame = _rows(per_submission, HISTORY_COLUMNS[:8], at)
+    frame["skill_id"] = pd.array(skill_id, dtype="str")
+    frame["score"] = np.array(score, dtype=float)  # None (insufficient data) becomes NaN
     return frame
+
+
+def _rows(frame: pd.DataFrame, columns: list[str], rows: np.ndarray) -> pd.DataFrame:
+    """The given rows and columns of a frame as a new frame, each column keeping its type."""
+    return pd.DataFrame({column: frame[column].array.take(rows) for column in columns})
 
 
 def latest_of(history_frame: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
@@ -342,11 +381,22 @@ def latest_of(history_frame: pd.DataFrame, instrument: bank.Instrument) -> pd.Da
     `latest_scores` (so an overview that has the history needs no second read)."""
     if history_frame.empty:
         return pd.DataFrame(columns=[*LATEST_COLUMNS, "skill"])
-    newest = history_frame.groupby("person_id")["submission_id"].transform("max")
-    latest = history_frame[history_frame["submission_id"] == newest]
-    latest = latest.sort_values(["team", "name", "skill_id"], kind="stable")
-    latest = latest[LATEST_COLUMNS].assign(score=latest["score"].astype("Float64"))
-    return _with_skill_names(latest.reset_index(drop=True), instrument)
+    submissions = history_frame["submission_id"].to_numpy(dtype=np.int64)
+    person_codes, people = pd.factorize(history_frame["person_id"].to_numpy())
+    newest = np.full(len(people), -1, dtype=np.int64)
+    np.maximum.at(newest, person_codes, submissions)
+    kept = np.flatnonzero(submissions == newest[person_codes])
+    team, name, skill_id = (
+        history_frame[column].to_numpy(dtype=object, na_value=None)[kept]
+        for column in ("team", "name", "skill_id")
+    )
+    # By team (people without one last, as pandas sorts), name and skill.
+    order = sorted(
+        range(len(kept)), key=lambda i: (team[i] is None, team[i] or "", name[i], skill_id[i])
+    )
+    latest = _rows(history_frame, LATEST_COLUMNS, kept[order])
+    latest["score"] = latest["score"].astype("Float64")
+    return _with_skill_names(latest, instrument)
 
 
 def team_growth(
@@ -362,31 +412,82 @@ def team_growth(
     return growth_by_round(scores, instrument, min_group)
 
 
+def _quarters(moments: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(year, quarter 1-4) of each UTC moment, computed on the raw datetime64 values."""
+    months = moments.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return months // 12 + 1970, months % 12 // 3 + 1
+
+
+def _quantiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float):
+    """The q-quantile of each group of sorted values (groups are runs starting at `starts`),
+    linear between order statistics, as pandas computes it."""
+    position = starts + q * (counts - 1)
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, starts + counts - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
 def growth_by_round(
     history_frame: pd.DataFrame, instrument: bank.Instrument, min_group: int
 ) -> pd.DataFrame:
     """Per round (quarter) and skill of a `history` frame: people, mean and spread.
 
-    A person with two submissions in a quarter counts once, with the later one. Rounds
-    with fewer than `min_group` people for a skill are left out.
+    A round is a calendar quarter ("2026 Q2"): reassessment is due every 90 days, so each
+    person has about one submission a quarter. A person with two submissions in a quarter
+    counts once, with the later one. Rounds with fewer than `min_group` people for a skill
+    are left out.
     """
-    frame = history_frame.dropna(subset=["score"])
+    scores = history_frame["score"].to_numpy(dtype=float, na_value=np.nan)
+    frame = history_frame[~np.isnan(scores)]
     if frame.empty:
         return pd.DataFrame(columns=GROWTH_COLUMNS)
-    frame = frame.assign(round=quarter_of(frame["submitted_at"])).sort_values("submitted_at")
-    frame = frame.drop_duplicates(["person_id", "round", "skill_id"], keep="last")
-    grouped = frame.groupby(["round", "skill_id"])["score"]
-    stats = grouped.agg(n="count", mean="mean", sd="std", min="min", median="median", max="max")
-    # Vectorised quartiles: a Python lambda per group cost ~1 ms each.
-    stats.insert(4, "q1", grouped.quantile(0.25))
-    stats.insert(6, "q3", grouped.quantile(0.75))
-    stats = stats.reset_index()
-    first = frame.groupby("round")["submitted_at"].min().dt.tz_convert(None)
-    starts = first.dt.to_period("Q").dt.start_time
-    stats["round_start"] = stats["round"].map(starts)
-    stats = stats[stats["n"] >= min_group]
-    stats = _with_skill_names(stats, instrument)
-    return stats.sort_values(["round", "skill_id"])[GROWTH_COLUMNS].reset_index(drop=True)
+    # numpy on a few columns rather than pandas group-bys: a team overview reads this on
+    # every visit, and each pandas operation costs about a millisecond.
+    years, quarters = _quarters(frame["submitted_at"])
+    rounds = years * 4 + quarters - 1
+    people = pd.factorize(frame["person_id"].to_numpy())[0]
+    skill_codes, skill_ids = pd.factorize(frame["skill_id"].to_numpy(dtype=object), sort=True)
+    moments = frame["submitted_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    values = frame["score"].to_numpy(dtype=float)
+    # The latest score of each person, quarter and skill: sort by them and time, keep the
+    # last row of each run.
+    order = np.lexsort((moments, skill_codes, people, rounds))
+    key = np.stack([rounds, people, skill_codes])[:, order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = (key[:, 1:] != key[:, :-1]).any(axis=0)
+    kept = order[last]
+    # Then per quarter and skill (skill codes follow the ids' sort order), over the kept
+    # scores sorted by value, every statistic at once for all groups.
+    order = kept[np.lexsort((values[kept], skill_codes[kept], rounds[kept]))]
+    ordered = values[order]
+    groups = np.stack([rounds[order], skill_codes[order]])
+    starts = np.flatnonzero(np.r_[True, (groups[:, 1:] != groups[:, :-1]).any(axis=0)])
+    counts = np.diff(np.r_[starts, len(order)])
+    means = np.add.reduceat(ordered, starts) / counts
+    squares = np.add.reduceat((ordered - np.repeat(means, counts)) ** 2, starts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sds = np.where(counts > 1, np.sqrt(squares / (counts - 1)), np.nan)
+    round_codes, skill_of_group = groups[0, starts], skill_ids[groups[1, starts]]
+    year, quarter = np.divmod(round_codes, 4)
+    first_month = (year - 1970) * 12 + 3 * quarter
+    names = {skill.id: skill.name for skill in instrument.skills}
+    growth = pd.DataFrame(
+        {
+            "round": [f"{y} Q{q + 1}" for y, q in zip(year, quarter, strict=True)],
+            "round_start": first_month.astype("datetime64[M]").astype("datetime64[ns]"),
+            "skill_id": skill_of_group,
+            "n": counts,
+            "mean": means,
+            "sd": sds,
+            "min": ordered[starts],
+            "q1": _quantiles(ordered, starts, counts, 0.25),
+            "median": _quantiles(ordered, starts, counts, 0.5),
+            "q3": _quantiles(ordered, starts, counts, 0.75),
+            "max": ordered[starts + counts - 1],
+            "skill": [names.get(skill_id) for skill_id in skill_of_group],
+        }
+    )
+    return growth[counts >= min_group].reset_index(drop=True)
 
 
 def recent_changes(
@@ -404,28 +505,37 @@ def recent_changes(
 def latest_changes(history_frame: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
     """Per person and skill of a `history` frame: latest score, previous score, change.
 
-    Columns: CHANGE_COLUMNS. People with a single submission are absent.
+    Columns: CHANGE_COLUMNS, sorted by person and skill. People with a single submission
+    are absent.
     """
-    frame = history_frame
-    if frame.empty:
+    if history_frame.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS)
-    order = frame.drop_duplicates("submission_id").sort_values("submitted_at")
-    order["position"] = order.groupby("person_id").cumcount(ascending=False)  # 0 = latest
-    frame = frame.merge(order[["submission_id", "position"]], on="submission_id")
-    latest = frame[frame["position"] == 0]
-    previous = frame[frame["position"] == 1]
-    joined = latest.merge(
-        previous[["person_id", "skill_id", "score", "submitted_at"]],
-        on=["person_id", "skill_id"],
-        suffixes=("", "_previous"),
-    )
-    joined = joined.rename(
-        columns={
-            "score": "latest",
-            "score_previous": "previous",
-            "submitted_at": "latest_at",
-            "submitted_at_previous": "previous_at",
-        }
-    )
-    joined["change"] = joined["latest"] - joined["previous"]
-    return _with_skill_names(joined, instrument)[CHANGE_COLUMNS].reset_index(drop=True)
+    people = history_frame["person_id"].to_numpy()
+    submissions = history_frame["submission_id"].to_numpy(dtype=np.int64)
+    moments = history_frame["submitted_at"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    # Rank each person's submissions newest first (0 = latest, 1 = the one before).
+    first = np.unique(submissions, return_index=True)[1]
+    order = first[np.lexsort((-submissions[first], -moments[first], people[first]))]
+    owner = people[order]
+    start = np.r_[True, owner[1:] != owner[:-1]]
+    run = np.cumsum(start) - 1
+    position = np.arange(len(order)) - np.flatnonzero(start)[run]
+    rank = dict(zip(submissions[order].tolist(), position.tolist(), strict=True))
+    ranks = np.array([rank[s] for s in submissions.tolist()])
+    # Pair each latest score with the same person's previous score of the same skill.
+    person_codes = pd.factorize(people, sort=True)[0]
+    skill_codes = pd.factorize(history_frame["skill_id"].to_numpy(dtype=object), sort=True)[0]
+    key = person_codes * (skill_codes.max() + 1) + skill_codes
+    previous = np.flatnonzero(ranks == 1)
+    previous_of = dict(zip(key[previous].tolist(), previous.tolist(), strict=True))
+    latest = [i for i in np.flatnonzero(ranks == 0).tolist() if key[i] in previous_of]
+    latest = np.array(sorted(latest, key=lambda i: key[i]), dtype=np.int64)  # person, skill
+    before = np.array([previous_of[key[i]] for i in latest], dtype=np.int64)
+    changes = _rows(history_frame, ["person_id", "name", "skill_id"], latest)
+    changes = _with_skill_names(changes, instrument)
+    changes["latest"] = history_frame["score"].array.take(latest)
+    changes["previous"] = history_frame["score"].array.take(before)
+    changes["change"] = changes["latest"] - changes["previous"]
+    changes["latest_at"] = history_frame["submitted_at"].array.take(latest)
+    changes["previous_at"] = history_frame["submitted_at"].array.take(before)
+    return changes[CHANGE_COLUMNS]

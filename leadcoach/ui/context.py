@@ -81,7 +81,9 @@ def reliabilities() -> dict[str, reliability.SkillReliability]:
 def _thresholds_for(database_url: str, directory: str, instrument_id: str):
     with session_scope(_engine_for(database_url)) as session:
         return reliability.change_thresholds(
-            session=session, instrument=_instrument_for(directory, instrument_id)
+            session=session,
+            instrument=_instrument_for(directory, instrument_id),
+            reliabilities=_reliabilities_for(database_url, directory, instrument_id),
         )
 
 

@@ -530,7 +530,8 @@ ALL_PAGES = {
     "hr": ["organisation", "review", "cohorts", "roster", "quality"],
     "admin": ["organisation", "review", "cohorts", "roster", "quality", "accounts"],
 }
-# Done: the script has finished, nothing on the page is stale, and every chart is drawn.
+# Done: the script has finished, nothing on the page is stale, and every visible chart is
+# drawn.
 _SETTLED = r"""(wanted) => {
     const path = location.pathname.replace(/\/$/, "");
     if (wanted && !wanted.some(end => path === "" ? end === "" : path.endsWith("/" + end)))
@@ -539,7 +540,9 @@ _SETTLED = r"""(wanted) => {
     if (!app || app.dataset.testScriptState !== "notRunning") return false;
     if (document.querySelector("[data-stale='true']")) return false;
     if (!document.querySelector("[data-testid='stSidebar'] button")) return false;
-    const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
+    // Charts in a tab not shown are never drawn: only the visible ones count.
+    const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]
+        .filter(chart => chart.checkVisibility());
     return charts.every(chart => chart.querySelector("canvas, svg"));
 }"""
 

@@ -88,10 +88,18 @@ def group_statistics(
 
 def profiles(groups: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
     """(label, kind, skill statistics) per group -> one row per group and skill."""
-    frames = [stats.assign(group=label, kind=kind) for label, kind, stats in groups]
-    if not frames:
+    if not groups:
         return pd.DataFrame(columns=PROFILE_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[PROFILE_COLUMNS]
+    # Column by column rather than assign and concat per group: this runs on every team
+    # overview and comparison, and the frames hold a dozen rows each.
+    sizes = [len(stats) for _, _, stats in groups]
+    columns = {
+        "group": np.repeat([label for label, _, _ in groups], sizes),
+        "kind": np.repeat([kind for _, kind, _ in groups], sizes),
+    }
+    for column in PROFILE_COLUMNS[2:]:
+        columns[column] = np.concatenate([stats[column].to_numpy() for _, _, stats in groups])
+    return pd.DataFrame(columns, columns=PROFILE_COLUMNS)
 
 
 def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFrame:

@@ -439,12 +439,13 @@ def round_scores(
     members = _members_frame(session, cohort_id)
     rounds = _rounds_frame(session, cohort_id)
     assigned = _assigned_submissions(session, cohort_id, rounds, instrument)
-    return _round_scores_frame(session, instrument, members, rounds, assigned)
+    return _round_scores_frame(session, instrument, cohort_id, members, rounds, assigned)
 
 
 def _round_scores_frame(
     session: Session,
     instrument: bank.Instrument,
+    cohort_id: int,
     members: pd.DataFrame,
     rounds: pd.DataFrame,
     assigned: pd.DataFrame,
@@ -452,13 +453,19 @@ def _round_scores_frame(
     skill_ids = [skill.id for skill in instrument.skills]
     score_rows = []
     if not assigned.empty:
-        ids = [int(i) for i in assigned["submission_id"]]
-        # Core rows: the ORM's per-row processing took longer than the query.
+        # The scores of every submission of the members (a superset of those assigned to
+        # rounds; the rest are dropped below) by a subquery, not a list of thousands of
+        # ids to bind; Core rows, as the ORM's per-row processing cost more than the query.
+        of_members = (
+            select(Submission.id)
+            .join(CohortMember, CohortMember.person_id == Submission.person_id)
+            .where(CohortMember.cohort_id == cohort_id)
+        )
         score_rows = (
             session.connection()
             .execute(
                 select(SkillScore.submission_id, SkillScore.skill_id, SkillScore.score).where(
-                    col(SkillScore.submission_id).in_(ids)
+                    col(SkillScore.submission_id).in_(of_members)
                 )
             )
             .all()
@@ -491,7 +498,8 @@ def _round_scores_frame(
         submission, skill, score = zip(*score_rows, strict=True)
         row = pd.Index(assigned["submission_id"]).get_indexer(submission)
         column = pd.Index(skill_ids).get_indexer(skill)
-        known = column >= 0  # a skill of another version of the questionnaire
+        # Not assigned to a round, or a skill of another version of the questionnaire.
+        known = (row >= 0) & (column >= 0)
         matrix[row[known], column[known]] = np.array(score, dtype=float)[known]
     frame = pd.DataFrame(
         {
@@ -976,7 +984,7 @@ def cohort_review(
     members = _members_frame(session, cohort_id)
     rounds = _rounds_frame(session, cohort_id)
     assigned = _assigned_submissions(session, cohort_id, rounds, instrument)
-    scores = _round_scores_frame(session, instrument, members, rounds, assigned)
+    scores = _round_scores_frame(session, instrument, cohort_id, members, rounds, assigned)
     first, last = review_rounds(scores)
     return CohortReview(
         round_scores=scores,

@@ -420,12 +420,25 @@ def _assigned_submissions(
     if subs.empty or rounds.empty:
         return pd.DataFrame(columns=columns)
     subs["submitted_at"] = pd.to_datetime(subs["submitted_at"], utc=True)
-    subs["day"] = subs["submitted_at"].dt.date
-    pairs = subs.merge(rounds[["round_id", "opens_on", "closes_on"]], how="cross")
-    inside = (pairs["opens_on"] <= pairs["day"]) & (pairs["day"] <= pairs["closes_on"])
-    pairs = pairs[inside.astype(bool)].sort_values(["submitted_at", "submission_id"])
-    pairs = pairs.drop_duplicates(["person_id", "round_id"], keep="last")
-    return pairs[columns].reset_index(drop=True)
+    # Round by round with numpy (a cohort has a handful of rounds) rather than a cross join
+    # of every submission with every round.
+    subs = subs.sort_values(["submitted_at", "submission_id"], kind="stable")
+    moments = subs["submitted_at"].to_numpy(dtype="datetime64[ns]")
+    days = moments.astype("datetime64[D]")
+    people = subs["person_id"].to_numpy()
+    chosen = []  # (row in time order, round in date order, round id)
+    windows = rounds[["round_id", "opens_on", "closes_on"]].itertuples(index=False)
+    for order, (round_id, opens_on, closes_on) in enumerate(windows):
+        inside = np.flatnonzero(
+            (days >= np.datetime64(opens_on, "D")) & (days <= np.datetime64(closes_on, "D"))
+        )
+        # The last of each person's submissions in the window (rows are in time order).
+        latest = inside[::-1][np.unique(people[inside][::-1], return_index=True)[1]]
+        chosen.extend((position, order, round_id) for position in latest.tolist())
+    chosen.sort()  # in time order, as before
+    picked = subs.iloc[[position for position, _, _ in chosen]].reset_index(drop=True)
+    picked.insert(1, "round_id", [round_id for _, _, round_id in chosen])
+    return picked[columns]
 
 
 def round_scores(

@@ -23,17 +23,9 @@ from leadcoach.access import Action, Viewer, allowed, require, visible_people
 from leadcoach.errors import AccessDenied, NotFound
 from leadcoach.models import Answer, AssessmentDraft, Person, Role, SkillScore, Submission, Team
 
-LATEST_COLUMNS = [
-    "person_id",
-    "name",
-    "team_id",
-    "team",
-    "site",
-    "vendor",
-    "submitted_at",
-    "skill_id",
-    "score",
-]
+# Who a row of scores belongs to; the latest-scores and history frames both start with it.
+PERSON_COLUMNS = ["person_id", "name", "team_id", "team", "site", "vendor"]
+LATEST_COLUMNS = [*PERSON_COLUMNS, "submitted_at", "skill_id", "score"]
 STATUS_ORDER = ["Not assessed", "Overdue", "In progress", "Up to date"]
 STATISTICS_COLUMNS = ["skill_id", "n", "mean", "sd", "skill"]
 STATISTICS_TYPES = {"n": int, "mean": float, "sd": float}
@@ -291,18 +283,7 @@ def _utc(moment) -> pd.Timestamp:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
-HISTORY_COLUMNS = [
-    "person_id",
-    "name",
-    "team_id",
-    "team",
-    "site",
-    "vendor",
-    "submission_id",
-    "submitted_at",
-    "skill_id",
-    "score",
-]
+HISTORY_COLUMNS = [*PERSON_COLUMNS, "submission_id", "submitted_at", "skill_id", "score"]
 GROWTH_COLUMNS = [
     "round",
     "round_start",
@@ -361,11 +342,11 @@ def history(
         .join(Person, Person.id == Submission.person_id)
         .where(readable)
     ).all()
-    per_submission = _frame(submissions, ["submission_id", *HISTORY_COLUMNS[:6], "submitted_at"])
+    per_submission = _frame(submissions, ["submission_id", *PERSON_COLUMNS, "submitted_at"])
     per_submission["submitted_at"] = pd.to_datetime(per_submission["submitted_at"], utc=True)
     score_submission, skill_id, score = zip(*scores, strict=True) if scores else ((), (), ())
     at = pd.Index(per_submission["submission_id"]).get_indexer(score_submission)
-    frame = _rows(per_submission, HISTORY_COLUMNS[:8], at)
+    frame = _rows(per_submission, [*PERSON_COLUMNS, "submission_id", "submitted_at"], at)
     frame["skill_id"] = pd.array(skill_id, dtype="str")
     frame["score"] = np.array(score, dtype=float)  # None (insufficient data) becomes NaN
     return frame

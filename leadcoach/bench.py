@@ -17,6 +17,7 @@ it per data version, so a submit makes the next read cold again.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import random
@@ -44,6 +45,7 @@ from leadcoach import (
     coaching,
     cohorts,
     data_version,
+    heap,
     reliability,
     responses,
     workload,
@@ -484,6 +486,7 @@ def run(
                        note="baseline, before and after the build"),
             ]  # fmt: skip
             reviews = OrganisationReviews()
+            heap.freeze_long_lived()  # as the app server does at start-up
             echo("Measuring writes...")
             figures += measure_writes(engine, instrument, summary, repeat, factor)
             echo("Measuring reads...")
@@ -501,6 +504,7 @@ def run(
                     if figure.check != "ratio" and figure.target is not None:
                         figure.note = (figure.note + " 1.5x SQLite's target").strip()
         finally:
+            gc.unfreeze()  # for a caller that goes on (the test suite)
             engine.dispose()
             database.drop()
     return figures

@@ -8,6 +8,7 @@ import sys
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from leadcoach import heap
 from leadcoach.config import PROJECT_ROOT
 
 
@@ -17,6 +18,10 @@ def main() -> None:
     # then ignores st.navigation, so a bookmarked page address shows "Page not found" to the
     # first visitor after every restart. LeadCoach always navigates with st.navigation.
     PagesManager.uses_pages_directory = False
+    # Everything imported at start-up lives as long as the server: the garbage collector
+    # need not walk it again on every full collection (see leadcoach.heap).
+    heap.import_core()
+    heap.freeze_long_lived()
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *sys.argv[1:]]
     cli.main()
 

@@ -1,0 +1,44 @@
+"""The start-up freeze of the app server and the benchmark (leadcoach.heap)."""
+
+import gc
+import subprocess
+import sys
+import weakref
+
+from leadcoach import heap
+from leadcoach.config import PROJECT_ROOT
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.partner: _Node | None = None
+
+
+def test_objects_alive_at_the_freeze_are_frozen_and_later_garbage_is_still_collected():
+    kept = [_Node() for _ in range(10)]
+    try:
+        assert heap.freeze_long_lived() >= len(kept)
+        # A reference cycle made after the freeze is garbage the collector must still find.
+        first, second = _Node(), _Node()
+        first.partner, second.partner = second, first
+        watch = weakref.ref(first)
+        del first, second
+        gc.collect()
+        assert watch() is None
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_core_imports_without_a_streamlit_runtime():
+    # The server imports the core before Streamlit starts: leadcoach.ui must stay out.
+    script = (
+        "import sys; from leadcoach import heap; heap.import_core(); "
+        "print(sorted(m for m in sys.modules if m.startswith('leadcoach.ui')), "
+        "'leadcoach.cohorts' in sys.modules, 'altair' in sys.modules)"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()  # fmt: skip
+    assert output == "[] True True"

@@ -18,7 +18,7 @@ from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from leadcoach import bank, data_version
+from leadcoach import bank, data_version, spread
 from leadcoach.access import Action, Viewer, allowed, require, visible_people
 from leadcoach.errors import AccessDenied, NotFound
 from leadcoach.models import Answer, AssessmentDraft, Person, Role, SkillScore, Submission, Team
@@ -399,15 +399,6 @@ def _quarters(moments: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return months // 12 + 1970, months % 12 // 3 + 1
 
 
-def _quantiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float):
-    """The q-quantile of each group of sorted values (groups are runs starting at `starts`),
-    linear between order statistics, as pandas computes it."""
-    position = starts + q * (counts - 1)
-    low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, starts + counts - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def growth_by_round(
     history_frame: pd.DataFrame, instrument: bank.Instrument, min_group: int
 ) -> pd.DataFrame:
@@ -437,38 +428,27 @@ def growth_by_round(
     last = np.ones(len(order), dtype=bool)
     last[:-1] = (key[:, 1:] != key[:, :-1]).any(axis=0)
     kept = order[last]
-    # Then per quarter and skill (skill codes follow the ids' sort order), over the kept
-    # scores sorted by value, every statistic at once for all groups.
-    order = kept[np.lexsort((values[kept], skill_codes[kept], rounds[kept]))]
-    ordered = values[order]
-    groups = np.stack([rounds[order], skill_codes[order]])
-    starts = np.flatnonzero(np.r_[True, (groups[:, 1:] != groups[:, :-1]).any(axis=0)])
-    counts = np.diff(np.r_[starts, len(order)])
-    means = np.add.reduceat(ordered, starts) / counts
-    squares = np.add.reduceat((ordered - np.repeat(means, counts)) ** 2, starts)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sds = np.where(counts > 1, np.sqrt(squares / (counts - 1)), np.nan)
-    round_codes, skill_of_group = groups[0, starts], skill_ids[groups[1, starts]]
-    year, quarter = np.divmod(round_codes, 4)
+    # Then the spread per quarter and skill, in that order (skill codes follow the ids'
+    # sort order).
+    quarter_ids, quarter_codes = np.unique(rounds[kept], return_inverse=True)
+    skill_count = len(skill_ids)
+    codes = quarter_codes * skill_count + skill_codes[kept]
+    stats = spread.of_groups(codes, values[kept], len(quarter_ids) * skill_count)
+    shown = np.flatnonzero(stats["n"] >= max(min_group, 1))
+    year, quarter = np.divmod(quarter_ids[shown // skill_count], 4)
     first_month = (year - 1970) * 12 + 3 * quarter
+    skill_of_group = skill_ids[shown % skill_count]
     names = {skill.id: skill.name for skill in instrument.skills}
     growth = pd.DataFrame(
         {
             "round": [f"{y} Q{q + 1}" for y, q in zip(year, quarter, strict=True)],
             "round_start": first_month.astype("datetime64[M]").astype("datetime64[ns]"),
             "skill_id": skill_of_group,
-            "n": counts,
-            "mean": means,
-            "sd": sds,
-            "min": ordered[starts],
-            "q1": _quantiles(ordered, starts, counts, 0.25),
-            "median": _quantiles(ordered, starts, counts, 0.5),
-            "q3": _quantiles(ordered, starts, counts, 0.75),
-            "max": ordered[starts + counts - 1],
+            **{name: stats[name][shown] for name in spread.STATISTICS},
             "skill": [names.get(skill_id) for skill_id in skill_of_group],
         }
     )
-    return growth[counts >= min_group].reset_index(drop=True)
+    return growth
 
 
 def recent_changes(

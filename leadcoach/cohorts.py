@@ -1084,12 +1084,11 @@ def reliable_changes(
     `thresholds` gives each skill's smallest reliable change in points): real_gains,
     real_drops and within_noise among the n people with both scores. Skills with fewer
     than `min_group` pairs get no counts (suppressed), as `skill_changes` does."""
-    paired = _paired_scores(round_scores, baseline_round, latest_round)
-    paired["change"] = paired["score_latest"] - paired["score_baseline"]
+    pairs = _pairs(round_scores, baseline_round, latest_round)
     skills, names = _skill_order(round_scores)
     rows = []
     for skill_id in skills:
-        changes = paired.loc[paired["skill_id"] == skill_id, "change"]
+        changes = (pairs.latest - pairs.baseline)[pairs.skill_id == skill_id]
         limit = thresholds.get(skill_id)
         if len(changes) < min_group or limit is None:
             rows.append((skill_id, names.get(skill_id), len(changes), None, None, None, True))

@@ -78,6 +78,24 @@ def reference_changes(frame: pd.DataFrame, baseline: str, latest: str, min_group
     return result
 
 
+def reference_reliable(frame, baseline, latest, thresholds, min_group) -> pd.DataFrame:
+    paired = reference_pairs(frame, baseline, latest)
+    paired["change"] = paired["score_latest"] - paired["score_baseline"]
+    skills, names = _skill_order(frame)
+    rows = []
+    for skill_id in skills:
+        changes = paired.loc[paired["skill_id"] == skill_id, "change"]
+        limit, n = thresholds.get(skill_id), len(changes)
+        if n < min_group or limit is None:
+            rows.append((skill_id, names[skill_id], n, None, None, None, True))
+            continue
+        gains, drops = int((changes > limit).sum()), int((changes < -limit).sum())
+        rows.append((skill_id, names[skill_id], n, gains, drops, n - gains - drops, False))
+    counts = ["real_gains", "real_drops", "within_noise"]
+    result = pd.DataFrame(rows, columns=["skill_id", "skill", "n", *counts, "suppressed"])
+    return result.astype(dict.fromkeys(counts, "Int64"))
+
+
 # ---- random round scores ---------------------------------------------------------------
 
 
@@ -140,4 +158,15 @@ def test_changes_per_skill_match_the_definition(frame, min_group):
     _same(
         cohorts.skill_changes(frame, "Baseline", "Day 90", min_group),
         reference_changes(frame, "Baseline", "Day 90", min_group),
+    )
+
+
+@FIGURES
+@given(
+    round_scores(), st.integers(1, 4), st.dictionaries(st.sampled_from(SKILLS), st.floats(0, 60))
+)
+def test_reliable_changes_match_the_definition(frame, min_group, thresholds):
+    _same(
+        cohorts.reliable_changes(frame, "Baseline", "Day 180", thresholds, min_group),
+        reference_reliable(frame, "Baseline", "Day 180", thresholds, min_group),
     )

@@ -8,23 +8,15 @@ set through STREAMLIT_SECRETS_FILES), so no secrets file is ever written into th
 
 from __future__ import annotations
 
-import json
-import secrets
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from sqlmodel import func, select
 
-from leadcoach.bench import free_port
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, session_scope
 from leadcoach.demo import email_for
+from leadcoach.identity_provider import start_provider, stop_process, user, write_secrets
 from leadcoach.models import AuditEvent, Person
 from tests.e2e.conftest import (
     LAPTOP,
@@ -42,75 +34,12 @@ STRANGER = "new.starter@elsewhere.example"
 LOGIN = "Sign in with your company account"
 
 
-@dataclass
-class Provider:
-    url: str
-    process: subprocess.Popen
-    log: Path
-
-
-def start_provider(folder: Path) -> Provider:
-    """oidc-provider-mock on a free loopback port, waiting for its discovery document."""
-    port = free_port()
-    users = [
-        {"sub": ANA, "email": ANA, "email_verified": True, "name": "Ana Lima"},
-        {"sub": STRANGER, "email": STRANGER, "email_verified": True, "name": "New Starter"},
-    ]
-    claims = [arg for user in users for arg in ("--user-claims", json.dumps(user))]
-    log = folder / "provider.log"
-    with log.open("w") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "oidc_provider_mock", "-H", "127.0.0.1", "-p", str(port),
-             *claims],
-            stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the OpenID Connect provider exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(
-                f"{url}/.well-known/openid-configuration", timeout=2
-            ) as response:
-                if response.status == 200:
-                    return Provider(url, process, log)
-        except OSError:
-            time.sleep(0.2)
-    stop_process(process)
-    raise RuntimeError(f"the OpenID Connect provider did not start:\n{log.read_text()}")
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def write_secrets(folder: Path, provider: Provider) -> Path:
-    """A secrets.toml with an [auth] section for the provider, outside the project."""
-    path = folder / "secrets.toml"
-    # Streamlit puts the server's own port in place of {port} in redirect_uri.
-    path.write_text(
-        "[auth]\n"
-        'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{secrets.token_hex(32)}"\n'
-        'client_id = "leadcoach-e2e"\n'
-        f'client_secret = "{secrets.token_hex(16)}"\n'
-        f'server_metadata_url = "{provider.url}/.well-known/openid-configuration"\n'
-    )
-    return path
-
-
 @pytest.fixture(scope="module")
 def sso_server(tmp_path_factory) -> Iterator[Server]:
     """A demo server whose sign-in goes through the local provider; both stop after."""
     folder = tmp_path_factory.mktemp("sso")
     database_url = demo_database(folder)
-    provider = start_provider(folder)
+    provider = start_provider(folder, [user(ANA, "Ana Lima"), user(STRANGER, "New Starter")])
     try:
         secrets_file = write_secrets(folder, provider)
         with pytest.MonkeyPatch.context() as patch:

@@ -16,7 +16,7 @@ import streamlit as st
 from leadcoach import analytics, charts, norms, notes, people, plans, reliability
 from leadcoach.access import Viewer
 from leadcoach.models import GoalStatus
-from leadcoach.ui import context
+from leadcoach.ui import chart_specs, context
 from leadcoach.ui.text import md
 
 
@@ -118,7 +118,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             )
 
     st.subheader("Skill profile", anchor=False)
-    st.altair_chart(charts.profile_chart(profile))
+    chart_specs.draw(charts.profile_chart, profile)
     if len(submissions) > 1:
         st.caption("Orange ticks mark the previous assessment.")
     thresholds = context.change_thresholds()
@@ -261,14 +261,14 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         key=f"growth_highlight_{person_id}",
         help="You can also click a skill in the legend.",
     )
-    st.altair_chart(charts.growth_chart(table, None if highlight == "All skills" else highlight))
+    chart_specs.draw(charts.growth_chart, table, None if highlight == "All skills" else highlight)
 
     if len(submissions) > 1:
         st.markdown(_real_changes(scores, instrument))
 
     st.subheader("Overall index", anchor=False)
     if submissions["overall_index"].notna().any():
-        st.altair_chart(charts.overall_chart(submissions))
+        chart_specs.draw(charts.overall_chart, submissions)
     else:
         st.caption("No assessment has enough answers for an overall index yet.")
 

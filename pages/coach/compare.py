@@ -4,7 +4,7 @@ import streamlit as st
 
 from leadcoach import charts, comparison, people
 from leadcoach.comparison import GroupRef
-from leadcoach.ui import auth, context, exports
+from leadcoach.ui import auth, chart_specs, context, exports
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -75,8 +75,7 @@ empty = profiles.groupby("group", sort=False)["mean"].apply(lambda m: m.isna().a
 for label in empty[empty].index:
     st.warning(f"{md(label)}: no submitted assessment yet, so nothing to compare.")
 if profiles["mean"].notna().any():
-    chart = charts.comparison_chart(profiles, result.differences)
-    st.altair_chart(chart)
+    chart = chart_specs.draw(charts.comparison_chart, profiles, result.differences)
     st.caption(
         f"A ring marks a score that differs from {result.reference} by more than measurement "
         "noise (95%): for one person the skill's standard error of measurement, for a group "

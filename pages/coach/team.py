@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from leadcoach import charts, coaching, people, priorities
-from leadcoach.ui import auth, context, exports
+from leadcoach.ui import auth, chart_specs, context, exports
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -65,12 +65,13 @@ if overview.scores.empty:
     st.info("Nobody on this team has submitted an assessment yet.")
 else:
     skill_order = [s.name for s in instrument.skills]
-    heatmap = charts.heatmap_chart(overview.scores, skill_order)
     # At its own size the cells stay readable; on a phone it scrolls sideways in its box
     # (a fixed style rule, no user text in it) rather than squeezing or widening the page.
     st.html("<style>.st-key-heatmap { overflow-x: auto; }</style>")
     with st.container(key="heatmap"):
-        st.altair_chart(heatmap, width="content")
+        heatmap = chart_specs.draw(
+            charts.heatmap_chart, overview.scores, skill_order, width="content"
+        )
     st.caption("Latest score of each person (0-100); darker is lower. Hover for details.")
     table = overview.heatmap_table
     st.dataframe(table, hide_index=True)
@@ -88,8 +89,7 @@ else:
 st.subheader("Team against the whole organisation", anchor=False)
 versus = overview.team_vs_organisation
 if versus.profiles["mean"].notna().any():
-    versus_chart = charts.comparison_chart(versus.profiles, versus.differences)
-    st.altair_chart(versus_chart)
+    chart_specs.draw(charts.comparison_chart, versus.profiles, versus.differences)
     st.caption(
         "A ring marks a skill where the team differs from the organisation by more than "
         "measurement noise (95%)."
@@ -137,8 +137,7 @@ if growth.empty or growth["round"].nunique() < 2:
     st.caption("Team growth appears once the team has assessments in two quarters.")
 else:
     skill = st.selectbox("Skill", list(dict.fromkeys(growth["skill"])), key="coach_growth_skill")
-    growth_chart = charts.team_growth_chart(growth, skill)
-    st.altair_chart(growth_chart)
+    growth_chart = chart_specs.draw(charts.team_growth_chart, growth, skill)
     st.caption("The line is the team average; the band holds the middle half of the team.")
     rounds = growth[growth["skill"] == skill].drop(columns=["skill_id", "skill", "round_start"])
     st.dataframe(rounds.round(1), hide_index=True)

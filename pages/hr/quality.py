@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from leadcoach import cohorts, quality
-from leadcoach.ui import auth, context, exports
+from leadcoach.ui import auth, chart_specs, context, exports
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -63,8 +63,7 @@ weak_count.metric("Skills below 0.70", len(weak))
 item_count.metric("Statements flagged", len(flagged_items))
 
 st.subheader("Reliability per skill", anchor=False)
-chart = quality.alpha_chart(report)
-st.altair_chart(chart)
+chart = chart_specs.draw(quality.alpha_chart, report)
 skill_table = skills.assign(
     status=skills["flagged"]
     .map({True: "Below 0.70", False: "OK"})

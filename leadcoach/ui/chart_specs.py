@@ -1,0 +1,44 @@
+"""Charts drawn from Vega-Lite specs cached per chart builder and input.
+
+st.altair_chart converts its chart to Vega-Lite on every rerun, and Altair validates the
+whole spec against the Vega-Lite JSON schema as it does: with building the chart, 10-60 ms
+per chart, most of a warm page's script time. A spec depends only on the builder in
+leadcoach.charts and its inputs, so it is converted once per distinct input (by whichever
+session asks first) and later reruns draw the stored spec.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+
+import altair as alt
+import streamlit as st
+
+# Private, but the very conversion st.altair_chart runs (Streamlit's theme handling and
+# its Arrow datasets); Streamlit is pinned, and tests/ui/test_chart_specs.py checks the
+# drawn element is the one st.altair_chart would draw.
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+
+def _builder(module: str, name: str) -> Callable[..., alt.TopLevelMixin]:
+    return getattr(importlib.import_module(module), name)
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def _spec(module: str, name: str, args: tuple, kwargs: dict) -> dict:
+    return _convert_altair_to_vega_lite_spec(_builder(module, name)(*args, **kwargs))
+
+
+def draw(
+    build: Callable[..., alt.TopLevelMixin], *args, width=None, **kwargs
+) -> Callable[[], alt.TopLevelMixin]:
+    """Draw `build(*args, **kwargs)` as st.altair_chart(chart, width=width) would; `build`
+    is a chart builder of the core (a module-level function, found again by its name).
+    Returns a maker of the chart itself, for downloads."""
+    module, name = build.__module__, build.__name__
+    if not module.startswith("leadcoach.") or _builder(module, name) is not build:
+        raise ValueError(f"{name} is not a chart builder of the leadcoach core")
+    st.vega_lite_chart(spec=_spec(module, name, args, kwargs), width=width)
+    return functools.partial(build, *args, **kwargs)

@@ -601,6 +601,10 @@ def chase_list(
             raise InvalidInput(f"Round: this cohort has no round called {round_name!r}.")
         rounds = rounds[rounds["round"] == round_name]
     assigned = _assigned_submissions(session, cohort_id, rounds, instrument)
+    return _chase_frame(members, rounds, assigned)
+
+
+def _chase_frame(members: pd.DataFrame, rounds: pd.DataFrame, assigned: pd.DataFrame):
     grid = members.merge(rounds, how="cross")
     done = grid.merge(assigned[["person_id", "round_id"]], how="left", indicator=True)
     missing = done[done["_merge"] == "left_only"]
@@ -1039,6 +1043,7 @@ class CohortReview:
 
     round_scores: pd.DataFrame
     completion: pd.DataFrame
+    chase: pd.DataFrame  # as `chase_list` gives it for every round
     distribution: pd.DataFrame
     changes: pd.DataFrame | None  # None until a later round has scores
     baseline_round: str | None
@@ -1054,8 +1059,8 @@ def cohort_review(
     min_group: int,
     today: date | None = None,
 ) -> CohortReview:
-    """A cohort's completion, score distribution per round and change per skill from the
-    first round to the latest one with scores."""
+    """A cohort's completion and chase list, score distribution per round and change per
+    skill from the first round to the latest one with scores."""
     cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
     # Members, rounds and who submitted in which round are read once for both figures.
     members = _members_frame(session, cohort_id)
@@ -1066,6 +1071,7 @@ def cohort_review(
     return CohortReview(
         round_scores=scores,
         completion=_completion_frame(members, rounds, assigned, today),
+        chase=_chase_frame(members, rounds, assigned),
         distribution=round_distribution(scores, min_group),
         changes=skill_changes(scores, first, last, min_group) if first and last else None,
         baseline_round=first,

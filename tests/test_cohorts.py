@@ -179,6 +179,12 @@ def test_change_per_skill_from_baseline_to_latest_by_hand(engine, review, instru
             session=session, viewer=hr, cohort_id=spring, instrument=instrument, min_group=3,
             today=date(2026, 4, 30),
         )  # fmt: skip
+        chase = cohorts.chase_list(
+            session=session, viewer=hr, cohort_id=spring, instrument=instrument
+        )
+    # The review's chase list comes from the same reads as its completion.
+    pd.testing.assert_frame_equal(result.chase, chase)
+    assert len(chase) == 1 + 3 + 6
     assert (result.baseline_round, result.latest_round) == ("Baseline", "Day 90")
     changes = result.changes.set_index("skill_id")
     assert list(changes.index) == [skill.id for skill in instrument.skills]

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach import charts, cohorts, exports
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, chart_specs, context
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -31,9 +31,19 @@ def first_with_a_second_round() -> int:
     return next(iter(names))
 
 
-if "review_cohort" not in st.session_state:
-    st.session_state["review_cohort"] = first_with_a_second_round()
-cohort_id = st.selectbox("Cohort", list(names), format_func=names.get, key="review_cohort")
+# The choice lives in its own key: Streamlit drops a widget's key when another page runs,
+# and working out the default again cost a read per cohort on every return to this page.
+if st.session_state.get("review_cohort_choice") not in names:
+    st.session_state["review_cohort_choice"] = first_with_a_second_round()
+choices = list(names)
+cohort_id = st.selectbox(
+    "Cohort",
+    choices,
+    index=choices.index(st.session_state["review_cohort_choice"]),
+    format_func=names.get,
+    key="review_cohort",
+)
+st.session_state["review_cohort_choice"] = cohort_id
 with context.db() as session, context.stop_on_error():
     review = cohorts.cohort_review(
         session=session,
@@ -41,9 +51,6 @@ with context.db() as session, context.stop_on_error():
         cohort_id=cohort_id,
         instrument=instrument,
         min_group=min_group,
-    )
-    chase = cohorts.chase_list(
-        session=session, viewer=viewer, cohort_id=cohort_id, instrument=instrument
     )
 
 # Completion
@@ -59,6 +66,7 @@ for column, row in zip(columns, completion.itertuples(), strict=True):
         f"{row.submitted} of {row.members}",
         help=f"{row.opens_on:%d %b} to {row.closes_on:%d %b %Y}",
     )
+chase = review.chase
 open_or_closed = chase[
     chase["round"].isin(completion.loc[completion["status"] != "upcoming", "round"])
 ]
@@ -92,8 +100,7 @@ else:
         "called real only when it holds after correcting for testing twelve skills at once "
         f"(Holm). Skills with fewer than {min_group} people are not shown."
     )
-    change_chart = charts.change_chart(changes)
-    st.altair_chart(change_chart)
+    chart_specs.draw(charts.change_chart, changes)
     st.dataframe(
         changes.drop(columns=["skill_id", "t", "p"]),
         hide_index=True,
@@ -143,7 +150,7 @@ shown = distribution[(distribution["skill"] == skill) & ~distribution["suppresse
 if shown.empty:
     st.caption(f"No round has {min_group} or more people with a {skill} score yet.")
 else:
-    st.altair_chart(charts.distribution_chart(distribution, skill))
+    chart_specs.draw(charts.distribution_chart, distribution, skill)
     st.caption(
         "Whiskers span lowest to highest; the box holds the middle half; the white "
         "tick is the median."
@@ -169,7 +176,7 @@ else:
     hidden = list(suppressed.index[suppressed["all"]])
     partly = list(suppressed.index[suppressed["any"] & ~suppressed["all"]])
     if (~split["suppressed"]).any():
-        st.altair_chart(charts.breakdown_chart(split))
+        chart_specs.draw(charts.breakdown_chart, split)
         wide = split[~split["suppressed"]].pivot_table(
             index="skill", columns="group", values="mean", sort=False
         )
@@ -215,16 +222,21 @@ if other is not None:
         .rename(columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"})
         .assign(kind="cohort", sd=float("nan"))
     )
-    st.altair_chart(
-        charts.comparison_chart(
-            profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
-            pd.DataFrame(columns=["group", "skill_id", "beyond_noise"]),
-        )
+    chart_specs.draw(
+        charts.comparison_chart,
+        profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
+        pd.DataFrame(columns=["group", "skill_id", "beyond_noise"]),
     )
 
 # Exports
 st.subheader("Export", anchor=False)
-scores = exports.cohort_scores(review.round_scores, instrument)
+
+
+def scores() -> pd.DataFrame:
+    """The export's rows, built only when a download is asked for."""
+    return exports.cohort_scores(review.round_scores, instrument)
+
+
 stem = f"cohort-{names[cohort_id].lower().replace(' ', '-')}"
 
 
@@ -232,7 +244,7 @@ def record(kind: str) -> None:
     """Download callback: write the export to the audit log."""
     with context.shown_errors(), context.db() as session:
         exports.record_export(
-            session=session, viewer=viewer, kind=kind, subject=names[cohort_id], rows=len(scores)
+            session=session, viewer=viewer, kind=kind, subject=names[cohort_id], rows=len(scores())
         )
 
 
@@ -273,7 +285,7 @@ def report() -> bytes:
 csv_column, xlsx_column, report_column = st.columns(3)
 csv_column.download_button(
     "Scores (CSV)",
-    exports.to_csv(scores),
+    lambda: exports.to_csv(scores()),
     f"{stem}.csv",
     "text/csv",
     icon=":material/download:",
@@ -282,7 +294,7 @@ csv_column.download_button(
 )
 xlsx_column.download_button(
     "Scores (XLSX)",
-    lambda: exports.to_xlsx(scores),
+    lambda: exports.to_xlsx(scores()),
     f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

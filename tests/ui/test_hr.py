@@ -109,6 +109,10 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
         spring = session.exec(select(Cohort.id).where(Cohort.name == "2026 Spring intake")).one()
     box.set_value(spring).run()
     assert not at.exception, at.exception
+    # The choice survives a visit to another page (Streamlit drops the widget's own key).
+    at.switch_page(COHORTS).run()
+    at.switch_page(REVIEW).run()
+    assert box_label(at) == "2026 Spring intake"
     assert [m.label.split(" (")[0] for m in at.metric] == ["Baseline", "Day 90", "Day 180"]
     assert all(" of " in m.value for m in at.metric)
     subheaders = [s.value for s in at.subheader]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +18,25 @@ from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.errors import LeadCoachError
 from leadcoach.ui.text import md
 
+PREFIX = Settings.model_config["env_prefix"]
+ENV_FILE = Settings.model_config["env_file"]
+
 
 def settings() -> Settings:
-    """Settings read from the environment (cheap; read on every rerun)."""
+    """Settings read from the environment and .env, built again only when either changes.
+
+    Pages ask for them a dozen times per rerun, and each build parses the environment and
+    .env anew (about 1 ms); tests change the variables between runs of one process."""
+    variables = tuple(sorted(item for item in os.environ.items() if item[0].startswith(PREFIX)))
+    try:
+        env_file = os.stat(ENV_FILE).st_mtime_ns
+    except OSError:
+        env_file = None
+    return _settings_for(variables, env_file)
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_for(variables: tuple[tuple[str, str], ...], env_file: int | None) -> Settings:
     return Settings()
 
 

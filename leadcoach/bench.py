@@ -535,8 +535,8 @@ ALL_PAGES = {
     "hr": ["organisation", "review", "cohorts", "roster", "quality"],
     "admin": ["organisation", "review", "cohorts", "roster", "quality", "accounts"],
 }
-# Done: the script has finished, nothing on the page is stale, and every visible chart is
-# drawn.
+# Done: the script has finished, nothing on the page is stale or still a placeholder, and
+# every visible chart is drawn.
 _SETTLED = r"""(wanted) => {
     const path = location.pathname.replace(/\/$/, "");
     if (wanted && !wanted.some(end => path === "" ? end === "" : path.endsWith("/" + end)))
@@ -544,6 +544,8 @@ _SETTLED = r"""(wanted) => {
     const app = document.querySelector("[data-testid='stApp']");
     if (!app || app.dataset.testScriptState !== "notRunning") return false;
     if (document.querySelector("[data-stale='true']")) return false;
+    // Metrics, tables and charts arrive as skeletons while their code loads.
+    if (document.querySelector("[data-testid='stSkeleton']")) return false;
     if (!document.querySelector("[data-testid='stSidebar'] button")) return false;
     // Charts in a tab not shown are never drawn: only the visible ones count.
     const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]

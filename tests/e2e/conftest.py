@@ -161,10 +161,12 @@ def settled(page) -> None:
     not redrawn under the typing or the click (a click on a button being redrawn is lost).
 
     The app's own run state, not the "Running..." badge: the badge shows only after a delay,
-    so a short wait for it to be hidden could pass while the run was still going."""
+    so a short wait for it to be hidden could pass while the run was still going. Widgets
+    whose code is still loading show as skeletons and are swapped in later: wait for them."""
     page.wait_for_function(
         "() => document.querySelector(\"[data-testid='stApp']\")"
         "?.dataset.testScriptState === 'notRunning'"
+        " && !document.querySelector(\"[data-testid='stSkeleton']\")"
     )
 
 

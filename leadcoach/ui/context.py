@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -186,3 +186,16 @@ def subject_person_id(viewer_person_id: int) -> int:
         st.error(f"The link is broken: person '{md(raw)}' is not a number.")
         st.stop()
     return int(raw)
+
+
+def kept_selectbox(label: str, options: list, *, key: str, default: Callable[[], object], **kwargs):
+    """A select box whose choice survives visits to other pages: Streamlit drops a widget's
+    own key whenever another page runs. `default()` gives the first choice of a session
+    (called only then, as it may read the database)."""
+    kept = f"{key}_kept"
+    # Held in a one-item list: Streamlit does not keep a session key set to None.
+    previous = st.session_state.get(kept, [])
+    start = previous[0] if previous and previous[0] in options else default()
+    chosen = st.selectbox(label, options, index=options.index(start), key=key, **kwargs)
+    st.session_state[kept] = [chosen]
+    return chosen

@@ -21,10 +21,11 @@ if coached.empty:
     st.stop()
 
 names = dict(zip(coached["team_id"], coached["team"], strict=True))
-choice = st.selectbox(
+choice = context.kept_selectbox(
     "Team",
     [None, *names],
     key="coach_team",
+    default=lambda: None,
     format_func=lambda team_id: "All my teams" if team_id is None else names[team_id],
 )
 with context.db() as session, context.stop_on_error():
@@ -55,8 +56,13 @@ if status.empty:
 st.subheader("Where coaching is needed most", anchor=False)
 if overview.priorities.empty:
     st.success("Nothing stands out: no drop beyond noise, every assessed person has a plan.")
-for row in overview.priorities.itertuples():
-    st.markdown(f"{row.rank}. **{row.kind}: {md(row.subject)}**. {md(row.reason)}")
+# One list, one element: the browser draws each element separately.
+st.markdown(
+    "\n".join(
+        f"{row.rank}. **{row.kind}: {md(row.subject)}**. {md(row.reason)}"
+        for row in overview.priorities.itertuples()
+    )
+)
 with st.expander("How the list is ranked"):
     st.markdown(priorities.__doc__.split("\n\n", 1)[1])
 
@@ -76,15 +82,22 @@ else:
     table = overview.heatmap_table
     st.dataframe(table, hide_index=True)
     exports.downloads(table, heatmap, "team-skills")
-    st.caption("Open a person's results, growth, plan and notes:")
-    link_columns = st.columns(3)
-    for index, row in enumerate(status.itertuples()):
-        link_columns[index % 3].page_link(
-            "pages/coach/person.py",
-            label=md(row.name),
-            icon=":material/person:",
-            query_params={"person": str(row.person_id)},
-        )
+    # One picker and one link rather than a link per person: a hundred links were most of
+    # the page's elements for the browser to draw.
+    picked_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
+    person_names = dict(zip(status["person_id"], status["name"], strict=True))
+    picked = picked_column.selectbox(
+        "Open a person's results, growth, plan and notes",
+        list(person_names),
+        format_func=person_names.get,
+        key="coach_team_person",
+    )
+    link_column.page_link(
+        "pages/coach/person.py",
+        label=f"Open {md(person_names[picked])}",
+        icon=":material/person:",
+        query_params={"person": str(picked)},
+    )
 
 st.subheader("Team against the whole organisation", anchor=False)
 versus = overview.team_vs_organisation

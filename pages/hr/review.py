@@ -31,19 +31,13 @@ def first_with_a_second_round() -> int:
     return next(iter(names))
 
 
-# The choice lives in its own key: Streamlit drops a widget's key when another page runs,
-# and working out the default again cost a read per cohort on every return to this page.
-if st.session_state.get("review_cohort_choice") not in names:
-    st.session_state["review_cohort_choice"] = first_with_a_second_round()
-choices = list(names)
-cohort_id = st.selectbox(
+cohort_id = context.kept_selectbox(
     "Cohort",
-    choices,
-    index=choices.index(st.session_state["review_cohort_choice"]),
-    format_func=names.get,
+    list(names),
     key="review_cohort",
+    default=first_with_a_second_round,
+    format_func=names.get,
 )
-st.session_state["review_cohort_choice"] = cohort_id
 with context.db() as session, context.stop_on_error():
     review = cohorts.cohort_review(
         session=session,

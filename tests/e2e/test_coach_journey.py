@@ -18,7 +18,11 @@ def test_a_coach_finds_where_to_coach_opens_a_person_and_writes_a_note(browser, 
     screenshot(page, "coach-1-team")
 
     # From the overview to one person, without reloading (the session stays signed in).
-    page.get_by_role("link", name="Ben Carter").first.click()
+    # Picked with the keyboard in the person picker, then opened by its link.
+    page.get_by_role("combobox", name="Open a person's results, growth, plan and notes").click()
+    page.keyboard.type("Ben Carter")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Open Ben Carter").click()
     page.get_by_role("tab", name="Results").wait_for()
     page.get_by_role("heading", name="Skill profile").wait_for()
     screenshot(page, "coach-2-person")

@@ -66,6 +66,19 @@ def test_one_team_can_be_chosen(demo_url, monkeypatch):
     table = next(d.value for d in at.dataframe if "Person" in d.value.columns)
     assert set(table["Team"]) == {"Leeds Billing"}
     assert at.metric[0].value == str(len(table))
+    # The choice holds when the coach comes back from another page.
+    at.switch_page(COMPARE).run()
+    at.switch_page(TEAM).run()
+    box = at.selectbox(key="coach_team")
+    assert box.format_func(box.value) == "Leeds Billing"
+
+
+def test_a_person_is_opened_from_the_picker(demo_url, monkeypatch):
+    at = open_page(demo_url, "Priya Shah", TEAM, monkeypatch)
+    picker = at.selectbox(key="coach_team_person")
+    picker.set_value(person_id(demo_url, "Ben Carter")).run()
+    link = next(link for link in at.get("page_link") if "Ben Carter" in link.proto.label)
+    assert link.proto.page.endswith("person")
 
 
 def test_team_against_the_organisation_priorities_and_reminders(demo_url, monkeypatch):
@@ -73,7 +86,8 @@ def test_team_against_the_organisation_priorities_and_reminders(demo_url, monkey
     expected = priya_overview(demo_url)
     subheaders = [s.value for s in at.subheader]
     assert subheaders[:2] == ["Where coaching is needed most", "Skills by person"]
-    ranked = [m.value for m in at.markdown if m.value[:2].rstrip(".").isdigit()]
+    lines = [line for m in at.markdown for line in m.value.splitlines()]
+    ranked = [line for line in lines if line[:2].rstrip(".").isdigit()]
     assert len(ranked) == len(expected.priorities) > 0
     first = expected.priorities.iloc[0]
     assert ranked[0].startswith(f"1. **{first['kind']}:")

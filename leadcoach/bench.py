@@ -573,7 +573,6 @@ def serve(arguments: list[str], cwd: Path, env: dict, log: Path):
     Shared with the browser tests (tests/e2e/conftest.py)."""
     import subprocess
     import sys
-    import urllib.request
 
     port = free_port()
     handle = log.open("w")
@@ -583,18 +582,27 @@ def serve(arguments: list[str], cwd: Path, env: dict, log: Path):
         cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    wait_until_answered(f"{url}/_stcore/health", process, log, seconds=90, what="the server")
+    return process, url
+
+
+def wait_until_answered(address: str, process, log: Path, *, seconds: float, what: str) -> None:
+    """Poll the address until it answers 200; stop the process and raise with its log if it
+    exits first or does not answer in time."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+            raise RuntimeError(f"{what} exited early:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            with urllib.request.urlopen(address, timeout=2) as response:
                 if response.status == 200:
-                    return process, url
+                    return
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"server did not become healthy:\n{log.read_text()}")
+    raise RuntimeError(f"{what} did not answer in {seconds:.0f} s:\n{log.read_text()}")
 
 
 def _stop(process) -> None:

@@ -11,12 +11,10 @@ import json
 import secrets
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from leadcoach.bench import free_port
+from leadcoach.bench import free_port, wait_until_answered
 
 
 @dataclass
@@ -40,20 +38,11 @@ def start_provider(folder: Path, users: list[dict]) -> Provider:
             stdout=handle, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the OpenID Connect provider exited:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(
-                f"{url}/.well-known/openid-configuration", timeout=2
-            ) as response:
-                if response.status == 200:
-                    return Provider(url, process, log)
-        except OSError:
-            time.sleep(0.2)
-    stop_process(process)
-    raise RuntimeError(f"the OpenID Connect provider did not start:\n{log.read_text()}")
+    wait_until_answered(
+        f"{url}/.well-known/openid-configuration", process, log, seconds=30,
+        what="the OpenID Connect provider",
+    )  # fmt: skip
+    return Provider(url, process, log)
 
 
 def stop_process(process: subprocess.Popen) -> None:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadcoach import cohorts
+from tests.test_team_figures import same_frame
 
 ROUNDS = ["Baseline", "Day 90", "Day 180"]
 SKILLS = ["DEC", "MOT", "COM", "TRU"]
@@ -120,13 +121,6 @@ def round_scores(draw) -> pd.DataFrame:
 FIGURES = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _same(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
-    pd.testing.assert_frame_equal(
-        actual.reset_index(drop=True), expected.reset_index(drop=True),
-        check_dtype=False, check_index_type=False, check_column_type=False, rtol=1e-12,
-    )  # fmt: skip
-
-
 @FIGURES
 @given(round_scores())
 def test_default_rounds_match_the_definition(frame):
@@ -136,14 +130,16 @@ def test_default_rounds_match_the_definition(frame):
 @FIGURES
 @given(round_scores(), st.integers(1, 4))
 def test_spread_per_round_matches_the_definition(frame, min_group):
-    _same(cohorts.round_distribution(frame, min_group), reference_distribution(frame, min_group))
+    same_frame(
+        cohorts.round_distribution(frame, min_group), reference_distribution(frame, min_group)
+    )
 
 
 @FIGURES
 @given(round_scores(), st.sampled_from([(0, 1), (0, 2), (2, 1)]))
 def test_paired_scores_match_the_definition(frame, rounds):
     baseline, latest = (ROUNDS[index] for index in rounds)
-    _same(
+    same_frame(
         cohorts._paired_scores(frame, baseline, latest),
         reference_pairs(frame, baseline, latest),
     )
@@ -155,7 +151,7 @@ def test_changes_per_skill_match_the_definition(frame, min_group):
     present = set(frame["round"])
     if not {"Baseline", "Day 90"} <= present:
         return
-    _same(
+    same_frame(
         cohorts.skill_changes(frame, "Baseline", "Day 90", min_group),
         reference_changes(frame, "Baseline", "Day 90", min_group),
     )
@@ -166,7 +162,7 @@ def test_changes_per_skill_match_the_definition(frame, min_group):
     round_scores(), st.integers(1, 4), st.dictionaries(st.sampled_from(SKILLS), st.floats(0, 60))
 )
 def test_reliable_changes_match_the_definition(frame, min_group, thresholds):
-    _same(
+    same_frame(
         cohorts.reliable_changes(frame, "Baseline", "Day 180", thresholds, min_group),
         reference_reliable(frame, "Baseline", "Day 180", thresholds, min_group),
     )

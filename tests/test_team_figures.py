@@ -104,23 +104,23 @@ def histories(draw) -> pd.DataFrame:
 FIGURES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _same(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
+def same_frame(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(
         actual.reset_index(drop=True), expected.reset_index(drop=True),
-        check_dtype=False, check_index_type=False, check_column_type=False,
+        check_dtype=False, check_index_type=False, check_column_type=False, rtol=1e-12,
     )  # fmt: skip
 
 
 @FIGURES
 @given(histories())
 def test_latest_scores_match_the_definition(history):
-    _same(teams.latest_of(history, INSTRUMENT), reference_latest(history))
+    same_frame(teams.latest_of(history, INSTRUMENT), reference_latest(history))
 
 
 @FIGURES
 @given(histories())
 def test_latest_changes_match_the_definition(history):
-    _same(teams.latest_changes(history, INSTRUMENT), reference_changes(history))
+    same_frame(teams.latest_changes(history, INSTRUMENT), reference_changes(history))
 
 
 @FIGURES
@@ -132,14 +132,14 @@ def test_growth_by_quarter_matches_the_definition(history, min_group):
         assert actual.empty
         return
     actual["round_start"] = pd.to_datetime(actual["round_start"])
-    _same(actual, expected)
+    same_frame(actual, expected)
 
 
 @FIGURES
 @given(histories(), st.integers(1, 3))
 def test_skill_statistics_match_the_definition(history, min_group):
     scores = history.assign(score=history["score"].astype("Float64"))
-    _same(
+    same_frame(
         teams.skill_statistics(scores, INSTRUMENT, min_group),
         reference_statistics(scores, min_group),
     )

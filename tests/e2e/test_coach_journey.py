@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import LAPTOP, PHONE, chart_fits, open_as, screenshot
+from tests.e2e.conftest import LAPTOP, PHONE, chart_fits, open_as, screenshot, settled
 
 pytestmark = pytest.mark.e2e
 
@@ -15,6 +15,7 @@ def test_a_coach_finds_where_to_coach_opens_a_person_and_writes_a_note(browser, 
     page.get_by_role("heading", name="Where coaching is needed most").wait_for()
     chart_fits(page)
     assert page.get_by_text("Maria Santos").count() == 0, "another coach's person"
+    settled(page)
     screenshot(page, "coach-1-team")
 
     # From the overview to one person, without reloading (the session stays signed in).
@@ -22,7 +23,10 @@ def test_a_coach_finds_where_to_coach_opens_a_person_and_writes_a_note(browser, 
     page.get_by_role("combobox", name="Open a person's results, growth, plan and notes").click()
     page.keyboard.type("Ben Carter")
     page.keyboard.press("Enter")
+    settled(page)
     page.get_by_role("link", name="Open Ben Carter").click()
+    settled(page)
+    screenshot(page, "coach-2-opened")
     page.get_by_role("tab", name="Results").wait_for()
     page.get_by_role("heading", name="Skill profile").wait_for()
     screenshot(page, "coach-2-person")

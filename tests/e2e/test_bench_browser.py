@@ -1,0 +1,34 @@
+"""The benchmark's browser part at small scale (single sign-on, first loads, page switches,
+every page of every role settling, server memory), so that it cannot rot."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadcoach import bank, bench, workload
+from leadcoach.config import PROJECT_ROOT, Settings
+from leadcoach.db import make_engine, migrate
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_browser_figure_is_measured_and_every_page_settles(tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'bench.db'}")
+    migrate(settings)
+    instrument = bank.load_bank(PROJECT_ROOT / "assessments").current("leadcoach-core")
+    engine = make_engine(settings)
+    summary = workload.build_workload(engine, people=60, rounds=3, instrument=instrument)
+    engine.dispose()
+    figures = bench.measure_browser(settings, summary, repeat=1, folder=tmp_path)
+    names = [figure.name for figure in figures]
+    assert [name for name in names if name.endswith("first load")] == [
+        f"Browser: {role} {title}, first load" for role, _, title in bench.MAIN_PAGES
+    ]
+    assert all(figure.samples and not figure.skipped for figure in figures), names
+    first_loads = [figure for figure in figures if figure.check == "ratio"]
+    assert all(figure.baseline and figure.ratio > 0 for figure in first_loads)
+    switches = next(figure for figure in figures if figure.name.endswith("within the app"))
+    assert len(switches.samples) == sum(1 for role, _, _ in bench.MAIN_PAGES if role != "admin")
+    memory = figures[-1]
+    assert memory.unit == "MB" and memory.samples[0] > 50
+    assert "not settled" not in memory.note, memory.note

@@ -193,7 +193,8 @@ def kept_selectbox(label: str, options: list, *, key: str, default: Callable[[],
     own key whenever another page runs. `default()` gives the first choice of a session
     (called only then, as it may read the database)."""
     kept = f"{key}_kept"
-    # Held in a one-item list: Streamlit does not keep a session key set to None.
+    # In a one-item list, so that a kept None (a choice, e.g. "All my teams") differs from
+    # nothing kept yet.
     previous = st.session_state.get(kept, [])
     start = previous[0] if previous and previous[0] in options else default()
     chosen = st.selectbox(label, options, index=options.index(start), key=key, **kwargs)

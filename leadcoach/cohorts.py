@@ -837,33 +837,17 @@ def _pairs(frame: pd.DataFrame, baseline_round: str, latest_round: str) -> _Pair
         return np.sort(last)
 
     before, after = last_of_each_key(baseline_round), last_of_each_key(latest_round)
-    after_by_key = after[np.argsort(keys[after])]
-    found = np.searchsorted(keys[after_by_key], keys[before])
-    found = np.minimum(found, max(len(after_by_key) - 1, 0))
-    paired = (
-        keys[after_by_key][found] == keys[before]
-        if len(after_by_key)
-        else np.zeros(len(before), dtype=bool)
+    # The keys in both rounds (each unique within its round), back in the baseline's order.
+    _, in_before, in_after = np.intersect1d(
+        keys[before], keys[after], assume_unique=True, return_indices=True
     )
-    before, after = before[paired], after_by_key[found[paired]]
+    order = np.argsort(in_before)
+    before, after = before[in_before[order]], after[in_after[order]]
     return _Pairs(
         person_id=people[before],
         skill_id=np.asarray(skill_ids, dtype=object)[skill_codes[before]],
         baseline=scores[before],
         latest=scores[after],
-    )
-
-
-def _paired_scores(frame: pd.DataFrame, baseline_round: str, latest_round: str) -> pd.DataFrame:
-    """person_id, skill_id, baseline, latest: each person's two scores side by side."""
-    pairs = _pairs(frame, baseline_round, latest_round)
-    return pd.DataFrame(
-        {
-            "person_id": pairs.person_id,
-            "skill_id": pairs.skill_id,
-            "score_baseline": pairs.baseline,
-            "score_latest": pairs.latest,
-        }
     )
 
 

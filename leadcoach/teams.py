@@ -193,27 +193,20 @@ _ORGANISATION_LOCK = threading.Lock()
 def skill_statistics(scores: pd.DataFrame, instrument: bank.Instrument, min_group: int):
     """Per skill: people with a score (n), mean and standard deviation, in questionnaire
     order; a skill scored for fewer than `min_group` people gets no mean (suppressed)."""
-    skill_ids = scores["skill_id"].to_numpy(dtype=object)
     values = scores["score"].to_numpy(dtype=float, na_value=np.nan)
-    scored = ~np.isnan(values)
-    # Vectorised per skill (bincount), as this also runs over 120,000 organisation rows.
-    codes, found = pd.factorize(skill_ids[scored])
-    values = values[scored]
-    counts = np.bincount(codes, minlength=len(found))
-    means = np.bincount(codes, weights=values, minlength=len(found)) / np.maximum(counts, 1)
-    squares = np.bincount(codes, weights=(values - means[codes]) ** 2, minlength=len(found))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sds = np.sqrt(squares / (counts - 1))
+    # Vectorised per skill, as this also runs over 120,000 organisation rows.
+    codes, found = pd.factorize(scores["skill_id"].to_numpy(dtype=object)[~np.isnan(values)])
+    stats = spread.of_groups(codes, values[~np.isnan(values)], len(found))
     position = {skill_id: index for index, skill_id in enumerate(found)}
     rows = []
     for skill in instrument.skills:
         if skill.id not in position:
             continue
         index = position[skill.id]
-        n = int(counts[index])
+        n = int(stats["n"][index])
         shown = n >= min_group
-        mean = float(means[index]) if shown else math.nan
-        sd = float(sds[index]) if shown and n > 1 else math.nan
+        mean = float(stats["mean"][index]) if shown else math.nan
+        sd = float(stats["sd"][index]) if shown else math.nan
         rows.append((skill.id, n, mean, sd, skill.name))
     return pd.DataFrame(rows, columns=STATISTICS_COLUMNS).astype(STATISTICS_TYPES)
 

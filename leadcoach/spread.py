@@ -9,6 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 STATISTICS = ("n", "mean", "sd", "min", "q1", "median", "q3", "max")
+# Column headings for people reading the statistics in a table.
+LABELS = {"n": "People", "mean": "Mean", "sd": "SD", "min": "Lowest", "q1": "Lower quartile",
+          "median": "Median", "q3": "Upper quartile", "max": "Highest"}  # fmt: skip
 
 
 def _quantiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray, q: float):

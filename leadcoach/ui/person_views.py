@@ -17,7 +17,7 @@ from leadcoach import analytics, charts, norms, notes, people, plans, reliabilit
 from leadcoach.access import Viewer
 from leadcoach.models import GoalStatus
 from leadcoach.ui import chart_specs, context
-from leadcoach.ui.text import md
+from leadcoach.ui.text import markdown_table, md
 
 
 def _real_changes(scores: pd.DataFrame, instrument) -> str:
@@ -127,17 +127,18 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         for change, skill_id in zip(profile["change"], profile["skill_id"], strict=True)
     ]
     with st.expander("The same numbers as a table", expanded=True):
-        st.dataframe(
-            profile[["skill", "score", "previous", "change", "meaning"]],
-            hide_index=True,
-            height="content",
-            column_config={
-                "skill": st.column_config.TextColumn("Skill", width="medium"),
-                "score": st.column_config.NumberColumn("Score", format="%.0f"),
-                "previous": st.column_config.NumberColumn("Previous", format="%.0f"),
-                "change": st.column_config.NumberColumn("Change", format="%+.0f"),
-                "meaning": "Change is",
-            },
+        st.markdown(
+            markdown_table(
+                profile,
+                {
+                    "skill": "Skill",
+                    "score": "Score",
+                    "previous": "Previous",
+                    "change": "Change",
+                    "meaning": "Change is",
+                },
+                {"score": ".0f", "previous": ".0f", "change": "+.0f"},
+            )
         )
         if len(submissions) > 1 and thresholds:
             typical = statistics.median(t.points for t in thresholds.values())
@@ -206,17 +207,12 @@ def _norms(viewer: Viewer, person_id: int) -> None:
         return
     if result.note:
         st.caption(md(result.note))
-    st.dataframe(
-        result.table.dropna(subset=["score"])[["skill", "score", "percentile"]],
-        hide_index=True,
-        height="content",
-        column_config={
-            "skill": st.column_config.TextColumn("Skill", width="medium"),
-            "score": st.column_config.NumberColumn("Score", format="%.0f"),
-            "percentile": st.column_config.ProgressColumn(
-                "Percentile", min_value=0, max_value=100, format="%.0f"
-            ),
-        },
+    st.markdown(
+        markdown_table(
+            result.table.dropna(subset=["score"]),
+            {"skill": "Skill", "score": "Score", "percentile": "Percentile"},
+            {"score": ".0f", "percentile": ".0f"},
+        )
     )
     st.caption(
         f"Percentile: the share of {md(result.group_label)} ({result.group_size} people, "
@@ -274,7 +270,9 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
 
     st.subheader("All results", anchor=False)
     results_table = analytics.results_table(scores, submissions, instrument)
-    st.dataframe(results_table, hide_index=True)
+    st.markdown(
+        markdown_table(results_table, formats=dict.fromkeys(results_table.columns[1:], ".0f"))
+    )
     st.download_button(
         "Download results (CSV)",
         data=results_table.to_csv(index=False).encode("utf-8"),

@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from leadcoach import charts, coaching, people, priorities
+from leadcoach import charts, coaching, people, priorities, spread
 from leadcoach.ui import auth, chart_specs, context, exports
-from leadcoach.ui.text import md
+from leadcoach.ui.text import markdown_table, md
 
 viewer = auth.require_viewer()
 settings = context.settings()
@@ -66,93 +66,119 @@ st.markdown(
 with st.expander("How the list is ranked"):
     st.markdown(priorities.__doc__.split("\n\n", 1)[1])
 
-st.subheader("Skills by person", anchor=False)
-if overview.scores.empty:
-    st.info("Nobody on this team has submitted an assessment yet.")
-else:
-    skill_order = [s.name for s in instrument.skills]
-    # At its own size the cells stay readable; on a phone it scrolls sideways in its box
-    # (a fixed style rule, no user text in it) rather than squeezing or widening the page.
-    st.html("<style>.st-key-heatmap { overflow-x: auto; }</style>")
-    with st.container(key="heatmap"):
-        heatmap = chart_specs.draw(
-            charts.heatmap_chart, overview.scores, skill_order, width="content"
-        )
-    st.caption("Latest score of each person (0-100); darker is lower. Hover for details.")
-    table = overview.heatmap_table
-    st.dataframe(table, hide_index=True)
-    exports.downloads(table, heatmap, "team-skills")
-    # One picker and one link rather than a link per person: a hundred links were most of
-    # the page's elements for the browser to draw.
-    picked_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
-    person_names = dict(zip(status["person_id"], status["name"], strict=True))
-    picked = picked_column.selectbox(
-        "Open a person's results, growth, plan and notes",
-        list(person_names),
-        format_func=person_names.get,
-        key="coach_team_person",
-    )
-    link_column.page_link(
-        "pages/coach/person.py",
-        label=f"Open {md(person_names[picked])}",
-        icon=":material/person:",
-        query_params={"person": str(picked)},
-    )
+# One view at a time, each drawn only when opened (and its address kept in the URL): four
+# charts and their tables on one page made a first visit wait for all of them.
+skills_tab, versus_tab, remind_tab, growth_tab = st.tabs(
+    ["Skills by person", "Against the organisation", "Who to remind", "Team growth"],
+    key="view",
+    bind="query-params",
+)
+if skills_tab.open:
+    with skills_tab:
+        if overview.scores.empty:
+            st.info("Nobody on this team has submitted an assessment yet.")
+        else:
+            skill_order = [s.name for s in instrument.skills]
+            # At its own size the cells stay readable; on a phone it scrolls sideways in its
+            # box (a fixed style rule, no user text in it) rather than squeezing the page.
+            st.html("<style>.st-key-heatmap { overflow-x: auto; }</style>")
+            with st.container(key="heatmap"):
+                heatmap = chart_specs.draw(
+                    charts.heatmap_chart, overview.scores, skill_order, width="content"
+                )
+            st.caption("Latest score of each person (0-100); darker is lower. Hover for details.")
+            heatmap_table = overview.heatmap_table
+            with st.expander("The same numbers as a table"):
+                st.markdown(
+                    markdown_table(
+                        heatmap_table, formats=dict.fromkeys(heatmap_table.columns[2:], ".0f")
+                    )
+                )
+            exports.downloads(heatmap_table, heatmap, "team-skills")
+            # One picker and one link rather than a link per person: a hundred links were
+            # most of the page's elements for the browser to draw.
+            picked_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
+            person_names = dict(zip(status["person_id"], status["name"], strict=True))
+            picked = picked_column.selectbox(
+                "Open a person's results, growth, plan and notes",
+                list(person_names),
+                format_func=person_names.get,
+                key="coach_team_person",
+            )
+            link_column.page_link(
+                "pages/coach/person.py",
+                label=f"Open {md(person_names[picked])}",
+                icon=":material/person:",
+                query_params={"person": str(picked)},
+            )
 
-st.subheader("Team against the whole organisation", anchor=False)
-versus = overview.team_vs_organisation
-if versus.profiles["mean"].notna().any():
-    chart_specs.draw(charts.comparison_chart, versus.profiles, versus.differences)
-    st.caption(
-        "A ring marks a skill where the team differs from the organisation by more than "
-        "measurement noise (95%)."
-        + (
-            " Reliability is provisional for some skills until 30 people have answered."
-            if versus.provisional_skills
-            else ""
-        )
-    )
-    marked = versus.differences.assign(
-        beyond_noise=versus.differences["beyond_noise"].map({True: "yes", False: "no"})
-    )
-    st.dataframe(
-        marked[["skill", "difference", "margin", "beyond_noise"]],
-        hide_index=True,
-        column_config={
-            "skill": "Skill",
-            "difference": st.column_config.NumberColumn("Team minus organisation", format="%+.0f"),
-            "margin": st.column_config.NumberColumn("Noise margin (±)", format="%.0f"),
-            "beyond_noise": "Beyond noise",
-        },
-    )
+if versus_tab.open:
+    with versus_tab:
+        versus = overview.team_vs_organisation
+        if not versus.profiles["mean"].notna().any():
+            st.info("Nobody on this team has submitted an assessment yet.")
+        else:
+            chart_specs.draw(charts.comparison_chart, versus.profiles, versus.differences)
+            st.caption(
+                "A ring marks a skill where the team differs from the organisation by more "
+                "than measurement noise (95%)."
+                + (
+                    " Reliability is provisional for some skills until 30 people have answered."
+                    if versus.provisional_skills
+                    else ""
+                )
+            )
+            st.markdown(
+                markdown_table(
+                    versus.differences,
+                    {
+                        "skill": "Skill",
+                        "difference": "Team minus organisation",
+                        "margin": "Noise margin (±)",
+                        "beyond_noise": "Beyond noise",
+                    },
+                    {"difference": "+.0f", "margin": ".0f"},
+                )
+            )
 
-st.subheader("Who to remind", anchor=False)
-due = status[status["status"] != "Up to date"]
-if due.empty:
-    st.caption("Everyone's assessment is up to date.")
-else:
-    st.dataframe(
-        due.drop(columns="person_id"),
-        hide_index=True,
-        column_config={
-            "name": "Person",
-            "team": "Team",
-            "last_assessed": st.column_config.DatetimeColumn("Last assessed", format="D MMM YYYY"),
-            "due_on": st.column_config.DatetimeColumn("Due", format="D MMM YYYY"),
-            "answers_saved": "Answers saved",
-            "status": "Status",
-        },
-    )
+if remind_tab.open:
+    with remind_tab:
+        due = status[status["status"] != "Up to date"]
+        if due.empty:
+            st.caption("Everyone's assessment is up to date.")
+        else:
+            st.dataframe(
+                due.drop(columns="person_id"),
+                hide_index=True,
+                column_config={
+                    "name": "Person",
+                    "team": "Team",
+                    "last_assessed": st.column_config.DatetimeColumn(
+                        "Last assessed", format="D MMM YYYY"
+                    ),
+                    "due_on": st.column_config.DatetimeColumn("Due", format="D MMM YYYY"),
+                    "answers_saved": "Answers saved",
+                    "status": "Status",
+                },
+            )
 
-st.subheader("Team growth", anchor=False)
-growth = overview.growth
-if growth.empty or growth["round"].nunique() < 2:
-    st.caption("Team growth appears once the team has assessments in two quarters.")
-else:
-    skill = st.selectbox("Skill", list(dict.fromkeys(growth["skill"])), key="coach_growth_skill")
-    growth_chart = chart_specs.draw(charts.team_growth_chart, growth, skill)
-    st.caption("The line is the team average; the band holds the middle half of the team.")
-    rounds = growth[growth["skill"] == skill].drop(columns=["skill_id", "skill", "round_start"])
-    st.dataframe(rounds.round(1), hide_index=True)
-    exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
+if growth_tab.open:
+    with growth_tab:
+        growth = overview.growth
+        if growth.empty or growth["round"].nunique() < 2:
+            st.caption("Team growth appears once the team has assessments in two quarters.")
+        else:
+            skills = list(dict.fromkeys(growth["skill"]))
+            skill = st.selectbox("Skill", skills, key="coach_growth_skill")
+            growth_chart = chart_specs.draw(charts.team_growth_chart, growth, skill)
+            st.caption("The line is the team average; the band holds the middle half of the team.")
+            rounds = growth[growth["skill"] == skill]
+            st.markdown(
+                markdown_table(
+                    rounds,
+                    {"round": "Quarter", **spread.LABELS},
+                    dict.fromkeys(spread.STATISTICS[1:], ".1f"),
+                )
+            )
+            exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
 st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

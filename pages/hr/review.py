@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from leadcoach import charts, cohorts, exports
+from leadcoach import charts, cohorts, exports, spread
 from leadcoach.ui import auth, chart_specs, context
-from leadcoach.ui.text import md
+from leadcoach.ui.text import markdown_table, md
 
 viewer = auth.require_viewer()
 settings = context.settings()
@@ -67,160 +67,194 @@ open_or_closed = chase[
 if open_or_closed.empty:
     st.caption("Nobody to chase: every member has submitted in every round so far.")
 else:
-    with st.expander(f"Who to chase ({len(open_or_closed)})"):
-        st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
-        st.download_button(
-            "Chase list (CSV)",
-            exports.to_csv(open_or_closed.drop(columns="person_id")),
-            "chase-list.csv",
-            "text/csv",
-            icon=":material/download:",
-            on_click="ignore",
-        )
+    st.caption(f"{len(open_or_closed)} submissions missing so far: see Who to chase.")
 
-# Change per skill
-st.subheader("Change per skill", anchor=False)
-changes = review.changes
-if changes is None:
-    st.info(
-        "Change appears once a second round has scores. "
-        f"So far only {review.baseline_round or 'no round'} has any."
-    )
-else:
-    st.caption(
-        f"From {review.baseline_round} to {review.latest_round}, among the people who took "
-        "both: the mean change with its 95% confidence interval, and the effect size d_z "
-        "(mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large). A change is "
-        "called real only when it holds after correcting for testing twelve skills at once "
-        f"(Holm). Skills with fewer than {min_group} people are not shown."
-    )
-    chart_specs.draw(charts.change_chart, changes)
-    st.dataframe(
-        changes.drop(columns=["skill_id", "t", "p"]),
-        hide_index=True,
-        column_config={
-            "skill": "Skill",
-            "n": "People",
-            "baseline_mean": st.column_config.NumberColumn("Baseline", format="%.1f"),
-            "latest_mean": st.column_config.NumberColumn("Latest", format="%.1f"),
-            "mean_change": st.column_config.NumberColumn("Change", format="%+.1f"),
-            "sd_change": st.column_config.NumberColumn("SD of change", format="%.1f"),
-            "ci_low": st.column_config.NumberColumn("95% CI from", format="%+.1f"),
-            "ci_high": st.column_config.NumberColumn("95% CI to", format="%+.1f"),
-            "d_z": st.column_config.NumberColumn("d_z", format="%.2f"),
-            "p_holm": st.column_config.NumberColumn("p (Holm)", format="%.3f"),
-            "significant": "Real change",
-            "suppressed": "Too few to show",
-        },
-    )
-
-    st.markdown("**People whose own change is more than measurement noise**")
-    limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
-    counts = cohorts.reliable_changes(
-        review.round_scores, review.baseline_round, review.latest_round, limits, min_group
-    )
-    st.dataframe(
-        counts[~counts["suppressed"]].drop(columns=["skill_id", "suppressed"]),
-        hide_index=True,
-        column_config={
-            "skill": "Skill",
-            "n": "People",
-            "real_gains": "Real gain",
-            "real_drops": "Real drop",
-            "within_noise": "Within noise",
-        },
-    )
-    st.caption(
-        "A person's change is real when larger than the skill's reliable-change threshold "
-        "(Jacobson-Truax, 95%, from the skill's reliability and spread); otherwise it may be "
-        "measurement noise."
-    )
-
-# Distribution per round
-st.subheader("Scores at each round", anchor=False)
-distribution = review.distribution
-skill = st.selectbox("Skill", [s.name for s in instrument.skills], key="review_skill")
-shown = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]]
-if shown.empty:
-    st.caption(f"No round has {min_group} or more people with a {skill} score yet.")
-else:
-    chart_specs.draw(charts.distribution_chart, distribution, skill)
-    st.caption(
-        "Whiskers span lowest to highest; the box holds the middle half; the white "
-        "tick is the median."
-    )
-    st.dataframe(
-        shown.drop(columns=["round_order", "skill_id", "skill", "suppressed"]).round(1),
-        hide_index=True,
-    )
-
-# Breakdowns
-st.subheader("Breakdowns", anchor=False)
-scored_rounds = list(dict.fromkeys(review.round_scores.dropna(subset=["score"])["round"]))
-if not scored_rounds:
-    st.caption("No scores yet.")
-else:
-    by_column, round_column = st.columns(2)
-    by = by_column.selectbox("By", cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize)
-    round_name = round_column.selectbox(
-        "Round", scored_rounds, index=len(scored_rounds) - 1, key="review_round"
-    )
-    split = cohorts.breakdown(review.round_scores, by, round_name, min_group)
-    suppressed = split.groupby("group")["suppressed"].agg(["all", "any"])
-    hidden = list(suppressed.index[suppressed["all"]])
-    partly = list(suppressed.index[suppressed["any"] & ~suppressed["all"]])
-    if (~split["suppressed"]).any():
-        chart_specs.draw(charts.breakdown_chart, split)
-        wide = split[~split["suppressed"]].pivot_table(
-            index="skill", columns="group", values="mean", sort=False
-        )
-        st.dataframe(
-            wide.round(0).reset_index().rename(columns={"skill": "Skill"}), hide_index=True
-        )
-    protect = f"fewer than {min_group} people, or a small group could be worked out"
-    if hidden:
-        st.caption(
-            f"Not shown, to protect individuals ({protect}): " + ", ".join(md(g) for g in hidden)
-        )
-    if partly:
-        groups = ", ".join(md(g) for g in partly)
-        st.caption(f"Some skills left out for {groups}, to protect individuals ({protect}).")
-
-# Two cohorts side by side
-st.subheader("Compare with another cohort", anchor=False)
-others = [c for c in names if c != cohort_id]
-other = st.selectbox(
-    "Other cohort",
-    [None, *others],
-    key="review_other",
-    format_func=lambda c: "—" if c is None else names[c],
+# One view at a time, each computed and drawn only when opened (its address kept in the
+# URL): five charts and their tables on one page made a first visit wait for all of them.
+change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab = st.tabs(
+    ["Change per skill", "Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
+    key="view",
+    bind="query-params",
 )
-if other is not None:
-    with context.db() as session, context.stop_on_error():
-        side = cohorts.compare_cohorts(
-            session=session,
-            viewer=viewer,
-            cohort_ids=(cohort_id, other),
-            instrument=instrument,
-            min_group=min_group,
+if change_tab.open:
+    with change_tab:
+        changes = review.changes
+        if changes is None:
+            st.info(
+                "Change appears once a second round has scores. "
+                f"So far only {review.baseline_round or 'no round'} has any."
+            )
+        else:
+            st.caption(
+                f"From {review.baseline_round} to {review.latest_round}, among the people who "
+                "took both: the mean change with its 95% confidence interval, and the effect "
+                "size d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large). "
+                "A change is called real only when it holds after correcting for testing "
+                f"twelve skills at once (Holm). Skills with fewer than {min_group} people are "
+                "not shown."
+            )
+            chart_specs.draw(charts.change_chart, changes)
+            st.markdown(
+                markdown_table(
+                    changes,
+                    {
+                        "skill": "Skill",
+                        "n": "People",
+                        "baseline_mean": "Baseline",
+                        "latest_mean": "Latest",
+                        "mean_change": "Change",
+                        "sd_change": "SD of change",
+                        "ci_low": "95% CI from",
+                        "ci_high": "95% CI to",
+                        "d_z": "d_z",
+                        "p_holm": "p (Holm)",
+                        "significant": "Real change",
+                        "suppressed": "Too few to show",
+                    },
+                    {
+                        "baseline_mean": ".1f",
+                        "latest_mean": ".1f",
+                        "mean_change": "+.1f",
+                        "sd_change": ".1f",
+                        "ci_low": "+.1f",
+                        "ci_high": "+.1f",
+                        "d_z": ".2f",
+                        "p_holm": ".3f",
+                    },
+                )
+            )
+            st.markdown("**People whose own change is more than measurement noise**")
+            limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
+            counts = cohorts.reliable_changes(
+                review.round_scores, review.baseline_round, review.latest_round, limits, min_group
+            )
+            st.markdown(
+                markdown_table(
+                    counts[~counts["suppressed"]],
+                    {
+                        "skill": "Skill",
+                        "n": "People",
+                        "real_gains": "Real gain",
+                        "real_drops": "Real drop",
+                        "within_noise": "Within noise",
+                    },
+                )
+            )
+            st.caption(
+                "A person's change is real when larger than the skill's reliable-change "
+                "threshold (Jacobson-Truax, 95%, from the skill's reliability and spread); "
+                "otherwise it may be measurement noise."
+            )
+
+distribution = review.distribution
+if rounds_tab.open:
+    with rounds_tab:
+        skill = st.selectbox("Skill", [s.name for s in instrument.skills], key="review_skill")
+        shown = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]]
+        if shown.empty:
+            st.caption(f"No round has {min_group} or more people with a {skill} score yet.")
+        else:
+            chart_specs.draw(charts.distribution_chart, distribution, skill)
+            st.caption(
+                "Whiskers span lowest to highest; the box holds the middle half; the white "
+                "tick is the median."
+            )
+            st.markdown(
+                markdown_table(
+                    shown,
+                    {"round": "Round", **spread.LABELS},
+                    dict.fromkeys(spread.STATISTICS[1:], ".1f"),
+                )
+            )
+
+if breakdown_tab.open:
+    with breakdown_tab:
+        scored_rounds = list(dict.fromkeys(review.round_scores.dropna(subset=["score"])["round"]))
+        if not scored_rounds:
+            st.caption("No scores yet.")
+        else:
+            by_column, round_column = st.columns(2)
+            by = by_column.selectbox(
+                "By", cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize
+            )
+            round_name = round_column.selectbox(
+                "Round", scored_rounds, index=len(scored_rounds) - 1, key="review_round"
+            )
+            split = cohorts.breakdown(review.round_scores, by, round_name, min_group)
+            suppressed = split.groupby("group")["suppressed"].agg(["all", "any"])
+            hidden = list(suppressed.index[suppressed["all"]])
+            partly = list(suppressed.index[suppressed["any"] & ~suppressed["all"]])
+            if (~split["suppressed"]).any():
+                chart_specs.draw(charts.breakdown_chart, split)
+                wide = split[~split["suppressed"]].pivot_table(
+                    index="skill", columns="group", values="mean", sort=False
+                )
+                wide = wide.reset_index().rename(columns={"skill": "Skill"})
+                st.markdown(markdown_table(wide, formats=dict.fromkeys(wide.columns[1:], ".0f")))
+            protect = f"fewer than {min_group} people, or a small group could be worked out"
+            if hidden:
+                st.caption(
+                    f"Not shown, to protect individuals ({protect}): "
+                    + ", ".join(md(g) for g in hidden)
+                )
+            if partly:
+                groups = ", ".join(md(g) for g in partly)
+                st.caption(
+                    f"Some skills left out for {groups}, to protect individuals ({protect})."
+                )
+
+if other_tab.open:
+    with other_tab:
+        others = [c for c in names if c != cohort_id]
+        other = st.selectbox(
+            "Other cohort",
+            [None, *others],
+            key="review_other",
+            format_func=lambda c: "—" if c is None else names[c],
         )
-    table = side.pivot_table(
-        index="skill", columns="cohort", values=["latest_mean", "mean_change"], sort=False
-    )
-    table.columns = [
-        f"{cohort}: {'latest' if v == 'latest_mean' else 'change'}" for v, cohort in table.columns
-    ]
-    st.dataframe(table.round(1).reset_index().rename(columns={"skill": "Skill"}), hide_index=True)
-    profile = (
-        side.drop(columns="n")
-        .rename(columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"})
-        .assign(kind="cohort", sd=float("nan"))
-    )
-    chart_specs.draw(
-        charts.comparison_chart,
-        profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
-        pd.DataFrame(columns=["group", "skill_id", "beyond_noise"]),
-    )
+        if other is not None:
+            with context.db() as session, context.stop_on_error():
+                side = cohorts.compare_cohorts(
+                    session=session,
+                    viewer=viewer,
+                    cohort_ids=(cohort_id, other),
+                    instrument=instrument,
+                    min_group=min_group,
+                )
+            wide = side.pivot_table(
+                index="skill", columns="cohort", values=["latest_mean", "mean_change"], sort=False
+            )
+            wide.columns = [
+                f"{cohort}: {'latest' if v == 'latest_mean' else 'change'}"
+                for v, cohort in wide.columns
+            ]
+            wide = wide.reset_index().rename(columns={"skill": "Skill"})
+            st.markdown(markdown_table(wide, formats=dict.fromkeys(wide.columns[1:], ".1f")))
+            profile = (
+                side.drop(columns="n")
+                .rename(columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"})
+                .assign(kind="cohort", sd=float("nan"))
+            )
+            chart_specs.draw(
+                charts.comparison_chart,
+                profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
+                pd.DataFrame(columns=["group", "skill_id", "beyond_noise"]),
+            )
+
+if chase_tab.open:
+    with chase_tab:
+        if open_or_closed.empty:
+            st.caption("Nobody to chase: every member has submitted in every round so far.")
+        else:
+            st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
+            st.download_button(
+                "Chase list (CSV)",
+                exports.to_csv(open_or_closed.drop(columns="person_id")),
+                "chase-list.csv",
+                "text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
 
 # Exports
 st.subheader("Export", anchor=False)
@@ -251,7 +285,8 @@ def report() -> bytes:
             completion[["round", "status", "members", "submitted", "rate"]],
         )
     ]
-    if changes is not None:
+    if review.changes is not None:
+        changes = review.changes
         sections.append(
             (
                 f"Change per skill, {review.baseline_round} to {review.latest_round}",

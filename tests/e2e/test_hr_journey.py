@@ -46,10 +46,18 @@ def test_hr_imports_a_roster_creates_a_cohort_and_reviews_one(browser, private_s
     page.get_by_role("heading", name="Cohort review").wait_for()
     page.get_by_label("Cohort", exact=True).click()
     page.get_by_role("option", name="2026 Spring intake").click()
-    page.get_by_role("heading", name="Change per skill").wait_for()
+    page.get_by_role("tab", name="Change per skill", selected=True).wait_for()
     page.get_by_text("Real change").first.wait_for()
     chart_fits(page)
     screenshot(page, "hr-3-review")
+    # Each view is drawn when its tab is opened, and the address says which is open.
+    page.get_by_role("tab", name="Breakdowns").click()
+    page.get_by_label("By", exact=True).wait_for()
+    settled(page)
+    assert "view=Breakdowns" in page.url
+    assert page.get_by_text("Real change").count() == 0
+    chart_fits(page)
+    screenshot(page, "hr-4-review-breakdowns")
     page.close()
 
 

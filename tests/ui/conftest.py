@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -45,3 +47,48 @@ def app_signed_in_as(url: str, name: str, monkeypatch) -> AppTest:
     at.session_state["_auth_person_id"] = person_id(url, name)
     at.session_state["_auth_last_activity"] = time.time()
     return at
+
+
+def markdown_cells(markdown: str) -> list[list[str]]:
+    """A Markdown table's cells as GitHub-flavoured Markdown reads them: rows split on pipes
+    that are not escaped, backslash escapes resolved; header row first, no delimiter row."""
+    lines = markdown.splitlines()
+    assert all(line.startswith("| ") and line.endswith(" |") for line in lines), markdown
+    rows = []
+    for line in [lines[0], *lines[2:]]:
+        cells = re.split(r"(?<!\\)\|", line[1:-1])
+        rows.append([re.sub(r"\\(.)", r"\1", cell.strip()) for cell in cells])
+    return rows
+
+
+def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table the page shows as Markdown, in order, headed by its labels; numbers as
+    floats and the missing mark as NaN, the rest as text."""
+    from leadcoach.ui.text import MISSING
+
+    frames = []
+    for element in at.markdown:
+        if not element.value.startswith("| "):
+            continue
+        header, *rows = markdown_cells(element.value)
+        frame = pd.DataFrame(rows, columns=header).replace(MISSING, float("nan"))
+        for column in frame:
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if numbers.notna().sum() == frame[column].notna().sum():
+                frame[column] = numbers
+        frames.append(frame)
+    return frames
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The first Markdown table on the page that has this column."""
+    return next(frame for frame in markdown_tables(at) if column in frame.columns)
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open a tab of a row of tabs bound to the address (st.tabs(key=..., bind=
+    "query-params")) as a link to it would, and rerun."""
+    # Setting st.session_state[key] instead is lost after a widget change and a page switch
+    # under AppTest (Streamlit 1.67), though not in the browser.
+    at.query_params[key] = label
+    return at.run()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from leadcoach import coaching, people
 from leadcoach.models import CoachingNote, PlanComment
-from tests.ui.conftest import person_id
+from tests.ui.conftest import open_tab, person_id, table_with
 from tests.ui.test_supervisor import (
     chart_rows,
     charts,
@@ -47,9 +47,13 @@ def priya_overview(url: str, team_ids=None) -> coaching.TeamOverview:
 def test_team_overview_shows_only_the_coachs_people_as_heatmap_and_table(demo_url, monkeypatch):
     at = open_page(demo_url, "Priya Shah", TEAM, monkeypatch)
     expected = priya_overview(demo_url)
-    heatmap_table = next(d.value for d in at.dataframe if "Person" in d.value.columns)
+    heatmap_table = table_with(at, "Person")
     assert set(heatmap_table["Team"]) == LEEDS
     assert sorted(heatmap_table["Person"]) == sorted(expected.heatmap_table["Person"])
+    skill = expected.heatmap_table.columns[2]
+    assert heatmap_table[skill].tolist() == expected.heatmap_table[skill].tolist()
+    # The other views are drawn only when opened: one chart, and no data grid to load.
+    assert len(charts(at)) == 1 and not at.dataframe
     heatmap = charts(at)[0]
     assert chart_rows(heatmap) == len(expected.scores)
     assert "cividis" in heatmap.proto.spec and "tooltip" in heatmap.proto.spec
@@ -63,7 +67,7 @@ def test_one_team_can_be_chosen(demo_url, monkeypatch):
     team_box = at.selectbox(key="coach_team")
     billing = next(o for o in team_box.options if o == "Leeds Billing")
     team_box.select(billing).run()
-    table = next(d.value for d in at.dataframe if "Person" in d.value.columns)
+    table = table_with(at, "Person")
     assert set(table["Team"]) == {"Leeds Billing"}
     assert at.metric[0].value == str(len(table))
     # The choice holds when the coach comes back from another page.
@@ -84,37 +88,53 @@ def test_a_person_is_opened_from_the_picker(demo_url, monkeypatch):
 def test_team_against_the_organisation_priorities_and_reminders(demo_url, monkeypatch):
     at = open_page(demo_url, "Priya Shah", TEAM, monkeypatch)
     expected = priya_overview(demo_url)
-    subheaders = [s.value for s in at.subheader]
-    assert subheaders[:2] == ["Where coaching is needed most", "Skills by person"]
+    assert [s.value for s in at.subheader] == ["Where coaching is needed most"]
+    assert [t.label for t in at.tabs] == [
+        "Skills by person", "Against the organisation", "Who to remind", "Team growth"
+    ]  # fmt: skip
     lines = [line for m in at.markdown for line in m.value.splitlines()]
     ranked = [line for line in lines if line[:2].rstrip(".").isdigit()]
     assert len(ranked) == len(expected.priorities) > 0
     first = expected.priorities.iloc[0]
     assert ranked[0].startswith(f"1. **{first['kind']}:")
     assert any("No active development goal" in line for line in ranked)
-    versus = next(d.value for d in at.dataframe if "difference" in d.value.columns)
-    assert len(versus) == len(expected.team_vs_organisation.differences)
-    assert set(versus["beyond_noise"]) <= {"yes", "no"}
+    open_tab(at, "view", "Against the organisation")
+    assert not at.exception
+    versus = table_with(at, "Team minus organisation")
+    differences = expected.team_vs_organisation.differences
+    assert versus["Skill"].tolist() == differences["skill"].tolist()
+    assert versus["Team minus organisation"].tolist() == differences["difference"].round().tolist()
+    assert set(versus["Beyond noise"]) <= {"yes", "no"}
+    assert len(charts(at)) == 1
+    open_tab(at, "view", "Who to remind")
     status = next(d.value for d in at.dataframe if "status" in d.value.columns)
     assert set(status["status"]) <= {"Not assessed", "Overdue", "In progress"}
     assert set(status["name"]) == set(
         expected.status.loc[expected.status["status"] != "Up to date", "name"]
     )
+    assert not charts(at)
 
 
 def test_team_growth_shows_a_skill_over_quarters_with_its_spread(demo_url, monkeypatch):
-    at = open_page(demo_url, "Priya Shah", TEAM, monkeypatch)
+    at = open_tab(open_page(demo_url, "Priya Shah", TEAM, monkeypatch), "view", "Team growth")
     skill_box = at.selectbox(key="coach_growth_skill")
-    growth_table = next(d.value for d in at.dataframe if "q1" in d.value.columns)
-    assert growth_table["round"].is_monotonic_increasing and len(growth_table) >= 2
-    assert (growth_table["q1"] <= growth_table["median"]).all()
-    assert (growth_table["median"] <= growth_table["q3"]).all()
-    assert (growth_table["min"] <= growth_table["q1"]).all()
-    assert (growth_table["q3"] <= growth_table["max"]).all()
+    growth_table = table_with(at, "Lower quartile")
+    assert growth_table["Quarter"].is_monotonic_increasing and len(growth_table) >= 2
+    assert (growth_table["Lower quartile"] <= growth_table["Median"]).all()
+    assert (growth_table["Median"] <= growth_table["Upper quartile"]).all()
+    assert (growth_table["Lowest"] <= growth_table["Lower quartile"]).all()
+    assert (growth_table["Upper quartile"] <= growth_table["Highest"]).all()
     skill_box.select(skill_box.options[2]).run()
     assert not at.exception
     spec = charts(at)[-1].proto.spec
     assert "q1" in spec and "q3" in spec
+
+
+def test_the_open_view_of_the_team_page_is_in_its_address(demo_url, monkeypatch):
+    at = open_page(demo_url, "Priya Shah", TEAM, monkeypatch, view="Team growth")
+    assert not at.exception
+    assert at.selectbox(key="coach_growth_skill") is not None
+    assert [s.label for s in at.selectbox] == ["Team", "Skill"]
 
 
 def priya_choices(url: str, mode: str) -> list[int]:

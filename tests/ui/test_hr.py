@@ -7,6 +7,7 @@ from sqlmodel import func, select
 
 from leadcoach import people
 from leadcoach.models import AuditEvent, Cohort, CohortMember, CohortRound, Person
+from tests.ui.conftest import open_tab, table_with
 from tests.ui.test_supervisor import (
     charts,
     db_session,
@@ -115,30 +116,44 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     assert box_label(at) == "2026 Spring intake"
     assert [m.label.split(" (")[0] for m in at.metric] == ["Baseline", "Day 90", "Day 180"]
     assert all(" of " in m.value for m in at.metric)
-    subheaders = [s.value for s in at.subheader]
-    assert subheaders[:4] == [
-        "Completion",
-        "Change per skill",
-        "Scores at each round",
-        "Breakdowns",
-    ]
-    changes = next(d.value for d in at.dataframe if "d_z" in d.value.columns)
-    shown = changes[~changes["suppressed"]]
+    assert [s.value for s in at.subheader] == ["Completion", "Export"]
+    assert [t.label for t in at.tabs] == [
+        "Change per skill", "Scores at each round", "Breakdowns", "Another cohort",
+        "Who to chase",
+    ]  # fmt: skip
+    # Only the open view is drawn: its chart, and no data grid to load.
+    assert len(charts(at)) == 1 and not at.dataframe
+    changes = table_with(at, "d_z")
+    shown = changes[changes["Too few to show"] == "no"]
     assert len(shown) > 0
-    assert (shown["ci_low"] <= shown["mean_change"]).all()
-    assert (shown["mean_change"] <= shown["ci_high"]).all()
-    assert shown["p_holm"].between(0, 1).all()
-    assert len(charts(at)) >= 3  # change, distribution, breakdown
-    counts = next(d.value for d in at.dataframe if "real_gains" in d.value.columns)
+    assert (shown["95% CI from"] <= shown["Change"]).all()
+    assert (shown["Change"] <= shown["95% CI to"]).all()
+    assert shown["p (Holm)"].between(0, 1).all()
+    counts = table_with(at, "Real gain")
     assert (
-        counts["real_gains"] + counts["real_drops"] + counts["within_noise"] == counts["n"]
+        counts["Real gain"] + counts["Real drop"] + counts["Within noise"] == counts["People"]
     ).all()
+    open_tab(at, "view", "Scores at each round")
+    spread = table_with(at, "Median")
+    assert (spread["Lower quartile"] <= spread["Median"]).all() and len(charts(at)) == 1
+    open_tab(at, "view", "Breakdowns")
     at.selectbox(key="review_by").select("language").run()
     assert not at.exception
     assert "to protect individuals" in texts(at), "single-person language groups are hidden"
+    assert len(charts(at)) == 1
+    open_tab(at, "view", "Another cohort")
     at.selectbox(key="review_other").set_value(spring + 1).run()
     assert not at.exception
-    assert any(": change" in str(c) for d in at.dataframe for c in d.value.columns)
+    assert any(": change" in column for column in table_with(at, "Skill").columns)
+
+
+def test_cohort_review_lists_who_to_chase(demo_url, monkeypatch):
+    at = open_page(demo_url, "Helen Okafor", REVIEW, monkeypatch, view="Who to chase")
+    chase = at.dataframe[0].value
+    assert set(chase.columns) >= {"name", "round"} and not charts(at)
+    missing = int(texts(at).split(" submissions missing")[0].split()[-1])
+    assert len(chase) == missing > 0
+    assert "Chase list (CSV)" in [b.label for b in at.download_button]
 
 
 def test_every_export_is_offered_and_recorded_in_the_audit_log(own_demo, monkeypatch):  # noqa: F811

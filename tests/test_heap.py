@@ -42,3 +42,12 @@ def test_the_core_imports_without_a_streamlit_runtime():
         check=True,
     ).stdout.strip()  # fmt: skip
     assert output == "[] True True"
+
+
+def test_the_malloc_arena_cap_is_accepted_by_glibc():
+    # In a child process: the cap holds for the rest of the process that sets it.
+    code = "from leadcoach import heap; print(heap.limit_malloc_arenas(2))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"

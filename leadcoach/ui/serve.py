@@ -22,6 +22,8 @@ def main() -> None:
     # need not walk it again on every full collection (see leadcoach.heap).
     heap.import_core()
     heap.freeze_long_lived()
+    # Before Streamlit starts a thread per browser session (see leadcoach.heap).
+    heap.limit_malloc_arenas()
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *sys.argv[1:]]
     cli.main()
 

@@ -28,7 +28,7 @@ def _cell(value: object, spec: str | None) -> str:
     if isinstance(value, int | float | date):
         # Digits, signs, points and separators are plain text inside a table cell.
         return format(value, spec or "")
-    return md(" ".join(str(value).split()))  # a line break would end the table row
+    return md(" ".join(str(value).splitlines()))  # a line break would end the table row
 
 
 def markdown_table(

@@ -94,30 +94,36 @@ if change_tab.open:
                 "not shown."
             )
             chart_specs.draw(charts.change_chart, changes)
+            # The interval in one column and the verdict beside the change, so the table
+            # fits a laptop's width without scrolling to its most read column.
+            intervals = [  # no-break spaces: the interval stays on one line
+                float("nan") if pd.isna(low) else f"{low:+.1f}\u00a0to\u00a0{high:+.1f}"
+                for low, high in zip(changes["ci_low"], changes["ci_high"], strict=True)
+            ]
+            verdicts = [
+                "too few people" if few else "yes" if real else "no"
+                for few, real in zip(changes["suppressed"], changes["significant"], strict=True)
+            ]
             st.markdown(
                 markdown_table(
-                    changes,
+                    changes.assign(ci=intervals, verdict=verdicts),
                     {
                         "skill": "Skill",
                         "n": "People",
                         "baseline_mean": "Baseline",
                         "latest_mean": "Latest",
                         "mean_change": "Change",
-                        "sd_change": "SD of change",
-                        "ci_low": "95% CI from",
-                        "ci_high": "95% CI to",
+                        "ci": "95% CI",
+                        "verdict": "Real change",
                         "d_z": "d_z",
                         "p_holm": "p (Holm)",
-                        "significant": "Real change",
-                        "suppressed": "Too few to show",
+                        "sd_change": "SD of change",
                     },
                     {
                         "baseline_mean": ".1f",
                         "latest_mean": ".1f",
                         "mean_change": "+.1f",
                         "sd_change": ".1f",
-                        "ci_low": "+.1f",
-                        "ci_high": "+.1f",
                         "d_z": ".2f",
                         "p_holm": ".3f",
                     },

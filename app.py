@@ -71,10 +71,12 @@ with st.sidebar:
         auth.sign_out("You are signed out.")
         st.rerun()
 
-# Tables are Markdown (see leadcoach.ui.text.markdown_table): one wider than a phone scrolls
-# sideways in its own box instead of widening the page (a fixed rule, no user text in it).
+# Wide content scrolls sideways in its own box instead of widening the page on a phone:
+# tables (Markdown, see leadcoach.ui.text.markdown_table) and the coach's heatmap, drawn at
+# its own size. Fixed rules, no user text in them.
 st.html(
     "<style>[data-testid='stMarkdownContainer'] table "
-    "{ display: block; max-width: 100%; overflow-x: auto; }</style>"
+    "{ display: block; max-width: 100%; overflow-x: auto; } "
+    ".st-key-heatmap { overflow-x: auto; }</style>"
 )
 st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

@@ -79,9 +79,8 @@ if skills_tab.open:
             st.info("Nobody on this team has submitted an assessment yet.")
         else:
             skill_order = [s.name for s in instrument.skills]
-            # At its own size the cells stay readable; on a phone it scrolls sideways in its
-            # box (a fixed style rule, no user text in it) rather than squeezing the page.
-            st.html("<style>.st-key-heatmap { overflow-x: auto; }</style>")
+            # At its own size the cells stay readable; on a phone the box scrolls sideways
+            # (the style rule is in app.py) rather than squeezing the page.
             with st.container(key="heatmap"):
                 heatmap = chart_specs.draw(
                     charts.heatmap_chart, overview.scores, skill_order, width="content"

@@ -69,16 +69,17 @@ if open_or_closed.empty:
 else:
     st.caption(f"{len(open_or_closed)} submissions missing so far: see Who to chase.")
 
-# One view at a time, each computed and drawn only when opened (its address kept in the
-# URL): five charts and their tables on one page made a first visit wait for all of them.
+# One view at a time, each drawn (and the figures only it needs computed) when opened, its
+# address kept in the URL: five charts and their tables on one page made a first visit wait
+# for all of them.
 change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab = st.tabs(
     ["Change per skill", "Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
     key="view",
     bind="query-params",
 )
+changes = review.changes  # also in the printable report
 if change_tab.open:
     with change_tab:
-        changes = review.changes
         if changes is None:
             st.info(
                 "Change appears once a second round has scores. "
@@ -291,8 +292,7 @@ def report() -> bytes:
             completion[["round", "status", "members", "submitted", "rate"]],
         )
     ]
-    if review.changes is not None:
-        changes = review.changes
+    if changes is not None:
         sections.append(
             (
                 f"Change per skill, {review.baseline_round} to {review.latest_round}",

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
@@ -25,16 +26,27 @@ class TeamOverview:
 
     @property
     def heatmap_table(self) -> pd.DataFrame:
-        """One row per person, one column per skill (in questionnaire order): the table
-        beside the heatmap."""
+        """One row per person (by name, then team), one column per skill (in questionnaire
+        order): the table beside the heatmap."""
         if self.scores.empty:
             return pd.DataFrame(columns=["Person", "Team"])
+        # A person x skill matrix filled in one step: pandas' pivot_table took most of the
+        # page's time for a coach's hundred people.
         order = [name for name in self.skill_order if name in set(self.scores["skill"])]
-        wide = self.scores.pivot_table(
-            index=["name", "team"], columns="skill", values="score", aggfunc="first"
+        person_at, _people = pd.factorize(self.scores["person_id"].to_numpy())
+        skill_at = pd.Index(order).get_indexer(self.scores["skill"].to_numpy(dtype=object))
+        scores = self.scores["score"].to_numpy(dtype=float, na_value=np.nan)
+        matrix = np.full((len(_people), len(order)), np.nan)
+        matrix[person_at, skill_at] = scores
+        first_row = np.unique(person_at, return_index=True)[1]
+        wide = pd.DataFrame(
+            {
+                "Person": self.scores["name"].to_numpy(dtype=object)[first_row],
+                "Team": self.scores["team"].to_numpy(dtype=object)[first_row],
+                **dict(zip(order, np.round(matrix, 0).T, strict=True)),
+            }
         )
-        wide = wide.reindex(columns=order).astype("float").round(0).reset_index()
-        return wide.rename(columns={"name": "Person", "team": "Team"})
+        return wide.sort_values(["Person", "Team"], kind="stable").reset_index(drop=True)
 
 
 def team_overview(

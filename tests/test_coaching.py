@@ -12,11 +12,20 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from leadcoach import charts, comparison, notes, plans, priorities, reliability, teams
+from leadcoach import (
+    charts,
+    coaching,
+    comparison,
+    notes,
+    plans,
+    priorities,
+    reliability,
+    teams,
+)
 from leadcoach.comparison import GroupRef
 from leadcoach.db import session_scope
 from leadcoach.errors import AccessDenied, InvalidInput
-from leadcoach.models import Role, TeamCoach
+from leadcoach.models import Person, Role, TeamCoach
 from tests.factories import add_person, build_org, keyed_answers, submit
 
 MARCH = datetime(2026, 3, 1, tzinfo=UTC)
@@ -441,3 +450,28 @@ def test_the_latest_scores_read_from_the_history_match_the_direct_read(engine, o
     pd.testing.assert_frame_equal(
         direct.reset_index(drop=True), from_history.reset_index(drop=True), check_like=False
     )
+
+
+def test_heatmap_table_has_a_row_per_person_and_a_column_per_skill(engine, org, instrument):
+    with session_scope(engine) as session:
+        # A second "Sup A One" on team A: people who share a name keep a row each.
+        namesake = add_person(session, "Sup A Namesake", Role.SUPERVISOR, org.team_a)
+        session.get(Person, namesake).name = "Sup A One"
+    submit(engine, namesake, instrument, keyed_answers(instrument, {}, default=1), JUNE)
+    with session_scope(engine) as session:
+        hr = org.viewer(session, org.hr)
+        scores = teams.latest_scores(session=session, viewer=hr, instrument=instrument)
+    order = tuple(skill.name for skill in instrument.skills)
+    overview = coaching.TeamOverview(scores, *[None] * 5, order)
+    table = overview.heatmap_table
+    assert list(table.columns) == ["Person", "Team", *order]
+    assert table[["Person", "Team"]].values.tolist() == [
+        ["Sup A One", "Team A"], ["Sup A One", "Team A"], ["Sup A Two", "Team A"],
+        ["Sup B One", "Team B"],
+    ]  # fmt: skip
+    decision = instrument.skill("DEC").name
+    assert sorted(table.loc[table["Person"] == "Sup A One", decision]) == [0.0, 25.0]
+    assert table.loc[table["Person"] == "Sup B One", decision].item() == 100.0
+    assert table.loc[table["Person"] == "Sup A Two", instrument.skill("COM").name].item() == 25.0
+    empty = coaching.TeamOverview(scores.iloc[:0], *[None] * 5, order).heatmap_table
+    assert list(empty.columns) == ["Person", "Team"] and empty.empty

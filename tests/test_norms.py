@@ -88,6 +88,13 @@ def test_site_norm_when_the_site_is_large_enough(engine, instrument):
         everyone = norms.norm_scores(session, instrument)
     cached = _norms(engine, instrument, org.hr, person, group="site", everyone=everyone)
     pd.testing.assert_frame_equal(cached.table, result.table)
+    # ... or the sample with each group sorted once, shared by every later lookup.
+    sample = norms.NormSample(everyone)
+    for _ in range(2):
+        shared = _norms(engine, instrument, org.hr, person, group="site", everyone=sample)
+        pd.testing.assert_frame_equal(shared.table, result.table)
+        assert (shared.group_size, shared.group_label) == (12, result.group_label)
+    assert sample.group("site", "Leeds")[0] == 12
 
 
 def test_a_small_site_falls_back_to_the_organisation_and_says_so(engine, instrument):

@@ -21,13 +21,28 @@ if listed.empty:
 names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
 
 
-def first_with_a_second_round() -> int:
-    """Open on the newest cohort with submissions in two rounds: one with change to show."""
-    with context.db() as session:
-        for candidate in names:
-            done = cohorts.completion(session=session, viewer=viewer, cohort_id=candidate)
-            if (done["submitted"] > 0).sum() >= 2:
-                return candidate
+reviews: dict[int, cohorts.CohortReview] = {}  # computed in this run, by cohort id
+
+
+def review_of(cohort_id: int) -> cohorts.CohortReview:
+    if cohort_id not in reviews:
+        with context.db() as session, context.stop_on_error():
+            reviews[cohort_id] = cohorts.cohort_review(
+                session=session,
+                viewer=viewer,
+                cohort_id=cohort_id,
+                instrument=instrument,
+                min_group=min_group,
+            )
+    return reviews[cohort_id]
+
+
+def first_with_change() -> int:
+    """Open on the newest cohort with change to show (a second round with scores); its
+    review is then not computed twice on a session's first visit."""
+    for candidate in names:
+        if review_of(candidate).changes is not None:
+            return candidate
     return next(iter(names))
 
 
@@ -35,17 +50,10 @@ cohort_id = context.kept_selectbox(
     "Cohort",
     list(names),
     key="review_cohort",
-    default=first_with_a_second_round,
+    default=first_with_change,
     format_func=names.get,
 )
-with context.db() as session, context.stop_on_error():
-    review = cohorts.cohort_review(
-        session=session,
-        viewer=viewer,
-        cohort_id=cohort_id,
-        instrument=instrument,
-        min_group=min_group,
-    )
+review = review_of(cohort_id)
 
 # Completion
 st.subheader("Completion", anchor=False)

@@ -33,10 +33,10 @@ class TeamOverview:
         # A person x skill matrix filled in one step: pandas' pivot_table took most of the
         # page's time for a coach's hundred people.
         order = [name for name in self.skill_order if name in set(self.scores["skill"])]
-        person_at, _people = pd.factorize(self.scores["person_id"].to_numpy())
+        person_at, people = pd.factorize(self.scores["person_id"].to_numpy())
         skill_at = pd.Index(order).get_indexer(self.scores["skill"].to_numpy(dtype=object))
         scores = self.scores["score"].to_numpy(dtype=float, na_value=np.nan)
-        matrix = np.full((len(_people), len(order)), np.nan)
+        matrix = np.full((len(people), len(order)), np.nan)
         matrix[person_at, skill_at] = scores
         first_row = np.unique(person_at, return_index=True)[1]
         wide = pd.DataFrame(

@@ -69,7 +69,7 @@ def percentile_table(
     for skill in instrument.skills:
         raw = person.get(skill.id)
         score = math.nan if raw is None or pd.isna(raw) else float(raw)
-        values = by_skill.get(skill.id, _NONE)
+        values = by_skill.get(skill.id, _NO_SCORES)
         n = int(values.size)
         percentile = math.nan
         if n and not math.isnan(score):
@@ -81,7 +81,7 @@ def percentile_table(
     return table
 
 
-_NONE = np.empty(0)
+_NO_SCORES = np.empty(0)
 
 
 def sorted_by_skill(norm: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -115,3 +118,31 @@ def test_a_supervisor_sees_only_their_own_pages(demo_url, monkeypatch):
     # Pages outside the role's navigation are not registered at all for this session.
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/admin/accounts.py").run()
+
+
+def _bare_values(source: str) -> list[int]:
+    """Lines of statements Streamlit's magic would draw: a bare value on its own line.
+    Calls and docstrings (a body's first string) are not magic."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            for index, statement in enumerate(block if isinstance(block, list) else []):
+                if not isinstance(statement, ast.Expr):
+                    continue
+                value = statement.value
+                docstring = index == 0 and isinstance(value, ast.Constant)
+                if not docstring and not isinstance(value, ast.Call | ast.Await):
+                    lines.append(statement.lineno)
+    return lines
+
+
+def test_no_page_relies_on_streamlit_magic():
+    """.streamlit/config.toml turns magic off, so a bare value would silently draw nothing."""
+    assert _bare_values('"""Doc."""\nimport x\nx.f()\nif x:\n    pass\nelse:\n    x\n') == [7]
+    root = Path(APP).parent
+    found = {
+        str(path.relative_to(root)): _bare_values(path.read_text())
+        for path in [root / "app.py", *sorted((root / "pages").rglob("*.py"))]
+    }
+    assert len(found) > 10 and not any(found.values()), found

@@ -106,10 +106,12 @@ class NormSample:
     Each norm group's scores are sorted per skill the first time the group is asked for,
     so a person's percentiles are twelve binary searches rather than scans of the whole
     sample (120,000 rows with 10,000 supervisors). Read-only once built; safe to share.
+    The rows stay inside: pages get group sizes and percentiles, never another person's
+    score (see the module's docstring).
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
+        self._frame = frame
         self._groups: dict[tuple[str, str | None], tuple[int, dict[str, np.ndarray]]] = {}
         self._lock = threading.Lock()
 
@@ -120,7 +122,7 @@ class NormSample:
         with self._lock:
             found = self._groups.get(key)
         if found is None:
-            frame = self.frame
+            frame = self._frame
             members = frame if kind == "organisation" else frame[frame[kind] == value]
             found = (int(members["person_id"].nunique()), sorted_by_skill(members))
             with self._lock:
@@ -129,7 +131,7 @@ class NormSample:
 
     def own_scores(self, person_id: int) -> dict[str, float]:
         """The person's latest score per skill id (empty before a first submission)."""
-        own = self.frame[self.frame["person_id"].to_numpy() == person_id]
+        own = self._frame[self._frame["person_id"].to_numpy() == person_id]
         return dict(zip(own["skill_id"], own["score"], strict=True))
 
 

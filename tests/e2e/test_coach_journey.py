@@ -17,6 +17,14 @@ def test_a_coach_finds_where_to_coach_opens_a_person_and_writes_a_note(browser, 
     assert page.get_by_text("Maria Santos").count() == 0, "another coach's person"
     settled(page)
     screenshot(page, "coach-1-team")
+    # The heatmap's numbers as a table, one row per person of the coach's teams.
+    page.get_by_text("The same numbers as a table").click()
+    table = page.locator("[data-testid='stExpander'] table").first
+    table.get_by_role("columnheader", name="Person").wait_for()
+    assert table.get_by_role("cell", name="Ben Carter", exact=True).count() == 1
+    assert table.get_by_role("cell", name="Maria Santos", exact=True).count() == 0
+    screenshot(page, "coach-1-team-table")
+    page.get_by_text("The same numbers as a table").click()
 
     # From the overview to one person, without reloading (the session stays signed in).
     # Picked with the keyboard in the person picker, then opened by its link.

@@ -71,12 +71,17 @@ with st.sidebar:
         auth.sign_out("You are signed out.")
         st.rerun()
 
-# Wide content scrolls sideways in its own box instead of widening the page on a phone:
-# tables (Markdown, see leadcoach.ui.text.markdown_table) and the coach's heatmap, drawn at
-# its own size. Fixed rules, no user text in them.
+# Tables (leadcoach.ui.tables) look like Streamlit's own; wide content scrolls sideways in
+# its own box instead of widening the page on a phone: those tables and the coach's heatmap,
+# drawn at its own size. Fixed rules, no user text in them.
 st.html(
-    "<style>[data-testid='stMarkdownContainer'] table "
-    "{ display: block; max-width: 100%; overflow-x: auto; } "
+    "<style>.lc-table { display: block; max-width: 100%; overflow-x: auto; "
+    "border-collapse: collapse; font-size: 0.875rem; margin: 0; } "
+    ".lc-table th, .lc-table td { border: 1px solid rgba(128, 128, 128, 0.3); "
+    "padding: 0.25rem 0.75rem; text-align: left; vertical-align: top; } "
+    ".lc-table th { font-weight: 600; vertical-align: bottom; } "
+    ".lc-table td { white-space: nowrap; } "
+    ".lc-table .num { text-align: right; font-variant-numeric: tabular-nums; } "
     ".st-key-heatmap { overflow-x: auto; }</style>"
 )
 st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

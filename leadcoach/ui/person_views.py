@@ -16,8 +16,8 @@ import streamlit as st
 from leadcoach import analytics, charts, norms, notes, people, plans, reliability
 from leadcoach.access import Viewer
 from leadcoach.models import GoalStatus
-from leadcoach.ui import chart_specs, context
-from leadcoach.ui.text import markdown_table, md
+from leadcoach.ui import chart_specs, context, tables
+from leadcoach.ui.text import md
 
 
 def _real_changes(scores: pd.DataFrame, instrument) -> str:
@@ -127,18 +127,16 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         for change, skill_id in zip(profile["change"], profile["skill_id"], strict=True)
     ]
     with st.expander("The same numbers as a table", expanded=True):
-        st.markdown(
-            markdown_table(
-                profile,
-                {
-                    "skill": "Skill",
-                    "score": "Score",
-                    "previous": "Previous",
-                    "change": "Change",
-                    "meaning": "Change is",
-                },
-                {"score": ".0f", "previous": ".0f", "change": "+.0f"},
-            )
+        tables.show(
+            profile,
+            {
+                "skill": "Skill",
+                "score": "Score",
+                "previous": "Previous",
+                "change": "Change",
+                "meaning": "Change is",
+            },
+            {"score": ".0f", "previous": ".0f", "change": "+.0f"},
         )
         if len(submissions) > 1 and thresholds:
             typical = statistics.median(t.points for t in thresholds.values())
@@ -207,12 +205,10 @@ def _norms(viewer: Viewer, person_id: int) -> None:
         return
     if result.note:
         st.caption(md(result.note))
-    st.markdown(
-        markdown_table(
-            result.table.dropna(subset=["score"]),
-            {"skill": "Skill", "score": "Score", "percentile": "Percentile"},
-            {"score": ".0f", "percentile": ".0f"},
-        )
+    tables.show(
+        result.table.dropna(subset=["score"]),
+        {"skill": "Skill", "score": "Score", "percentile": "Percentile"},
+        {"score": ".0f", "percentile": ".0f"},
     )
     st.caption(
         f"Percentile: the share of {md(result.group_label)} ({result.group_size} people, "
@@ -270,9 +266,7 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
 
     st.subheader("All results", anchor=False)
     results_table = analytics.results_table(scores, submissions, instrument)
-    st.markdown(
-        markdown_table(results_table, formats=dict.fromkeys(results_table.columns[1:], ".0f"))
-    )
+    tables.show(results_table, formats=dict.fromkeys(results_table.columns[1:], ".0f"))
     st.download_button(
         "Download results (CSV)",
         data=results_table.to_csv(index=False).encode("utf-8"),

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from leadcoach import charts, coaching, people, priorities, spread
-from leadcoach.ui import auth, chart_specs, context, exports
-from leadcoach.ui.text import markdown_table, md
+from leadcoach.ui import auth, chart_specs, context, exports, tables
+from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
 settings = context.settings()
@@ -87,12 +87,16 @@ if skills_tab.open:
                 )
             st.caption("Latest score of each person (0-100); darker is lower. Hover for details.")
             heatmap_table = overview.heatmap_table
-            with st.expander("The same numbers as a table"):
-                st.markdown(
-                    markdown_table(
+            # A hundred rows are drawn only when asked for: the browser's first load of the
+            # page need not lay them out.
+            table_box = st.expander(
+                "The same numbers as a table", key="heatmap_table", on_change="rerun"
+            )
+            if table_box.open:
+                with table_box:
+                    tables.show(
                         heatmap_table, formats=dict.fromkeys(heatmap_table.columns[2:], ".0f")
                     )
-                )
             exports.downloads(heatmap_table, heatmap, "team-skills")
             # One picker and one link rather than a link per person: a hundred links were
             # most of the page's elements for the browser to draw.
@@ -127,17 +131,15 @@ if versus_tab.open:
                     else ""
                 )
             )
-            st.markdown(
-                markdown_table(
-                    versus.differences,
-                    {
-                        "skill": "Skill",
-                        "difference": "Team minus organisation",
-                        "margin": "Noise margin (±)",
-                        "beyond_noise": "Beyond noise",
-                    },
-                    {"difference": "+.0f", "margin": ".0f"},
-                )
+            tables.show(
+                versus.differences,
+                {
+                    "skill": "Skill",
+                    "difference": "Team minus organisation",
+                    "margin": "Noise margin (±)",
+                    "beyond_noise": "Beyond noise",
+                },
+                {"difference": "+.0f", "margin": ".0f"},
             )
 
 if remind_tab.open:
@@ -172,12 +174,10 @@ if growth_tab.open:
             growth_chart = chart_specs.draw(charts.team_growth_chart, growth, skill)
             st.caption("The line is the team average; the band holds the middle half of the team.")
             rounds = growth[growth["skill"] == skill]
-            st.markdown(
-                markdown_table(
-                    rounds,
-                    {"round": "Quarter", **spread.LABELS},
-                    dict.fromkeys(spread.STATISTICS[1:], ".1f"),
-                )
+            tables.show(
+                rounds,
+                {"round": "Quarter", **spread.LABELS},
+                dict.fromkeys(spread.STATISTICS[1:], ".1f"),
             )
             exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
 st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

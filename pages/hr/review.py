@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach import charts, cohorts, exports, spread
-from leadcoach.ui import auth, chart_specs, context
-from leadcoach.ui.text import markdown_table, md
+from leadcoach.ui import auth, chart_specs, context, tables
+from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
 settings = context.settings()
@@ -113,47 +113,43 @@ if change_tab.open:
                 "too few people" if few else "yes" if real else "no"
                 for few, real in zip(changes["suppressed"], changes["significant"], strict=True)
             ]
-            st.markdown(
-                markdown_table(
-                    changes.assign(ci=intervals, verdict=verdicts),
-                    {
-                        "skill": "Skill",
-                        "n": "People",
-                        "baseline_mean": "Baseline",
-                        "latest_mean": "Latest",
-                        "mean_change": "Change",
-                        "ci": "95% CI",
-                        "verdict": "Real change",
-                        "d_z": "d_z",
-                        "p_holm": "p (Holm)",
-                        "sd_change": "SD of change",
-                    },
-                    {
-                        "baseline_mean": ".1f",
-                        "latest_mean": ".1f",
-                        "mean_change": "+.1f",
-                        "sd_change": ".1f",
-                        "d_z": ".2f",
-                        "p_holm": ".3f",
-                    },
-                )
+            tables.show(
+                changes.assign(ci=intervals, verdict=verdicts),
+                {
+                    "skill": "Skill",
+                    "n": "People",
+                    "baseline_mean": "Baseline",
+                    "latest_mean": "Latest",
+                    "mean_change": "Change",
+                    "ci": "95% CI",
+                    "verdict": "Real change",
+                    "d_z": "d_z",
+                    "p_holm": "p (Holm)",
+                    "sd_change": "SD of change",
+                },
+                {
+                    "baseline_mean": ".1f",
+                    "latest_mean": ".1f",
+                    "mean_change": "+.1f",
+                    "sd_change": ".1f",
+                    "d_z": ".2f",
+                    "p_holm": ".3f",
+                },
             )
             st.markdown("**People whose own change is more than measurement noise**")
             limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
             counts = cohorts.reliable_changes(
                 review.round_scores, review.baseline_round, review.latest_round, limits, min_group
             )
-            st.markdown(
-                markdown_table(
-                    counts[~counts["suppressed"]],
-                    {
-                        "skill": "Skill",
-                        "n": "People",
-                        "real_gains": "Real gain",
-                        "real_drops": "Real drop",
-                        "within_noise": "Within noise",
-                    },
-                )
+            tables.show(
+                counts[~counts["suppressed"]],
+                {
+                    "skill": "Skill",
+                    "n": "People",
+                    "real_gains": "Real gain",
+                    "real_drops": "Real drop",
+                    "within_noise": "Within noise",
+                },
             )
             st.caption(
                 "A person's change is real when larger than the skill's reliable-change "
@@ -174,12 +170,10 @@ if rounds_tab.open:
                 "Whiskers span lowest to highest; the box holds the middle half; the white "
                 "tick is the median."
             )
-            st.markdown(
-                markdown_table(
-                    shown,
-                    {"round": "Round", **spread.LABELS},
-                    dict.fromkeys(spread.STATISTICS[1:], ".1f"),
-                )
+            tables.show(
+                shown,
+                {"round": "Round", **spread.LABELS},
+                dict.fromkeys(spread.STATISTICS[1:], ".1f"),
             )
 
 if breakdown_tab.open:
@@ -205,7 +199,7 @@ if breakdown_tab.open:
                     index="skill", columns="group", values="mean", sort=False
                 )
                 wide = wide.reset_index().rename(columns={"skill": "Skill"})
-                st.markdown(markdown_table(wide, formats=dict.fromkeys(wide.columns[1:], ".0f")))
+                tables.show(wide, formats=dict.fromkeys(wide.columns[1:], ".0f"))
             protect = f"fewer than {min_group} people, or a small group could be worked out"
             if hidden:
                 st.caption(
@@ -244,7 +238,7 @@ if other_tab.open:
                 for v, cohort in wide.columns
             ]
             wide = wide.reset_index().rename(columns={"skill": "Skill"})
-            st.markdown(markdown_table(wide, formats=dict.fromkeys(wide.columns[1:], ".1f")))
+            tables.show(wide, formats=dict.fromkeys(wide.columns[1:], ".1f"))
             profile = (
                 side.drop(columns="n")
                 .rename(columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"})

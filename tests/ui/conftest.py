@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import date
+from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
@@ -49,28 +49,47 @@ def app_signed_in_as(url: str, name: str, monkeypatch) -> AppTest:
     return at
 
 
-def markdown_cells(markdown: str) -> list[list[str]]:
-    """A Markdown table's cells as GitHub-flavoured Markdown reads them: rows split on pipes
-    that are not escaped, backslash escapes resolved; header row first, no delimiter row."""
-    lines = markdown.splitlines()
-    assert all(line.startswith("| ") and line.endswith(" |") for line in lines), markdown
-    rows = []
-    for line in [lines[0], *lines[2:]]:
-        cells = re.split(r"(?<!\\)\|", line[1:-1])
-        rows.append([re.sub(r"\\(.)", r"\1", cell.strip()) for cell in cells])
-    return rows
+class _TableReader(HTMLParser):
+    """Rows of cell texts of an HTML table, header row first."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
 
 
-def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
-    """Every table the page shows as Markdown, in order, headed by its labels; numbers as
-    floats and the missing mark as NaN, the rest as text."""
-    from leadcoach.ui.text import MISSING
+def table_cells(html: str) -> list[list[str]]:
+    """An HTML table's cells as a browser shows them (entities resolved), header row first."""
+    reader = _TableReader()
+    reader.feed(html)
+    return reader.rows
+
+
+def shown_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table the page shows (leadcoach.ui.tables), in order, headed by its labels;
+    numbers as floats and the missing mark as NaN, the rest as text."""
+    from leadcoach.ui.tables import MISSING
 
     frames = []
-    for element in at.markdown:
-        if not element.value.startswith("| "):
+    for element in at.html:
+        if not element.value.startswith("<table"):
             continue
-        header, *rows = markdown_cells(element.value)
+        header, *rows = table_cells(element.value)
         frame = pd.DataFrame(rows, columns=header).replace(MISSING, float("nan"))
         for column in frame:
             numbers = pd.to_numeric(frame[column], errors="coerce")
@@ -81,8 +100,8 @@ def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    """The first Markdown table on the page that has this column."""
-    return next(frame for frame in markdown_tables(at) if column in frame.columns)
+    """The first table on the page that has this column."""
+    return next(frame for frame in shown_tables(at) if column in frame.columns)
 
 
 def open_tab(at: AppTest, key: str, label: str) -> AppTest:

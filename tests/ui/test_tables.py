@@ -1,0 +1,54 @@
+"""Small tables drawn as HTML: escaping, labels, formats and alignment."""
+
+import math
+
+import pandas as pd
+
+from leadcoach.ui.tables import MISSING, table_html
+from tests.ui.conftest import table_cells
+
+
+def test_text_is_shown_as_typed_never_as_markup():
+    text = "<script>alert(1)</script> & <b>bold</b> *A* | x"
+    html = table_html(pd.DataFrame({"name": [text]}))
+    assert "<script>" not in html and "<b>" not in html
+    assert table_cells(html)[1] == [text]
+
+
+def test_table_labels_formats_and_alignment():
+    frame = pd.DataFrame(
+        {
+            "skill": ["Coaching", "Trust | rapport"],
+            "score": [71.4, math.nan],
+            "change": [3.04, -2.0],
+            "real": [True, False],
+            "unused": [1, 2],
+        }
+    )
+    html = table_html(
+        frame,
+        {"skill": "Skill", "score": "Score", "change": "Change", "real": "Real change"},
+        {"score": ".0f", "change": "+.1f"},
+    )
+    assert table_cells(html) == [
+        ["Skill", "Score", "Change", "Real change"],
+        ["Coaching", "71", "+3.0", "yes"],
+        ["Trust | rapport", MISSING, "-2.0", "no"],
+    ]
+    # Column headers for screen readers; numbers right-aligned, text and yes/no not.
+    assert '<th scope="col">Skill</th><th scope="col" class="num">Score</th>' in html
+    assert '<td class="num">71</td>' in html and "<td>yes</td>" in html
+
+
+def test_a_line_break_in_text_stays_inside_its_cell():
+    frame = pd.DataFrame({"note": ["first line\nsecond line"], "n": [1]})
+    assert table_cells(table_html(frame)) == [["note", "n"], ["first line second line", "1"]]
+
+
+def test_dates_missing_dates_and_all_columns_by_default():
+    frame = pd.DataFrame({"due": pd.to_datetime(["2026-03-01", None]), "who": ["A", None]})
+    assert table_cells(table_html(frame, formats={"due": "%d %b %Y"})) == [
+        ["due", "who"],
+        ["01 Mar 2026", "A"],
+        [MISSING, MISSING],
+    ]

@@ -22,6 +22,7 @@ from sqlmodel import func, select
 from statsmodels.stats.multitest import multipletests
 
 from leadcoach import cohorts
+from leadcoach.cohort_reviews import CohortReviews
 from leadcoach.db import session_scope
 from leadcoach.errors import AccessDenied, InvalidInput, NotFound
 from leadcoach.models import AuditEvent, CohortMember, CohortRound, Person, Role
@@ -646,3 +647,40 @@ def test_reliable_changes_count_people_beyond_each_skills_threshold():
     assert (row["n"], row["real_gains"], row["real_drops"], row["within_noise"]) == (4, 1, 1, 2)
     small = cohorts.reliable_changes(frame, "Baseline", "Day 90", {"DEC": 20.0}, min_group=5)
     assert small.iloc[0]["suppressed"] and pd.isna(small.iloc[0]["real_gains"])
+
+
+def test_reviews_are_reused_until_their_data_or_date_changes(engine, review, instrument):
+    org, spring, _pilot, _extra = review
+    reviews = CohortReviews()
+    computed = []
+    compute = cohorts.cohort_review
+
+    def counted(**arguments):
+        computed.append(arguments["today"])
+        return compute(**arguments)
+
+    def get(viewer_id=org.hr, today=date(2026, 4, 30)):
+        with session_scope(engine) as session:
+            return reviews.get(
+                session=session, viewer=org.viewer(session, viewer_id), cohort_id=spring,
+                instrument=instrument, min_group=3, today=today,
+            )  # fmt: skip
+
+    with mock.patch.object(cohorts, "cohort_review", counted):
+        first = get()
+        pd.testing.assert_frame_equal(get().round_scores, first.round_scores)
+        assert len(computed) == 1
+        # Each caller has its own copy: changing it changes nobody else's.
+        first.completion["members"] = -1
+        assert (get().completion["members"] > 0).all()
+        # Access is checked on every read, not only when the review is computed.
+        with pytest.raises(AccessDenied):
+            get(org.sup_a1)
+        # A renamed member: the data version moved, so the review is computed again.
+        with session_scope(engine) as session:
+            session.get(Person, org.sup_a1).name = "Sup A Renamed"
+        assert "Sup A Renamed" in set(get().round_scores["name"])
+        assert len(computed) == 2
+        # The next day may open or close a round.
+        get(today=date(2026, 5, 1))
+        assert computed[-1] == date(2026, 5, 1) and len(computed) == 3

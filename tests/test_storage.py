@@ -13,7 +13,7 @@ from leadcoach import data_version, instruments, responses, scoring
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, migrate, pending_migrations, session_scope
 from leadcoach.errors import AlreadySubmitted, InvalidInput
-from leadcoach.models import Answer, AssessmentDraft, Person, SkillScore, Submission
+from leadcoach.models import Answer, AssessmentDraft, SkillScore, Submission
 from tests.factories import build_org
 
 EXPECTED_TABLES = {
@@ -250,33 +250,50 @@ def test_answers_of_another_person_cannot_be_read_or_written(engine, instrument)
         responses.submit_assessment(session=session, viewer=coach, draft_id=draft_id)
 
 
-def test_the_data_version_moves_with_submissions_and_people_only(engine, instrument):
+def test_the_data_version_moves_with_what_cached_figures_are_computed_from(engine, instrument):
     def version():
         with session_scope(engine) as session:
             return data_version.current(session)
+
+    def changed_by(*statements: str, **values) -> bool:
+        before = version()
+        with session_scope(engine) as session:
+            for statement in statements:
+                session.execute(text(statement), values)
+        return version() != before
 
     empty = version()
     org, draft_id = _start(engine, instrument)
     with_people = version()
     assert with_people != empty  # people were added
     _answer_all(engine, org, draft_id, instrument)
-    assert version() == with_people  # answers alone change no organisation figure
+    assert version() == with_people  # answers alone change no cached figure
     with session_scope(engine) as session:
         viewer = org.viewer(session, org.sup_a1)
         responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
-    submitted = version()
-    assert submitted != with_people
-    with session_scope(engine) as session:
-        session.get(Person, org.sup_a1).name = "Sup A Renamed"
-    assert version() == submitted  # a new name changes no figure
-    with session_scope(engine) as session:
-        session.get(Person, org.sup_a1).team_id = org.team_b
-    moved = version()
-    assert moved != submitted
-    with session_scope(engine) as session:
-        session.execute(text("DELETE FROM skillscore"))
-        session.execute(text("DELETE FROM submission"))
-    assert version() != moved
+    assert version() != with_people
+    # Names show in cohort reviews; teams and sites decide breakdowns and norm groups.
+    person, team = org.sup_a1, org.team_b
+    assert changed_by("UPDATE person SET name = 'Sup A Renamed' WHERE id = :p", p=person)
+    assert changed_by("UPDATE person SET team_id = :t WHERE id = :p", p=person, t=team)
+    assert changed_by("UPDATE team SET site = 'Elsewhere' WHERE id = :t", t=team)
+    assert changed_by(
+        "INSERT INTO cohort (name, start_date, description) VALUES ('Intake', '2026-01-05', '')"
+    )
+    assert changed_by(
+        "INSERT INTO cohortmember (cohort_id, person_id) "
+        "SELECT id, :p FROM cohort WHERE name = 'Intake'",
+        p=person,
+    )
+    assert changed_by(
+        "INSERT INTO cohortround (cohort_id, name, opens_on, closes_on) "
+        "SELECT id, 'Baseline', '2026-01-05', '2026-01-19' FROM cohort WHERE name = 'Intake'"
+    )
+    assert changed_by("UPDATE cohortround SET closes_on = '2026-01-26'")
+    assert changed_by("DELETE FROM cohortround", "DELETE FROM cohortmember")
+    assert changed_by("DELETE FROM skillscore", "DELETE FROM submission")
+    # Each statement on its own bumps it too (a bulk change bumps once on PostgreSQL).
+    assert changed_by("DELETE FROM cohort")
 
 
 def test_two_databases_never_share_a_data_version(tmp_path):

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from leadcoach import bank, norms, reliability
+from leadcoach.cohort_reviews import CohortReviews
 from leadcoach.config import Settings
 from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.errors import LeadCoachError
@@ -130,6 +131,16 @@ def norm_sample() -> norms.NormSample:
     return _norm_sample_for(
         current.database_url, str(current.assessments_dir), current.instrument_id
     )
+
+
+@st.cache_resource(show_spinner=False)
+def _cohort_reviews_for(database_url: str) -> CohortReviews:
+    return CohortReviews()
+
+
+def cohort_reviews() -> CohortReviews:
+    """Cohort reviews shared by every session, each reused until its data changes."""
+    return _cohort_reviews_for(settings().database_url)
 
 
 def startup() -> None:

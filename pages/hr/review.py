@@ -21,13 +21,13 @@ if listed.empty:
 names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
 
 
-reviews: dict[int, cohorts.CohortReview] = {}  # computed in this run, by cohort id
+reviews: dict[int, cohorts.CohortReview] = {}  # read in this run, by cohort id
 
 
 def review_of(cohort_id: int) -> cohorts.CohortReview:
     if cohort_id not in reviews:
         with context.db() as session, context.stop_on_error():
-            reviews[cohort_id] = cohorts.cohort_review(
+            reviews[cohort_id] = context.cohort_reviews().get(
                 session=session,
                 viewer=viewer,
                 cohort_id=cohort_id,

@@ -1,9 +1,10 @@
 """The data version: what caches of organisation-wide figures check before they reuse one.
 
 Migration 0005 keeps one `dataversion` row and database triggers that bump its counter
-whenever a submission or a person is added or removed, or a person changes role or team.
-Reading it is one primary-key lookup; the figures it guards (everyone's latest scores, the
-organisation review) take hundreds of milliseconds to recompute with 10,000 supervisors.
+whenever a submission is added or removed; migration 0006 adds any change of a person, a
+team, a cohort, its members or its rounds. Reading it is one primary-key lookup; the
+figures it guards (everyone's latest scores, the organisation review, cohort reviews) take
+hundreds of milliseconds to recompute with 10,000 supervisors.
 """
 
 from __future__ import annotations

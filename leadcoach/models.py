@@ -267,10 +267,11 @@ class DataVersion(SQLModel, table=True):
     """One row that changes whenever what the organisation-wide figures are computed from
     changes, so caches of those figures can check freshness with one primary-key read.
 
-    Database triggers (migration 0005) bump `counter` on every insert or delete of a
-    submission and every insert, delete or change of role or team of a person, so no code
-    path can forget to. `lineage` is random per database, so two databases (a test's fresh
-    one, say, at the same address as the last) never share a version.
+    Database triggers (migrations 0005 and 0006) bump `counter` on every insert or delete of
+    a submission and every insert, delete or change of a person, team, cohort, cohort member
+    or cohort round, so no code path can forget to. `lineage` is random per database, so two
+    databases (a test's fresh one, say, at the same address as the last) never share a
+    version.
     """
 
     id: int = Field(default=1, primary_key=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from leadcoach.models import Role
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, context, tables
 from leadcoach.ui.text import md
 
 st.set_page_config(page_title="LeadCoach", page_icon=":material/explore:", layout="wide")
@@ -71,17 +71,7 @@ with st.sidebar:
         auth.sign_out("You are signed out.")
         st.rerun()
 
-# Tables (leadcoach.ui.tables) look like Streamlit's own; wide content scrolls sideways in
-# its own box instead of widening the page on a phone: those tables and the coach's heatmap,
-# drawn at its own size. Fixed rules, no user text in them.
-st.html(
-    "<style>.lc-table { display: block; max-width: 100%; overflow-x: auto; "
-    "border-collapse: collapse; font-size: 0.875rem; margin: 0; } "
-    ".lc-table th, .lc-table td { border: 1px solid rgba(128, 128, 128, 0.3); "
-    "padding: 0.25rem 0.75rem; text-align: left; vertical-align: top; } "
-    ".lc-table th { font-weight: 600; vertical-align: bottom; } "
-    ".lc-table td { white-space: nowrap; } "
-    ".lc-table .num { text-align: right; font-variant-numeric: tabular-nums; } "
-    ".st-key-heatmap { overflow-x: auto; }</style>"
-)
+# Fixed rules, no user text in them: how tables look (leadcoach.ui.tables), and the coach's
+# heatmap, drawn at its own size, scrolling sideways in its own box on a phone.
+st.html(f"<style>{tables.CSS} .st-key-heatmap {{ overflow-x: auto; }}</style>")
 st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

@@ -17,7 +17,19 @@ import pandas as pd
 import streamlit as st
 
 MISSING = "–"
-STYLE_CLASS = "lc-table"  # styled in app.py, with the app's other rules
+STYLE_CLASS = "lc-table"
+# Streamlit styles only its own Markdown tables; app.py puts these rules on every page.
+# Rows stay on one line and a wide table scrolls sideways in its own box, so a phone's
+# page does not widen; long column labels wrap instead.
+CSS = (
+    f".{STYLE_CLASS} {{ display: block; max-width: 100%; overflow-x: auto; "
+    "border-collapse: collapse; font-size: 0.875rem; margin: 0; } "
+    f".{STYLE_CLASS} th, .{STYLE_CLASS} td {{ border: 1px solid rgba(128, 128, 128, 0.3); "
+    "padding: 0.25rem 0.75rem; text-align: left; vertical-align: top; } "
+    f".{STYLE_CLASS} th {{ font-weight: 600; vertical-align: bottom; }} "
+    f".{STYLE_CLASS} td {{ white-space: nowrap; }} "
+    f".{STYLE_CLASS} .num {{ text-align: right; font-variant-numeric: tabular-nums; }}"
+)
 
 
 def _text(value: object, spec: str | None) -> str:

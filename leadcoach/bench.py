@@ -24,7 +24,6 @@ import random
 import sqlite3
 import statistics
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -203,9 +202,9 @@ class OrganisationReviews:
     is returned, never the cached one."""
 
     def __init__(self, max_entries: int = 4):
-        self._entries: dict[tuple, pd.DataFrame] = {}
-        self._lock = threading.Lock()
-        self._max = max_entries
+        self._cache: data_version.VersionedCache[pd.DataFrame] = data_version.VersionedCache(
+            max_entries
+        )
 
     def get(
         self, *, session: Session, viewer: Viewer, instrument: bank.Instrument, min_group: int
@@ -213,22 +212,17 @@ class OrganisationReviews:
         """The review, from the cache when nothing was submitted since it was computed."""
         require(viewer, Action.READ_ORGANISATION)
         key = (*data_version.current(session), instrument.id, min_group)
-        with self._lock:
-            cached = self._entries.get(key)
-        if cached is None:
-            cached = organisation_review(
+        review = self._cache.get(
+            key,
+            lambda: organisation_review(
                 session=session, viewer=viewer, instrument=instrument, min_group=min_group
-            )
-            with self._lock:
-                if len(self._entries) >= self._max:
-                    self._entries.pop(next(iter(self._entries)))
-                self._entries[key] = cached
-        return cached.copy()
+            ),
+        )
+        return review.copy()
 
     def clear(self) -> None:
         """Forget everything (the benchmark's cold runs)."""
-        with self._lock:
-            self._entries.clear()
+        self._cache.clear()
 
 
 # --------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ a review is reused while both stay the same.
 from __future__ import annotations
 
 import dataclasses
-import threading
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -25,9 +24,9 @@ class CohortReviews:
     first); each caller gets its own copy of the frames, never the cached ones."""
 
     def __init__(self, max_entries: int = 16):
-        self._entries: dict[tuple, cohorts.CohortReview] = {}
-        self._lock = threading.Lock()
-        self._max = max_entries
+        self._cache: data_version.VersionedCache[cohorts.CohortReview] = (
+            data_version.VersionedCache(max_entries)
+        )
 
     def get(
         self,
@@ -43,17 +42,17 @@ class CohortReviews:
         cohorts.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
         today = today or datetime.now(UTC).date()
         key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
-        with self._lock:
-            review = self._entries.get(key)
-        if review is None:
-            review = cohorts.cohort_review(
-                session=session, viewer=viewer, cohort_id=cohort_id, instrument=instrument,
-                min_group=min_group, today=today,
-            )  # fmt: skip
-            with self._lock:
-                if len(self._entries) >= self._max:
-                    self._entries.pop(next(iter(self._entries)))
-                self._entries[key] = review
+        review = self._cache.get(
+            key,
+            lambda: cohorts.cohort_review(
+                session=session,
+                viewer=viewer,
+                cohort_id=cohort_id,
+                instrument=instrument,
+                min_group=min_group,
+                today=today,
+            ),
+        )
         return _copy(review)
 
 

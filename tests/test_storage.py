@@ -306,3 +306,21 @@ def test_two_databases_never_share_a_data_version(tmp_path):
             versions.append(data_version.current(session)[1:])  # without the address
         engine.dispose()
     assert versions[0] != versions[1]  # a random lineage tells them apart
+
+
+def test_a_versioned_cache_computes_once_per_key_and_drops_the_oldest_first():
+    cache = data_version.VersionedCache(max_entries=2)
+    computed = []
+
+    def value(key):
+        return cache.get(key, lambda: computed.append(key) or f"value {key}")
+
+    assert [value("a"), value("a"), value("b")] == ["value a", "value a", "value b"]
+    assert computed == ["a", "b"]
+    value("c")  # a third key: "a", the oldest, goes
+    value("b")
+    value("a")
+    assert computed == ["a", "b", "c", "a"]
+    cache.clear()
+    value("c")
+    assert computed[-1] == "c"

@@ -1,18 +1,28 @@
 """`python -m leadcoach.ui.serve [streamlit options]`: `streamlit run app.py`, made safe for
-an app that keeps its page files in `pages/` and builds its menu with st.navigation."""
+an app that keeps its page files in `pages/` and builds its menu with st.navigation, and
+quick to answer the browser. `--script PATH` serves another script the same way."""
 
 from __future__ import annotations
 
+import socket
 import sys
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+from streamlit.web.server.starlette import starlette_server
 
 from leadcoach import heap
 from leadcoach.config import PROJECT_ROOT
 
 
 def main() -> None:
+    arguments = sys.argv[1:]
+    send_without_delay()
+    if arguments[:1] == ["--script"]:
+        # Another script (the benchmark's blank page): plain Streamlit but for the above.
+        sys.argv = ["streamlit", "run", *arguments[1:]]
+        cli.main()
+        return
     # Streamlit 1.67 decides once per process, when the first browser session opens,
     # whether a folder named pages/ means its legacy multipage mode; that first script run
     # then ignores st.navigation, so a bookmarked page address shows "Page not found" to the
@@ -24,8 +34,28 @@ def main() -> None:
     heap.freeze_long_lived()
     # Before Streamlit starts a thread per browser session (see leadcoach.heap).
     heap.limit_malloc_arenas()
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *arguments]
     cli.main()
+
+
+def send_without_delay() -> None:
+    """Have every connection send at once what the server writes (TCP_NODELAY).
+
+    Streamlit 1.67 binds its listening socket itself without naming the protocol, so
+    asyncio does not recognise the connections as TCP and leaves Nagle's algorithm on. A
+    response is written as headers, then body: on a kept-alive connection the body then
+    waits for the browser's delayed acknowledgement of the previous reply, 40 ms on Linux.
+    A first visit fetches some hundred files over six connections, and every websocket
+    message after the first of a burst waited the same way. The socket rebuilt from the
+    same descriptor reads its protocol from the kernel."""
+    bind = starlette_server._bind_socket
+
+    def bind_tcp_socket(address: str, port: int, backlog: int) -> socket.socket:
+        bound = socket.socket(fileno=bind(address, port, backlog).detach())
+        bound.setblocking(False)
+        return bound
+
+    starlette_server._bind_socket = bind_tcp_socket
 
 
 if __name__ == "__main__":

@@ -1,0 +1,55 @@
+"""The app server's own start-up (leadcoach.ui.serve)."""
+
+import asyncio
+import socket
+
+from streamlit.web.server.starlette import starlette_server
+
+from leadcoach.ui import serve
+
+
+def _nodelay_of_accepted_connection() -> int:
+    """TCP_NODELAY of a connection accepted the way Streamlit's server accepts them."""
+    listening = starlette_server._bind_socket("127.0.0.1", 0, 8)
+    port = listening.getsockname()[1]
+
+    async def accept_one() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport) -> None:
+                connection = transport.get_extra_info("socket")
+                accepted.set_result(connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listening)
+        async with server:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            result = await asyncio.wait_for(accepted, 5)
+            writer.close()
+            return result
+
+    return asyncio.run(accept_one())
+
+
+def test_connections_send_without_waiting_for_acknowledgements(monkeypatch):
+    # Streamlit's own socket leaves Nagle's algorithm on (each reply on a kept-alive
+    # connection then waited 40 ms); should a release fix it, this patch can go.
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
+    assert _nodelay_of_accepted_connection() == 0
+
+    serve.send_without_delay()
+
+    assert _nodelay_of_accepted_connection() != 0
+
+
+def test_another_script_is_served_as_plain_streamlit(monkeypatch):
+    started = []
+    monkeypatch.setattr(starlette_server, "_bind_socket", starlette_server._bind_socket)
+    monkeypatch.setattr(serve.cli, "main", lambda: started.append(list(serve.sys.argv)))
+    monkeypatch.setattr(serve.heap, "freeze_long_lived", lambda: started.append("froze"))
+    monkeypatch.setattr(serve.sys, "argv", ["serve", "--script", "blank.py", "--server.port", "1"])
+
+    serve.main()
+
+    assert started == [["streamlit", "run", "blank.py", "--server.port", "1"]]

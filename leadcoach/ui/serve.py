@@ -44,10 +44,10 @@ def send_without_delay() -> None:
     Streamlit 1.67 binds its listening socket itself without naming the protocol, so
     asyncio does not recognise the connections as TCP and leaves Nagle's algorithm on. A
     response is written as headers, then body: on a kept-alive connection the body then
-    waits for the browser's delayed acknowledgement of the previous reply, 40 ms on Linux.
-    A first visit fetches some hundred files over six connections, and every websocket
-    message after the first of a burst waited the same way. The socket rebuilt from the
-    same descriptor reads its protocol from the kernel."""
+    waits for the browser's delayed acknowledgement of the previous reply: 44 ms instead
+    of 0.7 ms for a small file on this machine, and a first visit fetches 60 to 120 files
+    over six connections. The socket rebuilt from the same descriptor reads its protocol
+    from the kernel."""
     bind = starlette_server._bind_socket
 
     def bind_tcp_socket(address: str, port: int, backlog: int) -> socket.socket:

@@ -1,6 +1,7 @@
 """The app server's own start-up (leadcoach.ui.serve)."""
 
 import asyncio
+import concurrent.futures
 import socket
 
 from streamlit.web.server.starlette import starlette_server
@@ -29,7 +30,9 @@ def _nodelay_of_accepted_connection() -> int:
             writer.close()
             return result
 
-    return asyncio.run(accept_one())
+    # In a thread of its own: other tests (Playwright's) may leave this one's loop running.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, accept_one()).result()
 
 
 def test_connections_send_without_waiting_for_acknowledgements(monkeypatch):

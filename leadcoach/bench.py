@@ -660,22 +660,25 @@ def measure_browser(
     provider = identity_provider.start_provider(
         folder, [identity_provider.user(email, role) for role, email in emails.items()]
     )
-    secrets_file = identity_provider.write_secrets(folder, provider)
     env = {**os.environ, "LEADCOACH_DATABASE_URL": settings.database_url}
+    servers = []  # stopped at the end, whatever happens
 
-    # The blank page is served as the app is (leadcoach.ui.serve sends without delay): the
-    # ratio is then the pages' own cost, not a difference of servers.
-    def serve_script(name: str):
-        return serve(["-m", "leadcoach.ui.serve", "--script", "app.py"], folder / name,
-                     {**env, "PYTHONPATH": str(PROJECT_ROOT)}, folder / f"{name}.log")  # fmt: skip
+    def start(arguments: list[str], cwd: Path, extra_env: dict, name: str):
+        process, url = serve(arguments, cwd, {**env, **extra_env}, folder / f"{name}.log")
+        servers.append(process)
+        return process, url
 
-    blank, blank_url = serve_script("blank")
-    one_chart, one_chart_url = serve_script("one-chart")
-    app, app_url = serve(["-m", "leadcoach.ui.serve"], PROJECT_ROOT,
-                         {**env, "STREAMLIT_SECRETS_FILES": str(secrets_file)},
-                         folder / "app.log")  # fmt: skip
     figures: list[Figure] = []
     try:
+        secrets_file = identity_provider.write_secrets(folder, provider)
+        # The blank pages are served as the app is (leadcoach.ui.serve sends without
+        # delay): the ratio is then the pages' own cost, not a difference of servers.
+        plain = ["-m", "leadcoach.ui.serve", "--script", "app.py"]
+        path = {"PYTHONPATH": str(PROJECT_ROOT)}
+        _, blank_url = start(plain, folder / "blank", path, "blank")
+        _, one_chart_url = start(plain, folder / "one-chart", path, "one-chart")
+        app, app_url = start(["-m", "leadcoach.ui.serve"], PROJECT_ROOT,
+                             {"STREAMLIT_SECRETS_FILES": str(secrets_file)}, "app")  # fmt: skip
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
@@ -733,7 +736,7 @@ def measure_browser(
                     one_chart_url, lambda page: page.wait_for_function(_CHART_DRAWN, polling="raf")
                 )
 
-            # Warm both servers once (imports, caches that live for minutes in the app).
+            # Warm every server once (imports, caches that live for minutes in the app).
             for role, path, _ in MAIN_PAGES:
                 context, page = fresh_page(identities[role])
                 open_and_settle(page, path, role)
@@ -800,9 +803,8 @@ def measure_browser(
         figures.append(Figure("Server memory after every page by every role", memory, 500,
                               unit="MB", note=note))  # fmt: skip
     finally:
-        _stop(app)
-        _stop(blank)
-        _stop(one_chart)
+        for process in servers:
+            _stop(process)
         identity_provider.stop_process(provider.process)
     return figures
 

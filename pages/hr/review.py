@@ -61,8 +61,14 @@ completion = review.completion
 if completion.empty:
     st.info("This cohort has no rounds yet. Add them on the Cohorts page.")
     st.stop()
-columns = st.columns(len(completion))
-for column, row in zip(columns, completion.itertuples(), strict=True):
+# At most four to a row: with eight rounds, eight columns cut every figure to "250…".
+ROUNDS_PER_ROW = 4
+columns = [
+    column
+    for start in range(0, len(completion), ROUNDS_PER_ROW)
+    for column in st.columns(ROUNDS_PER_ROW)
+]
+for column, row in zip(columns, completion.itertuples(), strict=False):
     column.metric(
         f"{row.round} ({row.status})",
         f"{row.submitted} of {row.members}",

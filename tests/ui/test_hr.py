@@ -3,9 +3,11 @@ cohort review and its exports."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import func, select
 
-from leadcoach import people
+from leadcoach import cohorts, people
 from leadcoach.models import AuditEvent, Cohort, CohortMember, CohortRound, Person
 from tests.ui.conftest import open_tab, table_with
 from tests.ui.test_supervisor import (
@@ -168,3 +170,19 @@ def test_every_export_is_offered_and_recorded_in_the_audit_log(own_demo, monkeyp
         events = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
     assert count(own_demo, AuditEvent) == before + 1
     assert '"kind": "csv"' in events[-1].detail
+
+
+def test_many_rounds_of_completion_wrap_four_to_a_row(own_demo, monkeypatch):  # noqa: F811
+    # Eight rounds side by side cut every figure short ("250…"): rows of four keep them whole.
+    with db_session(own_demo) as session:
+        helen = viewer_of(session, own_demo, "Helen Okafor")
+        spring = session.exec(select(Cohort.id).where(Cohort.name == "2026 Spring intake")).one()
+        for year in (2031, 2032, 2033):
+            cohorts.add_round(session=session, viewer=helen, cohort_id=spring, name=f"Year {year}",
+                              opens_on=date(year, 1, 1), closes_on=date(year, 1, 31))  # fmt: skip
+        session.commit()
+    at = open_page(own_demo, "Helen Okafor", REVIEW, monkeypatch)
+    at.selectbox(key="review_cohort").set_value(spring).run()
+    assert not at.exception, at.exception
+    assert len(at.metric) == 6
+    assert [column.weight for column in at.columns[:8]] == [0.25] * 8  # two rows of four

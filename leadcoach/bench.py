@@ -761,11 +761,11 @@ def measure_browser(
             for role, path, title in MAIN_PAGES:
                 # Beside the judged ratio, how far the page is from Streamlit's own floor:
                 # what the page's content costs beyond loading Streamlit's chart code.
-                floor = statistics.median(loads[path]) / one_chart
+                to_one_chart = statistics.median(loads[path]) / one_chart
                 figures.append(
                     Figure(f"Browser: {role} {title}, first load", loads[path], 1.5, "ratio",
                            "ms", blank_times, "signed in, new browser, to the last chart; "
-                           f"vs blank page; {floor:.2f}x the one-chart page")
+                           f"vs blank page; {to_one_chart:.2f}x the one-chart page")
                 )  # fmt: skip
             switches = []
             for role in ("supervisor", "coach", "hr"):

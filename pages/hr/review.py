@@ -65,7 +65,7 @@ if completion.empty:
 ROUNDS_PER_ROW = 4
 columns = [
     column
-    for start in range(0, len(completion), ROUNDS_PER_ROW)
+    for _ in range(0, len(completion), ROUNDS_PER_ROW)
     for column in st.columns(ROUNDS_PER_ROW)
 ]
 for column, row in zip(columns, completion.itertuples(), strict=False):

@@ -5,27 +5,34 @@ BIN := $(VENV)/bin
 .PHONY: run demo test lint
 
 run: $(VENV)/.runtime-installed
-	$(BIN)/python -m leadcoach.ui.serve --browser.gatherUsageStats false
+	$(BIN)/python -m leadcoach.ui.serve
 
 demo: $(VENV)/.runtime-installed
 	$(BIN)/python -m leadcoach demo
 
+# Lint, the layer contracts, then the whole suite on both cores (pytest-xdist); the suite's
+# wall time is printed at the end, pass or fail.
 test: $(VENV)/.dev-installed
 	bash scripts/test-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports --no-cache
+	@start=$$(date +%s); $(BIN)/python -m pytest -n 2 --dist loadfile; status=$$?; \
+	echo "make test: the suite took $$(( $$(date +%s) - start )) s of wall time"; exit $$status
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-$(VENV)/.runtime-installed: requirements.txt
+# The app is installed into the virtualenv as an editable package: the `leadcoach` command.
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(VENV)/.runtime-installed $@

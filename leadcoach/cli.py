@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from leadcoach import accounts, bank
-from leadcoach.config import Settings, get_settings
-from leadcoach.db import make_engine, migrate, session_scope
-from leadcoach.errors import LeadCoachError
-from leadcoach.models import Role, Team
+from leadcoach.instrument import bank
+from leadcoach.people import accounts
+from leadcoach.platform.config import Settings, get_settings
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.errors import LeadCoachError
+from leadcoach.platform.models import Role, Team
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -25,6 +27,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("init", help="create or upgrade the database (apply migrations)")
+    serve = commands.add_parser(
+        "serve",
+        help="start the app (Streamlit options such as --server.port 8502 may follow)",
+        description="Start the app on the configured database, migrating it first. Any "
+        "further arguments are Streamlit options, for example --server.port 8502.",
+    )
+    serve.set_defaults(options=[])  # filled with the arguments argparse does not know
     demo = commands.add_parser(
         "demo", help="load the demo organisation into an empty database (migrates first)"
     )
@@ -90,10 +99,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     """Run one command; returns the process exit code."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "serve":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.options = unknown
     settings = settings or get_settings()
     handler = {
         "init": _init,
+        "serve": _serve,
         "demo": _demo,
         "check-bank": _check_bank,
         "create-user": _create_user,
@@ -113,6 +127,14 @@ def _init(_args: argparse.Namespace, settings: Settings) -> int:
     migrate(settings)
     print(f"Database ready: {_safe_url(settings)}")
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, _settings: Settings) -> int:
+    # The app server replaces this process (the same start-up as `make run`); the command
+    # line does not import the app's Streamlit side itself.
+    command = [sys.executable, "-m", "leadcoach.ui.serve", *args.options]
+    os.execv(sys.executable, command)
+    return EXIT_FAILED  # not reached: execv only returns by raising
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -178,9 +200,9 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
 def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
     from sqlmodel import select
 
-    from leadcoach import roster
-    from leadcoach.access import load_viewer
-    from leadcoach.models import Person
+    from leadcoach.people.access import load_viewer
+    from leadcoach.platform.models import Person
+    from leadcoach.programmes import roster
 
     if not args.file.is_file():
         raise LeadCoachError(f"FILE: {args.file} does not exist.")
@@ -209,7 +231,7 @@ def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from leadcoach import backup
+    from leadcoach.platform import backup
 
     result = backup.backup(settings=settings, target=args.file)
     print(
@@ -220,7 +242,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
-    from leadcoach import backup
+    from leadcoach.platform import backup
 
     result = backup.restore(settings=settings, source=args.file, force=args.force)
     print(
@@ -232,7 +254,7 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, _settings: Settings) -> int:
-    from leadcoach import bench
+    from leadcoach.devtools import bench
 
     if args.people < 1 or args.repeat < 1:
         print("error: --people and --repeat must be at least 1", file=sys.stderr)

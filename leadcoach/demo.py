@@ -14,10 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from leadcoach import accounts, bank, instruments
-from leadcoach.access import load_viewer
-from leadcoach.errors import InvalidInput
-from leadcoach.models import (
+from leadcoach.assessment.responses import applicability_tags, submit_assessment
+from leadcoach.instrument import bank, instruments
+from leadcoach.people import accounts
+from leadcoach.people.access import load_viewer
+from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.models import (
     Answer,
     AssessmentDraft,
     CoachingNote,
@@ -35,7 +37,6 @@ from leadcoach.models import (
     Team,
     TeamCoach,
 )
-from leadcoach.responses import applicability_tags, submit_assessment
 
 SEED = 20261125
 DEMO_DOMAIN = "demo.leadcoach.example"

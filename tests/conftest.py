@@ -10,14 +10,16 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from leadcoach import bank
-from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import make_engine, migrate
+from leadcoach.instrument import bank
+from leadcoach.platform.config import PACKAGE_ROOT, Settings
+from leadcoach.platform.db import make_engine, migrate
 
 POSTGRES_URL = os.environ.get(
     "LEADCOACH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-_TEMPLATE = "leadcoach_test_template"
+# One template per test process: parallel workers (pytest-xdist) and other runs on the same
+# server never drop each other's template.
+_TEMPLATE = f"leadcoach_test_template_{os.getpid()}"
 _template_ready = False
 
 
@@ -49,6 +51,14 @@ def _fresh_postgres_database() -> str:
     except Exception as error:
         _unreachable(str(error).splitlines()[0])
     return make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_template() -> Iterator[None]:
+    yield
+    if _template_ready:
+        with _postgres_admin_engine().connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {_TEMPLATE} WITH (FORCE)"))
 
 
 def _drop_postgres_database(url: str) -> None:
@@ -87,4 +97,4 @@ def engine(settings):
 
 @pytest.fixture(scope="session")
 def instrument() -> bank.Instrument:
-    return bank.load_bank(PROJECT_ROOT / "assessments").current("leadcoach-core")
+    return bank.load_bank(PACKAGE_ROOT / "assessments").current("leadcoach-core")

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from leadcoach import accounts, responses
-from leadcoach.access import Viewer, load_viewer
-from leadcoach.db import session_scope
-from leadcoach.models import Person, Role, Team, TeamCoach
+from leadcoach.assessment import responses
+from leadcoach.people import accounts
+from leadcoach.people.access import Viewer, load_viewer
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.models import Person, Role, Team, TeamCoach
 
 PASSWORD = "correct horse battery"
 # Hashing is deliberately slow (argon2id); tests share one hash of PASSWORD.

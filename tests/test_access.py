@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from leadcoach import people
-from leadcoach.access import Action, allowed, person_for
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied
-from leadcoach.models import Person
+from leadcoach.people import people
+from leadcoach.people.access import Action, allowed, person_for
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import Person
 from tests.factories import build_org
 
 

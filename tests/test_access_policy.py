@@ -21,11 +21,13 @@ import pytest
 from sqlmodel import select
 
 import leadcoach
-from leadcoach import analytics, comparison, notes, people, plans, responses, teams
-from leadcoach.access import POLICY, Action, Scope, Viewer, allowed, visible_people
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied
-from leadcoach.models import Person, Role
+from leadcoach.assessment import responses, results
+from leadcoach.coaching import comparison, notes, plans, teams
+from leadcoach.people import people
+from leadcoach.people.access import POLICY, Action, Scope, Viewer, allowed, visible_people
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import Person, Role
 from tests.factories import build_org, keyed_answers, submit
 
 SUBJECTS = ["own", "coached", "other_team", "none"]
@@ -121,8 +123,8 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "accounts.change_role": Action.MANAGE_ACCOUNTS,
     "accounts.reset_password": Action.MANAGE_ACCOUNTS,
     "accounts.unlock": Action.MANAGE_ACCOUNTS,
-    "analytics.person_scores": Action.READ_RESULTS,
-    "analytics.person_submissions": Action.READ_RESULTS,
+    "results.person_scores": Action.READ_RESULTS,
+    "results.person_submissions": Action.READ_RESULTS,
     "audit.action_names": Action.READ_AUDIT,
     "audit.actors": Action.READ_AUDIT,
     "audit.events": Action.READ_AUDIT,
@@ -131,7 +133,7 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "cohorts.add_members": Action.MANAGE_COHORTS,
     "cohorts.add_round": Action.MANAGE_COHORTS,
     "cohorts.chase_list": Action.READ_ORGANISATION,
-    "cohorts.cohort_for": Action.READ_ORGANISATION,
+    "access.cohort_for": Action.READ_ORGANISATION,
     "cohorts.cohort_list": Action.READ_ORGANISATION,
     "cohorts.cohort_members": Action.READ_ORGANISATION,
     "cohorts.cohort_review": Action.READ_ORGANISATION,
@@ -184,15 +186,16 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "teams.team_for": Action.READ_AGGREGATES,
     "teams.team_growth": Action.READ_RESULTS,
 }
-_NOT_CORE = {"ui", "__main__"}  # ui may import streamlit; __main__ runs the CLI on import
+# ui, app and pages import streamlit; __main__ runs the CLI on import; migrations are scripts.
+_NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "app", "pages", "__main__", "migrations"))
 
 
 def _guarded_functions() -> dict[str, Callable]:
     found = {}
-    for module_info in pkgutil.iter_modules(leadcoach.__path__):
-        if module_info.name in _NOT_CORE:
+    for module_info in pkgutil.walk_packages(leadcoach.__path__, "leadcoach."):
+        if module_info.name.startswith(_NOT_CORE):
             continue
-        module = importlib.import_module(f"leadcoach.{module_info.name}")
+        module = importlib.import_module(module_info.name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if name.startswith("_") or function.__module__ != module.__name__:
                 continue
@@ -201,7 +204,7 @@ def _guarded_functions() -> dict[str, Callable]:
                 key in parameters and parameters[key].kind is inspect.Parameter.KEYWORD_ONLY
                 for key in ("session", "viewer")
             ):
-                found[f"{module_info.name}.{name}"] = function
+                found[f"{module.__name__.rsplit('.', 1)[-1]}.{name}"] = function
     return found
 
 
@@ -245,12 +248,12 @@ def _person_and_team(viewer: Viewer, subject: Person) -> bool:
 
 # name -> (call(session, viewer, subject, instrument), expected(viewer, subject))
 READERS: dict[str, tuple[Callable, Callable]] = {
-    "analytics.person_scores": (
-        lambda s, v, p, i: analytics.person_scores(session=s, viewer=v, person_id=p.id),
+    "results.person_scores": (
+        lambda s, v, p, i: results.person_scores(session=s, viewer=v, person_id=p.id),
         _person(Action.READ_RESULTS),
     ),
-    "analytics.person_submissions": (
-        lambda s, v, p, i: analytics.person_submissions(session=s, viewer=v, person_id=p.id),
+    "results.person_submissions": (
+        lambda s, v, p, i: results.person_submissions(session=s, viewer=v, person_id=p.id),
         _person(Action.READ_RESULTS),
     ),
     "people.person_name": (

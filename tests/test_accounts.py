@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from leadcoach import accounts
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput, NotFound, SignInFailed
-from leadcoach.models import Account, AuditEvent, Person, Role, utcnow
+from leadcoach.people import accounts
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound, SignInFailed
+from leadcoach.platform.models import Account, AuditEvent, Person, Role, utcnow
 from tests.factories import PASSWORD, build_org
 
 

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-from leadcoach import analytics, charts, scoring
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied
+from leadcoach.assessment import results
+from leadcoach.instrument import scoring
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.reporting import charts
 from tests.factories import build_org, keyed_answers, submit
 
 
@@ -29,8 +31,8 @@ def history(engine, instrument):
 def test_profile_shows_latest_scores_and_change(engine, history, instrument):
     with session_scope(engine) as session:
         me = history.viewer(session, history.sup_a1)
-        scores = analytics.person_scores(session=session, viewer=me, person_id=history.sup_a1)
-    profile = analytics.profile(scores, instrument).set_index("skill_id")
+        scores = results.person_scores(session=session, viewer=me, person_id=history.sup_a1)
+    profile = results.profile(scores, instrument).set_index("skill_id")
     assert list(profile.index) == [s for s in instrument.skill_ids if s != "REM"]
     assert profile.loc["DEC", "score"] == pytest.approx(scoring.pomp(4))
     assert profile.loc["DEC", "previous"] == pytest.approx(scoring.pomp(2))
@@ -43,8 +45,8 @@ def test_profile_shows_latest_scores_and_change(engine, history, instrument):
 def test_strengths_and_development_areas(engine, history, instrument):
     with session_scope(engine) as session:
         me = history.viewer(session, history.sup_a1)
-        scores = analytics.person_scores(session=session, viewer=me, person_id=history.sup_a1)
-    strongest, develop = analytics.strengths_and_development(analytics.profile(scores, instrument))
+        scores = results.person_scores(session=session, viewer=me, person_id=history.sup_a1)
+    strongest, develop = results.strengths_and_development(results.profile(scores, instrument))
     assert list(strongest["skill_id"]) == ["INF", "DEC", "COM"]
     assert develop["skill_id"].iloc[0] == "MOT"
     assert "TRU" not in set(strongest["skill_id"]) | set(develop["skill_id"])
@@ -54,15 +56,15 @@ def test_strengths_and_development_areas(engine, history, instrument):
 def test_growth_table_and_charts_carry_only_the_rows_they_draw(engine, history, instrument):
     with session_scope(engine) as session:
         me = history.viewer(session, history.sup_a1)
-        scores = analytics.person_scores(session=session, viewer=me, person_id=history.sup_a1)
-        submissions = analytics.person_submissions(
+        scores = results.person_scores(session=session, viewer=me, person_id=history.sup_a1)
+        submissions = results.person_submissions(
             session=session, viewer=me, person_id=history.sup_a1
         )
-    table = analytics.results_table(scores, submissions, instrument)
+    table = results.results_table(scores, submissions, instrument)
     assert list(table["Submitted"]) == ["2026-03-01", "2026-06-01"]
     assert table.loc[1, instrument.skill("DEC").name] == pytest.approx(75.0)
     assert pd.isna(table.loc[1, instrument.skill("TRU").name])
-    growth = analytics.growth(scores, instrument)
+    growth = results.growth(scores, instrument)
     assert len(growth) == 22  # 11 skills x 2 submissions: no raw answers reach the chart
     spec = charts.growth_chart(growth, highlight=instrument.skill("DEC").name).to_dict()
     (data,) = spec["datasets"].values()
@@ -72,7 +74,7 @@ def test_growth_table_and_charts_carry_only_the_rows_they_draw(engine, history, 
 def test_another_supervisor_cannot_read_these_results(engine, history):
     with pytest.raises(AccessDenied), session_scope(engine) as session:
         other = history.viewer(session, history.sup_b1)
-        analytics.person_scores(session=session, viewer=other, person_id=history.sup_a1)
+        results.person_scores(session=session, viewer=other, person_id=history.sup_a1)
     with pytest.raises(AccessDenied), session_scope(engine) as session:
         other = history.viewer(session, history.sup_a2)
-        analytics.person_submissions(session=session, viewer=other, person_id=history.sup_a1)
+        results.person_submissions(session=session, viewer=other, person_id=history.sup_a1)

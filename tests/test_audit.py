@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-from leadcoach import audit, exports
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput
-from leadcoach.models import AuditEvent
+from leadcoach.people import audit
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.models import AuditEvent
+from leadcoach.reporting import exports
 from tests.factories import build_org
 
 

@@ -16,11 +16,13 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlmodel import select
 
-from leadcoach import backup, cli
-from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import alembic_config, make_engine, migrate, session_scope
+from leadcoach import cli
 from leadcoach.demo import load_demo
-from leadcoach.models import AuditEvent, Person
+from leadcoach.platform import backup
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import alembic_config, make_engine, migrate, session_scope
+from leadcoach.platform.models import AuditEvent, Person
+from tests import REPO_ROOT
 
 DEMO_TODAY = date(2026, 11, 2)
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
@@ -207,7 +209,7 @@ def test_clear_messages(argv, message, sqlite_settings, tmp_path, capsys):
     with contextlib.closing(sqlite3.connect(tmp_path / "other.db")) as other:
         other.execute("CREATE TABLE notes (text)")
     live = backup.sqlite_path(sqlite_settings)
-    places = {"tmp": tmp_path, "readme": PROJECT_ROOT / "README.md", "live": live}
+    places = {"tmp": tmp_path, "readme": REPO_ROOT / "README.md", "live": live}
     before = live.read_bytes()
     assert cli.main([a.format(**places) for a in argv], settings=sqlite_settings) == 1
     error = capsys.readouterr().err
@@ -241,7 +243,7 @@ def test_backup_and_restore_from_the_command_line(demo_backup, tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "leadcoach", *args],
-            cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
         )  # fmt: skip
 
     restored = run("restore", str(saved))

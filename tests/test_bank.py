@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from leadcoach import bank
-from leadcoach.config import PROJECT_ROOT
+from leadcoach.instrument import bank
+from leadcoach.platform.config import PACKAGE_ROOT
 
-SHIPPED = PROJECT_ROOT / "assessments" / "leadcoach-core-1.0.0.yaml"
+SHIPPED = PACKAGE_ROOT / "assessments" / "leadcoach-core-1.0.0.yaml"
 TEXT = SHIPPED.read_text()
 
 
@@ -154,7 +154,7 @@ def test_unknown_instrument_id(instrument):
 
 
 def test_the_tips_library_covers_every_skill(instrument):
-    tips = bank.load_tips(PROJECT_ROOT / "assessments" / "tips.yaml")
+    tips = bank.load_tips(PACKAGE_ROOT / "assessments" / "tips.yaml")
     bank.check_tips_cover(instrument, tips)
     assert all(len(tips[s]) >= 3 for s in instrument.skill_ids)
     without_dec = {k: v for k, v in tips.items() if k != "DEC"}

@@ -7,8 +7,8 @@ import sys
 
 import pandas as pd
 
-from leadcoach import bench
-from leadcoach.config import PROJECT_ROOT
+from leadcoach.devtools import bench
+from tests import REPO_ROOT
 
 FIGURES = [
     "Loading the workload (all tables, bulk)",
@@ -28,7 +28,7 @@ def test_a_small_benchmark_prints_every_figure_and_says_which_target_failed():
     result = subprocess.run(
         [sys.executable, "-m", "leadcoach", "bench", "--people", "200", "--repeat", "1",
          "--no-browser"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180,
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     out = result.stdout
     assert result.returncode in (0, 1), result.stderr
@@ -48,9 +48,9 @@ def test_a_small_benchmark_prints_every_figure_and_says_which_target_failed():
 def test_the_organisation_review_matches_a_cohort_style_paired_analysis(engine, instrument):
     from sqlmodel import Session
 
-    from leadcoach.access import load_viewer
-    from leadcoach.cohorts import paired_change
-    from leadcoach.workload import build_workload
+    from leadcoach.devtools.workload import build_workload
+    from leadcoach.people.access import load_viewer
+    from leadcoach.programmes.cohorts import paired_change
 
     summary = build_workload(engine, people=30, rounds=3, instrument=instrument)
     reviews = bench.OrganisationReviews()
@@ -80,6 +80,6 @@ def test_the_organisation_review_matches_a_cohort_style_paired_analysis(engine, 
 def _person(session, email):
     from sqlmodel import select
 
-    from leadcoach.models import Person
+    from leadcoach.platform.models import Person
 
     return session.exec(select(Person.id).where(Person.email == email)).one()

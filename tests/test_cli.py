@@ -11,13 +11,15 @@ from sqlmodel import func, select
 
 from leadcoach import cli
 from leadcoach.cli import main
-from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import make_engine, migrate, session_scope
-from leadcoach.models import Person, Submission
+from leadcoach.platform.config import PACKAGE_ROOT, Settings
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.models import Person, Submission
+from tests import REPO_ROOT
 from tests.factories import build_org
 
 COMMANDS = [
     "init",
+    "serve",
     "demo",
     "check-bank",
     "create-user",
@@ -36,7 +38,7 @@ def _run(*args: str, env_url: str | None = None, stdin: str = "") -> subprocess.
         env["LEADCOACH_DATABASE_URL"] = env_url
     return subprocess.run(
         [sys.executable, "-m", "leadcoach", *args],
-        cwd=PROJECT_ROOT,
+        cwd=REPO_ROOT,
         env=env,
         input=stdin,
         capture_output=True,
@@ -66,7 +68,7 @@ def test_check_bank_accepts_the_shipped_questionnaire():
 
 
 def test_check_bank_names_the_file_and_place_of_a_problem(tmp_path: Path):
-    text = (PROJECT_ROOT / "assessments" / "leadcoach-core-1.0.0.yaml").read_text()
+    text = (PACKAGE_ROOT / "assessments" / "leadcoach-core-1.0.0.yaml").read_text()
     (tmp_path / "broken.yaml").write_text(text.replace("id: DEC2", "id: DEC1", 1))
     result = _run("check-bank", "--dir", str(tmp_path))
     assert result.returncode == 1

@@ -12,20 +12,13 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from leadcoach import (
-    charts,
-    coaching,
-    comparison,
-    notes,
-    plans,
-    priorities,
-    reliability,
-    teams,
-)
-from leadcoach.comparison import GroupRef
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput
-from leadcoach.models import Person, Role, TeamCoach
+from leadcoach.coaching import coaching, comparison, notes, plans, priorities, teams
+from leadcoach.coaching.comparison import GroupRef
+from leadcoach.measurement import reliability
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.models import Person, Role, TeamCoach
+from leadcoach.reporting import charts
 from tests.factories import add_person, build_org, keyed_answers, submit
 
 MARCH = datetime(2026, 3, 1, tzinfo=UTC)
@@ -137,7 +130,7 @@ def test_assessment_status_puts_who_needs_a_nudge_first(engine, org, instrument)
     with session_scope(engine) as session:
         a3 = add_person(session, "Sup A Three", Role.SUPERVISOR, org.team_a)
     with session_scope(engine) as session:
-        from leadcoach import responses
+        from leadcoach.assessment import responses
 
         me = org.viewer(session, org.sup_a2)
         draft = responses.open_draft(session=session, viewer=me, instrument=instrument)

@@ -14,7 +14,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadcoach import cohorts
+from leadcoach.programmes import cohorts
 from tests.test_team_figures import same_frame
 
 ROUNDS = ["Baseline", "Day 90", "Day 180"]

@@ -22,11 +22,12 @@ from collections.abc import Iterable
 import pytest
 from sqlalchemy import text
 
-from leadcoach import bank, instruments, responses
-from leadcoach.access import load_viewer
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, session_scope
-from leadcoach.errors import AlreadySubmitted
+from leadcoach.assessment import responses
+from leadcoach.instrument import bank, instruments
+from leadcoach.people.access import load_viewer
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.errors import AlreadySubmitted
 
 WRITERS = 20  # concurrent supervisors
 TWINS = 4  # of them, how many get a second writer saving the same answers at the same time
@@ -61,7 +62,7 @@ def _answers(instrument: bank.Instrument) -> list[Answer3]:
 
 def _supervisors(engine, instrument, count: int, team_name: str = "Concurrency") -> list[int]:
     """`count` supervisors in one team; the instrument is frozen as on any used database."""
-    from leadcoach.models import Role, Team
+    from leadcoach.platform.models import Role, Team
     from tests.factories import add_person
 
     with session_scope(engine) as session:
@@ -409,7 +410,7 @@ def _no_stray_processes():
 
 
 def test_two_people_starting_the_first_assessment_at_the_same_moment(settings, instrument):
-    from leadcoach.models import Role, Team
+    from leadcoach.platform.models import Role, Team
     from tests.factories import add_person
 
     engine = make_engine(settings)

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.demo import load_demo
-from leadcoach.errors import InvalidInput
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.errors import InvalidInput
 
 TODAY = date(2026, 11, 2)
 
@@ -35,7 +35,7 @@ def _scores(engine) -> pd.DataFrame:
 
 
 def test_the_demo_is_deterministic(tmp_path, instrument):
-    from leadcoach.config import Settings
+    from leadcoach.platform.config import Settings
 
     frames = []
     for name in ("one", "two"):

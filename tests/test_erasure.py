@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
-from leadcoach import accounts, cohorts, erasure, notes, plans, responses
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput, NotFound
-from leadcoach.models import (
+from leadcoach.assessment import responses
+from leadcoach.coaching import notes, plans
+from leadcoach.people import accounts, erasure
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.platform.models import (
     Account,
     Answer,
     AssessmentDraft,
@@ -28,6 +30,7 @@ from leadcoach.models import (
     Submission,
     TeamCoach,
 )
+from leadcoach.programmes import cohorts
 from tests.factories import PASSWORD, build_org, keyed_answers, submit
 
 TODAY = date(2026, 11, 2)

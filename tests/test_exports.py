@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from sqlmodel import select
 
-from leadcoach import exports
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied
-from leadcoach.models import AuditEvent
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import AuditEvent
+from leadcoach.reporting import exports
 from tests.factories import build_org
 
 DANGEROUS = ["=1+2", "+SUM(A1)", "-3+4", "@cmd", "\tx", "\ry"]

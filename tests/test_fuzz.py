@@ -15,10 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, inspect
 from sqlmodel import SQLModel, select
 
-from leadcoach import accounts, cohorts, notes, plans, responses, roster
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, migrate, session_scope
-from leadcoach.errors import LeadCoachError
+from leadcoach.assessment import responses
+from leadcoach.coaching import notes, plans
+from leadcoach.people import accounts
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.errors import LeadCoachError
+from leadcoach.programmes import cohorts, roster
 from tests.factories import build_org
 
 FUZZ = settings(

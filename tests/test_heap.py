@@ -1,12 +1,12 @@
-"""The start-up freeze of the app server and the benchmark (leadcoach.heap)."""
+"""The start-up freeze of the app server and the benchmark (leadcoach.platform.heap)."""
 
 import gc
 import subprocess
 import sys
 import weakref
 
-from leadcoach import heap
-from leadcoach.config import PROJECT_ROOT
+from leadcoach.platform import heap
+from tests import REPO_ROOT
 
 
 class _Node:
@@ -33,12 +33,12 @@ def test_objects_alive_at_the_freeze_are_frozen_and_later_garbage_is_still_colle
 def test_the_core_imports_without_a_streamlit_runtime():
     # The server imports the core before Streamlit starts: leadcoach.ui must stay out.
     script = (
-        "import sys; from leadcoach import heap; heap.import_core(); "
+        "import sys; from leadcoach.platform import heap; heap.import_core(); "
         "print(sorted(m for m in sys.modules if m.startswith('leadcoach.ui')), "
-        "'leadcoach.cohorts' in sys.modules, 'altair' in sys.modules)"
+        "'leadcoach.programmes.cohorts' in sys.modules, 'altair' in sys.modules)"
     )
     output = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True,
         check=True,
     ).stdout.strip()  # fmt: skip
     assert output == "[] True True"
@@ -46,8 +46,8 @@ def test_the_core_imports_without_a_streamlit_runtime():
 
 def test_the_malloc_arena_cap_is_accepted_by_glibc():
     # In a child process: the cap holds for the rest of the process that sets it.
-    code = "from leadcoach import heap; print(heap.limit_malloc_arenas(2))"
+    code = "from leadcoach.platform import heap; print(heap.limit_malloc_arenas(2))"
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"

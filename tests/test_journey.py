@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from leadcoach import journey
-from leadcoach.responses import DraftState
+from leadcoach.assessment import journey
+from leadcoach.assessment.responses import DraftState
 
 NOW = datetime(2026, 11, 2, tzinfo=UTC)
 

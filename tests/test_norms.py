@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadcoach import norms
-from leadcoach.access import load_viewer
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput
-from leadcoach.models import Role
+from leadcoach.measurement import norms
+from leadcoach.people.access import load_viewer
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.models import Role
 from tests.factories import add_person, build_org, keyed_answers
 from tests.test_quality import submit_fast
 

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from leadcoach import plans
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput
+from leadcoach.coaching import plans
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput
 from tests.factories import build_org
 
 TODAY = date(2026, 11, 2)

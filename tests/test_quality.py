@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from leadcoach import cohorts, psychometrics, quality, responses
-from leadcoach.access import load_viewer
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput, NotFound
-from leadcoach.models import Answer, Role
+from leadcoach.assessment import responses
+from leadcoach.measurement import psychometrics, quality
+from leadcoach.people.access import load_viewer
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.platform.models import Answer, Role
+from leadcoach.programmes import cohorts
 from tests.factories import Org, add_person, build_org
 
 MIN_SAMPLE = 30

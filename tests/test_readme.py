@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from leadcoach.config import PROJECT_ROOT, Settings
+from leadcoach.platform.config import Settings
+from tests import REPO_ROOT
 from tests.test_cli import COMMANDS
 
-README = (PROJECT_ROOT / "README.md").read_text()
+README = (REPO_ROOT / "README.md").read_text()
 
 
 def test_every_setting_is_in_the_readme():
@@ -33,7 +34,7 @@ def test_the_readme_has_exactly_the_two_setup_commands_and_ci_runs_the_test_one(
     commands = re.findall(r"^    (make \w+)$|^```sh\n(.*?)\n```", block, re.M)
     flat = [c for pair in commands for c in pair if c]
     assert flat == ["make run", "make test"]
-    assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+    assert "make test" in (REPO_ROOT / ".ci" / "run").read_text()
 
 
 def test_the_demo_password_in_the_readme_is_the_real_default():

@@ -13,10 +13,9 @@ import pytest
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
-from leadcoach import roster
-from leadcoach.db import session_scope
-from leadcoach.errors import AccessDenied, InvalidInput
-from leadcoach.models import (
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.models import (
     Account,
     AuditEvent,
     Cohort,
@@ -26,7 +25,8 @@ from leadcoach.models import (
     Team,
     TeamCoach,
 )
-from leadcoach.roster import import_roster, read_roster, validate_roster
+from leadcoach.programmes import roster
+from leadcoach.programmes.roster import import_roster, read_roster, validate_roster
 from tests.factories import Org, build_org
 
 CORPUS = Path(__file__).parent / "data" / "rosters"

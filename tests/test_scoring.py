@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadcoach import scoring
-from leadcoach.bank import Item, Option, Scenario
+from leadcoach.instrument import scoring
+from leadcoach.instrument.bank import Item, Option, Scenario
 
 SIX = [Item(id=f"X{n}", text="t", reverse=n > 4) for n in range(1, 7)]  # X5, X6 reverse-keyed
 SCENARIO = Scenario(

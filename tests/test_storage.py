@@ -9,11 +9,13 @@ from sqlalchemy import insert, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
-from leadcoach import data_version, instruments, responses, scoring
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, migrate, pending_migrations, session_scope
-from leadcoach.errors import AlreadySubmitted, InvalidInput
-from leadcoach.models import Answer, AssessmentDraft, SkillScore, Submission
+from leadcoach.assessment import responses
+from leadcoach.instrument import instruments, scoring
+from leadcoach.platform import data_version
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, migrate, pending_migrations, session_scope
+from leadcoach.platform.errors import AlreadySubmitted, InvalidInput
+from leadcoach.platform.models import Answer, AssessmentDraft, SkillScore, Submission
 from tests.factories import build_org
 
 EXPECTED_TABLES = {
@@ -226,7 +228,7 @@ def test_a_used_instrument_version_is_frozen(engine, instrument):
 
 
 def test_answers_of_another_person_cannot_be_read_or_written(engine, instrument):
-    from leadcoach.errors import AccessDenied
+    from leadcoach.platform.errors import AccessDenied
 
     org, draft_id = _start(engine, instrument)
     with pytest.raises(AccessDenied), session_scope(engine) as session:

@@ -14,10 +14,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadcoach import bank, teams
-from leadcoach.config import PROJECT_ROOT
+from leadcoach.coaching import teams
+from leadcoach.instrument import bank
+from leadcoach.platform.config import PACKAGE_ROOT
 
-INSTRUMENT = bank.load_bank(PROJECT_ROOT / "assessments").current("leadcoach-core")
+INSTRUMENT = bank.load_bank(PACKAGE_ROOT / "assessments").current("leadcoach-core")
 SKILLS = [skill.id for skill in INSTRUMENT.skills]
 NAMES = {skill.id: skill.name for skill in INSTRUMENT.skills}
 START = datetime(2025, 1, 1, tzinfo=UTC)

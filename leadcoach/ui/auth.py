@@ -11,9 +11,9 @@ import time
 
 import streamlit as st
 
-from leadcoach import accounts, audit
-from leadcoach.access import Viewer, load_viewer
-from leadcoach.errors import InvalidInput, LeadCoachError, NotFound
+from leadcoach.people import accounts, audit
+from leadcoach.people.access import Viewer, load_viewer
+from leadcoach.platform.errors import InvalidInput, LeadCoachError, NotFound
 from leadcoach.ui import sso
 from leadcoach.ui.context import db, instrument, settings
 from leadcoach.ui.text import md

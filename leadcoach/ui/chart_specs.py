@@ -3,7 +3,7 @@
 st.altair_chart converts its chart to Vega-Lite on every rerun, and Altair validates the
 whole spec against the Vega-Lite JSON schema as it does: with building the chart, 10-60 ms
 per chart, most of a warm page's script time. A spec depends only on the builder in
-leadcoach.charts and its inputs, so it is converted once per distinct input (by whichever
+leadcoach.reporting.charts and its inputs, so it is converted once per distinct input (by whichever
 session asks first) and later reruns draw the stored spec.
 """
 

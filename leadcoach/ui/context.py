@@ -12,11 +12,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from leadcoach import bank, norms, reliability
-from leadcoach.cohort_reviews import CohortReviews
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, migrate, session_scope
-from leadcoach.errors import LeadCoachError
+from leadcoach.instrument import bank
+from leadcoach.measurement import norms, reliability
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.errors import LeadCoachError
+from leadcoach.programmes.cohort_reviews import CohortReviews
 from leadcoach.ui.text import md
 
 PREFIX = Settings.model_config["env_prefix"]

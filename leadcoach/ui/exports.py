@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from leadcoach import charts
+from leadcoach.reporting import charts
 
 
 def downloads(table: pd.DataFrame, chart: Callable[[], alt.TopLevelMixin], name: str) -> None:

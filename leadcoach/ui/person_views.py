@@ -13,9 +13,13 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from leadcoach import analytics, charts, norms, notes, people, plans, reliability
-from leadcoach.access import Viewer
-from leadcoach.models import GoalStatus
+from leadcoach.assessment import results as person_results
+from leadcoach.coaching import notes, plans
+from leadcoach.measurement import norms, reliability
+from leadcoach.people import people
+from leadcoach.people.access import Viewer
+from leadcoach.platform.models import GoalStatus
+from leadcoach.reporting import charts
 from leadcoach.ui import chart_specs, context, tables
 from leadcoach.ui.text import md
 
@@ -59,8 +63,8 @@ def _load(viewer: Viewer, person_id: int):
     return _read(
         lambda session: (
             people.person_name(session=session, viewer=viewer, person_id=person_id),
-            analytics.person_scores(session=session, viewer=viewer, person_id=person_id),
-            analytics.person_submissions(session=session, viewer=viewer, person_id=person_id),
+            person_results.person_scores(session=session, viewer=viewer, person_id=person_id),
+            person_results.person_submissions(session=session, viewer=viewer, person_id=person_id),
         )
     )
 
@@ -87,7 +91,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             _take_assessment_link()
         return
 
-    profile = analytics.profile(scores, instrument)
+    profile = person_results.profile(scores, instrument)
     latest = submissions.iloc[-1]
     st.caption(
         f"Submitted on {latest['submitted_at']:%d %B %Y} · assessment {len(submissions)} of "
@@ -153,7 +157,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
 
     _norms(viewer, person_id)
 
-    strongest, develop = analytics.strengths_and_development(profile)
+    strongest, develop = person_results.strengths_and_development(profile)
     left, right = st.columns(2)
     with left:
         st.subheader("Strengths", anchor=False)
@@ -245,7 +249,7 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             f"due {context.settings().reassessment_days} days after the last one."
         )
 
-    table = analytics.growth(scores, instrument)
+    table = person_results.growth(scores, instrument)
     skill_names = [s.name for s in instrument.skills if s.id in set(scores["skill_id"])]
     highlight = st.selectbox(
         "Highlight a skill",
@@ -265,7 +269,7 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         st.caption("No assessment has enough answers for an overall index yet.")
 
     st.subheader("All results", anchor=False)
-    results_table = analytics.results_table(scores, submissions, instrument)
+    results_table = person_results.results_table(scores, submissions, instrument)
     tables.show(results_table, formats=dict.fromkeys(results_table.columns[1:], ".0f"))
     st.download_button(
         "Download results (CSV)",
@@ -293,7 +297,7 @@ def plan(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         lambda session: (
             people.person_name(session=session, viewer=viewer, person_id=person_id),
             plans.plan(session=session, viewer=viewer, person_id=person_id, instrument=instrument),
-            analytics.person_scores(session=session, viewer=viewer, person_id=person_id),
+            person_results.person_scores(session=session, viewer=viewer, person_id=person_id),
             notes.notes(session=session, viewer=viewer, person_id=person_id) if own else [],
         )
     )
@@ -392,8 +396,8 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
             "dropped to choose another."
         )
         return
-    profile = analytics.profile(scores, instrument)
-    _, develop = analytics.strengths_and_development(profile)
+    profile = person_results.profile(scores, instrument)
+    _, develop = person_results.strengths_and_development(profile)
     suggested = [s for s in develop["skill_id"] if s not in {g.skill_id for g in active}]
     names = {s.id: s.name for s in instrument.skills}
     available = [s.id for s in instrument.skills if s.id in set(profile["skill_id"])] or [

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import socket
 import sys
+import tomllib
+from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server
 
-from leadcoach import heap
-from leadcoach.config import PROJECT_ROOT
+from leadcoach.platform import heap
+from leadcoach.platform.config import PACKAGE_ROOT
 
 
 def main() -> None:
@@ -29,13 +31,26 @@ def main() -> None:
     # first visitor after every restart. LeadCoach always navigates with st.navigation.
     PagesManager.uses_pages_directory = False
     # Everything imported at start-up lives as long as the server: the garbage collector
-    # need not walk it again on every full collection (see leadcoach.heap).
+    # need not walk it again on every full collection (see leadcoach.platform.heap).
     heap.import_core()
     heap.freeze_long_lived()
-    # Before Streamlit starts a thread per browser session (see leadcoach.heap).
+    # Before Streamlit starts a thread per browser session (see leadcoach.platform.heap).
     heap.limit_malloc_arenas()
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *arguments]
+    sys.argv = ["streamlit", "run", str(PACKAGE_ROOT / "app.py"), *server_options(), *arguments]
     cli.main()
+
+
+def server_options() -> list[str]:
+    """LeadCoach's Streamlit settings (streamlit.toml beside this file, which says why each is
+    set) as command-line options, so that they hold from whatever folder the app is started
+    in: Streamlit itself reads only ./.streamlit/config.toml. Options given later win."""
+    with (Path(__file__).parent / "streamlit.toml").open("rb") as file:
+        sections = tomllib.load(file)
+    return [
+        f"--{section}.{name}={str(value).lower() if isinstance(value, bool) else value}"
+        for section, options in sections.items()
+        for name, value in options.items()
+    ]
 
 
 def send_without_delay() -> None:

@@ -12,9 +12,9 @@ import streamlit as st
 from sqlmodel import Session, select
 from streamlit.errors import StreamlitAuthError, StreamlitSecretNotFoundError
 
-from leadcoach import accounts
-from leadcoach.errors import InvalidInput
-from leadcoach.models import Person
+from leadcoach.people import accounts
+from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.models import Person
 from leadcoach.ui.text import md
 
 LOGIN_LABEL = "Sign in with your company account"

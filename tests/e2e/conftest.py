@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from leadcoach.bench import serve
-from leadcoach.config import PROJECT_ROOT, Settings
 from leadcoach.demo import email_for
+from leadcoach.devtools.servers import serve, stop_process
+from leadcoach.platform.config import Settings
+from tests import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -25,7 +26,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
+SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 DEMO_TODAY = "2026-11-02"
 PASSWORD = Settings().demo_password  # every demo account's
 LAPTOP = {"width": 1280, "height": 800}
@@ -41,16 +42,12 @@ def start_server(database_url: str, log: Path) -> Server:
     """Start the app (`python -m leadcoach.ui.serve`) against the database; return once it
     answers its health check."""
     env = {**os.environ, "LEADCOACH_DATABASE_URL": database_url}
-    process, url = serve(["-m", "leadcoach.ui.serve"], PROJECT_ROOT, env, log)
+    process, url = serve(["-m", "leadcoach.ui.serve"], REPO_ROOT, env, log)
     return Server(url, database_url, process, log)
 
 
 def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    stop_process(server.process)
 
 
 def demo_database(folder: Path) -> str:
@@ -58,7 +55,7 @@ def demo_database(folder: Path) -> str:
     database_url = f"sqlite:///{folder / 'demo.db'}"
     loaded = subprocess.run(
         [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
-        cwd=PROJECT_ROOT,
+        cwd=REPO_ROOT,
         env={**os.environ, "LEADCOACH_DATABASE_URL": database_url},
         capture_output=True,
         text=True,

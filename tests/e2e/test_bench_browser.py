@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from leadcoach import bank, bench, workload
-from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import make_engine, migrate
+from leadcoach.devtools import bench, workload
+from leadcoach.instrument import bank
+from leadcoach.platform.config import PACKAGE_ROOT, Settings
+from leadcoach.platform.db import make_engine, migrate
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.e2e
 def test_every_browser_figure_is_measured_and_every_page_settles(tmp_path):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'bench.db'}")
     migrate(settings)
-    instrument = bank.load_bank(PROJECT_ROOT / "assessments").current("leadcoach-core")
+    instrument = bank.load_bank(PACKAGE_ROOT / "assessments").current("leadcoach-core")
     engine = make_engine(settings)
     summary = workload.build_workload(engine, people=60, rounds=3, instrument=instrument)
     engine.dispose()

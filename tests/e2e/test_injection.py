@@ -8,10 +8,10 @@ import re
 import pytest
 from sqlmodel import select
 
-from leadcoach import accounts
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, session_scope
-from leadcoach.models import Role, Team
+from leadcoach.people import accounts
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.models import Role, Team
 from tests.e2e.conftest import PASSWORD, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e

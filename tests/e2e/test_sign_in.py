@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from leadcoach.config import Settings
 from leadcoach.demo import email_for
+from leadcoach.platform.config import Settings
 from tests.e2e.conftest import screenshot, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.e2e

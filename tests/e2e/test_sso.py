@@ -13,11 +13,12 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import func, select
 
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, session_scope
 from leadcoach.demo import email_for
-from leadcoach.identity_provider import start_provider, stop_process, user, write_secrets
-from leadcoach.models import AuditEvent, Person
+from leadcoach.devtools.identity_provider import start_provider, user, write_secrets
+from leadcoach.devtools.servers import stop_process
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.models import AuditEvent, Person
 from tests.e2e.conftest import (
     LAPTOP,
     Server,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from leadcoach import responses
-from leadcoach.access import load_viewer
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, session_scope
+from leadcoach.assessment import responses
 from leadcoach.demo import email_for
-from leadcoach.models import Person
+from leadcoach.people.access import load_viewer
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.models import Person
 from tests.e2e.conftest import LAPTOP, PHONE, chart_fits, open_as, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from leadcoach.config import PROJECT_ROOT
+from tests import REPO_ROOT
 from tests.conftest import POSTGRES_URL
 from tests.e2e.conftest import DEMO_TODAY, open_as, start_server, stop_server
 
@@ -34,7 +34,7 @@ def shared_postgres():
     url = make_url(POSTGRES_URL).set(database=name).render_as_string(False)
     loaded = subprocess.run(
         [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
-        cwd=PROJECT_ROOT, env={**os.environ, "LEADCOACH_DATABASE_URL": url},
+        cwd=REPO_ROOT, env={**os.environ, "LEADCOACH_DATABASE_URL": url},
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert loaded.returncode == 0, loaded.stderr

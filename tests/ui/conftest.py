@@ -11,14 +11,14 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach import bank
-from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import make_engine, migrate, session_scope
 from leadcoach.demo import email_for, load_demo
-from leadcoach.models import Person
+from leadcoach.instrument import bank
+from leadcoach.platform.config import PACKAGE_ROOT, Settings
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.models import Person
 
 DEMO_TODAY = date(2026, 11, 2)
-APP = str(PROJECT_ROOT / "app.py")
+APP = str(PACKAGE_ROOT / "app.py")
 
 
 @pytest.fixture(scope="session")

@@ -13,12 +13,12 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach import accounts
-from leadcoach.config import PROJECT_ROOT, Settings
-from leadcoach.db import make_engine, session_scope
 from leadcoach.demo import email_for
-from leadcoach.errors import SignInFailed
-from leadcoach.models import AuditEvent, Person
+from leadcoach.people import accounts
+from leadcoach.platform.config import PACKAGE_ROOT, Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.errors import SignInFailed
+from leadcoach.platform.models import AuditEvent, Person
 from tests.ui.conftest import app_signed_in_as, person_id
 
 ADMIN, HR, COACH, SUPERVISOR = "Alex Morgan", "Helen Okafor", "Priya Shah", "Ana Lima"
@@ -44,7 +44,7 @@ def page_file_as(url: str, name: str, page: str, monkeypatch) -> AppTest:
     """One page file run directly, as if a navigation bug let this person reach it: the
     core must still refuse."""
     monkeypatch.setenv("LEADCOACH_DATABASE_URL", url)
-    at = AppTest.from_file(str(PROJECT_ROOT / page), default_timeout=60)
+    at = AppTest.from_file(str(PACKAGE_ROOT / page), default_timeout=60)
     at.session_state["_auth_person_id"] = person_id(url, name)
     at.session_state["_auth_last_activity"] = time.time()
     return at.run()

@@ -15,7 +15,7 @@ def _script() -> None:
     import pandas as pd
     import streamlit as st
 
-    from leadcoach import charts
+    from leadcoach.reporting import charts
     from leadcoach.ui import chart_specs
 
     profile = pd.DataFrame(

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from leadcoach import coaching, people
-from leadcoach.models import CoachingNote, PlanComment
+from leadcoach.coaching import coaching
+from leadcoach.people import people
+from leadcoach.platform.models import CoachingNote, PlanComment
 from tests.ui.conftest import open_tab, person_id, shown_tables, table_with
 from tests.ui.test_supervisor import (
     chart_rows,
@@ -28,8 +29,8 @@ LEEDS = {"Leeds Billing", "Leeds Retentions"}
 
 
 def priya_overview(url: str, team_ids=None) -> coaching.TeamOverview:
-    from leadcoach import reliability
-    from leadcoach.config import Settings
+    from leadcoach.measurement import reliability
+    from leadcoach.platform.config import Settings
 
     with db_session(url) as session:
         return coaching.team_overview(

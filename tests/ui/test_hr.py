@@ -7,8 +7,9 @@ from datetime import date
 
 from sqlmodel import func, select
 
-from leadcoach import cohorts, people
-from leadcoach.models import AuditEvent, Cohort, CohortMember, CohortRound, Person
+from leadcoach.people import people
+from leadcoach.platform.models import AuditEvent, Cohort, CohortMember, CohortRound, Person
+from leadcoach.programmes import cohorts
 from tests.ui.conftest import open_tab, table_with
 from tests.ui.test_supervisor import (
     charts,

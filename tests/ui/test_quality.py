@@ -9,11 +9,11 @@ from datetime import time as clock
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadcoach import quality
-from leadcoach.access import load_viewer
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, migrate, session_scope
-from leadcoach.errors import AccessDenied
+from leadcoach.measurement import quality
+from leadcoach.people.access import load_viewer
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.errors import AccessDenied
 from leadcoach.ui.text import md
 from tests.test_quality import REVERSED_BY_MISTAKE, build_sample
 from tests.ui.conftest import APP, person_id

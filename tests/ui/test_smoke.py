@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from leadcoach.config import Settings
+from leadcoach.platform.config import Settings
 from tests.ui.conftest import APP, app_signed_in_as
 
 SUPERVISOR_PAGES = [
@@ -138,7 +138,7 @@ def _bare_values(source: str) -> list[int]:
 
 
 def test_no_page_relies_on_streamlit_magic():
-    """.streamlit/config.toml turns magic off, so a bare value would silently draw nothing."""
+    """leadcoach/ui/streamlit.toml turns magic off, so a bare value would silently draw nothing."""
     assert _bare_values('"""Doc."""\nimport x\nx.f()\nif x:\n    pass\nelse:\n    x\n') == [7]
     root = Path(APP).parent
     found = {

@@ -14,10 +14,10 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, session_scope
 from leadcoach.demo import email_for
-from leadcoach.models import AuditEvent
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.models import AuditEvent
 from leadcoach.ui.sso import LOGIN_LABEL
 from tests.ui.conftest import APP, person_id
 

@@ -10,11 +10,20 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach import access, analytics, bank, journey, people, plans, responses
-from leadcoach.config import Settings
-from leadcoach.db import make_engine, session_scope
-from leadcoach.errors import AccessDenied
-from leadcoach.models import AssessmentDraft, DevelopmentGoal, GoalCheckIn, Person, Submission
+from leadcoach.assessment import journey, responses, results
+from leadcoach.coaching import plans
+from leadcoach.instrument import bank
+from leadcoach.people import access, people
+from leadcoach.platform.config import Settings
+from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import (
+    AssessmentDraft,
+    DevelopmentGoal,
+    GoalCheckIn,
+    Person,
+    Submission,
+)
 from tests.ui.conftest import app_signed_in_as, person_id, table_with
 
 HOME = "pages/supervisor/home.py"
@@ -258,12 +267,12 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     at = open_page(demo_url, "Ana Lima", RESULTS, monkeypatch)
     with db_session(demo_url) as session:
         viewer = viewer_of(session, demo_url, "Ana Lima")
-        scores = analytics.person_scores(session=session, viewer=viewer, person_id=viewer.person_id)
-        submissions = analytics.person_submissions(
+        scores = results.person_scores(session=session, viewer=viewer, person_id=viewer.person_id)
+        submissions = results.person_submissions(
             session=session, viewer=viewer, person_id=viewer.person_id
         )
-    profile = analytics.profile(scores, instrument)
-    strongest, develop = analytics.strengths_and_development(profile)
+    profile = results.profile(scores, instrument)
+    strongest, develop = results.strengths_and_development(profile)
 
     assert len(charts(at)) == 1 and chart_rows(charts(at)[0]) >= len(profile)
     # Small tables are Markdown (an HTML table): no data grid for the browser to load.
@@ -313,7 +322,7 @@ def test_growth_draws_every_skill_over_time_with_a_highlight_and_a_csv(demo_url,
     at = open_page(demo_url, "Ana Lima", GROWTH, monkeypatch)
     with db_session(demo_url) as session:
         viewer = viewer_of(session, demo_url, "Ana Lima")
-        submissions_of_ana = analytics.person_submissions(
+        submissions_of_ana = results.person_submissions(
             session=session, viewer=viewer, person_id=viewer.person_id
         )
     growth_chart, overall_chart = charts(at)
@@ -419,7 +428,7 @@ def test_a_supervisor_cannot_read_another_persons_data_by_function_argument(demo
     other = person_id(demo_url, "Maria Santos")
     with db_session(demo_url) as session:
         viewer = viewer_of(session, demo_url, "Ana Lima")
-        for read in (analytics.person_scores, analytics.person_submissions, people.person_name):
+        for read in (results.person_scores, results.person_submissions, people.person_name):
             with pytest.raises(AccessDenied):
                 read(session=session, viewer=viewer, person_id=other)
         with pytest.raises(AccessDenied):

@@ -1,0 +1,77 @@
+"""LeadCoach entry point: page config, start-up checks, sign-in gate, pages by role."""
+
+import streamlit as st
+
+from leadcoach.platform.models import Role
+from leadcoach.ui import auth, context, tables
+from leadcoach.ui.text import md
+
+st.set_page_config(page_title="LeadCoach", page_icon=":material/explore:", layout="wide")
+context.startup()
+
+# file -> (title, icon); each role sees only its own pages, and the core checks access again.
+PAGES = {
+    "pages/supervisor/home.py": ("Home", ":material/home:"),
+    "pages/supervisor/assessment.py": ("Self-assessment", ":material/edit:"),
+    "pages/supervisor/results.py": ("Results", ":material/insights:"),
+    "pages/supervisor/growth.py": ("Growth", ":material/trending_up:"),
+    "pages/supervisor/plan.py": ("Development plan", ":material/flag:"),
+    "pages/coach/team.py": ("My teams", ":material/groups:"),
+    "pages/coach/compare.py": ("Compare", ":material/compare_arrows:"),
+    "pages/coach/person.py": ("Person", ":material/person:"),
+    "pages/hr/organisation.py": ("Organisation", ":material/domain:"),
+    "pages/hr/review.py": ("Cohort review", ":material/analytics:"),
+    "pages/hr/cohorts.py": ("Cohorts", ":material/group_add:"),
+    "pages/hr/roster.py": ("Import roster", ":material/upload_file:"),
+    "pages/hr/quality.py": ("Instrument quality", ":material/fact_check:"),
+    "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
+    "pages/admin/audit.py": ("Audit log", ":material/history:"),
+    "pages/hr/erase.py": ("Erase a person", ":material/person_remove:"),
+}
+HR_PAGES = [
+    "pages/hr/organisation.py",
+    "pages/hr/review.py",
+    "pages/hr/cohorts.py",
+    "pages/hr/roster.py",
+    "pages/hr/quality.py",
+    "pages/hr/erase.py",
+]
+ROLE_PAGES = {
+    Role.SUPERVISOR: [
+        "pages/supervisor/home.py",
+        "pages/supervisor/assessment.py",
+        "pages/supervisor/results.py",
+        "pages/supervisor/growth.py",
+        "pages/supervisor/plan.py",
+    ],
+    Role.COACH: ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
+    Role.HR: HR_PAGES,
+    Role.ADMIN: [*HR_PAGES, "pages/admin/accounts.py", "pages/admin/audit.py"],
+}
+
+
+def page(path: str) -> st.Page:
+    title, icon = PAGES[path]
+    return st.Page(path, title=title, icon=icon)
+
+
+viewer = auth.current_viewer()
+if viewer is None:
+    # Every page address answers with the sign-in form, so a bookmarked link works after
+    # signing in; without st.navigation Streamlit would list every file of pages/ instead.
+    gates = [st.Page(auth.gate_page, title="Sign in", default=True)] + [
+        st.Page(auth.gate_page, title="Sign in", url_path=page(path).url_path) for path in PAGES
+    ]
+    st.navigation(gates, position="hidden").run()
+    st.stop()
+
+with st.sidebar:
+    st.markdown(f"Signed in as **{md(viewer.name)}** ({viewer.role.value})")
+    if st.button("Sign out", icon=":material/logout:"):
+        auth.sign_out("You are signed out.")
+        st.rerun()
+
+# Fixed rules, no user text in them: how tables look (leadcoach.ui.tables), and the coach's
+# heatmap, drawn at its own size, scrolling sideways in its own box on a phone.
+st.html(f"<style>{tables.CSS} .st-key-heatmap {{ overflow-x: auto; }}</style>")
+st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

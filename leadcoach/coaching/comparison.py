@@ -1,0 +1,190 @@
+"""Profiles side by side: people, teams or the organisation, with real differences marked.
+
+A difference counts as beyond measurement noise when it is larger than 1.96 standard
+errors of the difference (95%, two-sided). One person's score carries the skill's
+standard error of measurement, SEM = SD x sqrt(1 - alpha); a group's mean carries
+sd / sqrt(n). Two people therefore differ reliably when |difference| > 1.96 x sqrt(2) x SEM,
+the Jacobson-Truax criterion used for change over time too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from sqlmodel import Session
+
+from leadcoach.coaching import teams
+from leadcoach.instrument import bank
+from leadcoach.measurement import reliability
+from leadcoach.people.access import Action, Viewer, person_for
+from leadcoach.platform.errors import InvalidInput
+
+PROFILE_COLUMNS = ["group", "kind", "skill_id", "skill", "n", "mean", "sd"]
+DIFFERENCE_COLUMNS = ["group", "skill_id", "skill", "difference", "margin", "beyond_noise"]
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    """What to compare: one person, one team, or the whole organisation."""
+
+    kind: Literal["person", "team", "organisation"]
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    profiles: pd.DataFrame  # PROFILE_COLUMNS, one row per group and skill
+    differences: pd.DataFrame  # DIFFERENCE_COLUMNS: each group against the first one
+    reference: str  # the first group's label
+    provisional_skills: tuple[str, ...]  # skills whose reliability is the prior
+
+
+def group_scores(
+    *, session: Session, viewer: Viewer, instrument: bank.Instrument, group: GroupRef
+) -> tuple[str, pd.DataFrame]:
+    """The group's label and its members' latest scores (person_id, skill_id, score)."""
+    if group.kind == "person":
+        person = person_for(
+            session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=group.id
+        )
+        scores = teams.latest_scores(
+            session=session, viewer=viewer, instrument=instrument, team_ids=[person.team_id]
+        )
+        return person.name, scores[scores["person_id"] == person.id]
+    if group.kind == "team":
+        team = teams.team_for(session=session, viewer=viewer, team_id=group.id)
+        scores = teams.latest_scores(
+            session=session, viewer=viewer, instrument=instrument, team_ids=[team.id]
+        )
+        return f"Team {team.name}", scores
+    if group.kind == "organisation":
+        scores = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
+        return "Whole organisation", scores
+    raise InvalidInput(f"Compare: unknown kind of group '{group.kind}'.")
+
+
+def group_statistics(
+    *,
+    session: Session,
+    viewer: Viewer,
+    instrument: bank.Instrument,
+    group: GroupRef,
+    min_group: int,
+) -> tuple[str, pd.DataFrame]:
+    """The group's label and its skill statistics (skill_id, skill, n, mean, sd).
+
+    Averages of the organisation over fewer than `min_group` people are suppressed (no
+    mean), so nobody outside the viewer's own teams can be singled out.
+    """
+    if group.kind == "organisation":
+        stats = teams.organisation_statistics(
+            session=session, viewer=viewer, instrument=instrument, min_group=min_group
+        )
+        return "Whole organisation", stats
+    label, scores = group_scores(session=session, viewer=viewer, instrument=instrument, group=group)
+    return label, teams.skill_statistics(scores, instrument, 1)
+
+
+def profiles(groups: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
+    """(label, kind, skill statistics) per group -> one row per group and skill."""
+    if not groups:
+        return pd.DataFrame(columns=PROFILE_COLUMNS)
+    # Column by column rather than assign and concat per group: this runs on every team
+    # overview and comparison, and the frames hold a dozen rows each.
+    sizes = [len(stats) for _, _, stats in groups]
+    columns = {
+        "group": np.repeat([label for label, _, _ in groups], sizes),
+        "kind": np.repeat([kind for _, kind, _ in groups], sizes),
+    }
+    for column in PROFILE_COLUMNS[2:]:
+        columns[column] = np.concatenate([stats[column].to_numpy() for _, _, stats in groups])
+    return pd.DataFrame(columns, columns=PROFILE_COLUMNS)
+
+
+def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFrame:
+    """Each group's mean minus the first group's, per skill, with the noise margin."""
+    labels = list(dict.fromkeys(profile_frame["group"]))
+    if len(labels) < 2:
+        return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+    # Plain arrays: a profile has a few dozen rows, where each pandas merge costs more
+    # than the arithmetic (this runs on every team overview and comparison).
+    columns = ["group", "skill_id", "skill", "n", "mean", "sd"]
+    group, skill_id, skill, n, mean, sd = (profile_frame[c].to_numpy() for c in columns)
+    mean, sd, n = mean.astype(float), sd.astype(float), n.astype(float)
+    scored = ~np.isnan(mean)
+    first = group == labels[0]
+    reference = {skill_id[i]: i for i in np.flatnonzero(first & scored)}
+    pairs = [
+        (i, reference[skill_id[i]])
+        for i in np.flatnonzero(~first & scored)
+        if skill_id[i] in reference
+    ]
+    if not pairs:
+        return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
+    mine, theirs = (np.array(side) for side in zip(*pairs, strict=True))
+    error = np.array([sem.get(s, np.nan) for s in skill_id[mine]], dtype=float)
+    difference = mean[mine] - mean[theirs]
+    margin = reliability.noise_margin(
+        reliability.error_variance(n[mine], sd[mine], error),
+        reliability.error_variance(n[theirs], sd[theirs], error),
+    )
+    return pd.DataFrame(
+        {
+            "group": group[mine],
+            "skill_id": skill_id[mine],
+            "skill": skill[mine],
+            "difference": difference,
+            "margin": margin,
+            "beyond_noise": np.abs(difference) > margin,
+        }
+    )
+
+
+def skill_errors(
+    organisation: pd.DataFrame, reliabilities: dict[str, reliability.SkillReliability]
+) -> dict[str, float]:
+    """Each skill's standard error of measurement, from the organisation's spread
+    (`organisation` is its skill statistics: skill_id and sd)."""
+    return {
+        row.skill_id: reliability.measurement_error(
+            float(row.sd), reliabilities[row.skill_id].alpha
+        )
+        for row in organisation.itertuples()
+        if row.skill_id in reliabilities and pd.notna(row.sd)
+    }
+
+
+def compare(
+    *,
+    session: Session,
+    viewer: Viewer,
+    instrument: bank.Instrument,
+    groups: list[GroupRef],
+    reliabilities: dict[str, reliability.SkillReliability],
+    min_group: int,
+) -> Comparison:
+    """Profiles of two or more groups side by side, differences to the first one marked."""
+    if len(groups) < 2:
+        raise InvalidInput("Compare: choose at least two people or teams.")
+    if len(set(groups)) < len(groups):
+        raise InvalidInput("Compare: each person or team can be chosen once.")
+    loaded = []
+    for group in groups:
+        label, stats = group_statistics(
+            session=session,
+            viewer=viewer,
+            instrument=instrument,
+            group=group,
+            min_group=min_group,
+        )
+        loaded.append((label, group.kind, stats))
+    organisation = teams.organisation_statistics(
+        session=session, viewer=viewer, instrument=instrument, min_group=min_group
+    )
+    frame = profiles(loaded)
+    errors = skill_errors(organisation, reliabilities)
+    provisional = tuple(s for s, r in reliabilities.items() if r.provisional)
+    return Comparison(frame, differences(frame, errors), loaded[0][0], provisional)

@@ -1,0 +1,79 @@
+"""Admin: the audit log, filtered by kind of event, person and dates, with a CSV download."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from leadcoach.people import audit
+from leadcoach.reporting import exports
+from leadcoach.ui import auth, context
+
+viewer = auth.require_viewer()
+with context.db() as session, context.stop_on_error():
+    action_names = audit.action_names(session=session, viewer=viewer)
+    actors = audit.actors(session=session, viewer=viewer)
+
+st.title("Audit log", anchor=False)
+st.caption(
+    "Who did what, and when: sign-ins and their failures, lock-outs, accounts, roles, "
+    "imports, exports and erasures. Times are in UTC. Events never hold answers or scores."
+)
+names = {int(row.person_id): row.name for row in actors.itertuples()}
+today = date.today()
+left, middle, right = st.columns(3)
+action = left.selectbox(
+    "Event", action_names, index=None, placeholder="All events", key="audit_action"
+)
+actor_id = middle.selectbox(
+    "Done by",
+    list(names),
+    index=None,
+    format_func=lambda person_id: names[person_id],
+    placeholder="Anyone",
+    key="audit_actor",
+)
+dates = right.date_input(
+    "Dates", value=(today - timedelta(days=30), today), max_value=today, key="audit_dates"
+)
+# While a range is being picked the widget holds its first day only.
+since, until = (dates[0], dates[-1]) if dates else (None, None)
+limit = 1000
+
+with context.db() as session, context.stop_on_error():
+    events = audit.events(
+        session=session,
+        viewer=viewer,
+        action=action,
+        actor_id=actor_id,
+        since=since,
+        until=until,
+        limit=limit,
+    )
+
+if events.empty:
+    st.info("No events match these filters.")
+    st.stop()
+if len(events) == limit:
+    st.warning(f"Showing the newest {limit} events only; narrow the filters to see older ones.")
+shown = events.drop(columns=["id", "actor_id"])
+shown["actor"] = shown["actor"].fillna("—")
+st.dataframe(
+    shown,
+    hide_index=True,
+    column_config={
+        "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm:ss"),
+        "action": "Event",
+        "actor": "Done by",
+        "subject": "About",
+        "detail": "Details",
+    },
+)
+st.download_button(
+    "Download (CSV)",
+    exports.to_csv(events.assign(at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S"))),
+    f"audit-log-{today.isoformat()}.csv",
+    "text/csv",
+    icon=":material/download:",
+    key="audit_csv",
+    on_click="ignore",
+)

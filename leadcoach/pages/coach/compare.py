@@ -1,0 +1,110 @@
+"""Coach: profiles side by side: people, teams, or a team against the organisation."""
+
+import streamlit as st
+
+from leadcoach.coaching import comparison
+from leadcoach.coaching.comparison import GroupRef
+from leadcoach.people import people
+from leadcoach.reporting import charts
+from leadcoach.ui import auth, chart_specs, context, exports
+from leadcoach.ui.text import md
+
+viewer = auth.require_viewer()
+settings = context.settings()
+instrument = context.instrument()
+with context.db() as session, context.stop_on_error():
+    coached = people.coached_teams(session=session, viewer=viewer)
+    supervisors = people.people_overview(session=session, viewer=viewer)
+
+st.title("Compare", anchor=False)
+if coached.empty:
+    st.info("You do not coach any team yet. An administrator assigns teams to coaches.")
+    st.stop()
+
+mode = st.segmented_control(
+    "Compare",
+    ["People", "Teams", "A team and the organisation"],
+    default="People",
+    required=True,
+    key="compare_mode",
+)
+team_names = dict(zip(coached["team_id"], coached["team"], strict=True))
+if mode == "People":
+    person_names = dict(
+        zip(
+            supervisors["person_id"], supervisors["name"] + " · " + supervisors["team"], strict=True
+        )
+    )
+    chosen = st.multiselect(
+        "People (the first is the reference)",
+        list(person_names),
+        format_func=person_names.get,
+        max_selections=8,
+        key="compare_people",
+        placeholder="Choose two or more people",
+    )
+    groups = [GroupRef("person", person_id) for person_id in chosen]
+elif mode == "Teams":
+    chosen = st.multiselect(
+        "Teams (the first is the reference)",
+        list(team_names),
+        format_func=team_names.get,
+        max_selections=8,
+        key="compare_teams",
+        placeholder="Choose two or more teams",
+    )
+    groups = [GroupRef("team", team_id) for team_id in chosen]
+else:
+    team_id = st.selectbox("Team", list(team_names), format_func=team_names.get, key="compare_team")
+    groups = [GroupRef("organisation"), GroupRef("team", team_id)]
+
+if len(groups) < 2:
+    st.info("Choose at least two to see their profiles side by side.")
+    st.stop()
+
+with context.db() as session, context.stop_on_error():
+    result = comparison.compare(
+        session=session,
+        viewer=viewer,
+        instrument=instrument,
+        groups=groups,
+        reliabilities=context.reliabilities(),
+        min_group=settings.min_group_size,
+    )
+
+profiles = result.profiles
+empty = profiles.groupby("group", sort=False)["mean"].apply(lambda m: m.isna().all())
+for label in empty[empty].index:
+    st.warning(f"{md(label)}: no submitted assessment yet, so nothing to compare.")
+if profiles["mean"].notna().any():
+    chart = chart_specs.draw(charts.comparison_chart, profiles, result.differences)
+    st.caption(
+        f"A ring marks a score that differs from {result.reference} by more than measurement "
+        "noise (95%): for one person the skill's standard error of measurement, for a group "
+        "the standard error of its average."
+        + (
+            " Some skills' reliability is provisional until 30 people have answered."
+            if result.provisional_skills
+            else ""
+        )
+    )
+    table = profiles.pivot_table(index="skill", columns="group", values="mean", sort=False)
+    table = table.reindex(columns=list(dict.fromkeys(profiles["group"]))).round(0)
+    st.dataframe(table.reset_index().rename(columns={"skill": "Skill"}), hide_index=True)
+    if not result.differences.empty:
+        st.subheader(f"Differences from {result.reference}", anchor=False)
+        marked = result.differences.assign(
+            beyond_noise=result.differences["beyond_noise"].map({True: "yes", False: "no"})
+        )
+        st.dataframe(
+            marked[["group", "skill", "difference", "margin", "beyond_noise"]],
+            hide_index=True,
+            column_config={
+                "group": "Who",
+                "skill": "Skill",
+                "difference": st.column_config.NumberColumn("Difference", format="%+.0f"),
+                "margin": st.column_config.NumberColumn("Noise margin (±)", format="%.0f"),
+                "beyond_noise": "Beyond noise",
+            },
+        )
+    exports.downloads(profiles, chart, "comparison")

@@ -1,0 +1,37 @@
+"""Coach: one person they coach: results, growth, development plan and coaching notes."""
+
+import streamlit as st
+
+from leadcoach.people import people
+from leadcoach.ui import auth, context, person_views
+
+viewer = auth.require_viewer()
+with context.db() as session, context.stop_on_error():
+    coached = people.people_overview(session=session, viewer=viewer)
+
+st.title("Person", anchor=False)
+if coached.empty:
+    st.info("Nobody to show yet: you coach no team with supervisors on it.")
+    st.stop()
+
+names = dict(zip(coached["person_id"], coached["name"] + " · " + coached["team"], strict=True))
+asked = context.subject_person_id(viewer.person_id)
+# An id from the address that is not one of the coach's people still goes to the core,
+# which refuses it with a plain message: the list is a convenience, not the access check.
+options = list(names) if asked in names or asked == viewer.person_id else [asked, *names]
+person_id = st.selectbox(
+    "Person", options, index=options.index(asked) if asked in options else 0,
+    format_func=lambda pid: names.get(pid, f"person {pid}"), key="coach_person",
+)  # fmt: skip
+if person_id != asked:
+    st.query_params["person"] = str(person_id)
+
+results, growth, plan, notes = st.tabs(["Results", "Growth", "Development plan", "Notes"])
+with results:
+    person_views.results(viewer, person_id, title=False)
+with growth:
+    person_views.growth(viewer, person_id, title=False)
+with plan:
+    person_views.plan(viewer, person_id, title=False)
+with notes:
+    person_views.coaching_notes(viewer, person_id)

@@ -1,0 +1,186 @@
+"""Coach: the teams they coach at a glance, and where coaching is needed most."""
+
+from datetime import UTC, datetime
+
+import streamlit as st
+
+from leadcoach.coaching import coaching, priorities
+from leadcoach.measurement import spread
+from leadcoach.people import people
+from leadcoach.reporting import charts
+from leadcoach.ui import auth, chart_specs, context, exports, tables
+from leadcoach.ui.text import md
+
+viewer = auth.require_viewer()
+settings = context.settings()
+instrument = context.instrument()
+
+with context.db() as session, context.stop_on_error():
+    coached = people.coached_teams(session=session, viewer=viewer)
+
+st.title("My teams", anchor=False)
+if coached.empty:
+    st.info("You do not coach any team yet. An administrator assigns teams to coaches.")
+    st.stop()
+
+names = dict(zip(coached["team_id"], coached["team"], strict=True))
+choice = context.kept_selectbox(
+    "Team",
+    [None, *names],
+    key="coach_team",
+    default=lambda: None,
+    format_func=lambda team_id: "All my teams" if team_id is None else names[team_id],
+)
+with context.db() as session, context.stop_on_error():
+    overview = coaching.team_overview(
+        session=session,
+        viewer=viewer,
+        instrument=instrument,
+        reliabilities=context.reliabilities(),
+        reassessment_days=settings.reassessment_days,
+        min_group=settings.min_group_size,
+        now=datetime.now(UTC),
+        team_ids=None if choice is None else [choice],
+    )
+
+status = overview.status
+counts = status["status"].value_counts()
+cols = st.columns(4)
+cols[0].metric("Supervisors", len(status))
+cols[1].metric(
+    "Not assessed or overdue", int(counts.get("Not assessed", 0) + counts.get("Overdue", 0))
+)
+cols[2].metric("Assessment in progress", int(counts.get("In progress", 0)))
+cols[3].metric("Assessed, no plan", overview.without_plan)
+if status.empty:
+    st.info("No supervisors on this team yet.")
+    st.stop()
+
+st.subheader("Where coaching is needed most", anchor=False)
+if overview.priorities.empty:
+    st.success("Nothing stands out: no drop beyond noise, every assessed person has a plan.")
+# One list, one element: the browser draws each element separately.
+st.markdown(
+    "\n".join(
+        f"{row.rank}. **{row.kind}: {md(row.subject)}**. {md(row.reason)}"
+        for row in overview.priorities.itertuples()
+    )
+)
+with st.expander("How the list is ranked"):
+    st.markdown(priorities.__doc__.split("\n\n", 1)[1])
+
+# One view at a time, each drawn only when opened (and its address kept in the URL): four
+# charts and their tables on one page made a first visit wait for all of them.
+skills_tab, versus_tab, remind_tab, growth_tab = st.tabs(
+    ["Skills by person", "Against the organisation", "Who to remind", "Team growth"],
+    key="view",
+    bind="query-params",
+)
+if skills_tab.open:
+    with skills_tab:
+        if overview.scores.empty:
+            st.info("Nobody on this team has submitted an assessment yet.")
+        else:
+            skill_order = [s.name for s in instrument.skills]
+            # At its own size the cells stay readable; on a phone the box scrolls sideways
+            # (the style rule is in app.py) rather than squeezing the page.
+            with st.container(key="heatmap"):
+                heatmap = chart_specs.draw(
+                    charts.heatmap_chart, overview.scores, skill_order, width="content"
+                )
+            st.caption("Latest score of each person (0-100); darker is lower. Hover for details.")
+            heatmap_table = overview.heatmap_table
+            # A hundred rows are drawn only when asked for: the browser's first load of the
+            # page need not lay them out.
+            table_box = st.expander(
+                "The same numbers as a table", key="heatmap_table", on_change="rerun"
+            )
+            if table_box.open:
+                with table_box:
+                    tables.show(
+                        heatmap_table, formats=dict.fromkeys(heatmap_table.columns[2:], ".0f")
+                    )
+            exports.downloads(heatmap_table, heatmap, "team-skills")
+            # One picker and one link rather than a link per person: a hundred links were
+            # most of the page's elements for the browser to draw.
+            picked_column, link_column = st.columns([3, 1], vertical_alignment="bottom")
+            person_names = dict(zip(status["person_id"], status["name"], strict=True))
+            picked = picked_column.selectbox(
+                "Open a person's results, growth, plan and notes",
+                list(person_names),
+                format_func=person_names.get,
+                key="coach_team_person",
+            )
+            link_column.page_link(
+                "pages/coach/person.py",
+                label=f"Open {md(person_names[picked])}",
+                icon=":material/person:",
+                query_params={"person": str(picked)},
+            )
+
+if versus_tab.open:
+    with versus_tab:
+        versus = overview.team_vs_organisation
+        if not versus.profiles["mean"].notna().any():
+            st.info("Nobody on this team has submitted an assessment yet.")
+        else:
+            chart_specs.draw(charts.comparison_chart, versus.profiles, versus.differences)
+            st.caption(
+                "A ring marks a skill where the team differs from the organisation by more "
+                "than measurement noise (95%)."
+                + (
+                    " Reliability is provisional for some skills until 30 people have answered."
+                    if versus.provisional_skills
+                    else ""
+                )
+            )
+            tables.show(
+                versus.differences,
+                {
+                    "skill": "Skill",
+                    "difference": "Team minus organisation",
+                    "margin": "Noise margin (±)",
+                    "beyond_noise": "Beyond noise",
+                },
+                {"difference": "+.0f", "margin": ".0f"},
+            )
+
+if remind_tab.open:
+    with remind_tab:
+        due = status[status["status"] != "Up to date"]
+        if due.empty:
+            st.caption("Everyone's assessment is up to date.")
+        else:
+            st.dataframe(
+                due.drop(columns="person_id"),
+                hide_index=True,
+                column_config={
+                    "name": "Person",
+                    "team": "Team",
+                    "last_assessed": st.column_config.DatetimeColumn(
+                        "Last assessed", format="D MMM YYYY"
+                    ),
+                    "due_on": st.column_config.DatetimeColumn("Due", format="D MMM YYYY"),
+                    "answers_saved": "Answers saved",
+                    "status": "Status",
+                },
+            )
+
+if growth_tab.open:
+    with growth_tab:
+        growth = overview.growth
+        if growth.empty or growth["round"].nunique() < 2:
+            st.caption("Team growth appears once the team has assessments in two quarters.")
+        else:
+            skills = list(dict.fromkeys(growth["skill"]))
+            skill = st.selectbox("Skill", skills, key="coach_growth_skill")
+            growth_chart = chart_specs.draw(charts.team_growth_chart, growth, skill)
+            st.caption("The line is the team average; the band holds the middle half of the team.")
+            rounds = growth[growth["skill"] == skill]
+            tables.show(
+                rounds,
+                {"round": "Quarter", **spread.LABELS},
+                dict.fromkeys(spread.STATISTICS[1:], ".1f"),
+            )
+            exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
+st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

@@ -1,0 +1,138 @@
+"""HR: intake cohorts: create one, add its members, set its assessment rounds."""
+
+from datetime import date
+
+import streamlit as st
+
+from leadcoach.people import people
+from leadcoach.programmes import cohorts
+from leadcoach.ui import auth, context
+from leadcoach.ui.text import md
+
+viewer = auth.require_viewer()
+st.title("Cohorts", anchor=False)
+if notice := st.session_state.pop("cohort_notice", None):
+    st.success(notice)
+
+
+def run(action, **arguments) -> bool:
+    """One change in its own transaction; a refusal is shown, not raised."""
+    with context.shown_errors(), context.db() as session:
+        action(session=session, viewer=viewer, **arguments)
+        return True
+    return False
+
+
+with context.db() as session, context.stop_on_error():
+    listed = cohorts.cohort_list(session=session, viewer=viewer)
+
+with st.expander("Create a cohort", expanded=listed.empty):
+    with st.form("new_cohort", clear_on_submit=True):
+        name = st.text_input("Cohort name", max_chars=120, placeholder="e.g. 2027 Spring intake")
+        start = st.date_input("Start date", value=date.today())
+        description = st.text_input("Description (optional)", max_chars=500)
+        standard = st.checkbox("Add the usual rounds: Baseline, Day 90, Day 180", value=True)
+        create = st.form_submit_button("Create cohort", type="primary")
+    if create:
+        created = committed = None
+        with context.shown_errors(), context.db() as session:
+            created = cohorts.create_cohort(
+                session=session,
+                viewer=viewer,
+                name=name,
+                start_date=start,
+                description=description,
+            )
+            for spec in cohorts.default_rounds(start) if standard else []:
+                cohorts.add_round(
+                    session=session,
+                    viewer=viewer,
+                    cohort_id=created,
+                    name=spec.name,
+                    opens_on=spec.opens_on,
+                    closes_on=spec.closes_on,
+                )
+            committed = created  # reached only when every step succeeded
+        if committed:
+            st.session_state["cohort_notice"] = f"Cohort {md(name.strip())} created."
+            st.session_state["cohort_choice"] = committed
+            st.rerun()
+
+if listed.empty:
+    st.info("No cohorts yet. Create one above, or import a roster with a cohort column.")
+    st.stop()
+
+st.dataframe(
+    listed.drop(columns="cohort_id"),
+    hide_index=True,
+    column_config={"start_date": st.column_config.DateColumn("Start", format="D MMM YYYY")},
+)
+names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
+cohort_id = st.selectbox("Cohort", list(names), format_func=names.get, key="cohort_choice")
+with context.db() as session, context.stop_on_error():
+    members = cohorts.cohort_members(session=session, viewer=viewer, cohort_id=cohort_id)
+    rounds = cohorts.cohort_rounds(session=session, viewer=viewer, cohort_id=cohort_id)
+    supervisors = people.people_overview(session=session, viewer=viewer)
+
+members_tab, rounds_tab = st.tabs([f"Members ({len(members)})", f"Rounds ({len(rounds)})"])
+with members_tab:
+    if members.empty:
+        st.caption("No members yet.")
+    else:
+        st.dataframe(members.drop(columns="person_id"), hide_index=True)
+    outside = supervisors[~supervisors["person_id"].isin(members["person_id"])]
+    labels = dict(
+        zip(outside["person_id"], outside["name"] + " · " + outside["team"].fillna(""), strict=True)
+    )
+    with st.form(f"add_members_{cohort_id}", clear_on_submit=True):
+        chosen = st.multiselect("Add supervisors", list(labels), format_func=labels.get)
+        add = st.form_submit_button("Add to cohort")
+    if add and not chosen:
+        st.warning("Choose at least one supervisor to add.")
+    elif add and run(cohorts.add_members, cohort_id=cohort_id, person_ids=chosen):
+        st.session_state["cohort_notice"] = f"{len(chosen)} added to {md(names[cohort_id])}."
+        st.rerun()
+    if not members.empty:
+        leaving = st.selectbox(
+            "Remove a member",
+            [None, *members["person_id"]],
+            format_func=lambda pid: (
+                "—" if pid is None else members.set_index("person_id").loc[pid, "name"]
+            ),
+        )
+        if leaving is not None and st.button("Remove from cohort"):
+            run(cohorts.remove_member, cohort_id=cohort_id, person_id=leaving)
+            st.rerun()
+
+with rounds_tab:
+    if rounds.empty:
+        st.caption("No rounds yet: add the baseline first.")
+    else:
+        st.dataframe(
+            rounds.drop(columns=["round_id", "round_order"]),
+            hide_index=True,
+            column_config={
+                "round": "Round",
+                "opens_on": st.column_config.DateColumn("Opens", format="D MMM YYYY"),
+                "closes_on": st.column_config.DateColumn("Closes", format="D MMM YYYY"),
+            },
+        )
+    st.caption(
+        "A submission counts for a round when it is made between the round's first and last "
+        "day (both included). Windows cannot overlap."
+    )
+    with st.form(f"add_round_{cohort_id}", clear_on_submit=True):
+        round_name = st.text_input("Round name", max_chars=60, placeholder="e.g. Day 270")
+        opens, closes = st.columns(2)
+        opens_on = opens.date_input("Opens on")
+        closes_on = closes.date_input("Closes on")
+        add_round = st.form_submit_button("Add round")
+    if add_round and run(
+        cohorts.add_round,
+        cohort_id=cohort_id,
+        name=round_name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+    ):
+        st.session_state["cohort_notice"] = f"Round {md(round_name.strip())} added."
+        st.rerun()

@@ -1,0 +1,30 @@
+"""HR and admin: every team and supervisor with their latest assessment."""
+
+import streamlit as st
+
+from leadcoach.people.people import coached_teams, people_overview
+from leadcoach.ui import auth, context
+
+viewer = auth.require_viewer()
+with context.db() as session, context.shown_errors():
+    teams = coached_teams(session=session, viewer=viewer)
+    people = people_overview(session=session, viewer=viewer)
+
+st.title("Organisation", anchor=False)
+if people.empty:
+    st.info("No supervisors yet. Add people on the Accounts page or load the demo data.")
+    st.stop()
+assessed = people["last_assessed"].notna().sum()
+total, done, teams_count = st.columns(3)
+total.metric("Supervisors", len(people))
+done.metric("Assessed at least once", f"{assessed} ({assessed / len(people):.0%})")
+teams_count.metric("Teams", len(teams))
+st.dataframe(teams.drop(columns="team_id"), hide_index=True)
+st.dataframe(
+    people.drop(columns="person_id"),
+    hide_index=True,
+    column_config={
+        "last_assessed": st.column_config.DatetimeColumn("Last assessed", format="D MMM YYYY"),
+        "overall_index": st.column_config.NumberColumn("Overall index", format="%.0f"),
+    },
+)

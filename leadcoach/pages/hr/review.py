@@ -1,0 +1,361 @@
+"""HR: a cohort review: completion, change per skill, breakdowns, two cohorts, exports."""
+
+import pandas as pd
+import streamlit as st
+
+from leadcoach.measurement import spread
+from leadcoach.programmes import cohorts
+from leadcoach.reporting import charts, exports
+from leadcoach.ui import auth, chart_specs, context, tables
+from leadcoach.ui.text import md
+
+viewer = auth.require_viewer()
+settings = context.settings()
+instrument = context.instrument()
+min_group = settings.min_group_size
+
+st.title("Cohort review", anchor=False)
+with context.db() as session, context.stop_on_error():
+    listed = cohorts.cohort_list(session=session, viewer=viewer)
+if listed.empty:
+    st.info("No cohorts yet. Create one on the Cohorts page, or import a roster.")
+    st.stop()
+names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
+
+
+reviews: dict[int, cohorts.CohortReview] = {}  # read in this run, by cohort id
+
+
+def review_of(cohort_id: int) -> cohorts.CohortReview:
+    if cohort_id not in reviews:
+        with context.db() as session, context.stop_on_error():
+            reviews[cohort_id] = context.cohort_reviews().get(
+                session=session,
+                viewer=viewer,
+                cohort_id=cohort_id,
+                instrument=instrument,
+                min_group=min_group,
+            )
+    return reviews[cohort_id]
+
+
+def first_with_change() -> int:
+    """Open on the newest cohort with change to show (a second round with scores); its
+    review is then not computed twice on a session's first visit."""
+    for candidate in names:
+        if review_of(candidate).changes is not None:
+            return candidate
+    return next(iter(names))
+
+
+cohort_id = context.kept_selectbox(
+    "Cohort",
+    list(names),
+    key="review_cohort",
+    default=first_with_change,
+    format_func=names.get,
+)
+review = review_of(cohort_id)
+
+# Completion
+st.subheader("Completion", anchor=False)
+completion = review.completion
+if completion.empty:
+    st.info("This cohort has no rounds yet. Add them on the Cohorts page.")
+    st.stop()
+# At most four to a row: with eight rounds, eight columns cut every figure to "250…".
+ROUNDS_PER_ROW = 4
+columns = [
+    column
+    for _ in range(0, len(completion), ROUNDS_PER_ROW)
+    for column in st.columns(ROUNDS_PER_ROW)
+]
+for column, row in zip(columns, completion.itertuples(), strict=False):
+    column.metric(
+        f"{row.round} ({row.status})",
+        f"{row.submitted} of {row.members}",
+        help=f"{row.opens_on:%d %b} to {row.closes_on:%d %b %Y}",
+    )
+chase = review.chase
+open_or_closed = chase[
+    chase["round"].isin(completion.loc[completion["status"] != "upcoming", "round"])
+]
+if open_or_closed.empty:
+    st.caption("Nobody to chase: every member has submitted in every round so far.")
+else:
+    st.caption(f"{len(open_or_closed)} submissions missing so far: see Who to chase.")
+
+# One view at a time, each drawn (and the figures only it needs computed) when opened, its
+# address kept in the URL: five charts and their tables on one page made a first visit wait
+# for all of them.
+change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab = st.tabs(
+    ["Change per skill", "Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
+    key="view",
+    bind="query-params",
+)
+changes = review.changes  # also in the printable report
+if change_tab.open:
+    with change_tab:
+        if changes is None:
+            st.info(
+                "Change appears once a second round has scores. "
+                f"So far only {review.baseline_round or 'no round'} has any."
+            )
+        else:
+            st.caption(
+                f"From {review.baseline_round} to {review.latest_round}, among the people who "
+                "took both: the mean change with its 95% confidence interval, and the effect "
+                "size d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large). "
+                "A change is called real only when it holds after correcting for testing "
+                f"twelve skills at once (Holm). Skills with fewer than {min_group} people are "
+                "not shown."
+            )
+            chart_specs.draw(charts.change_chart, changes)
+            # The interval in one column and the verdict beside the change, so the table
+            # fits a laptop's width without scrolling to its most read column.
+            intervals = [  # no-break spaces: the interval stays on one line
+                float("nan") if pd.isna(low) else f"{low:+.1f}\u00a0to\u00a0{high:+.1f}"
+                for low, high in zip(changes["ci_low"], changes["ci_high"], strict=True)
+            ]
+            verdicts = [
+                "too few people" if few else "yes" if real else "no"
+                for few, real in zip(changes["suppressed"], changes["significant"], strict=True)
+            ]
+            tables.show(
+                changes.assign(ci=intervals, verdict=verdicts),
+                {
+                    "skill": "Skill",
+                    "n": "People",
+                    "baseline_mean": "Baseline",
+                    "latest_mean": "Latest",
+                    "mean_change": "Change",
+                    "ci": "95% CI",
+                    "verdict": "Real change",
+                    "d_z": "d_z",
+                    "p_holm": "p (Holm)",
+                    "sd_change": "SD of change",
+                },
+                {
+                    "baseline_mean": ".1f",
+                    "latest_mean": ".1f",
+                    "mean_change": "+.1f",
+                    "sd_change": ".1f",
+                    "d_z": ".2f",
+                    "p_holm": ".3f",
+                },
+            )
+            st.markdown("**People whose own change is more than measurement noise**")
+            limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
+            counts = cohorts.reliable_changes(
+                review.round_scores, review.baseline_round, review.latest_round, limits, min_group
+            )
+            tables.show(
+                counts[~counts["suppressed"]],
+                {
+                    "skill": "Skill",
+                    "n": "People",
+                    "real_gains": "Real gain",
+                    "real_drops": "Real drop",
+                    "within_noise": "Within noise",
+                },
+            )
+            st.caption(
+                "A person's change is real when larger than the skill's reliable-change "
+                "threshold (Jacobson-Truax, 95%, from the skill's reliability and spread); "
+                "otherwise it may be measurement noise."
+            )
+
+distribution = review.distribution
+if rounds_tab.open:
+    with rounds_tab:
+        skill = st.selectbox("Skill", [s.name for s in instrument.skills], key="review_skill")
+        shown = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]]
+        if shown.empty:
+            st.caption(f"No round has {min_group} or more people with a {skill} score yet.")
+        else:
+            chart_specs.draw(charts.distribution_chart, distribution, skill)
+            st.caption(
+                "Whiskers span lowest to highest; the box holds the middle half; the white "
+                "tick is the median."
+            )
+            tables.show(
+                shown,
+                {"round": "Round", **spread.LABELS},
+                dict.fromkeys(spread.STATISTICS[1:], ".1f"),
+            )
+
+if breakdown_tab.open:
+    with breakdown_tab:
+        scored_rounds = list(dict.fromkeys(review.round_scores.dropna(subset=["score"])["round"]))
+        if not scored_rounds:
+            st.caption("No scores yet.")
+        else:
+            by_column, round_column = st.columns(2)
+            by = by_column.selectbox(
+                "By", cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize
+            )
+            round_name = round_column.selectbox(
+                "Round", scored_rounds, index=len(scored_rounds) - 1, key="review_round"
+            )
+            split = cohorts.breakdown(review.round_scores, by, round_name, min_group)
+            suppressed = split.groupby("group")["suppressed"].agg(["all", "any"])
+            hidden = list(suppressed.index[suppressed["all"]])
+            partly = list(suppressed.index[suppressed["any"] & ~suppressed["all"]])
+            if (~split["suppressed"]).any():
+                chart_specs.draw(charts.breakdown_chart, split)
+                wide = split[~split["suppressed"]].pivot_table(
+                    index="skill", columns="group", values="mean", sort=False
+                )
+                wide = wide.reset_index().rename(columns={"skill": "Skill"})
+                tables.show(wide, formats=dict.fromkeys(wide.columns[1:], ".0f"))
+            protect = f"fewer than {min_group} people, or a small group could be worked out"
+            if hidden:
+                st.caption(
+                    f"Not shown, to protect individuals ({protect}): "
+                    + ", ".join(md(g) for g in hidden)
+                )
+            if partly:
+                groups = ", ".join(md(g) for g in partly)
+                st.caption(
+                    f"Some skills left out for {groups}, to protect individuals ({protect})."
+                )
+
+if other_tab.open:
+    with other_tab:
+        others = [c for c in names if c != cohort_id]
+        other = st.selectbox(
+            "Other cohort",
+            [None, *others],
+            key="review_other",
+            format_func=lambda c: "—" if c is None else names[c],
+        )
+        if other is not None:
+            with context.db() as session, context.stop_on_error():
+                side = cohorts.compare_cohorts(
+                    session=session,
+                    viewer=viewer,
+                    cohort_ids=(cohort_id, other),
+                    instrument=instrument,
+                    min_group=min_group,
+                )
+            wide = side.pivot_table(
+                index="skill", columns="cohort", values=["latest_mean", "mean_change"], sort=False
+            )
+            wide.columns = [
+                f"{cohort}: {'latest' if v == 'latest_mean' else 'change'}"
+                for v, cohort in wide.columns
+            ]
+            wide = wide.reset_index().rename(columns={"skill": "Skill"})
+            tables.show(wide, formats=dict.fromkeys(wide.columns[1:], ".1f"))
+            profile = (
+                side.drop(columns="n")
+                .rename(columns={"cohort": "group", "latest_mean": "mean", "n_latest": "n"})
+                .assign(kind="cohort", sd=float("nan"))
+            )
+            chart_specs.draw(
+                charts.comparison_chart,
+                profile[["group", "kind", "skill_id", "skill", "n", "mean", "sd"]],
+                pd.DataFrame(columns=["group", "skill_id", "beyond_noise"]),
+            )
+
+if chase_tab.open:
+    with chase_tab:
+        if open_or_closed.empty:
+            st.caption("Nobody to chase: every member has submitted in every round so far.")
+        else:
+            st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
+            st.download_button(
+                "Chase list (CSV)",
+                exports.to_csv(open_or_closed.drop(columns="person_id")),
+                "chase-list.csv",
+                "text/csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+# Exports
+st.subheader("Export", anchor=False)
+
+
+def scores() -> pd.DataFrame:
+    """The export's rows, built only when a download is asked for."""
+    return exports.cohort_scores(review.round_scores, instrument)
+
+
+stem = f"cohort-{names[cohort_id].lower().replace(' ', '-')}"
+
+
+def record(kind: str) -> None:
+    """Download callback: write the export to the audit log."""
+    with context.shown_errors(), context.db() as session:
+        exports.record_export(
+            session=session, viewer=viewer, kind=kind, subject=names[cohort_id], rows=len(scores())
+        )
+
+
+def report() -> bytes:
+    sections = [
+        (
+            "Completion",
+            "Submissions per round.",
+            None,
+            completion[["round", "status", "members", "submitted", "rate"]],
+        )
+    ]
+    if changes is not None:
+        sections.append(
+            (
+                f"Change per skill, {review.baseline_round} to {review.latest_round}",
+                "Mean change with 95% CI, d_z and Holm-corrected p.",
+                charts.change_chart(changes),
+                changes.drop(columns=["skill_id", "t", "p"]),
+            )
+        )
+    sections.append(
+        (
+            "Scores at each round",
+            f"Skills with {min_group} or more people.",
+            None,
+            distribution[~distribution["suppressed"]].drop(
+                columns=["round_order", "skill_id", "suppressed"]
+            ),
+        )
+    )
+    page = exports.report_html(
+        title=f"Cohort review: {names[cohort_id]}", sections=sections, generated_by=viewer.name
+    )
+    return page.encode("utf-8")
+
+
+csv_column, xlsx_column, report_column = st.columns(3)
+csv_column.download_button(
+    "Scores (CSV)",
+    lambda: exports.to_csv(scores()),
+    f"{stem}.csv",
+    "text/csv",
+    icon=":material/download:",
+    on_click=record,
+    args=("csv",),
+)
+xlsx_column.download_button(
+    "Scores (XLSX)",
+    lambda: exports.to_xlsx(scores()),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    on_click=record,
+    args=("xlsx",),
+)
+report_column.download_button(
+    "Printable report (HTML)",
+    report,
+    f"{stem}-report.html",
+    "text/html",
+    icon=":material/print:",
+    on_click=record,
+    args=("report",),
+)
+st.caption(
+    "One row per person and round, one column per skill, with team, site, vendor "
+    "and language. Every export is recorded in the audit log."
+)

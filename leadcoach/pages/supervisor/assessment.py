@@ -1,0 +1,176 @@
+"""Taking the self-assessment: one step per skill, scenarios, review; every answer saved."""
+
+import streamlit as st
+
+from leadcoach.assessment import journey, responses
+from leadcoach.platform.errors import LeadCoachError
+from leadcoach.ui import auth, context
+
+NOT_APPLICABLE = 0  # widget value for "Not applicable" (stored as a missing answer)
+RATING_LABELS = {1: "1 · very ineffective", 2: "2 · ineffective", 3: "3 · effective",
+                 4: "4 · very effective"}  # fmt: skip
+
+viewer = auth.require_viewer()
+instrument = context.instrument()
+
+with context.db() as session, context.stop_on_error():
+    draft_id = responses.current_draft_id(
+        session=session, viewer=viewer, person_id=viewer.person_id
+    )
+
+st.title("Self-assessment", anchor=False)
+
+if draft_id is None:
+    with context.db() as session, context.stop_on_error():
+        outline = journey.outline(session=session, viewer=viewer, instrument=instrument)
+    st.write(
+        f"**{instrument.title}.** About {outline.minutes} minutes: {outline.items} statements "
+        f"about {outline.skills} skills, then {outline.scenarios} short workplace situations. "
+        "Every answer is saved the moment you give it, so you can stop at any time and carry "
+        "on later, on any device."
+    )
+    if st.button("Start the assessment", type="primary", icon=":material/play_arrow:"):
+        with context.db() as session, context.stop_on_error():
+            responses.open_draft(session=session, viewer=viewer, instrument=instrument)
+        st.rerun()
+    st.stop()
+
+with context.db() as session, context.stop_on_error():
+    state = responses.load_draft(session=session, viewer=viewer, draft_id=draft_id)
+steps = journey.steps(state)
+step_key = f"assessment_step_{draft_id}"
+if step_key not in st.session_state:
+    st.session_state[step_key] = journey.resume_step(state)
+index = min(st.session_state[step_key], len(steps) - 1)
+step = steps[index]
+
+
+def go_to(new_index: int) -> None:
+    st.session_state[step_key] = new_index
+
+
+def save(item_id: str, option_id: str, widget_key: str) -> None:
+    """Widget callback: store this answer in the database at once."""
+    value = st.session_state[widget_key]
+    if value == NOT_APPLICABLE and not option_id:
+        value = None
+    current = auth.current_viewer()
+    if current is None:
+        return
+    try:
+        with context.db() as session:
+            responses.save_answer(
+                session=session,
+                viewer=current,
+                draft_id=draft_id,
+                item_id=item_id,
+                option_id=option_id,
+                value=value,
+            )
+    except LeadCoachError as error:
+        st.session_state["assessment_error"] = str(error)
+
+
+answered, total = state.questions_answered, state.questions_total
+st.progress(
+    answered / total if total else 0.0,
+    text=f"Step {index + 1} of {len(steps)} · {answered} of {total} answers saved · "
+    f"about {journey.minutes_left(state)} min left",
+)
+if error := st.session_state.pop("assessment_error", None):
+    st.error(error)
+
+st.header(step.title, anchor=False)
+scale = {p.value: p.label for p in instrument.scale.points}
+scale[NOT_APPLICABLE] = instrument.scale.not_applicable_label
+
+if step.kind == "intro":
+    st.write(instrument.instructions)
+    st.markdown(
+        "How often did you do each thing? The same answer scale is used throughout:\n\n"
+        + "\n".join(f"- **{label}**" for label in scale.values())
+    )
+    st.caption(
+        '"Not applicable" is for things you had no opportunity to do; it does not count '
+        "for or against you. Some statements about remote, offshore or outsourced teams "
+        "are shown only to supervisors who lead such teams."
+    )
+elif step.kind == "skill":
+    st.caption(step.skill.definition)
+    for item in step.items:
+        key = f"answer_{draft_id}_{item.id}"
+        saved = state.item_answers.get(item.id, -1)
+        current = NOT_APPLICABLE if saved is None else saved
+        options = [*instrument.scale_values(), NOT_APPLICABLE]
+        st.radio(
+            item.text,
+            options,
+            index=options.index(current) if current in options else None,
+            format_func=scale.get,
+            horizontal=True,
+            key=key,
+            on_change=save,
+            args=(item.id, "", key),
+        )
+elif step.kind == "scenarios":
+    st.write(instrument.scenarios_intro)
+    for scenario in step.scenarios:
+        with st.container(border=True):
+            st.markdown(f"**{scenario.text}**")
+            for option in state.option_order(scenario):
+                key = f"rating_{draft_id}_{scenario.id}_{option.id}"
+                saved = state.option_ratings.get((scenario.id, option.id))
+                st.radio(
+                    option.text,
+                    list(RATING_LABELS),
+                    index=saved - 1 if saved else None,
+                    format_func=RATING_LABELS.get,
+                    horizontal=True,
+                    key=key,
+                    on_change=save,
+                    args=(scenario.id, option.id, key),
+                )
+else:
+    check = journey.review(state)
+    if check.complete:
+        st.success("Every question has an answer. You can submit.")
+    else:
+        missing = sum(len(items) for items in check.unanswered_items.values())
+        st.warning(
+            f"{missing} statement(s) and {len(check.unanswered_scenarios)} situation(s) have "
+            "no answer yet. You can still submit, or go back and answer them."
+        )
+        for skill_name, items in check.unanswered_items.items():
+            with st.expander(f"{skill_name}: {len(items)} without an answer"):
+                for item in items:
+                    st.write(f"- {item.text}")
+        if check.unanswered_scenarios:
+            with st.expander(f"Situations: {len(check.unanswered_scenarios)} not fully rated"):
+                for scenario in check.unanswered_scenarios:
+                    st.write(f"- {scenario.text}")
+    if check.insufficient_skills:
+        st.error(
+            "These skills would show **insufficient data**, because fewer than two thirds "
+            'of their statements are answered ("Not applicable" counts as unanswered): '
+            + ", ".join(check.insufficient_skills)
+        )
+    if not check.overall_available:
+        st.info("The overall index needs at least 10 skills with enough answers.")
+    confirmed = st.checkbox("I have reviewed my answers. I understand they cannot change later.")
+    if st.button("Submit assessment", type="primary", disabled=not confirmed):
+        with context.db() as session, context.stop_on_error():
+            responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+        st.session_state.pop(step_key, None)
+        st.session_state["results_notice"] = "Your assessment is submitted. Here are your results."
+        st.switch_page("pages/supervisor/results.py")
+
+back, _, forward = st.columns([1, 2, 1])
+back.button(
+    "Back", icon=":material/arrow_back:", disabled=index == 0, on_click=go_to, args=(index - 1,),
+    width="stretch",
+)  # fmt: skip
+if index < len(steps) - 1:
+    forward.button(
+        "Next", icon=":material/arrow_forward:", type="primary", on_click=go_to,
+        args=(index + 1,), width="stretch",
+    )  # fmt: skip

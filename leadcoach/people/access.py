@@ -1,0 +1,137 @@
+"""Who may see and change whose data: one policy table, checked below the pages.
+
+Identity always comes from the database (the signed-in person's row and the teams they
+coach), never from a page parameter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, false, or_, true
+from sqlmodel import Session, select
+
+from leadcoach.platform.errors import AccessDenied, NotFound
+from leadcoach.platform.models import Cohort, Person, Role, TeamCoach
+
+
+class Action(StrEnum):
+    READ_RESULTS = "read_results"  # a person's drafts, submissions and scores
+    TAKE_ASSESSMENT = "take_assessment"  # start, answer and submit a self-assessment
+    READ_ORGANISATION = "read_organisation"  # people, teams and aggregates across the org
+    MANAGE_ACCOUNTS = "manage_accounts"  # create people and accounts, change roles
+    EDIT_PLAN = "edit_plan"  # goals, actions and check-ins of a development plan
+    COMMENT_PLAN = "comment_plan"  # comment on a development plan's goals
+    READ_NOTES = "read_notes"  # coaching notes about a person (their own: shared ones only)
+    WRITE_NOTES = "write_notes"  # write and share coaching notes
+    READ_AGGREGATES = "read_aggregates"  # organisation-wide averages, never single people
+    MANAGE_COHORTS = "manage_cohorts"  # import rosters, create cohorts and their rounds
+    READ_AUDIT = "read_audit"  # the audit log: who did what, when
+    ERASE_PERSON = "erase_person"  # delete a person and all their data (right to erasure)
+
+
+class Scope(StrEnum):
+    OWN = "own"  # only the viewer's own data
+    COACHED = "coached"  # the viewer's own data and people on teams they coach
+    ANYONE = "anyone"
+
+
+# role x action -> whose data. A missing cell means refused.
+POLICY: dict[tuple[Role, Action], Scope] = {
+    (Role.SUPERVISOR, Action.READ_RESULTS): Scope.OWN,
+    (Role.SUPERVISOR, Action.TAKE_ASSESSMENT): Scope.OWN,
+    (Role.SUPERVISOR, Action.EDIT_PLAN): Scope.OWN,
+    (Role.SUPERVISOR, Action.COMMENT_PLAN): Scope.OWN,
+    (Role.SUPERVISOR, Action.READ_NOTES): Scope.OWN,
+    (Role.COACH, Action.READ_RESULTS): Scope.COACHED,
+    (Role.COACH, Action.TAKE_ASSESSMENT): Scope.OWN,
+    (Role.COACH, Action.EDIT_PLAN): Scope.OWN,
+    (Role.COACH, Action.COMMENT_PLAN): Scope.COACHED,
+    (Role.COACH, Action.READ_NOTES): Scope.COACHED,
+    (Role.COACH, Action.WRITE_NOTES): Scope.COACHED,
+    (Role.COACH, Action.READ_AGGREGATES): Scope.ANYONE,
+    (Role.HR, Action.READ_RESULTS): Scope.ANYONE,
+    (Role.HR, Action.READ_ORGANISATION): Scope.ANYONE,
+    (Role.HR, Action.MANAGE_COHORTS): Scope.ANYONE,
+    (Role.HR, Action.READ_AGGREGATES): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_RESULTS): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_ORGANISATION): Scope.ANYONE,
+    (Role.ADMIN, Action.MANAGE_ACCOUNTS): Scope.ANYONE,
+    (Role.ADMIN, Action.MANAGE_COHORTS): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_AGGREGATES): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_AUDIT): Scope.ANYONE,
+    (Role.HR, Action.ERASE_PERSON): Scope.ANYONE,
+    (Role.ADMIN, Action.ERASE_PERSON): Scope.ANYONE,
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person as the core sees them, loaded from the database."""
+
+    person_id: int
+    name: str
+    role: Role
+    coached_team_ids: frozenset[int]
+
+
+def load_viewer(*, session: Session, person_id: int) -> Viewer:
+    """Build the viewer from the database; the role and teams are never taken from the page."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("This account no longer exists.")
+    teams = session.exec(select(TeamCoach.team_id).where(TeamCoach.coach_id == person_id)).all()
+    return Viewer(person.id, person.name, Role(person.role), frozenset(teams))
+
+
+def allowed(viewer: Viewer, action: Action, subject: Person | None = None) -> bool:
+    """Whether the policy lets the viewer do the action on the subject's data."""
+    scope = POLICY.get((viewer.role, action))
+    if scope is None:
+        return False
+    if scope is Scope.ANYONE:
+        return True
+    if subject is None:
+        return False
+    if subject.id == viewer.person_id:
+        return True
+    return scope is Scope.COACHED and subject.team_id in viewer.coached_team_ids
+
+
+def require(viewer: Viewer, action: Action, subject: Person | None = None) -> None:
+    """Raise AccessDenied unless the policy allows the action."""
+    if not allowed(viewer, action, subject):
+        raise AccessDenied("You do not have access to this information.")
+
+
+def person_for(*, session: Session, viewer: Viewer, action: Action, person_id: int) -> Person:
+    """Fetch a person the viewer may act on; unknown and forbidden read alike."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    require(viewer, action, person)
+    return person
+
+
+def visible_people(viewer: Viewer, action: Action) -> ColumnElement[bool]:
+    """A WHERE clause on Person selecting exactly the people the policy lets the viewer act on,
+    so list queries apply the same table as single-person checks."""
+    scope = POLICY.get((viewer.role, action))
+    if scope is None:
+        return false()
+    if scope is Scope.ANYONE:
+        return true()
+    own = Person.id == viewer.person_id
+    if scope is Scope.COACHED:
+        return or_(own, Person.team_id.in_(viewer.coached_team_ids))
+    return own
+
+
+def cohort_for(*, session: Session, viewer: Viewer, cohort_id: int) -> Cohort:
+    """A cohort the viewer may read (HR and admins), or NotFound."""
+    require(viewer, Action.READ_ORGANISATION)
+    cohort = session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound("No such cohort.")
+    return cohort

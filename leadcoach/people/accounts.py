@@ -1,0 +1,378 @@
+"""Local accounts: argon2id password hashes, sign-in with lock-out, account creation,
+and the admin's account tools (reset a password, change a role, unlock).
+
+Every sign-in, failure, lock, unlock, role change and password reset goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from importlib.resources import files
+from itertools import pairwise
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, delete, func, select
+
+from leadcoach.people.access import Action, Viewer, require
+from leadcoach.people.audit import record
+from leadcoach.platform.errors import InvalidInput, NotFound, SignInFailed
+from leadcoach.platform.models import Account, Person, Role, Team, TeamCoach, utcnow
+
+# argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile (~140 ms here).
+_hasher = PasswordHasher()
+
+MIN_PASSWORD_LENGTH = 12  # NIST SP 800-63B: at least 8, we ask 12; no composition rules
+MAX_PASSWORD_LENGTH = 256
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=15)
+SIGN_IN_REFUSED = "Email or password is incorrect."
+LOCKED_MESSAGE = "This account is locked after too many failed sign-ins. Try again in 15 minutes."
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Verifying against a real hash for unknown emails keeps the timing the same as a wrong password.
+_DUMMY_HASH = _hasher.hash("no account has this password")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+# NIST SP 800-63B 5.1.1.2: no composition rules; instead refuse passwords from breach lists,
+# repetitive or sequential characters, and context-specific words (the person's name, email).
+_COMMON_PASSWORDS_FILE = "common-passwords.txt"
+# Name parts and email local parts shorter than this are too common inside ordinary words
+# ("ana" in "banana") to refuse on.
+_MIN_CONTEXT_WORD = 4
+COMMON_MESSAGE = (
+    "Password: this is one of the most common passwords, which attackers try first. "
+    "Choose another, for example a phrase of four or more unrelated words."
+)
+PADDED_COMMON_MESSAGE = (
+    "Password: a common password with digits or symbols added is still easy to guess. "
+    "Choose another, for example a phrase of four or more unrelated words."
+)
+PATTERN_MESSAGE = (
+    "Password: repeated or sequential characters (like 'aaaa' or '1234') are easy to guess. "
+    "Choose another."
+)
+PERSONAL_MESSAGE = "Password: do not use the person's name or email address in the password."
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords, lower-cased (read once per process)."""
+    text = files("leadcoach").joinpath("data", _COMMON_PASSWORDS_FILE).read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def _letters_and_digits(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _is_repetitive_or_sequential(password: str) -> bool:
+    folded = password.casefold()
+    # One short chunk repeated ("abcabcabcabc", "aaaaaaaaaaaa").
+    for size in range(1, len(folded) // 2 + 1):
+        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
+            return True
+    # A run up or down the alphabet or the digits ("abcdefghijkl", "987654321098").
+    steps = {ord(b) - ord(a) for a, b in pairwise(folded)}
+    steps.discard(-9 if steps & {1} else 9)  # "...7890123" wraps from 9 to 0
+    return steps <= {1} or steps <= {-1}
+
+
+def check_password_policy(password: str, *, name: str = "", email: str = "") -> None:
+    """Raise InvalidInput when the password is too short or long, common, a pattern, or
+    contains the person's name or email (NIST SP 800-63B; no composition rules)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"Password: use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"Password: use at most {MAX_PASSWORD_LENGTH} characters.")
+    folded = password.casefold()
+    common = common_passwords()
+    if folded in common or folded.strip() in common:
+        raise InvalidInput(COMMON_MESSAGE)
+    # "Summer2024!!", "password12345": a listed password padded with digits or symbols.
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", folded)
+    if core != folded and core in common:
+        raise InvalidInput(PADDED_COMMON_MESSAGE)
+    if _is_repetitive_or_sequential(password):
+        raise InvalidInput(PATTERN_MESSAGE)
+    squeezed = _letters_and_digits(password)
+    local_part = email.partition("@")[0] if "@" in email else ""
+    context = {_letters_and_digits(name), _letters_and_digits(local_part)}
+    context |= {_letters_and_digits(part) for part in re.split(r"[\s.\-_'+]+", name)}
+    context |= {_letters_and_digits(part) for part in re.split(r"[.\-_+]+", local_part)}
+    if any(len(word) >= _MIN_CONTEXT_WORD and word in squeezed for word in context):
+        raise InvalidInput(PERSONAL_MESSAGE)
+
+
+def normalise_email(email: str) -> str:
+    """Trim and lower-case an email, or raise InvalidInput when it is not one."""
+    cleaned = (email or "").strip().lower()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 254:
+        raise InvalidInput(f"Email: '{email}' is not a valid email address.")
+    return cleaned
+
+
+def has_any_account(*, session: Session) -> bool:
+    """True once at least one account exists (the first-run screen is shown until then)."""
+    return session.exec(select(func.count()).select_from(Account)).one() > 0
+
+
+def create_person_with_account(
+    *,
+    session: Session,
+    name: str,
+    email: str,
+    role: Role,
+    password: str,
+    team_id: int | None = None,
+    password_hash: str | None = None,
+) -> Person:
+    """Create a person and their local account; the email must be new.
+
+    For trusted callers only (the command line, the demo loader, tests): it checks no
+    viewer. Pages use add_person (admins) or create_first_admin (empty database).
+    """
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("Name: enter the person's name.")
+    if len(name) > 200:
+        raise InvalidInput("Name: use at most 200 characters.")
+    email = normalise_email(email)
+    if password_hash is None:
+        check_password_policy(password, name=name, email=email)
+        password_hash = hash_password(password)
+    if session.exec(select(Person.id).where(Person.email == email)).first() is not None:
+        raise InvalidInput(f"Email: {email} already belongs to someone.")
+    person = Person(name=name, email=email, role=Role(role).value, team_id=team_id)
+    session.add(person)
+    session.flush()
+    session.add(Account(person_id=person.id, password_hash=password_hash))
+    return person
+
+
+def authenticate(
+    *, session: Session, email: str, password: str, now: datetime | None = None
+) -> Person:
+    """Return the person whose email and password match, or raise SignInFailed.
+
+    Unknown emails and wrong passwords get the same message. After MAX_FAILED_ATTEMPTS
+    failures in a row the account is locked for LOCK_DURATION.
+    """
+    now = now or utcnow()
+    try:
+        email = normalise_email(email)
+    except InvalidInput:
+        raise SignInFailed(SIGN_IN_REFUSED) from None
+    row = session.exec(
+        select(Person, Account)
+        .join(Account, Account.person_id == Person.id)
+        .where(Person.email == email)
+    ).first()
+    if row is None:
+        _verify(_DUMMY_HASH, password)
+        record(session, None, "sign_in_failed", email)
+        raise _refuse(session, SIGN_IN_REFUSED)
+    person, account = row
+    if account.locked_until is not None and account.locked_until > now:
+        record(session, person.id, "sign_in_locked", email)
+        raise _refuse(session, LOCKED_MESSAGE)
+    if not _verify(account.password_hash, password):
+        account.failed_attempts += 1
+        record(session, person.id, "sign_in_failed", email)
+        if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
+            account.locked_until = now + LOCK_DURATION
+            account.failed_attempts = 0
+            record(session, person.id, "account_locked", email)
+        session.add(account)
+        raise _refuse(session, SIGN_IN_REFUSED)
+    account.failed_attempts = 0
+    account.locked_until = None
+    account.last_sign_in_at = now
+    session.add(account)
+    record(session, person.id, "sign_in", email)
+    return person
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _refuse(session: Session, message: str) -> SignInFailed:
+    # The failure count and audit events must outlive the caller's rollback on this error.
+    session.commit()
+    return SignInFailed(message)
+
+
+def add_person(
+    *,
+    session: Session,
+    viewer: Viewer,
+    name: str,
+    email: str,
+    role: Role,
+    password: str,
+    team_id: int | None = None,
+) -> Person:
+    """An admin adds a person with a local account."""
+    require(viewer, Action.MANAGE_ACCOUNTS)
+    if role == Role.SUPERVISOR and team_id is None:
+        raise InvalidInput("Team: a supervisor needs a team.")
+    person = create_person_with_account(
+        session=session, name=name, email=email, role=role, password=password, team_id=team_id
+    )
+    record(session, viewer.person_id, "person_created", person.email, role=person.role)
+    return person
+
+
+def create_first_admin(*, session: Session, name: str, email: str, password: str) -> Person:
+    """Create the first account of an empty database, an admin; refused once any exists."""
+    if has_any_account(session=session):
+        raise InvalidInput("An account exists already; please sign in.")
+    person = create_person_with_account(
+        session=session, name=name, email=email, role=Role.ADMIN, password=password
+    )
+    record(session, person.id, "first_admin_created", person.email)
+    return person
+
+
+@dataclass(frozen=True)
+class RoleChange:
+    """What change_role did, for the page's message."""
+
+    name: str
+    old_role: Role
+    new_role: Role
+    coached_teams_released: int  # coaching links dropped because they are no longer a coach
+
+
+def _managed_person(session: Session, viewer: Viewer, person_id: int) -> Person:
+    require(viewer, Action.MANAGE_ACCOUNTS)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+def account_list(*, session: Session, viewer: Viewer) -> pd.DataFrame:
+    """Everyone, with or without an account, for the admin's pickers (admins only).
+
+    Columns: person_id, name, email, role, team, has_account, locked_until.
+    """
+    require(viewer, Action.MANAGE_ACCOUNTS)
+    rows = session.exec(
+        select(
+            Person.id,
+            Person.name,
+            Person.email,
+            Person.role,
+            Team.name,
+            Account.id,
+            Account.locked_until,
+        )
+        .join(Account, Account.person_id == Person.id, isouter=True)
+        .join(Team, Team.id == Person.team_id, isouter=True)
+        .order_by(Person.name, Person.id)
+    ).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=["person_id", "name", "email", "role", "team", "account_id", "locked_until"],
+    )
+    frame.insert(5, "has_account", frame.pop("account_id").notna())
+    return frame
+
+
+def reset_password(
+    *, session: Session, viewer: Viewer, person_id: int, new_password: str
+) -> Person:
+    """An admin sets a person's password (creating their account if they have none, as for
+    people imported from a roster) and clears any lock-out."""
+    person = _managed_person(session, viewer, person_id)
+    check_password_policy(new_password, name=person.name, email=person.email)
+    account = session.exec(select(Account).where(Account.person_id == person.id)).first()
+    created = account is None
+    if account is None:
+        account = Account(person_id=person.id, password_hash="")
+    account.password_hash = hash_password(new_password)
+    account.failed_attempts = 0
+    account.locked_until = None
+    session.add(account)
+    session.flush()
+    record(session, viewer.person_id, "password_reset", person.email, account_created=created)
+    return person
+
+
+def unlock(
+    *, session: Session, viewer: Viewer, person_id: int, now: datetime | None = None
+) -> bool:
+    """An admin lifts a lock-out; False when the account was not locked."""
+    person = _managed_person(session, viewer, person_id)
+    account = session.exec(select(Account).where(Account.person_id == person.id)).first()
+    if account is None:
+        raise InvalidInput(f"{person.name} has no account yet; set a password instead.")
+    now = now or utcnow()
+    was_locked = account.locked_until is not None and account.locked_until > now
+    account.locked_until = None
+    account.failed_attempts = 0
+    session.add(account)
+    if was_locked:
+        record(session, viewer.person_id, "account_unlocked", person.email)
+    return was_locked
+
+
+def change_role(
+    *, session: Session, viewer: Viewer, person_id: int, role: Role | str
+) -> RoleChange:
+    """An admin changes a person's role; the last admin cannot be made anything else."""
+    person = _managed_person(session, viewer, person_id)
+    try:
+        new_role = Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise InvalidInput(f"Role: '{role}' is not a role; choose one of {choices}.") from None
+    old_role = Role(person.role)
+    if new_role == old_role:
+        return RoleChange(person.name, old_role, new_role, 0)
+    if old_role == Role.ADMIN:
+        # Lock the admins' rows (PostgreSQL), so two admins demoting each other at the same
+        # time cannot both pass the count; SQLite lets one writer in at a time anyway.
+        admins = session.exec(
+            select(Person.id).where(Person.role == Role.ADMIN.value).with_for_update()
+        ).all()
+        if len(admins) <= 1:
+            who = "you are" if person.id == viewer.person_id else f"{person.name} is"
+            raise InvalidInput(
+                f"Role: {who} the last admin, so the role stays admin. "
+                "Make someone else an admin first."
+            )
+    if new_role == Role.SUPERVISOR and person.team_id is None:
+        raise InvalidInput(
+            f"Role: a supervisor needs a team, and {person.name} has none. "
+            "Give them a team first (roster import), or choose another role."
+        )
+    released = 0
+    if old_role == Role.COACH:
+        released = len(
+            session.exec(select(TeamCoach.team_id).where(TeamCoach.coach_id == person.id)).all()
+        )
+        session.exec(delete(TeamCoach).where(col(TeamCoach.coach_id) == person.id))
+    person.role = new_role.value
+    session.add(person)
+    session.flush()
+    record(
+        session, viewer.person_id, "role_changed", person.email,
+        old=old_role.value, new=new_role.value, coached_teams_released=released,
+    )  # fmt: skip
+    return RoleChange(person.name, old_role, new_role, released)

@@ -1,0 +1,197 @@
+"""Erasing a person: they and all their data go, in one transaction (GDPR article 17).
+
+The audit log keeps its events, since it records what others did too, but every trace of
+who the person was leaves it: events they performed lose their actor, and subjects naming
+their email are replaced. The erasure itself is logged with the old id and counts only.
+
+Every column that references a person, directly or through a row that is deleted with
+them, is listed in PERSON_REFERENCES or DEPENDENT_REFERENCES; tests/test_erasure.py fails
+when a table is added that neither list handles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import update
+from sqlmodel import Session, col, delete, func, or_, select
+
+from leadcoach.people import audit
+from leadcoach.people.access import Action, Viewer, require
+from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.platform.models import (
+    Account,
+    Answer,
+    AssessmentDraft,
+    AuditEvent,
+    CoachingNote,
+    CohortMember,
+    DevelopmentGoal,
+    GoalAction,
+    GoalCheckIn,
+    Person,
+    PlanComment,
+    Role,
+    SkillScore,
+    Submission,
+    Team,
+    TeamCoach,
+)
+
+ERASED_SUBJECT = "erased person"
+_NOT_RECORDS = {"people", "audit_events_anonymised"}
+
+# (table, column) referencing person.id -> what erasure does with the rows.
+PERSON_REFERENCES: dict[tuple[str, str], str] = {
+    ("account", "person_id"): "delete",
+    ("teamcoach", "coach_id"): "delete",
+    ("assessmentdraft", "person_id"): "delete",
+    ("submission", "person_id"): "delete",
+    ("submission", "rater_id"): "delete",
+    ("cohortmember", "person_id"): "delete",
+    ("developmentgoal", "person_id"): "delete",
+    ("plancomment", "author_id"): "delete",
+    ("coachingnote", "person_id"): "delete",
+    ("coachingnote", "author_id"): "delete",
+    ("auditevent", "actor_id"): "set null",
+}
+# (table, column) referencing a row deleted with the person -> deleted too.
+DEPENDENT_REFERENCES: dict[tuple[str, str], str] = {
+    ("answer", "draft_id"): "delete",
+    ("submission", "draft_id"): "delete",
+    ("skillscore", "submission_id"): "delete",
+    ("goalaction", "goal_id"): "delete",
+    ("goalcheckin", "goal_id"): "delete",
+    ("plancomment", "goal_id"): "delete",
+}
+
+
+@dataclass(frozen=True)
+class ErasureReport:
+    """How many rows of each kind went; never what they held."""
+
+    person_id: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def records(self) -> int:
+        """Rows of their data deleted, besides the person's own row."""
+        return sum(n for kind, n in self.counts.items() if kind not in _NOT_RECORDS)
+
+
+def _same_name(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def _ids(session: Session, query) -> list[int]:
+    return list(session.exec(query).all())
+
+
+def erase_person(
+    *, session: Session, viewer: Viewer, person_id: int, confirm_name: str
+) -> ErasureReport:
+    """Delete the person and everything about or by them (HR and admins; not oneself).
+
+    `confirm_name` must be the person's name as typed by the one erasing, so a slip of the
+    picker cannot erase the wrong person. Refused for the last admin.
+    """
+    require(viewer, Action.ERASE_PERSON)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    if person.id == viewer.person_id:
+        raise AccessDenied("You cannot erase yourself; ask another HR person or admin to do it.")
+    if not _same_name(confirm_name or "", person.name):
+        raise InvalidInput(
+            "Confirm: the name typed does not match the person chosen; "
+            "type their full name exactly as shown to confirm."
+        )
+    if person.role == Role.ADMIN.value:
+        admins = session.exec(
+            select(func.count()).select_from(Person).where(Person.role == Role.ADMIN.value)
+        ).one()
+        if admins <= 1:
+            raise InvalidInput(
+                f"{person.name} is the last admin; make someone else an admin first."
+            )
+    email = person.email
+    counts: dict[str, int] = {}
+
+    def gone(kind: str, statement) -> None:
+        counts[kind] = counts.get(kind, 0) + (session.exec(statement).rowcount or 0)
+
+    draft_ids = _ids(
+        session, select(AssessmentDraft.id).where(AssessmentDraft.person_id == person_id)
+    )
+    submission_ids = _ids(
+        session,
+        select(Submission.id).where(
+            or_(
+                Submission.person_id == person_id,
+                Submission.rater_id == person_id,
+                col(Submission.draft_id).in_(draft_ids),
+            )
+        ),
+    )
+    gone(
+        "skill_scores", delete(SkillScore).where(col(SkillScore.submission_id).in_(submission_ids))
+    )
+    gone("submissions", delete(Submission).where(col(Submission.id).in_(submission_ids)))
+    gone("answers", delete(Answer).where(col(Answer.draft_id).in_(draft_ids)))
+    gone("drafts", delete(AssessmentDraft).where(col(AssessmentDraft.id).in_(draft_ids)))
+
+    goal_ids = _ids(
+        session, select(DevelopmentGoal.id).where(DevelopmentGoal.person_id == person_id)
+    )
+    gone("goal_actions", delete(GoalAction).where(col(GoalAction.goal_id).in_(goal_ids)))
+    gone("goal_check_ins", delete(GoalCheckIn).where(col(GoalCheckIn.goal_id).in_(goal_ids)))
+    gone(
+        "plan_comments",
+        delete(PlanComment).where(
+            or_(col(PlanComment.goal_id).in_(goal_ids), PlanComment.author_id == person_id)
+        ),
+    )
+    gone("goals", delete(DevelopmentGoal).where(col(DevelopmentGoal.id).in_(goal_ids)))
+    gone(
+        "coaching_notes",
+        delete(CoachingNote).where(
+            or_(CoachingNote.person_id == person_id, CoachingNote.author_id == person_id)
+        ),
+    )
+    gone("cohort_memberships", delete(CohortMember).where(CohortMember.person_id == person_id))
+    gone("coached_teams", delete(TeamCoach).where(TeamCoach.coach_id == person_id))
+    gone("accounts", delete(Account).where(Account.person_id == person_id))
+    gone(
+        "audit_events_anonymised",
+        update(AuditEvent)
+        .where(or_(AuditEvent.actor_id == person_id, AuditEvent.subject == email))
+        .values(
+            actor_id=None,
+            subject=func.coalesce(
+                # Keep a subject naming someone else; drop one naming this person.
+                func.nullif(AuditEvent.subject, email),
+                ERASED_SUBJECT,
+            ),
+        ),
+    )
+    gone("people", delete(Person).where(Person.id == person_id))
+    session.flush()
+    audit.record(
+        session, viewer.person_id, "person_erased", f"person {person_id}",
+        **{kind: count for kind, count in counts.items() if count},
+    )  # fmt: skip
+    return ErasureReport(person_id, counts)
+
+
+def erasable_people(*, session: Session, viewer: Viewer) -> pd.DataFrame:
+    """Everyone the viewer may erase (not themselves), by name: person_id, name, email, role,
+    team (HR and admins)."""
+    require(viewer, Action.ERASE_PERSON)
+    rows = session.exec(
+        select(Person.id, Person.name, Person.email, Person.role, Team.name)
+        .join(Team, Team.id == Person.team_id, isouter=True)
+        .where(Person.id != viewer.person_id)
+        .order_by(Person.name, Person.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["person_id", "name", "email", "role", "team"])

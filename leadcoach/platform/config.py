@@ -1,0 +1,71 @@
+"""Typed settings, read from LEADCOACH_* environment variables (or a .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The installed package: the app, its pages, the questionnaires and the migrations ship
+# inside it, so LeadCoach runs from any folder once installed.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    # Runtime data lives where the app is started (the project folder for `make run`),
+    # never inside the installed package.
+    return f"sqlite:///{Path.cwd() / 'data' / 'leadcoach.db'}"
+
+
+class Settings(BaseSettings):
+    """Every setting of LeadCoach; each is documented in the README (a test checks)."""
+
+    model_config = SettingsConfigDict(env_prefix="LEADCOACH_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=_default_database_url,
+        description="SQLAlchemy URL: SQLite under data/ by default, or postgresql+psycopg://",
+    )
+    assessments_dir: Path = Field(
+        default=PACKAGE_ROOT / "assessments", description="folder of the questionnaire YAML files"
+    )
+    instrument_id: str = Field(
+        default="leadcoach-core", description="which instrument supervisors take (highest version)"
+    )
+    reassessment_days: int = Field(
+        default=90, ge=1, le=730, description="days after a submission when the next one is due"
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=1440, description="minutes of inactivity before a sign-in expires"
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=5000, ge=0, le=60000, description="how long SQLite waits for a lock before failing"
+    )
+    min_group_size: int = Field(
+        default=3, ge=2, le=50,
+        description="smallest group whose average is shown, so no one is singled out",
+    )  # fmt: skip
+    min_quality_sample: int = Field(
+        default=30, ge=10, le=10000,
+        description="fewest people a reliability or item analysis is reported on",
+    )  # fmt: skip
+    min_norm_group: int = Field(
+        default=100, ge=10, le=100000,
+        description="fewest people in a norm group (site, vendor, role) before it is used",
+    )  # fmt: skip
+    demo_password: str = Field(
+        default="coach-demo-2026", description="password of every demo account"
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is the embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings read from the environment (tests build their own)."""
+    return Settings()

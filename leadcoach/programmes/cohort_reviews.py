@@ -1,0 +1,70 @@
+"""Cohort reviews kept between reruns and sessions until their data changes.
+
+A review of 250 people takes ~100 ms to compute at 10,000 supervisors, and the review page
+draws one on every rerun (each tab, each breakdown picked) for every HR user. What it is
+computed from (submissions, people, teams, cohorts, their members and rounds) bumps the
+data version (migrations 0005 and 0006), and the date decides which rounds are open, so
+a review is reused while both stay the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+
+import pandas as pd
+from sqlmodel import Session
+
+from leadcoach.instrument import bank
+from leadcoach.people import access
+from leadcoach.people.access import Viewer
+from leadcoach.platform import data_version
+from leadcoach.programmes import cohorts
+
+
+class CohortReviews:
+    """`cohorts.cohort_review`, cached per data version and date. Bounded (oldest out
+    first); each caller gets its own copy of the frames, never the cached ones."""
+
+    def __init__(self, max_entries: int = 16):
+        self._cache: data_version.VersionedCache[cohorts.CohortReview] = (
+            data_version.VersionedCache(max_entries)
+        )
+
+    def get(
+        self,
+        *,
+        session: Session,
+        viewer: Viewer,
+        cohort_id: int,
+        instrument: bank.Instrument,
+        min_group: int,
+        today: date | None = None,
+    ) -> cohorts.CohortReview:
+        # The viewer's access is checked on every call, not only when computing.
+        access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+        today = today or datetime.now(UTC).date()
+        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
+        review = self._cache.get(
+            key,
+            lambda: cohorts.cohort_review(
+                session=session,
+                viewer=viewer,
+                cohort_id=cohort_id,
+                instrument=instrument,
+                min_group=min_group,
+                today=today,
+            ),
+        )
+        return _copy(review)
+
+
+def _copy(review: cohorts.CohortReview) -> cohorts.CohortReview:
+    return dataclasses.replace(
+        review,
+        **{
+            field.name: value.copy()
+            for field in dataclasses.fields(review)
+            if isinstance(value := getattr(review, field.name), pd.DataFrame)
+        },
+    )

@@ -1,0 +1,121 @@
+"""Files HR takes away: a cohort's scores as CSV and XLSX, and a printable report.
+
+Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a
+tab or a carriage return) gets a leading apostrophe, so opening an export cannot run
+anything (OWASP, "CSV injection"). Every export is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import UTC, datetime
+
+import altair as alt
+import pandas as pd
+from sqlmodel import Session
+
+from leadcoach.instrument import bank
+from leadcoach.people import audit
+from leadcoach.people.access import Action, Viewer, require
+from leadcoach.reporting import charts
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BREAKDOWN_FIELDS = ["team", "site", "vendor", "language"]
+
+
+def neutralise_cell(value: object) -> object:
+    """The value, with an apostrophe in front when a spreadsheet would run it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the frame whose text cells and column names cannot act as formulas."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_cell)
+    safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
+    return safe
+
+
+def cohort_scores(round_scores: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
+    """One row per person and round, one column per skill, with the breakdown fields.
+
+    People without a submission in a round keep their row with empty scores, so the file
+    also shows who is missing.
+    """
+    keys = ["person_id", "name", *BREAKDOWN_FIELDS, "round_order", "round"]
+    if round_scores.empty:
+        return pd.DataFrame(columns=["name", *BREAKDOWN_FIELDS, "round", "submitted_on"])
+    frame = round_scores.fillna({field: "" for field in BREAKDOWN_FIELDS})
+    wide = frame.groupby([*keys, "skill"], sort=False)["score"].first().unstack("skill")
+    order = [skill.name for skill in instrument.skills if skill.name in wide.columns]
+    wide = wide.reindex(columns=order).astype(float).round(1)
+    submitted = frame.groupby(keys)["submitted_at"].first().dt.strftime("%Y-%m-%d")
+    wide.insert(0, "submitted_on", submitted)
+    wide = wide.reset_index().sort_values(["round_order", "name"], kind="stable")
+    return wide.drop(columns=["person_id", "round_order"]).reset_index(drop=True)
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so Excel shows accented names correctly."""
+    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx(frame: pd.DataFrame, sheet: str = "Scores") -> bytes:
+    """An Excel workbook with the frame on one sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        neutralise(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def record_export(*, session: Session, viewer: Viewer, kind: str, subject: str, rows: int) -> None:
+    """Write who exported what, and when, to the audit log (never the content)."""
+    require(viewer, Action.READ_ORGANISATION)
+    audit.record(session, viewer.person_id, "export", subject=subject, kind=kind, rows=rows)
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, escape=True, na_rep="–", float_format=lambda v: f"{v:.1f}")
+
+
+def report_html(
+    *,
+    title: str,
+    sections: list[tuple[str, str, alt.TopLevelMixin | None, pd.DataFrame | None]],
+    generated_by: str,
+) -> str:
+    """A print-ready HTML page: for each section a heading, a note, a chart (inline SVG)
+    and its table. Open it in a browser and print, or save it as PDF."""
+    parts = []
+    for heading, note, chart, table in sections:
+        parts.append(f"<section><h2>{html.escape(heading)}</h2>")
+        if note:
+            parts.append(f"<p>{html.escape(note)}</p>")
+        if chart is not None:
+            parts.append(f'<div class="chart">{charts.as_svg(chart).decode("utf-8")}</div>')
+        if table is not None and not table.empty:
+            parts.append(_table(table))
+        parts.append("</section>")
+    stamp = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+ body {{ font-family: "Source Sans Pro", Arial, sans-serif; margin: 2em; color: #222; }}
+ h1 {{ margin-bottom: 0; }} .meta {{ color: #666; margin-top: .3em; }}
+ table {{ border-collapse: collapse; margin: .5em 0 1.5em; font-size: 12px; }}
+ th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }}
+ th:first-child, td:first-child {{ text-align: left; }}
+ .chart svg {{ max-width: 100%; height: auto; }}
+ section {{ break-inside: avoid; }}
+ @media print {{ body {{ margin: 0; }} section {{ page-break-inside: avoid; }} }}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p class="meta">Generated {stamp} by {html.escape(generated_by)} · LeadCoach.
+Groups smaller than the minimum size are not shown, so no one can be singled out.</p>
+{"".join(parts)}
+</body></html>"""

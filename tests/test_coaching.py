@@ -59,7 +59,7 @@ def test_a_coach_sees_the_latest_scores_of_their_teams_only(engine, org, instrum
             session=s, viewer=v, reassessment_days=90, now=NOW, team_ids=[t]
         ),
         lambda s, v, i, t: teams.team_growth(
-            session=s, viewer=v, instrument=i, min_group=1, team_ids=[t]
+            session=s, viewer=v, instrument=i, min_group=2, team_ids=[t]
         ),
         lambda s, v, i, t: teams.recent_changes(session=s, viewer=v, instrument=i, team_ids=[t]),
         lambda s, v, i, t: teams.history(session=s, viewer=v, team_ids=[t]),
@@ -102,16 +102,16 @@ def test_skill_statistics_and_organisation_averages(engine, org, instrument):
         team = teams.skill_statistics(
             teams.latest_scores(session=session, viewer=coach, instrument=instrument),
             instrument,
-            min_group=1,
+            min_group=2,
         ).set_index("skill_id")
-        organisation = teams.skill_statistics(
-            teams.organisation_scores(session=session, viewer=coach, instrument=instrument),
-            instrument,
-            min_group=3,
+        organisation = teams.organisation_statistics(
+            session=session, viewer=coach, instrument=instrument, min_group=3
         ).set_index("skill_id")
         supervisor = org.viewer(session, org.sup_a1)
         with pytest.raises(AccessDenied):
-            teams.organisation_scores(session=session, viewer=supervisor, instrument=instrument)
+            teams.organisation_statistics(
+                session=session, viewer=supervisor, instrument=instrument, min_group=3
+            )
     assert team.loc["DEC", "mean"] == 50 and team.loc["COM", "mean"] == 37.5
     assert team.loc["PLN", "mean"] == 62.5 and team.loc["PLN", "n"] == 2
     assert organisation.loc["DEC", "mean"] == pytest.approx(200 / 3)
@@ -121,8 +121,9 @@ def test_skill_statistics_and_organisation_averages(engine, org, instrument):
 def test_groups_smaller_than_the_minimum_get_no_average(engine, org, instrument):
     with session_scope(engine) as session:
         hr = org.viewer(session, org.hr)
-        scores = teams.organisation_scores(session=session, viewer=hr, instrument=instrument)
-    stats = teams.skill_statistics(scores, instrument, min_group=4)
+        stats = teams.organisation_statistics(
+            session=session, viewer=hr, instrument=instrument, min_group=4
+        )
     assert stats["mean"].isna().all() and (stats["n"] == 3).all()
 
 
@@ -150,15 +151,14 @@ def test_team_growth_by_quarter_with_spread(engine, org, instrument):
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
         growth = teams.team_growth(
-            session=session, viewer=coach, instrument=instrument, min_group=1
+            session=session, viewer=coach, instrument=instrument, min_group=2
         )
-        small = teams.team_growth(session=session, viewer=coach, instrument=instrument, min_group=2)
+        small = teams.team_growth(session=session, viewer=coach, instrument=instrument, min_group=3)
     dec = growth[growth["skill_id"] == "DEC"].set_index("round")
-    assert list(dec.index) == ["2026 Q1", "2026 Q2"]
-    assert dec.loc["2026 Q1", ["n", "mean"]].tolist() == [1, 75]
+    assert list(dec.index) == ["2026 Q2"], "a round of one person is suppressed"
     assert dec.loc["2026 Q2", ["n", "mean", "min", "max", "median"]].tolist() == [2, 50, 25, 75, 50]
     assert dec.loc["2026 Q2", "q1"] == 37.5 and dec.loc["2026 Q2", "q3"] == 62.5
-    assert set(small["round"]) == {"2026 Q2"}, "a round of one person is suppressed"
+    assert small.empty, "no round has three people"
 
 
 def test_recent_changes(engine, org, instrument):
@@ -242,7 +242,9 @@ def test_compare_two_people_and_a_team_against_the_organisation(engine, org, ins
     assert diff.loc["COM", "difference"] == -25 and not diff.loc["COM", "beyond_noise"]
     assert diff.loc["DEC", "margin"] == pytest.approx(42.34, abs=0.01)
     profile = team.profiles.set_index(["group", "skill_id"])
-    assert profile.loc[("Team Team A", "COM"), "mean"] == 37.5
+    # Team A has two people: its head count shows, its average does not (minimum 3).
+    assert profile.loc[("Team Team A", "COM"), "n"] == 2
+    assert pd.isna(profile.loc[("Team Team A", "COM"), "mean"])
     assert profile.loc[("Whole organisation", "COM"), "n"] == 3
 
 

@@ -128,7 +128,7 @@ def test_default_rounds_match_the_definition(frame):
 
 
 @FIGURES
-@given(round_scores(), st.integers(1, 4))
+@given(round_scores(), st.integers(2, 5))
 def test_spread_per_round_matches_the_definition(frame, min_group):
     same_frame(
         cohorts.round_distribution(frame, min_group), reference_distribution(frame, min_group)
@@ -148,7 +148,7 @@ def test_paired_scores_match_the_definition(frame, rounds):
 
 
 @FIGURES
-@given(round_scores(), st.integers(1, 4))
+@given(round_scores(), st.integers(2, 5))
 def test_changes_per_skill_match_the_definition(frame, min_group):
     present = set(frame["round"])
     if not {"Baseline", "Day 90"} <= present:
@@ -161,7 +161,7 @@ def test_changes_per_skill_match_the_definition(frame, min_group):
 
 @FIGURES
 @given(
-    round_scores(), st.integers(1, 4), st.dictionaries(st.sampled_from(SKILLS), st.floats(0, 60))
+    round_scores(), st.integers(2, 5), st.dictionaries(st.sampled_from(SKILLS), st.floats(0, 60))
 )
 def test_reliable_changes_match_the_definition(frame, min_group, thresholds):
     same_frame(

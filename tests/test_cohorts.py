@@ -234,10 +234,12 @@ def test_breakdowns_suppress_small_groups_and_their_complement(engine, review, i
     assert by_vendor["mean"].to_dict() == pytest.approx(
         {"Horizon BPO": 37.5, "Not recorded": 125 / 3}
     )
-    by_team = cohorts.breakdown(scores, "team", "Day 90", min_group=1)
+    by_team = cohorts.breakdown(scores, "team", "Day 90", min_group=2)
     assert set(by_team["group"]) == {"Team A", "Team B"} and len(by_team) == 2 * 12
-    by_language = cohorts.breakdown(dec, "language", "Day 90", min_group=1).set_index("group")
-    assert by_language["mean"].to_dict() == {"English": 50, "Filipino": 75, "French": 100}
+    by_language = cohorts.breakdown(dec, "language", "Day 90", min_group=2).set_index("group")
+    # One French speaker: suppressed, and so the next smallest (complementary suppression).
+    assert by_language["suppressed"].all() and by_language["mean"].isna().all()
+    assert set(by_language.index) == {"English", "Filipino", "French"}
 
 
 def test_two_cohorts_side_by_side(engine, review, instrument):

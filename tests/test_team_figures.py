@@ -125,7 +125,7 @@ def test_latest_changes_match_the_definition(history):
 
 
 @FIGURES
-@given(histories(), st.integers(1, 3))
+@given(histories(), st.integers(2, 4))
 def test_growth_by_quarter_matches_the_definition(history, min_group):
     expected = reference_growth(history, min_group)
     actual = teams.growth_by_round(history, INSTRUMENT, min_group)
@@ -137,7 +137,7 @@ def test_growth_by_quarter_matches_the_definition(history, min_group):
 
 
 @FIGURES
-@given(histories(), st.integers(1, 3))
+@given(histories(), st.integers(2, 4))
 def test_skill_statistics_match_the_definition(history, min_group):
     scores = history.assign(score=history["score"].astype("Float64"))
     same_frame(

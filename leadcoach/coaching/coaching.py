@@ -77,7 +77,7 @@ def team_overview(
     profile = comparison.profiles(
         [
             ("Whole organisation", "organisation", organisation),
-            (team_label, "team", teams.skill_statistics(scores, instrument, 1)),
+            (team_label, "team", teams.skill_statistics(scores, instrument, min_group)),
         ]
     )
     errors = comparison.skill_errors(organisation, reliabilities)
@@ -97,7 +97,7 @@ def team_overview(
         team=team_stats, organisation=organisation_stats, changes=changes, status=status,
         goals=goals, sem=errors, now=now,
     )  # fmt: skip
-    growth = teams.growth_by_round(past, instrument, min_group=1)
+    growth = teams.growth_by_round(past, instrument, min_group=min_group)
     assessed = status.dropna(subset=["last_assessed"])["person_id"]
     without_plan = sum(1 for person_id in assessed if not goals.get(person_id, 0))
     order = tuple(skill.name for skill in instrument.skills)

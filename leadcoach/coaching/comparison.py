@@ -45,7 +45,9 @@ class Comparison:
 def group_scores(
     *, session: Session, viewer: Viewer, instrument: bank.Instrument, group: GroupRef
 ) -> tuple[str, pd.DataFrame]:
-    """The group's label and its members' latest scores (person_id, skill_id, score)."""
+    """A person's or a team's label and latest scores (person_id, skill_id, score), read
+    through the access policy. The whole organisation is compared by its averages only
+    (`group_statistics`): its rows are other people's scores."""
     if group.kind == "person":
         person = person_for(
             session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=group.id
@@ -61,8 +63,7 @@ def group_scores(
         )
         return f"Team {team.name}", scores
     if group.kind == "organisation":
-        scores = teams.organisation_scores(session=session, viewer=viewer, instrument=instrument)
-        return "Whole organisation", scores
+        raise InvalidInput("Compare: the whole organisation is compared by its averages only.")
     raise InvalidInput(f"Compare: unknown kind of group '{group.kind}'.")
 
 
@@ -76,8 +77,8 @@ def group_statistics(
 ) -> tuple[str, pd.DataFrame]:
     """The group's label and its skill statistics (skill_id, skill, n, mean, sd).
 
-    Averages of the organisation over fewer than `min_group` people are suppressed (no
-    mean), so nobody outside the viewer's own teams can be singled out.
+    A team's and the organisation's averages pass the small-group gate (no mean or sd over
+    fewer than `min_group` people); a person's are their own scores (n = 1).
     """
     if group.kind == "organisation":
         stats = teams.organisation_statistics(
@@ -85,7 +86,9 @@ def group_statistics(
         )
         return "Whole organisation", stats
     label, scores = group_scores(session=session, viewer=viewer, instrument=instrument, group=group)
-    return label, teams.skill_statistics(scores, instrument, 1)
+    if group.kind == "person":
+        return label, teams.person_statistics(scores, instrument)
+    return label, teams.skill_statistics(scores, instrument, min_group)
 
 
 def profiles(groups: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:

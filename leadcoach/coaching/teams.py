@@ -2,7 +2,8 @@
 
 Everything here reads people through the access policy (`visible_people`), so a coach sees
 only the teams they coach, whatever team ids a page asks for; organisation-wide figures are
-averages of groups of at least `min_group` people, never one person's scores.
+averages of groups of at least `min_group` people (through `leadcoach.measurement.groups`),
+never one person's scores.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank
-from leadcoach.measurement import spread
+from leadcoach.measurement import groups
 from leadcoach.people.access import Action, Viewer, allowed, require, visible_people
 from leadcoach.platform import data_version
 from leadcoach.platform.errors import AccessDenied, NotFound
@@ -135,25 +136,15 @@ def latest_scores(
     return _with_skill_names(frame, instrument)
 
 
-def organisation_scores(
-    *, session: Session, viewer: Viewer, instrument: bank.Instrument
-) -> pd.DataFrame:
-    """The latest skill scores of every supervisor, without names: for averages only.
-
-    Columns: person_id, team_id, skill_id, score, skill. The person id is kept so callers
-    can count people; pages never show rows of this frame, only group statistics.
-    Cached per data version (see `data_version`): with 10,000 supervisors it is
-    120,000 rows, read on every team overview and comparison.
-    """
-    require(viewer, Action.READ_AGGREGATES)
-    return _organisation_cached(session, instrument, "scores", _read_organisation_scores).copy()
-
-
 def organisation_statistics(
     *, session: Session, viewer: Viewer, instrument: bank.Instrument, min_group: int
 ) -> pd.DataFrame:
     """`skill_statistics` of every supervisor's latest scores (n, mean, sd per skill),
-    cached with them: the organisation's side of every team overview and comparison."""
+    cached per data version: the organisation's side of every team overview and comparison.
+
+    Only these aggregates leave the core: the organisation's rows (120,000 at 10,000
+    supervisors) are read once per data version and never handed to a caller, since they
+    hold the latest scores of people the viewer may not read."""
     require(viewer, Action.READ_AGGREGATES)
     stats = _organisation_cached(
         session,
@@ -202,22 +193,39 @@ _ORGANISATION_LOCK = threading.Lock()
 
 def skill_statistics(scores: pd.DataFrame, instrument: bank.Instrument, min_group: int):
     """Per skill: people with a score (n), mean and standard deviation, in questionnaire
-    order; a skill scored for fewer than `min_group` people gets no mean (suppressed)."""
+    order, through the small-group gate: a skill scored for fewer than `min_group` people
+    keeps its n but no mean or sd."""
     values = scores["score"].to_numpy(dtype=float, na_value=np.nan)
     # Vectorised per skill, as this also runs over 120,000 organisation rows.
     codes, found = pd.factorize(scores["skill_id"].to_numpy(dtype=object)[~np.isnan(values)])
-    stats = spread.of_groups(codes, values[~np.isnan(values)], len(found))
+    stats = groups.statistics(codes, values[~np.isnan(values)], len(found), min_group=min_group)
     position = {skill_id: index for index, skill_id in enumerate(found)}
-    rows = []
-    for skill in instrument.skills:
-        if skill.id not in position:
-            continue
-        index = position[skill.id]
-        n = int(stats["n"][index])
-        shown = n >= min_group
-        mean = float(stats["mean"][index]) if shown else math.nan
-        sd = float(stats["sd"][index]) if shown else math.nan
-        rows.append((skill.id, n, mean, sd, skill.name))
+    rows = [
+        (
+            skill.id,
+            int(stats["n"][position[skill.id]]),
+            float(stats["mean"][position[skill.id]]),
+            float(stats["sd"][position[skill.id]]),
+            skill.name,
+        )
+        for skill in instrument.skills
+        if skill.id in position
+    ]
+    return pd.DataFrame(rows, columns=STATISTICS_COLUMNS).astype(STATISTICS_TYPES)
+
+
+def person_statistics(scores: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
+    """One person's latest scores in the shape of `skill_statistics` (n = 1, the score as
+    the mean, no sd): a person's own profile, beside groups in a comparison. Not a group
+    figure, so not gated; who may read it is decided by the read that gave `scores`."""
+    if scores["person_id"].nunique() > 1:
+        raise ValueError("person_statistics takes one person's scores")
+    by_skill = dict(zip(scores["skill_id"], scores["score"], strict=True))
+    rows = [
+        (skill.id, 1, float(by_skill[skill.id]), math.nan, skill.name)
+        for skill in instrument.skills
+        if skill.id in by_skill and pd.notna(by_skill[skill.id])
+    ]
     return pd.DataFrame(rows, columns=STATISTICS_COLUMNS).astype(STATISTICS_TYPES)
 
 
@@ -436,8 +444,10 @@ def growth_by_round(
     quarter_ids, quarter_codes = np.unique(rounds[kept], return_inverse=True)
     skill_count = len(skill_ids)
     codes = quarter_codes * skill_count + skill_codes[kept]
-    stats = spread.of_groups(codes, values[kept], len(quarter_ids) * skill_count)
-    shown = np.flatnonzero(stats["n"] >= max(min_group, 1))
+    stats = groups.statistics(
+        codes, values[kept], len(quarter_ids) * skill_count, min_group=min_group
+    )
+    shown = np.flatnonzero(stats["n"] >= min_group)
     year, quarter = np.divmod(quarter_ids[shown // skill_count], 4)
     first_month = (year - 1970) * 12 + 3 * quarter
     skill_of_group = skill_ids[shown % skill_count]
@@ -447,7 +457,7 @@ def growth_by_round(
             "round": [f"{y} Q{q + 1}" for y, q in zip(year, quarter, strict=True)],
             "round_start": first_month.astype("datetime64[M]").astype("datetime64[ns]"),
             "skill_id": skill_of_group,
-            **{name: stats[name][shown] for name in spread.STATISTICS},
+            **{name: stats[name][shown] for name in groups.STATISTICS},
             "skill": [names.get(skill_id) for skill_id in skill_of_group],
         }
     )

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, func
+from sqlalchemy import ColumnElement, and_, func, true
 from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank, scoring
 from leadcoach.measurement import psychometrics
-from leadcoach.people.access import Action, Viewer, require
-from leadcoach.platform.models import Answer, SkillScore, Submission
+from leadcoach.people.access import Action, Viewer, visible_people
+from leadcoach.platform.models import Answer, Person, SkillScore, Submission
 
 # Below this many people an alpha is too unstable to use (the quality page's minimum too);
 # the conventional minimum acceptable reliability (Nunnally, 1978) is used instead.
@@ -36,12 +36,12 @@ class SkillReliability:
 
 
 def item_responses(*, session: Session, viewer: Viewer) -> pd.DataFrame:
-    """Every behavioural answer of each person's latest submission (person x item, wide).
+    """Every behavioural answer of the latest submission of each person whose results the
+    viewer may read (person x item, wide; a coach gets the people they coach only).
 
-    Not applicable answers are missing. For aggregate statistics only, never shown as rows.
+    Not applicable answers are missing. For statistics, never shown as rows.
     """
-    require(viewer, Action.READ_AGGREGATES)
-    return _latest_item_responses(session)
+    return _latest_item_responses(session, visible_people(viewer, Action.READ_RESULTS))
 
 
 def current(*, session: Session, instrument: bank.Instrument) -> dict[str, SkillReliability]:
@@ -53,7 +53,11 @@ def current(*, session: Session, instrument: bank.Instrument) -> dict[str, Skill
     return skill_reliabilities(_latest_item_responses(session), instrument)
 
 
-def _latest_item_responses(session: Session) -> pd.DataFrame:
+def _latest_item_responses(
+    session: Session, people: ColumnElement[bool] | None = None
+) -> pd.DataFrame:
+    """Everyone's latest behavioural answers (wide), or those of the `people` clause's
+    (`access.visible_people`): the one read of answers, for coefficients and scoped reads."""
     newest = (
         select(Submission.person_id, func.max(Submission.submitted_at).label("last_at"))
         .group_by(Submission.person_id)
@@ -69,7 +73,12 @@ def _latest_item_responses(session: Session) -> pd.DataFrame:
             ),
         )
         .join(Answer, Answer.draft_id == Submission.draft_id)
-        .where(Answer.option_id == "", col(Answer.value).is_not(None))
+        .join(Person, Person.id == Submission.person_id)
+        .where(
+            Answer.option_id == "",
+            col(Answer.value).is_not(None),
+            true() if people is None else people,
+        )
     ).all()
     frame = pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
     return frame.pivot(index="person_id", columns="item_id", values="value")

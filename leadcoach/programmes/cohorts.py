@@ -28,7 +28,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank
-from leadcoach.measurement import spread
+from leadcoach.measurement import groups as gate
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, cohort_for, require
 from leadcoach.platform.errors import InvalidInput, NotFound
@@ -756,7 +756,8 @@ def round_distribution(round_scores: pd.DataFrame, min_group: int) -> pd.DataFra
     )
     codes = round_codes * len(skills) + pd.Index(skills).get_indexer(round_scores["skill_id"])
     groups = len(orders) * len(skills)
-    stats = spread.of_groups(codes, round_scores["score"].to_numpy(float, na_value=np.nan), groups)
+    scores = round_scores["score"].to_numpy(float, na_value=np.nan)
+    stats = gate.statistics(codes, scores, groups, min_group=min_group)
     present = np.flatnonzero(np.bincount(codes, minlength=groups))  # even if all unscored
     suppressed = stats["n"][present] < min_group
     first_rows = np.unique(round_codes, return_index=True)[1]
@@ -769,10 +770,7 @@ def round_distribution(round_scores: pd.DataFrame, min_group: int) -> pd.DataFra
             "skill_id": pd.array(skill_ids, dtype="str"),
             "skill": [names.get(skill_id) for skill_id in skill_ids],
             "n": stats["n"][present].astype(int),
-            **{
-                name: np.where(suppressed, np.nan, stats[name][present])
-                for name in spread.STATISTICS[1:]
-            },
+            **{name: stats[name][present] for name in gate.FIGURES},
             "suppressed": suppressed,
         }
     )
@@ -837,6 +835,7 @@ def skill_changes(
         raise InvalidInput("Latest round: choose a different round from the baseline.")
     skills, names = _skill_order(round_scores)
     pairs = _pairs(round_scores, baseline_round, latest_round)
+    min_group = gate.checked_minimum(min_group)
     rows = []
     for skill_id in skills:
         of_skill = pairs.skill_id == skill_id
@@ -880,6 +879,7 @@ def breakdown(round_scores: pd.DataFrame, by: str, round_name: str, min_group: i
     if by not in BREAKDOWNS:
         raise InvalidInput(f"Breakdown: choose one of {', '.join(BREAKDOWNS)} (got {by!r}).")
     _check_round(round_scores, round_name, "Round")
+    min_group = gate.checked_minimum(min_group)
     skills, names = _skill_order(round_scores)
     frame = round_scores[round_scores["round"] == round_name].copy()
     frame["group"] = frame[by].astype(object).where(frame[by].notna(), NOT_RECORDED)
@@ -1043,6 +1043,7 @@ def reliable_changes(
     `thresholds` gives each skill's smallest reliable change in points): real_gains,
     real_drops and within_noise among the n people with both scores. Skills with fewer
     than `min_group` pairs get no counts (suppressed), as `skill_changes` does."""
+    min_group = gate.checked_minimum(min_group)
     pairs = _pairs(round_scores, baseline_round, latest_round)
     skills, names = _skill_order(round_scores)
     rows = []

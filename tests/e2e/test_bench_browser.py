@@ -3,6 +3,8 @@ every page of every role settling, server memory), so that it cannot rot."""
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import pytest
 
 from leadcoach.devtools import bench, workload
@@ -20,7 +22,12 @@ def test_every_browser_figure_is_measured_and_every_page_settles(tmp_path):
     engine = make_engine(settings)
     summary = workload.build_workload(engine, people=60, rounds=3, instrument=instrument)
     engine.dispose()
-    figures = bench.measure_browser(settings, summary, repeat=1, folder=tmp_path)
+    # In a thread of its own: Playwright's sync API refuses a thread whose asyncio loop is
+    # running, and the browser fixture of another test in this worker may have left one.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        figures = thread.submit(
+            bench.measure_browser, settings, summary, repeat=1, folder=tmp_path
+        ).result()
     names = [figure.name for figure in figures]
     assert all(figure.samples and not figure.skipped for figure in figures), names
     first_loads = [figure for figure in figures if figure.check == "ratio"]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from leadcoach.coaching import coaching, priorities
-from leadcoach.measurement import spread
+from leadcoach.measurement import groups
 from leadcoach.people import people
 from leadcoach.reporting import charts
 from leadcoach.ui import auth, chart_specs, context, exports, tables
@@ -179,8 +179,8 @@ if growth_tab.open:
             rounds = growth[growth["skill"] == skill]
             tables.show(
                 rounds,
-                {"round": "Quarter", **spread.LABELS},
-                dict.fromkeys(spread.STATISTICS[1:], ".1f"),
+                {"round": "Quarter", **groups.LABELS},
+                dict.fromkeys(groups.FIGURES, ".1f"),
             )
             exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
 st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

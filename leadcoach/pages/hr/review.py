@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from leadcoach.measurement import spread
+from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports
 from leadcoach.ui import auth, chart_specs, context, tables
@@ -180,8 +180,8 @@ if rounds_tab.open:
             )
             tables.show(
                 shown,
-                {"round": "Round", **spread.LABELS},
-                dict.fromkeys(spread.STATISTICS[1:], ".1f"),
+                {"round": "Round", **groups.LABELS},
+                dict.fromkeys(groups.FIGURES, ".1f"),
             )
 
 if breakdown_tab.open:
@@ -215,9 +215,9 @@ if breakdown_tab.open:
                     + ", ".join(md(g) for g in hidden)
                 )
             if partly:
-                groups = ", ".join(md(g) for g in partly)
+                partly_named = ", ".join(md(g) for g in partly)
                 st.caption(
-                    f"Some skills left out for {groups}, to protect individuals ({protect})."
+                    f"Some skills left out for {partly_named}, to protect individuals ({protect})."
                 )
 
 if other_tab.open:

@@ -1,0 +1,360 @@
+"""No figure over fewer than the minimum group size, and no person-level row beyond the
+viewer's scope, whichever core function a view calls.
+
+1. Every public core function that takes the viewer, or a minimum group size, is classified
+   here: either it returns group figures (and is driven below with groups of one and two
+   people), or it says why it does not. A new function cannot slip in unclassified.
+2. Each group-figure function is driven with one and two people scored (a team, the whole
+   organisation, a cohort) and its result must keep `groups.violations`' rule.
+3. A coach calling the person-level readers gets rows of the people they coach only.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+import pandas as pd
+import pytest
+
+from leadcoach.assessment import results
+from leadcoach.coaching import coaching, comparison, teams
+from leadcoach.devtools import bench
+from leadcoach.measurement import groups, reliability
+from leadcoach.people import people
+from leadcoach.people.access import Viewer
+from leadcoach.platform.db import session_scope
+from leadcoach.platform.errors import InvalidInput
+from leadcoach.programmes import cohorts
+from tests.factories import build_org, keyed_answers, submit
+from tests.test_access_policy import _guarded_functions
+
+MIN_GROUP = 3
+FIRST, LATER = datetime(2026, 1, 10, tzinfo=UTC), datetime(2026, 4, 12, tzinfo=UTC)
+NOW = datetime(2026, 5, 1, tzinfo=UTC)
+RELIABILITY = {"DEC": reliability.SkillReliability("DEC", 0.8, 40, False)}
+
+# Functions whose results are no group figure, and why.
+NOT_GROUP_FIGURES = {
+    **dict.fromkeys(
+        [
+            "access.cohort_for",
+            "access.person_for",
+            "teams.team_for",
+            "people.person_name",
+            "people.coached_teams",
+            "journey.outline",
+            "cohorts.cohort_list",
+            "cohorts.cohort_rounds",
+            "audit.action_names",
+            "audit.actors",
+            "audit.events",
+            "accounts.account_list",
+            "people.accounts_overview",
+            "erasure.erasable_people",
+        ],
+        "names, ids and settings, no scores",
+    ),
+    **dict.fromkeys(
+        [
+            "accounts.add_person",
+            "accounts.change_role",
+            "accounts.reset_password",
+            "accounts.unlock",
+            "cohorts.add_members",
+            "cohorts.add_round",
+            "cohorts.create_cohort",
+            "cohorts.remove_member",
+            "erasure.erase_person",
+            "exports.record_export",
+            "notes.add_note",
+            "notes.set_shared",
+            "plans.add_action",
+            "plans.add_comment",
+            "plans.add_goal",
+            "plans.record_check_in",
+            "plans.set_action_done",
+            "plans.set_goal_status",
+            "responses.open_draft",
+            "responses.save_answer",
+            "responses.submit_assessment",
+            "roster.import_roster",
+            "roster.validate_roster",
+        ],
+        "writes, returning ids or a summary of what was written",
+    ),
+    **dict.fromkeys(
+        [
+            "results.person_scores",
+            "results.person_submissions",
+            "people.supervisor_summary",
+            "people.people_overview",
+            "plans.plan",
+            "notes.notes",
+            "responses.current_draft_id",
+            "responses.load_draft",
+            "teams.latest_scores",
+            "teams.history",
+            "teams.recent_changes",
+            "teams.assessment_status",
+            "comparison.group_scores",
+            "reliability.item_responses",
+            "cohorts.round_scores",
+            "cohorts.cohort_members",
+            "cohorts.chase_list",
+            "plans.active_goal_counts",
+        ],
+        "person-level rows, scoped by the access policy (tested in part 3 and the access test)",
+    ),
+    "cohorts.completion": "head counts of who submitted, no scores",
+    "norms.norm_percentiles": "a person's own percentile against a norm group of at least "
+    "LEADCOACH_MIN_NORM_GROUP people (tests/test_norms.py)",
+    "quality.quality_report": "coefficients over at least LEADCOACH_MIN_QUALITY_SAMPLE people "
+    "(tests/test_quality.py)",
+    "groups.checked_minimum": "the gate itself",
+    "groups.statistics": "the gate itself (tested below)",
+    "groups.suppress": "the gate itself (tested below)",
+    "groups.violations": "the rule the tests check",
+}
+
+
+def _scored_org(engine, instrument, scored: int):
+    """Team A (two supervisors) and team B (one), with `scored` of the three supervisors
+    assessed twice, a quarter apart; two cohorts of the scored ones, two rounds each.
+    Returns the organisation and the cohorts' ids."""
+    with session_scope(engine) as session:
+        org = build_org(session)
+        hr = org.viewer(session, org.hr)
+        people_scored = [org.sup_a1, org.sup_a2, org.sup_b1][:scored]
+        intakes = []
+        for intake in ("Intake", "Pilot"):
+            cohort = cohorts.create_cohort(
+                session=session, viewer=hr, name=intake, start_date=date(2026, 1, 5)
+            )
+            for name, opens, closes in [
+                ("Baseline", date(2026, 1, 5), date(2026, 1, 31)),
+                ("Day 90", date(2026, 4, 1), date(2026, 4, 30)),
+            ]:
+                cohorts.add_round(session=session, viewer=hr, cohort_id=cohort, name=name,
+                                  opens_on=opens, closes_on=closes)  # fmt: skip
+            cohorts.add_members(
+                session=session, viewer=hr, cohort_id=cohort, person_ids=people_scored
+            )
+            intakes.append(cohort)
+    for index, person_id in enumerate(people_scored):
+        submit(engine, person_id, instrument, keyed_answers(instrument, {}, 2 + index), FIRST)
+        submit(engine, person_id, instrument, keyed_answers(instrument, {}, 3 + index), LATER)
+    return org, intakes
+
+
+# name -> call(session, org, cohort, instrument) -> result; each as the viewer who may ask.
+Driver = Callable[..., object]
+
+
+def _as(session, org, who: str) -> Viewer:
+    return org.viewer(session, getattr(org, who))
+
+
+GROUP_DRIVERS: dict[str, Driver] = {
+    "coaching.team_overview": lambda s, o, c, i: [
+        coaching.team_overview(
+            session=s,
+            viewer=_as(s, o, viewer),
+            instrument=i,
+            reliabilities=RELIABILITY,
+            reassessment_days=90,
+            min_group=MIN_GROUP,
+            now=NOW,
+            team_ids=team_ids,
+        )
+        for viewer, team_ids in [("coach_a", None), ("hr", [o.team_a]), ("hr", [o.team_b])]
+    ],
+    "comparison.compare": lambda s, o, c, i: [
+        comparison.compare(
+            session=s,
+            viewer=_as(s, o, "hr"),
+            instrument=i,
+            reliabilities=RELIABILITY,
+            min_group=MIN_GROUP,
+            groups=pair,
+        )
+        for pair in [
+            [comparison.GroupRef("team", o.team_a), comparison.GroupRef("organisation")],
+            [comparison.GroupRef("team", o.team_a), comparison.GroupRef("team", o.team_b)],
+            [comparison.GroupRef("person", o.sup_a1), comparison.GroupRef("team", o.team_a)],
+        ]
+    ],
+    "comparison.group_statistics": lambda s, o, c, i: [
+        comparison.group_statistics(
+            session=s,
+            viewer=_as(s, o, "coach_a"),
+            instrument=i,
+            group=group,
+            min_group=MIN_GROUP,
+        )
+        for group in [comparison.GroupRef("team", o.team_a), comparison.GroupRef("organisation")]
+    ],
+    "teams.organisation_statistics": lambda s, o, c, i: teams.organisation_statistics(
+        session=s, viewer=_as(s, o, "coach_a"), instrument=i, min_group=MIN_GROUP
+    ),
+    "teams.team_growth": lambda s, o, c, i: teams.team_growth(
+        session=s, viewer=_as(s, o, "coach_a"), instrument=i, min_group=MIN_GROUP
+    ),
+    "teams.skill_statistics": lambda s, o, c, i: teams.skill_statistics(
+        teams.latest_scores(session=s, viewer=_as(s, o, "hr"), instrument=i), i, MIN_GROUP
+    ),
+    "teams.growth_by_round": lambda s, o, c, i: teams.growth_by_round(
+        teams.history(session=s, viewer=_as(s, o, "hr")), i, MIN_GROUP
+    ),
+    "cohorts.cohort_review": lambda s, o, c, i: cohorts.cohort_review(
+        session=s,
+        viewer=_as(s, o, "hr"),
+        cohort_id=c[0],
+        instrument=i,
+        min_group=MIN_GROUP,
+        today=NOW.date(),
+    ),
+    "cohorts.compare_cohorts": lambda s, o, c, i: cohorts.compare_cohorts(
+        session=s, viewer=_as(s, o, "hr"), cohort_ids=c, instrument=i, min_group=MIN_GROUP
+    ),
+    "cohorts.round_distribution": lambda s, o, c, i: cohorts.round_distribution(
+        _round_scores(s, o, c, i), MIN_GROUP
+    ),
+    "cohorts.skill_changes": lambda s, o, c, i: cohorts.skill_changes(
+        _round_scores(s, o, c, i), "Baseline", "Day 90", MIN_GROUP
+    ),
+    "cohorts.breakdown": lambda s, o, c, i: [
+        cohorts.breakdown(_round_scores(s, o, c, i), by, "Day 90", MIN_GROUP)
+        for by in cohorts.BREAKDOWNS
+    ],
+    "cohorts.reliable_changes": lambda s, o, c, i: cohorts.reliable_changes(
+        _round_scores(s, o, c, i), "Baseline", "Day 90", {"DEC": 1.0}, MIN_GROUP
+    ),
+    "cohorts.compare_round_scores": lambda s, o, c, i: cohorts.compare_round_scores(
+        {"Intake": _round_scores(s, o, c, i)}, MIN_GROUP
+    ),
+    "bench.organisation_review": lambda s, o, c, i: bench.organisation_review(
+        session=s, viewer=_as(s, o, "hr"), instrument=i, min_group=MIN_GROUP
+    ),
+}
+
+
+def _round_scores(session, org, cohort, instrument) -> pd.DataFrame:
+    return cohorts.round_scores(
+        session=session, viewer=_as(session, org, "hr"), cohort_id=cohort[0], instrument=instrument
+    )
+
+
+def _classified_names() -> set[str]:
+    """Guarded functions, and every public core function taking a minimum group size."""
+    found = set(_guarded_functions())
+    for module in (teams, comparison, coaching, cohorts, groups, bench):
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            mine = function.__module__ == module.__name__ and not name.startswith("_")
+            if mine and "min_group" in inspect.signature(function).parameters:
+                found.add(f"{module.__name__.rsplit('.', 1)[-1]}.{name}")
+    return found
+
+
+def test_every_function_is_classified_as_group_figures_or_not():
+    found = _classified_names()
+    both = set(GROUP_DRIVERS) & set(NOT_GROUP_FIGURES)
+    assert not both, f"classified twice: {sorted(both)}"
+    unclassified = sorted(found - set(GROUP_DRIVERS) - set(NOT_GROUP_FIGURES))
+    assert not unclassified, (
+        f"Classify {unclassified} in tests/test_small_groups.py: drive it in GROUP_DRIVERS "
+        "if it returns figures over a group of people, or say in NOT_GROUP_FIGURES why not."
+    )
+    gone = sorted((set(GROUP_DRIVERS) | set(NOT_GROUP_FIGURES)) - found)
+    assert not gone, f"classified but no longer in the core: {gone}"
+
+
+@pytest.mark.parametrize("scored", [1, 2])
+@pytest.mark.parametrize("name", sorted(GROUP_DRIVERS))
+def test_no_figure_rests_on_one_or_two_people(engine, instrument, name, scored):
+    org, cohort = _scored_org(engine, instrument, scored)
+    with session_scope(engine) as session:
+        result = GROUP_DRIVERS[name](session, org, cohort, instrument)
+    assert groups.violations(result, MIN_GROUP, name) == []
+
+
+def test_the_coachs_priorities_name_no_average_of_two(engine, instrument):
+    # Priya's case on the demo: "One of the team's lowest averages: 50 (2 people)".
+    org, _ = _scored_org(engine, instrument, 2)
+    with session_scope(engine) as session:
+        overview = GROUP_DRIVERS["coaching.team_overview"](session, org, None, instrument)[0]
+    assert "Team skill" not in set(overview.priorities["kind"])
+    assert overview.team_vs_organisation.differences.empty
+    assert overview.growth.empty
+
+
+def test_three_people_are_a_group(engine, instrument):
+    org, cohort = _scored_org(engine, instrument, 3)
+    with session_scope(engine) as session:
+        stats = GROUP_DRIVERS["teams.organisation_statistics"](session, org, cohort, instrument)
+    assert (stats["n"] == 3).all() and stats["mean"].notna().all()
+
+
+def test_the_gate_blanks_small_groups_and_refuses_a_minimum_of_one():
+    stats = groups.statistics([0, 0, 1, 1, 1], [10.0, 20.0, 30.0, 40.0, 50.0], 2, min_group=3)
+    assert list(stats["n"]) == [2, 3]
+    assert all(pd.isna(stats[name][0]) for name in groups.FIGURES)
+    assert stats["mean"][1] == 40 and stats["max"][1] == 50
+    frame = pd.DataFrame({"n": [2, 5], "mean": [1.0, 2.0]})
+    assert groups.violations(frame, 3) != []
+    assert groups.violations(groups.suppress(frame, ["mean"], min_group=3), 3) == []
+    for wrong in (1, 0, 2.5):
+        with pytest.raises(ValueError, match="at least 2"):
+            groups.statistics([0], [1.0], 1, min_group=wrong)
+
+
+# --- 3. Person-level rows stay within the viewer's scope -------------------------------------
+
+PERSON_READERS: dict[str, Driver] = {
+    "reliability.item_responses": lambda s, v, i: reliability.item_responses(
+        session=s, viewer=v
+    ).reset_index(),
+    "teams.latest_scores": lambda s, v, i: teams.latest_scores(session=s, viewer=v, instrument=i),
+    "teams.history": lambda s, v, i: teams.history(session=s, viewer=v),
+    "teams.recent_changes": lambda s, v, i: teams.recent_changes(session=s, viewer=v, instrument=i),
+    "teams.assessment_status": lambda s, v, i: teams.assessment_status(
+        session=s, viewer=v, reassessment_days=90, now=NOW
+    ),
+    "people.people_overview": lambda s, v, i: people.people_overview(session=s, viewer=v),
+    "coaching.team_overview": lambda s, v, i: (
+        coaching.team_overview(
+            session=s,
+            viewer=v,
+            instrument=i,
+            reliabilities=RELIABILITY,
+            reassessment_days=90,
+            min_group=MIN_GROUP,
+            now=NOW,
+        ).scores
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PERSON_READERS))
+def test_a_coach_reads_rows_of_the_people_they_coach_only(engine, instrument, name):
+    org, _ = _scored_org(engine, instrument, 3)
+    with session_scope(engine) as session:
+        rows = PERSON_READERS[name](session, _as(session, org, "coach_a"), instrument)
+    assert not rows.empty
+    assert set(rows["person_id"]) <= {org.sup_a1, org.sup_a2}, name
+
+
+def test_the_organisations_rows_are_not_handed_out(engine, instrument):
+    org, _ = _scored_org(engine, instrument, 3)
+    assert not hasattr(teams, "organisation_scores")
+    with session_scope(engine) as session, pytest.raises(InvalidInput, match="averages only"):
+        comparison.group_scores(
+            session=session, viewer=_as(session, org, "coach_a"), instrument=instrument,
+            group=comparison.GroupRef("organisation"),
+        )  # fmt: skip
+    with session_scope(engine) as session:
+        mine = results.person_scores(
+            session=session, viewer=_as(session, org, "sup_a1"), person_id=org.sup_a1
+        )
+    assert set(mine["submission_id"]) and not mine.empty

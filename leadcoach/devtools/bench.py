@@ -698,15 +698,16 @@ def measure_browser(
                        None, "ratio", "ms", blank_times, "Streamlit's own floor for a chart "
                        "page, for scale")
             )  # fmt: skip
-            one_chart = statistics.median(one_chart_times)
+            blank = statistics.median(blank_times)
             for role, path, title in MAIN_PAGES:
-                # Beside the judged ratio, how far the page is from Streamlit's own floor:
-                # what the page's content costs beyond loading Streamlit's chart code.
-                to_one_chart = statistics.median(loads[path]) / one_chart
+                # Judged against the blank page with one chart served in the same run
+                # (issue 19): Streamlit's own floor for a chart page. The ratio to the blank
+                # page is kept beside it, for information.
+                to_blank = statistics.median(loads[path]) / blank
                 figures.append(
                     Figure(f"Browser: {role} {title}, first load", loads[path], 1.5, "ratio",
-                           "ms", blank_times, "signed in, new browser, to the last chart; "
-                           f"vs blank page; {to_one_chart:.2f}x the one-chart page")
+                           "ms", one_chart_times, "signed in, new browser, to the last chart; "
+                           f"vs the one-chart page; {to_blank:.2f}x the blank page")
                 )  # fmt: skip
             switches = []
             for role in ("supervisor", "coach", "hr"):
@@ -725,7 +726,7 @@ def measure_browser(
                             page.get_by_role("link", name=_title(first), exact=True).click()
                             page.wait_for_function(_SETTLED, arg=_ends(role, first), polling="raf")
                 context.close()
-            figures.append(Figure("Browser: page switch within the app", switches, 0.400,
+            figures.append(Figure("Browser: page switch within the app", switches, 0.300,
                                   note="click in the menu to the last chart"))  # fmt: skip
             unsettled: list[str] = []
             for role, paths in ALL_PAGES.items():

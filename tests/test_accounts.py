@@ -158,6 +158,34 @@ def test_the_password_policy_refuses_weak_passwords(password, message):
         accounts.check_password_policy(password)
 
 
+KEYBOARD_WALKS = [
+    "qwertyuiopas",  # along the top row, on into the next
+    "asdfghjkl;'1",
+    "1qaz2wsx3edc",  # down the columns
+    "zxcvbnm,./12",
+    "!QAZ@WSX#EDC",  # shifted
+    "poiuytrewq;l",
+]
+
+
+@pytest.mark.parametrize("walk", KEYBOARD_WALKS + [walk[::-1] for walk in KEYBOARD_WALKS])
+def test_the_password_policy_refuses_keyboard_walks_either_way(walk, monkeypatch):
+    # Some walks are on the common-password list too; without it, the walk check alone refuses.
+    with pytest.raises(InvalidInput):
+        accounts.check_password_policy(walk)
+    monkeypatch.setattr(accounts, "common_passwords", frozenset)
+    with pytest.raises(InvalidInput, match="keys next to each other on the keyboard"):
+        accounts.check_password_policy(walk)
+
+
+@pytest.mark.parametrize(
+    "password", ["abcabcabcabc", "passpasspass", "Summer!Summer!", "passpasspassp", "0102010201020"]
+)
+def test_the_password_policy_refuses_a_chunk_repeated_even_when_cut_short(password):
+    with pytest.raises(InvalidInput, match="repeated or sequential"):
+        accounts.check_password_policy(password)
+
+
 @pytest.mark.parametrize(
     "password",
     [
@@ -180,6 +208,9 @@ def test_the_password_may_not_contain_the_persons_name_or_email(password):
         "bananas in pyjamas",  # "ana" is a name too short to refuse inside words
         "coach-demo-2026",
         "ééé plus long que ça",
+        "drew a tree with sadder fewer",  # many touching keys inside words, still a phrase
+        "were you there, quietly?",
+        "awkward swans surf",
     ],
 )
 def test_the_password_policy_has_no_composition_rules(password):

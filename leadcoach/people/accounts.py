@@ -16,6 +16,7 @@ from itertools import pairwise
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, case, literal, update
 from sqlmodel import Session, col, delete, func, select
 
 from leadcoach.people.access import Action, Viewer, require
@@ -30,10 +31,19 @@ MIN_PASSWORD_LENGTH = 12  # NIST SP 800-63B: at least 8, we ask 12; no compositi
 MAX_PASSWORD_LENGTH = 256
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
-SIGN_IN_REFUSED = "Email or password is incorrect."
-LOCKED_MESSAGE = "This account is locked after too many failed sign-ins. Try again in 15 minutes."
+# One message for an unknown email, a wrong password and a locked account, so that the answer
+# never tells which emails have an account (OWASP Authentication Cheat Sheet, "Authentication
+# and Error Messages"); the audit log keeps the true reason for admins.
+SIGN_IN_REFUSED = (
+    "Email or password is incorrect, or the account is locked after "
+    f"{MAX_FAILED_ATTEMPTS} failed sign-ins in a row. Check both and try again; if the "
+    f"account is locked, wait {LOCK_DURATION.total_seconds() / 60:.0f} minutes or ask an admin "
+    "to unlock it."
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Verifying against a real hash for unknown emails keeps the timing the same as a wrong password.
+# Every refusal verifies one password against an argon2 hash, this one when there is no real
+# hash to check (unknown email) or it must not be checked (locked account), so that the time
+# an answer takes does not tell these apart from a wrong password either.
 _DUMMY_HASH = _hasher.hash("no account has this password")
 
 
@@ -207,47 +217,96 @@ def create_person_with_account(
     return person
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    """A sign-in attempt claimed on an account: its number in the current run of failures."""
+
+    account_id: int
+    person_id: int
+    password_hash: str
+    number: int
+
+
+def _claim_attempt(session: Session, email: str, now: datetime) -> _Attempt | None:
+    """Count the attempt on the email's account before its password is checked, in one
+    atomic UPDATE ... RETURNING (None when no account has this email).
+
+    The database serialises concurrent attempts on one account (PostgreSQL locks the row and
+    re-reads it; SQLite lets one writer in at a time), so twenty attempts at once get the
+    numbers 1 to 20 and only the first MAX_FAILED_ATTEMPTS have their password checked.
+    The count is committed at once, so the slow password check holds no lock.
+    """
+    locked, count = Account.locked_until, Account.failed_attempts
+    lock_over = and_(locked.is_not(None), locked <= now)
+    # Locked: past the limit whatever the count (earlier versions reset it when locking).
+    locked_below_limit = and_(locked.is_not(None), locked > now, count < MAX_FAILED_ATTEMPTS)
+    # The attempt that reaches the limit locks the account before its password is checked,
+    # so the attempts after it are refused even while it runs; if its password is right,
+    # signing in lifts the lock again.
+    reaches_limit = and_(locked.is_(None), count + 1 >= MAX_FAILED_ATTEMPTS)
+    lock_end = literal(now + LOCK_DURATION, Account.__table__.c.locked_until.type)
+    claimed = session.execute(
+        update(Account)
+        .where(
+            Account.person_id == select(Person.id).where(Person.email == email).scalar_subquery()
+        )
+        .values(
+            # When the lock has ended, a new run of attempts begins.
+            failed_attempts=case(
+                (lock_over, 1), (locked_below_limit, MAX_FAILED_ATTEMPTS + 1), else_=count + 1
+            ),
+            locked_until=case((lock_over, None), (reaches_limit, lock_end), else_=locked),
+        )
+        .returning(Account.id, Account.person_id, Account.password_hash, Account.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).first()
+    session.commit()
+    return None if claimed is None else _Attempt(*claimed)
+
+
 def authenticate(
     *, session: Session, email: str, password: str, now: datetime | None = None
 ) -> Person:
     """Return the person whose email and password match, or raise SignInFailed.
 
-    Unknown emails and wrong passwords get the same message. After MAX_FAILED_ATTEMPTS
-    failures in a row the account is locked for LOCK_DURATION.
+    An unknown email, a wrong password and a locked account get the same message and take
+    the same time (one argon2 verify each). The attempt after MAX_FAILED_ATTEMPTS failures
+    in a row is refused without checking its password, for LOCK_DURATION.
     """
     now = now or utcnow()
     try:
         email = normalise_email(email)
     except InvalidInput:
+        _verify(_DUMMY_HASH, password)
         raise SignInFailed(SIGN_IN_REFUSED) from None
-    row = session.exec(
-        select(Person, Account)
-        .join(Account, Account.person_id == Person.id)
-        .where(Person.email == email)
-    ).first()
-    if row is None:
+    attempt = _claim_attempt(session, email, now)
+    if attempt is None:
         _verify(_DUMMY_HASH, password)
         record(session, None, "sign_in_failed", email)
-        raise _refuse(session, SIGN_IN_REFUSED)
-    person, account = row
-    if account.locked_until is not None and account.locked_until > now:
-        record(session, person.id, "sign_in_locked", email)
-        raise _refuse(session, LOCKED_MESSAGE)
-    if not _verify(account.password_hash, password):
-        account.failed_attempts += 1
-        record(session, person.id, "sign_in_failed", email)
-        if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            account.locked_until = now + LOCK_DURATION
-            account.failed_attempts = 0
-            record(session, person.id, "account_locked", email)
-        session.add(account)
-        raise _refuse(session, SIGN_IN_REFUSED)
-    account.failed_attempts = 0
-    account.locked_until = None
-    account.last_sign_in_at = now
-    session.add(account)
-    record(session, person.id, "sign_in", email)
-    return person
+        raise _refuse(session)
+    if attempt.number > MAX_FAILED_ATTEMPTS:
+        _verify(_DUMMY_HASH, password)  # the password is not checked, but costs the same
+        record(session, attempt.person_id, "sign_in_locked", email)
+        raise _refuse(session)
+    if not _verify(attempt.password_hash, password):
+        record(session, attempt.person_id, "sign_in_failed", email)
+        if attempt.number == MAX_FAILED_ATTEMPTS and _is_locked(session, attempt.account_id):
+            record(session, attempt.person_id, "account_locked", email)
+        raise _refuse(session)
+    session.execute(
+        update(Account)
+        .where(Account.id == attempt.account_id)
+        .values(failed_attempts=0, locked_until=None, last_sign_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    record(session, attempt.person_id, "sign_in", email)
+    return session.get_one(Person, attempt.person_id)
+
+
+def _is_locked(session: Session, account_id: int) -> bool:
+    # The lock an attempt set stays unless a right password lifted it in the meantime.
+    locked_until = session.exec(select(Account.locked_until).where(Account.id == account_id))
+    return locked_until.first() is not None
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -257,10 +316,10 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _refuse(session: Session, message: str) -> SignInFailed:
-    # The failure count and audit events must outlive the caller's rollback on this error.
+def _refuse(session: Session) -> SignInFailed:
+    # The audit events must outlive the caller's rollback on this error.
     session.commit()
-    return SignInFailed(message)
+    return SignInFailed(SIGN_IN_REFUSED)
 
 
 def add_person(

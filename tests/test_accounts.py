@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import statistics
+import threading
+import time
+import traceback
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from leadcoach.people import accounts
-from leadcoach.platform.db import session_scope
+from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound, SignInFailed
 from leadcoach.platform.models import Account, AuditEvent, Person, Role, utcnow
-from tests.factories import PASSWORD, build_org
+from tests.factories import PASSWORD, PASSWORD_HASH, build_org
+
+TIMING_ROUNDS = 7  # refusals timed per case; the median of 7 shrugs off two slow moments
 
 
 def test_passwords_are_hashed_with_argon2id():
@@ -34,15 +40,54 @@ def test_sign_in_succeeds_and_is_audited(engine):
     assert actions == ["sign_in"]
 
 
-def test_unknown_email_and_wrong_password_read_the_same(engine):
+def test_unknown_email_wrong_password_and_locked_account_read_the_same(engine):
     with session_scope(engine) as session:
         build_org(session)
+    _lock(engine, "sup.a.two@test.example")
     messages = []
-    for email, password in [("nobody@test.example", PASSWORD), ("sup.a.one@test.example", "x")]:
+    for email, password in [
+        ("nobody@test.example", PASSWORD),
+        ("sup.a.one@test.example", "x"),
+        ("sup.a.two@test.example", PASSWORD),  # locked: even the right password
+        ("not an email", PASSWORD),
+    ]:
         with pytest.raises(SignInFailed) as refused, session_scope(engine) as session:
             accounts.authenticate(session=session, email=email, password=password)
         messages.append(str(refused.value))
-    assert messages[0] == messages[1] == accounts.SIGN_IN_REFUSED
+    assert messages == [accounts.SIGN_IN_REFUSED] * 4
+    # The one message tells a locked-out person what to do.
+    assert "wait 15 minutes or ask an admin to unlock it" in accounts.SIGN_IN_REFUSED
+    # The audit log keeps the true reason for admins.
+    reasons = [(e.action, e.subject) for e in _actions(engine)][-3:]
+    assert reasons == [
+        ("sign_in_failed", "nobody@test.example"),
+        ("sign_in_failed", "sup.a.one@test.example"),
+        ("sign_in_locked", "sup.a.two@test.example"),
+    ]
+
+
+def test_an_unknown_email_a_wrong_password_and_a_locked_account_take_the_same_time(engine):
+    """Each refusal costs one argon2 verify; medians in one run, compared as ratios."""
+    with session_scope(engine) as session:
+        org = build_org(session)
+    _lock(engine, "sup.a.two@test.example")
+    cases = {
+        "unknown email": "nobody@test.example",
+        "wrong password": "sup.a.one@test.example",
+        "locked account": "sup.a.two@test.example",
+    }
+    seconds: dict[str, list[float]] = {case: [] for case in cases}
+    for _ in range(TIMING_ROUNDS):
+        for case, email in cases.items():  # interleaved, so a busy moment hits all three
+            started = time.perf_counter()
+            with pytest.raises(SignInFailed), session_scope(engine) as session:
+                accounts.authenticate(session=session, email=email, password="wrong password")
+            seconds[case].append(time.perf_counter() - started)
+        # Keep the wrong-password account below the limit (not timed).
+        _admin_call(engine, org, accounts.unlock, person_id=org.sup_a1)
+    wrong = statistics.median(seconds["wrong password"])
+    ratios = {case: statistics.median(times) / wrong for case, times in seconds.items()}
+    assert all(0.5 <= ratio <= 2 for ratio in ratios.values()), ratios
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(engine):
@@ -68,6 +113,82 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(engine):
     assert actions.count("account_locked") == 1
     assert actions[-1] == "sign_in"
     assert all(a.failed_attempts == 0 for a in account)
+
+
+ATTEMPTS_AT_ONCE = 20
+EMAIL = "sup.a.one@test.example"
+
+
+def test_twenty_wrong_passwords_at_once_check_five_and_lock_the_account(settings, monkeypatch):
+    """Attempts sent at the same moment, each with its own engine and connection (as from
+    several servers), are counted one by one: the sixth and later are refused as locked
+    without their password being checked."""
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        build_org(session)
+    checked: list[str] = []  # the hash each refusal verified a password against
+    verify = accounts._verify
+
+    def counted_verify(password_hash: str, password: str) -> bool:
+        checked.append(password_hash)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_verify", counted_verify)
+    start = threading.Barrier(ATTEMPTS_AT_ONCE)
+    messages: list[str] = []
+    errors: list[str] = []
+
+    def attempt() -> None:
+        own = make_engine(settings)
+        try:
+            with own.connect():  # connected before the start, so all begin together
+                pass
+            start.wait(60)
+            with session_scope(own) as session:
+                accounts.authenticate(session=session, email=EMAIL, password="wrong password")
+        except SignInFailed as refused:
+            messages.append(str(refused))
+        except BaseException:
+            errors.append(traceback.format_exc())
+        finally:
+            own.dispose()
+
+    threads = [threading.Thread(target=attempt) for _ in range(ATTEMPTS_AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    try:
+        assert not errors, errors[0]
+        assert messages == [accounts.SIGN_IN_REFUSED] * ATTEMPTS_AT_ONCE
+        assert checked.count(PASSWORD_HASH) == accounts.MAX_FAILED_ATTEMPTS
+        assert len(checked) == ATTEMPTS_AT_ONCE  # the others cost the same, on a dummy hash
+        with session_scope(engine) as session:
+            account = session.exec(select(Account).join(Person).where(Person.email == EMAIL)).one()
+            actions = session.exec(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+        assert account.failed_attempts == ATTEMPTS_AT_ONCE  # every attempt counted
+        assert account.locked_until is not None
+        assert actions.count("sign_in_failed") == accounts.MAX_FAILED_ATTEMPTS
+        assert actions.count("account_locked") == 1
+        assert actions.count("sign_in_locked") == ATTEMPTS_AT_ONCE - accounts.MAX_FAILED_ATTEMPTS
+        with pytest.raises(SignInFailed), session_scope(engine) as session:
+            accounts.authenticate(session=session, email=EMAIL, password=PASSWORD)
+        assert checked.count(PASSWORD_HASH) == accounts.MAX_FAILED_ATTEMPTS
+    finally:
+        engine.dispose()
+
+
+def test_an_account_locked_with_a_count_of_zero_stays_locked(engine):
+    """Accounts locked by earlier versions, which reset the count when locking."""
+    with session_scope(engine) as session:
+        build_org(session)
+        account = session.exec(select(Account).join(Person).where(Person.email == EMAIL)).one()
+        account.locked_until = utcnow() + timedelta(minutes=10)
+        account.failed_attempts = 0
+        session.add(account)
+    with pytest.raises(SignInFailed), session_scope(engine) as session:
+        accounts.authenticate(session=session, email=EMAIL, password=PASSWORD)
+    assert [e.action for e in _actions(engine)] == ["sign_in_locked"]
 
 
 @pytest.mark.parametrize(
@@ -158,6 +279,34 @@ def test_the_password_policy_refuses_weak_passwords(password, message):
         accounts.check_password_policy(password)
 
 
+KEYBOARD_WALKS = [
+    "qwertyuiopas",  # along the top row, on into the next
+    "asdfghjkl;'1",
+    "1qaz2wsx3edc",  # down the columns
+    "zxcvbnm,./12",
+    "!QAZ@WSX#EDC",  # shifted
+    "poiuytrewq;l",
+]
+
+
+@pytest.mark.parametrize("walk", KEYBOARD_WALKS + [walk[::-1] for walk in KEYBOARD_WALKS])
+def test_the_password_policy_refuses_keyboard_walks_either_way(walk, monkeypatch):
+    # Some walks are on the common-password list too; without it, the walk check alone refuses.
+    with pytest.raises(InvalidInput):
+        accounts.check_password_policy(walk)
+    monkeypatch.setattr(accounts, "common_passwords", frozenset)
+    with pytest.raises(InvalidInput, match="keys next to each other on the keyboard"):
+        accounts.check_password_policy(walk)
+
+
+@pytest.mark.parametrize(
+    "password", ["abcabcabcabc", "passpasspass", "Summer!Summer!", "passpasspassp", "0102010201020"]
+)
+def test_the_password_policy_refuses_a_chunk_repeated_even_when_cut_short(password):
+    with pytest.raises(InvalidInput, match="repeated or sequential"):
+        accounts.check_password_policy(password)
+
+
 @pytest.mark.parametrize(
     "password",
     [
@@ -180,6 +329,9 @@ def test_the_password_may_not_contain_the_persons_name_or_email(password):
         "bananas in pyjamas",  # "ana" is a name too short to refuse inside words
         "coach-demo-2026",
         "ééé plus long que ça",
+        "drew a tree with sadder fewer",  # many touching keys inside words, still a phrase
+        "were you there, quietly?",
+        "awkward swans surf",
     ],
 )
 def test_the_password_policy_has_no_composition_rules(password):

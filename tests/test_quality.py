@@ -15,7 +15,7 @@ from leadcoach.assessment import responses
 from leadcoach.measurement import psychometrics, quality
 from leadcoach.people.access import load_viewer
 from leadcoach.platform.db import session_scope
-from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import Answer, Role
 from leadcoach.programmes import cohorts
 from tests.factories import Org, add_person, build_org
@@ -236,7 +236,7 @@ def test_a_cohort_sample(engine, instrument):
         "stable reliability estimate."
     )
     assert report_for(engine, instrument, org.hr, cohort_id=cohort_id, min_sample=4).ok
-    with pytest.raises(NotFound):
+    with pytest.raises(AccessDenied, match="or it does not exist"):  # read as someone else's
         report_for(engine, instrument, org.hr, cohort_id=cohort_id + 99)
 
 

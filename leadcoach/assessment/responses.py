@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from leadcoach.instrument import bank, instruments, scoring
-from leadcoach.people.access import Action, Viewer, person_for
-from leadcoach.platform.errors import AlreadySubmitted, InvalidInput, NotFound
+from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
+from leadcoach.platform.errors import AccessDenied, AlreadySubmitted, InvalidInput
 from leadcoach.platform.models import (
     Answer,
     AssessmentDraft,
@@ -116,8 +116,8 @@ def _own_draft(
     follow TAKE_ASSESSMENT, which is only ever one's own.
     """
     draft = session.get(AssessmentDraft, draft_id)
-    if draft is None:
-        raise NotFound("No such assessment.")
+    if draft is None:  # refused as someone else's, so draft ids cannot be probed
+        raise AccessDenied(NO_ACCESS)
     person_for(session=session, viewer=viewer, action=action, person_id=draft.person_id)
     return draft
 

@@ -21,9 +21,9 @@ from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank
 from leadcoach.measurement import groups
-from leadcoach.people.access import Action, Viewer, allowed, require, visible_people
+from leadcoach.people.access import NO_ACCESS, Action, Viewer, allowed, require, visible_people
 from leadcoach.platform import data_version
-from leadcoach.platform.errors import AccessDenied, NotFound
+from leadcoach.platform.errors import AccessDenied
 from leadcoach.platform.models import (
     Answer,
     AssessmentDraft,
@@ -71,7 +71,7 @@ def team_for(*, session: Session, viewer: Viewer, team_id: int) -> Team:
     """A team the viewer may look at: one they coach, or any for HR and admins."""
     team = session.get(Team, team_id)
     if team is None:
-        raise NotFound("No such team.")
+        raise AccessDenied(NO_ACCESS)
     require_teams(viewer, [team_id])
     return team
 
@@ -81,7 +81,7 @@ def require_teams(viewer: Viewer, team_ids: Collection[int] | None) -> None:
     if team_ids is None or (allowed(viewer, Action.READ_AGGREGATES) and viewer.role != Role.COACH):
         return
     if not set(team_ids) <= viewer.coached_team_ids:
-        raise AccessDenied("You do not have access to this information.")
+        raise AccessDenied(NO_ACCESS)
 
 
 def _supervisors(viewer: Viewer, team_ids: Collection[int] | None):

@@ -99,17 +99,24 @@ def allowed(viewer: Viewer, action: Action, subject: Person | None = None) -> bo
     return scope is Scope.COACHED and subject.team_id in viewer.coached_team_ids
 
 
+# The one refusal for anything asked for by id, whether it does not exist or is someone
+# else's: a different answer for each would let anyone find out which ids exist (which people,
+# teams, assessments) by trying them.
+NO_ACCESS = "You do not have access to this information, or it does not exist."
+
+
 def require(viewer: Viewer, action: Action, subject: Person | None = None) -> None:
     """Raise AccessDenied unless the policy allows the action."""
     if not allowed(viewer, action, subject):
-        raise AccessDenied("You do not have access to this information.")
+        raise AccessDenied(NO_ACCESS)
 
 
 def person_for(*, session: Session, viewer: Viewer, action: Action, person_id: int) -> Person:
-    """Fetch a person the viewer may act on; unknown and forbidden read alike."""
+    """Fetch a person the viewer may act on; an unknown id is refused exactly as a forbidden
+    one (same exception, same message)."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise AccessDenied(NO_ACCESS)
     require(viewer, action, person)
     return person
 
@@ -129,9 +136,9 @@ def visible_people(viewer: Viewer, action: Action) -> ColumnElement[bool]:
 
 
 def cohort_for(*, session: Session, viewer: Viewer, cohort_id: int) -> Cohort:
-    """A cohort the viewer may read (HR and admins), or NotFound."""
+    """A cohort the viewer may read (HR and admins); an unknown id is refused as a forbidden one."""
     require(viewer, Action.READ_ORGANISATION)
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
-        raise NotFound("No such cohort.")
+        raise AccessDenied(NO_ACCESS)
     return cohort

@@ -16,6 +16,7 @@ from itertools import pairwise
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, case, literal, update
 from sqlmodel import Session, col, delete, func, select
 
 from leadcoach.people.access import Action, Viewer, require
@@ -30,10 +31,19 @@ MIN_PASSWORD_LENGTH = 12  # NIST SP 800-63B: at least 8, we ask 12; no compositi
 MAX_PASSWORD_LENGTH = 256
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
-SIGN_IN_REFUSED = "Email or password is incorrect."
-LOCKED_MESSAGE = "This account is locked after too many failed sign-ins. Try again in 15 minutes."
+# One message for an unknown email, a wrong password and a locked account, so that the answer
+# never tells which emails have an account (OWASP Authentication Cheat Sheet, "Authentication
+# and Error Messages"); the audit log keeps the true reason for admins.
+SIGN_IN_REFUSED = (
+    "Email or password is incorrect, or the account is locked after "
+    f"{MAX_FAILED_ATTEMPTS} failed sign-ins in a row. Check both and try again; if the "
+    f"account is locked, wait {LOCK_DURATION.total_seconds() / 60:.0f} minutes or ask an admin "
+    "to unlock it."
+)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Verifying against a real hash for unknown emails keeps the timing the same as a wrong password.
+# Every refusal verifies one password against an argon2 hash, this one when there is no real
+# hash to check (unknown email) or it must not be checked (locked account), so that the time
+# an answer takes does not tell these apart from a wrong password either.
 _DUMMY_HASH = _hasher.hash("no account has this password")
 
 
@@ -44,6 +54,8 @@ def hash_password(password: str) -> str:
 
 # NIST SP 800-63B 5.1.1.2: no composition rules; instead refuse passwords from breach lists,
 # repetitive or sequential characters, and context-specific words (the person's name, email).
+# Keyboard walks ("qwertyuiop", "1qaz2wsx") count as sequential: they are a sequence on the
+# keyboard instead of the alphabet, and breach lists are full of them.
 _COMMON_PASSWORDS_FILE = "common-passwords.txt"
 # Name parts and email local parts shorter than this are too common inside ordinary words
 # ("ana" in "banana") to refuse on.
@@ -60,7 +72,33 @@ PATTERN_MESSAGE = (
     "Password: repeated or sequential characters (like 'aaaa' or '1234') are easy to guess. "
     "Choose another."
 )
+KEYBOARD_MESSAGE = (
+    "Password: keys next to each other on the keyboard (like 'qwerty' or '1qaz2wsx') "
+    "are among the first guesses attackers try. Choose another, for example a phrase of "
+    "four or more unrelated words."
+)
 PERSONAL_MESSAGE = "Password: do not use the person's name or email address in the password."
+
+# A US/UK QWERTY keyboard: each row unshifted and shifted, and how far its first key sits from
+# the left edge, in key widths (the Tab, Caps Lock and Shift keys before it: 1.5, 1.75, 2.25).
+# Keys touch when they are side by side in a row, or in neighbouring rows less than one key
+# width apart (so "1", "q", "a" and "z" form a column, as do "2", "w", "s", "x").
+_KEYBOARD_ROWS = (
+    ("`1234567890-=", "~!@#$%^&*()_+", 0.0),
+    ("qwertyuiop[]\\", "QWERTYUIOP{}|", 1.5),
+    ("asdfghjkl;'", 'ASDFGHJKL:"', 1.75),
+    ("zxcvbnm,./", "ZXCVBNM<>?", 2.25),
+)
+_KEY_POSITION = {
+    key: (row, offset + column)
+    for row, (plain, shifted, offset) in enumerate(_KEYBOARD_ROWS)
+    for keys in (plain, shifted)
+    for column, key in enumerate(keys)
+}
+# A password whose runs of touching keys average this many keys or more is a keyboard walk:
+# "qwertyuiopas" is 2 runs (12 keys), "1qaz2wsx3edc" 3 and "qazwsxedcrfv" 4. Over 300,000
+# passphrases of two to four English words, one in about 100,000 averaged this much.
+_MIN_WALK_RUN = 3
 
 
 @cache
@@ -78,14 +116,31 @@ def _letters_and_digits(text: str) -> str:
 
 def _is_repetitive_or_sequential(password: str) -> bool:
     folded = password.casefold()
-    # One short chunk repeated ("abcabcabcabc", "aaaaaaaaaaaa").
+    # One chunk repeated at least twice, the last time perhaps cut short ("abcabcabcabc",
+    # "passpasspass", "aaaaaaaaaaaa", "qwerqwerqwe").
     for size in range(1, len(folded) // 2 + 1):
-        if len(folded) % size == 0 and folded[:size] * (len(folded) // size) == folded:
+        if (folded[:size] * (len(folded) // size + 1))[: len(folded)] == folded:
             return True
     # A run up or down the alphabet or the digits ("abcdefghijkl", "987654321098").
     steps = {ord(b) - ord(a) for a, b in pairwise(folded)}
     steps.discard(-9 if steps & {1} else 9)  # "...7890123" wraps from 9 to 0
     return steps <= {1} or steps <= {-1}
+
+
+def _keys_touch(first: str, second: str) -> bool:
+    if first not in _KEY_POSITION or second not in _KEY_POSITION:
+        return False
+    (row_a, x_a), (row_b, x_b) = _KEY_POSITION[first], _KEY_POSITION[second]
+    if row_a == row_b:
+        return abs(x_a - x_b) == 1
+    return abs(row_a - row_b) == 1 and abs(x_a - x_b) < 1
+
+
+def _is_keyboard_walk(password: str) -> bool:
+    """True when the password is mostly runs of touching keys, in any direction
+    ("qwertyuiopas", "1qaz2wsx3edc", "zxcvbnm,./12", and each of them reversed)."""
+    runs = 1 + sum(not _keys_touch(a, b) for a, b in pairwise(password))
+    return len(password) >= _MIN_WALK_RUN * runs
 
 
 def check_password_policy(password: str, *, name: str = "", email: str = "") -> None:
@@ -105,6 +160,8 @@ def check_password_policy(password: str, *, name: str = "", email: str = "") -> 
         raise InvalidInput(PADDED_COMMON_MESSAGE)
     if _is_repetitive_or_sequential(password):
         raise InvalidInput(PATTERN_MESSAGE)
+    if _is_keyboard_walk(password):
+        raise InvalidInput(KEYBOARD_MESSAGE)
     squeezed = _letters_and_digits(password)
     local_part = email.partition("@")[0] if "@" in email else ""
     context = {_letters_and_digits(name), _letters_and_digits(local_part)}
@@ -160,47 +217,96 @@ def create_person_with_account(
     return person
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    """A sign-in attempt claimed on an account: its number in the current run of failures."""
+
+    account_id: int
+    person_id: int
+    password_hash: str
+    number: int
+
+
+def _claim_attempt(session: Session, email: str, now: datetime) -> _Attempt | None:
+    """Count the attempt on the email's account before its password is checked, in one
+    atomic UPDATE ... RETURNING (None when no account has this email).
+
+    The database serialises concurrent attempts on one account (PostgreSQL locks the row and
+    re-reads it; SQLite lets one writer in at a time), so twenty attempts at once get the
+    numbers 1 to 20 and only the first MAX_FAILED_ATTEMPTS have their password checked.
+    The count is committed at once, so the slow password check holds no lock.
+    """
+    locked, count = Account.locked_until, Account.failed_attempts
+    lock_over = and_(locked.is_not(None), locked <= now)
+    # Locked: past the limit whatever the count (earlier versions reset it when locking).
+    locked_below_limit = and_(locked.is_not(None), locked > now, count < MAX_FAILED_ATTEMPTS)
+    # The attempt that reaches the limit locks the account before its password is checked,
+    # so the attempts after it are refused even while it runs; if its password is right,
+    # signing in lifts the lock again.
+    reaches_limit = and_(locked.is_(None), count + 1 >= MAX_FAILED_ATTEMPTS)
+    lock_end = literal(now + LOCK_DURATION, Account.__table__.c.locked_until.type)
+    claimed = session.execute(
+        update(Account)
+        .where(
+            Account.person_id == select(Person.id).where(Person.email == email).scalar_subquery()
+        )
+        .values(
+            # When the lock has ended, a new run of attempts begins.
+            failed_attempts=case(
+                (lock_over, 1), (locked_below_limit, MAX_FAILED_ATTEMPTS + 1), else_=count + 1
+            ),
+            locked_until=case((lock_over, None), (reaches_limit, lock_end), else_=locked),
+        )
+        .returning(Account.id, Account.person_id, Account.password_hash, Account.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).first()
+    session.commit()
+    return None if claimed is None else _Attempt(*claimed)
+
+
 def authenticate(
     *, session: Session, email: str, password: str, now: datetime | None = None
 ) -> Person:
     """Return the person whose email and password match, or raise SignInFailed.
 
-    Unknown emails and wrong passwords get the same message. After MAX_FAILED_ATTEMPTS
-    failures in a row the account is locked for LOCK_DURATION.
+    An unknown email, a wrong password and a locked account get the same message and take
+    the same time (one argon2 verify each). The attempt after MAX_FAILED_ATTEMPTS failures
+    in a row is refused without checking its password, for LOCK_DURATION.
     """
     now = now or utcnow()
     try:
         email = normalise_email(email)
     except InvalidInput:
+        _verify(_DUMMY_HASH, password)
         raise SignInFailed(SIGN_IN_REFUSED) from None
-    row = session.exec(
-        select(Person, Account)
-        .join(Account, Account.person_id == Person.id)
-        .where(Person.email == email)
-    ).first()
-    if row is None:
+    attempt = _claim_attempt(session, email, now)
+    if attempt is None:
         _verify(_DUMMY_HASH, password)
         record(session, None, "sign_in_failed", email)
-        raise _refuse(session, SIGN_IN_REFUSED)
-    person, account = row
-    if account.locked_until is not None and account.locked_until > now:
-        record(session, person.id, "sign_in_locked", email)
-        raise _refuse(session, LOCKED_MESSAGE)
-    if not _verify(account.password_hash, password):
-        account.failed_attempts += 1
-        record(session, person.id, "sign_in_failed", email)
-        if account.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            account.locked_until = now + LOCK_DURATION
-            account.failed_attempts = 0
-            record(session, person.id, "account_locked", email)
-        session.add(account)
-        raise _refuse(session, SIGN_IN_REFUSED)
-    account.failed_attempts = 0
-    account.locked_until = None
-    account.last_sign_in_at = now
-    session.add(account)
-    record(session, person.id, "sign_in", email)
-    return person
+        raise _refuse(session)
+    if attempt.number > MAX_FAILED_ATTEMPTS:
+        _verify(_DUMMY_HASH, password)  # the password is not checked, but costs the same
+        record(session, attempt.person_id, "sign_in_locked", email)
+        raise _refuse(session)
+    if not _verify(attempt.password_hash, password):
+        record(session, attempt.person_id, "sign_in_failed", email)
+        if attempt.number == MAX_FAILED_ATTEMPTS and _is_locked(session, attempt.account_id):
+            record(session, attempt.person_id, "account_locked", email)
+        raise _refuse(session)
+    session.execute(
+        update(Account)
+        .where(Account.id == attempt.account_id)
+        .values(failed_attempts=0, locked_until=None, last_sign_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    record(session, attempt.person_id, "sign_in", email)
+    return session.get_one(Person, attempt.person_id)
+
+
+def _is_locked(session: Session, account_id: int) -> bool:
+    # The lock an attempt set stays unless a right password lifted it in the meantime.
+    locked_until = session.exec(select(Account.locked_until).where(Account.id == account_id))
+    return locked_until.first() is not None
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -210,10 +316,10 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _refuse(session: Session, message: str) -> SignInFailed:
-    # The failure count and audit events must outlive the caller's rollback on this error.
+def _refuse(session: Session) -> SignInFailed:
+    # The audit events must outlive the caller's rollback on this error.
     session.commit()
-    return SignInFailed(message)
+    return SignInFailed(SIGN_IN_REFUSED)
 
 
 def add_person(

@@ -6,11 +6,12 @@ class LeadCoachError(Exception):
 
 
 class AccessDenied(LeadCoachError):
-    """The signed-in person may not do this with this person's data."""
+    """The signed-in person may not do this with this data, or it does not exist: an unknown
+    id is refused with this too, so that ids cannot be probed."""
 
 
 class NotFound(LeadCoachError):
-    """The thing asked for does not exist (or is not visible, which reads the same)."""
+    """The thing asked for does not exist, where the one asking may see all of its kind."""
 
 
 class InvalidInput(LeadCoachError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leadcoach.demo import email_for
+from leadcoach.people import accounts
 from leadcoach.platform.config import Settings
 from tests.e2e.conftest import screenshot, sign_in, start_server, stop_server
 
@@ -21,7 +22,7 @@ def test_a_demo_supervisor_signs_in_and_sees_their_home(demo_server, page):
 
 def test_a_wrong_password_shows_a_message_not_a_page(demo_server, page):
     sign_in(page, demo_server.url, email_for("Ana Lima"), "wrong password!")
-    page.get_by_text("Email or password is incorrect.").wait_for()
+    page.get_by_text(accounts.SIGN_IN_REFUSED).wait_for()
     assert page.get_by_role("heading", name="Hello, Ana Lima").count() == 0
 
 

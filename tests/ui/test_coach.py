@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from leadcoach.coaching import coaching
-from leadcoach.people import people
+from leadcoach.people import access, people
 from leadcoach.platform.models import CoachingNote, PlanComment
 from tests.ui.conftest import open_tab, person_id, shown_tables, table_with
 from tests.ui.test_supervisor import (
@@ -215,7 +215,7 @@ def test_person_view_shows_results_growth_plan_and_notes(own_demo, monkeypatch):
 def test_a_coach_cannot_open_a_person_of_another_team(demo_url, monkeypatch):
     maria = person_id(demo_url, "Maria Santos")
     at = open_page(demo_url, "Priya Shah", PERSON, monkeypatch, person=str(maria))
-    assert "You do not have access to this information." in [e.value for e in at.error]
+    assert access.NO_ACCESS in [e.value for e in at.error]
     assert not charts(at)
     assert "Maria" not in texts(at)
     with db_session(demo_url) as session:

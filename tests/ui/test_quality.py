@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from leadcoach.measurement import quality
-from leadcoach.people.access import load_viewer
+from leadcoach.people.access import NO_ACCESS, load_viewer
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import AccessDenied
@@ -108,7 +108,7 @@ def test_supervisors_and_coaches_cannot_open_it(demo_url, monkeypatch, name):
     page.session_state["_auth_person_id"] = person_id(demo_url, name)
     page.session_state["_auth_last_activity"] = time.time()
     page.run()
-    assert [e.value for e in page.error] == ["You do not have access to this information."]
+    assert [e.value for e in page.error] == [NO_ACCESS]
     assert not page.dataframe and not charts(page) and not page.metric
     with session_scope(make_engine(Settings(database_url=demo_url))) as session:
         viewer = load_viewer(session=session, person_id=person_id(demo_url, name))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from leadcoach.people import accounts
 from leadcoach.platform.config import Settings
 from tests.ui.conftest import APP, app_signed_in_as
 
@@ -86,7 +87,7 @@ def test_sign_in_form_signs_a_supervisor_in_and_refuses_a_wrong_password(demo_ur
     at.text_input[0].input("ana.lima@demo.leadcoach.example")
     at.text_input[1].input("not the password")
     at.form_submit_button[0].click().run()
-    assert "Email or password is incorrect." in _texts(at)
+    assert accounts.SIGN_IN_REFUSED in _texts(at)
     at.text_input[1].input(Settings().demo_password)
     at.form_submit_button[0].click().run()
     assert not at.exception

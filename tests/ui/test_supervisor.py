@@ -414,9 +414,30 @@ def test_a_supervisor_cannot_open_another_persons_data_by_page_parameter(
 ):
     other = person_id(demo_url, "Maria Santos")
     at = open_page(demo_url, "Ana Lima", page, monkeypatch, person=str(other))
-    assert [e.value for e in at.error] == ["You do not have access to this information."]
+    assert [e.value for e in at.error] == [access.NO_ACCESS]
     assert not charts(at) and not at.dataframe
     assert "Maria" not in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("viewer", "page"),
+    [("Ana Lima", RESULTS), ("Ana Lima", GROWTH), ("Ana Lima", PLAN),
+     ("Priya Shah", "pages/coach/person.py")],
+)  # fmt: skip
+def test_an_unknown_person_parameter_reads_exactly_as_someone_elses(
+    demo_url, monkeypatch, viewer, page
+):
+    """Otherwise trying `?person=` numbers would tell which people exist."""
+    other = str(person_id(demo_url, "Maria Santos"))
+    unknown = "999999"
+    shown = {}
+    for asked in (other, unknown):
+        at = open_page(demo_url, viewer, page, monkeypatch, person=asked)
+        errors = [e.value for e in at.error]
+        assert errors and set(errors) == {access.NO_ACCESS}, errors
+        # The coach's person picker names the asked id as "person <id>", whichever it is.
+        shown[asked] = (errors, texts(at).replace(asked, "<id>"), len(charts(at)))
+    assert shown[other] == shown[unknown]
 
 
 def test_a_broken_person_parameter_says_what_is_wrong(demo_url, monkeypatch):

@@ -157,13 +157,6 @@ ID_LOOKUPS = {
     "notes.set_shared": ("note", lambda s, v, i, x: notes.set_shared(
         session=s, viewer=v, note_id=x, shared=True)),
 }  # fmt: skip
-# Not yet: coaching/plans.py and notes.py belong to another change of issue 18 and still say
-# "No such goal." and the like. Strict, so that once they are fixed this test fails and
-# says to take them off the list.
-STILL_TELL_UNKNOWN_IDS = {
-    "plans.add_action", "plans.add_comment", "plans.record_check_in", "plans.set_goal_status",
-    "plans.set_action_done", "notes.set_shared",
-}  # fmt: skip
 
 
 def _outcome(engine, viewer_id: int, call, instrument, id_: int) -> tuple[str, str]:
@@ -180,12 +173,7 @@ def _outcome(engine, viewer_id: int, call, instrument, id_: int) -> tuple[str, s
 
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="says 'No such ...'"))
-        if name in STILL_TELL_UNKNOWN_IDS
-        else name
-        for name in ID_LOOKUPS
-    ],
+    list(ID_LOOKUPS),
 )
 def test_an_unknown_id_is_refused_exactly_as_someone_elses(engine, org, instrument, name):
     """Otherwise trying ids one by one would tell which people, teams, assessments exist."""

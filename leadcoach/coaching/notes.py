@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from leadcoach.people import audit
-from leadcoach.people.access import Action, Viewer, person_for
-from leadcoach.platform.errors import AccessDenied, NotFound
+from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
+from leadcoach.platform.errors import AccessDenied
 from leadcoach.platform.models import CoachingNote, Person
 from leadcoach.platform.validation import clean_text
 
@@ -69,7 +69,7 @@ def set_shared(*, session: Session, viewer: Viewer, note_id: int, shared: bool) 
     """The author shares a note with the person, or takes it back."""
     note = session.get(CoachingNote, note_id)
     if note is None:
-        raise NotFound("No such note.")
+        raise AccessDenied(NO_ACCESS)
     person_for(session=session, viewer=viewer, action=Action.WRITE_NOTES, person_id=note.person_id)
     if note.author_id != viewer.person_id:
         raise AccessDenied("Only the coach who wrote a note can share it or take it back.")

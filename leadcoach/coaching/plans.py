@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 
 from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank
-from leadcoach.people.access import Action, Viewer, person_for, visible_people
-from leadcoach.platform.errors import InvalidInput, NotFound
+from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for, visible_people
+from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import (
     DevelopmentGoal,
     GoalAction,
@@ -182,7 +182,7 @@ def add_goal(
 def _goal(session: Session, viewer: Viewer, goal_id: int, action: Action) -> DevelopmentGoal:
     goal = session.get(DevelopmentGoal, goal_id)
     if goal is None:
-        raise NotFound("No such goal.")
+        raise AccessDenied(NO_ACCESS)
     person_for(session=session, viewer=viewer, action=action, person_id=goal.person_id)
     return goal
 
@@ -204,7 +204,7 @@ def set_action_done(*, session: Session, viewer: Viewer, action_id: int, done: b
     """Tick or untick an action."""
     action = session.get(GoalAction, action_id)
     if action is None:
-        raise NotFound("No such action.")
+        raise AccessDenied(NO_ACCESS)
     _goal(session, viewer, action.goal_id, Action.EDIT_PLAN)
     action.done = bool(done)
     session.add(action)

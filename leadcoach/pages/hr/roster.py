@@ -18,7 +18,9 @@ st.write(
     + ". Required: "
     + ", ".join(f"`{c}`" for c in roster.REQUIRED_COLUMNS)
     + " (and `team` for supervisors). Dates as YYYY-MM-DD. People are matched on email, so "
-    "importing the same file twice changes nothing."
+    "importing the same file twice changes nothing. A workbook's first sheet is read; at "
+    f"most {roster.MAX_ROWS:,} people a file (split a longer list and import the parts one "
+    "after the other, coaches first)."
 )
 upload = st.file_uploader("Roster file", type=["csv", "tsv", "txt", "xlsx"], key="roster_file")
 create_teams = st.checkbox(

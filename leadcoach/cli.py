@@ -203,10 +203,13 @@ def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
     from leadcoach.people.access import load_viewer
     from leadcoach.platform.models import Person
     from leadcoach.programmes import roster
+    from leadcoach.reporting import exports
 
     if not args.file.is_file():
         raise LeadCoachError(f"FILE: {args.file} does not exist.")
     parsed = roster.read_roster(args.file.read_bytes(), args.file.name)
+    for warning in parsed.warnings:
+        print(warning, file=sys.stderr)
     migrate(settings)
     with session_scope(make_engine(settings)) as session:
         actor = session.exec(
@@ -223,8 +226,8 @@ def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
         )
     for message in result.check.messages():
         print(message, file=sys.stderr)
-    if args.rejected and result.rejected_csv:
-        args.rejected.write_bytes(result.rejected_csv)
+    if args.rejected and not result.rejected_rows.empty:
+        args.rejected.write_bytes(exports.to_csv(result.rejected_rows))
         print(f"Rejected rows written to {args.rejected}.", file=sys.stderr)
     print(result.summary())
     return EXIT_OK if result.written else EXIT_FAILED

@@ -175,3 +175,42 @@ def test_import_roster_checks_the_whole_file_and_is_idempotent(tmp_path, capsys)
     assert again == 0 and "unchanged" in capsys.readouterr().out
     assert main(["import-roster", str(tmp_path / "nope.csv"), "--as", hr_email], settings) == 1
     assert main(["import-roster", str(tmp_path / "good.csv"), "--as", "x@y.z"], settings) == 1
+
+
+def test_import_roster_refuses_a_damaged_or_binary_file_with_a_message(tmp_path, capsys):
+    """A zip of junk named .xlsx crashed the command with "ParseError: unclosed token"."""
+    import shutil
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        hr_email = session.get(Person, build_org(session).hr).email
+    corpus = REPO_ROOT / "tests" / "data" / "rosters"
+    for name, message in [
+        ("junk.xlsx", "This file is not a readable Excel workbook (.xlsx)"),
+        ("image.csv", "This file is not a text (CSV) file"),
+    ]:
+        shutil.copy(corpus / name, tmp_path / name)
+        assert main(["import-roster", str(tmp_path / name), "--as", hr_email], settings) == 1
+        out = capsys.readouterr()
+        assert out.err.startswith(message) and "Traceback" not in out.err
+        assert "Nothing was imported" in out.out
+
+
+def test_import_roster_says_which_sheets_it_did_not_read(tmp_path, capsys):
+    from openpyxl import Workbook
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'cli.db'}")
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        hr_email = session.get(Person, build_org(session).hr).email
+    workbook = Workbook()
+    workbook.active.title = "Intake"
+    workbook.active.append(["name", "email", "role", "team"])
+    workbook.active.append(["Zoe New", "zoe@test.example", "supervisor", "Team A"])
+    workbook.create_sheet("Leavers").append(["Old Name", "old@test.example"])
+    workbook.save(tmp_path / "intake.xlsx")
+    assert main(["import-roster", str(tmp_path / "intake.xlsx"), "--as", hr_email], settings) == 0
+    out = capsys.readouterr()
+    assert "Only the first sheet, 'Intake', was read; sheet 'Leavers' was ignored." in out.err
+    assert "1 created" in out.out

@@ -28,6 +28,28 @@ def test_cells_a_spreadsheet_would_run_get_an_apostrophe():
     assert list(safe.columns) == ["name", "score", "'=col"]
 
 
+def test_text_in_any_kind_of_column_is_neutralised():
+    """Categories, numbers mixed with text, two columns with one name, and a null first
+    (OWASP ASVS 5.0, 1.2.10) are checked too; numbers, dates and flags are left alone."""
+    when = pd.Timestamp("2026-01-02")
+    frame = pd.DataFrame(
+        [["=1+2", "=2", "@me", "\x00x", -1.5, True, when], ["Ana", 4, 5, "ok", 2.0, False, when]],
+        columns=["category", "mixed", "mixed", "null", "n", "flag", "when"],
+    ).astype({"category": "category"})
+    safe = exports.neutralise(frame)
+    assert safe.iloc[0].tolist() == ["'=1+2", "'=2", "'@me", "'\x00x", -1.5, True, when]
+    assert safe.iloc[1].tolist() == ["Ana", 4, 5, "ok", 2.0, False, when]
+
+
+def test_there_is_one_way_to_a_table_file_and_it_neutralises():
+    frame = pd.DataFrame({"name": ["=1+2"]})
+    assert exports.table_file(frame) == exports.to_csv(frame)
+    assert exports.table_file(frame, "xlsx")[:2] == b"PK"
+    assert b"'=1+2" in exports.table_file(frame)
+    with pytest.raises(ValueError, match="csv"):
+        exports.table_file(frame, "ods")
+
+
 def test_csv_and_xlsx_exports_are_neutralised():
     frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "Zoë"], "score": [-5.0, 50.0]})
     text = exports.to_csv(frame).decode("utf-8-sig")

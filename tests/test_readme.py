@@ -39,3 +39,11 @@ def test_the_readme_has_exactly_the_two_setup_commands_and_ci_runs_the_test_one(
 
 def test_the_demo_password_in_the_readme_is_the_real_default():
     assert f"`{Settings().demo_password}`" in README
+
+
+def test_the_roster_row_limit_in_the_readme_is_the_real_one():
+    from leadcoach.programmes.roster import MAX_ROWS
+
+    section = README.split("### Roster files", 1)[1].split("\n## ", 1)[0]
+    assert f"**At most {MAX_ROWS:,} people a file**" in section
+    assert f"files of at most {MAX_ROWS:,} rows" in section

@@ -6,10 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
@@ -27,6 +32,7 @@ from leadcoach.platform.models import (
 )
 from leadcoach.programmes import roster
 from leadcoach.programmes.roster import import_roster, read_roster, validate_roster
+from leadcoach.reporting import exports
 from tests.factories import Org, build_org
 
 CORPUS = Path(__file__).parent / "data" / "rosters"
@@ -83,6 +89,14 @@ MALFORMED = [
     ("too_long.csv", 2, "name", "this cell is 201 characters long; the most allowed is 200"),
     ("empty.csv", 0, "", "The file is empty."),
     ("header_only.csv", 0, "", "The file has a header row but no people"),
+    # Control characters: invisible, and PostgreSQL cannot store a null character at all.
+    ("nul_in_name.csv", 3, "name", "holds an invisible null character (U+0000) at character 4"),
+    ("escape_in_team.csv", 2, "team", "an invisible escape character (U+001B) at character 7"),
+    ("line_break_in_name.csv", 2, "name", "this cell holds a line break at character 4; remove"),
+    # Not a roster at all: a PNG image named .csv, and a zip whose workbook parts are junk
+    # (it crashed import-roster with "ParseError: unclosed token").
+    ("image.csv", 0, "", "This file is not a text (CSV) file: it holds binary data"),
+    ("junk.xlsx", 0, "", "This file is not a readable Excel workbook (.xlsx)"),
 ]
 
 
@@ -136,7 +150,7 @@ def test_blank_lines_are_skipped_and_row_numbers_stay_true():
 
 def test_a_zip_that_is_not_a_workbook_and_an_old_xls_are_refused():
     broken = read_roster(b"PK\x03\x04 not really a workbook", "roster.xlsx")
-    assert "cannot be opened as an Excel workbook" in str(broken.problems[0])
+    assert str(broken.problems[0]) == roster.NOT_A_WORKBOOK
     old = read_roster(b"\xd0\xcf\x11\xe0 old excel", "roster.xls")
     assert "save it as .xlsx or as CSV UTF-8" in str(old.problems[0])
 
@@ -154,7 +168,7 @@ def test_clean_csv_creates_people_links_and_cohorts(engine, org):
     result = _import(engine, org, _file("clean.csv"))
     assert result.written
     assert (result.created, result.updated, result.unchanged, result.rejected) == (4, 0, 0, 0)
-    assert result.rejected_csv == b""
+    assert result.rejected_rows.empty
     assert result.outcome_by_row == {2: "created", 3: "created", 4: "created", 5: "created"}
     with session_scope(engine) as session:
         people = {p.email: p for p in session.exec(select(Person))}
@@ -264,9 +278,9 @@ def test_clean_rows_writes_the_clean_rows_and_hands_back_the_rest(engine, org):
     assert (result.created, result.rejected) == (1, 3)
     assert result.check.clean_row_numbers == (2,)
     assert result.check.rejected_row_numbers == (3, 4, 5)
-    text = result.rejected_csv.decode("utf-8-sig")
-    assert result.rejected_csv.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
-    rows = list(csv.reader(io.StringIO(text)))
+    saved = exports.to_csv(result.rejected_rows)  # as the page and the command line save it
+    assert saved.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM
+    rows = list(csv.reader(io.StringIO(saved.decode("utf-8-sig"))))
     assert rows[0] == [*HEADER.strip().split(","), "problem"]
     assert [row[1] for row in rows[1:]] == [
         "ben.cruz@",
@@ -442,7 +456,17 @@ def test_validating_writes_nothing_and_previews_the_new_names(engine, org):
 
 # The same malformed content saved as Excel workbooks: the message must not depend on the
 # format (cases about text encoding and CSV cells do not exist in a workbook).
-CSV_ONLY = {"wrong_encoding.csv", "unquoted_comma.csv", "empty.csv"}
+# A workbook's cells cannot hold a null or an escape character (XML 1.0 has no way to write
+# them); a line break is common (Alt+Enter in Excel) and stays in the workbook cases.
+CSV_ONLY = {
+    "wrong_encoding.csv",
+    "unquoted_comma.csv",
+    "empty.csv",
+    "nul_in_name.csv",
+    "escape_in_team.csv",
+    "image.csv",
+    "junk.xlsx",
+}
 
 
 def _as_workbook(csv_name: str) -> bytes:
@@ -474,3 +498,218 @@ def test_malformed_workbook_is_refused_with_the_same_message(
     ), result.check.messages()
     with session_scope(engine) as session:
         assert _counts(session) == before
+
+
+# --- bad files and bytes --------------------------------------------------------------------
+
+PEOPLE = [["name", "email", "role", "team"], ["Ana Lima", "ana.lima@test.example", "hr", ""]]
+
+
+def _workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
+    """An .xlsx file with these sheets (title, rows), in this order."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        for cells in rows:
+            sheet.append(cells)
+    data = io.BytesIO()
+    workbook.save(data)
+    return data.getvalue()
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _damaged_workbooks() -> dict[str, bytes]:
+    """A good workbook damaged in the ways a copy, a download or a wrong file does."""
+    good = _workbook(("People", PEOPLE))
+    parts = {name: zipfile.ZipFile(io.BytesIO(good)).read(name) for name in
+             zipfile.ZipFile(io.BytesIO(good)).namelist()}  # fmt: skip
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    return {
+        "cut in half": good[: len(good) // 2],
+        "last bytes missing": good[:-30],
+        # The workbook opens; its sheet breaks off while the rows are read.
+        "sheet cut short": _zip({**parts, "xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]}),
+        "workbook part is junk": _zip({**parts, "xl/workbook.xml": b"\x00\x01 junk"}),
+        "parts list is junk": _zip({**parts, "[Content_Types].xml": b"<Types><junk"}),
+        "a zip of other files": _zip({"readme.txt": b"hello"}),
+        "only a zip signature": b"PK\x03\x04 not really a workbook",
+    }
+
+
+@pytest.mark.parametrize("damage", list(_damaged_workbooks()))
+def test_a_damaged_workbook_is_refused_with_a_message_not_a_traceback(damage):
+    file = read_roster(_damaged_workbooks()[damage], "roster.xlsx")
+    assert [str(problem) for problem in file.problems] == [roster.NOT_A_WORKBOOK]
+    assert file.rows == ()
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_workbook_with_any_bytes_changed_is_read_or_refused_never_raises(data):
+    good = _good_workbook()
+    position = data.draw(st.integers(0, len(good) - 1))
+    noise = data.draw(st.binary(min_size=1, max_size=64))
+    file = read_roster(good[:position] + noise + good[position + len(noise) :], "roster.xlsx")
+    assert file.problems or file.rows
+
+
+@cache
+def _good_workbook() -> bytes:
+    """One workbook for every example (a new one would differ in its saved time)."""
+    return _workbook(("People", PEOPLE), ("Notes", [["anything"]]))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 8,  # every byte value: not UTF-8, with null bytes
+        "name,email,role\nAna,ana@x.example,hr\n".encode("utf-16-le"),  # no byte-order mark
+    ],
+    ids=["every byte", "utf-16 without a byte-order mark"],
+)
+def test_a_csv_that_is_really_binary_is_refused_as_not_text(data):
+    file = read_roster(data, "roster.csv")
+    assert [str(problem) for problem in file.problems] == [roster.NOT_TEXT]
+
+
+def test_a_cp1252_csv_is_still_told_to_save_as_utf8_not_called_binary():
+    file = read_roster("name,email,role\nJosé,jose@x.example,hr\n".encode("cp1252"), "r.csv")
+    assert "not saved as UTF-8" in str(file.problems[0])
+
+
+def _problems_of(file: roster.RosterFile) -> list[roster.RosterProblem]:
+    """The problems of each row on its own (no database needed)."""
+    found: list[roster.RosterProblem] = []
+    for row in file.rows:
+        roster._parse_row(row, file, found)
+    return found
+
+
+# Every character of Unicode category Cc (C0, DEL and C1), in each kind of column.
+CONTROLS = [chr(code) for code in [*range(0x20), *range(0x7F, 0xA0)]]
+
+
+@pytest.mark.parametrize("column", ["name", "email", "role", "team", "site"])
+def test_every_control_character_in_any_cell_is_refused_with_its_row_and_column(column):
+    cells = {
+        "name": "Ana Lima",
+        "email": "ana.lima@test.example",
+        "role": "supervisor",
+        "team": "Team A",
+        "site": "Leeds",
+    }
+    for character in CONTROLS:
+        changed = {**cells, column: cells[column][:3] + character + cells[column][3:]}
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([list(changed), list(changed.values())])  # quotes \r, \n
+        file = read_roster(buffer.getvalue().encode(), "r.csv")
+        assert file.problems == (), repr(character)
+        found = _problems_of(file)
+        assert [(p.row, p.column) for p in found] == [(2, column)], (repr(character), found)
+        assert "at character 4; remove it." in found[0].message, (repr(character), found)
+        assert character not in found[0].message
+
+
+def test_a_tab_inside_a_quoted_cell_of_a_tab_separated_file_is_refused():
+    file = read_roster(b'name\temail\trole\n"Ana\tLima"\tana@x.example\thr\n', "r.tsv")
+    assert [str(p) for p in _problems_of(file)] == [
+        'Row 2, column "name": this cell holds a tab at character 4; remove it. Such '
+        "characters are invisible and not accepted in a roster; they often come from copying "
+        "out of another program."
+    ]
+
+
+def test_a_refused_value_is_quoted_with_its_control_characters_made_visible():
+    file = read_roster(b"name,email,role\nAna,ana@x.example,sup\x1b[2Jer\n", "r.csv")
+    assert roster._shown("a\x1b[2Jb\x00") == '"a\u241b[2Jb\u2400"'
+    assert [p.column for p in _problems_of(file)] == ["role"]
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x07", "\n", "\t", "\x85"])
+def test_a_control_character_in_a_name_or_email_writes_nothing_on_either_database(
+    engine, org, character
+):
+    with session_scope(engine) as session:
+        before = _counts(session)
+    file = _csv(
+        f'"Ben{character}Cruz",ben.cruz@test.example,supervisor,Team A,,Leeds,,,,,,',
+        f'Cara Diaz,"cara{character}@test.example",supervisor,Team A,,Leeds,,,,,,',
+    )
+    result = _import(engine, org, file)
+    assert not result.written
+    assert [(p.row, p.column) for p in result.problems] == [(2, "name"), (3, "email")]
+    with session_scope(engine) as session:
+        assert _counts(session) == before
+
+
+def test_a_header_with_an_escape_character_is_quoted_visibly(engine, org):
+    result = _import(engine, org, read_roster(b"name,em\x1bail,role\nAna,x,hr\n", "r.csv"))
+    assert 'found: "name", "em\u241bail", "role"' in result.check.messages()[0]
+
+
+def test_clean_rows_leaves_out_the_row_with_a_null_character_on_either_database(engine, org):
+    result = _import(engine, org, _file("nul_in_name.csv"), mode="clean_rows")
+    assert result.written and (result.created, result.rejected) == (1, 1)
+    with session_scope(engine) as session:
+        names = set(session.exec(select(Person.name)).all())
+    assert "Ana Lima" in names and not any("\x00" in name for name in names)
+    assert "Ben\x00Cruz" in result.rejected_rows["name"].tolist()  # handed back to be fixed
+
+
+def test_a_line_break_typed_in_a_workbook_cell_is_refused_with_its_place():
+    rows = [PEOPLE[0], ["Ana\nLima", "a@x.example", "hr"]]
+    file = read_roster(_workbook(("People", rows)), "r.xlsx")
+    assert [str(p).split(";")[0] for p in _problems_of(file)] == [
+        'Row 2, column "name": this cell holds a line break at character 4'
+    ]
+
+
+def test_a_filename_with_control_characters_is_kept_printable():
+    data = b"name,email,role\nAna Lima,ana.lima@test.example,hr\n"
+    assert read_roster(data, "ros\x00ter\x1b.csv").filename == "ros\u2400ter\u241b.csv"
+
+
+# --- a workbook's other sheets ---------------------------------------------------------------
+
+
+def test_a_second_sheet_with_data_is_named_in_a_warning_and_the_first_is_read():
+    data = _workbook(("People", PEOPLE), ("Leavers", [["Old Name", "old@test.example"]]))
+    file = read_roster(data, "roster.xlsx")
+    assert file.problems == ()
+    assert file.rows[0].get(file, "name") == "Ana Lima"
+    assert file.warnings == (
+        "Only the first sheet, 'People', was read; sheet 'Leavers' was ignored.",
+    )
+
+
+def test_every_ignored_sheet_is_named_and_empty_ones_are_not():
+    data = _workbook(
+        ("People", PEOPLE), ("Blank", []), ("Leavers", [[None, "x"]]), ("Notes", [["n"]])
+    )
+    assert read_roster(data, "roster.xlsx").warnings == (
+        "Only the first sheet, 'People', was read; sheets 'Leavers' and 'Notes' were ignored.",
+    )
+    assert read_roster(_workbook(("People", PEOPLE), ("Blank", [])), "r.xlsx").warnings == ()
+
+
+# --- the row limit --------------------------------------------------------------------------
+
+
+def test_more_than_the_row_limit_is_refused_with_how_to_import_more():
+    header = b"name,email,role\n"
+    rows = [b"P %d,p%d@x.example,hr\n" % (i, i) for i in range(roster.MAX_ROWS + 1)]
+    too_many = read_roster(header + b"".join(rows), "big.csv")
+    assert [str(problem) for problem in too_many.problems] == [roster.TOO_MANY_ROWS]
+    assert "at most 10,000" in roster.TOO_MANY_ROWS and "Split it into files" in (
+        roster.TOO_MANY_ROWS
+    )
+    at_limit = read_roster(header + b"".join(rows[:-1]), "ok.csv")
+    assert at_limit.problems == () and len(at_limit.rows) == roster.MAX_ROWS

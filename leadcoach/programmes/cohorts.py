@@ -182,9 +182,9 @@ def create_cohort(
 ) -> int:
     """Create a cohort (no members or rounds yet) and return its id."""
     require(viewer, Action.MANAGE_COHORTS)
-    cleaned = clean_text(name, "Name", 120)
+    cleaned = clean_text(name, "Name", 120, one_line=True)
     start = _check_date(start_date, "Start date")
-    about = clean_text(description, "Description", 500, required=False)
+    about = clean_text(description, "Description", 500, required=False, one_line=True)
     # Compared casefolded in Python: SQL lower() differs between SQLite and PostgreSQL.
     if any(taken.casefold() == cleaned.casefold() for taken in session.exec(select(Cohort.name))):
         raise InvalidInput(f"Name: a cohort called {cleaned!r} already exists; choose another.")
@@ -272,7 +272,7 @@ def add_round(
     closes before it opens, or it overlaps another round of the cohort (a submission must
     belong to one round only)."""
     _managed_cohort(session, viewer, cohort_id)
-    cleaned = clean_text(name, "Round name", 60)
+    cleaned = clean_text(name, "Round name", 60, one_line=True)
     opens = _check_date(opens_on, "Opens on")
     closes = _check_date(closes_on, "Closes on")
     if closes < opens:

@@ -3,7 +3,9 @@
 Three steps, each usable on its own (the page previews the check before importing):
 
 - `read_roster` turns the file's bytes into rows of text cells keyed by column name;
-  problems with the file as a whole (empty, not UTF-8, not a workbook) are recorded on it.
+  problems with the file as a whole (empty, not UTF-8, binary, not a readable workbook,
+  too many rows) are recorded on it, and so are warnings that do not stop the import
+  (a workbook's other sheets, which are not read).
 - `validate_roster` checks every row against the rules and the database and returns the
   clean rows and every problem, each with its spreadsheet row number and column.
 - `import_roster` writes the clean rows in the caller's transaction.
@@ -20,7 +22,11 @@ Rules a user may ask about (the page can quote them):
 - Without the right to manage accounts (admins have it, HR does not), an import may only
   create supervisors and coaches and may not change anyone's role.
 - "all_or_nothing" writes nothing while any row has a problem; "clean_rows" writes the
-  rows without problems and hands back the others as a CSV with a `problem` column.
+  rows without problems and hands back the others as a table with a `problem` column.
+- No cell may hold a control character (a null character, an escape, a line break, a
+  tab ...; see `leadcoach.platform.validation`): such a cell is a problem of its row.
+- One file holds at most MAX_ROWS people. A longer list is imported in parts: each part
+  is checked whole, and importing a part again changes nothing.
 """
 
 from __future__ import annotations
@@ -28,13 +34,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+import pandas as pd
 from sqlmodel import Session, select
 
 from leadcoach.people.access import Action, Viewer, allowed, require
@@ -42,6 +48,7 @@ from leadcoach.people.accounts import normalise_email
 from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import Cohort, CohortMember, Person, Role, Team, TeamCoach
+from leadcoach.platform.validation import forbidden_character, visible
 
 MODES = ("all_or_nothing", "clean_rows")
 COLUMNS = (
@@ -71,6 +78,10 @@ MAX_LENGTH = {
     "cohort": 120,
 }
 MAX_ROWS = 10_000  # far above any contact centre's intake; bounds the work of one upload
+# git's test for a binary file (buffer_is_binary in xdiff-interface.c): a null byte among
+# the first 8,000 bytes. Used only where the bytes are not UTF-8 text or the header row
+# holds one, so that one stray null character in a person's cell is reported on its row.
+BINARY_SNIFF = 8_000
 FLAG_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 ROLE_LIST = "supervisor, coach, hr or admin"
 SAVE_AS_UTF8 = (
@@ -78,8 +89,6 @@ SAVE_AS_UTF8 = (
     '(Comma delimited)"; in LibreOffice tick "Edit filter settings" and pick Unicode (UTF-8)).'
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# Cells starting with these run as formulas when the rejected-rows CSV is opened in Excel.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,7 @@ class RosterFile:
     problems: tuple[RosterProblem, ...] = ()
     column_index: dict[str, int] = field(default_factory=dict)  # known column -> position
     ignored_columns: tuple[str, ...] = ()  # headers that are not roster columns
+    warnings: tuple[str, ...] = ()  # said to the importer; they do not stop the import
 
 
 @dataclass(frozen=True)
@@ -198,7 +208,9 @@ class ImportResult:
     cohorts_created: int = 0
     coach_links_added: int = 0
     cohort_members_added: int = 0
-    rejected_csv: bytes = b""  # the rejected rows plus a `problem` column; b"" when none
+    # The rejected rows as read plus a `problem` column; no rows when none. Saved as a
+    # file through leadcoach.reporting.exports, which keeps formulas from running.
+    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     outcome_by_row: dict[int, str] = field(default_factory=dict)  # created/updated/unchanged
 
     @property
@@ -224,7 +236,7 @@ class ImportResult:
 
 def read_roster(data: bytes, filename: str) -> RosterFile:
     """Parse a CSV (UTF-8, comma, semicolon or tab) or XLSX roster; never raises on content."""
-    filename = PurePath(filename or "roster").name
+    filename = visible(PurePath(filename or "roster").name)
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data, filename)
@@ -247,6 +259,8 @@ def _read_csv(data: bytes, filename: str) -> RosterFile:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if b"\x00" in data[:BINARY_SNIFF]:
+            return _file_problem(filename, "csv", NOT_TEXT)
         line = data.count(b"\n", 0, error.start) + 1
         byte = data[error.start]
         return _file_problem(
@@ -259,6 +273,8 @@ def _read_csv(data: bytes, filename: str) -> RosterFile:
     if not text.strip():
         return _file_problem(filename, "csv", _EMPTY_FILE)
     header_line = text.split("\n", 1)[0]
+    if "\x00" in header_line:  # column names never hold one: UTF-16 without its mark, or binary
+        return _file_problem(filename, "csv", NOT_TEXT)
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     records: list[list[str]] = []
@@ -282,32 +298,62 @@ _EMPTY_FILE = (
     "The file is empty. Put the column names (name, email, role, team, ...) in the first row "
     "and one person on each row below."
 )
+NOT_TEXT = (
+    "This file is not a text (CSV) file: it holds binary data, as an image, a PDF, a damaged "
+    "file or a file saved as UTF-16 do. Save the roster from Excel as .xlsx, or as CSV UTF-8."
+)
+NOT_A_WORKBOOK = (
+    "This file is not a readable Excel workbook (.xlsx): it is damaged (for example cut "
+    "short while copying) or another kind of file with an .xlsx name. Open it in Excel and "
+    "save it again as .xlsx, or save it as CSV UTF-8."
+)
 
 
 def _read_xlsx(data: bytes, filename: str) -> RosterFile:
     # Imported here so that reading a CSV does not need openpyxl's start-up time.
     from openpyxl import load_workbook
 
+    values: list[tuple[Any, ...]] = []
+    titles: list[str] = []
+    others: list[str] = []  # titles of the later sheets that hold something
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        return _file_problem(
-            filename,
-            "xlsx",
-            "This file cannot be opened as an Excel workbook (.xlsx). Save it again from "
-            "Excel as .xlsx or as CSV UTF-8.",
+        try:
+            sheets = workbook.worksheets
+            titles = [sheet.title for sheet in sheets]
+            if sheets:
+                for row in sheets[0].iter_rows(values_only=True):
+                    values.append(row)
+                    if len(values) > MAX_ROWS + 1:
+                        break
+            others = [sheet.title for sheet in sheets[1:] if _holds_anything(sheet)]
+        finally:
+            workbook.close()
+    # Any failure of the workbook parser on these untrusted bytes means the same thing to
+    # the person importing: the file cannot be read. Seen: BadZipFile, KeyError (a zip
+    # without the workbook's parts), zlib.error, ParseError (XML cut short or junk, even
+    # while reading rows) and ValueError; a traceback must never be the answer.
+    except Exception:
+        return _file_problem(filename, "xlsx", NOT_A_WORKBOOK)
+    if not titles:
+        return _file_problem(filename, "xlsx", _EMPTY_FILE)
+    warnings = ()
+    if others:
+        ignored = " and ".join(f"'{visible(title)}'" for title in others)
+        warnings = (
+            f"Only the first sheet, '{visible(titles[0])}', was read; "
+            f"{'sheet' if len(others) == 1 else 'sheets'} {ignored} "
+            f"{'was' if len(others) == 1 else 'were'} ignored.",
         )
-    try:
-        if not workbook.worksheets:
-            return _file_problem(filename, "xlsx", _EMPTY_FILE)
-        records: list[list[str]] = []
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            records.append([_cell_text(value) for value in values])
-            if len(records) > MAX_ROWS + 1:
-                break
-    finally:
-        workbook.close()
-    return _build(filename, "xlsx", records)
+    records = [[_cell_text(value) for value in row] for row in values]
+    return _build(filename, "xlsx", records, warnings)
+
+
+def _holds_anything(sheet: Any) -> bool:
+    """True when a worksheet has a cell with a value (its stored size can be wrong)."""
+    return any(
+        value not in (None, "") for row in sheet.iter_rows(values_only=True) for value in row
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -327,12 +373,23 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+TOO_MANY_ROWS = (
+    f"The file has more than {MAX_ROWS:,} people; one import takes at most {MAX_ROWS:,}. "
+    f"Split it into files of at most {MAX_ROWS:,} rows, each starting with the row of "
+    "column names, and import them one after the other, coaches first (a supervisor's "
+    "coach must already be in LeadCoach or in the same file). Each file is checked whole, "
+    "and importing a file again changes nothing."
+)
+
+
 def _header_key(header: str) -> str:
     """'Start Date ' -> 'start_date': case, outer spaces, inner spaces and dashes don't matter."""
     return re.sub(r"[\s\-]+", "_", header.strip().lower())
 
 
-def _build(filename: str, kind: str, records: list[list[str]]) -> RosterFile:
+def _build(
+    filename: str, kind: str, records: list[list[str]], warnings: tuple[str, ...] = ()
+) -> RosterFile:
     cleaned = [[cell.strip() for cell in record_] for record_ in records]
     while cleaned and not any(cleaned[-1]):
         cleaned.pop()
@@ -366,11 +423,7 @@ def _build(filename: str, kind: str, records: list[list[str]]) -> RosterFile:
         elif header:
             ignored.append(header)
     if len(cleaned) - 1 > MAX_ROWS:
-        problems.append(
-            RosterProblem(
-                0, "", f"The file has more than {MAX_ROWS} rows: split it into smaller files."
-            )
-        )
+        problems.append(RosterProblem(0, "", TOO_MANY_ROWS))
         cleaned = cleaned[: MAX_ROWS + 1]
     rows: list[RosterRow] = []
     width = len(headers)
@@ -406,6 +459,7 @@ def _build(filename: str, kind: str, records: list[list[str]]) -> RosterFile:
         problems=tuple(problems),
         column_index=column_index,
         ignored_columns=tuple(ignored),
+        warnings=warnings,
     )
 
 
@@ -420,7 +474,7 @@ def validate_roster(
     problems: list[RosterProblem] = list(roster.problems)
     missing = [column for column in REQUIRED_COLUMNS if column not in roster.column_index]
     if roster.headers and missing:
-        found = ", ".join(f'"{h}"' for h in roster.headers if h) or "none"
+        found = ", ".join(f'"{visible(h)}"' for h in roster.headers if h) or "none"
         for column in missing:
             problems.append(
                 RosterProblem(
@@ -522,6 +576,8 @@ class _Context:
 
 
 def _email_or_none(value: str) -> str | None:
+    if forbidden_character(value, one_line=True) is not None:
+        return None  # reported on its row; never sent to the database (PostgreSQL refuses U+0000)
     try:
         return normalise_email(value) if value else None
     except InvalidInput:
@@ -529,7 +585,8 @@ def _email_or_none(value: str) -> str | None:
 
 
 def _shown(value: str, limit: int = 60) -> str:
-    """A cell's value quoted for a message, shortened when long."""
+    """A cell's value quoted for a message, shortened when long, control characters shown."""
+    value = visible(value)
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return f'"{value}"'
@@ -553,7 +610,15 @@ def _parse_row(
                 column,
                 f"this cell is {len(value)} characters long; the most allowed is {limit}.",
             )
-    too_long = {p.column for p in problems}
+    for column in COLUMNS:
+        found = forbidden_character(cell(column), one_line=True)
+        if found is not None:
+            problem(
+                column,
+                f"this cell holds {found}; remove it. Such characters are invisible and not "
+                "accepted in a roster; they often come from copying out of another program.",
+            )
+    refused = {p.column for p in problems}  # too long or with a control character
 
     name = cell("name")
     if not name:
@@ -563,7 +628,7 @@ def _parse_row(
     raw_email = cell("email")
     if not raw_email:
         problem("email", "the email is empty; every person needs their work email.")
-    elif "email" not in too_long:
+    elif "email" not in refused:
         try:
             email = normalise_email(raw_email)
         except InvalidInput:
@@ -573,7 +638,7 @@ def _parse_row(
     raw_role = cell("role")
     if not raw_role:
         problem("role", f"the role is empty; use {ROLE_LIST}.")
-    else:
+    elif "role" not in refused:
         try:
             role = Role(raw_role.lower())
         except ValueError:
@@ -581,7 +646,7 @@ def _parse_row(
 
     coach = None
     raw_coach = cell("coach")
-    if raw_coach:
+    if raw_coach and "coach" not in refused:
         try:
             coach = normalise_email(raw_coach)
         except InvalidInput:
@@ -589,12 +654,12 @@ def _parse_row(
                 "coach",
                 f"{_shown(raw_coach)} is not an email address; give the coach's email.",
             )
-        if not cell("team"):
-            problem("coach", "a coach is linked to a team: fill in this person's team.")
+    if raw_coach and not cell("team"):
+        problem("coach", "a coach is linked to a team: fill in this person's team.")
 
     start_date = None
     raw_date = cell("start_date")
-    if raw_date:
+    if raw_date and "start_date" not in refused:
         try:
             if not _ISO_DATE.match(raw_date):
                 raise ValueError
@@ -611,7 +676,7 @@ def _parse_row(
     for column in ("manages_remote", "oversees_vendor"):
         raw = cell(column)
         flags[column] = None
-        if raw:
+        if raw and column not in refused:
             flag = FLAG_VALUES.get(raw.lower())
             if flag is None:
                 problem(
@@ -809,7 +874,7 @@ def import_roster(
 
     "all_or_nothing" writes nothing while any problem remains and returns written=False
     with the problems (no exception: the problems are the answer the page shows).
-    "clean_rows" writes the clean rows and returns the others as `rejected_csv`.
+    "clean_rows" writes the clean rows and returns the others as `rejected_rows`.
     The caller commits. An exception while writing leaves the session with part of the
     rows: roll it back (`db.session_scope` does). No SAVEPOINT is used because the pysqlite
     driver releases an outermost SAVEPOINT by committing, which would defeat the rollback.
@@ -821,10 +886,10 @@ def import_roster(
         session=session, viewer=viewer, roster=roster, create_teams=create_teams
     )
     rejected = len(check.rejected_row_numbers)
-    rejected_csv = rejected_rows_csv(check)
+    rejected_table = rejected_rows(check)
     if not check.rows or (mode == "all_or_nothing" and check.problems):
         return ImportResult(
-            written=False, mode=mode, check=check, rejected=rejected, rejected_csv=rejected_csv
+            written=False, mode=mode, check=check, rejected=rejected, rejected_rows=rejected_table
         )
     written = _write(session, check)
     outcomes = written.outcome_by_row
@@ -848,7 +913,7 @@ def import_roster(
         mode=mode,
         check=check,
         rejected=rejected,
-        rejected_csv=rejected_csv,
+        rejected_rows=rejected_table,
         teams_created=written.teams_created,
         cohorts_created=written.cohorts_created,
         coach_links_added=written.coach_links_added,
@@ -972,14 +1037,14 @@ def _write(session: Session, check: RosterCheck) -> _Written:
     return written
 
 
-def rejected_rows_csv(check: RosterCheck) -> bytes:
-    """The rejected rows as they were read, plus a `problem` column; b"" when none.
+def rejected_rows(check: RosterCheck) -> pd.DataFrame:
+    """The rejected rows as they were read, plus a `problem` column; no rows when none.
 
-    UTF-8 with a BOM so that Excel opens it with the right characters; cells that Excel
-    would run as formulas are prefixed with an apostrophe (OWASP's CSV injection advice).
+    Cells past the header (a shifted row) follow the problem under columns without a name.
+    Save it with leadcoach.reporting.exports, which keeps cells from running as formulas.
     """
     if not check.rejected_row_numbers:
-        return b""
+        return pd.DataFrame()
     by_row: dict[int, list[str]] = {}
     whole_file: list[str] = []
     for problem in check.problems:
@@ -989,16 +1054,15 @@ def rejected_rows_csv(check: RosterCheck) -> bytes:
             by_row.setdefault(problem.row, []).append(str(problem))
     rejected = set(check.rejected_row_numbers)
     width = len(check.roster.headers)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*check.roster.headers, "problem"])
+    records = []
     for row in check.roster.rows:
         if row.row in rejected:
             problems = " ".join(by_row.get(row.row, []) or whole_file)
-            cells = (*row.cells[:width], problems, *row.cells[width:])
-            writer.writerow([_safe_cell(cell) for cell in cells])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+            records.append([*row.cells[:width], problems, *row.cells[width:]])
+    extra = max(len(record) for record in records) - width - 1
+    columns = [*check.roster.headers, "problem", *[""] * extra]
+    return pd.DataFrame(
+        [record + [""] * (len(columns) - len(record)) for record in records],
+        columns=columns,
+        dtype=object,
+    )

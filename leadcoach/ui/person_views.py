@@ -21,6 +21,7 @@ from leadcoach.people.access import Viewer
 from leadcoach.platform.models import GoalStatus
 from leadcoach.reporting import charts
 from leadcoach.ui import chart_specs, context, tables
+from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
 
 
@@ -271,12 +272,10 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     st.subheader("All results", anchor=False)
     results_table = person_results.results_table(scores, submissions, instrument)
     tables.show(results_table, formats=dict.fromkeys(results_table.columns[1:], ".0f"))
-    st.download_button(
+    table_download(
         "Download results (CSV)",
-        data=results_table.to_csv(index=False).encode("utf-8"),
-        file_name="leadcoach-results.csv" if own else f"leadcoach-results-{person_id}.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        results_table,
+        "leadcoach-results.csv" if own else f"leadcoach-results-{person_id}.csv",
         key=f"growth_csv_{person_id}",
     )
 

@@ -12,7 +12,7 @@ from leadcoach.people import accounts
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.models import Role, Team
-from tests.e2e.conftest import PASSWORD, screenshot, sign_in
+from tests.e2e.conftest import PASSWORD, open_as, screenshot, sign_in
 
 pytestmark = pytest.mark.e2e
 NAME = "<img src=x onerror=alert(1)> **bold**"
@@ -64,3 +64,15 @@ def test_a_name_with_html_and_markdown_shows_as_text_to_the_coach(browser, mallo
     shows_the_name_as_text(page)
     screenshot(page, "injection-coach")
     page.close()
+
+
+def test_tables_offer_no_download_that_skips_neutralising(browser, demo_server):
+    """Streamlit's own "Download as CSV" writes cells as they are, formulas included."""
+    page = open_as(browser, demo_server, "Helen Okafor", "review?view=Who+to+chase")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    grid.hover()
+    page.get_by_role("button", name="Search").first.wait_for()  # the table's toolbar is up
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    assert page.get_by_role("button", name="Chase list (CSV)").count() == 1
+    page.context.close()

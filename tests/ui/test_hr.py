@@ -3,6 +3,7 @@ cohort review and its exports."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 from sqlmodel import func, select
@@ -71,6 +72,27 @@ def test_a_roster_with_a_bad_row_is_refused_whole_or_imported_clean_rows_only(
     next(b for b in at.button if b.label == "Import").click().run()
     assert count(own_demo, Person) == people_before + 1
     assert "unchanged" in texts(at)
+
+
+def test_the_roster_page_says_which_sheets_it_did_not_read(own_demo, monkeypatch):  # noqa: F811
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Intake"
+    for cells in csv.reader(io.StringIO(FILE)):
+        workbook.active.append(cells)
+    workbook.create_sheet("Leavers").append(["Old Name", "old@demo.leadcoach.example"])
+    data = io.BytesIO()
+    workbook.save(data)
+    at = open_page(own_demo, "Helen Okafor", ROSTER, monkeypatch)
+    at.get("file_uploader")[0].upload("intake.xlsx", data.getvalue(), "application/octet-stream")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.warning[0].value.replace("\\", "") == (  # md() escapes punctuation
+        "Only the first sheet, 'Intake', was read; sheet 'Leavers' was ignored."
+    )
 
 
 def test_hr_creates_a_cohort_with_its_rounds_and_members(own_demo, monkeypatch):  # noqa: F811

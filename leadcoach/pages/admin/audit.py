@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from leadcoach.people import audit
-from leadcoach.reporting import exports
 from leadcoach.ui import auth, context
+from leadcoach.ui.exports import table_download
 
 viewer = auth.require_viewer()
 with context.db() as session, context.stop_on_error():
@@ -68,12 +68,9 @@ st.dataframe(
         "detail": "Details",
     },
 )
-st.download_button(
+table_download(
     "Download (CSV)",
-    exports.to_csv(events.assign(at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S"))),
+    events.assign(at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S")),
     f"audit-log-{today.isoformat()}.csv",
-    "text/csv",
-    icon=":material/download:",
     key="audit_csv",
-    on_click="ignore",
 )

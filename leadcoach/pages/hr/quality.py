@@ -124,10 +124,9 @@ else:
             "note": st.column_config.TextColumn("Note", width="large"),
         },
     )
-    st.download_button(
-        "Statements (CSV)", item_table.to_csv(index=False).encode("utf-8"),
-        "instrument-quality-statements.csv", "text/csv", icon=":material/download:",
-        key="quality_items_csv", on_click="ignore",
+    exports.table_download(
+        "Statements (CSV)", item_table, "instrument-quality-statements.csv",
+        key="quality_items_csv",
     )  # fmt: skip
 st.caption(
     "**Item-rest r** is how closely a statement's ratings follow the rest of its skill. "

@@ -7,6 +7,7 @@ from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports
 from leadcoach.ui import auth, chart_specs, context, tables
+from leadcoach.ui.exports import file_download, table_download
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -264,13 +265,8 @@ if chase_tab.open:
             st.caption("Nobody to chase: every member has submitted in every round so far.")
         else:
             st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
-            st.download_button(
-                "Chase list (CSV)",
-                exports.to_csv(open_or_closed.drop(columns="person_id")),
-                "chase-list.csv",
-                "text/csv",
-                icon=":material/download:",
-                on_click="ignore",
+            table_download(
+                "Chase list (CSV)", open_or_closed.drop(columns="person_id"), "chase-list.csv"
             )
 
 # Exports
@@ -328,29 +324,24 @@ def report() -> bytes:
 
 
 csv_column, xlsx_column, report_column = st.columns(3)
-csv_column.download_button(
-    "Scores (CSV)",
-    lambda: exports.to_csv(scores()),
-    f"{stem}.csv",
-    "text/csv",
-    icon=":material/download:",
-    on_click=record,
-    args=("csv",),
+table_download(
+    "Scores (CSV)", scores, f"{stem}.csv", where=csv_column, on_click=record, args=("csv",)
 )
-xlsx_column.download_button(
+table_download(
     "Scores (XLSX)",
-    lambda: exports.to_xlsx(scores()),
+    scores,
     f"{stem}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/download:",
+    kind="xlsx",
+    where=xlsx_column,
     on_click=record,
     args=("xlsx",),
 )
-report_column.download_button(
+file_download(
     "Printable report (HTML)",
     report,
     f"{stem}-report.html",
     "text/html",
+    where=report_column,
     icon=":material/print:",
     on_click=record,
     args=("report",),

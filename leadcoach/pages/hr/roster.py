@@ -1,10 +1,13 @@
 """HR: import people, teams, coaches and cohorts from a roster file (CSV or XLSX)."""
 
+from pathlib import PurePath
+
 import pandas as pd
 import streamlit as st
 
 from leadcoach.programmes import roster
 from leadcoach.ui import auth, context
+from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -15,7 +18,9 @@ st.write(
     + ". Required: "
     + ", ".join(f"`{c}`" for c in roster.REQUIRED_COLUMNS)
     + " (and `team` for supervisors). Dates as YYYY-MM-DD. People are matched on email, so "
-    "importing the same file twice changes nothing."
+    "importing the same file twice changes nothing. A workbook's first sheet is read; at "
+    f"most {roster.MAX_ROWS:,} people a file (split a longer list and import the parts one "
+    "after the other, coaches first)."
 )
 upload = st.file_uploader("Roster file", type=["csv", "tsv", "txt", "xlsx"], key="roster_file")
 create_teams = st.checkbox(
@@ -34,6 +39,8 @@ if upload is None:
     st.stop()
 
 parsed = roster.read_roster(upload.getvalue(), upload.name)
+for warning in parsed.warnings:
+    st.warning(md(warning))
 with context.db() as session, context.stop_on_error():
     check = roster.validate_roster(
         session=session, viewer=viewer, roster=parsed, create_teams=create_teams
@@ -69,12 +76,9 @@ if st.button("Import", type="primary", disabled=blocked, icon=":material/upload:
             session=session, viewer=viewer, roster=parsed, mode=mode, create_teams=create_teams
         )
     (st.success if result.written else st.error)(result.summary())
-    if result.rejected_csv:
-        st.download_button(
+    if not result.rejected_rows.empty:
+        table_download(
             "Rejected rows (CSV)",
-            result.rejected_csv,
-            f"rejected-{upload.name}.csv",
-            "text/csv",
-            icon=":material/download:",
-            on_click="ignore",
+            result.rejected_rows,
+            f"rejected-{PurePath(parsed.filename).stem}.csv",
         )

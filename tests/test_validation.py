@@ -111,3 +111,21 @@ def test_a_cohort_or_round_name_with_a_control_character_writes_nothing(engine, 
             call(session, org.viewer(session, org.hr))
     with session_scope(engine) as session:
         assert _counts(session) == before
+
+
+def test_names_and_emails_typed_for_an_account_refuse_invisible_characters(engine):
+    from leadcoach.people import accounts
+    from leadcoach.platform.models import Person, Role
+
+    for name, email, where in [
+        ("Ben\x00Carter", "ben@test.example", "Name"),
+        ("Ben\nCarter", "ben@test.example", "Name"),
+        ("Ben Carter", "ben\x1b@test.example", "Email"),
+    ]:
+        with session_scope(engine) as session:
+            with pytest.raises(InvalidInput, match=where):
+                accounts.create_person_with_account(
+                    session=session, name=name, email=email, role=Role.SUPERVISOR,
+                    password="correct horse battery staple",
+                )  # fmt: skip
+            assert session.exec(select(Person)).all() == []

@@ -166,14 +166,18 @@ def add_goal(
         person_id=person.id,
         skill_id=skill_id,
         specific=clean_text(specific, "Goal", 500),
-        measure=clean_text(measure, "Measure", 300, required=False),
+        measure=clean_text(measure, "Measure", 300, required=False, one_line=True),
         target_date=target_date,
     )
     session.add(goal)
     session.flush()
     for text, tip_title in actions:
         session.add(
-            GoalAction(goal_id=goal.id, text=clean_text(text, "Action", 500), tip_title=tip_title)
+            GoalAction(
+                goal_id=goal.id,
+                text=clean_text(text, "Action", 500, one_line=True),
+                tip_title=tip_title,
+            )
         )
     session.flush()
     return goal.id
@@ -196,7 +200,11 @@ def add_action(
     if count >= MAX_ACTIONS_PER_GOAL:
         raise InvalidInput(f"Actions: a goal has at most {MAX_ACTIONS_PER_GOAL}.")
     session.add(
-        GoalAction(goal_id=goal.id, text=clean_text(text, "Action", 500), tip_title=tip_title)
+        GoalAction(
+            goal_id=goal.id,
+            text=clean_text(text, "Action", 500, one_line=True),
+            tip_title=tip_title,
+        )
     )
 
 

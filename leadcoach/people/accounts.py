@@ -23,6 +23,7 @@ from leadcoach.people.access import Action, Viewer, require
 from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput, NotFound, SignInFailed
 from leadcoach.platform.models import Account, Person, Role, Team, TeamCoach, utcnow
+from leadcoach.platform.validation import clean_text, forbidden_character, visible
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile (~140 ms here).
 _hasher = PasswordHasher()
@@ -174,6 +175,10 @@ def check_password_policy(password: str, *, name: str = "", email: str = "") -> 
 def normalise_email(email: str) -> str:
     """Trim and lower-case an email, or raise InvalidInput when it is not one."""
     cleaned = (email or "").strip().lower()
+    if forbidden_character(cleaned, one_line=True) is not None:
+        raise InvalidInput(
+            f"Email: '{visible(email)}' holds an invisible character; type it again."
+        )
     if not _EMAIL.match(cleaned) or len(cleaned) > 254:
         raise InvalidInput(f"Email: '{email}' is not a valid email address.")
     return cleaned
@@ -199,11 +204,9 @@ def create_person_with_account(
     For trusted callers only (the command line, the demo loader, tests): it checks no
     viewer. Pages use add_person (admins) or create_first_admin (empty database).
     """
-    name = (name or "").strip()
-    if not name:
+    if not (name or "").strip():
         raise InvalidInput("Name: enter the person's name.")
-    if len(name) > 200:
-        raise InvalidInput("Name: use at most 200 characters.")
+    name = clean_text(name, "Name", 200, one_line=True)
     email = normalise_email(email)
     if password_hash is None:
         check_password_policy(password, name=name, email=email)

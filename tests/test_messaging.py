@@ -98,10 +98,10 @@ def test_every_kind_has_a_template_with_link_reason_and_a_way_to_stop():
 
 
 def test_a_template_missing_a_kind_or_a_value_is_refused():
-    with pytest.raises(TemplateError, match="round_summary.why"):
-        source = {"footer": "x", "kinds": {k.value: {"subject": "s", "why": "w", "body": "b"}
-                                           for k in Kind if k is not Kind.ROUND_SUMMARY}}  # fmt: skip
-        Templates(source)
+    parts = {"subject": "s", "why": "w", "body": "b"}
+    kinds = {k.value: parts for k in Kind if k is not Kind.ROUND_SUMMARY}
+    with pytest.raises(TemplateError, match=r"round_summary\.why"):
+        Templates({"footer": "x", "kinds": kinds})
     with pytest.raises(Exception, match="is undefined"):
         templates().render(Kind.PLAN_CHECK_IN, {"name": "Ana", "link": "l", "stop_link": "s"})
 
@@ -166,7 +166,7 @@ def test_rounds_invite_remind_and_summarise_only_those_who_have_not_submitted(
                 name="Baseline",
                 opens_on=date(2026, 11, 2),
                 closes_on=date(2026, 11, 20),
-            )  # fmt: skip
+            )
         )
     submit(engine, org.sup_a2, instrument, keyed_answers(instrument, {}), NOW - timedelta(hours=2))
     opened = _due(engine, settings, instrument)
@@ -285,8 +285,8 @@ def test_only_admins_read_the_outbox(engine, settings, org):
     with session_scope(engine) as session:
         for person_id in (org.sup_a1, org.coach_a, org.hr):
             with pytest.raises(AccessDenied):
-                outbox.messages(session=session, viewer=load_viewer(session=session,
-                                                                     person_id=person_id))  # fmt: skip
+                viewer = load_viewer(session=session, person_id=person_id)
+                outbox.messages(session=session, viewer=viewer)
         admin = load_viewer(session=session, person_id=org.admin)
         assert outbox.messages(session=session, viewer=admin).empty
         assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 0

@@ -83,6 +83,9 @@ MALFORMED = [
     ("too_long.csv", 2, "name", "this cell is 201 characters long; the most allowed is 200"),
     ("empty.csv", 0, "", "The file is empty."),
     ("header_only.csv", 0, "", "The file has a header row but no people"),
+    ("bad_timezone.csv", 3, "timezone", '"Manila" is not a time zone; use a name from the IANA'),
+    ("bad_timezone.csv", 4, "timezone", '"PST" is not a time zone'),
+    ("bad_timezone.csv", 4, "email", '"eva.lima@" is not an email address.'),
 ]
 
 
@@ -474,3 +477,15 @@ def test_malformed_workbook_is_refused_with_the_same_message(
     ), result.check.messages()
     with session_scope(engine) as session:
         assert _counts(session) == before
+
+
+def test_a_time_zone_from_the_roster_is_kept_on_the_person(engine, org):
+    file = read_roster(
+        b"name,email,role,team,site,timezone\n"
+        b"Ana Lima,ana.lima@test.example,supervisor,Team B,Manila,Asia/Manila\n",
+        "roster.csv",
+    )
+    assert _import(engine, org, file).written
+    with session_scope(engine) as session:
+        ana = session.exec(select(Person).where(Person.email == "ana.lima@test.example")).one()
+        assert ana.time_zone == "Asia/Manila"

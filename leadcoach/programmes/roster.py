@@ -41,8 +41,8 @@ from leadcoach.people.access import Action, Viewer, allowed, require
 from leadcoach.people.accounts import normalise_email
 from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput
-from leadcoach.platform.validation import time_zone as checked_time_zone
 from leadcoach.platform.models import Cohort, CohortMember, Person, Role, Team, TeamCoach
+from leadcoach.platform.validation import time_zone as checked_time_zone
 
 MODES = ("all_or_nothing", "clean_rows")
 COLUMNS = (

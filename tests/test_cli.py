@@ -26,6 +26,8 @@ COMMANDS = [
     "import-roster",
     "backup",
     "restore",
+    "send-due",
+    "worker",
     "bench",
 ]
 

@@ -163,28 +163,29 @@ def release_stale(engine: Engine, now: datetime) -> int:
 
 def claim(engine: Engine, now: datetime, sender: str, limit: int = BATCH) -> list[int]:
     """Claim up to `limit` emails whose time has come, oldest first, for this sender alone."""
-    with session_scope(engine) as session:
-        ready = (
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.state == OutboxState.QUEUED.value,
-                OutboxMessage.send_after <= now,
-            )
-            .order_by(OutboxMessage.send_after, OutboxMessage.id)
-            .limit(limit)
-            # PostgreSQL: another sender skips the rows this one is claiming instead of
-            # waiting for them (ignored on SQLite, where one writer at a time claims).
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
+    ready = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.state == OutboxState.QUEUED.value, OutboxMessage.send_after <= now)
+        .order_by(OutboxMessage.send_after, OutboxMessage.id)
+        .limit(limit)
+    )
+    claiming = update(OutboxMessage).values(
+        state=OutboxState.SENDING.value, claimed_by=sender, claimed_at=now
+    )
+    if engine.dialect.name == "postgresql":
+        # A CTE runs once: inside `id IN (...)` PostgreSQL may run a LIMIT ... FOR UPDATE
+        # subquery again per row and claim far more than `limit` (seen here). SKIP LOCKED:
+        # another sender passes over the rows this one is claiming instead of waiting.
+        chosen = ready.with_for_update(skip_locked=True).cte("ready")
+        claiming = claiming.where(OutboxMessage.id == chosen.c.id)
+    else:
+        # SQLite has one writer at a time: the UPDATE runs whole before another sender's.
+        claiming = claiming.where(
+            col(OutboxMessage.id).in_(ready.scalar_subquery()),
+            OutboxMessage.state == OutboxState.QUEUED.value,
         )
-        claimed = session.exec(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.id).in_(ready), OutboxMessage.state == OutboxState.QUEUED.value
-            )
-            .values(state=OutboxState.SENDING.value, claimed_by=sender, claimed_at=now)
-            .returning(OutboxMessage.id)
-        ).all()
+    with session_scope(engine) as session:
+        claimed = session.exec(claiming.returning(OutboxMessage.id)).all()
         return sorted(row[0] for row in claimed)
 
 

@@ -65,7 +65,7 @@ def _queue_comments(engine, settings, people: list[int], per_person: int, now=NO
                     now,
                     "plan",
                     {"author": "Coach A", "skill": "Delegation"},
-                )  # fmt: skip
+                )
                 for i in range(per_person)
             ]
         return outbox.queue(session, candidates, settings, now).queued

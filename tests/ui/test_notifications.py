@@ -19,8 +19,8 @@ from leadcoach.platform.models import (
     OutboxState,
     Person,
 )
-from tests.ui.test_admin import _submit, page_as, page_file_as, url  # noqa: F401
 from tests.ui.conftest import person_id
+from tests.ui.test_admin import _submit, page_as, page_file_as, url  # noqa: F401
 
 NOW = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
 

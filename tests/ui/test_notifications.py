@@ -4,8 +4,10 @@ its own copy of the demo database."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from leadcoach.instrument import bank
@@ -20,9 +22,21 @@ from leadcoach.platform.models import (
     Person,
 )
 from tests.ui.conftest import person_id
-from tests.ui.test_admin import _submit, page_as, page_file_as, url  # noqa: F401
+from tests.ui.test_admin import _submit, page_as, page_file_as
 
 NOW = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def url(demo_url, tmp_path) -> str:
+    """A private copy of the demo database for one test."""
+    target = tmp_path / "notifications.db"
+    with (
+        sqlite3.connect(demo_url.removeprefix("sqlite:///")) as src,
+        sqlite3.connect(target) as dst,
+    ):
+        src.backup(dst)
+    return f"sqlite:///{target}"
 
 
 def _engine(url: str):

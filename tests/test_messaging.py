@@ -187,16 +187,20 @@ def test_rounds_invite_remind_and_summarise_only_those_who_have_not_submitted(
     assert summaries[0].page == f"review?cohort={cohort.id}"
 
 
-def test_the_weekly_digest_goes_to_coaches_with_something_to_report(
+def test_the_weekly_digest_goes_on_mondays_to_coaches_with_something_to_report(
     engine, settings, org, instrument
 ):
-    assert not [k for k in _due(engine, settings, instrument) if k[1] == "coach_digest"]
-    submit(engine, org.sup_a1, instrument, keyed_answers(instrument, {}), NOW - timedelta(days=2))
-    submit(engine, org.sup_b1, instrument, keyed_answers(instrument, {}), NOW - timedelta(days=2))
-    digests = [c for k, c in _due(engine, settings, instrument).items() if k[1] == "coach_digest"]
+    monday = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    assert not [k for k in _due(engine, settings, instrument, monday) if k[1] == "coach_digest"]
+    answers = keyed_answers(instrument, {})
+    submit(engine, org.sup_a1, instrument, answers, monday - timedelta(days=2))
+    submit(engine, org.sup_b1, instrument, answers, monday - timedelta(days=2))
+    found = _due(engine, settings, instrument, monday)
+    digests = [c for k, c in found.items() if k[1] == "coach_digest"]
     assert [(c.recipient.id, c.event, c.values["submitted"]) for c in digests] == [
         (org.coach_a, "week:2026-W45", ["Sup A One"])  # not team B's person
     ]
+    assert not [k for k in _due(engine, settings, instrument) if k[1] == "coach_digest"]
 
 
 # --- the outbox's unique key, choices and switches --------------------------------------------

@@ -239,7 +239,7 @@ def check_ins(
     session: Session, now: datetime, settings: Settings, instrument: bank.Instrument
 ) -> list[Candidate]:
     """Active goals whose check-in is due: a month after the last one (or the goal's start),
-    or on the goal's target date if that comes first."""
+    and on the goal's target date."""
     last_check = (
         select(GoalCheckIn.goal_id, func.max(GoalCheckIn.at).label("last_at"))
         .group_by(GoalCheckIn.goal_id)
@@ -262,28 +262,21 @@ def check_ins(
     found = []
     for row in rows:
         last = max(aware(row.created_at), aware(row.last_at) or aware(row.created_at))
-        due = last + CHECK_IN_EVERY
-        target = midnight(row.target_date)
-        if last < target < due:
-            due = target
-        if due > now:
-            continue
-        found.append(
-            Candidate(
-                _recipient(row),
-                Kind.PLAN_CHECK_IN,
-                f"goal:{row.goal_id}",
-                f"{due:%Y-%m-%d}",
-                due,
-                "plan",
-                {
-                    "skill": names.get(row.skill_id, row.skill_id),
-                    "due_date": f"{due:%d %B %Y}",
-                    "goal_id": row.goal_id,
-                    "since": last.isoformat(),
-                },
-            )
-        )
+        # Two dates ask for a check-in: a month after the last one (or the goal's start),
+        # and the goal's target date; each is reminded once.
+        moments = [last + CHECK_IN_EVERY, midnight(row.target_date)]
+        for moment in moments:
+            if not last < moment <= now:
+                continue
+            found.append(
+                Candidate(
+                    _recipient(row), Kind.PLAN_CHECK_IN, f"goal:{row.goal_id}",
+                    f"{moment:%Y-%m-%d}", moment, "plan",
+                    {"skill": names.get(row.skill_id, row.skill_id),
+                     "due_date": f"{moment:%d %B %Y}", "goal_id": row.goal_id,
+                     "since": last.isoformat()},
+                )
+            )  # fmt: skip
     return found
 
 
@@ -520,9 +513,14 @@ def coach_digests(
 ) -> list[Candidate]:
     """Each coach's weekly digest, due on the Monday of the ISO week: who in their teams is
     overdue, who submitted in the last 7 days, whose active plan lacks a month's check-in.
-    A coach whose teams have nothing to report gets none."""
+    A coach whose teams have nothing to report gets none. It is found on Mondays (UTC) only
+    and reports the state at the week's start (Monday 00:00 UTC), so every pass that day
+    finds the same digest."""
     year, week, weekday = now.date().isocalendar()
-    monday = midnight(now.date() - timedelta(days=weekday - 1))
+    if weekday != 1:
+        return []
+    monday = midnight(now.date())
+    now = monday
     coaches = session.exec(
         select(*_PERSON_COLUMNS, Team.id.label("team_id"), Team.name.label("team"))
         .join(TeamCoach, TeamCoach.coach_id == Person.id)

@@ -8,9 +8,10 @@ import hashlib
 import smtplib
 import ssl
 from datetime import datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from types import TracebackType
 
 from leadcoach.messaging.templates import Rendered
@@ -54,24 +55,26 @@ def build(
     rendered: Rendered,
     stop_url: str,
     now: datetime,
-) -> EmailMessage:
-    """The email itself: plain text, with headers that say it is automatic and how to stop."""
+) -> Message:
+    """The email itself: plain text, with headers that say it is automatic and how to stop.
+
+    Built with the email package's compat32 classes (MIMEText, formataddr, Header), which
+    encode non-ASCII names and subjects as RFC 2047 words like EmailMessage does, at a
+    fraction of its header-parsing cost per message."""
     sender_address = parseaddr(settings.smtp_from)[1] or "leadcoach@localhost"
     domain = sender_address.rpartition("@")[2] or "localhost"
-    mail = EmailMessage()
+    mail = MIMEText(rendered.body, "plain", "utf-8")
     mail["From"] = settings.smtp_from
-    try:
-        mail["To"] = Address(display_name=name, addr_spec=email)
-    except (ValueError, IndexError):
-        mail["To"] = email
-    mail["Subject"] = rendered.subject
+    mail["To"] = formataddr((name, email), charset="utf-8")
+    mail["Subject"] = (
+        Header(rendered.subject, "utf-8") if not rendered.subject.isascii() else (rendered.subject)
+    )
     mail["Date"] = format_datetime(now)
     mail["Message-ID"] = message_id(message, domain)
     # RFC 2369 (an unsubscribe address) and RFC 3834 (no auto-replies to automatic mail).
     mail["List-Unsubscribe"] = f"<{stop_url}>"
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-LeadCoach-Kind"] = message.kind
-    mail.set_content(rendered.body)
     return mail
 
 
@@ -117,7 +120,7 @@ class Mailer:
             ) from error
         return smtp
 
-    def send(self, mail: EmailMessage) -> None:
+    def send(self, mail: Message) -> None:
         """Hand one email to the server, or raise SendFailure saying why not."""
         if self._smtp is None:
             self._smtp = self._connect()

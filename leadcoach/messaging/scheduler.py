@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, and_
 from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank
@@ -104,15 +104,21 @@ def _submitted_since(session: Session, person_id: int, since: datetime, until=No
     return session.exec(query.limit(1)).first() is not None
 
 
-def _not_needed(session: Session, message: OutboxMessage, values: dict) -> str | None:
+def _not_needed(
+    session: Session,
+    message: OutboxMessage,
+    values: dict,
+    organisation: dict[Kind, bool],
+    chosen: bool | None,
+) -> str | None:
     """Why a queued email should not go out any more, or None: each kind re-checks what made
-    it due, so a reminder never arrives after the thing was done."""
+    it due, so a reminder never arrives after the thing was done. `chosen` is the person's
+    own choice for the kind (None: never chosen, so on)."""
     kind = Kind(message.kind)
     person_id = message.recipient_id
-    if not preferences.switches(session)[kind]:
+    if not organisation[kind]:
         return "this kind of email was turned off for everyone"
-    choice = session.get(NotificationPreference, (person_id, kind.value))
-    if choice is not None and not choice.enabled:
+    if chosen is False:
         return "the person turned this kind of email off"
     if kind in (Kind.REASSESSMENT_DUE, Kind.REASSESSMENT_OVERDUE):
         if _submitted_since(session, person_id, datetime.fromisoformat(values["since"])):
@@ -148,46 +154,84 @@ def _not_needed(session: Session, message: OutboxMessage, values: dict) -> str |
     return None
 
 
-def _deliver(
+@dataclass
+class _Ready:
+    """A claimed email, checked and rendered, waiting for the mail server."""
+
+    message: OutboxMessage
+    mail: object
+
+
+def _prepare(
     engine: Engine,
     settings: Settings,
-    sending: mailer.Mailer,
     key: bytes,
-    message_id: int,
+    claimed: list[int],
     sender: str,
     now: datetime,
-) -> tuple[str, mailer.SendFailure | None]:
-    """Send one claimed email; returns its outcome and the failure, if any."""
+    outcomes: Counter,
+) -> list[_Ready]:
+    """Read a claimed batch in one query, cancel what is no longer needed, hold back what
+    would reach someone in their quiet hours, and render the rest (one transaction)."""
+    ready = []
     with session_scope(engine) as session:
-        message = session.get(OutboxMessage, message_id)
-        person = session.get(Person, message.recipient_id) if message else None
-        if message is None or person is None:
-            return "gone", None
-        values = json.loads(message.context or "{}")
-        reason = _not_needed(session, message, values)
-        if reason:
-            return outbox.mark_cancelled(session, message, sender, reason), None
-        profile = session.get(NotificationProfile, person.id)
-        if profile is None or not profile.any_hour:
-            zone = hours.zone(person.time_zone, settings.default_time_zone)
-            start, end = settings.quiet_hours_start, settings.quiet_hours_end
-            allowed = hours.first_allowed(now, zone, start, end)
-            if allowed > now:
-                outbox.postpone(session, message, sender, allowed)
-                return "postponed", None
-        stop = preferences.stop_link(
-            settings.public_url, preferences.stop_token(key, person.id, message.kind, person.email)
-        )
-        rendered = templates().render(
-            Kind(message.kind),
-            {"name": person.name, **values, "link": message.link, "stop_link": stop},
-        )
-        mail = mailer.build(
-            settings=settings, message=message, name=person.name, email=person.email,
-            rendered=rendered, stop_url=stop, now=utcnow(),
-        )  # fmt: skip
+        organisation = preferences.switches(session)
+        rows = session.exec(
+            select(OutboxMessage, Person, NotificationPreference.enabled, NotificationProfile)
+            .join(Person, Person.id == OutboxMessage.recipient_id, isouter=True)
+            .join(
+                NotificationPreference,
+                and_(
+                    NotificationPreference.person_id == OutboxMessage.recipient_id,
+                    NotificationPreference.kind == OutboxMessage.kind,
+                ),
+                isouter=True,
+            )
+            .join(
+                NotificationProfile,
+                NotificationProfile.person_id == OutboxMessage.recipient_id,
+                isouter=True,
+            )
+            .where(col(OutboxMessage.id).in_(claimed))
+            .order_by(OutboxMessage.id)
+        ).all()
+        start, end = settings.quiet_hours_start, settings.quiet_hours_end
+        for message, person, chosen, profile in rows:
+            if person is None:  # erased meanwhile (erasure deletes their emails too)
+                continue
+            values = json.loads(message.context or "{}")
+            reason = _not_needed(session, message, values, organisation, chosen)
+            if reason:
+                outcomes[outbox.mark_cancelled(session, message, sender, reason)] += 1
+                continue
+            if profile is None or not profile.any_hour:
+                zone = hours.zone(person.time_zone, settings.default_time_zone)
+                allowed = hours.first_allowed(now, zone, start, end)
+                if allowed > now:
+                    outbox.postpone(session, message, sender, allowed)
+                    outcomes["postponed"] += 1
+                    continue
+            token = preferences.stop_token(key, person.id, message.kind, person.email)
+            stop = preferences.stop_link(settings.public_url, token)
+            rendered = templates().render(
+                Kind(message.kind),
+                {"name": person.name, **values, "link": message.link, "stop_link": stop},
+            )
+            mail = mailer.build(
+                settings=settings, message=message, name=person.name, email=person.email,
+                rendered=rendered, stop_url=stop, now=utcnow(),
+            )  # fmt: skip
+            ready.append(_Ready(message, mail))
+    return ready
+
+
+def _deliver(
+    engine: Engine, sending: mailer.Mailer, item: _Ready, sender: str, now: datetime
+) -> tuple[str, mailer.SendFailure | None]:
+    """Hand one email to the mail server and record the outcome in its own commit."""
+    message = item.message
     try:
-        sending.send(mail)
+        sending.send(item.mail)
     except mailer.SendFailure as failure:
         with session_scope(engine) as session:
             if failure.permanent:
@@ -223,15 +267,17 @@ def send_queued(
             claimed = outbox.claim(engine, now, sender)
             if not claimed:
                 break
-            for index, message_id in enumerate(claimed):
-                outcome, failure = _deliver(engine, settings, sending, key, message_id, sender, now)
+            ready = _prepare(engine, settings, key, claimed, sender, now, report.outcomes)
+            for index, item in enumerate(ready):
+                outcome, failure = _deliver(engine, sending, item, sender, now)
                 report.outcomes[outcome] += 1
                 if after_each is not None:
-                    after_each(message_id, outcome)
+                    after_each(item.message.id, outcome)
                 if failure is not None and failure.connection:
                     report.server_problem = str(failure)
+                    rest = [later.message.id for later in ready[index + 1 :]]
                     with session_scope(engine) as session:
-                        outbox.release(session, claimed[index + 1 :], sender)
+                        outbox.release(session, rest, sender)
                     break
     return report
 

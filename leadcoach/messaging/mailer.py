@@ -11,6 +11,7 @@ from datetime import datetime
 from email.header import Header
 from email.message import Message
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from types import TracebackType
 
@@ -46,6 +47,11 @@ def message_id(message: OutboxMessage, domain: str) -> str:
     return f"<leadcoach.{hashlib.sha256(key.encode()).hexdigest()[:24]}@{domain}>"
 
 
+# RFC 5322's hard limit for a line is 998 characters: headers up to it stay on one line, so a
+# long unsubscribe link is not folded onto a continuation line.
+_UNFOLDED = compat32.clone(max_line_length=998)
+
+
 def build(
     *,
     settings: Settings,
@@ -63,7 +69,7 @@ def build(
     fraction of its header-parsing cost per message."""
     sender_address = parseaddr(settings.smtp_from)[1] or "leadcoach@localhost"
     domain = sender_address.rpartition("@")[2] or "localhost"
-    mail = MIMEText(rendered.body, "plain", "utf-8")
+    mail = MIMEText(rendered.body, "plain", "utf-8", policy=_UNFOLDED)
     mail["From"] = settings.smtp_from
     mail["To"] = formataddr((name, email), charset="utf-8")
     mail["Subject"] = (

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context, tables
+from leadcoach.ui import auth, context, notifications, tables
 from leadcoach.ui.text import md
 
 st.set_page_config(page_title="LeadCoach", page_icon=":material/explore:", layout="wide")
@@ -27,6 +27,8 @@ PAGES = {
     "pages/admin/accounts.py": ("Accounts", ":material/manage_accounts:"),
     "pages/admin/audit.py": ("Audit log", ":material/history:"),
     "pages/hr/erase.py": ("Erase a person", ":material/person_remove:"),
+    "pages/admin/outbox.py": ("Outbox", ":material/outgoing_mail:"),
+    "pages/notifications.py": ("Notifications", ":material/notifications:"),
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -43,11 +45,25 @@ ROLE_PAGES = {
         "pages/supervisor/results.py",
         "pages/supervisor/growth.py",
         "pages/supervisor/plan.py",
+        "pages/notifications.py",
     ],
-    Role.COACH: ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
-    Role.HR: HR_PAGES,
-    Role.ADMIN: [*HR_PAGES, "pages/admin/accounts.py", "pages/admin/audit.py"],
+    Role.COACH: [
+        "pages/coach/team.py",
+        "pages/coach/compare.py",
+        "pages/coach/person.py",
+        "pages/notifications.py",
+    ],
+    Role.HR: [*HR_PAGES, "pages/notifications.py"],
+    Role.ADMIN: [
+        *HR_PAGES,
+        "pages/admin/accounts.py",
+        "pages/admin/audit.py",
+        "pages/admin/outbox.py",
+        "pages/notifications.py",
+    ],
 }
+# A signed-out visitor of the notifications address may carry a one-click stop link.
+SIGNED_OUT_PAGES = {"pages/notifications.py": notifications.signed_out_page}
 
 
 def page(path: str) -> st.Page:
@@ -60,7 +76,12 @@ if viewer is None:
     # Every page address answers with the sign-in form, so a bookmarked link works after
     # signing in; without st.navigation Streamlit would list every file of pages/ instead.
     gates = [st.Page(auth.gate_page, title="Sign in", default=True)] + [
-        st.Page(auth.gate_page, title="Sign in", url_path=page(path).url_path) for path in PAGES
+        st.Page(
+            SIGNED_OUT_PAGES.get(path, auth.gate_page),
+            title="Sign in",
+            url_path=page(path).url_path,
+        )
+        for path in PAGES
     ]
     st.navigation(gates, position="hidden").run()
     st.stop()

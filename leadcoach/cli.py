@@ -79,6 +79,23 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--force", action="store_true", help="replace the database even when it holds data"
     )
+    commands.add_parser(
+        "send-due",
+        help="queue every email that is due and send what is ready (safe to run from cron)",
+        description="One pass of the scheduler: queue the reminders and notices that are due "
+        "(each at most once), then send the queued ones whose time has come over SMTP. Safe "
+        "to run every few minutes from cron or a systemd timer, on several servers at once. "
+        "Exits 1 when the mail server could not be reached (the emails stay queued).",
+    )
+    worker = commands.add_parser(
+        "worker", help="run the scheduler's pass every --interval seconds until stopped"
+    )
+    worker.add_argument(
+        "--interval",
+        type=float,
+        default=60.0,
+        help="seconds between passes (default 60)",
+    )
     bench = commands.add_parser(
         "bench", help="measure speed at scale on a generated workload in a temporary database"
     )
@@ -114,6 +131,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "import-roster": _import_roster,
         "backup": _backup,
         "restore": _restore,
+        "send-due": _send_due,
+        "worker": _worker,
         "bench": _bench,
     }[args.command]
     try:
@@ -253,6 +272,52 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         + (", replacing the previous database" if result.replaced else "")
         + f"); schema revision {result.revision_before} -> {result.revision_after}."
     )
+    return EXIT_OK
+
+
+def _send_due(_args: argparse.Namespace, settings: Settings) -> int:
+    from leadcoach.messaging import scheduler
+
+    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    migrate(settings)
+    engine = make_engine(settings)
+    try:
+        report = scheduler.run_pass(engine, settings, instrument)
+    finally:
+        engine.dispose()
+    print(report.summary(settings.smtp_configured))
+    return EXIT_FAILED if report.server_problem else EXIT_OK
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from leadcoach.messaging import scheduler
+
+    if args.interval < 1:
+        print("error: --interval must be at least 1 second", file=sys.stderr)
+        return EXIT_USAGE
+    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    migrate(settings)
+    stop = threading.Event()
+    # systemd and docker stop with SIGTERM, a terminal with Ctrl+C: finish the pass, then exit.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    print(f"Worker started: a pass every {args.interval:g} s; stop with Ctrl+C or SIGTERM.")
+    engine = make_engine(settings)
+    try:
+        scheduler.work(
+            engine,
+            settings,
+            instrument,
+            interval_seconds=args.interval,
+            stop=stop,
+            log=lambda line: print(line, flush=True),
+        )
+    finally:
+        engine.dispose()
+    print("Worker stopped.")
     return EXIT_OK
 
 

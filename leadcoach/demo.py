@@ -48,6 +48,8 @@ TEAMS = [
     ("Manila Tech Support", "Manila", "Horizon BPO"),
     ("Manila Billing", "Manila", "Horizon BPO"),
 ]
+# Each site's time zone: emails reach people in their own daytime.
+SITE_TIME_ZONES = {"Leeds": "Europe/London", "Manila": "Asia/Manila"}
 COACHES = [
     ("Priya Shah", ["Leeds Billing", "Leeds Retentions"]),
     ("Daniel Reyes", ["Manila Tech Support", "Manila Billing"]),
@@ -126,6 +128,7 @@ def load_demo(
         )
         person.site = team.site if team else "Leeds"
         person.vendor = team.vendor if team else None
+        person.time_zone = SITE_TIME_ZONES[person.site]
         return person
 
     for name, team_names in COACHES:

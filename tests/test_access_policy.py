@@ -184,6 +184,16 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "teams.recent_changes": Action.READ_RESULTS,
     "teams.team_for": Action.READ_AGGREGATES,
     "teams.team_growth": Action.READ_RESULTS,
+    "preferences.email_settings": Action.CHOOSE_EMAILS,
+    "preferences.choose": Action.CHOOSE_EMAILS,
+    "preferences.set_time_zone": Action.CHOOSE_EMAILS,
+    "preferences.set_any_hour": Action.CHOOSE_EMAILS,
+    "preferences.retry_refused_address": Action.CHOOSE_EMAILS,
+    "preferences.organisation_switches": Action.SWITCH_EMAILS,
+    "preferences.switch": Action.SWITCH_EMAILS,
+    "outbox.state_counts": Action.READ_OUTBOX,
+    "outbox.messages": Action.READ_OUTBOX,
+    "outbox.resend": Action.READ_OUTBOX,
 }
 # ui, app and pages import streamlit; __main__ runs the CLI on import; migrations are scripts.
 _NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "app", "pages", "__main__", "migrations"))

@@ -20,6 +20,10 @@ FIGURES = [
     "Read: one cohort's review",
     "Read: organisation review, cold",
     "Read: organisation review, warm",
+    "Queue a day's due emails",
+    "Send one email to a local SMTP server",
+    "Autosave one answer (outbox full)",
+    "Submit one assessment (outbox full)",
     *bench.BROWSER_FIGURES,
 ]
 

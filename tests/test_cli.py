@@ -26,6 +26,8 @@ COMMANDS = [
     "import-roster",
     "backup",
     "restore",
+    "send-due",
+    "worker",
     "bench",
 ]
 
@@ -214,3 +216,31 @@ def test_import_roster_says_which_sheets_it_did_not_read(tmp_path, capsys):
     out = capsys.readouterr()
     assert "Only the first sheet, 'Intake', was read; sheet 'Leavers' was ignored." in out.err
     assert "1 created" in out.out
+
+
+def test_send_due_without_a_mail_server_queues_and_says_so_and_the_worker_stops_on_sigterm(
+    tmp_path: Path,
+):
+    import os
+    import signal
+
+    url = f"sqlite:///{tmp_path / 'mail.db'}"
+    assert _run("demo", "--today", "2026-11-02", env_url=url).returncode == 0
+    first = _run("send-due", env_url=url)
+    assert first.returncode == 0, first.stderr
+    assert "No mail server is set (LEADCOACH_SMTP_HOST)" in first.stdout
+    queued = int(first.stdout.split("queued ")[1].split(" new")[0])
+    assert queued > 0
+    again = _run("send-due", env_url=url)
+    assert "queued 0 new" in again.stdout  # idempotent
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "leadcoach", "worker", "--interval", "1"],
+        cwd=REPO_ROOT, env={**os.environ, "LEADCOACH_DATABASE_URL": url},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    lines = [worker.stdout.readline(), worker.stdout.readline()]
+    worker.send_signal(signal.SIGTERM)
+    out, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0
+    assert lines[0].startswith("Worker started") and "queued 0 new" in lines[1]
+    assert out.strip().endswith("Worker stopped.")

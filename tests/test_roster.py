@@ -97,6 +97,9 @@ MALFORMED = [
     # (it crashed import-roster with "ParseError: unclosed token").
     ("image.csv", 0, "", "This file is not a text (CSV) file: it holds binary data"),
     ("junk.xlsx", 0, "", "This file is not a readable Excel workbook (.xlsx)"),
+    ("bad_timezone.csv", 3, "timezone", '"Manila" is not a time zone; use a name from the IANA'),
+    ("bad_timezone.csv", 4, "timezone", '"PST" is not a time zone'),
+    ("bad_timezone.csv", 4, "email", '"eva.lima@" is not an email address.'),
 ]
 
 
@@ -713,3 +716,15 @@ def test_more_than_the_row_limit_is_refused_with_how_to_import_more():
     )
     at_limit = read_roster(header + b"".join(rows[:-1]), "ok.csv")
     assert at_limit.problems == () and len(at_limit.rows) == roster.MAX_ROWS
+
+
+def test_a_time_zone_from_the_roster_is_kept_on_the_person(engine, org):
+    file = read_roster(
+        b"name,email,role,team,site,timezone\n"
+        b"Ana Lima,ana.lima@test.example,supervisor,Team B,Manila,Asia/Manila\n",
+        "roster.csv",
+    )
+    assert _import(engine, org, file).written
+    with session_scope(engine) as session:
+        ana = session.exec(select(Person).where(Person.email == "ana.lima@test.example")).one()
+        assert ana.time_zone == "Asia/Manila"

@@ -21,18 +21,23 @@ import gc
 import math
 import os
 import random
+import socket
 import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import make_url
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -41,14 +46,15 @@ from sqlmodel import Session
 from leadcoach.assessment import responses, results
 from leadcoach.coaching import coaching
 from leadcoach.devtools import workload
-from leadcoach.devtools.servers import serve, stop_process
+from leadcoach.devtools.servers import free_port, serve, stop_process
 from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
+from leadcoach.messaging import due, scheduler
 from leadcoach.people.access import Action, Viewer, load_viewer, require
 from leadcoach.platform import data_version, heap
 from leadcoach.platform.config import PACKAGE_ROOT, Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
-from leadcoach.platform.models import Answer, Person
+from leadcoach.platform.models import Answer, Person, Submission
 from leadcoach.programmes import cohorts
 
 MS = 1000.0
@@ -359,6 +365,100 @@ def measure_writes(engine, instrument, summary, repeat: int, factor: float) -> l
     ]
 
 
+# --------------------------------------------------------------------------------------
+# Emails (issue 21)
+# --------------------------------------------------------------------------------------
+
+DUE_SHARE = 5  # 2,000 of 10,000 people due on the measured day (issue 21)
+
+
+def _due_day(engine, people: int, reassessment_days: int) -> datetime:
+    """A moment at which the people//DUE_SHARE supervisors assessed longest ago are due for
+    their next self-assessment (their latest submission `reassessment_days` ago or more)."""
+    with Session(engine) as session:
+        lasts = sorted(
+            due.aware(last)
+            for last in session.execute(
+                select(func.max(Submission.submitted_at))
+                .where(Submission.relation == "self")
+                .group_by(Submission.person_id)
+            ).scalars()
+        )
+    wanted = max(1, min(len(lasts), people // DUE_SHARE))
+    return lasts[wanted - 1] + timedelta(days=reassessment_days, seconds=1)
+
+
+def measure_messaging(engine, settings: Settings, instrument, summary, factor: float,
+                      echo: Callable[[str], None]) -> list[Figure]:  # fmt: skip
+    """Queue a day's due emails over the whole workload, then send them to an SMTP server on
+    loopback (aiosmtpd in a process of its own, as a real server would be)."""
+    now = _due_day(engine, summary.people, settings.reassessment_days)
+    # The workload's people have no time zone; quiet hours would hold the sending figure
+    # to the hours of the day the bench runs at, so they are off here.
+    configured = settings.model_copy(
+        update={"quiet_hours_start": dtime(0), "quiet_hours_end": dtime(0)}
+    )
+    queued: list[scheduler.outbox.QueueReport] = []
+    seconds = _timed(
+        lambda: queued.append(scheduler.queue_due(engine, configured, instrument, now))
+    )
+    report = queued[0]
+    wanted = summary.people // DUE_SHARE
+    figures = [
+        Figure(
+            "Queue a day's due emails (send-due, first half)", [seconds], 2.0 * factor, unit="s",
+            note=f"{report.queued} emails queued ({wanted} reassessments wanted due), "
+            "over every kind",
+        ),
+    ]  # fmt: skip
+    again = _timed(lambda: scheduler.queue_due(engine, configured, instrument, now))
+    figures.append(
+        Figure(
+            "  the same again (all queued already)",
+            [again],
+            None,
+            unit="s",
+            note="the unique key keeps the first",
+        )
+    )
+    name = "Send one email to a local SMTP server"
+    try:
+        import aiosmtpd  # noqa: F401  (a development requirement)
+    except ImportError:
+        return [*figures, Figure(name, [], None, skipped="aiosmtpd is not installed")]
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+         "-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        smtp = configured.model_copy(
+            update={"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none"}
+        )
+        echo(f"Sending {report.queued} emails to aiosmtpd on port {port}...")
+        started = time.perf_counter()
+        sent = scheduler.send_queued(engine, smtp, now).sent
+        elapsed = time.perf_counter() - started
+    finally:
+        stop_process(server)
+    per_email = elapsed / sent if sent else math.nan
+    return [
+        *figures,
+        Figure(
+            name, [per_email], 0.010 * factor,
+            note=f"{sent} sent in {elapsed:.1f} s: {sent / elapsed:.0f} per second "
+            "(target at least 100; each recorded as sent in its own commit)",
+        ),
+    ]  # fmt: skip
+
+
 def measure_reads(
     engine, instrument, summary, repeat: int, factor: float, reviews: OrganisationReviews
 ) -> list[Figure]:
@@ -480,6 +580,15 @@ def run(
             scaled = measure_writes(engine, instrument, summary, repeat, factor)
             echo("Measuring reads...")
             scaled += measure_reads(engine, instrument, summary, repeat, factor, reviews)
+            echo("Measuring emails...")
+            scaled += measure_messaging(
+                engine, database.settings, instrument, summary, factor, echo
+            )
+            echo("Measuring writes again, with the outbox full...")
+            scaled += [
+                replace(figure, name=f"{figure.name} (outbox full)")
+                for figure in measure_writes(engine, instrument, summary, repeat, factor)
+            ]
             if postgres:  # the browser's absolute targets stay SQLite's
                 for figure in scaled:
                     figure.note = (figure.note + " 1.5x SQLite's target").strip()

@@ -29,6 +29,9 @@ class Action(StrEnum):
     MANAGE_COHORTS = "manage_cohorts"  # import rosters, create cohorts and their rounds
     READ_AUDIT = "read_audit"  # the audit log: who did what, when
     ERASE_PERSON = "erase_person"  # delete a person and all their data (right to erasure)
+    CHOOSE_EMAILS = "choose_emails"  # one's own email choices: kinds, time zone, hours
+    SWITCH_EMAILS = "switch_emails"  # turn a kind of email on or off for the organisation
+    READ_OUTBOX = "read_outbox"  # every queued, sent and failed email; send a failed one again
 
 
 class Scope(StrEnum):
@@ -63,6 +66,13 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.ADMIN, Action.READ_AUDIT): Scope.ANYONE,
     (Role.HR, Action.ERASE_PERSON): Scope.ANYONE,
     (Role.ADMIN, Action.ERASE_PERSON): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.CHOOSE_EMAILS): Scope.OWN,
+    (Role.COACH, Action.CHOOSE_EMAILS): Scope.OWN,
+    (Role.HR, Action.CHOOSE_EMAILS): Scope.OWN,
+    (Role.ADMIN, Action.CHOOSE_EMAILS): Scope.OWN,
+    (Role.HR, Action.SWITCH_EMAILS): Scope.ANYONE,
+    (Role.ADMIN, Action.SWITCH_EMAILS): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_OUTBOX): Scope.ANYONE,
 }
 
 

@@ -30,6 +30,9 @@ from leadcoach.platform.models import (
     DevelopmentGoal,
     GoalAction,
     GoalCheckIn,
+    NotificationPreference,
+    NotificationProfile,
+    OutboxMessage,
     Person,
     PlanComment,
     Role,
@@ -54,6 +57,9 @@ PERSON_REFERENCES: dict[tuple[str, str], str] = {
     ("plancomment", "author_id"): "delete",
     ("coachingnote", "person_id"): "delete",
     ("coachingnote", "author_id"): "delete",
+    ("outboxmessage", "recipient_id"): "delete",
+    ("notificationpreference", "person_id"): "delete",
+    ("notificationprofile", "person_id"): "delete",
     ("auditevent", "actor_id"): "set null",
 }
 # (table, column) referencing a row deleted with the person -> deleted too.
@@ -162,6 +168,15 @@ def erase_person(
     gone("cohort_memberships", delete(CohortMember).where(CohortMember.person_id == person_id))
     gone("coached_teams", delete(TeamCoach).where(TeamCoach.coach_id == person_id))
     gone("accounts", delete(Account).where(Account.person_id == person_id))
+    gone("emails", delete(OutboxMessage).where(OutboxMessage.recipient_id == person_id))
+    gone(
+        "email_choices",
+        delete(NotificationPreference).where(NotificationPreference.person_id == person_id),
+    )
+    gone(
+        "email_profile",
+        delete(NotificationProfile).where(NotificationProfile.person_id == person_id),
+    )
     gone(
         "audit_events_anonymised",
         update(AuditEvent)

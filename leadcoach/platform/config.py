@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The installed package: the app, its pages, the questionnaires and the migrations ship
@@ -58,6 +61,54 @@ class Settings(BaseSettings):
     demo_password: str = Field(
         default="coach-demo-2026", description="password of every demo account"
     )
+    public_url: str = Field(
+        default="http://localhost:8501",
+        description="the address people open LeadCoach at; links in emails start with it",
+    )
+    smtp_host: str = Field(default="", description="mail server; empty: emails wait unsent")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="mail server's port")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        default="starttls", description="STARTTLS after connecting, SSL from the start, or none"
+    )
+    smtp_user: str = Field(default="", description="user name at the mail server, if any")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="its password")
+    smtp_from: str = Field(
+        default="LeadCoach <leadcoach@localhost>", description="the From address of emails"
+    )
+    smtp_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="how long to wait for the mail server"
+    )
+    quiet_hours_start: time = Field(
+        default=time(20, 0), description="from this local time on, no email is sent"
+    )
+    quiet_hours_end: time = Field(
+        default=time(8, 0), description="until this local time, no email is sent"
+    )
+    default_time_zone: str = Field(
+        default="UTC", description="IANA time zone of people whose profile names none"
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="signs one-click unsubscribe links; generated and kept in the database "
+        "when empty",
+    )
+    draft_reminder_days: int = Field(
+        default=3, ge=1, le=60, description="days an assessment lies half-finished before a nudge"
+    )
+
+    @field_validator("default_time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. Europe/London)") from error
+        return value
+
+    @property
+    def smtp_configured(self) -> bool:
+        """True when a mail server is set, so emails are sent and not only queued."""
+        return bool(self.smtp_host.strip())
 
     @property
     def is_sqlite(self) -> bool:

@@ -46,6 +46,8 @@ class Person(SQLModel, table=True):
     site: str | None = Field(default=None, max_length=120)
     vendor: str | None = Field(default=None, max_length=120)
     language: str | None = Field(default=None, max_length=40)
+    # IANA name (e.g. Asia/Manila): emails reach the person in their own daytime.
+    time_zone: str | None = Field(default=None, max_length=64)
     start_date: date | None = None
     # Profile flags that decide which tagged items apply (remote_or_offshore, vendor).
     manages_remote: bool = False
@@ -277,3 +279,75 @@ class DataVersion(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     lineage: int = Field(sa_column=Column(BigInteger, nullable=False))
     counter: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"  # waiting for its time (and for the person's daytime)
+    SENDING = "sending"  # claimed by one sender; back to queued when its lease runs out
+    SENT = "sent"
+    FAILED = "failed"  # refused for good, or out of attempts; an admin may send it again
+    CANCELLED = "cancelled"  # no longer due (done meanwhile, or that kind turned off)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email that should go out: queued once per recipient, kind, event and period.
+
+    The unique key makes queueing idempotent: every scheduler run may try to queue the same
+    reminder again, from any number of app servers or workers, and only the first counts.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="person.id", index=True)
+    email: str = Field(max_length=254)  # the address when it was queued
+    kind: str = Field(max_length=40)
+    event: str = Field(max_length=80)  # what it is about, e.g. "submission:12", "round:3"
+    period: str = Field(max_length=40)  # which reminder of that event, e.g. "due", "2026-W45"
+    due_at: datetime
+    send_after: datetime  # due_at moved out of the recipient's quiet hours, or a retry's time
+    state: str = Field(default=OutboxState.QUEUED.value, max_length=20)
+    subject: str = Field(max_length=300)
+    link: str = Field(max_length=1000)  # the page the message points to
+    context: str = ""  # JSON: the values the message's template is filled with
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=1000)
+    claimed_by: str | None = Field(default=None, max_length=120)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "kind", "event", "period", name="uq_outbox_once"),
+        Index("ix_outbox_state_send_after", "state", "send_after"),
+        CheckConstraint(
+            "state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')",
+            name="ck_outbox_state",
+        ),
+    )
+
+
+class NotificationPreference(SQLModel, table=True):
+    """A person's own choice for one kind of email; no row means the kind's default (on)."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    kind: str = Field(max_length=40, primary_key=True)
+    enabled: bool
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class NotificationProfile(SQLModel, table=True):
+    """A person's email habits: any hour or daytime only, and an address the server refused."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    any_hour: bool = False  # True: also between the quiet hours
+    refused_email: str | None = Field(default=None, max_length=254)
+    refused_at: datetime | None = None
+    refused_reason: str = Field(default="", max_length=500)
+
+
+class MessagingSetting(SQLModel, table=True):
+    """Organisation-wide messaging settings: each kind switched on or off by HR or an admin
+    ("kind:<name>" -> "on"/"off"), and the generated key that signs unsubscribe links."""
+
+    name: str = Field(max_length=60, primary_key=True)
+    value: str = Field(max_length=200)
+    changed_at: datetime = Field(default_factory=utcnow)

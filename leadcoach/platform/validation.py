@@ -96,3 +96,20 @@ def clean_text(
         f"{field}: remove {found}. Such characters are invisible and not accepted; they "
         "often come from copying out of another program."
     )
+
+
+def time_zone(value: str | None, field: str = "Time zone") -> str | None:
+    """An IANA time zone name as zoneinfo knows it (None when empty), or InvalidInput."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    cleaned = (value or "").strip()
+    if not cleaned:
+        return None
+    try:
+        ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f'{field}: "{cleaned[:60]}" is not a time zone; use a name such as Europe/London, '
+            "Asia/Manila or America/Bogota."
+        ) from None
+    return cleaned

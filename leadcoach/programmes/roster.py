@@ -34,7 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
@@ -49,6 +49,7 @@ from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import Cohort, CohortMember, Person, Role, Team, TeamCoach
 from leadcoach.platform.validation import forbidden_character, visible
+from leadcoach.platform.validation import time_zone as checked_time_zone
 
 MODES = ("all_or_nothing", "clean_rows")
 COLUMNS = (
@@ -64,6 +65,7 @@ COLUMNS = (
     "cohort",
     "manages_remote",
     "oversees_vendor",
+    "timezone",
 )
 # Without these no row can be read; team is required per row (for supervisors) instead.
 REQUIRED_COLUMNS = ("name", "email", "role")
@@ -76,6 +78,7 @@ MAX_LENGTH = {
     "vendor": 120,
     "language": 40,
     "cohort": 120,
+    "timezone": 64,
 }
 MAX_ROWS = 10_000  # far above any contact centre's intake; bounds the work of one upload
 # git's test for a binary file (buffer_is_binary in xdiff-interface.c): a null byte among
@@ -153,6 +156,7 @@ class RosterEntry:
     cohort: str | None = None
     manages_remote: bool | None = None
     oversees_vendor: bool | None = None
+    time_zone: str | None = None  # an IANA name, from the column "timezone"
 
 
 @dataclass(frozen=True)
@@ -684,6 +688,8 @@ def _parse_row(
                 )
             flags[column] = flag
 
+    time_zone = _time_zone(cell("timezone"), problem)
+
     if problems or email is None or role is None:
         return None
 
@@ -704,7 +710,23 @@ def _parse_row(
         cohort=optional("cohort"),
         manages_remote=flags["manages_remote"],
         oversees_vendor=flags["oversees_vendor"],
+        time_zone=time_zone,
     )
+
+
+def _time_zone(raw: str, problem: Callable[[str, str], None]) -> str | None:
+    """The cell's IANA time zone (emails reach the person in their own daytime), or None."""
+    if not raw or len(raw) > MAX_LENGTH["timezone"]:
+        return None
+    try:
+        return checked_time_zone(raw)
+    except InvalidInput:
+        problem(
+            "timezone",
+            f"{_shown(raw)} is not a time zone; use a name from the IANA list such as "
+            "Europe/London, Asia/Manila or America/Bogota (not an abbreviation like PST).",
+        )
+        return None
 
 
 def _check_against_database(
@@ -962,6 +984,7 @@ def _write(session: Session, check: RosterCheck) -> _Written:
             "start_date",
             "manages_remote",
             "oversees_vendor",
+            "time_zone",
         ):
             value = getattr(entry, column)
             if value is not None:

@@ -18,6 +18,7 @@ SUPERVISOR_PAGES = [
     "pages/supervisor/results.py",
     "pages/supervisor/growth.py",
     "pages/supervisor/plan.py",
+    "pages/notifications.py",
 ]
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -31,9 +32,20 @@ ROLE_PAGES = {
     "Ana Lima": SUPERVISOR_PAGES,  # three past assessments
     "Rhea Domingo": SUPERVISOR_PAGES,  # an assessment half answered
     "Sam Torres": SUPERVISOR_PAGES,  # brand new
-    "Priya Shah": ["pages/coach/team.py", "pages/coach/compare.py", "pages/coach/person.py"],
-    "Helen Okafor": HR_PAGES,
-    "Alex Morgan": [*HR_PAGES, "pages/admin/accounts.py", "pages/admin/audit.py"],
+    "Priya Shah": [
+        "pages/coach/team.py",
+        "pages/coach/compare.py",
+        "pages/coach/person.py",
+        "pages/notifications.py",
+    ],
+    "Helen Okafor": [*HR_PAGES, "pages/notifications.py"],
+    "Alex Morgan": [
+        *HR_PAGES,
+        "pages/admin/accounts.py",
+        "pages/admin/audit.py",
+        "pages/admin/outbox.py",
+        "pages/notifications.py",
+    ],
 }
 
 

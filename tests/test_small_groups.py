@@ -108,6 +108,21 @@ NOT_GROUP_FIGURES = {
         "person-level rows, scoped by the access policy (tested in part 3 and the access test)",
     ),
     "cohorts.completion": "head counts of who submitted, no scores",
+    **dict.fromkeys(
+        [
+            "outbox.messages",
+            "outbox.resend",
+            "outbox.state_counts",
+            "preferences.choose",
+            "preferences.email_settings",
+            "preferences.organisation_switches",
+            "preferences.retry_refused_address",
+            "preferences.set_any_hour",
+            "preferences.set_time_zone",
+            "preferences.switch",
+        ],
+        "emails and their settings: addresses, states and counts of messages, no scores",
+    ),
     "norms.norm_percentiles": "a person's own percentile against a norm group of at least "
     "LEADCOACH_MIN_NORM_GROUP people (tests/test_norms.py)",
     "quality.quality_report": "coefficients over at least LEADCOACH_MIN_QUALITY_SAMPLE people "

@@ -35,6 +35,7 @@ from sqlmodel import Session
 from leadcoach.instrument import bank, scoring
 from leadcoach.measurement import plausibility, psychometrics, reliability, structure
 from leadcoach.people.access import Action, Viewer, cohort_for, require
+from leadcoach.platform import data_version
 from leadcoach.platform.errors import InvalidInput
 
 MIN_RELIABILITY = 0.70  # Nunnally (1978): the usual floor for a scale in applied use
@@ -398,3 +399,45 @@ def alpha_chart(report: QualityReport) -> alt.Chart:
         .encode(x="threshold:Q")
     )
     return (bars + rule).properties(height=alt.Step(26))
+
+
+class QualityReports:
+    """`quality_report`, computed once per data version and kept between reruns and
+    sessions (the bootstrap and parallel analysis take seconds at 10,000 people; the page
+    reruns on every widget). Access is checked on every call; each caller gets its own
+    copy of the frames. Bounded: the oldest goes first."""
+
+    def __init__(self, max_entries: int = 16):
+        self._cache: data_version.VersionedCache[QualityReport] = data_version.VersionedCache(
+            max_entries
+        )
+
+    def get(
+        self,
+        *,
+        session: Session,
+        viewer: Viewer,
+        instrument: bank.Instrument,
+        since: date | None = None,
+        until: date | None = None,
+        cohort_id: int | None = None,
+        min_sample: int,
+    ) -> QualityReport:
+        require(viewer, Action.READ_ORGANISATION)
+        if cohort_id is not None:
+            cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+        key = (*data_version.current(session), instrument.id, instrument.version, since,
+               until, cohort_id, min_sample)  # fmt: skip
+        report = self._cache.get(
+            key,
+            lambda: quality_report(
+                session=session,
+                viewer=viewer,
+                instrument=instrument,
+                since=since,
+                until=until,
+                cohort_id=cohort_id,
+                min_sample=min_sample,
+            ),
+        )
+        return replace(report, skills=report.skills.copy(), items=report.items.copy())

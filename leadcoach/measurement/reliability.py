@@ -452,3 +452,50 @@ def score_band(
     z = float(stats.norm.ppf(0.5 + level / 2))
     half = z * measurement_error(threshold.sd, reliability)
     return (max(0.0, score - half), min(100.0, score + half))
+
+
+def judged_profile(
+    profile: pd.DataFrame,
+    thresholds: dict[str, ChangeThreshold],
+    previous_answered: dict[str, int] | None = None,
+    level: float = 0.90,
+) -> pd.DataFrame:
+    """A person's profile (skill_id, score, change, answered: `results.profile`) with each
+    score's measurement band (band_low, band_high: `score_band`) and what its change means
+    (`describe_change`, using the statements answered at each time)."""
+    before = previous_answered or {}
+    lows, highs, meanings = [], [], []
+    for row in profile.itertuples():
+        threshold = thresholds.get(row.skill_id)
+        answered = None if pd.isna(row.answered) else int(row.answered)
+        low, high = score_band(row.score, threshold, answered, level)
+        lows.append(low)
+        highs.append(high)
+        meanings.append(
+            describe_change(
+                row.change,
+                threshold,
+                items_before=before.get(row.skill_id),
+                items_after=answered,
+            )
+        )
+    return profile.assign(band_low=lows, band_high=highs, meaning=meanings)
+
+
+def cannot_judge_note(
+    reliabilities: dict[str, SkillReliability], skills: list[str], names: dict[str, str]
+) -> str:
+    """ "Differences of one person cannot be judged yet for <skill>: <reason>; ..." over
+    the given skill ids whose reliability cannot be used ("" when every one can)."""
+    unjudged = [
+        f"{names.get(s, s)} ({reliabilities[s].reason})"
+        for s in skills
+        if s in reliabilities and reliabilities[s].provisional
+    ]
+    if not unjudged:
+        return ""
+    return (
+        "For one person, whether a difference is beyond noise cannot be judged yet for "
+        + "; ".join(unjudged)
+        + "."
+    )

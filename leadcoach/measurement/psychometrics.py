@@ -157,7 +157,7 @@ def _alpha_from_covariance(cov: np.ndarray) -> float:
     # combined too few shared answers (a negative alpha is returned: callers judge it).
     if alpha > 1 + plausibility.ROUNDING:
         raise ValueError(plausibility.reliability(alpha, name="alpha").reason)
-    return alpha
+    return min(alpha, 1.0)  # 1 + 2e-16 is 1 in floating point
 
 
 # --------------------------------------------------------------------------------------
@@ -304,7 +304,8 @@ def _initial_communalities(corr: np.ndarray) -> np.ndarray:
     off = np.abs(corr - np.eye(corr.shape[0]))
     fallback = off.max(axis=1)
     try:
-        smc = 1 - 1 / np.diag(np.linalg.inv(corr))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a non-finite SMC falls back
+            smc = 1 - 1 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         return fallback
     if not np.all(np.isfinite(smc)) or smc.min() < 0 or smc.max() > 1:

@@ -33,6 +33,10 @@ PARALLEL_QUANTILE = 0.95
 def correlations(data: pd.DataFrame) -> np.ndarray:
     """The pairwise item correlation matrix, refused (ValueError) when any |r| > 1."""
     frame = psychometrics._prepare(data, "pairwise")
+    # With two people every correlation is ±1, whatever the statements measure.
+    enough = plausibility.respondents(int(frame.notna().any(axis=1).sum()), "correlation")
+    if not enough.ok:
+        raise ValueError(enough.reason)
     return psychometrics._correlation_from_covariance(
         psychometrics._covariance(frame), frame.columns
     )
@@ -55,7 +59,17 @@ def guttman_lambda6(data: pd.DataFrame) -> float:
     estimated by what its squared multiple correlation leaves (psych::alpha's "G6(smc)")."""
     corr = correlations(data)
     smc = squared_multiple_correlations(corr)
-    return float(1 - np.sum(1 - smc) / corr.sum())
+    if corr.sum() <= 0:
+        raise ValueError(
+            "lambda 6 is undefined: the statements disagree so much that their total has no "
+            "variance; check whether one is scored the wrong way round"
+        )
+    value = float(1 - np.sum(1 - smc) / corr.sum())
+    # Items that disagree (a negative total correlation sum) push it outside [0, 1].
+    checked = plausibility.reliability(value, name="lambda 6")
+    if not checked.ok:
+        raise ValueError(checked.reason)
+    return checked.value
 
 
 def _pairwise_correlation(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -87,6 +101,7 @@ def omega_interval(
     correlations and minres fit as `psychometrics.omega_total`). Seeded, so a page shows
     the same interval on every visit. Resamples where the model cannot be fitted (an item
     constant, a correlation out of bounds) are skipped; NaNs when fewer than half fit."""
+    psychometrics.one_factor_fit(data)  # refuses (ValueError) what omega itself refuses
     values = data.to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
     fits = []
@@ -95,8 +110,11 @@ def omega_interval(
         corr = _pairwise_correlation(values, weights.astype(float))
         if not np.all(np.isfinite(corr)) or np.abs(corr).max() > 1 + plausibility.ROUNDING:
             continue
-        loadings, _, _ = psychometrics._one_factor_minres(corr, tol=1e-9)
-        fits.append(psychometrics.omega_from_loadings(loadings))
+        with np.errstate(all="ignore"):
+            loadings, _, _ = psychometrics._one_factor_minres(corr, tol=1e-9)
+            omega = psychometrics.omega_from_loadings(loadings)
+        if math.isfinite(omega):
+            fits.append(omega)
     if len(fits) < samples / 2:
         return (math.nan, math.nan)
     tail = (1 - confidence) / 2 * 100

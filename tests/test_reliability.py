@@ -139,3 +139,26 @@ def test_omega_leaves_out_a_constant_statement_and_flags_a_negative_loading(inst
 def long(frame: pd.DataFrame) -> pd.DataFrame:
     stacked = frame.rename_axis("person_id").reset_index()
     return stacked.melt(id_vars="person_id", var_name="item_id", value_name="value")
+
+
+def test_each_score_has_a_90_percent_band_from_the_statements_answered():
+    items = tuple(f"DEC{i}" for i in range(1, 7))
+    known = reliability.SkillReliability("DEC", 0.84, 40, items=items)
+    threshold = reliability.change_threshold("DEC", 20.0, 40, known)
+    # Harvill (1991): score ± z(0.95) x SEM; all six statements: SEM = 20 x sqrt(0.16) = 8.
+    low, high = reliability.score_band(50.0, threshold, 6)
+    assert (low, high) == pytest.approx((50 - 1.644854 * 8, 50 + 1.644854 * 8), abs=1e-5)
+    # Four statements: the Spearman-Brown reliability of four, a wider band.
+    four = reliability.score_band(50.0, threshold, 4)
+    assert four[0] < low and four[1] > high
+    assert reliability.score_band(98.0, threshold, 6)[1] == 100.0  # clipped to the scale
+    unusable = reliability.change_threshold(
+        "DEC", 20.0, 40, reliability.SkillReliability("DEC", 0.5, 40, items, reason="low")
+    )
+    assert all(math.isnan(v) for v in reliability.score_band(50.0, unusable, 6))
+    profile = pd.DataFrame(
+        {"skill_id": ["DEC"], "score": [50.0], "change": [30.0], "answered": [6]}
+    )
+    judged = reliability.judged_profile(profile, {"DEC": threshold}, {"DEC": 6})
+    assert judged.loc[0, "meaning"] == "real gain"  # 30 > 1.96 x sqrt(2) x 8 = 22.2
+    assert judged.loc[0, "band_low"] == pytest.approx(low)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadcoach.measurement import plausibility, psychometrics, reliability, structure
+from leadcoach.measurement import plausibility, psychometrics, quality, reliability, structure
 from leadcoach.programmes import cohorts
 
 
@@ -139,3 +139,22 @@ def test_the_shared_check_refuses_with_a_plain_reason(check, refused):
 def test_a_negative_loading_is_flagged_by_name():
     verdict = plausibility.loadings({"PLN1": 0.7, "PLN2": -0.4})
     assert verdict.ok and "PLN2" in verdict.flag and "wrong way round" in verdict.flag
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(degenerate_items())
+def test_the_quality_pages_figures_are_bounded_or_empty_with_a_note(instrument, data):
+    skill = instrument.skill("DEC")
+    columns = {item.id: data.iloc[:, i % data.shape[1]] for i, item in enumerate(skill.items)}
+    wide = pd.DataFrame(columns).rename_axis("person_id").reset_index()
+    answers = wide.melt(id_vars="person_id", var_name="item_id", value_name="value")
+    skills, items = call(lambda a: quality.analyse(a, instrument, 2), answers)
+    dec = skills.set_index("skill_id").loc["DEC"]
+    for column in ("alpha", "alpha_high", "omega", "omega_low", "omega_high", "lambda6"):
+        assert pd.isna(dec[column]) or dec[column] <= 1
+    for column in ("omega", "omega_low", "lambda6", "ceiling_share"):
+        assert pd.isna(dec[column]) or dec[column] >= 0
+    rest = items["item_rest"].dropna()
+    assert (rest.abs() <= 1).all()
+    if dec["people"] >= 2 and pd.isna(dec["alpha"]):
+        assert dec["note"], "a missing alpha is explained"

@@ -162,11 +162,13 @@ def test_the_omega_bootstrap_resamples_what_omega_total_computes():
     data = pd.DataFrame(values, columns=list("abcde"))
     weights = rng.integers(0, 3, 200).astype(float)
     repeated = data.loc[data.index.repeat(weights.astype(int))]
-    np.testing.assert_allclose(
-        structure._pairwise_correlation(values, weights),
-        structure.correlations(repeated),
-        atol=1e-12,
-    )
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    (batch,) = structure._pairwise_correlations(filled, observed.astype(float), weights[None])
+    np.testing.assert_allclose(batch, structure.correlations(repeated), atol=1e-12)
+    (loadings,) = structure._one_factor_batch(batch[None], np.full(5, 0.5), tol=1e-13)
+    fit = psychometrics.one_factor_fit(repeated)
+    np.testing.assert_allclose(loadings, fit.loadings.to_numpy(), atol=1e-6)
     low, high = structure.omega_interval(data)
     assert low < psychometrics.omega_total(data) < high
     assert (low, high) == structure.omega_interval(data)  # seeded: the same on every visit

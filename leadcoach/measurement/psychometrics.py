@@ -314,7 +314,11 @@ def _initial_communalities(corr: np.ndarray) -> np.ndarray:
 
 
 def _one_factor_minres(
-    corr: np.ndarray, *, max_iter: int = 10_000, tol: float = 1e-12
+    corr: np.ndarray,
+    *,
+    max_iter: int = 10_000,
+    tol: float = 1e-12,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool, np.ndarray]:
     """Standardised loadings of a one-factor model by iterated principal axis factoring.
 
@@ -326,9 +330,10 @@ def _one_factor_minres(
     i.e. the same "minres"/ULS solution as ``psych::fa(fm="minres")``.
     Communalities are capped at 1 (a Heywood case then gets loading 1, uniqueness 0).
     Returns (loadings, converged, heywood) where ``heywood`` flags items whose squared
-    loading wanted to exceed 1.
+    loading wanted to exceed 1. `start` gives starting communalities (a bootstrap starts
+    from the full sample's solution, which converges in a few steps).
     """
-    h = _initial_communalities(corr)
+    h = _initial_communalities(corr) if start is None else np.clip(start, 0.0, 1.0)
     loadings = np.sqrt(h)
     heywood = np.zeros(corr.shape[0], dtype=bool)
     converged = False

@@ -301,7 +301,7 @@ def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, u
         mean, sd = float(keyed.mean()), float(keyed.std())
         # Frequencies of the answers as given (before reverse-keying), so they read as the
         # options the person chose.
-        raw = keyed.map(lambda v: scoring.reverse_key(v, item.reverse))
+        raw = scoring.reverse_key(keyed, item.reverse)  # whole column: keyed back to raw
         shares = list(structure.frequencies(raw, ANSWER_VALUES))
         ceiling = float((keyed >= scoring.SCALE_HIGH).mean()) > ITEM_CEILING_SHARE
         rest = float(stats["item_rest"][item.id]) if "item_rest" in stats else nan

@@ -72,20 +72,50 @@ def guttman_lambda6(data: pd.DataFrame) -> float:
     return checked.value
 
 
-def _pairwise_correlation(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+def _pairwise_correlations(
+    filled: np.ndarray, observed: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
     """psychometrics' pairwise covariance rescaled by the item variances (cov2cor), for
-    people counted `weights` times each (a bootstrap resample), with numpy products."""
-    observed = ~np.isnan(values)
-    x = np.where(observed, values, 0.0) * np.sqrt(weights)[:, None]
-    m = observed * np.sqrt(weights)[:, None]
-    pairs = m.T @ m  # people who answered both (weighted)
-    sums = x.T @ m  # [a, b]: the sum of a over the people who answered b
+    each row of `weights` (how many times each person counts: one bootstrap resample per
+    row), all resamples at once as three matrix products. `filled` is the data with missing
+    answers as 0 and `observed` (0/1) says which were given. Returns samples x k x k."""
+    n, k = filled.shape
+    x_x = (filled[:, :, None] * filled[:, None, :]).reshape(n, k * k)
+    x_m = (filled[:, :, None] * observed[:, None, :]).reshape(n, k * k)
+    m_m = (observed[:, :, None] * observed[:, None, :]).reshape(n, k * k)
+    products = (weights @ x_x).reshape(-1, k, k)
+    sums = (weights @ x_m).reshape(-1, k, k)  # [a, b]: sum of a over those who answered b
+    pairs = (weights @ m_m).reshape(-1, k, k)  # people who answered both
     with np.errstate(divide="ignore", invalid="ignore"):
-        cov = (x.T @ x - sums * sums.T / pairs) / (pairs - 1)
-        sd = np.sqrt(np.diag(cov))
-        corr = cov / np.outer(sd, sd)
-    np.fill_diagonal(corr, 1.0)
+        cov = (products - sums * sums.transpose(0, 2, 1) / pairs) / (pairs - 1)
+        sd = np.sqrt(np.einsum("sii->si", cov))
+        corr = cov / sd[:, :, None] / sd[:, None, :]
+    index = np.arange(k)
+    corr[:, index, index] = 1.0
     return corr
+
+
+def _one_factor_batch(
+    corr: np.ndarray, start: np.ndarray, *, tol: float = 1e-9, max_iter: int = 10_000
+) -> np.ndarray:
+    """`psychometrics._one_factor_minres` (iterated principal axes, communalities capped at
+    1) of many correlation matrices at once (samples x k x k), from the same start."""
+    samples, k, _ = corr.shape
+    h = np.tile(np.clip(start, 0.0, 1.0), (samples, 1))
+    index = np.arange(k)
+    loadings = np.sqrt(h)
+    for _ in range(max_iter):
+        reduced = corr.copy()
+        reduced[:, index, index] = h
+        values, vectors = np.linalg.eigh(reduced)
+        loadings = vectors[:, :, -1] * np.sqrt(np.maximum(values[:, -1:], 0.0))
+        h_new = np.minimum(loadings**2, 1.0)
+        done = np.max(np.abs(h_new - h)) < tol
+        h = h_new
+        if done:
+            break
+    loadings = np.clip(loadings, -1.0, 1.0)
+    return loadings * np.where(loadings.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
 
 
 def omega_interval(
@@ -98,23 +128,29 @@ def omega_interval(
     """Percentile bootstrap interval of omega total (Efron & Tibshirani, 1993; Kelley &
     Pornprasertmanit, 2016, Psychol. Methods 21(1), 69-92, recommend it for omega):
     people are resampled with replacement, omega refitted on each (the same pairwise
-    correlations and minres fit as `psychometrics.omega_total`). Seeded, so a page shows
-    the same interval on every visit. Resamples where the model cannot be fitted (an item
-    constant, a correlation out of bounds) are skipped; NaNs when fewer than half fit."""
-    psychometrics.one_factor_fit(data)  # refuses (ValueError) what omega itself refuses
+    correlations and minres fit as `psychometrics.omega_total`, all resamples at once).
+    Seeded, so a page shows the same interval on every visit. Resamples where the model
+    cannot be fitted (an item constant, a correlation out of bounds) are skipped; NaNs when
+    fewer than half fit."""
+    full = psychometrics.one_factor_fit(data)  # refuses (ValueError) what omega refuses
     values = data.to_numpy(dtype=float)
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    n = len(values)
     rng = np.random.default_rng(seed)
-    fits = []
-    for _ in range(samples):
-        weights = np.bincount(rng.integers(0, len(values), len(values)), minlength=len(values))
-        corr = _pairwise_correlation(values, weights.astype(float))
-        if not np.all(np.isfinite(corr)) or np.abs(corr).max() > 1 + plausibility.ROUNDING:
-            continue
-        with np.errstate(all="ignore"):
-            loadings, _, _ = psychometrics._one_factor_minres(corr, tol=1e-9)
-            omega = psychometrics.omega_from_loadings(loadings)
-        if math.isfinite(omega):
-            fits.append(omega)
+    draws = rng.integers(0, n, (samples, n)) + n * np.arange(samples)[:, None]
+    weights = np.bincount(draws.ravel(), minlength=samples * n).reshape(samples, n)
+    corr = _pairwise_correlations(filled, observed.astype(float), weights.astype(float))
+    fine = np.all(np.isfinite(corr), axis=(1, 2)) & (
+        np.abs(np.nan_to_num(corr)).max(axis=(1, 2)) <= 1 + plausibility.ROUNDING
+    )
+    if fine.sum() < samples / 2:
+        return (math.nan, math.nan)
+    with np.errstate(all="ignore"):
+        loadings = _one_factor_batch(corr[fine], full.loadings.to_numpy() ** 2)
+        common = loadings.sum(axis=1) ** 2
+        fits = common / (common + np.sum(1 - loadings**2, axis=1))
+    fits = fits[np.isfinite(fits)]
     if len(fits) < samples / 2:
         return (math.nan, math.nan)
     tail = (1 - confidence) / 2 * 100

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -662,7 +662,9 @@ def dz_interval(d_z: float, n: int, confidence: float = 0.95) -> tuple[float, fl
 
     def bound(probability: float) -> float:
         def gap(ncp: float) -> float:
-            value = float(stats.nct.cdf(t, df, ncp))
+            # scipy.special's nctdtr is stats.nct.cdf without the distribution object's
+            # overhead (~1 microsecond instead of ~200): a review solves this for 24 bounds.
+            value = float(special.nctdtr(df, ncp, t))
             if math.isnan(value):  # scipy's far tails (1 df): the cdf is then 0 or 1
                 value = 0.0 if ncp > t else 1.0
             return value - probability

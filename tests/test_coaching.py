@@ -206,7 +206,7 @@ def test_a_team_against_the_organisation_uses_the_standard_error_of_each_mean():
 
 
 def test_compare_two_people_and_a_team_against_the_organisation(engine, org, instrument):
-    known = {s.id: reliability.SkillReliability(s.id, 0.84, 3, False) for s in instrument.skills}
+    known = {s.id: reliability.SkillReliability(s.id, 0.84, 3) for s in instrument.skills}
     with session_scope(engine) as session:
         coach = org.viewer(session, org.coach_a)
         people = comparison.compare(
@@ -399,12 +399,12 @@ def test_who_may_write_read_and_share_notes(engine, org):
             )
 
 
-def test_skill_reliability_uses_the_prior_below_the_minimum_sample(engine, org, instrument):
+def test_no_reliability_is_invented_below_the_minimum_sample(engine, org, instrument):
     with session_scope(engine) as session:
         responses = reliability.item_responses(session=session, viewer=org.viewer(session, org.hr))
     result = reliability.skill_reliabilities(responses, instrument)
     assert result["DEC"].people == 3 and result["DEC"].provisional
-    assert result["DEC"].alpha == reliability.PRIOR_RELIABILITY
+    assert math.isnan(result["DEC"].alpha) and "at least 30" in result["DEC"].reason
 
 
 def test_team_charts_export_as_svg_and_png(engine, org, instrument):
@@ -420,21 +420,34 @@ def test_team_charts_export_as_svg_and_png(engine, org, instrument):
     )  # REM only for sup_a2
 
 
-def test_a_persons_change_is_real_only_beyond_the_reliable_change_threshold(
-    engine, org, instrument
-):
+def test_a_persons_change_cannot_be_judged_without_a_reliability(engine, org, instrument):
     with session_scope(engine) as session:
         thresholds = reliability.change_thresholds(session=session, instrument=instrument)
     dec = thresholds["DEC"]
-    # DEC's latest scores 25, 75, 100: sd 38.19; alpha falls back to the prior 0.70 with three
-    # people, so SEM = 38.19 x sqrt(0.3) = 20.92 and the threshold 1.96 x sqrt(2) x SEM = 58.0.
-    assert dec.provisional and dec.reliability == reliability.PRIOR_RELIABILITY
+    # Three people: no reliability, so no threshold (the old code invented alpha = 0.70).
+    assert dec.provisional and math.isnan(dec.points) and "at least 30" in dec.reason
     assert dec.sd == pytest.approx(38.188, abs=1e-3)
-    assert dec.points == pytest.approx(1.96 * math.sqrt(2) * 38.188 * math.sqrt(0.3), abs=1e-2)
-    assert reliability.describe_change(-50, dec) == "within noise"
-    assert reliability.describe_change(60, dec) == "real gain"
-    assert reliability.describe_change(-60, dec) == "real drop"
+    assert reliability.describe_change(-50, dec) == reliability.CANNOT_JUDGE
     assert reliability.describe_change(10, None) == ""
+
+
+def test_a_persons_change_is_real_only_beyond_the_reliable_change_threshold():
+    items = tuple(f"DEC{i}" for i in range(1, 7))
+    known = reliability.SkillReliability("DEC", 0.84, 40, items=items)
+    dec = reliability.change_threshold("DEC", 38.188, 40, known)
+    # SEM = 38.188 x sqrt(0.16) = 15.28; threshold 1.96 x sqrt(2) x SEM = 42.3.
+    assert not dec.provisional
+    assert dec.points == pytest.approx(1.96 * math.sqrt(2) * 38.188 * 0.4, abs=1e-9)
+    assert reliability.describe_change(-40, dec) == "within noise"
+    assert reliability.describe_change(45, dec) == "real gain"
+    assert reliability.describe_change(-45, dec) == "real drop"
+    # Four of six statements answered at both times: Spearman-Brown gives 0.84 x (4/6) /
+    # (1 + (4/6 - 1) x 0.84) = 0.7778, so the threshold widens to 1.96 x sqrt(2) x SEM_4.
+    four = 0.84 * (4 / 6) / (1 + (4 / 6 - 1) * 0.84)
+    assert known.for_items(4) == pytest.approx(four, abs=1e-12)
+    wider = 1.96 * math.sqrt(2) * 38.188 * math.sqrt(1 - four)
+    assert dec.points_for(4, 4) == pytest.approx(wider, abs=1e-9)
+    assert reliability.describe_change(45, dec, items_before=4, items_after=4) == "within noise"
 
 
 def test_the_latest_scores_read_from_the_history_match_the_direct_read(engine, org, instrument):

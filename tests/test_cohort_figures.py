@@ -67,11 +67,12 @@ def reference_changes(frame: pd.DataFrame, baseline: str, latest: str, min_group
     for skill_id in skills:
         pair = paired[paired["skill_id"] == skill_id]
         stats = cohorts.paired_change(pair["score_baseline"], pair["score_latest"])
-        figures = [math.nan] * 10
+        figures = [math.nan] * 12
         if stats.n >= min_group:
             figures = [pair["score_baseline"].mean(), pair["score_latest"].mean(),
                        stats.mean_change, stats.sd_change, stats.ci_low, stats.ci_high,
-                       stats.d_z, stats.t, stats.p, math.nan]  # fmt: skip
+                       stats.d_z, stats.dz_low, stats.dz_high, stats.t, stats.p,
+                       math.nan]  # fmt: skip
         rows.append([skill_id, names[skill_id], stats.n, *figures, False, stats.n < min_group])
     result = pd.DataFrame(rows, columns=cohorts.CHANGE_COLUMNS)
     result["p_holm"] = cohorts.holm(result["p"].to_numpy(dtype=float))

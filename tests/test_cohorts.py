@@ -466,7 +466,9 @@ def test_paired_change_uses_only_people_with_both_scores():
 def test_paired_change_without_spread():
     same = cohorts.paired_change([10, 20, 30], [15, 25, 35])  # every change is +5
     assert (same.mean_change, same.sd_change, same.ci_low, same.ci_high) == (5, 0, 5, 5)
-    assert same.t == math.inf and same.d_z == math.inf and same.p == 0
+    # No spread: no t, p or effect size (issue 20: d_z came out as inf or 5.7e15), a reason.
+    assert math.isnan(same.t) and math.isnan(same.d_z) and math.isnan(same.p)
+    assert "same" in same.note
     flat = cohorts.paired_change([10, 20], [10, 20])
     assert flat.mean_change == 0 and math.isnan(flat.t) and math.isnan(flat.p)
 

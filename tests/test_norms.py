@@ -150,3 +150,15 @@ def test_no_submission_and_a_wrong_group(engine, instrument):
     assert result.table["percentile"].isna().all() and result.group_size == 4
     with pytest.raises(InvalidInput, match="Norm group"):
         _norms(engine, instrument, org.hr, org.sup_a1, group="team")
+
+
+def test_the_percentile_as_a_range_from_the_scores_likely_range(instrument):
+    norm = pd.DataFrame({"skill_id": ["DEC"] * 5, "score": [10, 20, 30, 30, 50]})
+    bands = {"DEC": (15.0, 45.0)}
+    table = norms.percentile_table({"DEC": 30, "COM": 50}, norm, instrument, 4, bands)
+    dec = table.set_index("skill_id").loc["DEC"]
+    # 15: one below of five -> 20; 45: four below -> 80; the score itself 60 in between.
+    assert (dec["percentile_low"], dec["percentile"], dec["percentile_high"]) == (20, 60, 80)
+    assert (
+        table.set_index("skill_id")[["percentile_low", "percentile_high"]].loc["COM"].isna().all()
+    )

@@ -39,7 +39,7 @@ class Comparison:
     profiles: pd.DataFrame  # PROFILE_COLUMNS, one row per group and skill
     differences: pd.DataFrame  # DIFFERENCE_COLUMNS: each group against the first one
     reference: str  # the first group's label
-    provisional_skills: tuple[str, ...]  # skills whose reliability is the prior
+    provisional_skills: tuple[str, ...]  # skills whose reliability cannot be used
 
 
 def group_scores(
@@ -150,13 +150,16 @@ def skill_errors(
     organisation: pd.DataFrame, reliabilities: dict[str, reliability.SkillReliability]
 ) -> dict[str, float]:
     """Each skill's standard error of measurement, from the organisation's spread
-    (`organisation` is its skill statistics: skill_id and sd)."""
+    (`organisation` is its skill statistics: skill_id and sd); skills whose reliability
+    cannot be used (`provisional`, see reliability.SkillReliability) get none."""
     return {
         row.skill_id: reliability.measurement_error(
             float(row.sd), reliabilities[row.skill_id].alpha
         )
         for row in organisation.itertuples()
-        if row.skill_id in reliabilities and pd.notna(row.sd)
+        if row.skill_id in reliabilities
+        and not reliabilities[row.skill_id].provisional
+        and pd.notna(row.sd)
     }
 
 

@@ -185,11 +185,11 @@ def organisation_review(
         stats = cohorts.paired_change(before[mask], after[mask])
         suppressed = stats.n < min_group
         figures = (
-            [math.nan] * 10
+            [math.nan] * 12
             if suppressed
             else [float(before[mask].mean()), float(after[mask].mean()), stats.mean_change,
-                  stats.sd_change, stats.ci_low, stats.ci_high, stats.d_z, stats.t, stats.p,
-                  math.nan]
+                  stats.sd_change, stats.ci_low, stats.ci_high, stats.d_z, stats.dz_low,
+                  stats.dz_high, stats.t, stats.p, math.nan]
         )  # fmt: skip
         table.append([skill.id, skill.name, stats.n, *figures, False, suppressed])
     frame = pd.DataFrame(table, columns=cohorts.CHANGE_COLUMNS)

@@ -34,7 +34,8 @@ from leadcoach.platform.models import Instrument, Person, SkillScore, Submission
 
 NormGroup = Literal["organisation", "site", "vendor", "role"]
 GROUPS: tuple[str, ...] = ("organisation", "site", "vendor", "role")
-TABLE_COLUMNS = ["skill_id", "skill", "score", "percentile", "n", "provisional"]
+TABLE_COLUMNS = ["skill_id", "skill", "score", "percentile", "percentile_low",
+                 "percentile_high", "n", "provisional"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,13 @@ def percentile_table(
     norm: pd.DataFrame | Mapping[str, np.ndarray],
     instrument: bank.Instrument,
     min_norm_group: int,
+    bands: Mapping[str, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
     """Percentile rank of each of a person's skill scores within the norm scores.
+
+    With `bands` (skill id -> the score's measurement band, `reliability.score_band`),
+    percentile_low and percentile_high are the ranks of the band's ends: the percentile as
+    the range a true score in the band could have (NaN without a band).
 
     `person` maps skill id -> score (None or NaN: no score); `norm` has skill_id and score,
     one row per person and skill, or is already `sorted_by_skill`. Pure (no database).
@@ -72,12 +78,15 @@ def percentile_table(
         score = math.nan if raw is None or pd.isna(raw) else float(raw)
         values = by_skill.get(skill.id, _NO_SCORES)
         n = int(values.size)
-        percentile = math.nan
+        percentile = low = high = math.nan
+        band = (bands or {}).get(skill.id, (math.nan, math.nan))
         if n and not math.isnan(score):
-            percentile = float(psychometrics.percentile_ranks(np.array([score]), values)[0])
-        rows.append([skill.id, skill.name, score, percentile, n, n < min_norm_group])
+            ranks = psychometrics.percentile_ranks(np.array([score, *band]), values)
+            percentile, low, high = (float(r) for r in ranks)
+        rows.append([skill.id, skill.name, score, percentile, low, high, n, n < min_norm_group])
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
-    table[["score", "percentile"]] = table[["score", "percentile"]].astype(float)
+    numbers = ["score", "percentile", "percentile_low", "percentile_high"]
+    table[numbers] = table[numbers].astype(float)
     table["provisional"] = table["provisional"].astype(bool)
     return table
 
@@ -176,6 +185,7 @@ def norm_percentiles(
     group: NormGroup = "organisation",
     min_norm_group: int,
     everyone: pd.DataFrame | NormSample | None = None,
+    bands: Mapping[str, tuple[float, float]] | None = None,
 ) -> NormResult:
     """The person's latest skill scores as percentile ranks within a norm group.
 
@@ -213,7 +223,7 @@ def norm_percentiles(
     scores = sample.own_scores(person.id)
     if not scores:
         note = "No submitted self-assessment yet, so there is nothing to compare."
-    table = percentile_table(scores, members, instrument, min_norm_group)
+    table = percentile_table(scores, members, instrument, min_norm_group, bands)
     return NormResult(
         person_id=person.id,
         requested=group,

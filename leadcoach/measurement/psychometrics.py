@@ -29,6 +29,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
+from leadcoach.measurement import plausibility
+
 __all__ = [
     "AlphaEstimate",
     "Missing",
@@ -38,10 +40,12 @@ __all__ = [
     "cronbach_alpha_ci",
     "is_reliable_change",
     "item_rest_correlations",
+    "items_needed",
     "omega_total",
     "one_factor_loadings",
     "percentile_ranks",
     "reliable_change",
+    "spearman_brown",
     "standardised_alpha",
 ]
 
@@ -124,7 +128,13 @@ def _correlation_from_covariance(cov: np.ndarray, columns: pd.Index) -> np.ndarr
         raise ValueError(f"correlations are undefined: items with zero variance: {names}")
     corr = cov / np.outer(sd, sd)
     np.fill_diagonal(corr, 1.0)
-    return corr
+    # Pairwise deletion with little overlap can give |r| > 1, which is no correlation at all.
+    worst = np.unravel_index(np.argmax(np.abs(corr)), corr.shape)
+    checked = plausibility.correlation(float(corr[worst]))
+    if not checked.ok:
+        a, b = columns[worst[0]], columns[worst[1]]
+        raise ValueError(f"items {a!r} and {b!r}: {checked.reason}")
+    return np.clip(corr, -1.0, 1.0)
 
 
 def _alpha_from_covariance(cov: np.ndarray) -> float:
@@ -142,7 +152,12 @@ def _alpha_from_covariance(cov: np.ndarray) -> float:
             "alpha is undefined: the total score has zero (or, with pairwise deletion, "
             "negative) variance; check item keying or try missing='listwise'"
         )
-    return k / (k - 1) * (1.0 - item_var / total_var)
+    alpha = k / (k - 1) * (1.0 - item_var / total_var)
+    # Alpha cannot exceed 1 for a real covariance matrix; above it, pairwise deletion has
+    # combined too few shared answers (a negative alpha is returned: callers judge it).
+    if alpha > 1 + plausibility.ROUNDING:
+        raise ValueError(plausibility.reliability(alpha, name="alpha").reason)
+    return min(alpha, 1.0)  # 1 + 2e-16 is 1 in floating point
 
 
 # --------------------------------------------------------------------------------------
@@ -247,6 +262,9 @@ def item_rest_correlations(data: pd.DataFrame, *, missing: Missing = "pairwise")
     with np.errstate(invalid="ignore", divide="ignore"):
         r = cov_item_rest / np.sqrt(item_var * rest_var)
     r[(item_var <= scale) | (rest_var <= scale)] = np.nan
+    # |r| > 1 (pairwise deletion, little overlap) is refused, not shown.
+    r[np.abs(r) > 1 + plausibility.ROUNDING] = np.nan
+    r = np.clip(r, -1.0, 1.0)
     return pd.Series(r, index=frame.columns, name="item_rest_r")
 
 
@@ -286,7 +304,8 @@ def _initial_communalities(corr: np.ndarray) -> np.ndarray:
     off = np.abs(corr - np.eye(corr.shape[0]))
     fallback = off.max(axis=1)
     try:
-        smc = 1 - 1 / np.diag(np.linalg.inv(corr))
+        with np.errstate(divide="ignore", invalid="ignore"):  # a non-finite SMC falls back
+            smc = 1 - 1 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         return fallback
     if not np.all(np.isfinite(smc)) or smc.min() < 0 or smc.max() > 1:
@@ -295,7 +314,11 @@ def _initial_communalities(corr: np.ndarray) -> np.ndarray:
 
 
 def _one_factor_minres(
-    corr: np.ndarray, *, max_iter: int = 10_000, tol: float = 1e-12
+    corr: np.ndarray,
+    *,
+    max_iter: int = 10_000,
+    tol: float = 1e-12,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, bool, np.ndarray]:
     """Standardised loadings of a one-factor model by iterated principal axis factoring.
 
@@ -307,9 +330,10 @@ def _one_factor_minres(
     i.e. the same "minres"/ULS solution as ``psych::fa(fm="minres")``.
     Communalities are capped at 1 (a Heywood case then gets loading 1, uniqueness 0).
     Returns (loadings, converged, heywood) where ``heywood`` flags items whose squared
-    loading wanted to exceed 1.
+    loading wanted to exceed 1. `start` gives starting communalities (a bootstrap starts
+    from the full sample's solution, which converges in a few steps).
     """
-    h = _initial_communalities(corr)
+    h = _initial_communalities(corr) if start is None else np.clip(start, 0.0, 1.0)
     loadings = np.sqrt(h)
     heywood = np.zeros(corr.shape[0], dtype=bool)
     converged = False
@@ -332,33 +356,90 @@ def _one_factor_minres(
     return loadings, converged, heywood
 
 
-def one_factor_loadings(data: pd.DataFrame, *, missing: Missing = "pairwise") -> pd.Series:
-    """Standardised loadings of a single-factor (minres) model fitted to the item correlations.
+@dataclass(frozen=True)
+class OneFactor:
+    """A fitted one-factor model: standardised loadings and how the fit went."""
 
-    See ``_one_factor_minres`` for the method. Needs at least 3 items: with 2 items a
-    one-factor model is not identified (only the product of the loadings is).
+    loadings: pd.Series
+    converged: bool
+    heywood: tuple[str, ...]  # items whose loading was capped at 1
+    people: int
+
+    @property
+    def omega(self) -> float:
+        """McDonald's omega total of the model (see `omega_total`)."""
+        return omega_from_loadings(self.loadings.to_numpy())
+
+    def notes(self) -> list[str]:
+        """Plain warnings about the fit (capped or negative loadings, no convergence)."""
+        notes = []
+        if self.heywood:
+            notes.append(
+                f"the loadings of {', '.join(self.heywood)} were capped at 1: the one-factor "
+                "model does not fit these statements well"
+            )
+        if not self.converged:
+            notes.append("the one-factor solution did not converge, so omega is approximate")
+        negative = plausibility.loadings(self.loadings.items())
+        if negative.flag:
+            notes.append(negative.flag)
+        return notes
+
+
+def one_factor_fit(data: pd.DataFrame, *, missing: Missing = "pairwise") -> OneFactor:
+    """A single-factor (minres) model of the item correlations, with its warnings as data.
+
+    See ``_one_factor_minres`` for the method. Needs at least 3 items (with 2 a one-factor
+    model is not identified: only the product of the loadings is) and more people than
+    items (below that the correlation matrix cannot have full rank; with 2 people every
+    correlation is ±1 and omega would come out as 1).
     """
     frame = _prepare(data, missing)
     k = frame.shape[1]
     if k < 3:
         raise ValueError(f"a one-factor model needs at least 3 items, got {k}")
+    people = int(frame.notna().any(axis=1).sum())
+    enough = plausibility.respondents(people, "factor model", items=k)
+    if not enough.ok:
+        raise ValueError(enough.reason)
     corr = _correlation_from_covariance(_covariance(frame), frame.columns)
     loadings, converged, heywood = _one_factor_minres(corr)
-    if heywood.any():
-        names = [str(c) for c in frame.columns[heywood]]
+    return OneFactor(
+        pd.Series(loadings, index=frame.columns, name="loading"),
+        converged,
+        tuple(str(c) for c in frame.columns[heywood]),
+        people,
+    )
+
+
+def one_factor_loadings(data: pd.DataFrame, *, missing: Missing = "pairwise") -> pd.Series:
+    """Standardised loadings of a single-factor (minres) model fitted to the item correlations.
+
+    As `one_factor_fit`, warning (RuntimeWarning) on a Heywood case or no convergence.
+    """
+    fit = one_factor_fit(data, missing=missing)
+    if fit.heywood:
         warnings.warn(
-            f"Heywood case: loadings of {names} were capped at 1 (uniqueness 0); "
+            f"Heywood case: loadings of {list(fit.heywood)} were capped at 1 (uniqueness 0); "
             "the one-factor model does not fit these items well",
             RuntimeWarning,
             stacklevel=2,
         )
-    if not converged:
+    if not fit.converged:
         warnings.warn(
             "one-factor solution did not converge; loadings and omega are approximate",
             RuntimeWarning,
             stacklevel=2,
         )
-    return pd.Series(loadings, index=frame.columns, name="loading")
+    return fit.loadings
+
+
+def omega_from_loadings(loadings: npt.ArrayLike) -> float:
+    """omega = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) for standardised loadings l."""
+    values = np.asarray(loadings, dtype=float)
+    common = values.sum() ** 2
+    unique = float(np.sum(1 - values**2))
+    return float(common / (common + unique))
 
 
 def omega_total(data: pd.DataFrame, *, missing: Missing = "pairwise") -> float:
@@ -366,18 +447,33 @@ def omega_total(data: pd.DataFrame, *, missing: Missing = "pairwise") -> float:
 
     McDonald (1999), Test Theory: A Unified Treatment; Flora (2020), AMPPS 3(4), 484-501:
     omega = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) with standardised loadings l from
-    ``one_factor_loadings`` (minres / iterated principal axis). This is the reliability of
+    ``one_factor_fit`` (minres / iterated principal axis). This is the reliability of
     the total of the standardised items under a congeneric model; it equals alpha when the
     items are essentially tau-equivalent with equal variances.
 
     The denominator is the model-implied total variance. R ``psych::omega`` divides by the
     sum of the observed correlation matrix instead; the two agree when the one-factor
     model reproduces the correlations exactly. Items must be keyed in the same direction.
+    Never warns: `one_factor_fit(...).notes()` says what to flag.
     """
-    loadings = one_factor_loadings(data, missing=missing).to_numpy()
-    common = loadings.sum() ** 2
-    unique = float(np.sum(1 - loadings**2))
-    return float(common / (common + unique))
+    return one_factor_fit(data, missing=missing).omega
+
+
+def spearman_brown(reliability: float, factor: float) -> float:
+    """Reliability of a test `factor` times as long (Spearman, 1910; Brown, 1910; Lord &
+    Novick, 1968, eq. 5.13.2): factor x rho / (1 + (factor - 1) x rho)."""
+    if not factor > 0:
+        raise ValueError(f"the length factor must be positive, got {factor}")
+    return factor * reliability / (1 + (factor - 1) * reliability)
+
+
+def items_needed(reliability: float, items: int, target: float = 0.80) -> int:
+    """How many parallel items a scale of `items` items with this reliability would need to
+    reach `target` (the Spearman-Brown prophecy solved for the length factor)."""
+    if not (0 < reliability < 1 and 0 < target < 1):
+        raise ValueError("items needed: reliability and target must lie strictly between 0 and 1")
+    factor = target * (1 - reliability) / (reliability * (1 - target))
+    return max(1, math.ceil(items * factor - 1e-9))
 
 
 # --------------------------------------------------------------------------------------

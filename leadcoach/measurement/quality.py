@@ -1,45 +1,59 @@
 """Measurement quality for HR: how consistently each skill's statements measure one thing.
 
 From each person's latest self-assessment in a period (or of a cohort's members): per
-skill, Cronbach's alpha and McDonald's omega; per statement, its mean and spread, how often
-it was marked "Not applicable", its item-rest correlation and alpha without it. Reverse-keyed
+skill, Cronbach's alpha with its interval, McDonald's omega with a bootstrap interval,
+Guttman's lambda 6, whether it measures one thing (parallel analysis), how many statements
+it would need for 0.80 and how many people score at its ceiling; over all skills, omega
+hierarchical and omega total (how much of the overall index is one general factor); per
+statement, its mean and spread, how often each answer was given and how often "Not
+applicable", its corrected item-total correlation and alpha without it. Reverse-keyed
 statements are recoded (6 - x) first, so every figure reads in the skill's direction.
+Which statements count is `reliability.counted_items`' rule, so the alpha here is the one
+behind every "real change" and "beyond noise".
 
 Only aggregates leave this module, and nothing is reported on fewer than `min_sample`
 people (Settings.min_quality_sample): below about 30 people an alpha is too unstable to act
 on. Thresholds: alpha or omega below 0.70 is weak for a scale used to guide development
 (Nunnally, 1978, Psychometric Theory, 2nd ed.); an item-rest correlation below 0.30 marks a
 statement that tracks its skill poorly (Nunnally & Bernstein, 1994; Field, 2013), and a
-negative one usually means a statement is scored in the wrong direction.
+negative one usually means a statement is scored in the wrong direction. Ceiling: more
+than 15% of people at the highest possible score leaves no room to show growth (Terwee et
+al., 2007, J. Clin. Epidemiol. 60(1), 34-42).
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 import altair as alt
 import numpy as np
 import pandas as pd
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from leadcoach.assessment.submissions import newest_first_rank
 from leadcoach.instrument import bank, scoring
-from leadcoach.measurement import psychometrics
+from leadcoach.measurement import plausibility, psychometrics, reliability, structure
 from leadcoach.people.access import Action, Viewer, cohort_for, require
+from leadcoach.platform import data_version
 from leadcoach.platform.errors import InvalidInput
-from leadcoach.platform.models import Answer, CohortMember, Instrument, Submission
 
 MIN_RELIABILITY = 0.70  # Nunnally (1978): the usual floor for a scale in applied use
 MIN_ITEM_REST = 0.30  # below this a statement tracks the rest of its skill poorly
+TARGET_RELIABILITY = 0.80  # what "statements needed" aims at (Nunnally, 1978, for research)
+CEILING_SHARE = 0.15  # Terwee et al. (2007): more than 15% at the top score is a ceiling
+# A statement whose top answer ("Almost always") holds most answers cannot show growth for
+# most people; the project's rule, in the spirit of Terwee et al.'s criterion for scales.
+ITEM_CEILING_SHARE = 0.50
+ANSWER_VALUES = list(range(scoring.SCALE_LOW, scoring.SCALE_HIGH + 1))
+ANSWER_COLUMNS = [f"share_{value}" for value in ANSWER_VALUES]
 
-SKILL_COLUMNS = ["skill_id", "skill", "items", "people", "alpha", "omega", "flagged", "note"]
+SKILL_COLUMNS = ["skill_id", "skill", "items", "people", "alpha", "alpha_low", "alpha_high",
+                 "omega", "omega_low", "omega_high", "lambda6", "components", "one_thing",
+                 "items_for_080", "ceiling_share", "flagged", "note"]  # fmt: skip
 ITEM_COLUMNS = ["skill_id", "skill", "item_id", "text", "reverse", "answers", "not_applicable",
                 "not_applicable_share", "rated", "mean", "sd", "item_rest", "alpha_if_deleted",
-                "flag", "note"]  # fmt: skip
+                *ANSWER_COLUMNS, "ceiling", "flag", "note"]  # fmt: skip
 
 KEYING_ERROR = "Likely keying error"
 WEAK_ITEM = "Weak item"
@@ -62,6 +76,9 @@ class QualityReport:
     skills: pd.DataFrame
     items: pd.DataFrame
     scenario_key_status: str  # the instrument's own word on its scenario key
+    general: structure.GeneralFactor | None = None  # None with `general_note` saying why
+    general_note: str = ""
+    as_of: date | None = None  # the date of the newest submission in the sample
 
     @property
     def ok(self) -> bool:
@@ -96,7 +113,9 @@ def quality_report(
     cohort_name = None
     if cohort_id is not None:
         cohort_name = cohort_for(session=session, viewer=viewer, cohort_id=cohort_id).name
-    people, answers = _latest_answers(session, instrument, since, until, cohort_id)
+    people, answers, as_of = reliability.latest_self_answers(
+        session, instrument, since, until, cohort_id
+    )
     empty = QualityReport(
         people=people,
         min_sample=min_sample,
@@ -107,11 +126,13 @@ def quality_report(
         skills=pd.DataFrame(columns=SKILL_COLUMNS),
         items=pd.DataFrame(columns=ITEM_COLUMNS),
         scenario_key_status=instrument.scenario_key_status,
+        as_of=as_of,
     )
     if people < min_sample:
         return replace(empty, refused=_too_few(people, min_sample, cohort_name))
     skills, items = analyse(answers, instrument, min_sample)
-    return replace(empty, skills=skills, items=items)
+    general, note = general_factor(answers, instrument, min_sample)
+    return replace(empty, skills=skills, items=items, general=general, general_note=note)
 
 
 def _too_few(people: int, min_sample: int, cohort: str | None) -> str:
@@ -127,42 +148,9 @@ def _too_few(people: int, min_sample: int, cohort: str | None) -> str:
     return f"Only {people} {members} of the cohort {cohort!r} submitted; {need}"
 
 
-def _latest_answers(
-    session: Session,
-    instrument: bank.Instrument,
-    since: date | None,
-    until: date | None,
-    cohort_id: int | None,
-) -> tuple[int, pd.DataFrame]:
-    """(people in the sample, their behavioural answers: person_id, item_id, value).
-
-    value is None for "Not applicable". Each person's latest self-assessment in the
-    period counts (ties on the time: the later written, i.e. higher id).
-    """
-    conditions = [Submission.relation == "self", Instrument.instrument_key == instrument.id]
-    if since is not None:
-        conditions.append(Submission.submitted_at >= datetime.combine(since, time(), UTC))
-    if until is not None:
-        end = datetime.combine(until + timedelta(days=1), time(), UTC)
-        conditions.append(Submission.submitted_at < end)
-    rank = newest_first_rank()
-    query = (
-        select(Submission.person_id, Submission.draft_id, rank)
-        .join(Instrument, Instrument.id == Submission.instrument_id)
-        .where(*conditions)
-    )
-    if cohort_id is not None:
-        query = query.join(CohortMember, CohortMember.person_id == Submission.person_id).where(
-            CohortMember.cohort_id == cohort_id
-        )
-    ranked = query.subquery()
-    people = session.exec(select(func.count()).select_from(ranked).where(ranked.c.rank == 1)).one()
-    rows = session.exec(
-        select(ranked.c.person_id, Answer.item_id, Answer.value)
-        .join(Answer, Answer.draft_id == ranked.c.draft_id)
-        .where(ranked.c.rank == 1, Answer.option_id == "")
-    ).all()
-    return int(people), pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
+def _long_values(answers: pd.DataFrame) -> pd.DataFrame:
+    values = pd.to_numeric(answers["value"], errors="coerce") if len(answers) else None
+    return answers.assign(value=values) if values is not None else answers
 
 
 def analyse(
@@ -171,48 +159,72 @@ def analyse(
     """Skill and item tables (SKILL_COLUMNS, ITEM_COLUMNS) from long-format answers.
 
     `answers` has person_id, item_id and value (None or NaN = "Not applicable"), one row
-    per answer given. Pure: no database. A statement rated by fewer than `min_sample`
-    people gets no figures and is left out of its skill's alpha and omega; a skill rated
-    by fewer than `min_sample` people gets no figures at all.
+    per answer given. Pure: no database. A statement that does not count under
+    `reliability.counted_items` (fewer than `min_sample` ratings, or too few people who
+    answered it together with the others) gets no figures and is left out of its skill's
+    statistics; a skill rated by fewer than `min_sample` people gets no figures at all.
     """
-    values = pd.to_numeric(answers["value"], errors="coerce") if len(answers) else None
-    frame = answers.assign(value=values) if values is not None else answers
+    frame = _long_values(answers)
     skill_rows, item_rows = [], []
     for skill in instrument.skills:
         given = frame[frame["item_id"].isin([item.id for item in skill.items])]
         wide = _keyed_wide(given, skill)
         people = int(wide.notna().any(axis=1).sum())
         counts = given.groupby("item_id")["value"].agg(answers="size", rated="count")
-        usable = [i.id for i in skill.items if wide[i.id].count() >= min_sample]
+        usable, left_out = reliability.counted_items(wide, min_sample)
         notes: list[str] = []
         stats = _item_statistics(wide[usable], notes) if people >= min_sample else {}
         for item in skill.items:
             item_rows.append(
-                _item_row(skill, item, wide[item.id], counts, stats, min_sample, people)
+                _item_row(skill, item, wide[item.id], counts, stats, min_sample, people, usable)
             )
         if people < min_sample:
             note = (
                 f"Only {people} people rated this skill's statements; at least {min_sample} "
                 "are needed."
             )
-            skill_rows.append([skill.id, skill.name, 0, people, math.nan, math.nan, False, note])
+            skill_rows.append(
+                [skill.id, skill.name, 0, people, *[math.nan] * 8, None, None, math.nan, False,
+                 note]
+            )  # fmt: skip
             continue
-        left_out = [i for i in (x.id for x in skill.items) if i not in usable]
-        if left_out:
-            notes.insert(0, f"Left out (fewer than {min_sample} ratings): {', '.join(left_out)}.")
+        notes[:0] = left_out
         alpha = stats.get("alpha", math.nan)
         omega = stats.get("omega", math.nan)
         flagged = any(v < MIN_RELIABILITY for v in (alpha, omega) if not math.isnan(v))
+        low, high = stats.get("alpha_ci", (math.nan, math.nan))
+        omega_low, omega_high = stats.get("omega_ci", (math.nan, math.nan))
+        parallel = stats.get("parallel")
         skill_rows.append(
-            [skill.id, skill.name, len(usable), people, alpha, omega, flagged, " ".join(notes)]
-        )
+            [skill.id, skill.name, len(usable), people, alpha, low, high, omega, omega_low,
+             omega_high, stats.get("lambda6", math.nan),
+             parallel.components if parallel else None,
+             parallel.one_thing if parallel else None,
+             structure.items_for_reliability(alpha, len(usable), TARGET_RELIABILITY)
+             if not math.isnan(alpha) and alpha < TARGET_RELIABILITY else None,
+             _ceiling_share(wide), flagged, " ".join(notes)]
+        )  # fmt: skip
     skills = pd.DataFrame(skill_rows, columns=SKILL_COLUMNS)
-    skills[["alpha", "omega"]] = skills[["alpha", "omega"]].astype(float)
+    numbers = ["alpha", "alpha_low", "alpha_high", "omega", "omega_low", "omega_high",
+               "lambda6", "ceiling_share"]  # fmt: skip
+    skills[numbers] = skills[numbers].astype(float)
+    skills["components"] = skills["components"].astype("Int64")
+    skills["items_for_080"] = skills["items_for_080"].astype("Int64")
+    skills["one_thing"] = skills["one_thing"].astype("boolean")
     skills["flagged"] = skills["flagged"].astype(bool)
     items = pd.DataFrame(item_rows, columns=ITEM_COLUMNS)
-    figures = ["not_applicable_share", "mean", "sd", "item_rest", "alpha_if_deleted"]
+    figures = ["not_applicable_share", "mean", "sd", "item_rest", "alpha_if_deleted",
+               *ANSWER_COLUMNS]  # fmt: skip
     items[figures] = items[figures].astype(float)
+    items["ceiling"] = items["ceiling"].astype(bool)
     return skills, items
+
+
+def _ceiling_share(wide: pd.DataFrame) -> float:
+    """The share of people whose skill score (mean of their answered statements) is the
+    highest possible."""
+    means = wide.mean(axis=1).dropna()
+    return float((means >= scoring.SCALE_HIGH).mean()) if len(means) else math.nan
 
 
 def _keyed_wide(given: pd.DataFrame, skill: bank.Skill) -> pd.DataFrame:
@@ -221,55 +233,86 @@ def _keyed_wide(given: pd.DataFrame, skill: bank.Skill) -> pd.DataFrame:
         return pd.DataFrame(columns=[item.id for item in skill.items], dtype=float)
     wide = given.pivot_table(index="person_id", columns="item_id", values="value", aggfunc="last")
     wide = wide.reindex(columns=[item.id for item in skill.items]).astype(float)
-    for item in skill.items:
-        wide[item.id] = wide[item.id].map(
-            lambda v, reverse=item.reverse: (
-                math.nan if pd.isna(v) else float(scoring.reverse_key(int(v), reverse))
-            )
-        )
-    return wide
+    return reliability.keyed(wide, skill)
+
+
+def _statistic(name: str, compute, wide: pd.DataFrame, notes: list[str]):
+    """compute(wide), or None with "<name> not computed: <reason>." added to `notes`."""
+    try:
+        return compute(wide)
+    except ValueError as error:
+        notes.append(f"{name} not computed: {error}.")
+        return None
 
 
 def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
-    """alpha, omega, item-rest and alpha-if-deleted of the usable items; a statistic that
-    cannot be computed is left out, with the reason added to `notes`."""
+    """The skill's statistics over its counted statements; a statistic that cannot be
+    computed is left out, with the reason added to `notes`. Nothing here warns: what the
+    fits would warn about becomes a note."""
     stats: dict = {}
+    if wide.shape[1] < 2:
+        notes.append("Fewer than two statements have enough ratings: nothing computed.")
+        return stats
+    estimate = _statistic("Alpha", psychometrics.cronbach_alpha_ci, wide, notes)
+    if estimate is not None:
+        verdict = plausibility.reliability(estimate.alpha, name="alpha")
+        stats["alpha"] = estimate.alpha
+        if verdict.ok:
+            stats["alpha_ci"] = (max(estimate.ci_lower, -1.0), min(estimate.ci_upper, 1.0))
+        else:
+            notes.append(verdict.reason[0].upper() + verdict.reason[1:] + ".")
     for name, label, compute in (
-        ("alpha", "Alpha", psychometrics.cronbach_alpha),
-        ("omega", "Omega", psychometrics.omega_total),
         ("item_rest", "Item-rest correlations", psychometrics.item_rest_correlations),
         ("alpha_if_deleted", "Alpha if deleted", psychometrics.alpha_if_deleted),
+        ("lambda6", "Lambda 6", structure.guttman_lambda6),
+        ("parallel", "Parallel analysis", structure.parallel_analysis),
     ):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", RuntimeWarning)
-            try:
-                stats[name] = compute(wide)
-            except ValueError as error:
-                notes.append(f"{label} not computed: {error}.")
-                continue
-        if name == "omega" and caught:
-            notes.append("Omega is approximate: " + "; ".join(str(w.message) for w in caught) + ".")
+        if (value := _statistic(label, compute, wide, notes)) is not None:
+            stats[name] = value
+    # Omega over the statements that vary: one constant statement has no correlations, and
+    # used to cost the whole skill its omega.
+    varying = wide.loc[:, wide.nunique(dropna=True) > 1]
+    if constant := [str(c) for c in wide.columns if c not in varying.columns]:
+        notes.append(f"Omega leaves out {', '.join(constant)}: everyone gave the same answer.")
+    fit = _statistic("Omega", psychometrics.one_factor_fit, varying, notes)
+    if fit is not None:
+        stats["omega"] = fit.omega
+        stats["omega_ci"] = structure.omega_interval(varying)
+        if fit_notes := fit.notes():
+            notes.append("Omega: " + "; ".join(fit_notes) + ".")
     return stats
 
 
-def _item_row(skill, item, keyed: pd.Series, counts, stats, min_sample: int, people: int):
+def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, usable):
     answers = int(counts["answers"].get(item.id, 0)) if item.id in counts.index else 0
     rated = int(keyed.count())
     not_applicable = answers - rated
     share = not_applicable / answers if answers else math.nan
     nan = math.nan
     mean = sd = rest = dropped = nan
+    shares = [nan] * len(ANSWER_COLUMNS)
+    ceiling = False
     flag = note = ""
     if rated < min_sample or people < min_sample:
         note = f"Only {rated} ratings; at least {min_sample} are needed for item figures."
+    elif item.id not in usable:
+        note = "Left out: too few people answered it together with the skill's other statements."
     else:
         mean, sd = float(keyed.mean()), float(keyed.std())
+        # Frequencies of the answers as given (before reverse-keying), so they read as the
+        # options the person chose.
+        raw = scoring.reverse_key(keyed, item.reverse)  # whole column: keyed back to raw
+        shares = list(structure.frequencies(raw, ANSWER_VALUES))
+        ceiling = float((keyed >= scoring.SCALE_HIGH).mean()) > ITEM_CEILING_SHARE
         rest = float(stats["item_rest"][item.id]) if "item_rest" in stats else nan
         dropped = float(stats["alpha_if_deleted"][item.id]) if "alpha_if_deleted" in stats else nan
         if "item_rest" not in stats:
             note = "No item-rest correlation: see the skill's note."
         elif math.isnan(rest):
-            note = "No item-rest correlation: the statement or the rest of its skill is constant."
+            note = (
+                "No item-rest correlation: the statement or the rest of its skill is constant, "
+                "or too few people answered it together with the others."
+            )
         elif rest < 0:
             flag = KEYING_ERROR
             note = (
@@ -282,8 +325,41 @@ def _item_row(skill, item, keyed: pd.Series, counts, stats, min_sample: int, peo
         elif rest < MIN_ITEM_REST:
             flag = WEAK_ITEM
             note = f"Item-rest correlation below {MIN_ITEM_REST:.2f}: it tracks its skill poorly."
+        if ceiling:
+            note = (note + " " if note else "") + (
+                "Ceiling: more than half answered at the top of the scale, so growth hardly shows."
+            )
     return [skill.id, skill.name, item.id, item.text, item.reverse, answers, not_applicable,
-            share, rated, mean, sd, rest, dropped, flag, note]  # fmt: skip
+            share, rated, mean, sd, rest, dropped, *shares, ceiling, flag,
+            note]  # fmt: skip
+
+
+def general_factor(
+    answers: pd.DataFrame, instrument: bank.Instrument, min_sample: int
+) -> tuple[structure.GeneralFactor | None, str]:
+    """Omega hierarchical and omega total over all skills' counted statements, or None
+    and the reason."""
+    frame = _long_values(answers)
+    columns, clusters = [], {}
+    for skill in instrument.skills:
+        given = frame[frame["item_id"].isin([item.id for item in skill.items])]
+        wide = _keyed_wide(given, skill)
+        if int(wide.notna().any(axis=1).sum()) < min_sample:
+            continue
+        usable, _ = reliability.counted_items(wide, min_sample)
+        varying = [c for c in usable if wide[c].nunique(dropna=True) > 1]
+        columns.append(wide[varying])
+        clusters.update(dict.fromkeys(varying, skill.name))
+    if not columns:
+        return None, "No skill has enough ratings for a general factor."
+    everything = pd.concat(columns, axis=1)
+    # Statements of skills few people share (remote) must overlap with the rest too.
+    kept, _ = reliability.counted_items(everything, min_sample)
+    try:
+        corr = pd.DataFrame(structure.correlations(everything[kept]), index=kept, columns=kept)
+        return structure.general_factor(corr, {item: clusters[item] for item in kept}), ""
+    except ValueError as error:
+        return None, f"The general factor could not be estimated: {error}."
 
 
 def alpha_chart(report: QualityReport) -> alt.Chart:
@@ -323,3 +399,45 @@ def alpha_chart(report: QualityReport) -> alt.Chart:
         .encode(x="threshold:Q")
     )
     return (bars + rule).properties(height=alt.Step(26))
+
+
+class QualityReports:
+    """`quality_report`, computed once per data version and kept between reruns and
+    sessions (the bootstrap and parallel analysis take seconds at 10,000 people; the page
+    reruns on every widget). Access is checked on every call; each caller gets its own
+    copy of the frames. Bounded: the oldest goes first."""
+
+    def __init__(self, max_entries: int = 16):
+        self._cache: data_version.VersionedCache[QualityReport] = data_version.VersionedCache(
+            max_entries
+        )
+
+    def get(
+        self,
+        *,
+        session: Session,
+        viewer: Viewer,
+        instrument: bank.Instrument,
+        since: date | None = None,
+        until: date | None = None,
+        cohort_id: int | None = None,
+        min_sample: int,
+    ) -> QualityReport:
+        require(viewer, Action.READ_ORGANISATION)
+        if cohort_id is not None:
+            cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+        key = (*data_version.current(session), instrument.id, instrument.version, since,
+               until, cohort_id, min_sample)  # fmt: skip
+        report = self._cache.get(
+            key,
+            lambda: quality_report(
+                session=session,
+                viewer=viewer,
+                instrument=instrument,
+                since=since,
+                until=until,
+                cohort_id=cohort_id,
+                min_sample=min_sample,
+            ),
+        )
+        return replace(report, skills=report.skills.copy(), items=report.items.copy())

@@ -1,38 +1,161 @@
-"""How far a skill score can be trusted: each skill's reliability and measurement error.
+"""How far a skill score can be trusted: one reliability per skill, used everywhere.
 
-Differences and changes are marked "beyond measurement noise" against these figures, on
-the coach's and HR's views alike, so the same rule holds everywhere.
+The quality page, a person's reliable change, "beyond noise" in comparisons and the
+cohort review's count of real changes all take their reliability from `skill_reliabilities`,
+with one rule for which statements count (`counted_items`): a statement counts when at
+least `min_ratings` people rated it and every pair of counted statements was rated by at
+least `min_ratings` of the same people. So statements only a few people see (the vendor- or
+remote-tagged ones) neither blow up the estimate (one or two vendor supervisors made
+DEL's pairwise covariances undefined) nor leak a handful of people's covariances into the
+whole organisation's alpha. A person who answered k statements gets the reliability of k
+statements (Spearman-Brown, `SkillReliability.for_items`).
+
+No fallback: a skill whose reliability cannot be estimated, or is below the floor
+(Settings.min_reliability), carries the reason, and change on it is "cannot be judged yet".
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from sqlalchemy import ColumnElement, and_, func, true
 from sqlmodel import Session, col, select
 
+from leadcoach.assessment.submissions import newest_first_rank
 from leadcoach.instrument import bank, scoring
-from leadcoach.measurement import psychometrics
+from leadcoach.measurement import plausibility, psychometrics
 from leadcoach.people.access import Action, Viewer, visible_people
-from leadcoach.platform.models import Answer, Person, SkillScore, Submission
+from leadcoach.platform.models import (
+    Answer,
+    CohortMember,
+    Instrument,
+    Person,
+    SkillScore,
+    Submission,
+)
 
-# Below this many people an alpha is too unstable to use (the quality page's minimum too);
-# the conventional minimum acceptable reliability (Nunnally, 1978) is used instead.
+# Below this many ratings an alpha is too unstable to use (Settings.min_quality_sample's
+# default): the minimum ratings per statement and per pair of statements.
 MIN_SAMPLE = 30
-PRIOR_RELIABILITY = 0.70
+# Nunnally (1978, Psychometric Theory, 2nd ed.): 0.70 is the usual floor for a scale in
+# applied use; below it a change cannot be told from noise (Settings.min_reliability).
+MIN_RELIABILITY = 0.70
 # Two-sided 95%: a difference counts as real when larger than 1.96 standard errors.
 CRITICAL_Z = 1.96
+CANNOT_JUDGE = "cannot be judged yet"
 
 
 @dataclass(frozen=True)
 class SkillReliability:
+    """One skill's reliability (Cronbach's alpha of its counted statements), or why none."""
+
     skill_id: str
-    alpha: float  # the reliability used (the prior when `provisional`)
+    alpha: float  # the estimate (NaN when it could not be estimated)
     people: int  # how many people's answers it rests on
-    provisional: bool  # True when too few people: the prior was used
+    items: tuple[str, ...] = ()  # the statements counted
+    reason: str = ""  # why change cannot be judged on this skill ("" when it can)
+    as_of: date | None = None  # date of the newest answers in the sample
+    left_out: str = ""  # which statements did not count, and why
+
+    @property
+    def provisional(self) -> bool:
+        """True when this reliability may not be used to judge change (`reason` says why)."""
+        return bool(self.reason) or not math.isfinite(self.alpha)
+
+    def for_items(self, k: int) -> float:
+        """The reliability of a score from k of the skill's statements: Spearman-Brown
+        (Spearman, 1910; Brown, 1910) with length factor k / (statements counted)."""
+        if self.provisional or not self.items or k < 1:
+            return math.nan
+        return psychometrics.spearman_brown(self.alpha, k / len(self.items))
+
+    def describe(self) -> str:
+        """The reliability in words: its value, sample size and date, or why there is none."""
+        if self.provisional:
+            return f"change {CANNOT_JUDGE}: {self.reason}"
+        when = f" on {self.as_of:%d %b %Y}" if self.as_of else ""
+        return f"reliability {self.alpha:.2f} from {self.people} people{when}"
+
+
+def counted_items(data: pd.DataFrame, min_ratings: int) -> tuple[list[str], list[str]]:
+    """The statements (columns of person x statement `data`) that count for reliability,
+    and plain notes on those left out: rated by fewer than `min_ratings` people, or rated
+    together with another counted statement by fewer than `min_ratings` of the same people
+    (then the one with fewer ratings goes first)."""
+    counts = data.count()
+    kept = [c for c in data.columns if counts[c] >= min_ratings]
+    notes = []
+    few = [str(c) for c in data.columns if c not in kept]
+    if few:
+        notes.append(f"Left out (fewer than {min_ratings} ratings): {', '.join(few)}.")
+    apart = []
+    while len(kept) > 1:
+        observed = data[kept].notna().to_numpy(dtype=float)
+        together = observed.T @ observed
+        i, j = np.unravel_index(np.argmin(together), together.shape)
+        if together[i, j] >= min_ratings:
+            break
+        drop = kept[i] if counts[kept[i]] <= counts[kept[j]] else kept[j]
+        apart.append(str(drop))
+        kept.remove(drop)
+    if apart:
+        notes.append(
+            f"Left out (rated together with the other statements by fewer than {min_ratings} "
+            f"of the same people): {', '.join(apart)}."
+        )
+    return kept, notes
+
+
+def keyed(responses: pd.DataFrame, skill: bank.Skill) -> pd.DataFrame:
+    """person x statement of one skill, reverse-keyed statements recoded, as floats; the
+    skill's statements nobody answered are all-missing columns."""
+    columns = {}
+    for item in skill.items:
+        values = (
+            responses[item.id].astype(float)
+            if item.id in responses.columns
+            else pd.Series(math.nan, index=responses.index)
+        )
+        # Whole columns at once (a Python call per answer took seconds at 10,000 people).
+        columns[item.id] = scoring.reverse_key(values, item.reverse)
+    return pd.DataFrame(columns, index=responses.index)
+
+
+def skill_reliability(
+    data: pd.DataFrame,
+    skill_id: str,
+    *,
+    min_ratings: int = MIN_SAMPLE,
+    floor: float = MIN_RELIABILITY,
+    as_of: date | None = None,
+) -> SkillReliability:
+    """One skill's reliability from its keyed person x statement `data` (see the module)."""
+    people = int(data.notna().any(axis=1).sum())
+    kept, notes = counted_items(data, min_ratings)
+    common = {"skill_id": skill_id, "people": people, "as_of": as_of, "left_out": " ".join(notes)}
+    if people < min_ratings:
+        reason = (
+            f"only {people} {'person has' if people == 1 else 'people have'} answered this "
+            f"skill's statements; at least {min_ratings} are needed"
+        )
+        return SkillReliability(alpha=math.nan, reason=reason, **common)
+    if len(kept) < 2:
+        reason = f"fewer than two of its statements have {min_ratings} or more ratings"
+        return SkillReliability(alpha=math.nan, items=tuple(kept), reason=reason, **common)
+    try:
+        alpha = psychometrics.cronbach_alpha(data[kept])
+    except ValueError as error:
+        return SkillReliability(
+            alpha=math.nan, items=tuple(kept), reason=f"the reliability is undefined: {error}",
+            **common,
+        )  # fmt: skip
+    verdict = plausibility.reliability(alpha, floor=floor)
+    return SkillReliability(alpha=alpha, items=tuple(kept), reason=verdict.reason, **common)
 
 
 def item_responses(*, session: Session, viewer: Viewer) -> pd.DataFrame:
@@ -44,13 +167,87 @@ def item_responses(*, session: Session, viewer: Viewer) -> pd.DataFrame:
     return _latest_item_responses(session, visible_people(viewer, Action.READ_RESULTS))
 
 
-def current(*, session: Session, instrument: bank.Instrument) -> dict[str, SkillReliability]:
-    """Each skill's reliability from everyone's latest answers.
+def current(
+    *,
+    session: Session,
+    instrument: bank.Instrument,
+    floor: float = MIN_RELIABILITY,
+    min_ratings: int = MIN_SAMPLE,
+) -> dict[str, SkillReliability]:
+    """Each skill's reliability from everyone's latest self-assessment (the quality page's
+    sample with an open period).
 
     Open to every signed-in role: it returns one coefficient per skill, which says nothing
     about any person.
     """
-    return skill_reliabilities(_latest_item_responses(session), instrument)
+    _, answers, as_of = latest_self_answers(session, instrument)
+    return from_answers(answers, instrument, floor=floor, min_ratings=min_ratings, as_of=as_of)
+
+
+def from_answers(
+    answers: pd.DataFrame,
+    instrument: bank.Instrument,
+    *,
+    floor: float = MIN_RELIABILITY,
+    min_ratings: int = MIN_SAMPLE,
+    as_of: date | None = None,
+) -> dict[str, SkillReliability]:
+    """`skill_reliabilities` of long answers (person_id, item_id, value; None = not
+    applicable)."""
+    if answers.empty:
+        responses = pd.DataFrame(index=pd.Index([], name="person_id"))
+    else:
+        values = answers.assign(value=pd.to_numeric(answers["value"], errors="coerce"))
+        responses = values.pivot_table(
+            index="person_id", columns="item_id", values="value", aggfunc="last", dropna=False
+        )
+    return skill_reliabilities(
+        responses, instrument, floor=floor, min_ratings=min_ratings, as_of=as_of
+    )
+
+
+def latest_self_answers(
+    session: Session,
+    instrument: bank.Instrument,
+    since: date | None = None,
+    until: date | None = None,
+    cohort_id: int | None = None,
+) -> tuple[int, pd.DataFrame, date | None]:
+    """(people in the sample, their behavioural answers: person_id, item_id, value, and the
+    date of the newest submission in it).
+
+    Each person's latest self-assessment of this instrument (any version) submitted between
+    `since` and `until` (UTC dates, both included; open ends allowed) counts, narrowed to a
+    cohort's members when `cohort_id` is given; ties on the time: the later written (higher
+    id). value is None for "Not applicable". Aggregates only leave the callers.
+    """
+    conditions = [Submission.relation == "self", Instrument.instrument_key == instrument.id]
+    if since is not None:
+        conditions.append(Submission.submitted_at >= datetime.combine(since, time(), UTC))
+    if until is not None:
+        end = datetime.combine(until + timedelta(days=1), time(), UTC)
+        conditions.append(Submission.submitted_at < end)
+    rank = newest_first_rank()
+    query = (
+        select(Submission.person_id, Submission.draft_id, Submission.submitted_at, rank)
+        .join(Instrument, Instrument.id == Submission.instrument_id)
+        .where(*conditions)
+    )
+    if cohort_id is not None:
+        query = query.join(CohortMember, CohortMember.person_id == Submission.person_id).where(
+            CohortMember.cohort_id == cohort_id
+        )
+    ranked = query.subquery()
+    people, newest = session.exec(
+        select(func.count(), func.max(ranked.c.submitted_at)).where(ranked.c.rank == 1)
+    ).one()
+    rows = session.exec(
+        select(ranked.c.person_id, Answer.item_id, Answer.value)
+        .join(Answer, Answer.draft_id == ranked.c.draft_id)
+        .where(ranked.c.rank == 1, Answer.option_id == "")
+    ).all()
+    as_of = newest.date() if isinstance(newest, datetime) else None
+    return int(people), pd.DataFrame(rows, columns=["person_id", "item_id", "value"]), as_of
 
 
 def _latest_item_responses(
@@ -85,32 +282,21 @@ def _latest_item_responses(
 
 
 def skill_reliabilities(
-    responses: pd.DataFrame, instrument: bank.Instrument
+    responses: pd.DataFrame,
+    instrument: bank.Instrument,
+    *,
+    floor: float = MIN_RELIABILITY,
+    min_ratings: int = MIN_SAMPLE,
+    as_of: date | None = None,
 ) -> dict[str, SkillReliability]:
-    """Cronbach's alpha (pairwise) of each skill's items, reverse-keyed items recoded."""
-    result = {}
-    for skill in instrument.skills:
-        items = [item for item in skill.items if item.id in responses.columns]
-        # Whole columns at once (a Python call per answer took seconds at 10,000 people);
-        # missing answers stay missing.
-        data = pd.DataFrame(
-            {
-                item.id: scoring.reverse_key(responses[item.id].astype(float), item.reverse)
-                for item in items
-            }
+    """Each skill's reliability (Cronbach's alpha, pairwise, of its counted statements,
+    reverse-keyed ones recoded) from person x statement `responses`; see the module."""
+    return {
+        skill.id: skill_reliability(
+            keyed(responses, skill), skill.id, min_ratings=min_ratings, floor=floor, as_of=as_of
         )
-        people = int(data.notna().any(axis=1).sum()) if len(items) else 0
-        alpha = math.nan
-        if people >= MIN_SAMPLE and len(items) >= 2:
-            try:
-                alpha = psychometrics.cronbach_alpha(data.astype(float))
-            except ValueError:
-                alpha = math.nan
-        usable = math.isfinite(alpha) and 0 < alpha < 1
-        result[skill.id] = SkillReliability(
-            skill.id, alpha if usable else PRIOR_RELIABILITY, people, not usable
-        )
-    return result
+        for skill in instrument.skills
+    }
 
 
 def measurement_error(sd: float, reliability: float) -> float:
@@ -136,13 +322,67 @@ def error_variance(n, sd, sem) -> np.ndarray:
 
 @dataclass(frozen=True)
 class ChangeThreshold:
-    """How large a change in one person's skill score must be to be more than noise."""
+    """How large a change in one person's skill score must be to be more than noise, or why
+    that cannot be judged (`reason`)."""
 
     skill_id: str
     sd: float  # spread of the skill's scores across the organisation (latest each)
-    reliability: float
-    provisional: bool  # the reliability is the prior, or too few people for the spread
-    points: float  # 1.96 x sqrt(2) x SEM: a change at least this large is reliable
+    reliability: float  # of the skill's counted statements (NaN when none)
+    provisional: bool  # change cannot be judged: see `reason`
+    points: float  # 1.96 x sqrt(2) x SEM: a change at least this large is reliable (or NaN)
+    reason: str = ""
+    people: int = 0  # the people the reliability rests on
+    as_of: date | None = None  # the date of the newest answers it rests on
+    source: SkillReliability | None = None
+
+    def points_for(self, items_before: int | None, items_after: int | None) -> float:
+        """The threshold for a person who answered these many statements at each time: each
+        score's SEM from the reliability of its own statements (`for_items`), S_diff =
+        sqrt(SEM_before^2 + SEM_after^2) (Jacobson & Truax, 1991, with unequal errors)."""
+        if self.provisional:
+            return math.nan
+        if self.source is None or not items_before or not items_after:
+            return self.points
+        errors = [
+            measurement_error(self.sd, self.source.for_items(int(k)))
+            for k in (items_before, items_after)
+        ]
+        return noise_margin(errors[0] ** 2, errors[1] ** 2)
+
+    def describe(self) -> str:
+        """Where the threshold comes from, in words (or why there is none)."""
+        if self.provisional:
+            return f"change {CANNOT_JUDGE}: {self.reason}"
+        when = f" on {self.as_of:%d %b %Y}" if self.as_of else ""
+        return (
+            f"±{self.points:.0f} points, from a reliability of {self.reliability:.2f} "
+            f"({self.people} people{when})"
+        )
+
+
+def change_threshold(skill_id: str, sd: float, count: int, source: SkillReliability):
+    """The Jacobson-Truax threshold of one skill from its score spread (sd over `count`
+    people) and its reliability; provisional with the reason when it cannot be judged."""
+    reason = source.reason if source.provisional else ""
+    if not reason and count < MIN_SAMPLE:
+        reason = f"only {count} people have a score; at least {MIN_SAMPLE} are needed"
+    if not reason:
+        reason = plausibility.spread(sd, scale=100.0).reason
+    points = math.nan
+    if not reason:
+        sem = measurement_error(sd, source.alpha)
+        points = noise_margin(sem**2, sem**2)
+    return ChangeThreshold(
+        skill_id=skill_id,
+        sd=sd,
+        reliability=source.alpha,
+        provisional=bool(reason),
+        points=points,
+        reason=reason,
+        people=source.people,
+        as_of=source.as_of,
+        source=source,
+    )
 
 
 def change_thresholds(
@@ -152,7 +392,8 @@ def change_thresholds(
     reliabilities: dict[str, SkillReliability] | None = None,
 ) -> dict[str, ChangeThreshold]:
     """Per skill, the Jacobson-Truax threshold for a reliable change of one person, from
-    the given reliabilities (`current` ones when None).
+    the given reliabilities (`current` ones when None); a skill whose change cannot be
+    judged gets a provisional threshold with the reason and no points.
 
     Aggregates only (one figure per skill), so open to every signed-in role.
     """
@@ -178,24 +419,93 @@ def change_thresholds(
     spread = scores.groupby("skill_id")["score"].agg(["std", "count"])
     result = {}
     for skill_id, row in spread.iterrows():
-        if skill_id not in alphas or not row["count"] > 1 or not row["std"] > 0:
+        if skill_id not in alphas or not row["count"] > 1:
             continue
-        alpha = alphas[skill_id]
-        sem = measurement_error(float(row["std"]), alpha.alpha)
-        result[skill_id] = ChangeThreshold(
-            skill_id=skill_id,
-            sd=float(row["std"]),
-            reliability=alpha.alpha,
-            provisional=alpha.provisional or row["count"] < MIN_SAMPLE,
-            points=noise_margin(sem**2, sem**2),
+        result[skill_id] = change_threshold(
+            skill_id, float(row["std"]), int(row["count"]), alphas[skill_id]
         )
     return result
 
 
-def describe_change(change: float, threshold: ChangeThreshold | None) -> str:
-    """A change in plain words: a real gain or drop, or within measurement noise."""
+def describe_change(
+    change: float,
+    threshold: ChangeThreshold | None,
+    *,
+    items_before: int | None = None,
+    items_after: int | None = None,
+) -> str:
+    """A change in plain words: a real gain or drop, within measurement noise, or that it
+    cannot be judged yet (the threshold's `reason` says why)."""
     if threshold is None or pd.isna(change):
         return ""
-    if abs(change) <= threshold.points:
+    if threshold.provisional:
+        return CANNOT_JUDGE
+    if abs(change) <= threshold.points_for(items_before, items_after):
         return "within noise"
     return "real gain" if change > 0 else "real drop"
+
+
+def score_band(
+    score: float, threshold: ChangeThreshold | None, items: int | None, level: float = 0.90
+) -> tuple[float, float]:
+    """The band around one score that holds the person's true score with `level` confidence:
+    score ± z x SEM, SEM from the reliability of the statements they answered (Harvill,
+    1991, Standard error of measurement, EM:IP 10(2), 33-41), clipped to 0-100; NaN when
+    the reliability cannot be used."""
+    if threshold is None or threshold.provisional or pd.isna(score):
+        return (math.nan, math.nan)
+    reliability = (
+        threshold.source.for_items(int(items))
+        if threshold.source is not None and items
+        else threshold.reliability
+    )
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    half = z * measurement_error(threshold.sd, reliability)
+    return (max(0.0, score - half), min(100.0, score + half))
+
+
+def judged_profile(
+    profile: pd.DataFrame,
+    thresholds: dict[str, ChangeThreshold],
+    previous_answered: dict[str, int] | None = None,
+    level: float = 0.90,
+) -> pd.DataFrame:
+    """A person's profile (skill_id, score, change, answered: `results.profile`) with each
+    score's measurement band (band_low, band_high: `score_band`) and what its change means
+    (`describe_change`, using the statements answered at each time)."""
+    before = previous_answered or {}
+    lows, highs, meanings = [], [], []
+    for row in profile.itertuples():
+        threshold = thresholds.get(row.skill_id)
+        answered = None if pd.isna(row.answered) else int(row.answered)
+        low, high = score_band(row.score, threshold, answered, level)
+        lows.append(low)
+        highs.append(high)
+        meanings.append(
+            describe_change(
+                row.change,
+                threshold,
+                items_before=before.get(row.skill_id),
+                items_after=answered,
+            )
+        )
+    return profile.assign(band_low=lows, band_high=highs, meaning=meanings)
+
+
+def cannot_judge_note(
+    reliabilities: dict[str, SkillReliability], skills: list[str], names: dict[str, str]
+) -> str:
+    """ "Differences of one person cannot be judged yet for <skill>: <reason>; ..." over
+    the given skill ids whose reliability cannot be used ("" when every one can)."""
+    unjudged = [
+        f"{names.get(s, s)} ({reliabilities[s].reason})"
+        for s in skills
+        if s in reliabilities and reliabilities[s].provisional
+    ]
+    if not unjudged:
+        return ""
+    return (
+        "For one person, whether a difference is beyond noise cannot be judged yet for "
+        + "; ".join(unjudged)
+        + "."
+    )

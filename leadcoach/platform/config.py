@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         default=30, ge=10, le=10000,
         description="fewest people a reliability or item analysis is reported on",
     )  # fmt: skip
+    min_reliability: float = Field(
+        default=0.70, ge=0.0, le=0.95,
+        description="lowest reliability of a skill on which a change is judged real or noise",
+    )  # fmt: skip
     min_norm_group: int = Field(
         default=100, ge=10, le=100000,
         description="fewest people in a norm group (site, vendor, role) before it is used",

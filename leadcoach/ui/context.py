@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from leadcoach.instrument import bank
-from leadcoach.measurement import norms, reliability
+from leadcoach.measurement import norms, quality, reliability
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
@@ -81,38 +81,53 @@ def instrument() -> bank.Instrument:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _reliabilities_for(database_url: str, directory: str, instrument_id: str):
+def _reliabilities_for(
+    database_url: str, directory: str, instrument_id: str, floor: float, min_ratings: int
+):
     # Recomputed at most every 10 minutes: alphas move slowly as submissions accumulate.
     with session_scope(_engine_for(database_url)) as session:
         return reliability.current(
-            session=session, instrument=_instrument_for(directory, instrument_id)
+            session=session,
+            instrument=_instrument_for(directory, instrument_id),
+            floor=floor,
+            min_ratings=min_ratings,
         )
 
 
-def reliabilities() -> dict[str, reliability.SkillReliability]:
-    """Each skill's reliability from everyone's latest answers (cached for 10 minutes)."""
+def _reliability_key() -> tuple:
     current = settings()
-    return _reliabilities_for(
-        current.database_url, str(current.assessments_dir), current.instrument_id
+    return (
+        current.database_url,
+        str(current.assessments_dir),
+        current.instrument_id,
+        current.min_reliability,
+        current.min_quality_sample,
     )
 
 
+def reliabilities() -> dict[str, reliability.SkillReliability]:
+    """Each skill's reliability from everyone's latest self-assessment, with the floor and
+    minimum sample of the settings (cached for 10 minutes)."""
+    return _reliabilities_for(*_reliability_key())
+
+
 @st.cache_data(ttl=600, show_spinner=False)
-def _thresholds_for(database_url: str, directory: str, instrument_id: str):
+def _thresholds_for(
+    database_url: str, directory: str, instrument_id: str, floor: float, min_ratings: int
+):
     with session_scope(_engine_for(database_url)) as session:
         return reliability.change_thresholds(
             session=session,
             instrument=_instrument_for(directory, instrument_id),
-            reliabilities=_reliabilities_for(database_url, directory, instrument_id),
+            reliabilities=_reliabilities_for(
+                database_url, directory, instrument_id, floor, min_ratings
+            ),
         )
 
 
 def change_thresholds() -> dict[str, reliability.ChangeThreshold]:
     """Per skill, how large a person's change must be to be real (cached for 10 minutes)."""
-    current = settings()
-    return _thresholds_for(
-        current.database_url, str(current.assessments_dir), current.instrument_id
-    )
+    return _thresholds_for(*_reliability_key())
 
 
 # A resource, not data: the same object for every session (st.cache_data would hand each
@@ -142,6 +157,17 @@ def _cohort_reviews_for(database_url: str) -> CohortReviews:
 def cohort_reviews() -> CohortReviews:
     """Cohort reviews shared by every session, each reused until its data changes."""
     return _cohort_reviews_for(settings().database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _quality_reports_for(database_url: str) -> quality.QualityReports:
+    return quality.QualityReports()
+
+
+def quality_reports() -> quality.QualityReports:
+    """Instrument quality reports shared by every session, each reused until its data
+    changes."""
+    return _quality_reports_for(settings().database_url)
 
 
 def startup() -> None:

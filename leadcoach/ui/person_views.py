@@ -26,24 +26,81 @@ from leadcoach.ui.text import md
 
 
 def _real_changes(scores: pd.DataFrame, instrument) -> str:
-    """From the first to the latest assessment: which skills changed beyond noise."""
+    """From the first to the latest assessment: which skills changed beyond noise, and
+    which cannot be judged yet."""
     thresholds = context.change_thresholds()
     order = scores.drop_duplicates("submission_id")["submission_id"].tolist()
-    first = scores[scores["submission_id"] == order[0]].set_index("skill_id")["score"]
-    last = scores[scores["submission_id"] == order[-1]].set_index("skill_id")["score"]
-    verdicts: dict[str, list[str]] = {"real gain": [], "real drop": []}
+    first = scores[scores["submission_id"] == order[0]].set_index("skill_id")
+    last = scores[scores["submission_id"] == order[-1]].set_index("skill_id")
+    verdicts: dict[str, list[str]] = {
+        "real gain": [],
+        "real drop": [],
+        reliability.CANNOT_JUDGE: [],
+    }
     for skill in instrument.skills:
         if skill.id in first.index and skill.id in last.index:
             verdict = reliability.describe_change(
-                last[skill.id] - first[skill.id], thresholds.get(skill.id)
+                last.loc[skill.id, "score"] - first.loc[skill.id, "score"],
+                thresholds.get(skill.id),
+                items_before=_count(first.loc[skill.id, "answered"]),
+                items_after=_count(last.loc[skill.id, "answered"]),
             )
             verdicts.get(verdict, []).append(skill.name)
     gains = ", ".join(verdicts["real gain"]) or "none"
     drops = ", ".join(verdicts["real drop"]) or "none"
-    return (
+    text = (
         f"**Since the first assessment**, real gains: {gains}; real drops: {drops}. "
         "Other changes are within measurement noise (Jacobson-Truax reliable change)."
     )
+    if unjudged := verdicts[reliability.CANNOT_JUDGE]:
+        text += f" Change cannot be judged yet for {', '.join(unjudged)}: see the results page."
+    return text
+
+
+def _count(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _previous_answered(scores: pd.DataFrame) -> dict[str, int]:
+    """How many statements of each skill the previous assessment answered."""
+    order = scores.drop_duplicates("submission_id")["submission_id"].tolist()
+    if len(order) < 2:
+        return {}
+    previous = scores[scores["submission_id"] == order[-2]]
+    return {
+        row.skill_id: int(row.answered)
+        for row in previous.itertuples()
+        if not pd.isna(row.answered)
+    }
+
+
+def _how_change_is_judged(profile: pd.DataFrame, thresholds) -> str:
+    """Where the change verdicts come from: the reliability used (its value, people and
+    date) and, per skill that cannot be judged, why."""
+    judged = [t for t in thresholds.values() if not t.provisional]
+    text = ""
+    if judged:
+        typical = statistics.median(t.points for t in judged)
+        people = min(t.people for t in judged)
+        dates = [t.as_of for t in judged if t.as_of]
+        when = f" as of {max(dates):%d %B %Y}" if dates else ""
+        text = (
+            "A change is real when it is larger than the skill's measurement noise "
+            f"(Jacobson-Truax reliable change, 95%): about ±{typical:.0f} points for a typical "
+            f"skill, from each skill's reliability over at least {people} people's latest "
+            f"answers{when}. Smaller changes may be chance."
+        )
+    names = dict(zip(profile["skill_id"], profile["skill"], strict=True))
+    unjudged = [
+        f"**{names[skill_id]}**: {t.reason}"
+        for skill_id, t in thresholds.items()
+        if t.provisional and skill_id in names
+    ]
+    if unjudged:
+        text += (" " if text else "") + (
+            "Change cannot be judged yet for " + "; ".join(unjudged) + "."
+        )
+    return text
 
 
 def _take_assessment_link() -> None:
@@ -127,36 +184,38 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     if len(submissions) > 1:
         st.caption("Orange ticks mark the previous assessment.")
     thresholds = context.change_thresholds()
-    profile["meaning"] = [
-        reliability.describe_change(change, thresholds.get(skill_id))
-        for change, skill_id in zip(profile["change"], profile["skill_id"], strict=True)
+    profile = reliability.judged_profile(profile, thresholds, _previous_answered(scores))
+    profile["band"] = [
+        "" if pd.isna(low) else f"{low:.0f}\u2013{high:.0f}"  # an en dash: "52–68"
+        for low, high in zip(profile["band_low"], profile["band_high"], strict=True)
     ]
+    columns = {"skill": "Skill", "score": "Score", "band": "Likely range (90%)"}
+    if len(submissions) > 1:
+        columns |= {"previous": "Previous", "change": "Change", "meaning": "Change is"}
     with st.expander("The same numbers as a table", expanded=True):
-        tables.show(
-            profile,
-            {
-                "skill": "Skill",
-                "score": "Score",
-                "previous": "Previous",
-                "change": "Change",
-                "meaning": "Change is",
-            },
-            {"score": ".0f", "previous": ".0f", "change": "+.0f"},
+        tables.show(profile, columns, {"score": ".0f", "previous": ".0f", "change": "+.0f"})
+        st.caption(
+            "**Likely range**: no questionnaire measures exactly; your true score lies in "
+            "this range with 90% confidence (the score ± 1.645 standard errors of "
+            "measurement, from the skill's reliability and the statements you answered)."
         )
-        if len(submissions) > 1 and thresholds:
-            typical = statistics.median(t.points for t in thresholds.values())
-            st.caption(
-                "A change is real when it is larger than the skill's measurement noise "
-                f"(Jacobson-Truax reliable change, 95%): about ±{typical:.0f} points for a "
-                "typical skill. Smaller changes may be chance."
-            )
+        if len(submissions) > 1:
+            st.caption(_how_change_is_judged(profile, thresholds))
     for row in profile[profile["score"].isna()].itertuples():
         st.caption(
             f"**{row.skill}**: insufficient data ({row.answered} of {row.applicable} "
             "statements answered; two thirds are needed for a score)."
         )
 
-    _norms(viewer, person_id)
+    _norms(
+        viewer,
+        person_id,
+        {
+            row.skill_id: (row.band_low, row.band_high)
+            for row in profile.itertuples()
+            if not pd.isna(row.band_low)
+        },
+    )
 
     strongest, develop = person_results.strengths_and_development(profile)
     left, right = st.columns(2)
@@ -184,7 +243,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         )
 
 
-def _norms(viewer: Viewer, person_id: int) -> None:
+def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
     """Each skill score as a percentile within a norm group the viewer picks."""
     st.subheader("Compared with others", anchor=False)
     group = st.segmented_control(
@@ -204,20 +263,31 @@ def _norms(viewer: Viewer, person_id: int) -> None:
             group=group,
             min_norm_group=context.settings().min_norm_group,
             everyone=context.norm_sample(),
+            bands=bands,
         )
     )
     if result is None:
         return
     if result.note:
         st.caption(md(result.note))
-    tables.show(
-        result.table.dropna(subset=["score"]),
-        {"skill": "Skill", "score": "Score", "percentile": "Percentile"},
-        {"score": ".0f", "percentile": ".0f"},
+    shown = result.table.dropna(subset=["score"])
+    shown = shown.assign(
+        likely=[
+            "" if pd.isna(low) else f"{low:.0f}\u2013{high:.0f}"
+            for low, high in zip(shown["percentile_low"], shown["percentile_high"], strict=True)
+        ]
     )
+    tables.show(
+        shown,
+        {"skill": "Skill", "score": "Score", "percentile": "Percentile",
+         "likely": "Likely percentile range"},
+        {"score": ".0f", "percentile": ".0f"},
+    )  # fmt: skip
     st.caption(
         f"Percentile: the share of {md(result.group_label)} ({result.group_size} people, "
-        "latest assessment each) scoring lower, ties counted half."
+        "latest assessment each) scoring lower, ties counted half. The likely range is the "
+        "percentile of each end of the score's likely range, so it shows how far the rank "
+        "could move by measurement error alone."
         + (
             f" Provisional: norms are stable from {context.settings().min_norm_group} people on."
             if result.provisional

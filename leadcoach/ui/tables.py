@@ -33,7 +33,13 @@ CSS = (
 
 
 def _text(value: object, spec: str | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    # pd.NA too: a nullable column's missing cell was shown as "<NA>".
+    if (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and math.isnan(value))
+    ):
         return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"

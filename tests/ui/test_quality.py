@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from leadcoach.measurement import quality
@@ -14,9 +15,10 @@ from leadcoach.people.access import NO_ACCESS, load_viewer
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import Person
 from leadcoach.ui.text import md
 from tests.test_quality import REVERSED_BY_MISTAKE, build_sample
-from tests.ui.conftest import APP, person_id
+from tests.ui.conftest import APP, person_id, table_with
 from tests.ui.test_supervisor import charts, current_instrument, open_page, texts
 
 QUALITY = "pages/hr/quality.py"
@@ -67,18 +69,32 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
     url, hr = sample_url
     at = open_as(url, hr, monkeypatch)
     assert at.metric[0].value == "35"
-    assert [s.value for s in at.subheader] == ["Reliability per skill", "Statements"]
+    assert [s.value for s in at.subheader] == [
+        "One general factor?",
+        "Reliability per skill",
+        "Statements",
+    ]
+    omega_h, omega_t = (m for m in at.metric if m.label.startswith("Omega"))
+    assert 0 < float(omega_h.value) <= float(omega_t.value) <= 1
     (chart,) = charts(at)
     assert '"rule"' in chart.proto.spec and "0.7" in chart.proto.spec
     skills = at.dataframe[0].value
     assert len(skills) == 12 and {"alpha", "omega", "status"} <= set(skills.columns)
+    assert {"alpha_ci", "omega_ci", "lambda6", "one", "needed", "ceiling_share"} <= set(
+        skills.columns
+    )
+    pln = skills.set_index("skill").loc[current_instrument().skill("PLN").name]
+    low, high = (float(x) for x in pln["omega_ci"].split("\u2013"))
+    assert low <= pln["omega"] <= high and pln["one"] == "yes"
     com = skills.set_index("skill").loc[current_instrument().skill("COM").name]
     assert com["status"] == "Below 0.70"
     items = at.dataframe[1].value.set_index("item_id")
     assert items.loc[REVERSED_BY_MISTAKE, "flag"] == quality.KEYING_ERROR
     assert len(items) == sum(len(s.items) for s in current_instrument().skills)
+    shares = items[quality.ANSWER_COLUMNS].dropna()
+    assert len(shares) and (shares.sum(axis=1) - 1).abs().max() < 1e-9
     page_text = texts(at)
-    assert "Item-rest r" in page_text and "Alpha" in page_text and "omega" in page_text
+    assert "Corrected item-total r" in page_text and "Alpha" in page_text and "omega" in page_text
     assert "scoring key is provisional" in page_text
 
     at.toggle(key="quality_only_flagged").set_value(True).run()
@@ -116,3 +132,32 @@ def test_supervisors_and_coaches_cannot_open_it(demo_url, monkeypatch, name):
             quality.quality_report(
                 session=session, viewer=viewer, instrument=current_instrument(), min_sample=30
             )
+
+
+def test_a_supervisor_sees_each_score_with_its_likely_range(sample_url, monkeypatch):
+    url, _hr = sample_url
+    with session_scope(make_engine(Settings(database_url=url))) as session:
+        supervisor = session.exec(select(Person.id).where(Person.name == "Sim 3")).one()
+    monkeypatch.setenv("LEADCOACH_DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["_auth_person_id"] = supervisor
+    at.session_state["_auth_last_activity"] = time.time()
+    at.run()
+    at.switch_page("pages/supervisor/results.py").run()
+    assert not at.exception, at.exception
+    table = table_with(at, "Likely range (90%)")
+    ranges = table.set_index("Skill")["Likely range (90%)"].fillna("")
+    pln = current_instrument().skill("PLN").name
+    low, high = (float(x) for x in ranges[pln].split("\u2013"))
+    score = table.set_index("Skill").loc[pln, "Score"]
+    assert low < score < high
+    percentiles = table_with(at, "Likely percentile range").set_index("Skill")
+    p_low, p_high = (
+        float(x) for x in percentiles.loc[pln, "Likely percentile range"].split("\u2013")
+    )
+    assert p_low <= percentiles.loc[pln, "Percentile"] <= p_high
+    # The remote skill has 18 raters: no range, and the page says why.
+    assert (
+        "cannot be judged yet" in texts(at)
+        or ranges.get(current_instrument().skill("REM").name, "") == ""
+    )

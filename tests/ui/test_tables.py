@@ -52,3 +52,12 @@ def test_dates_missing_dates_and_all_columns_by_default():
         ["01 Mar 2026", "A"],
         [MISSING, MISSING],
     ]
+
+
+def test_a_missing_value_of_a_nullable_column_is_shown_as_missing_not_na():
+    frame = pd.DataFrame({"change": pd.array([4.0, pd.NA], dtype="Float64")})
+    assert table_cells(table_html(frame, formats={"change": "+.0f"})) == [
+        ["change"],
+        ["+4"],
+        [MISSING],
+    ]

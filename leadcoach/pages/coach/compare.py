@@ -1,9 +1,11 @@
 """Coach: profiles side by side: people, teams, or a team against the organisation."""
 
+import pandas as pd
 import streamlit as st
 
 from leadcoach.coaching import comparison
 from leadcoach.coaching.comparison import GroupRef
+from leadcoach.measurement import reliability
 from leadcoach.people import people
 from leadcoach.reporting import charts
 from leadcoach.ui import auth, chart_specs, context, exports
@@ -62,13 +64,14 @@ if len(groups) < 2:
     st.info("Choose at least two to see their profiles side by side.")
     st.stop()
 
+reliabilities = context.reliabilities()
 with context.db() as session, context.stop_on_error():
     result = comparison.compare(
         session=session,
         viewer=viewer,
         instrument=instrument,
         groups=groups,
-        reliabilities=context.reliabilities(),
+        reliabilities=reliabilities,
         min_group=settings.min_group_size,
     )
 
@@ -82,19 +85,32 @@ if profiles["mean"].notna().any():
         f"A ring marks a score that differs from {result.reference} by more than measurement "
         "noise (95%): for one person the skill's standard error of measurement, for a group "
         "the standard error of its average."
-        + (
-            " Some skills' reliability is provisional until 30 people have answered."
-            if result.provisional_skills
-            else ""
-        )
     )
+    judged_by = [r for r in reliabilities.values() if not r.provisional]
+    if judged_by:
+        st.caption(
+            f"Measurement error from each skill's reliability over {judged_by[0].people} "
+            "people's latest self-assessments"
+            + (f", as of {judged_by[0].as_of:%d %B %Y}" if judged_by[0].as_of else "")
+            + f" (between {min(r.alpha for r in judged_by):.2f} and "
+            f"{max(r.alpha for r in judged_by):.2f})."
+        )
+    if note := reliability.cannot_judge_note(
+        reliabilities, list(result.provisional_skills), {s.id: s.name for s in instrument.skills}
+    ):
+        st.caption(md(note))
     table = profiles.pivot_table(index="skill", columns="group", values="mean", sort=False)
     table = table.reindex(columns=list(dict.fromkeys(profiles["group"]))).round(0)
     st.dataframe(table.reset_index().rename(columns={"skill": "Skill"}), hide_index=True)
     if not result.differences.empty:
         st.subheader(f"Differences from {result.reference}", anchor=False)
         marked = result.differences.assign(
-            beyond_noise=result.differences["beyond_noise"].map({True: "yes", False: "no"})
+            beyond_noise=[
+                "cannot be judged yet" if pd.isna(margin) else "yes" if beyond else "no"
+                for beyond, margin in zip(
+                    result.differences["beyond_noise"], result.differences["margin"], strict=True
+                )
+            ]
         )
         st.dataframe(
             marked[["group", "skill", "difference", "margin", "beyond_noise"]],

@@ -129,7 +129,8 @@ if versus_tab.open:
                 "A ring marks a skill where the team differs from the organisation by more "
                 "than measurement noise (95%)."
                 + (
-                    " Reliability is provisional for some skills until 30 people have answered."
+                    " For a one-person team, some skills cannot be judged yet: their "
+                    "reliability is not yet known well enough."
                     if versus.provisional_skills
                     else ""
                 )

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from leadcoach.measurement import quality
@@ -46,7 +47,7 @@ else:
     since, until = period
 
 with context.db() as session, context.stop_on_error():
-    report = quality.quality_report(
+    report = context.quality_reports().get(
         session=session, viewer=viewer, instrument=instrument, since=since, until=until,
         cohort_id=cohort_id, min_sample=settings.min_quality_sample,
     )  # fmt: skip
@@ -63,13 +64,57 @@ people.metric("People in the sample", report.people)
 weak_count.metric("Skills below 0.70", len(weak))
 item_count.metric("Statements flagged", len(flagged_items))
 
+st.subheader("One general factor?", anchor=False)
+if report.general is None:
+    st.caption(md(report.general_note))
+else:
+    general, total = st.columns(2)
+    general.metric(
+        "Omega hierarchical",
+        f"{report.general.omega_h:.2f}",
+        help="The share of the overall index's variance due to one general leadership "
+        "factor that runs through every skill.",
+    )
+    total.metric(
+        "Omega total",
+        f"{report.general.omega_t:.2f}",
+        help="The share due to everything the statements have in common: the general factor "
+        "and each skill's own factor.",
+    )
+    st.caption(
+        "From a Schmid-Leiman general-factor model over all skills (as R psych's omega, with "
+        "the skills as its group factors). Omega hierarchical above about 0.70 means the "
+        "overall index mostly reflects one general leadership factor and can be read as one "
+        "number; well below omega total means much of it is skill-specific, so read the "
+        "skills rather than the index."
+        + (" " + md("; ".join(report.general.notes)) + "." if report.general.notes else "")
+    )
+
 st.subheader("Reliability per skill", anchor=False)
 chart = chart_specs.draw(quality.alpha_chart, report)
+
+
+def _interval(low: float, high: float) -> str:
+    return "" if pd.isna(low) else f"{low:.2f}\u2013{high:.2f}"
+
+
 skill_table = skills.assign(
     status=skills["flagged"]
     .map({True: "Below 0.70", False: "OK"})
-    .where(skills["alpha"].notna() | skills["omega"].notna(), "Not computed")
-)[["skill", "items", "people", "alpha", "omega", "status", "note"]]
+    .where(skills["alpha"].notna() | skills["omega"].notna(), "Not computed"),
+    alpha_ci=[
+        _interval(a, b) for a, b in zip(skills["alpha_low"], skills["alpha_high"], strict=True)
+    ],
+    omega_ci=[
+        _interval(a, b) for a, b in zip(skills["omega_low"], skills["omega_high"], strict=True)
+    ],
+    one=[
+        "" if pd.isna(n) else "yes" if n == 1 else f"no ({n} components)"
+        for n in skills["components"]
+    ],
+    needed=["" if pd.isna(n) else f"{n}" for n in skills["items_for_080"]],
+)[["skill", "items", "people", "alpha", "alpha_ci", "omega", "omega_ci", "lambda6", "one",
+   "needed", "ceiling_share", "status", "note"]]  # fmt: skip
 st.dataframe(
     skill_table,
     hide_index=True,
@@ -78,7 +123,13 @@ st.dataframe(
         "items": st.column_config.NumberColumn("Statements"),
         "people": st.column_config.NumberColumn("People"),
         "alpha": st.column_config.NumberColumn("Alpha", format="%.2f"),
+        "alpha_ci": "Alpha 95% CI",
         "omega": st.column_config.NumberColumn("Omega", format="%.2f"),
+        "omega_ci": "Omega 95% CI",
+        "lambda6": st.column_config.NumberColumn("Lambda 6", format="%.2f"),
+        "one": "Measures one thing",
+        "needed": "Statements for 0.80",
+        "ceiling_share": st.column_config.NumberColumn("At the top score", format="percent"),
         "status": "Status",
         "note": st.column_config.TextColumn("Note", width="large"),
     },
@@ -92,18 +143,26 @@ st.caption(
     "person's skill score is moved by chance. Below 0.70 (the dashed line) the score is too "
     "noisy to compare people or track small changes; review the skill's statements. Omega "
     "allows statements to differ in how strongly they reflect the skill, so it is often a "
-    "little higher than alpha."
+    "little higher than alpha; its interval comes from refitting it on 500 resamples of the "
+    "people (bootstrap). **Lambda 6** (Guttman's) estimates each statement's error from "
+    "how well the others predict it. **Measures one thing**: whether exactly one component "
+    "stands out from random data of the same size (Horn's parallel analysis, 95th "
+    "percentile). **Statements for 0.80**: how many statements like these the skill would "
+    "need to reach 0.80 (Spearman-Brown), shown for skills below it. **At the top score**: "
+    "the share of people at the highest possible skill score; above 15% the skill has a "
+    "ceiling and cannot show their growth."
 )
 
 st.subheader("Statements", anchor=False)
+scale_labels = [point.label for point in instrument.scale.points]
 only_flagged = st.toggle("Only flagged statements", key="quality_only_flagged")
 items = flagged_items if only_flagged else report.items
 if items.empty:
     st.success("No statement is flagged.")
 else:
     item_table = items[["skill", "item_id", "flag", "item_rest", "alpha_if_deleted", "mean",
-                        "sd", "not_applicable_share", "answers", "reverse", "text",
-                        "note"]]  # fmt: skip
+                        "sd", *quality.ANSWER_COLUMNS, "ceiling", "not_applicable_share",
+                        "answers", "reverse", "text", "note"]]  # fmt: skip
     st.dataframe(
         item_table,
         hide_index=True,
@@ -118,7 +177,12 @@ else:
             ),
             "mean": st.column_config.NumberColumn("Mean (1-5)", format="%.2f"),
             "sd": st.column_config.NumberColumn("SD", format="%.2f"),
-            "item_rest": st.column_config.NumberColumn("Item-rest r", format="%.2f"),
+            "item_rest": st.column_config.NumberColumn("Corrected item-total r", format="%.2f"),
+            **{
+                column: st.column_config.NumberColumn(label, format="percent")
+                for column, label in zip(quality.ANSWER_COLUMNS, scale_labels, strict=True)
+            },
+            "ceiling": st.column_config.CheckboxColumn("Ceiling"),
             "alpha_if_deleted": st.column_config.NumberColumn("Alpha without it", format="%.2f"),
             "flag": "Flag",
             "note": st.column_config.TextColumn("Note", width="large"),
@@ -129,7 +193,8 @@ else:
         key="quality_items_csv",
     )  # fmt: skip
 st.caption(
-    "**Item-rest r** is how closely a statement's ratings follow the rest of its skill. "
+    "**Corrected item-total r** (item-rest) is how closely a statement's ratings follow the "
+    "rest of its skill. "
     "Below 0.30 the statement tracks its skill poorly (**Weak item**); below 0 people who "
     "rate it high rate the other statements low, which usually means it is scored in the "
     "wrong direction (**Likely keying error**). **Alpha without it** higher than the skill's "
@@ -137,7 +202,10 @@ st.caption(
     "on the 1-5 frequency scale after reverse-scored statements are turned round (6 minus the "
     "answer), so a high mean always reads as the skill shown more often. **Not applicable** "
     "is the share of answers given as Not applicable; a high share suggests the statement "
-    "does not fit many supervisors' work."
+    "does not fit many supervisors' work. The answer columns give the share of each answer "
+    "as given (before turning reverse-scored statements round); **Ceiling** marks a "
+    "statement where more than half the answers are at the top of the skill, so growth "
+    "hardly shows."
 )
 
 if report.scenario_key_provisional:

@@ -106,7 +106,8 @@ if change_tab.open:
             st.caption(
                 f"From {review.baseline_round} to {review.latest_round}, among the people who "
                 "took both: the mean change with its 95% confidence interval, and the effect "
-                "size d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large). "
+                "size d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large) "
+                "with its 95% confidence interval (noncentral t; Algina and Keselman, 2003). "
                 "A change is called real only when it holds after correcting for testing "
                 f"twelve skills at once (Holm). Skills with fewer than {min_group} people are "
                 "not shown."
@@ -119,11 +120,17 @@ if change_tab.open:
                 for low, high in zip(changes["ci_low"], changes["ci_high"], strict=True)
             ]
             verdicts = [
-                "too few people" if few else "yes" if real else "no"
-                for few, real in zip(changes["suppressed"], changes["significant"], strict=True)
+                "too few people" if few else "yes" if real else "no spread" if pd.isna(p) else "no"
+                for few, real, p in zip(
+                    changes["suppressed"], changes["significant"], changes["p"], strict=True
+                )
+            ]
+            dz_intervals = [
+                float("nan") if pd.isna(low) else f"{low:.2f}\u00a0to\u00a0{high:.2f}"
+                for low, high in zip(changes["dz_low"], changes["dz_high"], strict=True)
             ]
             tables.show(
-                changes.assign(ci=intervals, verdict=verdicts),
+                changes.assign(ci=intervals, verdict=verdicts, dz_ci=dz_intervals),
                 {
                     "skill": "Skill",
                     "n": "People",
@@ -133,6 +140,7 @@ if change_tab.open:
                     "ci": "95% CI",
                     "verdict": "Real change",
                     "d_z": "d_z",
+                    "dz_ci": "d_z 95% CI",
                     "p_holm": "p (Holm)",
                     "sd_change": "SD of change",
                 },
@@ -145,11 +153,20 @@ if change_tab.open:
                     "p_holm": ".3f",
                 },
             )
+            if "no spread" in verdicts:
+                st.caption(
+                    "**No spread**: everyone with both scores changed by the same amount, so "
+                    "there is no spread to test the change against and no effect size."
+                )
             st.markdown("**People whose own change is more than measurement noise**")
-            limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
+            thresholds = context.change_thresholds()
+            limits = {s: t.points for s, t in thresholds.items() if not t.provisional}
             counts = cohorts.reliable_changes(
                 review.round_scores, review.baseline_round, review.latest_round, limits, min_group
             )
+            counts["threshold"] = [
+                thresholds[s].describe() if s in thresholds else "" for s in counts["skill_id"]
+            ]
             tables.show(
                 counts[~counts["suppressed"]],
                 {
@@ -158,13 +175,22 @@ if change_tab.open:
                     "real_gains": "Real gain",
                     "real_drops": "Real drop",
                     "within_noise": "Within noise",
+                    "threshold": "Threshold used",
                 },
             )
             st.caption(
                 "A person's change is real when larger than the skill's reliable-change "
                 "threshold (Jacobson-Truax, 95%, from the skill's reliability and spread); "
-                "otherwise it may be measurement noise."
+                "otherwise it may be measurement noise. The threshold column gives the "
+                "reliability it used, how many people that rests on and its date."
             )
+            unjudged = [
+                f"**{row.skill}**: {thresholds[row.skill_id].reason}"
+                for row in counts.itertuples()
+                if row.skill_id in thresholds and thresholds[row.skill_id].provisional
+            ]
+            if unjudged:
+                st.caption("Change cannot be judged yet for " + "; ".join(unjudged) + ".")
 
 distribution = review.distribution
 if rounds_tab.open:

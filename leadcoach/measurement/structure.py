@@ -1,0 +1,321 @@
+"""Statistics of a questionnaire's structure, as R psych users expect them.
+
+Guttman's lambda 6, omega with a bootstrap interval, Horn's parallel analysis (does a
+skill measure one thing?) and omega hierarchical / omega total over all skills from a
+Schmid-Leiman transformation (how much of the overall index is one general factor).
+Numpy and scipy only; item data follow `psychometrics`' conventions (people x items, keyed
+one way, pairwise deletion of missing answers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from leadcoach.measurement import plausibility, psychometrics
+
+# Bootstrap resamples for omega's interval: 500 keeps the 2.5% and 97.5% percentiles
+# stable to about ±0.01 (Efron & Tibshirani, 1993, ch. 13, advise 500-1000 for percentile
+# intervals) while a skill's 500 refits take well under a second.
+BOOTSTRAP_SAMPLES = 500
+# Parallel analysis: random data sets and the percentile of their eigenvalues that an
+# observed one must exceed (Glorfeld, 1995, Educ. Psychol. Meas. 55(3), 377-393: the 95th
+# percentile rather than Horn's mean, which over-extracts); psych::fa.parallel's quant=.95.
+PARALLEL_SAMPLES = 200
+PARALLEL_QUANTILE = 0.95
+
+
+def correlations(data: pd.DataFrame) -> np.ndarray:
+    """The pairwise item correlation matrix, refused (ValueError) when any |r| > 1."""
+    frame = psychometrics._prepare(data, "pairwise")
+    # With two people every correlation is ±1, whatever the statements measure.
+    enough = plausibility.respondents(int(frame.notna().any(axis=1).sum()), "correlation")
+    if not enough.ok:
+        raise ValueError(enough.reason)
+    return psychometrics._correlation_from_covariance(
+        psychometrics._covariance(frame), frame.columns
+    )
+
+
+def squared_multiple_correlations(corr: np.ndarray) -> np.ndarray:
+    """Each item's squared multiple correlation with the others, 1 - 1 / diag(R^-1) (as
+    psych::smc); a singular R (duplicated items) gives 1 for the items it cannot invert."""
+    try:
+        inverse = np.linalg.inv(corr)
+    except np.linalg.LinAlgError:
+        inverse = np.linalg.pinv(corr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        smc = 1 - 1 / np.diag(inverse)
+    return np.clip(np.where(np.isfinite(smc), smc, 1.0), 0.0, 1.0)
+
+
+def guttman_lambda6(data: pd.DataFrame) -> float:
+    """Guttman's (1945) lambda 6: 1 - sum(1 - smc_i) / sum(R), each item's error variance
+    estimated by what its squared multiple correlation leaves (psych::alpha's "G6(smc)")."""
+    corr = correlations(data)
+    smc = squared_multiple_correlations(corr)
+    if corr.sum() <= 0:
+        raise ValueError(
+            "lambda 6 is undefined: the statements disagree so much that their total has no "
+            "variance; check whether one is scored the wrong way round"
+        )
+    value = float(1 - np.sum(1 - smc) / corr.sum())
+    # Items that disagree (a negative total correlation sum) push it outside [0, 1].
+    checked = plausibility.reliability(value, name="lambda 6")
+    if not checked.ok:
+        raise ValueError(checked.reason)
+    return checked.value
+
+
+def _pairwise_correlations(
+    filled: np.ndarray, observed: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """psychometrics' pairwise covariance rescaled by the item variances (cov2cor), for
+    each row of `weights` (how many times each person counts: one bootstrap resample per
+    row), all resamples at once as three matrix products. `filled` is the data with missing
+    answers as 0 and `observed` (0/1) says which were given. Returns samples x k x k."""
+    n, k = filled.shape
+    x_x = (filled[:, :, None] * filled[:, None, :]).reshape(n, k * k)
+    x_m = (filled[:, :, None] * observed[:, None, :]).reshape(n, k * k)
+    m_m = (observed[:, :, None] * observed[:, None, :]).reshape(n, k * k)
+    products = (weights @ x_x).reshape(-1, k, k)
+    sums = (weights @ x_m).reshape(-1, k, k)  # [a, b]: sum of a over those who answered b
+    pairs = (weights @ m_m).reshape(-1, k, k)  # people who answered both
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = (products - sums * sums.transpose(0, 2, 1) / pairs) / (pairs - 1)
+        sd = np.sqrt(np.einsum("sii->si", cov))
+        corr = cov / sd[:, :, None] / sd[:, None, :]
+    index = np.arange(k)
+    corr[:, index, index] = 1.0
+    return corr
+
+
+def _one_factor_batch(
+    corr: np.ndarray, start: np.ndarray, *, tol: float = 1e-9, max_iter: int = 10_000
+) -> np.ndarray:
+    """`psychometrics._one_factor_minres` (iterated principal axes, communalities capped at
+    1) of many correlation matrices at once (samples x k x k), from the same start."""
+    samples, k, _ = corr.shape
+    h = np.tile(np.clip(start, 0.0, 1.0), (samples, 1))
+    index = np.arange(k)
+    loadings = np.sqrt(h)
+    for _ in range(max_iter):
+        reduced = corr.copy()
+        reduced[:, index, index] = h
+        values, vectors = np.linalg.eigh(reduced)
+        loadings = vectors[:, :, -1] * np.sqrt(np.maximum(values[:, -1:], 0.0))
+        h_new = np.minimum(loadings**2, 1.0)
+        done = np.max(np.abs(h_new - h)) < tol
+        h = h_new
+        if done:
+            break
+    loadings = np.clip(loadings, -1.0, 1.0)
+    return loadings * np.where(loadings.sum(axis=1, keepdims=True) < 0, -1.0, 1.0)
+
+
+def omega_interval(
+    data: pd.DataFrame,
+    *,
+    samples: int = BOOTSTRAP_SAMPLES,
+    confidence: float = 0.95,
+    seed: int = 20,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of omega total (Efron & Tibshirani, 1993; Kelley &
+    Pornprasertmanit, 2016, Psychol. Methods 21(1), 69-92, recommend it for omega):
+    people are resampled with replacement, omega refitted on each (the same pairwise
+    correlations and minres fit as `psychometrics.omega_total`, all resamples at once).
+    Seeded, so a page shows the same interval on every visit. Resamples where the model
+    cannot be fitted (an item constant, a correlation out of bounds) are skipped; NaNs when
+    fewer than half fit."""
+    full = psychometrics.one_factor_fit(data)  # refuses (ValueError) what omega refuses
+    values = data.to_numpy(dtype=float)
+    observed = ~np.isnan(values)
+    filled = np.where(observed, values, 0.0)
+    n = len(values)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, n, (samples, n)) + n * np.arange(samples)[:, None]
+    weights = np.bincount(draws.ravel(), minlength=samples * n).reshape(samples, n)
+    corr = _pairwise_correlations(filled, observed.astype(float), weights.astype(float))
+    fine = np.all(np.isfinite(corr), axis=(1, 2)) & (
+        np.abs(np.nan_to_num(corr)).max(axis=(1, 2)) <= 1 + plausibility.ROUNDING
+    )
+    if fine.sum() < samples / 2:
+        return (math.nan, math.nan)
+    with np.errstate(all="ignore"):
+        loadings = _one_factor_batch(corr[fine], full.loadings.to_numpy() ** 2)
+        common = loadings.sum(axis=1) ** 2
+        fits = common / (common + np.sum(1 - loadings**2, axis=1))
+    fits = fits[np.isfinite(fits)]
+    if len(fits) < samples / 2:
+        return (math.nan, math.nan)
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(fits, [tail, 100 - tail])
+    return (float(low), float(high))
+
+
+@dataclass(frozen=True)
+class ParallelAnalysis:
+    """Horn's parallel analysis of one set of items."""
+
+    observed: np.ndarray  # eigenvalues of the item correlation matrix, largest first
+    random: np.ndarray  # the PARALLEL_QUANTILE of random data's eigenvalues
+    components: int  # leading observed eigenvalues above the random ones
+
+    @property
+    def one_thing(self) -> bool:
+        """True when exactly one component stands out from random data."""
+        return self.components == 1
+
+
+def random_eigenvalues(
+    people: int, items: int, *, samples: int = PARALLEL_SAMPLES, seed: int = 1965
+) -> np.ndarray:
+    """Eigenvalues (largest first, one row per sample) of correlation matrices of `people`
+    x `items` independent normal data. The covariance of n normal rows is Wishart with
+    n - 1 degrees of freedom (Anderson, 2003, Thm 3.3.2), so each sample is drawn as one
+    items x items Wishart matrix instead of n rows: the cost does not grow with n."""
+    if people <= items:
+        raise ValueError(f"parallel analysis needs more people ({people}) than items ({items})")
+    draws = stats.wishart(df=people - 1, scale=np.eye(items)).rvs(
+        size=samples, random_state=np.random.default_rng(seed)
+    )
+    draws = np.asarray(draws).reshape(samples, items, items)
+    scale = np.sqrt(np.einsum("sii->si", draws))
+    corr = draws / scale[:, :, None] / scale[:, None, :]
+    return np.linalg.eigvalsh(corr)[:, ::-1]
+
+
+def parallel_analysis(
+    data: pd.DataFrame,
+    *,
+    samples: int = PARALLEL_SAMPLES,
+    quantile: float = PARALLEL_QUANTILE,
+    seed: int = 1965,
+) -> ParallelAnalysis:
+    """Horn's (1965, Psychometrika 30(2), 179-185) parallel analysis on principal
+    components: a component counts while its eigenvalue exceeds the `quantile` of the
+    same-rank eigenvalue of random data with as many people and items."""
+    corr = correlations(data)
+    people = int(data.notna().any(axis=1).sum())
+    observed = np.linalg.eigvalsh(corr)[::-1]
+    random = np.quantile(
+        random_eigenvalues(people, corr.shape[0], samples=samples, seed=seed), quantile, axis=0
+    )
+    above = observed > random
+    components = int(np.argmin(above)) if not above.all() else len(above)
+    return ParallelAnalysis(observed, random, components)
+
+
+@dataclass(frozen=True)
+class GeneralFactor:
+    """Omega hierarchical and omega total of all skills' statements together."""
+
+    omega_h: float  # share of the total score's variance due to one general factor
+    omega_t: float  # share due to all common factors (general and skills)
+    general: pd.Series  # each statement's loading on the general factor
+    skill_loadings: pd.Series  # each skill's loading on the general factor (second order)
+    notes: tuple[str, ...]
+
+
+def schmid_leiman(
+    loadings: pd.Series, clusters: Mapping[str, str], phi: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Schmid & Leiman's (1957, Psychometrika 22(1), 53-61) orthogonalisation of a
+    higher-order model whose first-order factors are `clusters` (statement -> skill) with
+    pattern `loadings` (each statement loads on its own skill only) and correlations `phi`.
+
+    A one-factor model of `phi` gives each skill's loading g_s on the general factor; then
+    a statement's general loading is l x g_s and its loading on its skill's residual group
+    factor l x sqrt(1 - g_s^2). Returns (general, group, second-order g per skill).
+    """
+    skills = list(phi.index)
+    second, _, _ = psychometrics._one_factor_minres(phi.to_numpy(dtype=float))
+    g = pd.Series(second, index=skills, name="general")
+    of = pd.Series(clusters).reindex(loadings.index)
+    general = loadings * of.map(g).to_numpy()
+    group = loadings * np.sqrt(1 - of.map(g).to_numpy() ** 2)
+    return general.rename("general"), group.rename("group"), g
+
+
+def general_factor(
+    corr: pd.DataFrame, clusters: Mapping[str, str], *, min_items: int = 3
+) -> GeneralFactor:
+    """Omega hierarchical and omega total from the correlations of all statements `corr`
+    (keyed one way) grouped by skill `clusters` (statement -> skill), as psych::omega does
+    with the skills as its group factors (Zinbarg, Revelle, Yovel & Li, 2005,
+    Psychometrika 70(1), 123-133; McDonald, 1999):
+
+    1. each skill's statements get one-factor (minres) loadings l;
+    2. the skills' factor correlations are phi_st = sum of the cross correlations between
+       the two skills' statements / (sum l_s x sum l_t), the least-squares estimate under
+       an independent-cluster model (r_ab = l_a phi_st l_b);
+    3. Schmid-Leiman (`schmid_leiman`) splits each loading into general and group parts;
+    4. omega_h = (sum of general loadings)^2 / V and omega_t = (V - sum(1 - l^2)) / V with
+       V = the sum of all correlations (the variance of the total of standardised items),
+       psych::omega's formulas.
+
+    A skill with fewer than `min_items` statements cannot be fitted on its own and is left
+    out with a note. Needs at least three skills (with two the general factor is not
+    identified).
+    """
+    notes: list[str] = []
+    by_skill: dict[str, list[str]] = {}
+    for item in corr.index:
+        by_skill.setdefault(clusters[item], []).append(item)
+    loadings = {}
+    for skill, items in list(by_skill.items()):
+        if len(items) < min_items:
+            notes.append(f"{skill} left out: fewer than {min_items} statements")
+            del by_skill[skill]
+            continue
+        block = corr.loc[items, items].to_numpy(dtype=float)
+        values, _, heywood = psychometrics._one_factor_minres(block)
+        if heywood.any():
+            notes.append(f"{skill}: a loading was capped at 1")
+        loadings.update(zip(items, values, strict=True))
+    skills = list(by_skill)
+    if len(skills) < 3:
+        raise ValueError(
+            f"the general factor needs at least three skills with {min_items} or more "
+            f"statements; {len(skills)} have"
+        )
+    items = [item for skill in skills for item in by_skill[skill]]
+    pattern = pd.Series(loadings).reindex(items)
+    negative = plausibility.loadings(pattern.items())
+    if negative.flag:
+        notes.append(negative.flag)
+    phi = pd.DataFrame(np.eye(len(skills)), index=skills, columns=skills)
+    for i, s in enumerate(skills):
+        for t in skills[i + 1 :]:
+            cross = corr.loc[by_skill[s], by_skill[t]].to_numpy(dtype=float).sum()
+            value = cross / (pattern[by_skill[s]].sum() * pattern[by_skill[t]].sum())
+            checked = plausibility.correlation(value)
+            if not checked.ok:
+                notes.append(f"{s} and {t}: {checked.reason}; capped")
+            phi.loc[s, t] = phi.loc[t, s] = float(np.clip(value, -1.0, 1.0))
+    general, _, g = schmid_leiman(pattern, {i: clusters[i] for i in items}, phi)
+    total = float(corr.loc[items, items].to_numpy(dtype=float).sum())
+    unique = float(np.sum(1 - pattern.to_numpy() ** 2))
+    omega_h = float(general.sum() ** 2 / total)
+    omega_t = float((total - unique) / total)
+    return GeneralFactor(omega_h, omega_t, general, g, tuple(notes))
+
+
+def items_for_reliability(alpha: float, items: int, target: float = 0.80) -> int | None:
+    """How many statements like these a skill would need for `target` reliability
+    (Spearman-Brown); None when the reliability is unusable (not in (0, 1))."""
+    if not (math.isfinite(alpha) and 0 < alpha < 1):
+        return None
+    return psychometrics.items_needed(alpha, items, target)
+
+
+def frequencies(values: pd.Series, points: Sequence[int]) -> pd.Series:
+    """The share of answers at each scale point (missing answers left out)."""
+    given = values.dropna()
+    counts = given.value_counts().reindex(points, fill_value=0)
+    return counts / len(given) if len(given) else counts.astype(float) * math.nan

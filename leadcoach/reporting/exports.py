@@ -18,7 +18,7 @@ from sqlmodel import Session
 from leadcoach.instrument import bank
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BREAKDOWN_FIELDS = ["team", "site", "vendor", "language"]
@@ -32,12 +32,13 @@ def neutralise_cell(value: object) -> object:
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame whose text cells and column names cannot act as formulas."""
+    """A copy of the frame whose text cells and column names cannot act as formulas, its
+    columns under their people-facing headers (leadcoach.reporting.vocabulary)."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_cell)
-    safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
+    safe.columns = [neutralise_cell(vocabulary.header(column)) for column in safe.columns]
     return safe
 
 
@@ -80,7 +81,10 @@ def record_export(*, session: Session, viewer: Viewer, kind: str, subject: str, 
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, na_rep="–", float_format=lambda v: f"{v:.1f}")
+    shown = frame.rename(columns=vocabulary.header)
+    return shown.to_html(
+        index=False, escape=True, na_rep=vocabulary.EMPTY, float_format=lambda v: f"{v:.1f}"
+    )
 
 
 def report_html(

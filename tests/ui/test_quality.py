@@ -14,6 +14,7 @@ from leadcoach.people.access import NO_ACCESS, load_viewer
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import AccessDenied
+from leadcoach.reporting import vocabulary
 from leadcoach.ui.text import md
 from tests.test_quality import REVERSED_BY_MISTAKE, build_sample
 from tests.ui.conftest import APP, person_id
@@ -71,11 +72,11 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
     (chart,) = charts(at)
     assert '"rule"' in chart.proto.spec and "0.7" in chart.proto.spec
     skills = at.dataframe[0].value
-    assert len(skills) == 12 and {"alpha", "omega", "status"} <= set(skills.columns)
-    com = skills.set_index("skill").loc[current_instrument().skill("COM").name]
-    assert com["status"] == "Below 0.70"
-    items = at.dataframe[1].value.set_index("item_id")
-    assert items.loc[REVERSED_BY_MISTAKE, "flag"] == quality.KEYING_ERROR
+    assert len(skills) == 12 and {"Alpha", "Omega", "Status"} <= set(skills.columns)
+    com = skills.set_index("Skill").loc[current_instrument().skill("COM").name]
+    assert com["Status"] == "Below 0.70"
+    items = at.dataframe[1].value.set_index("Statement")
+    assert items.loc[REVERSED_BY_MISTAKE, "Flag"] == quality.KEYING_ERROR
     assert len(items) == sum(len(s.items) for s in current_instrument().skills)
     page_text = texts(at)
     assert "Item-rest r" in page_text and "Alpha" in page_text and "omega" in page_text
@@ -83,7 +84,10 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
 
     at.toggle(key="quality_only_flagged").set_value(True).run()
     flagged = at.dataframe[1].value
-    assert REVERSED_BY_MISTAKE in set(flagged["item_id"]) and (flagged["flag"] != "").all()
+    assert (
+        REVERSED_BY_MISTAKE in set(flagged["Statement"])
+        and (flagged["Flag"] != vocabulary.EMPTY).all()
+    )
 
     # A period before anyone submitted: the page refuses rather than showing numbers.
     long_ago = datetime.now(UTC).date() - timedelta(days=300)

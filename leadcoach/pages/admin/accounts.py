@@ -7,7 +7,7 @@ from leadcoach.people import accounts
 from leadcoach.people.people import accounts_overview, coached_teams
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, context, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -145,13 +145,4 @@ with unlock_tab:
 
 with context.db() as session, context.shown_errors():
     table = accounts_overview(session=session, viewer=viewer)
-    st.dataframe(
-        table.drop(columns="person_id"),
-        hide_index=True,
-        column_config={
-            "last_sign_in": st.column_config.DatetimeColumn(
-                "Last sign-in", format="D MMM YYYY HH:mm"
-            ),
-            "locked_until": st.column_config.DatetimeColumn("Locked until", format="HH:mm"),
-        },
-    )
+    tables.grid(table, formats={"last_sign_in": "%d %b %Y %H:%M", "locked_until": "%H:%M"})

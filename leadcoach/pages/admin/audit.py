@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from leadcoach.people import audit
-from leadcoach.reporting import exports
-from leadcoach.ui import auth, context
+from leadcoach.reporting import exports, vocabulary
+from leadcoach.ui import auth, context, tables
 
 viewer = auth.require_viewer()
 with context.db() as session, context.stop_on_error():
@@ -22,7 +22,12 @@ names = {int(row.person_id): row.name for row in actors.itertuples()}
 today = date.today()
 left, middle, right = st.columns(3)
 action = left.selectbox(
-    "Event", action_names, index=None, placeholder="All events", key="audit_action"
+    "Event",
+    action_names,
+    index=None,
+    format_func=vocabulary.event,
+    placeholder="All events",
+    key="audit_action",
 )
 actor_id = middle.selectbox(
     "Done by",
@@ -55,19 +60,7 @@ if events.empty:
     st.stop()
 if len(events) == limit:
     st.warning(f"Showing the newest {limit} events only; narrow the filters to see older ones.")
-shown = events.drop(columns=["id", "actor_id"])
-shown["actor"] = shown["actor"].fillna("—")
-st.dataframe(
-    shown,
-    hide_index=True,
-    column_config={
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm:ss"),
-        "action": "Event",
-        "actor": "Done by",
-        "subject": "About",
-        "detail": "Details",
-    },
-)
+tables.grid(events, formats={"at": "%d %b %Y %H:%M:%S"})
 st.download_button(
     "Download (CSV)",
     exports.to_csv(events.assign(at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S"))),

@@ -151,19 +151,8 @@ if remind_tab.open:
         if due.empty:
             st.caption("Everyone's assessment is up to date.")
         else:
-            st.dataframe(
-                due.drop(columns="person_id"),
-                hide_index=True,
-                column_config={
-                    "name": "Person",
-                    "team": "Team",
-                    "last_assessed": st.column_config.DatetimeColumn(
-                        "Last assessed", format="D MMM YYYY"
-                    ),
-                    "due_on": st.column_config.DatetimeColumn("Due", format="D MMM YYYY"),
-                    "answers_saved": "Answers saved",
-                    "status": "Status",
-                },
+            tables.grid(
+                due, {"name": "Person", **{c: c for c in due if c not in ("name", "person_id")}}
             )
 
 if growth_tab.open:
@@ -181,6 +170,7 @@ if growth_tab.open:
                 rounds,
                 {"round": "Quarter", **groups.LABELS},
                 dict.fromkeys(groups.FIGURES, ".1f"),
+                minor=("sd", "min", "q1", "q3", "max"),  # on a phone: the centre only
             )
             exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
 st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from leadcoach.measurement import quality
 from leadcoach.programmes import cohorts
-from leadcoach.ui import auth, chart_specs, context, exports
+from leadcoach.ui import auth, chart_specs, context, exports, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -70,19 +70,12 @@ skill_table = skills.assign(
     .map({True: "Below 0.70", False: "OK"})
     .where(skills["alpha"].notna() | skills["omega"].notna(), "Not computed")
 )[["skill", "items", "people", "alpha", "omega", "status", "note"]]
-st.dataframe(
+tables.grid(
     skill_table,
-    hide_index=True,
-    column_config={
-        "skill": st.column_config.TextColumn("Skill", width="medium"),
-        "items": st.column_config.NumberColumn("Statements"),
-        "people": st.column_config.NumberColumn("People"),
-        "alpha": st.column_config.NumberColumn("Alpha", format="%.2f"),
-        "omega": st.column_config.NumberColumn("Omega", format="%.2f"),
-        "status": "Status",
-        "note": st.column_config.TextColumn("Note", width="large"),
-    },
-)
+    {"skill": "Skill", "items": "Statements", "people": "People", "alpha": "Alpha",
+     "omega": "Omega", "status": "Status", "note": "Note"},
+    {"alpha": ".2f", "omega": ".2f"},
+)  # fmt: skip
 exports.downloads(skill_table, chart, "instrument-quality-skills")
 if skills["alpha"].isna().any():
     st.caption("A skill without an alpha is left out of the chart; its note in the table says why.")
@@ -104,26 +97,15 @@ else:
     item_table = items[["skill", "item_id", "flag", "item_rest", "alpha_if_deleted", "mean",
                         "sd", "not_applicable_share", "answers", "reverse", "text",
                         "note"]]  # fmt: skip
-    st.dataframe(
+    tables.grid(
         item_table,
-        hide_index=True,
-        column_config={
-            "skill": "Skill",
-            "item_id": "Statement",
-            "text": st.column_config.TextColumn("Text", width="large"),
-            "reverse": st.column_config.CheckboxColumn("Reverse-scored"),
-            "answers": st.column_config.NumberColumn("Answers"),
-            "not_applicable_share": st.column_config.NumberColumn(
-                "Not applicable", format="percent"
-            ),
-            "mean": st.column_config.NumberColumn("Mean (1-5)", format="%.2f"),
-            "sd": st.column_config.NumberColumn("SD", format="%.2f"),
-            "item_rest": st.column_config.NumberColumn("Item-rest r", format="%.2f"),
-            "alpha_if_deleted": st.column_config.NumberColumn("Alpha without it", format="%.2f"),
-            "flag": "Flag",
-            "note": st.column_config.TextColumn("Note", width="large"),
-        },
-    )
+        {"skill": "Skill", "item_id": "Statement", "flag": "Flag", "item_rest": "Item-rest r",
+         "alpha_if_deleted": "Alpha without it", "mean": "Mean (1-5)", "sd": "SD",
+         "not_applicable_share": "Not applicable", "answers": "Answers",
+         "reverse": "Reverse-scored", "text": "Text", "note": "Note"},
+        {"item_rest": ".2f", "alpha_if_deleted": ".2f", "mean": ".2f", "sd": ".2f",
+         "not_applicable_share": ".0%"},
+    )  # fmt: skip
     st.download_button(
         "Statements (CSV)", item_table.to_csv(index=False).encode("utf-8"),
         "instrument-quality-statements.csv", "text/csv", icon=":material/download:",

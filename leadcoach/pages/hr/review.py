@@ -5,7 +5,7 @@ import streamlit as st
 
 from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
-from leadcoach.reporting import charts, exports
+from leadcoach.reporting import charts, exports, vocabulary
 from leadcoach.ui import auth, chart_specs, context, tables
 from leadcoach.ui.text import md
 
@@ -13,6 +13,11 @@ viewer = auth.require_viewer()
 settings = context.settings()
 instrument = context.instrument()
 min_group = settings.min_group_size
+
+# On a phone the key figures stay (who, how many, the change and whether it is real, the
+# centre of a round); the statistics behind them are for a wider screen.
+PHONE_MINOR_CHANGE = ("baseline_mean", "ci", "d_z", "p_holm", "sd_change")
+PHONE_MINOR_SPREAD = ("sd", "min", "q1", "q3", "max")
 
 st.title("Cohort review", anchor=False)
 with context.db() as session, context.stop_on_error():
@@ -118,7 +123,7 @@ if change_tab.open:
                 for low, high in zip(changes["ci_low"], changes["ci_high"], strict=True)
             ]
             verdicts = [
-                "too few people" if few else "yes" if real else "no"
+                vocabulary.SUPPRESSED if few else vocabulary.YES if real else vocabulary.NO
                 for few, real in zip(changes["suppressed"], changes["significant"], strict=True)
             ]
             tables.show(
@@ -131,8 +136,8 @@ if change_tab.open:
                     "mean_change": "Change",
                     "ci": "95% CI",
                     "verdict": "Real change",
-                    "d_z": "d_z",
-                    "p_holm": "p (Holm)",
+                    "d_z": vocabulary.header("d_z"),
+                    "p_holm": vocabulary.header("p_holm"),
                     "sd_change": "SD of change",
                 },
                 {
@@ -143,6 +148,7 @@ if change_tab.open:
                     "d_z": ".2f",
                     "p_holm": ".3f",
                 },
+                minor=PHONE_MINOR_CHANGE,
             )
             st.markdown("**People whose own change is more than measurement noise**")
             limits = {skill_id: t.points for skill_id, t in context.change_thresholds().items()}
@@ -182,6 +188,7 @@ if rounds_tab.open:
                 shown,
                 {"round": "Round", **groups.LABELS},
                 dict.fromkeys(groups.FIGURES, ".1f"),
+                minor=PHONE_MINOR_SPREAD,
             )
 
 if breakdown_tab.open:
@@ -263,7 +270,7 @@ if chase_tab.open:
         if open_or_closed.empty:
             st.caption("Nobody to chase: every member has submitted in every round so far.")
         else:
-            st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
+            tables.grid(open_or_closed)
             st.download_button(
                 "Chase list (CSV)",
                 exports.to_csv(open_or_closed.drop(columns="person_id")),

@@ -38,7 +38,8 @@ CSS = (
     f" .{STYLE_CLASS} {{ font-size: 0.8125rem; }}"
     f" .{STYLE_CLASS} th, .{STYLE_CLASS} td {{ padding: 0.25rem 0.4rem; }}"
     f" .{STYLE_CLASS} td {{ white-space: normal; overflow-wrap: anywhere; min-width: 3rem; }}"
-    f" .{STYLE_CLASS} td.num {{ white-space: nowrap; overflow-wrap: normal; min-width: 0; }}"
+    # Numbers never break (no spaces in them); a phrase in a figure's place may.
+    f" .{STYLE_CLASS} td.num {{ overflow-wrap: normal; min-width: 0; }}"
     f" .{STYLE_CLASS} .minor {{ display: none; }}"
     f" .{MORE_CLASS} {{ display: block; font-size: 0.8125rem; margin: 0.25rem 0 0; }}"
     # The assessment's answer scales: one column on a phone, never wrapped 3+2+1.

@@ -14,9 +14,9 @@ settings = context.settings()
 instrument = context.instrument()
 min_group = settings.min_group_size
 
-# On a phone the key figures stay (who, how many, the change and whether it is real, the
+# On a phone the key figures stay (the skill, how many, the change and whether it is real, the
 # centre of a round); the statistics behind them are for a wider screen.
-PHONE_MINOR_CHANGE = ("baseline_mean", "ci", "d_z", "p_holm", "sd_change")
+PHONE_MINOR_CHANGE = ("baseline_mean", "latest_mean", "ci", "d_z", "p_holm", "sd_change")
 PHONE_MINOR_SPREAD = ("sd", "min", "q1", "q3", "max")
 
 st.title("Cohort review", anchor=False)

@@ -63,7 +63,12 @@ if len(events) == limit:
 tables.grid(events, formats={"at": "%d %b %Y %H:%M:%S"})
 st.download_button(
     "Download (CSV)",
-    exports.to_csv(events.assign(at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S"))),
+    exports.to_csv(
+        events.assign(
+            at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            action=events["action"].map(vocabulary.event),
+        )
+    ),
     f"audit-log-{today.isoformat()}.csv",
     "text/csv",
     icon=":material/download:",

@@ -219,6 +219,21 @@ def detail(text: str) -> str:
     )
 
 
+def _kept_numbers(column: pd.Series, spec: str | None) -> list[float | int] | None:
+    """The column's numbers, rounded as a plain ".Nf" spec says; None when the column is not
+    all numbers or its format needs text (a sign, a percent)."""
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if not numeric or column.isna().any():
+        return None
+    if spec is None:
+        return column.tolist()
+    places = re.fullmatch(r"\.(\d)f", spec)
+    if places is None:
+        return None
+    digits = int(places.group(1))
+    return [round(float(v), digits or None) for v in column.tolist()]
+
+
 def shown_columns(frame: pd.DataFrame) -> list[str]:
     """The columns a person reads: all but ids and the small-group flag."""
     return [column for column in frame.columns if not HIDDEN.match(str(column))]
@@ -228,10 +243,14 @@ def people_frame(
     frame: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str] | None = None,
+    *,
+    keep_numbers: bool = False,
 ) -> pd.DataFrame:
-    """The frame as a person reads it, all text: the `labels` columns (default: all but
+    """The frame as a person reads it, as text: the `labels` columns (default: all but
     ids) under their headers, every value through `cell`, and in rows the small-group gate
-    hid (a true `suppressed`), the empty figures as SUPPRESSED."""
+    hid (a true `suppressed`), the empty figures as SUPPRESSED. With `keep_numbers`, a
+    number column with no empty value stays numbers (rounded as its plain ".Nf" format
+    says), so a data grid aligns and sorts it as numbers."""
     labels = (
         dict(labels)
         if labels is not None
@@ -246,6 +265,10 @@ def people_frame(
     shown = {}
     for column, label in labels.items():
         spec = formats.get(column)
+        kept = _kept_numbers(frame[column], spec) if keep_numbers else None
+        if kept is not None:
+            shown[header(label)] = kept
+            continue
         values = [
             detail(value) if column == "detail" and isinstance(value, str) else
             cell(value, spec, column)

@@ -108,8 +108,10 @@ def grid(
     **options: object,
 ) -> None:
     """A long table people scroll and search (st.dataframe), in its people-facing form:
-    headers from the vocabulary, no None or NaN (vocabulary.people_frame)."""
-    st.dataframe(vocabulary.people_frame(frame, labels, formats), hide_index=True, **options)
+    headers from the vocabulary, no None or NaN (vocabulary.people_frame); full number
+    columns stay numbers, so they align and sort as numbers."""
+    shown = vocabulary.people_frame(frame, labels, formats, keep_numbers=True)
+    st.dataframe(shown, hide_index=True, **options)
 
 
 def show(

@@ -91,3 +91,26 @@ def test_the_cohort_review_shows_its_key_figures_on_a_phone(browser, demo_server
     assert page.locator("table.lc-table th", has_text="Holm p-value").first.is_visible()
     screenshot(page, "phone-review-1366")
     page.close()
+
+
+CHANGED_PAGES = [  # the pages whose tables now come through the vocabulary
+    ("Priya Shah", "team"),
+    ("Priya Shah", "compare"),
+    ("Helen Okafor", "organisation"),
+    ("Helen Okafor", "cohorts"),
+    ("Helen Okafor", "quality"),
+    ("Alex Morgan", "accounts"),
+    ("Alex Morgan", "audit"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), CHANGED_PAGES)
+def test_pages_of_coaches_hr_and_admins_do_not_scroll_sideways(browser, demo_server, name, path):
+    for viewport in (PHONE, WIDE):
+        page = open_as(browser, demo_server, name, path, viewport)
+        page.get_by_role("heading").first.wait_for()
+        settled(page)
+        page.wait_for_timeout(500)  # charts draw after the run ends
+        assert not _sideways(page), (path, viewport)
+        screenshot(page, f"vocab-{path}-{viewport['width']}")
+        page.close()

@@ -7,7 +7,7 @@ import streamlit as st
 from leadcoach.coaching import coaching, priorities
 from leadcoach.measurement import groups
 from leadcoach.people import people
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import auth, chart_specs, context, exports, tables
 from leadcoach.ui.text import md
 
@@ -151,9 +151,9 @@ if remind_tab.open:
         if due.empty:
             st.caption("Everyone's assessment is up to date.")
         else:
-            tables.grid(
-                due, {"name": "Person", **{c: c for c in due if c not in ("name", "person_id")}}
-            )
+            labels = {column: vocabulary.header(column) for column in vocabulary.shown_columns(due)}
+            dates = dict.fromkeys(("last_assessed", "due_on"), "%d %b %Y")
+            tables.grid(due, {**labels, "name": "Person"}, dates)
 
 if growth_tab.open:
     with growth_tab:

@@ -165,6 +165,11 @@ def event(code: str) -> str:
     return EVENTS.get(code, header(code))
 
 
+def role(code: str) -> str:
+    """The name a person reads for a role code ("hr" -> "HR")."""
+    return VALUES["role"].get(str(code), header(code))
+
+
 def is_empty(value: object) -> bool:
     """True for every spelling of nothing: None, NaN, NaT, pd.NA, an empty text."""
     if value is None or value is pd.NA or value is pd.NaT:

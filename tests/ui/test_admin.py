@@ -144,7 +144,7 @@ def test_an_admin_unlocks_a_locked_account(url, monkeypatch):
             _sign_in(url, SUPERVISOR, "not the password")
     at = page_as(url, ADMIN, "pages/admin/accounts.py", monkeypatch)
     assert at.selectbox(key="accounts_unlock_person").options == [
-        f"Ana Lima ({email_for(SUPERVISOR)}, supervisor)"
+        f"Ana Lima ({email_for(SUPERVISOR)}, Supervisor)"
     ]
     at.selectbox(key="accounts_unlock_person").set_value(person_id(url, SUPERVISOR))
     at = _submit(at, "Unlock")

@@ -19,7 +19,7 @@ from leadcoach.measurement import norms, reliability
 from leadcoach.people import people
 from leadcoach.people.access import Viewer
 from leadcoach.platform.models import GoalStatus
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
 from leadcoach.ui.text import md
 
@@ -130,16 +130,13 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         reliability.describe_change(change, thresholds.get(skill_id))
         for change, skill_id in zip(profile["change"], profile["skill_id"], strict=True)
     ]
+    # A first assessment has nothing to compare with: its table is the scores alone, not
+    # three columns of dashes.
+    compared = ["previous", "change", "meaning"] if len(submissions) > 1 else []
     with st.expander("The same numbers as a table", expanded=True):
         tables.show(
             profile,
-            {
-                "skill": "Skill",
-                "score": "Score",
-                "previous": "Previous",
-                "change": "Change",
-                "meaning": "Change is",
-            },
+            {column: vocabulary.header(column) for column in ["skill", "score", *compared]},
             {"score": ".0f", "previous": ".0f", "change": "+.0f"},
         )
         if len(submissions) > 1 and thresholds:

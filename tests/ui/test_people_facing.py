@@ -12,12 +12,22 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from leadcoach.assessment import responses
 from leadcoach.demo import email_for
 from leadcoach.people import audit
 from leadcoach.platform.config import Settings
 from leadcoach.reporting import vocabulary
-from tests.ui.conftest import APP, app_signed_in_as, open_tab, table_cells
+from tests.ui.conftest import APP, app_signed_in_as, open_tab, table_cells, table_with
 from tests.ui.test_smoke import ROLE_PAGES
+from tests.ui.test_supervisor import (  # noqa: F401 (own_demo is a fixture)
+    answer_the_rest,
+    current_instrument,
+    db_session,
+    draft_of,
+    open_page,
+    own_demo,
+    viewer_of,
+)
 
 # What a program prints for an empty value; "None" as an English word starts a sentence.
 EMPTY_MARKS = re.compile(r"(?<![\w.])(NaN|nan|NaT|<NA>|None)(?![\w.])")
@@ -134,3 +144,24 @@ def test_every_recorded_event_has_a_name():
     assert codes <= set(EVENT_CODES), codes - EVENT_CODES
     assert set(vocabulary.EVENTS) >= EVENT_CODES, EVENT_CODES - set(vocabulary.EVENTS)
     assert all(not SNAKE.search(name) for name in vocabulary.EVENTS.values())
+
+
+def test_a_first_assessment_shows_its_scores_without_empty_comparison_columns(
+    own_demo,  # noqa: F811 (the fixture imported above)
+    monkeypatch,
+):
+    """Nothing to compare with on a first assessment: no Previous or Change column of dashes."""
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        responses.open_draft(session=session, viewer=viewer, instrument=current_instrument())
+    answer_the_rest(own_demo, "Sam Torres")
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        draft_id = draft_of(own_demo, "Sam Torres").draft_id
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+    at = open_page(own_demo, "Sam Torres", "pages/supervisor/results.py", monkeypatch)
+    assert not at.exception, at.exception
+    profile = table_with(at, "Score")
+    assert list(profile.columns) == ["Skill", "Score"], list(profile.columns)
+    assert profile["Score"].notna().all()
+    assert problems(at) == []

@@ -34,6 +34,8 @@ def test_exported_headers_are_people_facing():
     assert header == "Submitted on,Baseline,Skill"
     sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(frame))).active
     assert [c.value for c in sheet[1]] == ["Submitted on", "Baseline", "Skill"]
+    kept = exports.neutralise(frame, people_headers=False)
+    assert list(kept.columns) == ["submitted_on", "baseline_mean", "Skill"], "read-back files"
 
 
 def test_csv_and_xlsx_exports_are_neutralised():

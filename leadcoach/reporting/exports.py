@@ -31,14 +31,17 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralise(frame: pd.DataFrame, *, people_headers: bool = True) -> pd.DataFrame:
     """A copy of the frame whose text cells and column names cannot act as formulas, its
-    columns under their people-facing headers (leadcoach.reporting.vocabulary)."""
+    columns under their people-facing headers (leadcoach.reporting.vocabulary). A file
+    meant to be read back (a roster's rejected rows) keeps its column codes with
+    `people_headers=False`: the roster reader knows "start_date", not "Start"."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_cell)
-    safe.columns = [neutralise_cell(vocabulary.header(column)) for column in safe.columns]
+    named = vocabulary.header if people_headers else str
+    safe.columns = [neutralise_cell(named(column)) for column in safe.columns]
     return safe
 
 

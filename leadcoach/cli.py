@@ -246,7 +246,9 @@ def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
     for message in result.check.messages():
         print(message, file=sys.stderr)
     if args.rejected and not result.rejected_rows.empty:
-        args.rejected.write_bytes(exports.to_csv(result.rejected_rows))
+        args.rejected.write_bytes(
+            exports.table_file(result.rejected_rows, "csv", people_headers=False)
+        )
         print(f"Rejected rows written to {args.rejected}.", file=sys.stderr)
     print(result.summary())
     return EXIT_OK if result.written else EXIT_FAILED

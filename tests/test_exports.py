@@ -23,9 +23,19 @@ DANGEROUS = ["=1+2", "+SUM(A1)", "-3+4", "@cmd", "\tx", "\ry"]
 def test_cells_a_spreadsheet_would_run_get_an_apostrophe():
     frame = pd.DataFrame({"name": [*DANGEROUS, "Ana", "-"], "score": [1.0] * 8, "=col": ["x"] * 8})
     safe = exports.neutralise(frame)
-    assert list(safe["name"]) == ["'" + v for v in DANGEROUS] + ["Ana", "'-"]
-    assert list(safe["score"]) == [1.0] * 8, "numbers stay numbers"
-    assert list(safe.columns) == ["name", "score", "'=col"]
+    assert list(safe["Name"]) == ["'" + v for v in DANGEROUS] + ["Ana", "'-"]
+    assert list(safe["Score"]) == [1.0] * 8, "numbers stay numbers"
+    assert list(safe.columns) == ["Name", "Score", "'=col"], "headers people read"
+
+
+def test_exported_headers_are_people_facing():
+    frame = pd.DataFrame({"submitted_on": ["2026-12-04"], "baseline_mean": [50.0], "Skill": ["x"]})
+    header = exports.to_csv(frame).decode("utf-8-sig").splitlines()[0]
+    assert header == "Submitted on,Baseline,Skill"
+    sheet = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx(frame))).active
+    assert [c.value for c in sheet[1]] == ["Submitted on", "Baseline", "Skill"]
+    kept = exports.neutralise(frame, people_headers=False)
+    assert list(kept.columns) == ["submitted_on", "baseline_mean", "Skill"], "read-back files"
 
 
 def test_text_in_any_kind_of_column_is_neutralised():

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from leadcoach.instrument import bank
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 BREAKDOWN_FIELDS = ["team", "site", "vendor", "language"]
@@ -42,12 +42,15 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the frame whose text cells and column names cannot act as formulas.
+def neutralise(frame: pd.DataFrame, *, people_headers: bool = True) -> pd.DataFrame:
+    """A copy of the frame whose text cells and column names cannot act as formulas, its
+    columns under their people-facing headers (leadcoach.reporting.vocabulary).
 
     Every column that is not numbers, true/false or dates is checked cell by cell, so text
     held as categories or mixed with numbers is covered too; columns are taken by position,
-    so two columns with one name are both checked."""
+    so two columns with one name are both checked. A file meant to be read back (a roster's
+    rejected rows) keeps its column codes with `people_headers=False`: the roster reader
+    knows "start_date", not "Start"."""
     safe = frame.copy()
     for position in range(safe.shape[1]):
         column = safe.iloc[:, position]
@@ -58,7 +61,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
             or isinstance(column.dtype, pd.PeriodDtype)
         ):
             safe.isetitem(position, column.astype(object).map(neutralise_cell))
-    safe.columns = [neutralise_cell(str(column)) for column in safe.columns]
+    named = vocabulary.header if people_headers else str
+    safe.columns = [neutralise_cell(named(column)) for column in safe.columns]
     return safe
 
 
@@ -81,14 +85,16 @@ def cohort_scores(round_scores: pd.DataFrame, instrument: bank.Instrument) -> pd
     return wide.drop(columns=["person_id", "round_order"]).reset_index(drop=True)
 
 
-def table_file(frame: pd.DataFrame, kind: str = "csv", sheet: str = "Scores") -> bytes:
+def table_file(
+    frame: pd.DataFrame, kind: str = "csv", sheet: str = "Scores", *, people_headers: bool = True
+) -> bytes:
     """The table as a CSV or XLSX file (`kind`), its formulas neutralised first.
 
     CSV is UTF-8 with a byte-order mark, so Excel shows accented names correctly; XLSX has
     the table on one sheet named `sheet`."""
     if kind not in TABLE_FORMATS:
         raise ValueError(f"kind must be one of {sorted(TABLE_FORMATS)}, not {kind!r}")
-    safe = neutralise(frame)
+    safe = neutralise(frame, people_headers=people_headers)
     if kind == "csv":
         return safe.to_csv(index=False).encode("utf-8-sig")
     buffer = io.BytesIO()
@@ -114,7 +120,10 @@ def record_export(*, session: Session, viewer: Viewer, kind: str, subject: str, 
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, na_rep="–", float_format=lambda v: f"{v:.1f}")
+    shown = frame.rename(columns=vocabulary.header)
+    return shown.to_html(
+        index=False, escape=True, na_rep=vocabulary.EMPTY, float_format=lambda v: f"{v:.1f}"
+    )
 
 
 def report_html(

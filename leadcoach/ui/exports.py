@@ -37,13 +37,16 @@ def table_download(
     on_click: str | Callable[..., None] = "ignore",
     args: tuple[Any, ...] | None = None,
     icon: str = ICON,
+    people_headers: bool = True,
 ) -> None:
     """A button that downloads the table (or what `table()` returns, built only when
-    clicked) as a CSV or XLSX file, neutralised by reporting.exports.table_file."""
+    clicked) as a CSV or XLSX file, neutralised by reporting.exports.table_file; its headers
+    are the people-facing ones unless `people_headers` is False (a file to be read back)."""
     mime = files.TABLE_FORMATS[kind]
 
     def data() -> bytes:
-        return files.table_file(table() if callable(table) else table, kind, sheet)
+        frame = table() if callable(table) else table
+        return files.table_file(frame, kind, sheet, people_headers=people_headers)
 
     where.download_button(
         label, data, file_name, mime, icon=icon, key=key, on_click=on_click, args=args

@@ -19,7 +19,7 @@ from leadcoach.measurement import norms, reliability
 from leadcoach.people import people
 from leadcoach.people.access import Viewer
 from leadcoach.platform.models import GoalStatus
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
 from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
@@ -189,11 +189,15 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         "" if pd.isna(low) else f"{low:.0f}\u2013{high:.0f}"  # an en dash: "52–68"
         for low, high in zip(profile["band_low"], profile["band_high"], strict=True)
     ]
-    columns = {"skill": "Skill", "score": "Score", "band": "Likely range (90%)"}
-    if len(submissions) > 1:
-        columns |= {"previous": "Previous", "change": "Change", "meaning": "Change is"}
+    # A first assessment has nothing to compare with: its table is the scores and their
+    # likely ranges alone, not three columns of dashes.
+    compared = ["previous", "change", "meaning"] if len(submissions) > 1 else []
     with st.expander("The same numbers as a table", expanded=True):
-        tables.show(profile, columns, {"score": ".0f", "previous": ".0f", "change": "+.0f"})
+        tables.show(
+            profile,
+            {column: vocabulary.header(column) for column in ["skill", "score", "band", *compared]},
+            {"score": ".0f", "previous": ".0f", "change": "+.0f"},
+        )
         st.caption(
             "**Likely range**: no questionnaire measures exactly; your true score lies in "
             "this range with 90% confidence (the score ± 1.645 standard errors of "

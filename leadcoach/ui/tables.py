@@ -9,15 +9,17 @@ rows as HTML are inserted at once. Screen readers read either kind row by row.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Collection, Mapping
 
 import pandas as pd
 import streamlit as st
 
-MISSING = "–"
+from leadcoach.reporting import vocabulary
+
+MISSING = vocabulary.EMPTY
 STYLE_CLASS = "lc-table"
+MORE_CLASS = "lc-more"
+PHONE_MAX_PX = 640  # Streamlit's own small-screen breakpoint
 # Streamlit styles only its own Markdown tables; app.py puts these rules on every page.
 # Rows stay on one line and a wide table scrolls sideways in its own box, so a phone's
 # page does not widen; long column labels wrap instead.
@@ -29,23 +31,23 @@ CSS = (
     f".{STYLE_CLASS} th {{ font-weight: 600; vertical-align: bottom; }} "
     f".{STYLE_CLASS} td {{ white-space: nowrap; }} "
     f".{STYLE_CLASS} .num {{ text-align: right; font-variant-numeric: tabular-nums; }}"
+    f" .{MORE_CLASS} {{ display: none; }}"
+    # A phone (390 px): text cells wrap and padding shrinks so a table's key figures fit
+    # the width; columns marked minor step aside, with a note saying where they are.
+    f" @media (max-width: {PHONE_MAX_PX}px) {{"
+    f" .{STYLE_CLASS} {{ font-size: 0.8125rem; }}"
+    f" .{STYLE_CLASS} th, .{STYLE_CLASS} td {{ padding: 0.25rem 0.4rem; }}"
+    f" .{STYLE_CLASS} td {{ white-space: normal; overflow-wrap: anywhere; min-width: 3rem; }}"
+    # Numbers never break (no spaces in them); a phrase in a figure's place may.
+    f" .{STYLE_CLASS} td.num {{ overflow-wrap: normal; min-width: 0; }}"
+    f" .{STYLE_CLASS} .minor {{ display: none; }}"
+    f" .{MORE_CLASS} {{ display: block; font-size: 0.8125rem; margin: 0.25rem 0 0; }}"
+    # The assessment's answer scales: one column on a phone, never wrapped 3+2+1.
+    ' [class*="st-key-answer_"] [role="radiogroup"],'
+    ' [class*="st-key-rating_"] [role="radiogroup"]'
+    " { flex-direction: column; flex-wrap: nowrap; align-items: flex-start; gap: 0.25rem; }"
+    " }"
 )
-
-
-def _text(value: object, spec: str | None) -> str:
-    # pd.NA too: a nullable column's missing cell was shown as "<NA>".
-    if (
-        value is None
-        or value is pd.NA
-        or value is pd.NaT
-        or (isinstance(value, float) and math.isnan(value))
-    ):
-        return MISSING
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int | float | date):
-        return format(value, spec or "")
-    return " ".join(str(value).splitlines())
 
 
 def _is_number(column: pd.Series) -> bool:
@@ -56,39 +58,67 @@ def table_html(
     frame: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str] | None = None,
+    minor: Collection[str] = (),
 ) -> str:
-    """The frame as an HTML table: columns under their labels (all columns when none are
-    given), numbers right-aligned and formatted with the column's format spec ("+.1f"),
-    every text escaped (names and notes are the users' own)."""
-    labels = dict(labels) if labels is not None else {column: column for column in frame}
-    formats = formats or {}
-    columns = list(labels)
-    kinds = [' class="num"' if _is_number(frame[column]) else "" for column in columns]
+    """The frame as an HTML table: columns under their labels (when none are given, every
+    column but ids under its header from leadcoach.reporting.vocabulary), numbers
+    right-aligned and formatted with the column's format spec ("+.1f"), every value in its
+    people-facing form (vocabulary.people_frame) and escaped (names and notes are the
+    users' own). The `minor` columns are left out on a phone's narrow screen."""
+    if labels is None:
+        labels = {column: vocabulary.header(column) for column in vocabulary.shown_columns(frame)}
+    shown = vocabulary.people_frame(frame, labels, formats)
+    classes = [
+        " ".join(
+            name
+            for name, wanted in (("num", _is_number(frame[column])), ("minor", column in minor))
+            if wanted
+        )
+        for column in labels
+    ]
+    kinds = [f' class="{names}"' if names else "" for names in classes]
     header = "".join(
-        f'<th scope="col"{kind}>{html.escape(str(labels[column]))}</th>'
-        for column, kind in zip(columns, kinds, strict=True)
+        f'<th scope="col"{kind}>{html.escape(str(label))}</th>'
+        for label, kind in zip(shown.columns, kinds, strict=True)
     )
-    values = [frame[column].tolist() for column in columns]
-    specs = [formats.get(column) for column in columns]
     rows = "".join(
         "<tr>"
         + "".join(
-            f"<td{kind}>{html.escape(_text(value, spec))}</td>"
-            for value, spec, kind in zip(row, specs, kinds, strict=True)
+            f"<td{kind}>{html.escape(text)}</td>" for text, kind in zip(row, kinds, strict=True)
         )
         + "</tr>"
-        for row in zip(*values, strict=True)
+        for row in shown.itertuples(index=False)
+    )
+    hidden = [str(labels[column]) for column in labels if column in minor]
+    more = (
+        f'<p class="{MORE_CLASS}">On a wider screen: {html.escape(", ".join(hidden))}.</p>'
+        if hidden
+        else ""
     )
     return (
         f'<table class="{STYLE_CLASS}"><thead><tr>{header}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody></table>{more}"
     )
+
+
+def grid(
+    frame: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    **options: object,
+) -> None:
+    """A long table people scroll and search (st.dataframe), in its people-facing form:
+    headers from the vocabulary, no None or NaN (vocabulary.people_frame); full number
+    columns stay numbers, so they align and sort as numbers."""
+    shown = vocabulary.people_frame(frame, labels, formats, keep_numbers=True)
+    st.dataframe(shown, hide_index=True, **options)
 
 
 def show(
     frame: pd.DataFrame,
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str] | None = None,
+    minor: Collection[str] = (),
 ) -> None:
     """Draw the frame as a table (see table_html)."""
-    st.html(table_html(frame, labels, formats))
+    st.html(table_html(frame, labels, formats, minor))

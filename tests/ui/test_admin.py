@@ -144,7 +144,7 @@ def test_an_admin_unlocks_a_locked_account(url, monkeypatch):
             _sign_in(url, SUPERVISOR, "not the password")
     at = page_as(url, ADMIN, "pages/admin/accounts.py", monkeypatch)
     assert at.selectbox(key="accounts_unlock_person").options == [
-        f"Ana Lima ({email_for(SUPERVISOR)}, supervisor)"
+        f"Ana Lima ({email_for(SUPERVISOR)}, Supervisor)"
     ]
     at.selectbox(key="accounts_unlock_person").set_value(person_id(url, SUPERVISOR))
     at = _submit(at, "Unlock")
@@ -158,14 +158,14 @@ def test_the_audit_log_filters_and_downloads(url, monkeypatch):
         _sign_in(url, COACH, "not the password")
     at = page_as(url, ADMIN, "pages/admin/audit.py", monkeypatch)
     assert not at.exception
-    assert {"sign_in", "sign_in_failed"} <= set(at.selectbox(key="audit_action").options)
+    assert {"Signed in", "Sign-in refused"} <= set(at.selectbox(key="audit_action").options)
     at.selectbox(key="audit_action").set_value("sign_in_failed").run()
     shown = at.dataframe[0].value
-    assert set(shown["action"]) == {"sign_in_failed"}
-    assert list(shown["actor"]) == [COACH]
+    assert set(shown["Event"]) == {"Sign-in refused"}, "events by name, not code"
+    assert list(shown["Done by"]) == [COACH]
     at.selectbox(key="audit_action").set_value(None)
     at.selectbox(key="audit_actor").set_value(person_id(url, SUPERVISOR)).run()
-    assert set(at.dataframe[0].value["actor"]) == {SUPERVISOR}
+    assert set(at.dataframe[0].value["Done by"]) == {SUPERVISOR}
     assert any(b.label == "Download (CSV)" for b in at.get("download_button"))
 
 

@@ -109,12 +109,12 @@ def test_team_against_the_organisation_priorities_and_reminders(demo_url, monkey
     differences = expected.team_vs_organisation.differences
     assert versus["Skill"].tolist() == differences["skill"].tolist()
     assert versus["Team minus organisation"].tolist() == differences["difference"].round().tolist()
-    assert set(versus["Beyond noise"]) <= {"yes", "no"}
+    assert set(versus["Beyond noise"]) <= {"Yes", "No"}
     assert len(charts(at)) == 1
     open_tab(at, "view", "Who to remind")
-    status = next(d.value for d in at.dataframe if "status" in d.value.columns)
-    assert set(status["status"]) <= {"Not assessed", "Overdue", "In progress"}
-    assert set(status["name"]) == set(
+    status = next(d.value for d in at.dataframe if "Status" in d.value.columns)
+    assert set(status["Status"]) <= {"Not assessed", "Overdue", "In progress"}
+    assert set(status["Person"]) == set(
         expected.status.loc[expected.status["status"] != "Up to date", "name"]
     )
     assert not charts(at)
@@ -166,7 +166,7 @@ def test_compare_people_or_teams_side_by_side(demo_url, monkeypatch, mode, key):
     side_by_side = at.dataframe[0].value
     assert len(side_by_side.columns) == 3  # skill + the two groups
     differences = at.dataframe[1].value
-    assert set(differences["beyond_noise"]) <= {"yes", "no", "cannot be judged yet"}
+    assert set(differences["Beyond noise"]) <= {"yes", "no", "cannot be judged yet"}
     assert "Differences from" in texts(at)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import func, select
 from leadcoach.people import people
 from leadcoach.platform.models import AuditEvent, Cohort, CohortMember, CohortRound, Person
 from leadcoach.programmes import cohorts
+from leadcoach.reporting import vocabulary
 from tests.ui.conftest import open_tab, table_with
 from tests.ui.test_supervisor import (
     charts,
@@ -148,14 +149,14 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     ]  # fmt: skip
     # Only the open view is drawn: its chart, and no data grid to load.
     assert len(charts(at)) == 1 and not at.dataframe
-    changes = table_with(at, "d_z")
-    shown = changes[changes["Real change"] != "too few people"]
-    assert set(shown["Real change"]) <= {"yes", "no"}
+    changes = table_with(at, "Effect size (dz)")
+    shown = changes[changes["Real change"] != vocabulary.SUPPRESSED]
+    assert set(shown["Real change"]) <= {"Yes", "No"}
     assert len(shown) > 0
     intervals = shown["95% CI"].str.split("\u00a0to\u00a0", expand=True).astype(float)
     assert (intervals[0] <= shown["Change"]).all() and (shown["Change"] <= intervals[1]).all()
     assert (intervals[0] < intervals[1]).all()
-    assert shown["p (Holm)"].between(0, 1).all()
+    assert shown["Holm p-value"].between(0, 1).all()
     counts = table_with(at, "Real gain")
     assert (
         counts["Real gain"] + counts["Real drop"] + counts["Within noise"] == counts["People"]
@@ -177,7 +178,7 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
 def test_cohort_review_lists_who_to_chase(demo_url, monkeypatch):
     at = open_page(demo_url, "Helen Okafor", REVIEW, monkeypatch, view="Who to chase")
     chase = at.dataframe[0].value
-    assert set(chase.columns) >= {"name", "round"} and not charts(at)
+    assert set(chase.columns) >= {"Name", "Round"} and not charts(at)
     missing = int(texts(at).split(" submissions missing")[0].split()[-1])
     assert len(chase) == missing > 0
     assert "Chase list (CSV)" in [b.label for b in at.download_button]

@@ -16,6 +16,7 @@ from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import AccessDenied
 from leadcoach.platform.models import Person
+from leadcoach.reporting import vocabulary
 from leadcoach.ui.text import md
 from tests.test_quality import REVERSED_BY_MISTAKE, build_sample
 from tests.ui.conftest import APP, person_id, table_with
@@ -79,17 +80,16 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
     (chart,) = charts(at)
     assert '"rule"' in chart.proto.spec and "0.7" in chart.proto.spec
     skills = at.dataframe[0].value
-    assert len(skills) == 12 and {"alpha", "omega", "status"} <= set(skills.columns)
-    assert {"alpha_ci", "omega_ci", "lambda6", "one", "needed", "ceiling_share"} <= set(
-        skills.columns
-    )
-    pln = skills.set_index("skill").loc[current_instrument().skill("PLN").name]
-    low, high = (float(x) for x in pln["omega_ci"].split("\u2013"))
-    assert low <= pln["omega"] <= high and pln["one"] == "yes"
-    com = skills.set_index("skill").loc[current_instrument().skill("COM").name]
-    assert com["status"] == "Below 0.70"
-    items = at.dataframe[1].value.set_index("item_id")
-    assert items.loc[REVERSED_BY_MISTAKE, "flag"] == quality.KEYING_ERROR
+    assert len(skills) == 12 and {"Alpha", "Omega", "Status"} <= set(skills.columns)
+    assert {"Alpha 95% CI", "Omega 95% CI", "Lambda 6", "Measures one thing",
+            "Statements for 0.80", "At the top score"} <= set(skills.columns)  # fmt: skip
+    pln = skills.set_index("Skill").loc[current_instrument().skill("PLN").name]
+    low, high = (float(x) for x in pln["Omega 95% CI"].split("\u2013"))
+    assert low <= pln["Omega"] <= high and pln["Measures one thing"] == "yes"
+    com = skills.set_index("Skill").loc[current_instrument().skill("COM").name]
+    assert com["Status"] == "Below 0.70"
+    items = at.dataframe[1].value.set_index("Statement")
+    assert items.loc[REVERSED_BY_MISTAKE, "Flag"] == quality.KEYING_ERROR
     assert len(items) == sum(len(s.items) for s in current_instrument().skills)
     shares = items[quality.ANSWER_COLUMNS].dropna()
     assert len(shares) and (shares.sum(axis=1) - 1).abs().max() < 1e-9
@@ -99,7 +99,10 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
 
     at.toggle(key="quality_only_flagged").set_value(True).run()
     flagged = at.dataframe[1].value
-    assert REVERSED_BY_MISTAKE in set(flagged["item_id"]) and (flagged["flag"] != "").all()
+    assert (
+        REVERSED_BY_MISTAKE in set(flagged["Statement"])
+        and (flagged["Flag"] != vocabulary.EMPTY).all()
+    )
 
     # A period before anyone submitted: the page refuses rather than showing numbers.
     long_ago = datetime.now(UTC).date() - timedelta(days=300)

@@ -32,23 +32,23 @@ def test_table_labels_formats_and_alignment():
     )
     assert table_cells(html) == [
         ["Skill", "Score", "Change", "Real change"],
-        ["Coaching", "71", "+3.0", "yes"],
-        ["Trust | rapport", MISSING, "-2.0", "no"],
+        ["Coaching", "71", "+3.0", "Yes"],
+        ["Trust | rapport", MISSING, "-2.0", "No"],
     ]
     # Column headers for screen readers; numbers right-aligned, text and yes/no not.
     assert '<th scope="col">Skill</th><th scope="col" class="num">Score</th>' in html
-    assert '<td class="num">71</td>' in html and "<td>yes</td>" in html
+    assert '<td class="num">71</td>' in html and "<td>Yes</td>" in html
 
 
 def test_a_line_break_in_text_stays_inside_its_cell():
     frame = pd.DataFrame({"note": ["first line\nsecond line"], "n": [1]})
-    assert table_cells(table_html(frame)) == [["note", "n"], ["first line second line", "1"]]
+    assert table_cells(table_html(frame)) == [["Note", "People"], ["first line second line", "1"]]
 
 
 def test_dates_missing_dates_and_all_columns_by_default():
     frame = pd.DataFrame({"due": pd.to_datetime(["2026-03-01", None]), "who": ["A", None]})
     assert table_cells(table_html(frame, formats={"due": "%d %b %Y"})) == [
-        ["due", "who"],
+        ["Due", "Who"],
         ["01 Mar 2026", "A"],
         [MISSING, MISSING],
     ]

@@ -7,7 +7,8 @@ from leadcoach.people import accounts
 from leadcoach.people.people import accounts_overview, coached_teams
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context
+from leadcoach.reporting import vocabulary
+from leadcoach.ui import auth, context, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -18,7 +19,7 @@ with context.db() as session, context.stop_on_error():
 st.title("Accounts", anchor=False)
 ROLES = [r.value for r in Role]
 labels = {
-    int(row.person_id): f"{row.name} ({row.email}, {row.role})"
+    int(row.person_id): f"{row.name} ({row.email}, {vocabulary.role(row.role)})"
     + ("" if row.has_account else ", no account yet")
     for row in everyone.itertuples()
 }
@@ -43,7 +44,7 @@ with add_tab:
     with st.form("accounts_new", clear_on_submit=True):
         name = st.text_input("Name", key="accounts_new_name")
         email = st.text_input("Email", key="accounts_new_email")
-        role = st.selectbox("Role", ROLES, key="accounts_new_role")
+        role = st.selectbox("Role", ROLES, format_func=vocabulary.role, key="accounts_new_role")
         team = st.selectbox("Team", ["(none)", *teams["team"]], key="accounts_new_team")
         password = st.text_input(
             "Initial password (at least 12 characters)", type="password", key="accounts_new_pw"
@@ -98,7 +99,9 @@ with role_tab:
     )
     with st.form("accounts_role"):
         role_id = pick_person("accounts_role_person", list(labels))
-        new_role = st.selectbox("New role", ROLES, key="accounts_role_role")
+        new_role = st.selectbox(
+            "New role", ROLES, format_func=vocabulary.role, key="accounts_role_role"
+        )
         change = st.form_submit_button("Change role", type="primary")
     if change:
         with context.shown_errors():
@@ -145,13 +148,4 @@ with unlock_tab:
 
 with context.db() as session, context.shown_errors():
     table = accounts_overview(session=session, viewer=viewer)
-    st.dataframe(
-        table.drop(columns="person_id"),
-        hide_index=True,
-        column_config={
-            "last_sign_in": st.column_config.DatetimeColumn(
-                "Last sign-in", format="D MMM YYYY HH:mm"
-            ),
-            "locked_until": st.column_config.DatetimeColumn("Locked until", format="HH:mm"),
-        },
-    )
+    tables.grid(table, formats={"last_sign_in": "%d %b %Y %H:%M", "locked_until": "%H:%M"})

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import streamlit as st
 
 from leadcoach.people import audit
-from leadcoach.ui import auth, context
+from leadcoach.reporting import vocabulary
+from leadcoach.ui import auth, context, tables
 from leadcoach.ui.exports import table_download
 
 viewer = auth.require_viewer()
@@ -22,7 +23,12 @@ names = {int(row.person_id): row.name for row in actors.itertuples()}
 today = date.today()
 left, middle, right = st.columns(3)
 action = left.selectbox(
-    "Event", action_names, index=None, placeholder="All events", key="audit_action"
+    "Event",
+    action_names,
+    index=None,
+    format_func=vocabulary.event,
+    placeholder="All events",
+    key="audit_action",
 )
 actor_id = middle.selectbox(
     "Done by",
@@ -55,22 +61,13 @@ if events.empty:
     st.stop()
 if len(events) == limit:
     st.warning(f"Showing the newest {limit} events only; narrow the filters to see older ones.")
-shown = events.drop(columns=["id", "actor_id"])
-shown["actor"] = shown["actor"].fillna("—")
-st.dataframe(
-    shown,
-    hide_index=True,
-    column_config={
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm:ss"),
-        "action": "Event",
-        "actor": "Done by",
-        "subject": "About",
-        "detail": "Details",
-    },
-)
+tables.grid(events, formats={"at": "%d %b %Y %H:%M:%S"})
 table_download(
     "Download (CSV)",
-    events.assign(at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S")),
+    events.assign(
+        at=events["at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+        action=events["action"].map(vocabulary.event),
+    ),
     f"audit-log-{today.isoformat()}.csv",
     key="audit_csv",
 )

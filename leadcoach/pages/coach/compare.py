@@ -8,7 +8,7 @@ from leadcoach.coaching.comparison import GroupRef
 from leadcoach.measurement import reliability
 from leadcoach.people import people
 from leadcoach.reporting import charts
-from leadcoach.ui import auth, chart_specs, context, exports
+from leadcoach.ui import auth, chart_specs, context, exports, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -101,7 +101,7 @@ if profiles["mean"].notna().any():
         st.caption(md(note))
     table = profiles.pivot_table(index="skill", columns="group", values="mean", sort=False)
     table = table.reindex(columns=list(dict.fromkeys(profiles["group"]))).round(0)
-    st.dataframe(table.reset_index().rename(columns={"skill": "Skill"}), hide_index=True)
+    tables.grid(table.reset_index(), formats=dict.fromkeys(table.columns, ".0f"))
     if not result.differences.empty:
         st.subheader(f"Differences from {result.reference}", anchor=False)
         marked = result.differences.assign(
@@ -112,15 +112,15 @@ if profiles["mean"].notna().any():
                 )
             ]
         )
-        st.dataframe(
+        tables.grid(
             marked[["group", "skill", "difference", "margin", "beyond_noise"]],
-            hide_index=True,
-            column_config={
+            {
                 "group": "Who",
                 "skill": "Skill",
-                "difference": st.column_config.NumberColumn("Difference", format="%+.0f"),
-                "margin": st.column_config.NumberColumn("Noise margin (±)", format="%.0f"),
+                "difference": "Difference",
+                "margin": "Noise margin (±)",
                 "beyond_noise": "Beyond noise",
             },
+            {"difference": "+.0f", "margin": ".0f"},
         )
     exports.downloads(profiles, chart, "comparison")

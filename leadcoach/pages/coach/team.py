@@ -7,7 +7,7 @@ import streamlit as st
 from leadcoach.coaching import coaching, priorities
 from leadcoach.measurement import groups
 from leadcoach.people import people
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import auth, chart_specs, context, exports, tables
 from leadcoach.ui.text import md
 
@@ -152,20 +152,9 @@ if remind_tab.open:
         if due.empty:
             st.caption("Everyone's assessment is up to date.")
         else:
-            st.dataframe(
-                due.drop(columns="person_id"),
-                hide_index=True,
-                column_config={
-                    "name": "Person",
-                    "team": "Team",
-                    "last_assessed": st.column_config.DatetimeColumn(
-                        "Last assessed", format="D MMM YYYY"
-                    ),
-                    "due_on": st.column_config.DatetimeColumn("Due", format="D MMM YYYY"),
-                    "answers_saved": "Answers saved",
-                    "status": "Status",
-                },
-            )
+            labels = {column: vocabulary.header(column) for column in vocabulary.shown_columns(due)}
+            dates = dict.fromkeys(("last_assessed", "due_on"), "%d %b %Y")
+            tables.grid(due, {**labels, "name": "Person"}, dates)
 
 if growth_tab.open:
     with growth_tab:
@@ -182,6 +171,7 @@ if growth_tab.open:
                 rounds,
                 {"round": "Quarter", **groups.LABELS},
                 dict.fromkeys(groups.FIGURES, ".1f"),
+                minor=("sd", "min", "q1", "q3", "max"),  # on a phone: the centre only
             )
             exports.downloads(growth.drop(columns="round_start"), growth_chart, "team-growth")
 st.caption(f"Data of {md(viewer.name)}'s teams only; organisation figures are averages.")

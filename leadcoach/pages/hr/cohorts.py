@@ -6,7 +6,7 @@ import streamlit as st
 
 from leadcoach.people import people
 from leadcoach.programmes import cohorts
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, context, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -62,11 +62,7 @@ if listed.empty:
     st.info("No cohorts yet. Create one above, or import a roster with a cohort column.")
     st.stop()
 
-st.dataframe(
-    listed.drop(columns="cohort_id"),
-    hide_index=True,
-    column_config={"start_date": st.column_config.DateColumn("Start", format="D MMM YYYY")},
-)
+tables.grid(listed)
 names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
 cohort_id = st.selectbox("Cohort", list(names), format_func=names.get, key="cohort_choice")
 with context.db() as session, context.stop_on_error():
@@ -79,7 +75,7 @@ with members_tab:
     if members.empty:
         st.caption("No members yet.")
     else:
-        st.dataframe(members.drop(columns="person_id"), hide_index=True)
+        tables.grid(members)
     outside = supervisors[~supervisors["person_id"].isin(members["person_id"])]
     labels = dict(
         zip(outside["person_id"], outside["name"] + " · " + outside["team"].fillna(""), strict=True)
@@ -108,15 +104,7 @@ with rounds_tab:
     if rounds.empty:
         st.caption("No rounds yet: add the baseline first.")
     else:
-        st.dataframe(
-            rounds.drop(columns=["round_id", "round_order"]),
-            hide_index=True,
-            column_config={
-                "round": "Round",
-                "opens_on": st.column_config.DateColumn("Opens", format="D MMM YYYY"),
-                "closes_on": st.column_config.DateColumn("Closes", format="D MMM YYYY"),
-            },
-        )
+        tables.grid(rounds)
     st.caption(
         "A submission counts for a round when it is made between the round's first and last "
         "day (both included). Windows cannot overlap."

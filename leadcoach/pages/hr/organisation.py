@@ -3,7 +3,7 @@
 import streamlit as st
 
 from leadcoach.people.people import coached_teams, people_overview
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, context, tables
 
 viewer = auth.require_viewer()
 with context.db() as session, context.shown_errors():
@@ -19,12 +19,5 @@ total, done, teams_count = st.columns(3)
 total.metric("Supervisors", len(people))
 done.metric("Assessed at least once", f"{assessed} ({assessed / len(people):.0%})")
 teams_count.metric("Teams", len(teams))
-st.dataframe(teams.drop(columns="team_id"), hide_index=True)
-st.dataframe(
-    people.drop(columns="person_id"),
-    hide_index=True,
-    column_config={
-        "last_assessed": st.column_config.DatetimeColumn("Last assessed", format="D MMM YYYY"),
-        "overall_index": st.column_config.NumberColumn("Overall index", format="%.0f"),
-    },
-)
+tables.grid(teams)
+tables.grid(people, formats={"last_assessed": "%d %b %Y", "overall_index": ".0f"})

@@ -7,7 +7,7 @@ import streamlit as st
 
 from leadcoach.measurement import quality
 from leadcoach.programmes import cohorts
-from leadcoach.ui import auth, chart_specs, context, exports
+from leadcoach.ui import auth, chart_specs, context, exports, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -115,25 +115,14 @@ skill_table = skills.assign(
     needed=["" if pd.isna(n) else f"{n}" for n in skills["items_for_080"]],
 )[["skill", "items", "people", "alpha", "alpha_ci", "omega", "omega_ci", "lambda6", "one",
    "needed", "ceiling_share", "status", "note"]]  # fmt: skip
-st.dataframe(
+tables.grid(
     skill_table,
-    hide_index=True,
-    column_config={
-        "skill": st.column_config.TextColumn("Skill", width="medium"),
-        "items": st.column_config.NumberColumn("Statements"),
-        "people": st.column_config.NumberColumn("People"),
-        "alpha": st.column_config.NumberColumn("Alpha", format="%.2f"),
-        "alpha_ci": "Alpha 95% CI",
-        "omega": st.column_config.NumberColumn("Omega", format="%.2f"),
-        "omega_ci": "Omega 95% CI",
-        "lambda6": st.column_config.NumberColumn("Lambda 6", format="%.2f"),
-        "one": "Measures one thing",
-        "needed": "Statements for 0.80",
-        "ceiling_share": st.column_config.NumberColumn("At the top score", format="percent"),
-        "status": "Status",
-        "note": st.column_config.TextColumn("Note", width="large"),
-    },
-)
+    {"skill": "Skill", "items": "Statements", "people": "People", "alpha": "Alpha",
+     "alpha_ci": "Alpha 95% CI", "omega": "Omega", "omega_ci": "Omega 95% CI",
+     "lambda6": "Lambda 6", "one": "Measures one thing", "needed": "Statements for 0.80",
+     "ceiling_share": "At the top score", "status": "Status", "note": "Note"},
+    {"alpha": ".2f", "omega": ".2f", "lambda6": ".2f", "ceiling_share": ".0%"},
+)  # fmt: skip
 exports.downloads(skill_table, chart, "instrument-quality-skills")
 if skills["alpha"].isna().any():
     st.caption("A skill without an alpha is left out of the chart; its note in the table says why.")
@@ -163,31 +152,17 @@ else:
     item_table = items[["skill", "item_id", "flag", "item_rest", "alpha_if_deleted", "mean",
                         "sd", *quality.ANSWER_COLUMNS, "ceiling", "not_applicable_share",
                         "answers", "reverse", "text", "note"]]  # fmt: skip
-    st.dataframe(
+    tables.grid(
         item_table,
-        hide_index=True,
-        column_config={
-            "skill": "Skill",
-            "item_id": "Statement",
-            "text": st.column_config.TextColumn("Text", width="large"),
-            "reverse": st.column_config.CheckboxColumn("Reverse-scored"),
-            "answers": st.column_config.NumberColumn("Answers"),
-            "not_applicable_share": st.column_config.NumberColumn(
-                "Not applicable", format="percent"
-            ),
-            "mean": st.column_config.NumberColumn("Mean (1-5)", format="%.2f"),
-            "sd": st.column_config.NumberColumn("SD", format="%.2f"),
-            "item_rest": st.column_config.NumberColumn("Corrected item-total r", format="%.2f"),
-            **{
-                column: st.column_config.NumberColumn(label, format="percent")
-                for column, label in zip(quality.ANSWER_COLUMNS, scale_labels, strict=True)
-            },
-            "ceiling": st.column_config.CheckboxColumn("Ceiling"),
-            "alpha_if_deleted": st.column_config.NumberColumn("Alpha without it", format="%.2f"),
-            "flag": "Flag",
-            "note": st.column_config.TextColumn("Note", width="large"),
-        },
-    )
+        {"skill": "Skill", "item_id": "Statement", "flag": "Flag",
+         "item_rest": "Corrected item-total r", "alpha_if_deleted": "Alpha without it",
+         "mean": "Mean (1-5)", "sd": "SD", "ceiling": "Ceiling",
+         **dict(zip(quality.ANSWER_COLUMNS, scale_labels, strict=True)),
+         "not_applicable_share": "Not applicable", "answers": "Answers",
+         "reverse": "Reverse-scored", "text": "Text", "note": "Note"},
+        {"item_rest": ".2f", "alpha_if_deleted": ".2f", "mean": ".2f", "sd": ".2f",
+         "not_applicable_share": ".0%", **dict.fromkeys(quality.ANSWER_COLUMNS, ".0%")},
+    )  # fmt: skip
     exports.table_download(
         "Statements (CSV)", item_table, "instrument-quality-statements.csv",
         key="quality_items_csv",

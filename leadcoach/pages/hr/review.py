@@ -5,7 +5,7 @@ import streamlit as st
 
 from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
-from leadcoach.reporting import charts, exports
+from leadcoach.reporting import charts, exports, vocabulary
 from leadcoach.ui import auth, chart_specs, context, tables
 from leadcoach.ui.exports import file_download, table_download
 from leadcoach.ui.text import md
@@ -14,6 +14,11 @@ viewer = auth.require_viewer()
 settings = context.settings()
 instrument = context.instrument()
 min_group = settings.min_group_size
+
+# On a phone the key figures stay (the skill, how many, the change and whether it is real, the
+# centre of a round); the statistics behind them are for a wider screen.
+PHONE_MINOR_CHANGE = ("baseline_mean", "latest_mean", "ci", "d_z", "p_holm", "sd_change")
+PHONE_MINOR_SPREAD = ("sd", "min", "q1", "q3", "max")
 
 st.title("Cohort review", anchor=False)
 with context.db() as session, context.stop_on_error():
@@ -120,7 +125,13 @@ if change_tab.open:
                 for low, high in zip(changes["ci_low"], changes["ci_high"], strict=True)
             ]
             verdicts = [
-                "too few people" if few else "yes" if real else "no spread" if pd.isna(p) else "no"
+                vocabulary.SUPPRESSED
+                if few
+                else vocabulary.YES
+                if real
+                else vocabulary.NO_SPREAD
+                if pd.isna(p)
+                else vocabulary.NO
                 for few, real, p in zip(
                     changes["suppressed"], changes["significant"], changes["p"], strict=True
                 )
@@ -139,9 +150,9 @@ if change_tab.open:
                     "mean_change": "Change",
                     "ci": "95% CI",
                     "verdict": "Real change",
-                    "d_z": "d_z",
-                    "dz_ci": "d_z 95% CI",
-                    "p_holm": "p (Holm)",
+                    "d_z": vocabulary.header("d_z"),
+                    "dz_ci": vocabulary.header("dz_ci"),
+                    "p_holm": vocabulary.header("p_holm"),
                     "sd_change": "SD of change",
                 },
                 {
@@ -152,6 +163,7 @@ if change_tab.open:
                     "d_z": ".2f",
                     "p_holm": ".3f",
                 },
+                minor=PHONE_MINOR_CHANGE,
             )
             if "no spread" in verdicts:
                 st.caption(
@@ -209,6 +221,7 @@ if rounds_tab.open:
                 shown,
                 {"round": "Round", **groups.LABELS},
                 dict.fromkeys(groups.FIGURES, ".1f"),
+                minor=PHONE_MINOR_SPREAD,
             )
 
 if breakdown_tab.open:
@@ -290,7 +303,7 @@ if chase_tab.open:
         if open_or_closed.empty:
             st.caption("Nobody to chase: every member has submitted in every round so far.")
         else:
-            st.dataframe(open_or_closed.drop(columns="person_id"), hide_index=True)
+            tables.grid(open_or_closed)
             table_download(
                 "Chase list (CSV)", open_or_closed.drop(columns="person_id"), "chase-list.csv"
             )

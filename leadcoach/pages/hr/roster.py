@@ -81,4 +81,5 @@ if st.button("Import", type="primary", disabled=blocked, icon=":material/upload:
             "Rejected rows (CSV)",
             result.rejected_rows,
             f"rejected-{PurePath(parsed.filename).stem}.csv",
+            people_headers=False,  # to be fixed and imported again: the roster's own columns
         )

@@ -1,0 +1,292 @@
+"""Every word a person reads for a code: column headers, audit events, statuses, empty values.
+
+One place, as plain data, so the pages, the tables and the exported files say the same
+thing, and so the languages issue translates exactly this module. `people_frame` turns a
+frame of the core into what a person reads: headers named, codes named, no `None`,
+`NaN` or `<NA>` (an empty value reads as EMPTY, or as SUPPRESSED where the small-group
+gate of leadcoach.measurement.groups hid a figure).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+
+import pandas as pd
+
+EMPTY = "—"  # an em dash: nothing to show, the usual mark in printed tables
+SUPPRESSED = "Not enough people"  # a figure hidden by the small-group gate
+YES, NO = "Yes", "No"
+NO_SPREAD = "No spread"  # every change the same: no effect size or test to give
+
+# Column codes of the core's frames and their headers. A code not listed here reads as
+# its words ("last_seen" -> "Last seen"), never as the code.
+HEADERS: dict[str, str] = {
+    "action": "Event",
+    "actor": "Done by",
+    "alpha": "Alpha",
+    "alpha_if_deleted": "Alpha without it",
+    "answers": "Answers",
+    "answers_saved": "Answers saved",
+    "applicable": "Applicable",
+    "answered": "Answered",
+    "at": "When (UTC)",
+    "baseline_mean": "Baseline",
+    "beyond_noise": "Beyond noise",
+    "change": "Change",
+    "ci": "95% CI",
+    "ci_high": "95% CI high",
+    "ci_low": "95% CI low",
+    "closes_on": "Closes",
+    "cohort": "Cohort",
+    "d_z": "Effect size (dz)",
+    "dz_ci": "Effect size 95% CI",
+    "dz_low": "Effect size, lower 95% limit",
+    "dz_high": "Effect size, upper 95% limit",
+    "description": "Description",
+    "detail": "Details",
+    "difference": "Difference",
+    "due_on": "Due",
+    "email": "Email",
+    "flag": "Flag",
+    "group": "Group",
+    "item_id": "Statement",
+    "item_rest": "Item-rest r",
+    "items": "Statements",
+    "kind": "Kind",
+    "language": "Language",
+    "last_assessed": "Last assessed",
+    "last_sign_in": "Last sign-in",
+    "latest_mean": "Latest",
+    "locked_until": "Locked until",
+    "margin": "Noise margin (±)",
+    "mean": "Mean",
+    "mean_change": "Change",
+    "meaning": "Change is",
+    "members": "Members",
+    "n": "People",
+    "n_latest": "People (latest)",
+    "name": "Name",
+    "not_applicable_share": "Not applicable",
+    "note": "Note",
+    "omega": "Omega",
+    "opens_on": "Opens",
+    "overall_index": "Overall index",
+    "p_holm": "Holm p-value",
+    "people": "People",
+    "percentile": "Percentile",
+    "person": "Person",
+    "previous": "Previous",
+    "real_drops": "Real drop",
+    "real_gains": "Real gain",
+    "reverse": "Reverse-scored",
+    "role": "Role",
+    "round": "Round",
+    "rounds": "Rounds",
+    "scenario_score": "Situational judgement",
+    "score": "Score",
+    "sd": "SD",
+    "sd_change": "SD of change",
+    "significant": "Real change",
+    "site": "Site",
+    "skill": "Skill",
+    "start_date": "Start",
+    "status": "Status",
+    "subject": "About",
+    "submitted": "Submitted",
+    "submitted_on": "Submitted on",
+    "supervisors": "Supervisors",
+    "team": "Team",
+    "text": "Text",
+    "vendor": "Vendor",
+    "verdict": "Real change",
+    "within_noise": "Within noise",
+    "min": "Lowest",
+    "q1": "Lower quartile",
+    "median": "Median",
+    "q3": "Upper quartile",
+    "max": "Highest",
+}
+
+# Audit event codes (every `audit.record(...)` in the core) and what a person reads.
+EVENTS: dict[str, str] = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Sign-in refused",
+    "sign_in_locked": "Sign-in while locked out",
+    "account_locked": "Account locked",
+    "account_unlocked": "Account unlocked",
+    "person_created": "Person added",
+    "first_admin_created": "First admin created",
+    "password_reset": "Password reset",
+    "role_changed": "Role changed",
+    "export": "Exported",
+    "note_shared": "Note shared",
+    "note_unshared": "Note made private",
+    "roster_import": "Roster imported",
+    "cohort_created": "Cohort created",
+    "cohort_members_added": "Cohort members added",
+    "cohort_member_removed": "Cohort member removed",
+    "cohort_round_added": "Cohort round added",
+    "person_erased": "Person erased",
+}
+
+# Coded values of other columns (roles, statuses, sign-in methods), by column.
+VALUES: dict[str, dict[str, str]] = {
+    "action": EVENTS,
+    "role": {"supervisor": "Supervisor", "coach": "Coach", "hr": "HR", "admin": "Admin"},
+    "status": {
+        "open": "Open",
+        "closed": "Closed",
+        "upcoming": "Upcoming",
+        "draft": "Draft",
+        "submitted": "Submitted",
+    },
+    "kind": {"csv": "CSV", "xlsx": "Excel", "html": "Report", "cohort": "Cohort"},
+    "method": {"sso": "Single sign-on", "password": "Password"},
+}
+
+# Columns a person never reads: database ids and the small-group gate's own flag.
+HIDDEN = re.compile(r"^(id|.*_id|suppressed|round_order|round_start)$")
+_CODE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+def header(code: object) -> str:
+    """The header a person reads for a column code; other labels stay as they are."""
+    text = str(code)
+    if text in HEADERS:
+        return HEADERS[text]
+    if _CODE.fullmatch(text):  # an unlisted code: its words, capitalised
+        words = text.replace("_", " ")
+        return words[0].upper() + words[1:]
+    return text
+
+
+def event(code: str) -> str:
+    """The name a person reads for an audit event code."""
+    return EVENTS.get(code, header(code))
+
+
+def role(code: str) -> str:
+    """The name a person reads for a role code ("hr" -> "HR")."""
+    return VALUES["role"].get(str(code), header(code))
+
+
+def is_empty(value: object) -> bool:
+    """True for every spelling of nothing: None, NaN, NaT, pd.NA, an empty text."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def cell(value: object, spec: str | None = None, column: str | None = None) -> str:
+    """One value as a person reads it: numbers in the column's format spec ("+.1f"),
+    dates as "4 Dec 2026", yes or no, coded values named, an empty value as EMPTY."""
+    if is_empty(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return YES if value else NO
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+        if isinstance(value, bool):
+            return YES if value else NO
+    if isinstance(value, datetime):
+        if spec:
+            return value.strftime(spec)
+        plain = value.hour == value.minute == value.second == 0
+        return f"{value.day} {value:%b %Y}" + ("" if plain else f" {value:%H:%M}")
+    if isinstance(value, date):
+        return value.strftime(spec) if spec else f"{value.day} {value:%b %Y}"
+    if isinstance(value, int | float):
+        return format(value, spec or "")
+    text = " ".join(str(value).splitlines())
+    if column is not None and column in VALUES:
+        return VALUES[column].get(text, text)
+    return text
+
+
+def detail(text: str) -> str:
+    """An audit event's detail (JSON of name and value) as "Method: Single sign-on; ..."."""
+    try:
+        fields = json.loads(text) if text else {}
+    except ValueError:
+        return text
+    if not isinstance(fields, dict):
+        return text
+    return (
+        "; ".join(f"{header(key)}: {cell(value, column=key)}" for key, value in fields.items())
+        or EMPTY
+    )
+
+
+def _kept_numbers(column: pd.Series, spec: str | None) -> list[float | int] | None:
+    """The column's numbers, rounded as a plain ".Nf" spec says; None when the column is not
+    all numbers or its format needs text (a sign, a percent)."""
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if not numeric or column.isna().any():
+        return None
+    if spec is None:
+        return column.tolist()
+    places = re.fullmatch(r"\.(\d)f", spec)
+    if places is None:
+        return None
+    digits = int(places.group(1))
+    return [round(float(v), digits or None) for v in column.tolist()]
+
+
+def shown_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns a person reads: all but ids and the small-group flag."""
+    return [column for column in frame.columns if not HIDDEN.match(str(column))]
+
+
+def people_frame(
+    frame: pd.DataFrame,
+    labels: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    *,
+    keep_numbers: bool = False,
+) -> pd.DataFrame:
+    """The frame as a person reads it, as text: the `labels` columns (default: all but
+    ids) under their headers, every value through `cell`, and in rows the small-group gate
+    hid (a true `suppressed`), the empty figures as SUPPRESSED. With `keep_numbers`, a
+    number column with no empty value stays numbers (rounded as its plain ".Nf" format
+    says), so a data grid aligns and sorts it as numbers."""
+    labels = (
+        dict(labels)
+        if labels is not None
+        else {column: header(column) for column in shown_columns(frame)}
+    )
+    formats = formats or {}
+    hidden = (
+        frame["suppressed"].fillna(False).astype(bool).tolist()
+        if "suppressed" in frame.columns
+        else [False] * len(frame)
+    )
+    shown = {}
+    for column, label in labels.items():
+        spec = formats.get(column)
+        kept = _kept_numbers(frame[column], spec) if keep_numbers else None
+        if kept is not None:
+            shown[header(label)] = kept
+            continue
+        values = [
+            detail(value) if column == "detail" and isinstance(value, str) else
+            cell(value, spec, column)
+            for value in frame[column].tolist()
+        ]  # fmt: skip
+        if any(hidden) and column != "skill":
+            values = [
+                SUPPRESSED if gated and text == EMPTY else text
+                for text, gated in zip(values, hidden, strict=True)
+            ]
+        shown[header(label)] = values
+    return pd.DataFrame(shown, index=range(len(frame)), columns=list(shown))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 import time
@@ -79,6 +80,9 @@ def _queue_sqlite_writes(engine: Engine, timeout_s: float) -> None:
     SQLITE_BUSY_SNAPSHOT when another writer committed since the read) without calling the
     busy handler (https://sqlite.org/lang_transaction.html, https://sqlite.org/wal.html).
     BEGIN IMMEDIATE takes the write lock before anything else, so it can wait for it.
+    (The sqlite3 module, which began transactions before, also began them just before the
+    first write, with no read in between; and it let a SAVEPOINT open the transaction, so
+    releasing that SAVEPOINT committed. Now a SAVEPOINT is counted as a write and nests.)
 
     Why at the first write and not when the session opens: pages open one session for a
     whole page and mostly only read; taking the write lock there would hold it while a page
@@ -91,8 +95,10 @@ def _queue_sqlite_writes(engine: Engine, timeout_s: float) -> None:
     until its busy timeout runs out: "database is locked" on a busy machine, though no
     single save was slow. So the writers of one process (the app server is one process)
     queue first come, first served (WriteQueue), and the first in line of each process
-    tries BEGIN IMMEDIATE at an even pace, so a process waiting long has the same chance
-    as one that just wrote. The whole wait is bounded by LEADCOACH_SQLITE_BUSY_TIMEOUT_MS.
+    tries BEGIN IMMEDIATE at an even pace, so a process that has waited long tries as often
+    as one that just wrote. Between processes (in practice the server and a command) this
+    is not a strict queue: a process can keep the lock for a few of its own queued writers.
+    The whole wait is bounded by LEADCOACH_SQLITE_BUSY_TIMEOUT_MS.
 
     Alembic migrations use their own engine (migrations/env.py) and are not affected.
     """
@@ -168,6 +174,62 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_SCRUB = "leadcoach_scrub_files"  # in a session's info: checkpoint once it commits
+_CHECKPOINT_ATTEMPTS = 3
+log = logging.getLogger(__name__)
+
+
+def scrub_after_commit(session: Session) -> None:
+    """Once this session commits, leave nothing it deleted readable in SQLite's files.
+
+    Secure delete (see make_engine) zeroes deleted rows in the pages written, but those
+    pages go to the -wal file first, and earlier versions of them, holding the rows, stay in
+    it and in the main file until a checkpoint. PRAGMA wal_checkpoint(TRUNCATE) copies every
+    page into the main file and empties the -wal file (https://sqlite.org/pragma.html
+    #pragma_wal_checkpoint). Nothing to do on PostgreSQL: there the space of deleted rows is
+    reclaimed by VACUUM, which the database's administrator runs (autovacuum by default).
+    """
+    session.info[_SCRUB] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _scrub_committed(session: Session) -> None:
+    if session.info.pop(_SCRUB, False):
+        engine = session.get_bind()
+        if engine.dialect.name == "sqlite":
+            checkpoint_wal(engine)
+
+
+@event.listens_for(Session, "after_rollback")
+def _nothing_to_scrub(session: Session) -> None:
+    session.info.pop(_SCRUB, None)
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """Copy SQLite's -wal file into the main file and truncate it; False if readers kept it.
+
+    The checkpoint waits (up to the busy timeout) for transactions still reading older pages
+    from the -wal file; LeadCoach's reads are single statements outside transactions, so
+    this wait is short. If readers still hold it after a few tries, the deleted rows are
+    gone from the database, but older page versions stay readable in the -wal file until a
+    truncating checkpoint completes (the next erasure's) or the last connection closes (the
+    server stops), when SQLite deletes the file; this is logged as a warning.
+    """
+    with engine.connect() as connection:
+        for attempt in range(_CHECKPOINT_ATTEMPTS):
+            busy, _frames, _copied = connection.exec_driver_sql(
+                "PRAGMA wal_checkpoint(TRUNCATE)"
+            ).one()
+            if not busy:
+                return True
+            time.sleep(0.05 * (attempt + 1))
+    log.warning(
+        "Readers kept the SQLite -wal file from being emptied after an erasure; the erased "
+        "rows are deleted, but older copies stay in the -wal file until the next checkpoint."
+    )
+    return False
 
 
 def alembic_config(database_url: str) -> Config:

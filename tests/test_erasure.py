@@ -6,13 +6,14 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func, text
 from sqlmodel import SQLModel, select
 
 from leadcoach.assessment import responses
 from leadcoach.coaching import notes, plans
 from leadcoach.people import accounts, erasure
-from leadcoach.platform.db import session_scope
+from leadcoach.platform import db
+from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
 from leadcoach.platform.models import (
     Account,
@@ -26,12 +27,13 @@ from leadcoach.platform.models import (
     GoalCheckIn,
     Person,
     PlanComment,
+    Role,
     SkillScore,
     Submission,
     TeamCoach,
 )
 from leadcoach.programmes import cohorts
-from tests.factories import PASSWORD, build_org, keyed_answers, submit
+from tests.factories import PASSWORD, add_person, build_org, keyed_answers, submit
 
 TODAY = date(2026, 11, 2)
 
@@ -243,3 +245,111 @@ def test_every_reference_to_a_deleted_row_is_handled():
         f"erase_person deletes rows that {sorted(unhandled)} point at: handle them in "
         "leadcoach/erasure.py and list them in DEPENDENT_REFERENCES"
     )
+
+
+# Distinctive words of one person's data: none occurs anywhere else in a LeadCoach database.
+SECRETS = {
+    "name": "Quillfeather",
+    "email": "zebediah.quillfeather@test.example",
+    "goal": "Xylophone playbook for outages",
+    "action": "Rehearse the marmalade drill",
+    "check-in and comment": "Periwinkle progress so far",
+    "coach's note": "Talked through the tangerine incident",
+}
+
+
+def _file_bytes(sqlite_settings) -> dict[str, bytes]:
+    """The raw bytes of the database's main file and its -wal file (empty when absent)."""
+    path = sqlite_settings.database_url.split("///", 1)[1]
+    files = {}
+    for suffix in ("", "-wal"):
+        try:
+            with open(path + suffix, "rb") as file:
+                files[path.rsplit("/", 1)[-1] + suffix] = file.read()
+        except FileNotFoundError:
+            files[path.rsplit("/", 1)[-1] + suffix] = b""
+    return files
+
+
+def _secure_delete_off_by_default(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA secure_delete=OFF")
+
+
+def _readable(files: dict[str, bytes]) -> list[str]:
+    return [
+        f"{kind} in {name}"
+        for kind, secret in SECRETS.items()
+        for name, data in files.items()
+        if secret.encode() in data
+    ]
+
+
+def test_nothing_erased_can_be_read_from_the_sqlite_files(sqlite_settings, instrument):
+    engine = make_engine(sqlite_settings)
+    # SQLite leaves deleted rows in place unless built with SQLITE_SECURE_DELETE (Debian's
+    # is; many are not): start each connection with it off, as such a build would.
+    event.listen(engine, "connect", _secure_delete_off_by_default, insert=True)
+    try:
+        with session_scope(engine) as session:
+            org = build_org(session)
+            person_id = add_person(session, "Zebediah Quillfeather", Role.SUPERVISOR, org.team_a)
+        when = datetime(2026, 1, 5, tzinfo=UTC)
+        submit(engine, person_id, instrument, keyed_answers(instrument, {}), when)
+        with session_scope(engine) as session:
+            goal_id = plans.add_goal(
+                session=session, viewer=org.viewer(session, person_id), instrument=instrument,
+                skill_id="DEC", specific=SECRETS["goal"], measure="Incident log",
+                target_date=TODAY + timedelta(days=90),
+                actions=[(SECRETS["action"], None)], today=TODAY,
+            )  # fmt: skip
+        # Older data has long reached the main file (SQLite checkpoints as the -wal grows);
+        # the newest is still only in the -wal file.
+        assert db.checkpoint_wal(engine)
+        with session_scope(engine) as session:
+            me = org.viewer(session, person_id)
+            plans.record_check_in(session=session, viewer=me, goal_id=goal_id, progress=30)
+            plans.add_comment(
+                session=session, viewer=me, goal_id=goal_id, text=SECRETS["check-in and comment"]
+            )
+            coach = org.viewer(session, org.coach_a)
+            notes.add_note(
+                session=session, viewer=coach, person_id=person_id, text=SECRETS["coach's note"]
+            )
+        with session_scope(engine) as session:
+            accounts.authenticate(session=session, email=SECRETS["email"], password=PASSWORD)
+        # The test can see them: every secret is in the files before the erasure, in both.
+        before = _readable(_file_bytes(sqlite_settings))
+        assert {entry.split(" in ")[0] for entry in before} == set(SECRETS)
+        assert {entry.split(" in ")[1] for entry in before} == {"leadcoach.db", "leadcoach.db-wal"}
+
+        _erase(engine, org, org.hr, person_id, "Zebediah Quillfeather")
+        # Read while the app's connections stay open, as on a running server.
+        assert _readable(_file_bytes(sqlite_settings)) == [], "erased data is still readable"
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            assert connection.execute(text("PRAGMA secure_delete")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_erasing_checkpoints_only_once_committed(sqlite_settings, monkeypatch):
+    """A refused or rolled-back erasure leaves the files alone (no checkpoint at all)."""
+    checkpoints = []
+    monkeypatch.setattr(db, "checkpoint_wal", lambda engine: checkpoints.append(engine))
+    engine = make_engine(sqlite_settings)
+    try:
+        with session_scope(engine) as session:
+            org = build_org(session)
+        with pytest.raises(RuntimeError), session_scope(engine) as session:
+            erasure.erase_person(
+                session=session, viewer=org.viewer(session, org.hr),
+                person_id=org.sup_a1, confirm_name="Sup A One",
+            )  # fmt: skip
+            raise RuntimeError("the page failed before the commit")
+        assert checkpoints == []
+        with session_scope(engine) as session:
+            assert session.get(Person, org.sup_a1) is not None
+        _erase(engine, org, org.hr, org.sup_a1, "Sup A One")
+        assert checkpoints == [engine]
+    finally:
+        engine.dispose()

@@ -1,7 +1,7 @@
 """Alembic environment: the URL comes from the caller's config or from LeadCoach settings."""
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, event, pool
 from sqlmodel import SQLModel
 
 import leadcoach.platform.models  # noqa: F401  (registers the tables on SQLModel.metadata)
@@ -24,6 +24,13 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     url = _url()
     engine = create_engine(url, poolclass=pool.NullPool)
+    if url.startswith("sqlite"):
+        # Batch mode copies a table and drops the old one: zero its pages, as the app's
+        # connections do (platform/db.py), so no personal data stays in the free pages.
+        @event.listens_for(engine, "connect")
+        def _secure_delete(dbapi_connection, _record):
+            dbapi_connection.execute("PRAGMA secure_delete=ON")
+
     with engine.connect() as connection:
         context.configure(
             connection=connection,

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, delete, func, or_, select
 
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
+from leadcoach.platform.db import scrub_after_commit
 from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
 from leadcoach.platform.models import (
     Account,
@@ -196,6 +197,8 @@ def erase_person(
         session, viewer.person_id, "person_erased", f"person {person_id}",
         **{kind: count for kind, count in counts.items() if count},
     )  # fmt: skip
+    # Once the caller commits, nothing erased stays readable in SQLite's files either.
+    scrub_after_commit(session)
     return ErasureReport(person_id, counts)
 
 

@@ -126,9 +126,16 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
             "name:N",
             sort=people,
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=140),
+            # labelOverlap off: Vega's default drops every second name once the rotated
+            # labels' boxes touch (issue 19, point 2); each column is a person, name them all.
+            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=140, labelOverlap=False),
         ),
-        y=alt.Y("skill:N", sort=skill_order, title=None, axis=alt.Axis(labelLimit=300)),
+        y=alt.Y(
+            "skill:N",
+            sort=skill_order,
+            title=None,
+            axis=alt.Axis(labelLimit=300, labelOverlap=False),
+        ),
         tooltip=[
             alt.Tooltip("name:N", title="Person"),
             alt.Tooltip("team:N", title="Team"),

@@ -1,12 +1,17 @@
 """LeadCoach entry point: page config, start-up checks, sign-in gate, pages by role."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from leadcoach.platform.models import Role
 from leadcoach.ui import auth, context, tables
 from leadcoach.ui.text import md
 
-st.set_page_config(page_title="LeadCoach", page_icon=":material/explore:", layout="wide")
+# The favicon ships with the package: a ":material/..." icon is fetched from Google's font
+# host on every page, which fails offline (self-hosted installs often are; issue 19, 12).
+FAVICON = Path(__file__).parent / "ui" / "favicon.png"
+st.set_page_config(page_title="LeadCoach", page_icon=str(FAVICON), layout="wide")
 context.startup()
 
 # file -> (title, icon); each role sees only its own pages, and the core checks access again.

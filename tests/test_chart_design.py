@@ -112,3 +112,11 @@ def test_team_growth_ticks_are_the_quarters():
     months = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov")
     ticks = [text for text in shown if "Q" in text or text.startswith(months)]
     assert ticks == ["2026 Q1", "2026 Q2", "2026 Q3"]
+
+
+def test_a_drawn_chart_carries_its_text_alternative():
+    # Vega names the drawn chart by the spec's description (aria-label on the chart's root).
+    for chart in (charts.growth_chart(_growth()), charts.overall_chart(
+        pd.DataFrame({"submitted_at": pd.to_datetime(["2026-02-01"]), "overall_index": [50.0]})
+    )):  # fmt: skip
+        assert chart.to_dict()["description"].endswith(charts.TABLE_BESIDE)

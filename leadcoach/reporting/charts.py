@@ -20,6 +20,9 @@ LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
 DASHES = [[1, 0], [6, 3], [2, 2]]  # solid, dashed, dotted
 LEGEND_TEXT = "#222222"
 SCORE_TICKS = [0, 25, 50, 75, 100]
+# Every chart's text alternative (Vega puts a spec's description in the SVG's aria-label;
+# WCAG 2.1 1.1.1) ends by pointing to its table, which screen readers read row by row.
+TABLE_BESIDE = " The same figures are in the table beside it."
 BAR_OFFSET = 9  # pixels below the middle of a skill's row: its name sits above the bar
 MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
 
@@ -62,7 +65,10 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
         .encode(x=alt.value(4), text="label:N")
     )
     return (names + bars + ticks + scores + missing).properties(
-        height=alt.Step(46), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description="Bar chart of each skill's latest score from 0 to 100, with the previous "
+        "score as a tick." + TABLE_BESIDE,
+        height=alt.Step(46),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -111,7 +117,11 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
     return (
         (lines + points)
         .add_params(pick)
-        .properties(height=320, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(
+            height=320,
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+            description="Line chart of each skill's score at each assessment." + TABLE_BESIDE,
+        )
     )
 
 
@@ -138,7 +148,9 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
     )
     return (
         base.mark_line(color=ACCENT) + base.mark_point(color=ACCENT, filled=True, size=70)
-    ).properties(height=220)
+    ).properties(
+        height=220, description="Line chart of the overall index at each assessment." + TABLE_BESIDE
+    )
 
 
 def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
@@ -182,7 +194,11 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
         text=alt.Text("score:Q", format=".0f"),
         color=alt.condition(alt.datum.score > 60, alt.value("black"), alt.value("white")),
     )
-    return (cells + values).properties(height=alt.Step(26), width=alt.Step(40))
+    return (cells + values).properties(
+        height=alt.Step(26),
+        width=alt.Step(40),
+        description="Heatmap of each person's latest score per skill." + TABLE_BESIDE,
+    )
 
 
 def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.Chart:
@@ -234,7 +250,9 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
         size=330, strokeWidth=2, yOffset=BAR_OFFSET
     )
     return (names + rules + dots + rings).properties(
-        height=alt.Step(44), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description="Dot chart of each group's average score per skill." + TABLE_BESIDE,
+        height=alt.Step(44),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -264,7 +282,10 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
     )
     line = base.mark_line(color=ACCENT, point=True).encode(y="mean:Q")
     return (band + line).properties(
-        height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description=f"Line chart of the team's average {skill} score per quarter, with the "
+        "middle half of the team as a band." + TABLE_BESIDE,
+        height=260,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -305,7 +326,9 @@ def distribution_chart(distribution: pd.DataFrame, skill: str) -> alt.Chart:
     boxes = base.mark_bar(size=36, color=ACCENT, opacity=0.75).encode(y="q1:Q", y2="q3:Q")
     medians = base.mark_tick(size=36, thickness=2, color="white").encode(y="median:Q")
     return (whiskers + boxes + medians).properties(
-        height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description=f"Box plots of the {skill} scores at each round." + TABLE_BESIDE,
+        height=260,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -348,7 +371,10 @@ def change_chart(changes: pd.DataFrame) -> alt.Chart:
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#999").encode(x="x:Q")
     return (names + zero + intervals + points).properties(
-        height=alt.Step(44), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description="Forest plot of each skill's average change with its 95% confidence "
+        "interval." + TABLE_BESIDE,
+        height=alt.Step(44),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 

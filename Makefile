@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint
+.PHONY: run demo test lint screenshots
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/python -m leadcoach.ui.serve
@@ -19,6 +19,10 @@ test: $(VENV)/.dev-installed
 	$(BIN)/lint-imports --no-cache
 	@start=$$(date +%s); $(BIN)/python -m pytest -n 2 --dist loadfile; status=$$?; \
 	echo "make test: the suite took $$(( $$(date +%s) - start )) s of wall time"; exit $$status
+
+# Every page of every role at 1366 and 390 px, in artifacts/screenshots/, to look at.
+screenshots: $(VENV)/.dev-installed
+	$(BIN)/python -m leadcoach.devtools.screenshots
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

@@ -1,13 +1,20 @@
 """LeadCoach entry point: page config, start-up checks, sign-in gate, pages by role."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context, notifications, tables
+from leadcoach.ui import auth, context, notifications, styles
 from leadcoach.ui.text import md
 
-st.set_page_config(page_title="LeadCoach", page_icon=":material/explore:", layout="wide")
+# The favicon ships with the package: a ":material/..." icon is fetched from Google's font
+# host on every page, which fails offline (self-hosted installs often are; issue 19, 12).
+FAVICON = Path(__file__).parent / "ui" / "favicon.png"
+st.set_page_config(page_title="LeadCoach", page_icon=str(FAVICON), layout="wide")
 context.startup()
+# The app's style rules (leadcoach.ui.styles), on the sign-in form as on every page.
+st.html(f"<style>{styles.CSS}</style>")
 
 # file -> (title, icon); each role sees only its own pages, and the core checks access again.
 PAGES = {
@@ -92,7 +99,4 @@ with st.sidebar:
         auth.sign_out("You are signed out.")
         st.rerun()
 
-# Fixed rules, no user text in them: how tables look (leadcoach.ui.tables), and the coach's
-# heatmap, drawn at its own size, scrolling sideways in its own box on a phone.
-st.html(f"<style>{tables.CSS} .st-key-heatmap {{ overflow-x: auto; }}</style>")
 st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

@@ -398,7 +398,12 @@ def alpha_chart(report: QualityReport) -> alt.Chart:
         .mark_rule(color="#333", strokeDash=[4, 3])
         .encode(x="threshold:Q")
     )
-    return (bars + rule).properties(height=alt.Step(26))
+    # Its text alternative, worded as leadcoach.reporting.charts.TABLE_BESIDE (a layer above).
+    return (bars + rule).properties(
+        height=alt.Step(26),
+        description="Bar chart of each skill's reliability (Cronbach's alpha). "
+        "The same figures are in the table beside it.",
+    )
 
 
 class QualityReports:

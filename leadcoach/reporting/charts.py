@@ -14,7 +14,15 @@ PREVIOUS = "#E69F00"
 # Okabe-Ito again, for up to eight groups side by side.
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
                  "#000000"]  # fmt: skip
+# Lines on white: the Okabe-Ito colours (Okabe & Ito 2008, "Color Universal Design") with at
+# least 3:1 against white (WCAG 2.1 1.4.11); orange, sky blue and yellow are 1.4-2.3:1.
+LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#000000"]
+DASHES = [[1, 0], [6, 3], [2, 2]]  # solid, dashed, dotted
+LEGEND_TEXT = "#222222"
 SCORE_TICKS = [0, 25, 50, 75, 100]
+# Every chart's text alternative (Vega puts a spec's description in the SVG's aria-label;
+# WCAG 2.1 1.1.1) ends by pointing to its table, which screen readers read row by row.
+TABLE_BESIDE = " The same figures are in the table beside it."
 BAR_OFFSET = 9  # pixels below the middle of a skill's row: its name sits above the bar
 MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
 
@@ -57,21 +65,35 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
         .encode(x=alt.value(4), text="label:N")
     )
     return (names + bars + ticks + scores + missing).properties(
-        height=alt.Step(46), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description="Bar chart of each skill's latest score from 0 to 100, with the previous "
+        "score as a tick." + TABLE_BESIDE,
+        height=alt.Step(46),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
 def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Chart:
-    """Every skill across submissions; one highlighted skill (or legend click) stands out."""
+    """Every skill across submissions, each told apart by colour and dash; one highlighted
+    skill (or a legend click) keeps its colour while the others turn grey."""
     data = growth.assign(score=growth["score"].astype("float"))[["submitted_at", "skill", "score"]]
+    skills = list(dict.fromkeys(data["skill"]))
+    colours, dashes = line_styles(len(skills))
     pick = alt.selection_point(fields=["skill"], bind="legend", name="skill_pick")
     emphasised = alt.datum.skill == highlight if highlight else pick
-    # Legend under the plot, one per line: full skill names fit, on a phone too.
-    legend = alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None)
+    # Legend under the plot, one per line: full skill names fit, on a phone too. Dark text
+    # (#222 on white, 15.9:1; WCAG 2.1 1.4.3 asks 4.5:1) and a long stroke per entry so its
+    # dash shows.
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None,
+                        labelColor=LEGEND_TEXT, labelFontSize=12, symbolType="stroke",
+                        symbolSize=400, symbolStrokeWidth=2.5)  # fmt: skip
     colour = alt.condition(
         emphasised,
-        alt.Color("skill:N", scale=alt.Scale(scheme="tableau20"), legend=legend),
+        alt.Color("skill:N", sort=skills, scale=alt.Scale(domain=skills, range=colours),
+                  legend=legend),
         alt.value(MUTED),
+    )  # fmt: skip
+    dash = alt.StrokeDash(
+        "skill:N", sort=skills, scale=alt.Scale(domain=skills, range=dashes), legend=legend
     )
     base = alt.Chart(data).encode(
         x=alt.X("submitted_at:T", title="Submitted", axis=MONTHS),
@@ -84,15 +106,31 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
             alt.Tooltip("score:Q", title="Score", format=".0f"),
         ],
     )
-    lines = base.mark_line(strokeWidth=2.5).encode(detail="skill:N")
-    points = base.mark_point(filled=True, size=60)
+    lines = base.mark_line().encode(
+        detail="skill:N",
+        strokeDash=dash,
+        strokeWidth=alt.condition(emphasised, alt.value(2.5), alt.value(1.5)),
+    )
+    points = base.mark_point(filled=True, size=50)
     # fit-x: the width follows the page, the height is the plot's own, so the legend below
     # adds to it instead of squeezing the lines on a narrow phone screen.
     return (
         (lines + points)
         .add_params(pick)
-        .properties(height=320, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        .properties(
+            height=320,
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+            description="Line chart of each skill's score at each assessment." + TABLE_BESIDE,
+        )
     )
+
+
+def line_styles(count: int) -> tuple[list[str], list[list[int]]]:
+    """A colour and a dash per line, no two of up to fifteen lines alike: each colour solid
+    first, then dashed, then dotted."""
+    colours = [LINE_COLOURS[i % len(LINE_COLOURS)] for i in range(count)]
+    dashes = [DASHES[(i // len(LINE_COLOURS)) % len(DASHES)] for i in range(count)]
+    return colours, dashes
 
 
 def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
@@ -110,7 +148,9 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
     )
     return (
         base.mark_line(color=ACCENT) + base.mark_point(color=ACCENT, filled=True, size=70)
-    ).properties(height=220)
+    ).properties(
+        height=220, description="Line chart of the overall index at each assessment." + TABLE_BESIDE
+    )
 
 
 def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
@@ -126,9 +166,16 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
             "name:N",
             sort=people,
             title=None,
-            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=140),
+            # labelOverlap off: Vega's default drops every second name once the rotated
+            # labels' boxes touch (issue 19, point 2); each column is a person, name them all.
+            axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=140, labelOverlap=False),
         ),
-        y=alt.Y("skill:N", sort=skill_order, title=None, axis=alt.Axis(labelLimit=300)),
+        y=alt.Y(
+            "skill:N",
+            sort=skill_order,
+            title=None,
+            axis=alt.Axis(labelLimit=300, labelOverlap=False),
+        ),
         tooltip=[
             alt.Tooltip("name:N", title="Person"),
             alt.Tooltip("team:N", title="Team"),
@@ -147,7 +194,11 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
         text=alt.Text("score:Q", format=".0f"),
         color=alt.condition(alt.datum.score > 60, alt.value("black"), alt.value("white")),
     )
-    return (cells + values).properties(height=alt.Step(26), width=alt.Step(40))
+    return (cells + values).properties(
+        height=alt.Step(26),
+        width=alt.Step(40),
+        description="Heatmap of each person's latest score per skill." + TABLE_BESIDE,
+    )
 
 
 def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.Chart:
@@ -199,7 +250,9 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
         size=330, strokeWidth=2, yOffset=BAR_OFFSET
     )
     return (names + rules + dots + rings).properties(
-        height=alt.Step(44), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description="Dot chart of each group's average score per skill." + TABLE_BESIDE,
+        height=alt.Step(44),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -207,8 +260,15 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
     """One skill's team average per round, with the middle half of the team as a band."""
     data = growth[growth["skill"] == skill][["round", "round_start", "n", "mean", "q1", "q3",
                                              "min", "max"]]  # fmt: skip
+    # One tick per quarter, at the rounds themselves: the data are quarterly.
+    quarters = alt.Axis(
+        values=[alt.DateTime(year=d.year, month=d.month, date=1) for d in data["round_start"]],
+        format="%Y Q%q",
+        labelAngle=0,
+        grid=False,
+    )
     base = alt.Chart(data).encode(
-        x=alt.X("round_start:T", title="Round (quarter)", axis=MONTHS),
+        x=alt.X("round_start:T", title="Round (quarter)", axis=quarters),
         tooltip=[
             alt.Tooltip("round:N", title="Round"),
             alt.Tooltip("n:Q", title="People"),
@@ -222,7 +282,10 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
     )
     line = base.mark_line(color=ACCENT, point=True).encode(y="mean:Q")
     return (band + line).properties(
-        height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description=f"Line chart of the team's average {skill} score per quarter, with the "
+        "middle half of the team as a band." + TABLE_BESIDE,
+        height=260,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -263,7 +326,9 @@ def distribution_chart(distribution: pd.DataFrame, skill: str) -> alt.Chart:
     boxes = base.mark_bar(size=36, color=ACCENT, opacity=0.75).encode(y="q1:Q", y2="q3:Q")
     medians = base.mark_tick(size=36, thickness=2, color="white").encode(y="median:Q")
     return (whiskers + boxes + medians).properties(
-        height=260, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description=f"Box plots of the {skill} scores at each round." + TABLE_BESIDE,
+        height=260,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -306,7 +371,10 @@ def change_chart(changes: pd.DataFrame) -> alt.Chart:
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#999").encode(x="x:Q")
     return (names + zero + intervals + points).properties(
-        height=alt.Step(44), autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+        description="Forest plot of each skill's average change with its 95% confidence "
+        "interval." + TABLE_BESIDE,
+        height=alt.Step(44),
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 

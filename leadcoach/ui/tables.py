@@ -59,14 +59,20 @@ def table_html(
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str] | None = None,
     minor: Collection[str] = (),
+    name: str | None = None,
 ) -> str:
     """The frame as an HTML table: columns under their labels (when none are given, every
     column but ids under its header from leadcoach.reporting.vocabulary), numbers
     right-aligned and formatted with the column's format spec ("+.1f"), every value in its
     people-facing form (vocabulary.people_frame) and escaped (names and notes are the
-    users' own). The `minor` columns are left out on a phone's narrow screen."""
+    users' own). The `minor` columns are left out on a phone's narrow screen.
+
+    A wide table scrolls sideways in its own box, so it takes keyboard focus (tabindex) and
+    has a name, by which a screen reader announces it (WCAG 2.1 2.1.1, axe-core's
+    scrollable-region-focusable): `name`, or its first columns' labels."""
     if labels is None:
         labels = {column: vocabulary.header(column) for column in vocabulary.shown_columns(frame)}
+    columns = list(labels)
     shown = vocabulary.people_frame(frame, labels, formats)
     classes = [
         " ".join(
@@ -95,9 +101,12 @@ def table_html(
         if hidden
         else ""
     )
+    if name is None:
+        first = [str(labels[column]) for column in columns[:3]]
+        name = "Table: " + ", ".join(first) + (" and more" if len(columns) > 3 else "")
     return (
-        f'<table class="{STYLE_CLASS}"><thead><tr>{header}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>{more}"
+        f'<table class="{STYLE_CLASS}" tabindex="0" aria-label="{html.escape(name)}">'
+        f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>{more}"
     )
 
 
@@ -119,6 +128,7 @@ def show(
     labels: Mapping[str, str] | None = None,
     formats: Mapping[str, str] | None = None,
     minor: Collection[str] = (),
+    name: str | None = None,
 ) -> None:
     """Draw the frame as a table (see table_html)."""
-    st.html(table_html(frame, labels, formats, minor))
+    st.html(table_html(frame, labels, formats, minor, name))

@@ -64,3 +64,23 @@ def test_coach_pages_fit_the_screen(browser, demo_server, viewport, path):
     chart_fits(page)
     screenshot(page, f"coach-{path}-{viewport['width']}")
     page.close()
+
+
+def test_the_heatmap_names_every_person_of_the_coach(browser, demo_server):
+    page = open_as(browser, demo_server, "Priya Shah", "team")
+    heatmap = page.locator(".st-key-heatmap [data-testid='stVegaLiteChart'] svg").first
+    heatmap.wait_for()
+    settled(page)
+    page.get_by_text("The same numbers as a table").click()
+    table = page.locator("[data-testid='stExpander'] table").first
+    table.get_by_role("columnheader", name="Person").wait_for()
+    people = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert len(people) >= 8
+    # The axis labels as drawn: Vega keeps a label it drops for overlapping, at opacity 0.
+    named = heatmap.evaluate(
+        "svg => [...svg.querySelectorAll('.role-axis-label text')]"
+        ".filter(t => t.getAttribute('opacity') !== '0' && getComputedStyle(t).opacity !== '0')"
+        ".map(t => t.textContent)"
+    )
+    assert [person for person in people if person not in named] == []
+    page.close()

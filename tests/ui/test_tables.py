@@ -61,3 +61,14 @@ def test_a_missing_value_of_a_nullable_column_is_shown_as_missing_not_na():
         ["+4"],
         [MISSING],
     ]
+
+
+def test_a_table_takes_keyboard_focus_and_has_a_name():
+    frame = pd.DataFrame({"skill": ["Decisions"], "score": [62.0], "n": [4], "p": [0.2]})
+    shown = table_html(frame, {"skill": "Skill", "score": "Score", "n": "People",
+                                      "p": "Percentile"})  # fmt: skip
+    assert '<table class="lc-table" tabindex="0" aria-label="Table: Skill, Score, People and' in (
+        shown
+    )
+    named = table_html(frame, {"skill": "Skill"}, name="Skill scores")
+    assert 'aria-label="Skill scores"' in named

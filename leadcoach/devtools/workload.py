@@ -296,6 +296,11 @@ def bulk_write(connection, table: str, columns: tuple[str, ...], rows: list[tupl
     names = ", ".join(columns)
     if connection.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
+        if not raw.in_transaction:
+            # The driver starts no transaction itself (leadcoach.platform.db leaves that to
+            # the engine's events, which this bulk path bypasses): one for the batch, else
+            # every row would be a transaction of its own (4.6x slower at 10,000 people).
+            raw.execute("BEGIN IMMEDIATE")
         raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
         return
     with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:

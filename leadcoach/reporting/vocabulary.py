@@ -66,6 +66,7 @@ HEADERS: dict[str, str] = {
     "mean": "Mean",
     "mean_change": "Change",
     "meaning": "Change is",
+    "band": "Likely range (90%)",
     "members": "Members",
     "n": "People",
     "n_latest": "People (latest)",
@@ -114,6 +115,13 @@ HEADERS: dict[str, str] = {
 # Audit event codes (every `audit.record(...)` in the core) and what a person reads.
 EVENTS: dict[str, str] = {
     "sign_in": "Signed in",
+    "email_sent": "Email sent",
+    "email_failed": "Email could not be sent",
+    "email_resent": "Email sent again",
+    "email_unsubscribed": "Stopped a kind of email",
+    "email_choice_changed": "Changed which emails they get",
+    "email_kind_switched": "Turned a kind of email on or off for everyone",
+    "email_address_retried": "Email address tried again",
     "sign_in_failed": "Sign-in refused",
     "sign_in_locked": "Sign-in while locked out",
     "account_locked": "Account locked",

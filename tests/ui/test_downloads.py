@@ -164,7 +164,7 @@ def test_table_download_builds_its_file_with_table_file(monkeypatch):
     names = [row[0] for row in csv.reader(io.StringIO(handed[0][2].decode("utf-8-sig")))][1:]
     assert names == ["'" + EVIL, "'+1 555", "'-x", "'@SUM(A1)", "Ana"]
     workbook = pd.read_excel(io.BytesIO(handed[1][2]))
-    assert workbook["name"].tolist() == names and workbook["score"].tolist() == [1, 2, 3, 4, 5]
+    assert workbook["Name"].tolist() == names and workbook["Score"].tolist() == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize(

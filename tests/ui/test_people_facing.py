@@ -38,6 +38,8 @@ EVENT_CODES = {
     "person_created", "first_admin_created", "password_reset", "role_changed", "export",
     "note_shared", "note_unshared", "roster_import", "cohort_created",
     "cohort_members_added", "cohort_member_removed", "cohort_round_added", "person_erased",
+    "email_sent", "email_failed", "email_resent", "email_unsubscribed", "email_choice_changed",
+    "email_kind_switched", "email_address_retried",
 }  # fmt: skip
 
 
@@ -162,6 +164,6 @@ def test_a_first_assessment_shows_its_scores_without_empty_comparison_columns(
     at = open_page(own_demo, "Sam Torres", "pages/supervisor/results.py", monkeypatch)
     assert not at.exception, at.exception
     profile = table_with(at, "Score")
-    assert list(profile.columns) == ["Skill", "Score"], list(profile.columns)
+    assert list(profile.columns) == ["Skill", "Score", "Likely range (90%)"], list(profile.columns)
     assert profile["Score"].notna().all()
     assert problems(at) == []

@@ -57,7 +57,7 @@ def test_dates_missing_dates_and_all_columns_by_default():
 def test_a_missing_value_of_a_nullable_column_is_shown_as_missing_not_na():
     frame = pd.DataFrame({"change": pd.array([4.0, pd.NA], dtype="Float64")})
     assert table_cells(table_html(frame, formats={"change": "+.0f"})) == [
-        ["change"],
+        ["Change"],
         ["+4"],
         [MISSING],
     ]

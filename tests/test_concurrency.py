@@ -14,9 +14,11 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Iterable
 
 import pytest
@@ -44,6 +46,17 @@ BARRIER_TIMEOUT_S = 60
 LOCKED = "database is locked"
 
 Answer3 = tuple[str, str, int]  # (item or scenario id, option id or "", value)
+
+
+def _spawn_context():
+    """multiprocessing's spawn context, with a plain __main__ for the children to start from.
+
+    A spawned child first runs the parent's __main__ script again; in a pytest-xdist worker
+    that has run the page tests, AppTest has left the app script there (leadcoach/app.py),
+    which a child cannot run. The targets are module-level functions of this module, which
+    the child imports by name."""
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    return multiprocessing.get_context("spawn")
 
 
 def _answers(instrument: bank.Instrument) -> list[Answer3]:
@@ -250,7 +263,7 @@ def test_twenty_writers_in_separate_processes_submit_complete_and_unique(setting
     finally:
         engine.dispose()
     jobs = _jobs(people)
-    context = multiprocessing.get_context("spawn")
+    context = _spawn_context()
     start = context.Barrier(len(jobs))
     results = context.Queue()
     # Deal the jobs round-robin, so each twin lands in a different process from its person.
@@ -313,7 +326,7 @@ def test_a_killed_writer_leaves_only_whole_submissions_and_every_saved_answer(
     people = _supervisors(engine, instrument, 30)
     engine.dispose()
     path = sqlite_settings.database_url.split("///", 1)[1]
-    context = multiprocessing.get_context("spawn")
+    context = _spawn_context()
     child = context.Process(
         target=_submit_everyone, args=(sqlite_settings.database_url, instrument, people)
     )

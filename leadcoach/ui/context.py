@@ -117,21 +117,15 @@ def change_thresholds() -> dict[str, reliability.ChangeThreshold]:
 
 # A resource, not data: the same object for every session (st.cache_data would hand each
 # rerun an unpickled copy of 120,000 rows), read-only, with each norm group sorted once.
-@st.cache_resource(ttl=600, show_spinner=False)
-def _norm_sample_for(database_url: str, directory: str, instrument_id: str) -> norms.NormSample:
-    with session_scope(_engine_for(database_url)) as session:
-        return norms.NormSample(
-            norms.norm_scores(session, _instrument_for(directory, instrument_id))
-        )
+@st.cache_resource(show_spinner=False)
+def _norm_samples_for(database_url: str) -> norms.NormSamples:
+    return norms.NormSamples()
 
 
-def norm_sample() -> norms.NormSample:
-    """Everyone's latest scores for the norm groups (cached for 10 minutes, like the
-    reliabilities: a norm moves slowly, and reading it per rerun costs the most)."""
-    current = settings()
-    return _norm_sample_for(
-        current.database_url, str(current.assessments_dir), current.instrument_id
-    )
+def norm_sample(session: Session) -> norms.NormSample:
+    """Everyone's latest scores for the norm groups, reused until the data version moves:
+    a submission lands in the norms at once (the submitter is counted and compared)."""
+    return _norm_samples_for(settings().database_url).get(session, instrument())
 
 
 @st.cache_resource(show_spinner=False)

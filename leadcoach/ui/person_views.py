@@ -202,7 +202,7 @@ def _norms(viewer: Viewer, person_id: int) -> None:
             instrument=context.instrument(),
             group=group,
             min_norm_group=context.settings().min_norm_group,
-            everyone=context.norm_sample(),
+            everyone=context.norm_sample(session),
         )
     )
     if result is None:

@@ -314,6 +314,31 @@ def test_results_name_a_skill_with_insufficient_data(own_demo, monkeypatch):
     assert at.metric[0].value != "insufficient data", "11 of 12 skills still give an index"
 
 
+def organisation_size(at: AppTest) -> int:
+    """How many people the "Compared with others" note says the organisation norm holds."""
+    note = next(c.value for c in at.caption if c.value.startswith("Percentile: the share"))
+    return int(note.split("(")[1].split(" people")[0])
+
+
+def test_results_compare_a_person_with_others_right_after_they_submit(own_demo, monkeypatch):
+    # Someone reads their results first, so the server holds the norm groups as they were.
+    before = organisation_size(open_page(own_demo, "Ana Lima", RESULTS, monkeypatch))
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        responses.open_draft(session=session, viewer=viewer, instrument=current_instrument())
+    answer_the_rest(own_demo, "Sam Torres")
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        draft_id = draft_of(own_demo, "Sam Torres").draft_id
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+
+    at = open_page(own_demo, "Sam Torres", RESULTS, monkeypatch)
+    assert "nothing to compare" not in texts(at)
+    assert organisation_size(at) == before + 1, "the person is counted among the others"
+    percentiles = table_with(at, "Percentile")
+    assert len(percentiles) > 0 and percentiles["Percentile"].between(0, 100).all()
+
+
 # 4. Growth
 
 

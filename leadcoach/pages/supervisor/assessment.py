@@ -4,7 +4,7 @@ import streamlit as st
 
 from leadcoach.assessment import journey, responses
 from leadcoach.platform.errors import LeadCoachError
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, browser, context
 
 NOT_APPLICABLE = 0  # widget value for "Not applicable" (stored as a missing answer)
 RATING_LABELS = {1: "1 · very ineffective", 2: "2 · ineffective", 3: "3 · effective",
@@ -174,3 +174,12 @@ if index < len(steps) - 1:
         "Next", icon=":material/arrow_forward:", type="primary", on_click=go_to,
         args=(index + 1,), width="stretch",
     )  # fmt: skip
+
+# A new step opens at its title with keyboard focus on it, wherever the page was scrolled
+# to for the Next button. The element is drawn on every run, the same while the step stays
+# (answering a question moves nothing, and the page keeps its height), new when it changes.
+shown_key = f"assessment_shown_{draft_id}"
+shown_index, visit = st.session_state.get(shown_key, (index, 0))
+visit += shown_index != index
+st.session_state[shown_key] = (index, visit)
+browser.focus_heading(step.title, visit=visit)

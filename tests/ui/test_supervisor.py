@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pyarrow.ipc as ipc
@@ -24,6 +25,7 @@ from leadcoach.platform.models import (
     Person,
     Submission,
 )
+from leadcoach.ui.text import md
 from tests.ui.conftest import app_signed_in_as, person_id, table_with
 
 HOME = "pages/supervisor/home.py"
@@ -217,7 +219,7 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
     assert set(shown) == untagged - {""} and not (set(shown) & (tagged - untagged))
 
     # Scenario steps: options shuffled for this person, in the same order on resume.
-    assert again.header[0].value.startswith("Situations, part 1")
+    assert again.header[0].value == "Situations 1 to 3"
     order = [r.label for r in again.radio]
     resumed = go_to_step(open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch),
                          again.header[0].value)  # fmt: skip
@@ -230,7 +232,7 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
     # The review lists what is unanswered and which skills would lack data.
     review = go_to_step(again, "Review and submit")
     check = journey.review(draft_of(own_demo, "Sam Torres"))
-    assert "statement(s)" in texts(review) and "insufficient data" in texts(review)
+    assert "statements and" in texts(review) and "insufficient data" in texts(review)
     assert all(skill in texts(review) for skill in check.insufficient_skills)
     assert {e.label.split(":")[0] for e in review.expander} >= set(check.unanswered_items)
 
@@ -255,6 +257,37 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
     # The assessment page now offers a new assessment instead of the submitted one.
     after = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
     assert "Start the assessment" in [b.label for b in after.button]
+
+
+def test_review_jumps_to_the_step_of_a_gap_and_back_with_one_step_counter(own_demo, monkeypatch):
+    instrument = current_instrument()
+    at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    button(at, "Start the assessment").click().run()
+    skipped = instrument.skills[1]
+    answer_the_rest(own_demo, "Sam Torres", skip_skill=skipped.id)
+    at = go_to_step(open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch),
+                    "Review and submit")  # fmt: skip
+    steps = journey.steps(draft_of(own_demo, "Sam Torres"))
+
+    # One way of counting steps: "Step n of N" above each step, and titles that name the
+    # step's content, never a second count ("Situations, part 1 of 7").
+    assert at.get("progress")[0].proto.text.startswith(f"Step {len(steps)} of {len(steps)}")
+    assert not [s.title for s in steps if re.search(r"\bof \d", s.title)]
+
+    # Each unanswered statement jumps to its step in one click...
+    gap = next(item for item in skipped.items if md(item.text) in {b.label for b in at.button})
+    next(b for b in at.button if b.label == md(gap.text)).click().run()
+    assert at.header[0].value == skipped.name
+    assert at.get("progress")[0].proto.text.startswith(
+        f"Step {journey.step_of(steps, gap.id) + 1} "
+    )
+    # ... and one click takes the person back to the review, however far it is.
+    button(at, "Back to review").click().run()
+    assert at.header[0].value == "Review and submit"
+    assert not [b for b in at.button if b.label == "Back to review"]
+    # Steps reached by Next and Back alone offer no way back to a review not yet seen.
+    button(at, "Back").click().run()
+    assert not [b for b in at.button if b.label == "Back to review"]
 
 
 # 3. Results

@@ -5,6 +5,7 @@ import streamlit as st
 from leadcoach.assessment import journey, responses
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.ui import auth, browser, context
+from leadcoach.ui.text import md
 
 NOT_APPLICABLE = 0  # widget value for "Not applicable" (stored as a missing answer)
 RATING_LABELS = {1: "1 · very ineffective", 2: "2 · ineffective", 3: "3 · effective",
@@ -45,8 +46,24 @@ index = min(st.session_state[step_key], len(steps) - 1)
 step = steps[index]
 
 
+# Set while the person fixes a gap listed on the review: every step then offers the way back.
+from_review_key = f"assessment_from_review_{draft_id}"
+if step.kind == "review":
+    st.session_state.pop(from_review_key, None)
+
+
 def go_to(new_index: int) -> None:
     st.session_state[step_key] = new_index
+
+
+def fix_gap(new_index: int) -> None:
+    """From the review to the step that asks an unanswered question."""
+    st.session_state[step_key] = new_index
+    st.session_state[from_review_key] = True
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def save(item_id: str, option_id: str, widget_key: str) -> None:
@@ -116,7 +133,7 @@ elif step.kind == "scenarios":
     st.write(instrument.scenarios_intro)
     for scenario in step.scenarios:
         with st.container(border=True):
-            st.markdown(f"**{scenario.text}**")
+            st.markdown(f"**{journey.situation_number(state, scenario)}. {scenario.text}**")
             for option in state.option_order(scenario):
                 key = f"rating_{draft_id}_{scenario.id}_{option.id}"
                 saved = state.option_ratings.get((scenario.id, option.id))
@@ -136,18 +153,38 @@ else:
         st.success("Every question has an answer. You can submit.")
     else:
         missing = sum(len(items) for items in check.unanswered_items.values())
+        gaps = [
+            plural(missing, "statement", "statements") if missing else "",
+            plural(len(check.unanswered_scenarios), "situation", "situations")
+            if check.unanswered_scenarios
+            else "",
+        ]
         st.warning(
-            f"{missing} statement(s) and {len(check.unanswered_scenarios)} situation(s) have "
-            "no answer yet. You can still submit, or go back and answer them."
+            f"{' and '.join(gap for gap in gaps if gap)} "
+            f"{'has' if missing + len(check.unanswered_scenarios) == 1 else 'have'} no answer "
+            "yet. You can still submit, or choose one below to answer it: its step opens, "
+            "with a button to come back here."
         )
         for skill_name, items in check.unanswered_items.items():
-            with st.expander(f"{skill_name}: {len(items)} without an answer"):
+            with st.expander(f"{skill_name}: {plural(len(items), 'statement', 'statements')} "
+                             "without an answer"):  # fmt: skip
                 for item in items:
-                    st.write(f"- {item.text}")
+                    st.button(
+                        md(item.text), key=f"fix_{item.id}", type="tertiary",
+                        icon=":material/edit:", on_click=fix_gap,
+                        args=(journey.step_of(steps, item.id),),
+                    )  # fmt: skip
         if check.unanswered_scenarios:
-            with st.expander(f"Situations: {len(check.unanswered_scenarios)} not fully rated"):
+            count = len(check.unanswered_scenarios)
+            with st.expander(f"Situations: {plural(count, 'situation', 'situations')} not fully "
+                             "rated"):  # fmt: skip
                 for scenario in check.unanswered_scenarios:
-                    st.write(f"- {scenario.text}")
+                    number = journey.situation_number(state, scenario)
+                    st.button(
+                        f"{number}. {md(scenario.text)}", key=f"fix_{scenario.id}",
+                        type="tertiary", icon=":material/edit:", on_click=fix_gap,
+                        args=(journey.step_of(steps, scenario.id),),
+                    )  # fmt: skip
     if check.insufficient_skills:
         st.error(
             "These skills would show **insufficient data**, because fewer than two thirds "
@@ -164,11 +201,16 @@ else:
         st.session_state["results_notice"] = "Your assessment is submitted. Here are your results."
         st.switch_page("pages/supervisor/results.py")
 
-back, _, forward = st.columns([1, 2, 1])
+back, to_review, forward = st.columns([1, 2, 1])
 back.button(
     "Back", icon=":material/arrow_back:", disabled=index == 0, on_click=go_to, args=(index - 1,),
     width="stretch",
 )  # fmt: skip
+if st.session_state.get(from_review_key):
+    to_review.button(
+        "Back to review", icon=":material/checklist:", on_click=go_to, args=(len(steps) - 1,),
+        width="stretch",
+    )  # fmt: skip
 if index < len(steps) - 1:
     forward.button(
         "Next", icon=":material/arrow_forward:", type="primary", on_click=go_to,

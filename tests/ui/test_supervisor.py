@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import timedelta
 
 import pyarrow.ipc as ipc
 import pytest
@@ -254,9 +255,10 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
         assert len(submitted) == 1
         assert session.get(AssessmentDraft, saved.draft_id).submitted_at is not None
 
-    # The assessment page now offers a new assessment instead of the submitted one.
+    # The assessment page now says when it was submitted and when the next one is due.
     after = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
-    assert "Start the assessment" in [b.label for b in after.button]
+    assert "Submitted on" in texts(after)
+    assert "Start the assessment" not in [b.label for b in after.button]
 
 
 def test_review_jumps_to_the_step_of_a_gap_and_back_with_one_step_counter(own_demo, monkeypatch):
@@ -288,6 +290,49 @@ def test_review_jumps_to_the_step_of_a_gap_and_back_with_one_step_counter(own_de
     # Steps reached by Next and Back alone offer no way back to a review not yet seen.
     button(at, "Back").click().run()
     assert not [b for b in at.button if b.label == "Back to review"]
+
+
+def day(moment) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+@pytest.mark.parametrize("days", [30, 200])
+def test_right_after_submitting_the_assessment_page_says_when_and_when_next(
+    own_demo, monkeypatch, days
+):
+    monkeypatch.setenv("LEADCOACH_REASSESSMENT_DAYS", str(days))
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        responses.open_draft(session=session, viewer=viewer, instrument=current_instrument())
+    answer_the_rest(own_demo, "Sam Torres")
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        draft_id = draft_of(own_demo, "Sam Torres").draft_id
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+        submitted_at = session.get(AssessmentDraft, draft_id).submitted_at
+
+    at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    due = submitted_at + timedelta(days=days)
+    assert f"Submitted on {day(submitted_at)}." in texts(at)
+    assert f"Your next assessment is due on {day(due)}." in texts(at)
+    # Starting again stays possible, worded as starting early, not as a first time.
+    labels = [b.label for b in at.button]
+    assert "Start the next assessment early" in labels and "Start the assessment" not in labels
+    button(at, "Start the next assessment early").click().run()
+    assert at.header[0].value == "Before you start"
+
+
+def test_a_due_reassessment_is_offered_as_such(demo_url, monkeypatch):
+    monkeypatch.setenv("LEADCOACH_REASSESSMENT_DAYS", "1")
+    at = open_page(demo_url, "Ana Lima", ASSESSMENT, monkeypatch)
+    with db_session(demo_url) as session:
+        viewer = viewer_of(session, demo_url, "Ana Lima")
+        summary = people.supervisor_summary(
+            session=session, viewer=viewer, person_id=viewer.person_id, reassessment_days=1
+        )
+    assert f"submitted on {day(summary.last_submitted_at)}" in texts(at)
+    assert f"Your reassessment is due** (since {day(summary.next_due_at)})" in texts(at)
+    assert "Start the reassessment" in [b.label for b in at.button]
 
 
 # 3. Results

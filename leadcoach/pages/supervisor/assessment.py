@@ -1,8 +1,11 @@
 """Taking the self-assessment: one step per skill, scenarios, review; every answer saved."""
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from leadcoach.assessment import journey, responses
+from leadcoach.people import people
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.ui import auth, browser, context
 from leadcoach.ui.text import md
@@ -21,16 +24,50 @@ with context.db() as session, context.stop_on_error():
 
 st.title("Self-assessment", anchor=False)
 
+
+def day(moment: datetime) -> str:
+    """A date as people write it: 4 December 2026."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
 if draft_id is None:
     with context.db() as session, context.stop_on_error():
         outline = journey.outline(session=session, viewer=viewer, instrument=instrument)
-    st.write(
-        f"**{instrument.title}.** About {outline.minutes} minutes: {outline.items} statements "
-        f"about {outline.skills} skills, then {outline.scenarios} short workplace situations. "
-        "Every answer is saved the moment you give it, so you can stop at any time and carry "
-        "on later, on any device."
+        summary = people.supervisor_summary(
+            session=session,
+            viewer=viewer,
+            person_id=viewer.person_id,
+            reassessment_days=context.settings().reassessment_days,
+        )
+    about = (
+        f"About {outline.minutes} minutes: {outline.items} statements about {outline.skills} "
+        f"skills, then {outline.scenarios} short workplace situations. Every answer is saved "
+        "the moment you give it, so you can stop at any time and carry on later, on any device."
     )
-    if st.button("Start the assessment", type="primary", icon=":material/play_arrow:"):
+    if summary.last_submitted_at is None:
+        st.write(f"**{instrument.title}.** {about}")
+        label, kind = "Start the assessment", "primary"
+    elif summary.next_due_at <= datetime.now(UTC):
+        st.info(
+            f"Your last assessment was submitted on {day(summary.last_submitted_at)}. "
+            f"**Your reassessment is due** (since {day(summary.next_due_at)}): taking it now "
+            "shows how your skills have grown."
+        )
+        st.write(about)
+        label, kind = "Start the reassessment", "primary"
+    else:
+        st.success(
+            f"**Submitted on {day(summary.last_submitted_at)}.** Your next assessment is due "
+            f"on {day(summary.next_due_at)}."
+        )
+        st.page_link(
+            "pages/supervisor/results.py", label="See your results", icon=":material/insights:"
+        )
+        st.write(
+            f"You can take the next one earlier if much has changed, such as a new team. {about}"
+        )
+        label, kind = "Start the next assessment early", "secondary"
+    if st.button(label, type=kind, icon=":material/play_arrow:"):
         with context.db() as session, context.stop_on_error():
             responses.open_draft(session=session, viewer=viewer, instrument=instrument)
         st.rerun()

@@ -70,6 +70,7 @@ with st.sidebar:
     if st.button("Sign out", icon=":material/logout:"):
         auth.sign_out("You are signed out.")
         st.rerun()
+    auth.keep_sign_in()
 
 # Fixed rules, no user text in them: how tables look (leadcoach.ui.tables), and the coach's
 # heatmap, drawn at its own size, scrolling sideways in its own box on a phone.

@@ -1,5 +1,7 @@
 """Small scripts run in the person's browser, for what Streamlit 1.67 has no call for:
-where focus and the scroll position land after a step changes, and the focus of a form.
+where focus and the scroll position land after a step changes, the focus of a form, and the
+cookie that keeps a sign-in across a reload (Streamlit reads cookies, `st.context.cookies`,
+but has no call to set one).
 
 Each is an `st.html(..., unsafe_allow_javascript=True)` element: Streamlit runs its script
 in the page itself (not in an iframe) when the element first appears, and again only when
@@ -62,3 +64,40 @@ def _run(script: str) -> None:
     # In a function of its own: every inline script shares the page's global scope, where a
     # second `const` of the same name would be an error.
     st.html(f"<script>(() => {{{script}}})();</script>", unsafe_allow_javascript=True)
+
+
+_FOCUS_FIELD = """
+waitFor(
+  () => document.querySelector(
+    `[data-testid='stMain'] input[aria-label=${JSON.stringify(LABEL)}]`),
+  field => {
+    const now = document.activeElement;
+    if (!now || now === document.body) { field.focus(); }
+  },
+);
+"""
+
+
+def focus_field(label: str) -> None:
+    """Put keyboard focus on the text field with this label when the page opens, unless the
+    person has already put it somewhere else."""
+    _run(f"const LABEL = {_value(label)};{_WHEN_DRAWN}{_FOCUS_FIELD}")
+
+
+def set_cookie(name: str, value: str) -> None:
+    """Have the browser keep this cookie until it closes (no expiry date: a session cookie),
+    sent only to this site's own pages (SameSite=Strict), and only over HTTPS when the app
+    is served over HTTPS. Not HttpOnly: a script cannot set that, and only a script can set
+    a cookie here; the value must be useless without the server's own record."""
+    _run(
+        f"document.cookie = {_value(name)} + '=' + encodeURIComponent({_value(value)})"
+        " + '; Path=/; SameSite=Strict' + (location.protocol === 'https:' ? '; Secure' : '');"
+    )
+
+
+def forget_cookie(name: str) -> None:
+    """Have the browser delete this cookie."""
+    _run(
+        f"document.cookie = {_value(name)} + '=; Path=/; Max-Age=0; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');"
+    )

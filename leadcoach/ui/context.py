@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from leadcoach.instrument import bank
 from leadcoach.measurement import norms, reliability
+from leadcoach.people.sign_ins import SignIns
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
@@ -136,6 +137,17 @@ def _cohort_reviews_for(database_url: str) -> CohortReviews:
 def cohort_reviews() -> CohortReviews:
     """Cohort reviews shared by every session, each reused until its data changes."""
     return _cohort_reviews_for(settings().database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _sign_ins_for(database_url: str) -> SignIns:
+    return SignIns()
+
+
+def sign_ins() -> SignIns:
+    """Sign-ins kept across reloads, shared by every session of this server (per database,
+    as person ids are)."""
+    return _sign_ins_for(settings().database_url)
 
 
 def startup() -> None:

@@ -243,3 +243,17 @@ def test_every_reference_to_a_deleted_row_is_handled():
         f"erase_person deletes rows that {sorted(unhandled)} point at: handle them in "
         "leadcoach/erasure.py and list them in DEPENDENT_REFERENCES"
     )
+
+
+def test_the_report_names_what_went_in_plain_words(engine, org, full_org):
+    report = _erase(engine, org, org.hr, org.sup_a1, "Sup A One")
+    assert report.described() == (
+        f"1 sign-in account, 1 submitted assessment, {report.counts['answers']} answers, "
+        "1 development goal, 2 comments on development plans, 1 coaching note and 1 cohort "
+        "membership"
+    )
+    # A person with nothing stored but themselves: nothing to list.
+    assert erasure.ErasureReport(1, {"people": 1, "accounts": 0}).described() == ""
+    assert erasure.ErasureReport(1, {"accounts": 1}).described() == "1 sign-in account"
+    two = erasure.ErasureReport(1, {"accounts": 1, "goals": 2}).described()
+    assert two == "1 sign-in account and 2 development goals"

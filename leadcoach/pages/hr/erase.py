@@ -30,7 +30,9 @@ labels = {
     + (f", {row.team})" if row.team else ")")
     for row in people.itertuples()
 }
-with st.form("erase_form", clear_on_submit=True):
+# The choice and the typed name stay after a refusal (a mistyped name is fixed, not retyped
+# from scratch); they are cleared only once the person is erased.
+with st.form("erase_form"):
     person_id = st.selectbox(
         "Person",
         list(labels),
@@ -50,8 +52,12 @@ if erase:
                 session=session, viewer=viewer, person_id=person_id, confirm_name=typed
             )
         name = people.set_index("person_id").loc[person_id, "name"]
+        what = report.described()
         st.session_state[NOTICE] = (
-            f"Erased {md(name)} and {report.records} records of their data. "
-            "The audit log notes the erasure without their name."
+            f"Erased {md(name)}"
+            + (f" and their data: {what}. " if what else ". Nothing else was stored about them. ")
+            + "The audit log notes the erasure without their name."
         )
+        for key in ("erase_person", "erase_confirm"):
+            del st.session_state[key]
         st.rerun()

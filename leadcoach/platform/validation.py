@@ -9,7 +9,7 @@ def clean_text(value: str | None, field: str, limit: int, required: bool = True)
     """The value trimmed, or InvalidInput naming the field when empty or too long."""
     cleaned = (value or "").strip()
     if required and not cleaned:
-        raise InvalidInput(f"{field}: write something here.")
+        raise InvalidInput.of(field, "write something here.")
     if len(cleaned) > limit:
-        raise InvalidInput(f"{field}: use at most {limit} characters (now {len(cleaned)}).")
+        raise InvalidInput.of(field, f"use at most {limit} characters (now {len(cleaned)}).")
     return cleaned

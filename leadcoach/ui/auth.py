@@ -197,17 +197,20 @@ def _sign_in_screen() -> None:
     notice = st.session_state.pop("_auth_notice", None)
     if notice:
         st.info(notice)
-    _sign_in_page_scripts()
     if sso.configured():
         _sso_sign_in_screen()
     else:
         _local_sign_in_form()
+    _sign_in_page_scripts()
 
 
 def _sign_in_page_scripts() -> None:
-    """What the browser does on the sign-in page: forget an ended sign-in's cookie."""
+    """What the browser does on the sign-in page: forget an ended sign-in's cookie, and put
+    the keyboard in the Email field (else five Tabs away, behind the menu)."""
     if st.session_state.pop(_FORGET_COOKIE_KEY, False):
         browser.forget_cookie(_COOKIE)
+    if not sso.configured():
+        browser.focus_field("Email")
 
 
 def _sso_sign_in_screen() -> None:

@@ -367,7 +367,14 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     assert "Provisional" in texts(at), "the demo organisation is below the norm minimum"
     markdown = [m.value for m in at.markdown]
     for row in [*strongest.itertuples(), *develop.itertuples()]:
-        assert f"- **{row.skill}**: {row.score:.0f}" in markdown
+        if row.tied:
+            assert any(m.startswith(f"- Tied at {row.score:.0f}: ") and f"**{row.skill}**" in m
+                       for m in markdown)  # fmt: skip
+        else:
+            assert f"- **{row.skill}**: {row.score:.0f}" in markdown
+    # Ana's three skills at 50 are all among her development areas, said to be tied.
+    assert develop["tied"].sum() == 3
+    assert "- Tied at 50: " in "\n".join(markdown)
     scenario = submissions.iloc[-1]["scenario_score"]
     assert at.metric[1].label == "Situational judgement"
     assert at.metric[1].value == f"{scenario:.0f}"
@@ -453,6 +460,28 @@ def test_growth_draws_every_skill_over_time_with_a_highlight_and_a_csv(demo_url,
 # 5. Development plan
 
 
+def form_block(at: AppTest, key: str):
+    """The block of the form with this key."""
+
+    def walk(node):
+        if getattr(node, "type", None) == "form" and node.proto.form.form_id == key:
+            return node
+        for child in getattr(node, "children", {}).values():
+            if (found := walk(child)) is not None:
+                return found
+        return None
+
+    return walk(at._tree)
+
+
+def in_order(block) -> list:
+    """The elements of a block, depth first, in the order the page shows them."""
+    found = []
+    for child in block.children.values():
+        found += in_order(child) if getattr(child, "children", None) else [child]
+    return found
+
+
 def test_a_supervisor_writes_a_smart_goal_with_actions_and_records_a_check_in(
     own_demo, monkeypatch
 ):
@@ -462,10 +491,16 @@ def test_a_supervisor_writes_a_smart_goal_with_actions_and_records_a_check_in(
     suggested_skill = at.selectbox[0].value
     assert at.selectbox[0].format_func(suggested_skill) in suggestion
 
-    # Leaving the goal empty is refused with a message, and nothing is saved.
+    # Leaving the goal empty is refused with a message under that field, in the field's own
+    # words, and nothing is saved.
     at.form_submit_button[0].click().run()
-    assert at.error, "an empty goal must be refused"
     assert "No goals yet" in texts(at)
+    order = [(e.type, getattr(e, "value", None)) for e in in_order(form_block(at, "new_goal"))]
+    (error_at,) = [i for i, (kind, _) in enumerate(order) if kind == "alert" or kind == "error"]
+    assert order[error_at - 1][0] == "text_area", "the error sits right under the goal's field"
+    message = order[error_at][1]
+    assert message.startswith(f"**{md('Specific: what will you do differently?')}**")
+    assert "Goal:" not in message and "write something here" in message.lower()
 
     at.text_area[0].input("Run a 10-minute coaching huddle with each agent every week.")
     at.text_input[0].input("4 huddles a month, logged in the coaching tracker")

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.programmes import roster
+from leadcoach.reporting import exports
 from leadcoach.ui import auth, context
 from leadcoach.ui.text import md
 
@@ -73,7 +74,7 @@ if st.button("Import", type="primary", disabled=blocked, icon=":material/upload:
         st.download_button(
             "Rejected rows (CSV)",
             result.rejected_csv,
-            f"rejected-{upload.name}.csv",
+            exports.derived_file_name(upload.name, "rejected"),
             "text/csv",
             icon=":material/download:",
             on_click="ignore",

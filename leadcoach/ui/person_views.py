@@ -423,9 +423,12 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
     skill_id = st.selectbox("Focus skill", ordered, format_func=names.get, key="plan_skill")
     tips = context.tips().get(skill_id, ())
     # What was typed stays after a refusal, and each problem shows under its own field, in
-    # the field's own words (the core names fields "Goal", "Measure"...); cleared once added.
-    keys = {"specific": "goal_specific", "measure": "goal_measure", "target": "goal_target",
-            "picked": f"goal_tips_{skill_id}", "own": "goal_own_action"}  # fmt: skip
+    # the field's own words (the core names fields "Goal", "Measure"...). Once the goal is
+    # added, new widgets (new keys) start empty: the browser would send the old ones' values.
+    generation = st.session_state.get("goal_form_generation", 0)
+    keys = {
+        name: f"goal_{name}_{generation}" for name in ("specific", "measure", "target", "own")
+    } | {"picked": f"goal_tips_{skill_id}_{generation}"}
     labels = {
         "Goal": "Specific: what will you do differently?",
         "Measure": "Measurable: how will you and your coach see progress?",
@@ -497,8 +500,7 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
     except LeadCoachError as error:
         st.error(str(error))
         return
-    for key in keys.values():
-        st.session_state.pop(key, None)
+    st.session_state["goal_form_generation"] = generation + 1
     st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
     st.rerun()  # outside the transaction, which has committed
 

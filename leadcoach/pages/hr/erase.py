@@ -31,7 +31,9 @@ labels = {
     for row in people.itertuples()
 }
 # The choice and the typed name stay after a refusal (a mistyped name is fixed, not retyped
-# from scratch); they are cleared only once the person is erased.
+# from scratch); once the person is erased, new widgets (new keys) start empty: deleting the
+# old keys is not enough, as the browser sends its widgets' values back with the next run.
+generation = st.session_state.get("erase_generation", 0)
 with st.form("erase_form"):
     person_id = st.selectbox(
         "Person",
@@ -39,9 +41,9 @@ with st.form("erase_form"):
         index=None,
         format_func=lambda i: labels[i],
         placeholder="Choose the person to erase",
-        key="erase_person",
+        key=f"erase_person_{generation}",
     )
-    typed = st.text_input("Type their full name to confirm", key="erase_confirm")
+    typed = st.text_input("Type their full name to confirm", key=f"erase_confirm_{generation}")
     erase = st.form_submit_button("Erase permanently", type="primary", icon=":material/delete:")
 if erase:
     with context.shown_errors():
@@ -58,6 +60,5 @@ if erase:
             + (f" and their data: {what}. " if what else ". Nothing else was stored about them. ")
             + "The audit log notes the erasure without their name."
         )
-        for key in ("erase_person", "erase_confirm"):
-            del st.session_state[key]
+        st.session_state["erase_generation"] = generation + 1
         st.rerun()

@@ -202,6 +202,11 @@ else:
             "yet. You can still submit, or choose one below to answer it: its step opens, "
             "with a button to come back here."
         )
+        # The statements read as a list, left-aligned, not as centred button labels.
+        st.html(
+            "<style>[class*='st-key-fix_'] button { justify-content: flex-start; "
+            "text-align: left; } [class*='st-key-fix_'] button p { text-align: left; }</style>"
+        )
         for skill_name, items in check.unanswered_items.items():
             with st.expander(f"{skill_name}: {plural(len(items), 'statement', 'statements')} "
                              "without an answer"):  # fmt: skip

@@ -98,5 +98,6 @@ with st.sidebar:
     if st.button("Sign out", icon=":material/logout:"):
         auth.sign_out("You are signed out.")
         st.rerun()
+    auth.keep_sign_in()
 
 st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()

@@ -78,3 +78,29 @@ def test_another_supervisor_cannot_read_these_results(engine, history):
     with pytest.raises(AccessDenied), session_scope(engine) as session:
         other = history.viewer(session, history.sup_a2)
         results.person_submissions(session=session, viewer=other, person_id=history.sup_a1)
+
+
+def _profile(scores: list[float | None]) -> pd.DataFrame:
+    ids = [f"S{i}" for i in range(len(scores))]
+    return pd.DataFrame({"skill_id": ids, "skill": ids, "score": pd.array(scores, "Float64")})
+
+
+def test_a_tie_at_the_cut_lists_every_tied_skill_and_says_so():
+    # Three skills at 50 where two would fit among the development areas (as on Ana Lima's
+    # demo results): all three are listed and marked tied; the strongest are not tied.
+    strongest, develop = results.strengths_and_development(
+        _profile([75, 71, 70, 69, 60, 58, 54, 50, 50, 50, 33, None])
+    )
+    assert list(strongest["score"]) == [75, 71, 70] and not strongest["tied"].any()
+    assert list(develop["skill_id"]) == ["S10", "S7", "S8", "S9"]
+    assert list(develop["tied"]) == [False, True, True, True]
+    # Ties are by the whole points shown (50.4 and 49.6 both read 50).
+    strongest, _ = results.strengths_and_development(_profile([90, 80, 50.4, 49.6, 10, 5, 1]))
+    assert list(strongest["skill_id"]) == ["S0", "S1", "S2", "S3"]
+    assert list(strongest["tied"]) == [False, False, True, True]
+    # A tie inside the list, not at its cut, changes nothing.
+    strongest, develop = results.strengths_and_development(_profile([90, 90, 80, 70, 60, 50, 40]))
+    assert list(strongest["skill_id"]) == ["S0", "S1", "S2"] and not strongest["tied"].any()
+    # Everyone level: all are strengths, tied; nothing is left to develop.
+    strongest, develop = results.strengths_and_development(_profile([50] * 5))
+    assert len(strongest) == 5 and strongest["tied"].all() and develop.empty

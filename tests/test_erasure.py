@@ -353,3 +353,17 @@ def test_erasing_checkpoints_only_once_committed(sqlite_settings, monkeypatch):
         assert checkpoints == [engine]
     finally:
         engine.dispose()
+
+
+def test_the_report_names_what_went_in_plain_words(engine, org, full_org):
+    report = _erase(engine, org, org.hr, org.sup_a1, "Sup A One")
+    assert report.described() == (
+        f"1 sign-in account, 1 submitted assessment, {report.counts['answers']} answers, "
+        "1 development goal, 2 comments on development plans, 1 coaching note and 1 cohort "
+        "membership"
+    )
+    # A person with nothing stored but themselves: nothing to list.
+    assert erasure.ErasureReport(1, {"people": 1, "accounts": 0}).described() == ""
+    assert erasure.ErasureReport(1, {"accounts": 1}).described() == "1 sign-in account"
+    two = erasure.ErasureReport(1, {"accounts": 1, "goals": 2}).described()
+    assert two == "1 sign-in account and 2 development goals"

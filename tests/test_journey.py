@@ -97,3 +97,18 @@ def test_option_order_is_shuffled_per_person_but_stable(instrument):
         state = DraftState(**{**state.__dict__, "option_seed": seed})
         orders.add(tuple(o.id for o in state.option_order(scenario)))
     assert len(orders) > 1
+
+
+def test_situation_steps_are_named_by_their_situations_and_every_question_has_one_step(
+    instrument,
+):
+    state = _state(instrument)
+    steps = journey.steps(state)
+    situations = [s.title for s in steps if s.kind == "scenarios"]
+    # 19 situations, three a step: the last step holds one.
+    assert situations[0] == "Situations 1 to 3" and situations[-1] == "Situation 19"
+    for index, step in enumerate(steps):
+        for question in (*step.items, *step.scenarios):
+            assert journey.step_of(steps, question.id) == index
+    last = steps[-2].scenarios[0]
+    assert journey.situation_number(state, last) == 19

@@ -162,3 +162,18 @@ def test_the_percentile_as_a_range_from_the_scores_likely_range(instrument):
     assert (
         table.set_index("skill_id")[["percentile_low", "percentile_high"]].loc["COM"].isna().all()
     )
+
+
+def test_shared_norm_samples_take_in_a_submission_at_once(engine, instrument):
+    org, _leeds, _manila, _keyed = _org_with_scores(engine, instrument, leeds=3, manila=1)
+    samples = norms.NormSamples()
+    with session_scope(engine) as session:
+        first = samples.get(session, instrument)
+        assert samples.get(session, instrument) is first, "reused while the data stays"
+    assert first.group("organisation")[0] == 4 and not first.own_scores(org.sup_a1)
+    answers = keyed_answers(instrument, {s.id: 4 for s in instrument.skills})
+    submit_fast(engine, org.sup_a1, instrument, answers, WHEN + timedelta(days=1))
+    with session_scope(engine) as session:
+        after = samples.get(session, instrument)
+    assert after.group("organisation")[0] == 5
+    assert after.own_scores(org.sup_a1)["DEC"] == pytest.approx(75.0)

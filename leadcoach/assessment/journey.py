@@ -41,14 +41,33 @@ def steps(state: DraftState) -> list[Step]:
     for skill_id, items in by_skill.items():
         result.append(Step("skill", skills[skill_id].name, skills[skill_id], tuple(items)))
     scenarios = [scenario for _, scenario in instrument.scenarios_for(state.tags)]
-    parts = range(0, len(scenarios), SCENARIOS_PER_STEP)
-    for number, start in enumerate(parts, 1):
+    for start in range(0, len(scenarios), SCENARIOS_PER_STEP):
         chunk = tuple(scenarios[start : start + SCENARIOS_PER_STEP])
-        result.append(
-            Step("scenarios", f"Situations, part {number} of {len(parts)}", None, (), chunk)
-        )
+        result.append(Step("scenarios", _situations_title(start + 1, len(chunk)), None, (), chunk))
     result.append(Step("review", "Review and submit"))
     return result
+
+
+def _situations_title(first: int, count: int) -> str:
+    # Steps are counted in one place only ("Step 13 of 20" above each step); a step of
+    # situations is named by the situations it holds, as a skill's step by its skill.
+    return f"Situation {first}" if count == 1 else f"Situations {first} to {first + count - 1}"
+
+
+def situation_number(state: DraftState, scenario: Scenario) -> int:
+    """The situation's place (from 1) among the situations this person is shown."""
+    shown = [s.id for _, s in state.instrument.scenarios_for(state.tags)]
+    return shown.index(scenario.id) + 1
+
+
+def step_of(all_steps: list[Step], question_id: str) -> int:
+    """The index of the step that asks this statement or situation (by its id)."""
+    for index, step in enumerate(all_steps):
+        if any(item.id == question_id for item in step.items) or any(
+            scenario.id == question_id for scenario in step.scenarios
+        ):
+            return index
+    raise ValueError(f"no step asks {question_id!r}")
 
 
 def step_complete(step: Step, state: DraftState) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlmodel import Session, select
 
@@ -90,12 +91,28 @@ def profile(scores: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:
 
 
 def strengths_and_development(profile_frame: pd.DataFrame, count: int = 3):
-    """The `count` highest and lowest scored skills (ties broken by questionnaire order)."""
+    """The `count` highest scored skills and, of the others, the `count` lowest.
+
+    A list is never cut inside a tie: skills with the same score (in whole points, as
+    shown) as the last one that fits are all listed, and marked `tied` (True) when the tie
+    runs past `count`, so that the page can say so. Equal scores keep questionnaire order.
+    Columns: the profile's, plus tied.
+    """
     scored = profile_frame.dropna(subset=["score"])
-    strongest = scored.sort_values("score", ascending=False, kind="stable").head(count)
+    strongest = _first_with_ties(scored.sort_values("score", ascending=False, kind="stable"), count)
     remaining = scored.drop(strongest.index)
-    develop = remaining.sort_values("score", ascending=True, kind="stable").head(count)
+    develop = _first_with_ties(remaining.sort_values("score", ascending=True, kind="stable"), count)
     return strongest.reset_index(drop=True), develop.reset_index(drop=True)
+
+
+def _first_with_ties(ordered: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The first `count` rows of an ordered frame and every row tied with the last of them."""
+    shown = ordered["score"].astype(float).round().to_numpy()
+    if len(ordered) <= count or count == 0 or shown[count] != shown[count - 1]:
+        return ordered.iloc[:count].assign(tied=False)
+    tied = shown == shown[count - 1]  # ordered by score: one run around the cut
+    listed = (np.arange(len(ordered)) < count) | tied
+    return ordered[listed].assign(tied=tied[listed])
 
 
 def growth(scores: pd.DataFrame, instrument: bank.Instrument) -> pd.DataFrame:

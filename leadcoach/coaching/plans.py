@@ -155,13 +155,15 @@ def add_goal(
             "Mark a goal achieved or dropped first."
         )
     if not isinstance(target_date, date):
-        raise InvalidInput("Target date: choose a date.")
+        raise InvalidInput.of("Target date", "choose a date.")
     if target_date <= today:
-        raise InvalidInput("Target date: choose a date after today.")
+        raise InvalidInput.of("Target date", "choose a date after today.")
     if target_date > today + LONGEST_PLAN:
-        raise InvalidInput("Target date: choose a date within a year; plans are reviewed yearly.")
+        raise InvalidInput.of(
+            "Target date", "choose a date within a year; plans are reviewed yearly."
+        )
     if len(actions) > MAX_ACTIONS_PER_GOAL:
-        raise InvalidInput(f"Actions: choose at most {MAX_ACTIONS_PER_GOAL}.")
+        raise InvalidInput.of("Actions", f"choose at most {MAX_ACTIONS_PER_GOAL}.")
     goal = DevelopmentGoal(
         person_id=person.id,
         skill_id=skill_id,

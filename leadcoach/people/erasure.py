@@ -86,6 +86,34 @@ class ErasureReport:
         """Rows of their data deleted, besides the person's own row."""
         return sum(n for kind, n in self.counts.items() if kind not in _NOT_RECORDS)
 
+    def described(self) -> str:
+        """What went, in plain words, for the person who erased them: each kind that was
+        there, counted ("1 sign-in account, 3 submitted assessments and 2 coaching notes"),
+        or "" when nothing but the person was stored. Scores, actions and check-ins are
+        parts of the assessments and goals named, so they are not listed again."""
+        parts = [
+            f"{count} {one if count == 1 else many}"
+            for kind, (one, many) in _DESCRIBED.items()
+            if (count := self.counts.get(kind, 0)) > 0
+        ]
+        if len(parts) <= 1:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# The kinds of erased data a person reads about, in this order, with their singular and
+# plural names.
+_DESCRIBED: dict[str, tuple[str, str]] = {
+    "accounts": ("sign-in account", "sign-in accounts"),
+    "submissions": ("submitted assessment", "submitted assessments"),
+    "answers": ("answer", "answers"),
+    "goals": ("development goal", "development goals"),
+    "plan_comments": ("comment on a development plan", "comments on development plans"),
+    "coaching_notes": ("coaching note", "coaching notes"),
+    "cohort_memberships": ("cohort membership", "cohort memberships"),
+    "coached_teams": ("team they coached", "teams they coached"),
+}
+
 
 def _same_name(typed: str, name: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()

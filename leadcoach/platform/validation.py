@@ -82,19 +82,20 @@ def clean_text(
     breaks and tabs."""
     cleaned = _LINE_BREAKS.sub("\n", value or "").strip()
     if required and not cleaned:
-        raise InvalidInput(f"{field}: write something here.")
+        raise InvalidInput.of(field, "write something here.")
     if len(cleaned) > limit:
-        raise InvalidInput(f"{field}: use at most {limit} characters (now {len(cleaned)}).")
+        raise InvalidInput.of(field, f"use at most {limit} characters (now {len(cleaned)}).")
     found = forbidden_character(cleaned, one_line=one_line)
     if found is None:
         return cleaned
     if found.startswith("a line break"):
-        raise InvalidInput(f"{field}: remove {found}; write this on one line.")
+        raise InvalidInput.of(field, f"remove {found}; write this on one line.")
     if found.startswith("a tab"):
-        raise InvalidInput(f"{field}: remove {found}; use a space instead.")
-    raise InvalidInput(
-        f"{field}: remove {found}. Such characters are invisible and not accepted; they "
-        "often come from copying out of another program."
+        raise InvalidInput.of(field, f"remove {found}; use a space instead.")
+    raise InvalidInput.of(
+        field,
+        f"remove {found}. Such characters are invisible and not accepted; they "
+        "often come from copying out of another program.",
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import io
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 
 import altair as alt
 import pandas as pd
@@ -33,6 +34,14 @@ TABLE_FORMATS = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def derived_file_name(original: str, suffix: str, extension: str = "csv") -> str:
+    """The name of a file made from another: "roster.xlsx", "rejected" -> "roster-rejected.csv"
+    (the original's name without its folder or extension, never "roster.csv.csv")."""
+    name = PurePosixPath(original.replace("\\", "/")).name.strip()
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    return f"{stem.strip() or 'file'}-{suffix}.{extension}"
 
 
 def neutralise_cell(value: object) -> object:

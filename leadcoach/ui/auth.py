@@ -14,8 +14,8 @@ import streamlit as st
 from leadcoach.people import accounts, audit
 from leadcoach.people.access import Viewer, load_viewer
 from leadcoach.platform.errors import InvalidInput, LeadCoachError, NotFound
-from leadcoach.ui import sso
-from leadcoach.ui.context import db, instrument, settings
+from leadcoach.ui import browser, sso
+from leadcoach.ui.context import db, instrument, settings, sign_ins
 from leadcoach.ui.text import md
 
 # Session-state keys of the sign-in; no widget uses them, so no input can set them.
@@ -23,15 +23,75 @@ _PERSON_KEY = "_auth_person_id"
 _ACTIVITY_KEY = "_auth_last_activity"
 _SSO_EMAIL_KEY = "_auth_sso_email"  # the provider's email the person id was looked up for
 _SSO_REFUSED_KEY = "_auth_sso_refused"  # an email already logged as refused this session
-_IDLE_MESSAGE = "You were signed out after a period of inactivity. Please sign in again."
+_IDLE_MESSAGE = (
+    "You were signed out after a period of inactivity. Your answers are saved: sign in to "
+    "carry on where you left off."
+)
+# A sign-in kept across browser reloads (leadcoach.people.sign_ins): the cookie that holds
+# its token, and session-state keys no widget uses.
+_COOKIE = "leadcoach_sign_in"
+_TOKEN_KEY = "_auth_kept_token"  # this session's kept sign-in
+_COOKIE_READ_KEY = "_auth_cookie_read"  # the browser's cookie was tried (once a session)
+_FORGET_COOKIE_KEY = "_auth_forget_cookie"  # the browser should delete its cookie
+_ENDED_MESSAGE = (
+    "Your sign-in has ended. Your answers are saved: sign in to carry on where you left off."
+)
 
 
 def _forget(message: str | None = None) -> None:
     """Forget who is signed in on this browser tab (the provider's cookie stays)."""
     for key in (_PERSON_KEY, _ACTIVITY_KEY, _SSO_EMAIL_KEY):
         st.session_state.pop(key, None)
+    _end_kept_sign_in()
     if message:
         st.session_state["_auth_notice"] = message
+
+
+def _sign_in(person_id: int) -> None:
+    """Sign this person in on this tab, and keep the sign-in across reloads of the browser
+    (local accounts; single sign-on has the provider's own cookie)."""
+    st.session_state[_PERSON_KEY] = person_id
+    st.session_state[_ACTIVITY_KEY] = time.time()
+    st.session_state[_TOKEN_KEY] = sign_ins().start(
+        person_id, now=time.time(), idle_seconds=settings().session_idle_minutes * 60
+    )
+
+
+def _resume_kept_sign_in() -> int | None:
+    """The person of the sign-in that the browser's cookie holds, once per session (a new
+    session is what a reload starts); None, with a notice if it has ended, otherwise."""
+    if st.session_state.get(_COOKIE_READ_KEY):
+        return None
+    st.session_state[_COOKIE_READ_KEY] = True
+    token = st.context.cookies.get(_COOKIE)
+    if not isinstance(token, str) or not token:  # AppTest's browser has no cookies at all
+        return None
+    person_id = sign_ins().resume(
+        token, now=time.time(), idle_seconds=settings().session_idle_minutes * 60
+    )
+    if person_id is None:
+        st.session_state["_auth_notice"] = _ENDED_MESSAGE
+        st.session_state[_FORGET_COOKIE_KEY] = True
+        return None
+    st.session_state[_PERSON_KEY] = person_id
+    st.session_state[_TOKEN_KEY] = token
+    return person_id
+
+
+def _end_kept_sign_in() -> None:
+    token = st.session_state.pop(_TOKEN_KEY, None)
+    if token is not None:
+        sign_ins().end(token)
+        st.session_state[_FORGET_COOKIE_KEY] = True
+
+
+def keep_sign_in() -> None:
+    """Hand the browser the cookie of this tab's kept sign-in (drawn on every run of a
+    signed-in page: the same element runs its script once)."""
+    token = st.session_state.get(_TOKEN_KEY)
+    if token is not None:
+        st.session_state.pop(_FORGET_COOKIE_KEY, None)
+        browser.set_cookie(_COOKIE, token)
 
 
 def sign_out(message: str | None = None) -> None:
@@ -54,6 +114,8 @@ def _idle_expired() -> bool:
 
 def _load(person_id: int) -> Viewer | None:
     st.session_state[_ACTIVITY_KEY] = time.time()
+    if (token := st.session_state.get(_TOKEN_KEY)) is not None:
+        sign_ins().touch(token, now=time.time())
     try:
         with db() as session:
             return load_viewer(session=session, person_id=person_id)
@@ -67,8 +129,10 @@ def _signed_in_viewer() -> Viewer | None:
         return _sso_viewer()
     person_id = st.session_state.get(_PERSON_KEY)
     if person_id is None:
-        return None
-    if _idle_expired():
+        person_id = _resume_kept_sign_in()
+        if person_id is None:
+            return None
+    elif _idle_expired():
         _forget(_IDLE_MESSAGE)
         return None
     return _load(person_id)
@@ -137,6 +201,16 @@ def _sign_in_screen() -> None:
         _sso_sign_in_screen()
     else:
         _local_sign_in_form()
+    _sign_in_page_scripts()
+
+
+def _sign_in_page_scripts() -> None:
+    """What the browser does on the sign-in page: forget an ended sign-in's cookie, and put
+    the keyboard in the Email field (else five Tabs away, behind the menu)."""
+    if st.session_state.pop(_FORGET_COOKIE_KEY, False):
+        browser.forget_cookie(_COOKIE)
+    if not sso.configured():
+        browser.focus_field("Email")
 
 
 def _sso_sign_in_screen() -> None:
@@ -165,8 +239,7 @@ def _local_sign_in_form() -> None:
         except LeadCoachError as error:
             st.error(str(error))
             return
-        st.session_state[_PERSON_KEY] = person_id
-        st.session_state[_ACTIVITY_KEY] = time.time()
+        _sign_in(person_id)
         st.rerun()
 
 
@@ -210,8 +283,7 @@ def _first_run_screen() -> None:
                 "account that uses this email."
             )
         else:
-            st.session_state[_PERSON_KEY] = person_id
-            st.session_state[_ACTIVITY_KEY] = time.time()
+            _sign_in(person_id)
         st.rerun()
     if demo:
         from leadcoach.demo import email_for, load_demo

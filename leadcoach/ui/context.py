@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from leadcoach.instrument import bank
 from leadcoach.measurement import norms, quality, reliability
+from leadcoach.people.sign_ins import SignIns
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
@@ -132,21 +133,15 @@ def change_thresholds() -> dict[str, reliability.ChangeThreshold]:
 
 # A resource, not data: the same object for every session (st.cache_data would hand each
 # rerun an unpickled copy of 120,000 rows), read-only, with each norm group sorted once.
-@st.cache_resource(ttl=600, show_spinner=False)
-def _norm_sample_for(database_url: str, directory: str, instrument_id: str) -> norms.NormSample:
-    with session_scope(_engine_for(database_url)) as session:
-        return norms.NormSample(
-            norms.norm_scores(session, _instrument_for(directory, instrument_id))
-        )
+@st.cache_resource(show_spinner=False)
+def _norm_samples_for(database_url: str) -> norms.NormSamples:
+    return norms.NormSamples()
 
 
-def norm_sample() -> norms.NormSample:
-    """Everyone's latest scores for the norm groups (cached for 10 minutes, like the
-    reliabilities: a norm moves slowly, and reading it per rerun costs the most)."""
-    current = settings()
-    return _norm_sample_for(
-        current.database_url, str(current.assessments_dir), current.instrument_id
-    )
+def norm_sample(session: Session) -> norms.NormSample:
+    """Everyone's latest scores for the norm groups, reused until the data version moves:
+    a submission lands in the norms at once (the submitter is counted and compared)."""
+    return _norm_samples_for(settings().database_url).get(session, instrument())
 
 
 @st.cache_resource(show_spinner=False)
@@ -168,6 +163,16 @@ def quality_reports() -> quality.QualityReports:
     """Instrument quality reports shared by every session, each reused until its data
     changes."""
     return _quality_reports_for(settings().database_url)
+
+
+def _sign_ins_for(database_url: str) -> SignIns:
+    return SignIns()
+
+
+def sign_ins() -> SignIns:
+    """Sign-ins kept across reloads, shared by every session of this server (per database,
+    as person ids are)."""
+    return _sign_ins_for(settings().database_url)
 
 
 def startup() -> None:

@@ -18,6 +18,7 @@ from leadcoach.coaching import notes, plans
 from leadcoach.measurement import norms, reliability
 from leadcoach.people import people
 from leadcoach.people.access import Viewer
+from leadcoach.platform.errors import InvalidInput, LeadCoachError
 from leadcoach.platform.models import GoalStatus
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
@@ -225,12 +226,12 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Strengths", anchor=False)
-        for row in strongest.itertuples():
-            st.markdown(f"- **{row.skill}**: {row.score:.0f}")
+        _skill_list(strongest)
     with right:
         st.subheader("To develop", anchor=False)
-        for row in develop.itertuples():
-            st.markdown(f"- **{row.skill}**: {row.score:.0f}")
+        _skill_list(develop)
+        if develop.empty:
+            st.markdown("No skill scores lower than the others: they are all level.")
 
     st.subheader("Coaching suggestions for the development areas", anchor=False)
     library = context.tips()
@@ -245,6 +246,17 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             label="Turn these into your development plan",
             icon=":material/flag:",
         )
+
+
+def _skill_list(listed: pd.DataFrame) -> None:
+    """Strengths or development areas, one a line; skills tied at the end of the list are
+    named together, as tied, never cut at an arbitrary one."""
+    for row in listed[~listed["tied"]].itertuples():
+        st.markdown(f"- **{row.skill}**: {row.score:.0f}")
+    tied = listed[listed["tied"]]
+    if not tied.empty:
+        names = ", ".join(f"**{skill}**" for skill in tied["skill"])
+        st.markdown(f"- Tied at {tied['score'].iloc[0]:.0f}: {names}")
 
 
 def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
@@ -266,7 +278,7 @@ def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
             instrument=context.instrument(),
             group=group,
             min_norm_group=context.settings().min_norm_group,
-            everyone=context.norm_sample(),
+            everyone=context.norm_sample(session),
             bands=bands,
         )
     )
@@ -483,48 +495,87 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
     ordered = suggested + [s for s in available if s not in suggested]
     skill_id = st.selectbox("Focus skill", ordered, format_func=names.get, key="plan_skill")
     tips = context.tips().get(skill_id, ())
-    with st.form("new_goal", clear_on_submit=True):
+    # What was typed stays after a refusal, and each problem shows under its own field, in
+    # the field's own words (the core names fields "Goal", "Measure"...). Once the goal is
+    # added, new widgets (new keys) start empty: the browser would send the old ones' values.
+    generation = st.session_state.get("goal_form_generation", 0)
+    keys = {
+        name: f"goal_{name}_{generation}" for name in ("specific", "measure", "target", "own")
+    } | {"picked": f"goal_tips_{skill_id}_{generation}"}
+    labels = {
+        "Goal": "Specific: what will you do differently?",
+        "Measure": "Measurable: how will you and your coach see progress?",
+        "Target date": "Target date",
+        "Actions": "Actions from the coaching library",
+        "Action": "An action of your own (optional)",
+    }
+    slots = {}
+    with st.form("new_goal"):
         specific = st.text_area(
-            "Specific: what will you do differently?",
+            labels["Goal"],
             placeholder="e.g. Hold a 10-minute check-in with each remote team lead every week.",
             max_chars=500,
+            key=keys["specific"],
         )
+        slots["Goal"] = st.empty()
         measure = st.text_input(
-            "Measurable: how will you and your coach see progress?",
+            labels["Measure"],
             placeholder="e.g. 4 check-ins a month logged; vendor SLA discussed in each",
             max_chars=300,
+            key=keys["measure"],
         )
+        slots["Measure"] = st.empty()
         st.caption(
             "Achievable and relevant: pick something within your control that matters to "
             "your team's results. Time-bound: set a date."
         )
         target = st.date_input(
-            "Target date", value=date.today() + timedelta(days=90), min_value=date.today()
+            labels["Target date"],
+            value=date.today() + timedelta(days=90),
+            min_value=date.today(),
+            key=keys["target"],
         )
+        slots["Target date"] = st.empty()
         picked = st.multiselect(
-            "Actions from the coaching library",
+            labels["Actions"],
             [t.title for t in tips],
             help="; ".join(f"{t.title}: {t.action}" for t in tips),
+            key=keys["picked"],
         )
-        own_action = st.text_input("An action of your own (optional)", max_chars=500)
+        slots["Actions"] = st.empty()
+        own_action = st.text_input(labels["Action"], max_chars=500, key=keys["own"])
+        slots["Action"] = st.empty()
         add = st.form_submit_button("Add goal", type="primary")
-    if add:
-        chosen = [(f"{t.title}: {t.action}", t.title) for t in tips if t.title in picked]
-        if own_action.strip():
-            chosen.append((own_action, None))
-        added = _run(
-            viewer,
-            plans.add_goal,
-            instrument=instrument,
-            skill_id=skill_id,
-            specific=specific,
-            measure=measure,
-            target_date=target,
-            actions=chosen,
-        )
-        if added:
-            st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
-            st.rerun()  # outside the transaction, which has committed
+    if not add:
+        return
+    chosen = [(f"{t.title}: {t.action}", t.title) for t in tips if t.title in picked]
+    if own_action.strip():
+        chosen.append((own_action, None))
+    try:
+        with context.db() as session:
+            plans.add_goal(
+                session=session,
+                viewer=viewer,
+                instrument=instrument,
+                skill_id=skill_id,
+                specific=specific,
+                measure=measure,
+                target_date=target,
+                actions=chosen,
+            )
+    except InvalidInput as error:
+        if error.field in slots:
+            problem = error.problem[:1].upper() + error.problem[1:]
+            slots[error.field].error(f"**{md(labels[error.field])}** {problem}")
+        else:
+            st.error(str(error))
+        return
+    except LeadCoachError as error:
+        st.error(str(error))
+        return
+    st.session_state["goal_form_generation"] = generation + 1
+    st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
+    st.rerun()  # outside the transaction, which has committed
 
 
 def coaching_notes(viewer: Viewer, person_id: int) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from datetime import timedelta
 
 import pyarrow.ipc as ipc
 import pytest
@@ -24,6 +26,7 @@ from leadcoach.platform.models import (
     Person,
     Submission,
 )
+from leadcoach.ui.text import md
 from tests.ui.conftest import app_signed_in_as, person_id, table_with
 
 HOME = "pages/supervisor/home.py"
@@ -217,7 +220,7 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
     assert set(shown) == untagged - {""} and not (set(shown) & (tagged - untagged))
 
     # Scenario steps: options shuffled for this person, in the same order on resume.
-    assert again.header[0].value.startswith("Situations, part 1")
+    assert again.header[0].value == "Situations 1 to 3"
     order = [r.label for r in again.radio]
     resumed = go_to_step(open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch),
                          again.header[0].value)  # fmt: skip
@@ -230,7 +233,7 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
     # The review lists what is unanswered and which skills would lack data.
     review = go_to_step(again, "Review and submit")
     check = journey.review(draft_of(own_demo, "Sam Torres"))
-    assert "statement(s)" in texts(review) and "insufficient data" in texts(review)
+    assert "statements and" in texts(review) and "insufficient data" in texts(review)
     assert all(skill in texts(review) for skill in check.insufficient_skills)
     assert {e.label.split(":")[0] for e in review.expander} >= set(check.unanswered_items)
 
@@ -252,9 +255,84 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
         assert len(submitted) == 1
         assert session.get(AssessmentDraft, saved.draft_id).submitted_at is not None
 
-    # The assessment page now offers a new assessment instead of the submitted one.
+    # The assessment page now says when it was submitted and when the next one is due.
     after = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
-    assert "Start the assessment" in [b.label for b in after.button]
+    assert "Submitted on" in texts(after)
+    assert "Start the assessment" not in [b.label for b in after.button]
+
+
+def test_review_jumps_to_the_step_of_a_gap_and_back_with_one_step_counter(own_demo, monkeypatch):
+    instrument = current_instrument()
+    at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    button(at, "Start the assessment").click().run()
+    skipped = instrument.skills[1]
+    answer_the_rest(own_demo, "Sam Torres", skip_skill=skipped.id)
+    at = go_to_step(open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch),
+                    "Review and submit")  # fmt: skip
+    steps = journey.steps(draft_of(own_demo, "Sam Torres"))
+
+    # One way of counting steps: "Step n of N" above each step, and titles that name the
+    # step's content, never a second count ("Situations, part 1 of 7").
+    assert at.get("progress")[0].proto.text.startswith(f"Step {len(steps)} of {len(steps)}")
+    assert not [s.title for s in steps if re.search(r"\bof \d", s.title)]
+
+    # Each unanswered statement jumps to its step in one click...
+    gap = next(item for item in skipped.items if md(item.text) in {b.label for b in at.button})
+    next(b for b in at.button if b.label == md(gap.text)).click().run()
+    assert at.header[0].value == skipped.name
+    assert at.get("progress")[0].proto.text.startswith(
+        f"Step {journey.step_of(steps, gap.id) + 1} "
+    )
+    # ... and one click takes the person back to the review, however far it is.
+    button(at, "Back to review").click().run()
+    assert at.header[0].value == "Review and submit"
+    assert not [b for b in at.button if b.label == "Back to review"]
+    # Steps reached by Next and Back alone offer no way back to a review not yet seen.
+    button(at, "Back").click().run()
+    assert not [b for b in at.button if b.label == "Back to review"]
+
+
+def day(moment) -> str:
+    return f"{moment.day} {moment:%B %Y}"
+
+
+@pytest.mark.parametrize("days", [30, 200])
+def test_right_after_submitting_the_assessment_page_says_when_and_when_next(
+    own_demo, monkeypatch, days
+):
+    monkeypatch.setenv("LEADCOACH_REASSESSMENT_DAYS", str(days))
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        responses.open_draft(session=session, viewer=viewer, instrument=current_instrument())
+    answer_the_rest(own_demo, "Sam Torres")
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        draft_id = draft_of(own_demo, "Sam Torres").draft_id
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+        submitted_at = session.get(AssessmentDraft, draft_id).submitted_at
+
+    at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    due = submitted_at + timedelta(days=days)
+    assert f"Submitted on {day(submitted_at)}." in texts(at)
+    assert f"Your next assessment is due on {day(due)}." in texts(at)
+    # Starting again stays possible, worded as starting early, not as a first time.
+    labels = [b.label for b in at.button]
+    assert "Start the next assessment early" in labels and "Start the assessment" not in labels
+    button(at, "Start the next assessment early").click().run()
+    assert at.header[0].value == "Before you start"
+
+
+def test_a_due_reassessment_is_offered_as_such(demo_url, monkeypatch):
+    monkeypatch.setenv("LEADCOACH_REASSESSMENT_DAYS", "1")
+    at = open_page(demo_url, "Ana Lima", ASSESSMENT, monkeypatch)
+    with db_session(demo_url) as session:
+        viewer = viewer_of(session, demo_url, "Ana Lima")
+        summary = people.supervisor_summary(
+            session=session, viewer=viewer, person_id=viewer.person_id, reassessment_days=1
+        )
+    assert f"submitted on {day(summary.last_submitted_at)}" in texts(at)
+    assert f"Your reassessment is due** (since {day(summary.next_due_at)})" in texts(at)
+    assert "Start the reassessment" in [b.label for b in at.button]
 
 
 # 3. Results
@@ -298,7 +376,14 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     assert "Provisional" in texts(at), "the demo organisation is below the norm minimum"
     markdown = [m.value for m in at.markdown]
     for row in [*strongest.itertuples(), *develop.itertuples()]:
-        assert f"- **{row.skill}**: {row.score:.0f}" in markdown
+        if row.tied:
+            assert any(m.startswith(f"- Tied at {row.score:.0f}: ") and f"**{row.skill}**" in m
+                       for m in markdown)  # fmt: skip
+        else:
+            assert f"- **{row.skill}**: {row.score:.0f}" in markdown
+    # Ana's three skills at 50 are all among her development areas, said to be tied.
+    assert develop["tied"].sum() == 3
+    assert "- Tied at 50: " in "\n".join(markdown)
     scenario = submissions.iloc[-1]["scenario_score"]
     assert at.metric[1].label == "Situational judgement"
     assert at.metric[1].value == f"{scenario:.0f}"
@@ -321,6 +406,31 @@ def test_results_name_a_skill_with_insufficient_data(own_demo, monkeypatch):
     at = open_page(own_demo, "Sam Torres", RESULTS, monkeypatch)
     assert f"{skipped.name}**: insufficient data (0 of" in "\n".join(c.value for c in at.caption)
     assert at.metric[0].value != "insufficient data", "11 of 12 skills still give an index"
+
+
+def organisation_size(at: AppTest) -> int:
+    """How many people the "Compared with others" note says the organisation norm holds."""
+    note = next(c.value for c in at.caption if c.value.startswith("Percentile: the share"))
+    return int(note.split("(")[1].split(" people")[0])
+
+
+def test_results_compare_a_person_with_others_right_after_they_submit(own_demo, monkeypatch):
+    # Someone reads their results first, so the server holds the norm groups as they were.
+    before = organisation_size(open_page(own_demo, "Ana Lima", RESULTS, monkeypatch))
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        responses.open_draft(session=session, viewer=viewer, instrument=current_instrument())
+    answer_the_rest(own_demo, "Sam Torres")
+    with db_session(own_demo) as session:
+        viewer = viewer_of(session, own_demo, "Sam Torres")
+        draft_id = draft_of(own_demo, "Sam Torres").draft_id
+        responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+
+    at = open_page(own_demo, "Sam Torres", RESULTS, monkeypatch)
+    assert "nothing to compare" not in texts(at)
+    assert organisation_size(at) == before + 1, "the person is counted among the others"
+    percentiles = table_with(at, "Percentile")
+    assert len(percentiles) > 0 and percentiles["Percentile"].between(0, 100).all()
 
 
 # 4. Growth
@@ -359,6 +469,28 @@ def test_growth_draws_every_skill_over_time_with_a_highlight_and_a_csv(demo_url,
 # 5. Development plan
 
 
+def form_block(at: AppTest, key: str):
+    """The block of the form with this key."""
+
+    def walk(node):
+        if getattr(node, "type", None) == "form" and node.proto.form.form_id == key:
+            return node
+        for child in getattr(node, "children", {}).values():
+            if (found := walk(child)) is not None:
+                return found
+        return None
+
+    return walk(at._tree)
+
+
+def in_order(block) -> list:
+    """The elements of a block, depth first, in the order the page shows them."""
+    found = []
+    for child in block.children.values():
+        found += in_order(child) if getattr(child, "children", None) else [child]
+    return found
+
+
 def test_a_supervisor_writes_a_smart_goal_with_actions_and_records_a_check_in(
     own_demo, monkeypatch
 ):
@@ -368,10 +500,16 @@ def test_a_supervisor_writes_a_smart_goal_with_actions_and_records_a_check_in(
     suggested_skill = at.selectbox[0].value
     assert at.selectbox[0].format_func(suggested_skill) in suggestion
 
-    # Leaving the goal empty is refused with a message, and nothing is saved.
+    # Leaving the goal empty is refused with a message under that field, in the field's own
+    # words, and nothing is saved.
     at.form_submit_button[0].click().run()
-    assert at.error, "an empty goal must be refused"
     assert "No goals yet" in texts(at)
+    order = [(e.type, getattr(e, "value", None)) for e in in_order(form_block(at, "new_goal"))]
+    (error_at,) = [i for i, (kind, _) in enumerate(order) if kind == "alert" or kind == "error"]
+    assert order[error_at - 1][0] == "text_area", "the error sits right under the goal's field"
+    message = order[error_at][1]
+    assert message.startswith(f"**{md('Specific: what will you do differently?')}**")
+    assert "Goal:" not in message and "write something here" in message.lower()
 
     at.text_area[0].input("Run a 10-minute coaching huddle with each agent every week.")
     at.text_input[0].input("4 huddles a month, logged in the coaching tracker")

@@ -30,16 +30,20 @@ labels = {
     + (f", {row.team})" if row.team else ")")
     for row in people.itertuples()
 }
-with st.form("erase_form", clear_on_submit=True):
+# The choice and the typed name stay after a refusal (a mistyped name is fixed, not retyped
+# from scratch); once the person is erased, new widgets (new keys) start empty: deleting the
+# old keys is not enough, as the browser sends its widgets' values back with the next run.
+generation = st.session_state.get("erase_generation", 0)
+with st.form("erase_form"):
     person_id = st.selectbox(
         "Person",
         list(labels),
         index=None,
         format_func=lambda i: labels[i],
         placeholder="Choose the person to erase",
-        key="erase_person",
+        key=f"erase_person_{generation}",
     )
-    typed = st.text_input("Type their full name to confirm", key="erase_confirm")
+    typed = st.text_input("Type their full name to confirm", key=f"erase_confirm_{generation}")
     erase = st.form_submit_button("Erase permanently", type="primary", icon=":material/delete:")
 if erase:
     with context.shown_errors():
@@ -50,8 +54,11 @@ if erase:
                 session=session, viewer=viewer, person_id=person_id, confirm_name=typed
             )
         name = people.set_index("person_id").loc[person_id, "name"]
+        what = report.described()
         st.session_state[NOTICE] = (
-            f"Erased {md(name)} and {report.records} records of their data. "
-            "The audit log notes the erasure without their name."
+            f"Erased {md(name)}"
+            + (f" and their data: {what}. " if what else ". Nothing else was stored about them. ")
+            + "The audit log notes the erasure without their name."
         )
+        st.session_state["erase_generation"] = generation + 1
         st.rerun()

@@ -1,11 +1,10 @@
 """HR: import people, teams, coaches and cohorts from a roster file (CSV or XLSX)."""
 
-from pathlib import PurePath
-
 import pandas as pd
 import streamlit as st
 
 from leadcoach.programmes import roster
+from leadcoach.reporting import exports
 from leadcoach.ui import auth, context
 from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
@@ -80,6 +79,6 @@ if st.button("Import", type="primary", disabled=blocked, icon=":material/upload:
         table_download(
             "Rejected rows (CSV)",
             result.rejected_rows,
-            f"rejected-{PurePath(parsed.filename).stem}.csv",
+            exports.derived_file_name(upload.name, "rejected"),
             people_headers=False,  # to be fixed and imported again: the roster's own columns
         )

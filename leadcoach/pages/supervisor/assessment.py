@@ -1,10 +1,14 @@
 """Taking the self-assessment: one step per skill, scenarios, review; every answer saved."""
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from leadcoach.assessment import journey, responses
+from leadcoach.people import people
 from leadcoach.platform.errors import LeadCoachError
-from leadcoach.ui import auth, context
+from leadcoach.ui import auth, browser, context
+from leadcoach.ui.text import md
 
 NOT_APPLICABLE = 0  # widget value for "Not applicable" (stored as a missing answer)
 RATING_LABELS = {1: "1 · very ineffective", 2: "2 · ineffective", 3: "3 · effective",
@@ -20,16 +24,50 @@ with context.db() as session, context.stop_on_error():
 
 st.title("Self-assessment", anchor=False)
 
+
+def day(moment: datetime) -> str:
+    """A date as people write it: 4 December 2026."""
+    return f"{moment.day} {moment:%B %Y}"
+
+
 if draft_id is None:
     with context.db() as session, context.stop_on_error():
         outline = journey.outline(session=session, viewer=viewer, instrument=instrument)
-    st.write(
-        f"**{instrument.title}.** About {outline.minutes} minutes: {outline.items} statements "
-        f"about {outline.skills} skills, then {outline.scenarios} short workplace situations. "
-        "Every answer is saved the moment you give it, so you can stop at any time and carry "
-        "on later, on any device."
+        summary = people.supervisor_summary(
+            session=session,
+            viewer=viewer,
+            person_id=viewer.person_id,
+            reassessment_days=context.settings().reassessment_days,
+        )
+    about = (
+        f"About {outline.minutes} minutes: {outline.items} statements about {outline.skills} "
+        f"skills, then {outline.scenarios} short workplace situations. Every answer is saved "
+        "the moment you give it, so you can stop at any time and carry on later, on any device."
     )
-    if st.button("Start the assessment", type="primary", icon=":material/play_arrow:"):
+    if summary.last_submitted_at is None:
+        st.write(f"**{instrument.title}.** {about}")
+        label, kind = "Start the assessment", "primary"
+    elif summary.next_due_at <= datetime.now(UTC):
+        st.info(
+            f"Your last assessment was submitted on {day(summary.last_submitted_at)}. "
+            f"**Your reassessment is due** (since {day(summary.next_due_at)}): taking it now "
+            "shows how your skills have grown."
+        )
+        st.write(about)
+        label, kind = "Start the reassessment", "primary"
+    else:
+        st.success(
+            f"**Submitted on {day(summary.last_submitted_at)}.** Your next assessment is due "
+            f"on {day(summary.next_due_at)}."
+        )
+        st.page_link(
+            "pages/supervisor/results.py", label="See your results", icon=":material/insights:"
+        )
+        st.write(
+            f"You can take the next one earlier if much has changed, such as a new team. {about}"
+        )
+        label, kind = "Start the next assessment early", "secondary"
+    if st.button(label, type=kind, icon=":material/play_arrow:"):
         with context.db() as session, context.stop_on_error():
             responses.open_draft(session=session, viewer=viewer, instrument=instrument)
         st.rerun()
@@ -45,8 +83,24 @@ index = min(st.session_state[step_key], len(steps) - 1)
 step = steps[index]
 
 
+# Set while the person fixes a gap listed on the review: every step then offers the way back.
+from_review_key = f"assessment_from_review_{draft_id}"
+if step.kind == "review":
+    st.session_state.pop(from_review_key, None)
+
+
 def go_to(new_index: int) -> None:
     st.session_state[step_key] = new_index
+
+
+def fix_gap(new_index: int) -> None:
+    """From the review to the step that asks an unanswered question."""
+    st.session_state[step_key] = new_index
+    st.session_state[from_review_key] = True
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def save(item_id: str, option_id: str, widget_key: str) -> None:
@@ -116,7 +170,7 @@ elif step.kind == "scenarios":
     st.write(instrument.scenarios_intro)
     for scenario in step.scenarios:
         with st.container(border=True):
-            st.markdown(f"**{scenario.text}**")
+            st.markdown(f"**{journey.situation_number(state, scenario)}. {scenario.text}**")
             for option in state.option_order(scenario):
                 key = f"rating_{draft_id}_{scenario.id}_{option.id}"
                 saved = state.option_ratings.get((scenario.id, option.id))
@@ -136,18 +190,43 @@ else:
         st.success("Every question has an answer. You can submit.")
     else:
         missing = sum(len(items) for items in check.unanswered_items.values())
+        gaps = [
+            plural(missing, "statement", "statements") if missing else "",
+            plural(len(check.unanswered_scenarios), "situation", "situations")
+            if check.unanswered_scenarios
+            else "",
+        ]
         st.warning(
-            f"{missing} statement(s) and {len(check.unanswered_scenarios)} situation(s) have "
-            "no answer yet. You can still submit, or go back and answer them."
+            f"{' and '.join(gap for gap in gaps if gap)} "
+            f"{'has' if missing + len(check.unanswered_scenarios) == 1 else 'have'} no answer "
+            "yet. You can still submit, or choose one below to answer it: its step opens, "
+            "with a button to come back here."
+        )
+        # The statements read as a list, left-aligned, not as centred button labels.
+        st.html(
+            "<style>[class*='st-key-fix_'] button { justify-content: flex-start; "
+            "text-align: left; } [class*='st-key-fix_'] button p { text-align: left; }</style>"
         )
         for skill_name, items in check.unanswered_items.items():
-            with st.expander(f"{skill_name}: {len(items)} without an answer"):
+            with st.expander(f"{skill_name}: {plural(len(items), 'statement', 'statements')} "
+                             "without an answer"):  # fmt: skip
                 for item in items:
-                    st.write(f"- {item.text}")
+                    st.button(
+                        md(item.text), key=f"fix_{item.id}", type="tertiary",
+                        icon=":material/edit:", on_click=fix_gap,
+                        args=(journey.step_of(steps, item.id),),
+                    )  # fmt: skip
         if check.unanswered_scenarios:
-            with st.expander(f"Situations: {len(check.unanswered_scenarios)} not fully rated"):
+            count = len(check.unanswered_scenarios)
+            with st.expander(f"Situations: {plural(count, 'situation', 'situations')} not fully "
+                             "rated"):  # fmt: skip
                 for scenario in check.unanswered_scenarios:
-                    st.write(f"- {scenario.text}")
+                    number = journey.situation_number(state, scenario)
+                    st.button(
+                        f"{number}. {md(scenario.text)}", key=f"fix_{scenario.id}",
+                        type="tertiary", icon=":material/edit:", on_click=fix_gap,
+                        args=(journey.step_of(steps, scenario.id),),
+                    )  # fmt: skip
     if check.insufficient_skills:
         st.error(
             "These skills would show **insufficient data**, because fewer than two thirds "
@@ -164,13 +243,27 @@ else:
         st.session_state["results_notice"] = "Your assessment is submitted. Here are your results."
         st.switch_page("pages/supervisor/results.py")
 
-back, _, forward = st.columns([1, 2, 1])
+back, to_review, forward = st.columns([1, 2, 1])
 back.button(
     "Back", icon=":material/arrow_back:", disabled=index == 0, on_click=go_to, args=(index - 1,),
     width="stretch",
 )  # fmt: skip
+if st.session_state.get(from_review_key):
+    to_review.button(
+        "Back to review", icon=":material/checklist:", on_click=go_to, args=(len(steps) - 1,),
+        width="stretch",
+    )  # fmt: skip
 if index < len(steps) - 1:
     forward.button(
         "Next", icon=":material/arrow_forward:", type="primary", on_click=go_to,
         args=(index + 1,), width="stretch",
     )  # fmt: skip
+
+# A new step opens at its title with keyboard focus on it, wherever the page was scrolled
+# to for the Next button. The element is drawn on every run, the same while the step stays
+# (answering a question moves nothing, and the page keeps its height), new when it changes.
+shown_key = f"assessment_shown_{draft_id}"
+shown_index, visit = st.session_state.get(shown_key, (index, 0))
+visit += shown_index != index
+st.session_state[shown_key] = (index, visit)
+browser.focus_heading(step.title, visit=visit)

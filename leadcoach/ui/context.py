@@ -165,6 +165,7 @@ def quality_reports() -> quality.QualityReports:
     return _quality_reports_for(settings().database_url)
 
 
+@st.cache_resource(show_spinner=False)
 def _sign_ins_for(database_url: str) -> SignIns:
     return SignIns()
 

@@ -3,7 +3,7 @@ named after the uploaded file."""
 
 from __future__ import annotations
 
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+import streamlit as st
 
 from leadcoach.reporting.exports import derived_file_name
 from tests.ui.test_hr import FILE, ROSTER
@@ -12,13 +12,15 @@ from tests.ui.test_supervisor import open_page, own_demo  # noqa: F401
 
 def test_the_rejected_rows_file_is_named_after_the_upload(own_demo, monkeypatch):  # noqa: F811
     names: list[str | None] = []
-    keep = MemoryMediaFileStorage.load_and_get_id
+    offer = st.download_button
 
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        names.append(filename)
-        return keep(self, path_or_data, mimetype, kind, filename)
+    def recording(label, data, file_name=None, *args, **kwargs):
+        # The file is built only when clicked (leadcoach.ui.exports), so its name is read
+        # where the button is drawn.
+        names.append(file_name)
+        return offer(label, data, file_name, *args, **kwargs)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    monkeypatch.setattr(st, "download_button", recording)
     at = open_page(own_demo, "Helen Okafor", ROSTER, monkeypatch)
     at.get("file_uploader")[0].upload("intake.csv", FILE.encode(), "text/csv")
     at.run()

@@ -67,10 +67,11 @@ class Sink:
 
 
 @contextmanager
-def smtp_server(port: int | None = None, **handler) -> Iterator[Sink]:
-    """A running aiosmtpd server on 127.0.0.1 (on `port`, or a free one)."""
+def smtp_server(port: int | None = None, tls: dict | None = None, **handler) -> Iterator[Sink]:
+    """A running aiosmtpd server on 127.0.0.1 (on `port`, or a free one); `tls` passes
+    aiosmtpd's TLS options (tls_context and require_starttls, or ssl_context)."""
     sink = Sink(**handler)
-    controller = Controller(sink, hostname="127.0.0.1", port=port or free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=port or free_port(), **(tls or {}))
     controller.start()
     sink.port = controller.port
     try:

@@ -20,8 +20,8 @@ from leadcoach.platform.errors import AccessDenied, LeadCoachError
 from leadcoach.platform.models import CoachingNote, DevelopmentGoal, GoalAction, Person
 from tests.factories import build_org
 
-# ui, app and pages import streamlit; __main__ runs the CLI on import; migrations are scripts.
-_NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "app", "pages", "__main__", "migrations"))
+# ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
+_NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))
 
 
 @pytest.fixture

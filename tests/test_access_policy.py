@@ -195,8 +195,8 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "outbox.messages": Action.READ_OUTBOX,
     "outbox.resend": Action.READ_OUTBOX,
 }
-# ui, app and pages import streamlit; __main__ runs the CLI on import; migrations are scripts.
-_NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "app", "pages", "__main__", "migrations"))
+# ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
+_NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))
 
 
 def _guarded_functions() -> dict[str, Callable]:

@@ -52,7 +52,7 @@ def _spawn_context():
     """multiprocessing's spawn context, with a plain __main__ for the children to start from.
 
     A spawned child first runs the parent's __main__ script again; in a pytest-xdist worker
-    that has run the page tests, AppTest has left the app script there (leadcoach/app.py),
+    that has run the page tests, AppTest has left the app script there (leadcoach/ui/app.py),
     which a child cannot run. The targets are module-level functions of this module, which
     the child imports by name."""
     sys.modules["__main__"] = types.ModuleType("__main__")

@@ -19,7 +19,7 @@ CHROMIUM = Path("/usr/bin/chromium")  # Debian's, as the browser tests use
 WIDTHS = (1366, 390)
 HEIGHT = 844
 DEMO_TODAY = "2026-11-02"  # the browser tests' day, so the pictures match theirs
-# Each role's person and pages (leadcoach/app.py, ROLE_PAGES) as (sidebar link, address);
+# Each role's person and pages (leadcoach/ui/app.py, ROLE_PAGES) as (sidebar link, address);
 # the first page is the one signed in on. The admin's HR pages are the HR person's.
 ROLES = {
     "supervisor": ("Ana Lima", [("Home", "home"), ("Self-assessment", "assessment"),

@@ -23,9 +23,9 @@ import pkgutil
 
 import leadcoach
 
-# ui, app and pages need the Streamlit runtime; __main__ would run the command line; devtools
+# ui needs the Streamlit runtime; __main__ would run the command line; devtools
 # is not part of the product; migrations are scripts Alembic runs.
-_NOT_PRELOADED = {"ui", "app", "pages", "__main__", "devtools", "migrations"}
+_NOT_PRELOADED = {"ui", "__main__", "devtools", "migrations"}
 
 
 def import_core() -> None:

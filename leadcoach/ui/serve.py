@@ -14,7 +14,6 @@ from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server
 
 from leadcoach.platform import heap
-from leadcoach.platform.config import PACKAGE_ROOT
 
 
 def main() -> None:
@@ -36,7 +35,13 @@ def main() -> None:
     heap.freeze_long_lived()
     # Before Streamlit starts a thread per browser session (see leadcoach.platform.heap).
     heap.limit_malloc_arenas()
-    sys.argv = ["streamlit", "run", str(PACKAGE_ROOT / "app.py"), *server_options(), *arguments]
+    sys.argv = [
+        "streamlit",
+        "run",
+        str(Path(__file__).parent / "app.py"),
+        *server_options(),
+        *arguments,
+    ]
     cli.main()
 
 

@@ -1,4 +1,4 @@
-"""The app's own style rules, drawn on every page (the sign-in form too) by leadcoach/app.py.
+"""The app's own style rules, drawn on every page (the sign-in form too) by leadcoach/ui/app.py.
 
 Fixed rules, no user text in them. Each rule below is there for WCAG 2.1 AA, as axe-core
 checks it in tests/e2e/test_accessibility.py.

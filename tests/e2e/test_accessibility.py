@@ -16,7 +16,7 @@ DESKTOP = {"width": 1366, "height": 800}
 PHONE_WIDTH = 390
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"critical", "serious"}
-# Each role's pages (leadcoach/app.py, ROLE_PAGES): (person, first page, the others as
+# Each role's pages (leadcoach/ui/app.py, ROLE_PAGES): (person, first page, the others as
 # sidebar link and address); the admin's HR pages are the HR person's.
 ROLES = {
     "supervisor": ("Ana Lima", "home", [("Self-assessment", "assessment"), ("Results", "results"),

@@ -18,7 +18,7 @@ from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.models import Person
 
 DEMO_TODAY = date(2026, 11, 2)
-APP = str(PACKAGE_ROOT / "app.py")
+APP = str(PACKAGE_ROOT / "ui" / "app.py")
 
 
 @pytest.fixture(scope="session")

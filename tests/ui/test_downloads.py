@@ -106,7 +106,9 @@ def test_a_formula_name_leaves_the_coachs_downloads_as_text(own_demo, monkeypatc
 
 # --- every download path goes through the one helper ------------------------------------------
 
-SOURCES = sorted([*(PACKAGE_ROOT / "pages").rglob("*.py"), *(PACKAGE_ROOT / "ui").glob("*.py")])
+SOURCES = sorted(
+    [*(PACKAGE_ROOT / "ui" / "pages").rglob("*.py"), *(PACKAGE_ROOT / "ui").glob("*.py")]
+)
 HELPER = PACKAGE_ROOT / "ui" / "exports.py"
 
 

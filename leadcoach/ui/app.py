@@ -10,7 +10,7 @@ from leadcoach.ui.text import md
 
 # The favicon ships with the package: a ":material/..." icon is fetched from Google's font
 # host on every page, which fails offline (self-hosted installs often are; issue 19, 12).
-FAVICON = Path(__file__).parent / "ui" / "favicon.png"
+FAVICON = Path(__file__).parent / "favicon.png"
 st.set_page_config(page_title="LeadCoach", page_icon=str(FAVICON), layout="wide")
 context.startup()
 # The app's style rules (leadcoach.ui.styles), on the sign-in form as on every page.

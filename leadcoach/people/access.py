@@ -32,6 +32,13 @@ class Action(StrEnum):
     CHOOSE_EMAILS = "choose_emails"  # one's own email choices: kinds, time zone, hours
     SWITCH_EMAILS = "switch_emails"  # turn a kind of email on or off for the organisation
     READ_OUTBOX = "read_outbox"  # every queued, sent and failed email; send a failed one again
+    # --- KPIs and work plans (issue 23)
+    MANAGE_KPIS = "manage_kpis"  # import teams' KPI values, add measures to the catalogue
+    READ_KPIS = (
+        "read_kpis"  # a supervisor's team KPIs and work plans (the supervisor is the subject)
+    )
+    EDIT_WORK_PLAN = "edit_work_plan"  # write a team's work plan: expectations, targets, actions
+    COMMENT_WORK_PLAN = "comment_work_plan"  # comment on a work plan
 
 
 class Scope(StrEnum):
@@ -73,6 +80,18 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.HR, Action.SWITCH_EMAILS): Scope.ANYONE,
     (Role.ADMIN, Action.SWITCH_EMAILS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_OUTBOX): Scope.ANYONE,
+    # --- KPIs and work plans (issue 23): a team's numbers follow its supervisor's results;
+    # the coach writes the plan with the supervisor ("a supervisor (or their coach)").
+    (Role.HR, Action.MANAGE_KPIS): Scope.ANYONE,
+    (Role.ADMIN, Action.MANAGE_KPIS): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.READ_KPIS): Scope.OWN,
+    (Role.COACH, Action.READ_KPIS): Scope.COACHED,
+    (Role.HR, Action.READ_KPIS): Scope.ANYONE,
+    (Role.ADMIN, Action.READ_KPIS): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.EDIT_WORK_PLAN): Scope.OWN,
+    (Role.COACH, Action.EDIT_WORK_PLAN): Scope.COACHED,
+    (Role.SUPERVISOR, Action.COMMENT_WORK_PLAN): Scope.OWN,
+    (Role.COACH, Action.COMMENT_WORK_PLAN): Scope.COACHED,
 }
 
 

@@ -351,3 +351,91 @@ class MessagingSetting(SQLModel, table=True):
     name: str = Field(max_length=60, primary_key=True)
     value: str = Field(max_length=200)
     changed_at: datetime = Field(default_factory=utcnow)
+
+
+# --- KPIs and work plans (issue 23) --------------------------------------------------------
+
+
+class KpiDefinition(SQLModel, table=True):
+    """A team measure (average handle time, CSAT ...): its unit, its better direction, the
+    range a value must lie in and how a month's values of several teams combine. The built-in
+    ones come from leadcoach/programmes/kpi_catalogue.yaml; HR may add their own."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=120, unique=True)
+    unit: str = Field(max_length=20)
+    higher_is_better: bool
+    min_value: float
+    max_value: float
+    combine: str = Field(max_length=20)
+    description: str = Field(default="", max_length=500)
+    built_in: bool = False
+
+    __table_args__ = (
+        CheckConstraint("unit IN ('seconds', 'percent', 'count', 'score')", name="ck_kpi_unit"),
+        CheckConstraint("combine IN ('weighted_mean', 'sum', 'rate')", name="ck_kpi_combine"),
+        CheckConstraint("max_value > min_value", name="ck_kpi_range"),
+    )
+
+
+class KpiValue(SQLModel, table=True):
+    """One team's value of one measure for one month (`period` is the month's first day)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id")
+    period: date = Field(index=True)
+    kpi_id: int = Field(foreign_key="kpidefinition.id")
+    value: float
+    contacts: int | None = None  # the weight (or a rate's base) when the export gives one
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "period", "kpi_id", name="uq_kpi_value_once"),
+        CheckConstraint("contacts IS NULL OR contacts >= 0", name="ck_kpi_contacts"),
+    )
+
+
+class WorkPlan(SQLModel, table=True):
+    """A supervisor's plan for their team for a month or a quarter: what is expected, how
+    to get there; the targets per measure are WorkPlanTarget rows."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)  # the supervisor
+    team_id: int = Field(foreign_key="team.id")
+    cadence: str = Field(max_length=10)  # month | quarter
+    starts_on: date  # the first day of the month or quarter
+    ends_on: date  # its last day
+    expectations: str = Field(default="", max_length=2000)
+    actions: str = Field(default="", max_length=2000)
+    author_id: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    reviewed_at: datetime | None = None
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "cadence", "starts_on", name="uq_work_plan_period"),
+        CheckConstraint("cadence IN ('month', 'quarter')", name="ck_work_plan_cadence"),
+        CheckConstraint("ends_on >= starts_on", name="ck_work_plan_period"),
+    )
+
+
+class WorkPlanTarget(SQLModel, table=True):
+    """A work plan's target for one measure, linked to a development goal where it relates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="workplan.id", index=True)
+    kpi_id: int = Field(foreign_key="kpidefinition.id")
+    target: float
+    goal_id: int | None = Field(default=None, foreign_key="developmentgoal.id")
+    note: str = Field(default="", max_length=500)  # why, e.g. "new hires on the queue"
+
+    __table_args__ = (UniqueConstraint("plan_id", "kpi_id", name="uq_work_plan_target"),)
+
+
+class WorkPlanComment(SQLModel, table=True):
+    """A coach's (or the supervisor's) comment on a work plan."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="workplan.id", index=True)
+    author_id: int = Field(foreign_key="person.id")
+    at: datetime = Field(default_factory=utcnow)
+    text: str = Field(max_length=2000)

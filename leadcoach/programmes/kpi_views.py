@@ -1,0 +1,520 @@
+"""What the KPI pages show (issue 23): a supervisor's team numbers beside their growth, a
+coach's teams side by side with process-behaviour limits, and HR's "did the programme
+help the teams?" section of the cohort review.
+
+Every reader checks access here (leadcoach.people.access): a team's numbers are read
+through its supervisors (Action.READ_KPIS), a cohort's through the cohort review's right.
+Group figures (the cohort's teams against the others) are blanked below the minimum group
+size by leadcoach.measurement.groups.suppress, counted in teams.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from leadcoach.assessment.results import person_scores
+from leadcoach.instrument import bank
+from leadcoach.measurement import groups, process
+from leadcoach.people.access import (
+    NO_ACCESS,
+    Action,
+    Viewer,
+    allowed,
+    cohort_for,
+    person_for,
+    visible_people,
+)
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import (
+    Cohort,
+    CohortMember,
+    KpiValue,
+    Person,
+    Role,
+    Team,
+    WorkPlan,
+    WorkPlanTarget,
+)
+from leadcoach.programmes import cohorts
+from leadcoach.programmes.kpis import Measure, measures
+from leadcoach.programmes.work_plans import met
+
+# The cohort review compares the 6 months before a cohort starts with months 4 to 9 after
+# its start: the first three months are the programme's own (baseline to the day-90 round),
+# and six months on each side smooth a contact centre's seasonal swings a little (a full
+# year would be better; with fewer months the caveats say so).
+BEFORE_MONTHS = 6
+AFTER_FROM_MONTH = 3
+AFTER_MONTHS = 6
+VALUE_COLUMNS = ["team_id", "team", "kpi_id", "measure", "unit", "period", "value"]
+CAVEATS = (
+    "These figures show an association between the programme and the teams' numbers, not "
+    "proof that the programme caused a change: teams were not assigned to it at random, "
+    "and other things (new hires, a new product, a vendor's staffing) change team numbers.",
+    "The comparison teams are those whose supervisors were not (yet) in a cohort over the "
+    "same months; if the cohort's teams were already improving faster before the programme, "
+    "the difference would appear without any effect of the programme.",
+    "A team counts once however many of its supervisors are in the cohort; teams with too "
+    "few months of data on either side are left out.",
+)
+
+
+def _month(day: date, plus: int = 0) -> date:
+    months = day.year * 12 + day.month - 1 + plus
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def _values(session: Session, team_ids: Collection[int], since: date | None = None) -> pd.DataFrame:
+    """Monthly values of the given teams (all measures), oldest first."""
+    if not team_ids:
+        return pd.DataFrame(columns=VALUE_COLUMNS)
+    query = (
+        select(KpiValue.team_id, Team.name, KpiValue.kpi_id, KpiValue.period, KpiValue.value)
+        .join(Team, Team.id == KpiValue.team_id)
+        .where(col(KpiValue.team_id).in_(sorted(team_ids)))
+        .order_by(KpiValue.team_id, KpiValue.kpi_id, KpiValue.period)
+    )
+    if since is not None:
+        query = query.where(KpiValue.period >= since)
+    rows = session.connection().execute(query).all()
+    catalogue = measures(session)
+    frame = pd.DataFrame(rows, columns=["team_id", "team", "kpi_id", "period", "value"])
+    frame["measure"] = frame["kpi_id"].map({k: m.name for k, m in catalogue.items()})
+    frame["unit"] = frame["kpi_id"].map({k: m.unit for k, m in catalogue.items()})
+    frame["period"] = pd.to_datetime(frame["period"])
+    frame["value"] = frame["value"].astype(float)
+    return frame[VALUE_COLUMNS]
+
+
+# --- supervisor ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupervisorKpis:
+    """A supervisor's team numbers on the same time axis as their skill growth."""
+
+    team: str | None
+    values: pd.DataFrame  # VALUE_COLUMNS + target (NaN outside a plan) + better
+    targets: pd.DataFrame  # measure, starts_on, ends_on, target, status
+    skills: pd.DataFrame  # submitted_at, skill, score: the person's own self-assessments
+    assessments: pd.DataFrame  # submitted_at: the dates marked on every chart
+    start: pd.Timestamp | None  # the shared time axis
+    end: pd.Timestamp | None
+    measures: tuple[Measure, ...] = ()
+
+
+def supervisor_kpis(
+    *, session: Session, viewer: Viewer, person_id: int, instrument: bank.Instrument
+) -> SupervisorKpis:
+    """The team's KPIs over time, the work plans' targets, and the person's skill growth."""
+    person = person_for(
+        session=session, viewer=viewer, action=Action.READ_KPIS, person_id=person_id
+    )
+    scores = person_scores(session=session, viewer=viewer, person_id=person_id)
+    names = {skill.id: skill.name for skill in instrument.skills}
+    skills = pd.DataFrame(
+        {
+            "submitted_at": scores["submitted_at"],
+            "skill": scores["skill_id"].map(names).fillna(scores["skill_id"]),
+            "score": scores["score"].astype(float),
+        }
+    )
+    assessments = pd.DataFrame({"submitted_at": scores["submitted_at"].drop_duplicates()})
+    team = session.get(Team, person.team_id) if person.team_id else None
+    values = _values(session, [team.id] if team else [])
+    catalogue = measures(session)
+    plan_rows = session.exec(
+        select(WorkPlan.starts_on, WorkPlan.ends_on, WorkPlanTarget.kpi_id, WorkPlanTarget.target)
+        .join(WorkPlanTarget, WorkPlanTarget.plan_id == WorkPlan.id)
+        .where(WorkPlan.person_id == person_id)
+        .order_by(WorkPlan.starts_on)
+    ).all()
+    targets = pd.DataFrame(plan_rows, columns=["starts_on", "ends_on", "kpi_id", "target"])
+    targets["measure"] = targets["kpi_id"].map({k: m.name for k, m in catalogue.items()})
+    values["target"] = np.nan
+    for row in targets.itertuples():
+        inside = (
+            (values["kpi_id"] == row.kpi_id)
+            & (values["period"] >= pd.Timestamp(row.starts_on))
+            & (values["period"] <= pd.Timestamp(row.ends_on))
+        )
+        values.loc[inside, "target"] = row.target
+    status = []
+    for row in targets.itertuples():
+        inside = values[
+            (values["kpi_id"] == row.kpi_id)
+            & (values["period"] >= pd.Timestamp(row.starts_on))
+            & (values["period"] <= pd.Timestamp(row.ends_on))
+        ]
+        if inside.empty:
+            status.append("no_data")
+        else:
+            latest = float(inside["value"].iloc[-1])
+            status.append("met" if met(catalogue[row.kpi_id], latest, row.target) else "not_met")
+    targets["status"] = status
+    values["better"] = values["kpi_id"].map(
+        {k: ("higher" if m.higher_is_better else "lower") for k, m in catalogue.items()}
+    )
+    moments = [
+        *values["period"].tolist(),
+        *[t.tz_convert(None) for t in assessments["submitted_at"]],
+    ]
+    shown = tuple(catalogue[k] for k in catalogue if k in set(values["kpi_id"]))
+    return SupervisorKpis(
+        team.name if team else None,
+        values,
+        targets[["measure", "starts_on", "ends_on", "target", "status"]],
+        skills,
+        assessments,
+        min(moments) if moments else None,
+        max(moments) if moments else None,
+        shown,
+    )
+
+
+# --- coach --------------------------------------------------------------------------------
+
+
+def readable_teams(*, session: Session, viewer: Viewer) -> dict[int, str]:
+    """Teams whose numbers the viewer may read: those of the supervisors they may read
+    (a coach: the teams they coach; a supervisor: their own; HR and admins: every team)."""
+    if allowed(viewer, Action.READ_KPIS):  # HR and admins: every team, with or without people
+        return dict(session.exec(select(Team.id, Team.name).order_by(Team.name)).all())
+    rows = session.exec(
+        select(Team.id, Team.name)
+        .join(Person, Person.team_id == Team.id)
+        .where(visible_people(viewer, Action.READ_KPIS), Person.role == Role.SUPERVISOR.value)
+        .distinct()
+        .order_by(Team.name)
+    ).all()
+    return dict(rows)
+
+
+def teams_kpis(
+    *,
+    session: Session,
+    viewer: Viewer,
+    team_ids: Collection[int] | None = None,
+    months: int = 24,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """The teams' monthly values side by side, each series with its XmR natural process
+    limits (leadcoach.measurement.process) and the months that signal a change. Asking for
+    a team the viewer may not read is refused as an unknown one."""
+    readable = readable_teams(session=session, viewer=viewer)
+    if team_ids is None:
+        team_ids = list(readable)
+    elif any(team_id not in readable for team_id in team_ids):
+        raise AccessDenied(NO_ACCESS)
+    since = _month(today or date.today(), -months) if months else None
+    values = _values(session, team_ids, since)
+    columns = [*VALUE_COLUMNS, "centre", "lower", "upper", "signal", "months"]
+    if values.empty:
+        return pd.DataFrame(columns=columns)
+    parts = []
+    for _, series in values.groupby(["team_id", "kpi_id"], sort=False):
+        limits = process.xmr(series["value"].to_numpy())
+        enough = limits.points >= process.MIN_POINTS
+        part = series.copy()
+        part["centre"] = limits.centre
+        part["lower"] = limits.lower if enough else math.nan
+        part["upper"] = limits.upper if enough else math.nan
+        part["signal"] = limits.signals if enough else False
+        part["months"] = limits.points
+        parts.append(part)
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[columns].sort_values(["measure", "team", "period"], ignore_index=True)
+
+
+# --- HR: did the programme help the teams? -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortKpiReview:
+    """The change in each KPI for the cohort's teams against the comparison teams, and the
+    association across supervisors of skill change and KPI change."""
+
+    before: tuple[date, date]  # first and last month of each window
+    after: tuple[date, date]
+    changes: pd.DataFrame  # per measure: the two groups' mean changes, the difference, CI, n
+    associations: pd.DataFrame  # per skill x measure: r, its CI and n (supervisors)
+    monthly: pd.DataFrame  # per measure x month x group: the combined value (for the chart)
+    caveats: tuple[str, ...] = CAVEATS
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+CHANGE_COLUMNS = [
+    "kpi_id",
+    "measure",
+    "better",
+    "cohort_change",
+    "comparison_change",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "n_cohort_teams",
+    "n_comparison_teams",
+    "direction",
+]
+ASSOCIATION_COLUMNS = ["skill", "measure", "r", "ci_low", "ci_high", "n"]
+
+
+def _window_means(
+    session: Session, before: tuple[date, date], after: tuple[date, date]
+) -> pd.DataFrame:
+    """Per team and measure: the mean value before and after, and the months of each, in
+    one aggregate query (a cohort's review never reads 144,000 rows into Python)."""
+    window = case(
+        (KpiValue.period.between(before[0], before[1]), 0),
+        (KpiValue.period.between(after[0], after[1]), 1),
+        else_=None,
+    )
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                KpiValue.team_id,
+                KpiValue.kpi_id,
+                window.label("window"),
+                func.avg(KpiValue.value),
+                func.count(KpiValue.id),
+            )
+            .where(KpiValue.period.between(before[0], after[1]))
+            .group_by(KpiValue.team_id, KpiValue.kpi_id, window)
+        )
+        .all()
+    )
+    frame = pd.DataFrame(rows, columns=["team_id", "kpi_id", "window", "mean", "months"])
+    frame = frame[frame["window"].notna()]
+    if frame.empty:
+        return pd.DataFrame(columns=["team_id", "kpi_id", "change"])
+    wide = frame.pivot_table(
+        index=["team_id", "kpi_id"], columns="window", values=["mean", "months"]
+    )
+    wide.columns = [f"{a}_{int(b)}" for a, b in wide.columns]
+    for name in ("mean_0", "mean_1", "months_0", "months_1"):
+        if name not in wide:
+            wide[name] = np.nan
+    # At least half of each window's months: one stray month is not "before" or "after".
+    enough = (wide["months_0"] >= (BEFORE_MONTHS + 1) // 2) & (wide["months_1"] >= 1)
+    wide = wide[enough]
+    wide["change"] = wide["mean_1"] - wide["mean_0"]
+    return wide.reset_index()[["team_id", "kpi_id", "change"]]
+
+
+def cohort_kpi_review(
+    *,
+    session: Session,
+    viewer: Viewer,
+    cohort_id: int,
+    instrument: bank.Instrument,
+    min_group: int,
+    today: date | None = None,
+) -> CohortKpiReview:
+    """Difference in differences per measure (cohort teams vs comparison teams, before vs
+    after the programme) and skill-change x KPI-change associations across supervisors."""
+    cohort = cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+    today = today or date.today()
+    start = _month(cohort.start_date)
+    before = (_month(start, -BEFORE_MONTHS), _month(start, -1))
+    last_full = _month(today, -1)
+    after_end = min(_month(start, AFTER_FROM_MONTH + AFTER_MONTHS - 1), last_full)
+    after = (_month(start, AFTER_FROM_MONTH), after_end)
+    notes = []
+    if after_end < after[0]:
+        notes.append("The cohort started less than four months ago: there is no 'after' yet.")
+    elif after_end < _month(start, AFTER_FROM_MONTH + AFTER_MONTHS - 1):
+        months = (after_end.year - after[0].year) * 12 + after_end.month - after[0].month + 1
+        notes.append(
+            f"Only {months} of the {AFTER_MONTHS} months after the programme have passed; "
+            "the figures will change as more months arrive."
+        )
+    members = session.exec(
+        select(Person.id, Person.team_id)
+        .join(CohortMember, CohortMember.person_id == Person.id)
+        .where(CohortMember.cohort_id == cohort.id, col(Person.team_id).is_not(None))
+    ).all()
+    cohort_teams = {team_id for _, team_id in members}
+    # Teams with a supervisor in any cohort that had started by the end of the after window
+    # are not comparison teams: their supervisors were in a programme over the same months.
+    in_programme = set(
+        session.exec(
+            select(Person.team_id)
+            .join(CohortMember, CohortMember.person_id == Person.id)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .where(Cohort.start_date <= after[1], col(Person.team_id).is_not(None))
+        ).all()
+    )
+    means = _window_means(session, before, after)
+    catalogue = measures(session)
+    rows = []
+    for kpi_id, measure in catalogue.items():
+        part = means[means["kpi_id"] == kpi_id]
+        treated = part["team_id"].isin(cohort_teams).to_numpy()
+        comparison = ~part["team_id"].isin(in_programme).to_numpy()
+        use = treated | comparison
+        if not use.any():
+            continue
+        estimate = process.did_from_changes(part["change"].to_numpy()[use], treated[use])
+        change = part["change"].to_numpy()
+        cohort_change = float(change[treated].mean()) if treated.any() else math.nan
+        comparison_change = float(change[comparison].mean()) if comparison.any() else math.nan
+        better = estimate.estimate > 0 if measure.higher_is_better else estimate.estimate < 0
+        rows.append(
+            {
+                "kpi_id": kpi_id,
+                "measure": measure.name,
+                "better": "higher" if measure.higher_is_better else "lower",
+                "cohort_change": cohort_change,
+                "comparison_change": comparison_change,
+                "difference": estimate.estimate,
+                "ci_low": estimate.low,
+                "ci_high": estimate.high,
+                "n_cohort_teams": int(treated.sum()),
+                "n_comparison_teams": int(comparison.sum()),
+                "direction": (
+                    ""
+                    if not math.isfinite(estimate.estimate)
+                    else ("better" if better else "worse")
+                ),
+            }
+        )
+    changes = pd.DataFrame(rows, columns=CHANGE_COLUMNS)
+    if not changes.empty:
+        smallest = changes[["n_cohort_teams", "n_comparison_teams"]].min(axis=1)
+        changes["n"] = smallest
+        changes = groups.suppress(
+            changes,
+            ["cohort_change", "comparison_change", "difference", "ci_low", "ci_high"],
+            min_group=min_group,
+        )
+        changes.loc[changes["suppressed"], "direction"] = ""
+        changes = changes.drop(columns=["n"])
+    else:
+        changes["suppressed"] = pd.Series(dtype=bool)
+    associations = _associations(
+        session, viewer, cohort.id, instrument, members, means, catalogue, min_group
+    )
+    return CohortKpiReview(
+        before,
+        after,
+        changes,
+        associations,
+        _monthly(session, before, after, cohort_teams, in_programme, catalogue, min_group),
+        CAVEATS,
+        tuple(notes),
+    )
+
+
+def combine(measure: Measure, values: pd.Series, weights: pd.Series) -> float:
+    """One month's figure of several teams by the measure's rule (kpi_catalogue.yaml):
+    a sum, or a mean weighted by contacts (a rate: by its base), equal weights without."""
+    if measure.combine == "sum":
+        return float(values.sum())
+    weight = weights.fillna(1.0).astype(float)
+    return float((values * weight).sum() / weight.sum()) if weight.sum() > 0 else math.nan
+
+
+def _monthly(
+    session: Session,
+    before: tuple[date, date],
+    after: tuple[date, date],
+    cohort_teams: set[int],
+    in_programme: set[int],
+    catalogue: dict[int, Measure],
+    min_group: int,
+) -> pd.DataFrame:
+    """Per measure, month and group (the cohort's teams, the comparison teams): the
+    combined value and the number of teams, blanked below the minimum group size."""
+    columns = ["measure", "period", "group", "value", "n_teams"]
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                KpiValue.team_id,
+                KpiValue.kpi_id,
+                KpiValue.period,
+                KpiValue.value,
+                KpiValue.contacts,
+            ).where(KpiValue.period.between(before[0], after[1]))
+        )
+        .all()
+    )
+    frame = pd.DataFrame(rows, columns=["team_id", "kpi_id", "period", "value", "contacts"])
+    if frame.empty:
+        return pd.DataFrame(columns=[*columns, "suppressed"])
+    frame["group"] = np.where(
+        frame["team_id"].isin(cohort_teams),
+        "cohort",
+        np.where(frame["team_id"].isin(in_programme), "", "comparison"),
+    )
+    frame = frame[frame["group"] != ""]
+    out = []
+    for (kpi_id, period, group), part in frame.groupby(["kpi_id", "period", "group"]):
+        out.append(
+            {
+                "measure": catalogue[kpi_id].name,
+                "period": pd.Timestamp(period),
+                "group": group,
+                "value": combine(catalogue[kpi_id], part["value"], part["contacts"]),
+                "n_teams": part["team_id"].nunique(),
+            }
+        )
+    monthly = pd.DataFrame(out, columns=columns)
+    return groups.suppress(monthly, ["value"], min_group=min_group, n="n_teams")
+
+
+def _associations(
+    session: Session,
+    viewer: Viewer,
+    cohort_id: int,
+    instrument: bank.Instrument,
+    members,
+    means: pd.DataFrame,
+    catalogue: dict[int, Measure],
+    min_group: int,
+) -> pd.DataFrame:
+    """Across the cohort's supervisors: each skill's change (baseline to latest round)
+    against their team's change in each measure."""
+    scores = cohorts.round_scores(
+        session=session, viewer=viewer, cohort_id=cohort_id, instrument=instrument
+    )
+    baseline, latest = cohorts.review_rounds(scores)
+    if latest is None or means.empty:
+        return pd.DataFrame(columns=[*ASSOCIATION_COLUMNS, "suppressed"])
+    wide = scores[scores["round"].isin([baseline, latest])].pivot_table(
+        index=["person_id", "skill"], columns="round", values="score"
+    )
+    if baseline not in wide or latest not in wide:
+        return pd.DataFrame(columns=[*ASSOCIATION_COLUMNS, "suppressed"])
+    skill_change = (wide[latest] - wide[baseline]).rename("skill_change").reset_index()
+    team_of = dict(members)
+    skill_change["team_id"] = skill_change["person_id"].map(team_of)
+    rows = []
+    for kpi_id, measure in catalogue.items():
+        team_change = means[means["kpi_id"] == kpi_id].set_index("team_id")["change"]
+        if team_change.empty:
+            continue
+        for skill, part in skill_change.groupby("skill", sort=False):
+            kpi_change = part["team_id"].map(team_change)
+            result = process.association(part["skill_change"], kpi_change)
+            rows.append(
+                {
+                    "skill": skill,
+                    "measure": measure.name,
+                    "r": result.r,
+                    "ci_low": result.low,
+                    "ci_high": result.high,
+                    "n": result.n,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)
+    return groups.suppress(frame, ["r", "ci_low", "ci_high"], min_group=min_group)

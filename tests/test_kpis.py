@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """KPI import (issue 23): every malformed file gets its own message and writes nothing;
 clean files import idempotently; a later import of a month replaces it, audited."""
 

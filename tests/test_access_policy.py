@@ -10,14 +10,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy.orm import object_session
 from sqlmodel import select
 
 import leadcoach
@@ -26,8 +28,9 @@ from leadcoach.coaching import comparison, notes, plans, teams
 from leadcoach.people import people
 from leadcoach.people.access import POLICY, Action, Scope, Viewer, allowed, visible_people
 from leadcoach.platform.db import session_scope
-from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import Person, Role
+from leadcoach.programmes import kpi_views, work_plans
 from tests.factories import build_org, keyed_answers, submit
 
 SUBJECTS = ["own", "coached", "other_team", "none"]
@@ -194,6 +197,19 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "outbox.state_counts": Action.READ_OUTBOX,
     "outbox.messages": Action.READ_OUTBOX,
     "outbox.resend": Action.READ_OUTBOX,
+    # --- KPIs and work plans (issue 23)
+    "kpis.catalogue": Action.MANAGE_KPIS,
+    "kpis.add_definition": Action.MANAGE_KPIS,
+    "kpis.validate_kpi_file": Action.MANAGE_KPIS,
+    "kpis.import_kpis": Action.MANAGE_KPIS,
+    "work_plans.write_plan": Action.EDIT_WORK_PLAN,
+    "work_plans.mark_reviewed": Action.EDIT_WORK_PLAN,
+    "work_plans.add_plan_comment": Action.COMMENT_WORK_PLAN,
+    "work_plans.work_plans": Action.READ_KPIS,
+    "kpi_views.supervisor_kpis": (Action.READ_KPIS, Action.READ_RESULTS),
+    "kpi_views.readable_teams": Action.READ_KPIS,
+    "kpi_views.teams_kpis": Action.READ_KPIS,
+    "kpi_views.cohort_kpi_review": Action.READ_ORGANISATION,
 }
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
 _NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))
@@ -255,6 +271,25 @@ def _person_and_team(viewer: Viewer, subject: Person) -> bool:
     return allowed(viewer, Action.READ_RESULTS, subject) and _team_readable(viewer, subject.team_id)
 
 
+def _passes_access(call) -> None:
+    """Run a writer; a refusal of its input (not of access) still means access was granted."""
+    with contextlib.suppress(InvalidInput):
+        call()
+
+
+def _team_kpis_readable(viewer: Viewer, subject: Person) -> bool:
+    """A team's numbers: HR and admins any team; a coach the teams they coach; a supervisor
+    their own team (shared with the team's other supervisors)."""
+    if subject.team_id is None:
+        return False
+    if viewer.role in (Role.HR, Role.ADMIN):
+        return True
+    if viewer.role is Role.COACH:
+        return subject.team_id in viewer.coached_team_ids
+    own = object_session(subject).get(Person, viewer.person_id)
+    return subject.team_id == own.team_id
+
+
 # name -> (call(session, viewer, subject, instrument), expected(viewer, subject))
 READERS: dict[str, tuple[Callable, Callable]] = {
     "results.person_scores": (
@@ -302,6 +337,40 @@ READERS: dict[str, tuple[Callable, Callable]] = {
             session=s, viewer=v, instrument=i, group=comparison.GroupRef("person", p.id)
         ),
         _person_and_team,
+    ),
+    # --- KPIs and work plans (issue 23)
+    "kpi_views.supervisor_kpis": (
+        lambda s, v, p, i: kpi_views.supervisor_kpis(
+            session=s, viewer=v, person_id=p.id, instrument=i
+        ),
+        _person(Action.READ_KPIS),
+    ),
+    "kpi_views.teams_kpis": (
+        lambda s, v, p, i: (
+            kpi_views.teams_kpis(session=s, viewer=v, team_ids=[p.team_id])
+            if p.team_id is not None
+            else kpi_views.teams_kpis(session=s, viewer=v, team_ids=[-1])
+        ),
+        _team_kpis_readable,
+    ),
+    "work_plans.work_plans": (
+        lambda s, v, p, i: work_plans.work_plans(session=s, viewer=v, person_id=p.id),
+        _person(Action.READ_KPIS),
+    ),
+    "work_plans.write_plan": (
+        lambda s, v, p, i: _passes_access(
+            lambda: work_plans.write_plan(
+                session=s,
+                viewer=v,
+                person_id=p.id,
+                cadence="month",
+                starts_on=date(2026, 1, 1),
+                expectations="Answer within 20 seconds",
+                actions="Coach two agents a week",
+                targets=[work_plans.TargetSpec(kpi_views.measures(s).popitem()[0], 10)],
+            )
+        ),
+        _person(Action.EDIT_WORK_PLAN),
     ),
 }
 

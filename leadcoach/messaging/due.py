@@ -38,6 +38,7 @@ from leadcoach.platform.models import (
     Submission,
     Team,
     TeamCoach,
+    WorkPlan,
 )
 
 # A reassessment counts as overdue two weeks after its due date: long enough for a busy
@@ -600,6 +601,38 @@ def coach_digests(
     return found
 
 
+# --- KPIs and work plans (issue 23) ---------------------------------------------------------
+
+
+def work_plan_reviews(
+    session: Session, now: datetime, settings: Settings, instrument: bank.Instrument
+) -> list[Candidate]:
+    """Work plans whose month or quarter has ended and that nobody marked as reviewed: the
+    supervisor is reminded once, the day after the period's end."""
+    rows = session.exec(
+        select(*_PERSON_COLUMNS, WorkPlan.id.label("plan_id"), WorkPlan.cadence,
+               WorkPlan.starts_on, WorkPlan.ends_on)
+        .join(WorkPlan, WorkPlan.person_id == Person.id)
+        .where(WorkPlan.reviewed_at.is_(None), WorkPlan.ends_on < now.date())
+    ).all()  # fmt: skip
+    found = []
+    for row in rows:
+        moment = midnight(row.ends_on + timedelta(days=1))
+        if not moment <= now or now - moment > timedelta(days=30):
+            continue  # a plan left unreviewed for a month is not chased for ever
+        if row.cadence == "month":
+            plan = f"{row.starts_on:%B %Y}"
+        else:
+            plan = f"Q{(row.starts_on.month - 1) // 3 + 1} {row.starts_on.year}"
+        found.append(
+            Candidate(
+                _recipient(row), Kind.WORK_PLAN_REVIEW, f"work_plan:{row.plan_id}", "review",
+                moment, "team_numbers", {"plan": plan, "due_date": f"{row.ends_on:%d %B %Y}"},
+            )
+        )  # fmt: skip
+    return found
+
+
 FINDERS = {
     Kind.REASSESSMENT_DUE: reassessments,  # also REASSESSMENT_OVERDUE
     Kind.DRAFT_LEFT: half_finished,
@@ -608,6 +641,7 @@ FINDERS = {
     Kind.NOTE_SHARED: shared_notes,
     Kind.ROUND_OPENS: rounds,  # also ROUND_CLOSES and ROUND_SUMMARY
     Kind.COACH_DIGEST: coach_digests,
+    Kind.WORK_PLAN_REVIEW: work_plan_reviews,  # issue 23
 }
 
 

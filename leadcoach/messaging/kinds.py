@@ -19,6 +19,7 @@ class Kind(StrEnum):
     ROUND_CLOSES = "round_closes"
     ROUND_SUMMARY = "round_summary"
     COACH_DIGEST = "coach_digest"
+    WORK_PLAN_REVIEW = "work_plan_review"  # issue 23
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ KINDS: dict[Kind, KindInfo] = {
     ),
     Kind.COACH_DIGEST: KindInfo(
         "Weekly digest of the teams I coach", frozenset({Role.COACH}), "team"
+    ),
+    # --- KPIs and work plans (issue 23)
+    Kind.WORK_PLAN_REVIEW: KindInfo(
+        "My team's work plan is due for review", _SUPERVISORS, "team_numbers"
     ),
 }
 

@@ -68,6 +68,25 @@ def _parser() -> argparse.ArgumentParser:
         help="import the clean rows even when others have problems (default: all or nothing)",
     )
     importer.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
+    # --- KPIs (issue 23)
+    kpi_import = commands.add_parser(
+        "import-kpis",
+        help="import teams' monthly KPI values (CSV or XLSX), e.g. a workforce-management export",
+    )
+    kpi_import.add_argument("file", type=Path, metavar="FILE")
+    kpi_import.add_argument(
+        "--as",
+        dest="actor",
+        required=True,
+        metavar="EMAIL",
+        help="the HR or admin person doing the import (recorded in the audit log)",
+    )
+    kpi_import.add_argument(
+        "--clean-rows",
+        action="store_true",
+        help="import the clean rows even when others have problems (default: all or nothing)",
+    )
+    kpi_import.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
     backup = commands.add_parser(
         "backup", help="copy the SQLite database to FILE (safe while the app runs)"
     )
@@ -129,6 +148,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "check-bank": _check_bank,
         "create-user": _create_user,
         "import-roster": _import_roster,
+        "import-kpis": _import_kpis,
         "backup": _backup,
         "restore": _restore,
         "send-due": _send_due,
@@ -245,6 +265,47 @@ def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
         )
     for message in result.check.messages():
         print(message, file=sys.stderr)
+    if args.rejected and not result.rejected_rows.empty:
+        args.rejected.write_bytes(
+            exports.table_file(result.rejected_rows, "csv", people_headers=False)
+        )
+        print(f"Rejected rows written to {args.rejected}.", file=sys.stderr)
+    print(result.summary())
+    return EXIT_OK if result.written else EXIT_FAILED
+
+
+def _import_kpis(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue 23: the scheduled load of a workforce-management export; the same checks and
+    messages as HR's Import KPIs page."""
+    from sqlmodel import select
+
+    from leadcoach.people.access import load_viewer
+    from leadcoach.platform.models import Person
+    from leadcoach.programmes import kpis
+    from leadcoach.reporting import exports
+
+    if not args.file.is_file():
+        raise LeadCoachError(f"FILE: {args.file} does not exist.")
+    parsed = kpis.read_kpi_file(args.file.read_bytes(), args.file.name)
+    for warning in parsed.warnings:
+        print(warning, file=sys.stderr)
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        actor = session.exec(
+            select(Person.id).where(Person.email == accounts.normalise_email(args.actor))
+        ).first()
+        if actor is None:
+            raise LeadCoachError(f"--as: no person has the email {args.actor}.")
+        result = kpis.import_kpis(
+            session=session,
+            viewer=load_viewer(session=session, person_id=actor),
+            file=parsed,
+            mode="clean_rows" if args.clean_rows else "all_or_nothing",
+        )
+    for message in result.check.messages()[:200]:
+        print(message, file=sys.stderr)
+    if len(result.check.problems) > 200:
+        print(f"... and {len(result.check.problems) - 200} more problems.", file=sys.stderr)
     if args.rejected and not result.rejected_rows.empty:
         args.rejected.write_bytes(
             exports.table_file(result.rejected_rows, "csv", people_headers=False)

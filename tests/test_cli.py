@@ -29,6 +29,7 @@ COMMANDS = [
     "send-due",
     "worker",
     "bench",
+    "import-kpis",  # issue 23
 ]
 
 

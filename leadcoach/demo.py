@@ -7,6 +7,7 @@ scored by the same submit path as the app, so every demo number is honestly comp
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from leadcoach.platform.models import (
     DevelopmentGoal,
     GoalAction,
     GoalCheckIn,
+    KpiValue,
     Person,
     PlanComment,
     Role,
@@ -36,6 +38,7 @@ from leadcoach.platform.models import (
     Submission,
     Team,
     TeamCoach,
+    WorkPlanComment,
 )
 
 SEED = 20261125
@@ -188,6 +191,7 @@ def load_demo(
             submit_assessment(session=session, viewer=viewer, draft_id=draft_id, at=when)
             submissions += 1
     _add_plans_and_notes(session, instrument, rng)
+    _add_kpis(session, teams, cohorts[0], today)
     return DemoSummary(
         people=len(SUPERVISORS) + len(COACHES) + len(STAFF),
         teams=len(TEAMS),
@@ -330,3 +334,105 @@ def _draft_with_answers(
         row.update(draft_id=draft.id, answered_at=when)
     session.execute(insert(Answer), rows)
     return draft.id
+
+
+# --- KPIs and work plans (issue 23) --------------------------------------------------------
+
+# Teams with no supervisor in LeadCoach: their numbers are the comparison group of the
+# cohort review's "did the programme help the teams?" (supervisors not in a programme).
+KPI_COMPARISON_TEAMS = [
+    ("Leeds Collections", "Leeds", None),
+    ("Leeds Sales", "Leeds", None),
+    ("Leeds Complaints", "Leeds", None),
+    ("Manila Collections", "Manila", "Horizon BPO"),
+    ("Manila Sales", "Manila", "Horizon BPO"),
+    ("Manila Onboarding", "Manila", "Horizon BPO"),
+]
+KPI_MONTHS = 24
+# key -> (typical level, month-to-month noise (sd)); the better direction is the catalogue's.
+KPI_LEVELS = {
+    "aht": (420.0, 10.0), "csat": (82.0, 1.0), "fcr": (71.0, 1.2), "quality": (85.0, 1.0),
+    "adherence": (90.0, 0.8), "service_level": (80.0, 1.5), "absenteeism": (5.0, 0.4),
+    "attrition": (3.0, 0.4), "abandon_rate": (5.0, 0.5), "contacts_handled": (30000.0, 1200.0),
+}  # fmt: skip
+# The cohort's teams improve by this many noise-sds after the programme, the others by less:
+# "somewhat more", not a miracle.
+COHORT_LIFT, OTHERS_LIFT = 1.6, 0.6
+DIP_TEAM, DIP_SUPERVISOR, DIP_MONTHS_AGO = "Manila Tech Support", "Maria Santos", 4
+
+
+def _month_start(day: date, plus: int = 0) -> date:
+    months = day.year * 12 + day.month - 1 + plus
+    return date(months // 12, months % 12 + 1, 1)
+
+
+def _add_kpis(session: Session, teams: dict[str, Team], cohort: Cohort, today: date) -> None:
+    """24 months of every catalogue measure for the demo teams and six comparison teams;
+    the Manila vendor team's service level dips in the month its supervisor's plan explains,
+    and the first cohort's teams improve somewhat more than the others after it starts."""
+    from leadcoach.programmes import kpis
+    from leadcoach.programmes.work_plans import TargetSpec, write_plan
+
+    rng = random.Random(SEED + 23)  # its own stream: the assessments above stay as they were
+    all_teams = dict(teams)
+    for name, site, vendor in KPI_COMPARISON_TEAMS:
+        team = Team(name=name, site=site, vendor=vendor)
+        session.add(team)
+        all_teams[name] = team
+    session.flush()
+    catalogue = {m.key: m for m in kpis.measures(session).values()}
+    last = _month_start(today, -1)
+    months = [_month_start(last, -i) for i in range(KPI_MONTHS - 1, -1, -1)]
+    programme = _month_start(cohort.start_date, 3)
+    dip = _month_start(last, -DIP_MONTHS_AGO + 1)
+    rows = []
+    for team_name, team in all_teams.items():
+        treated = team_name in teams
+        offset = {key: rng.gauss(0, 1.5) for key in KPI_LEVELS}
+        for month in months:
+            contacts = max(1000, int(rng.gauss(30000, 1500)))
+            for key, (level, noise) in KPI_LEVELS.items():
+                measure = catalogue[key]
+                sign = 1 if measure.higher_is_better else -1
+                seasonal = math.sin(2 * math.pi * month.month / 12) * noise * 0.5
+                value = level + offset[key] * noise + seasonal + rng.gauss(0, noise)
+                if month >= programme:
+                    value += sign * noise * (COHORT_LIFT if treated else OTHERS_LIFT)
+                if team_name == DIP_TEAM and month == dip and key in ("service_level", "aht"):
+                    value += sign * -6 * noise  # the launch month: new hires on the queue
+                value = min(max(value, measure.min_value), measure.max_value)
+                if key == "contacts_handled":
+                    value = float(contacts)
+                rows.append({"team_id": team.id, "period": month, "kpi_id": measure.id,
+                             "value": round(value, 2), "contacts": contacts})  # fmt: skip
+    session.execute(insert(KpiValue), rows)
+    supervisor = session.exec(select(Person).where(Person.email == email_for(DIP_SUPERVISOR))).one()
+    viewer = load_viewer(session=session, person_id=supervisor.id)
+    goal = session.exec(
+        select(DevelopmentGoal.id).where(DevelopmentGoal.person_id == supervisor.id)
+    ).first()
+    plan_id = write_plan(
+        session=session, viewer=viewer, person_id=supervisor.id, cadence="month",
+        starts_on=dip,
+        expectations="The new billing product launches this month and 12 new hires join the "
+        "queue, so service level will dip; keep it above 70% and bring it back to 80% next month.",
+        actions="Pair each new hire with a buddy for two weeks; move two experienced agents to "
+        "the morning peak; daily 10-minute huddle on the top three launch questions.",
+        targets=[TargetSpec(catalogue["service_level"].id, 70.0, goal),
+                 TargetSpec(catalogue["aht"].id, 460.0)],
+    )  # fmt: skip
+    write_plan(
+        session=session, viewer=viewer, person_id=supervisor.id, cadence="month",
+        starts_on=_month_start(dip, 1),
+        expectations="Back to 80% service level now the new hires are up to speed.",
+        actions="Buddy pairs continue for the slowest four; review adherence weekly.",
+        targets=[TargetSpec(catalogue["service_level"].id, 80.0, goal),
+                 TargetSpec(catalogue["adherence"].id, 90.0)],
+    )  # fmt: skip
+    coach_id = session.exec(
+        select(TeamCoach.coach_id).where(TeamCoach.team_id == supervisor.team_id)
+    ).first()
+    session.add(WorkPlanComment(plan_id=plan_id, author_id=coach_id,
+                                text="Sensible plan for the launch; let's look at the dip "
+                                "together once the month's numbers are in."))  # fmt: skip
+    session.flush()

@@ -81,3 +81,25 @@ def test_association_interval_is_fishers_z():
     assert result.r == pytest.approx(r.statistic)
     assert (result.low, result.high) == (pytest.approx(low), pytest.approx(high))
     assert math.isnan(process.association([1, 2, 3], [1, 2, 3]).r)  # fewer than 4 pairs
+
+
+def test_the_vectorised_xmr_gives_the_same_limits_and_signals_series_by_series():
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    frames = []
+    for team in range(5):
+        for kpi in range(3):
+            n = [3, 6, 12, 24, 30][team]
+            values = rng.normal(80, 2, n) + np.r_[np.zeros(n // 2), np.full(n - n // 2, 3.0)]
+            frames.append(pd.DataFrame({"team_id": team, "kpi_id": kpi, "value": values}))
+    frame = pd.concat(frames, ignore_index=True)
+    together = process.xmr_frame(frame, ["team_id", "kpi_id"])
+    for (_team, _kpi), part in together.groupby(["team_id", "kpi_id"]):
+        alone = process.xmr(part["value"].to_numpy())
+        if alone.points < process.MIN_POINTS:
+            assert part["lower"].isna().all() and not part["signal"].any()
+            continue
+        assert part["lower"].iloc[0] == pytest.approx(alone.lower)
+        assert part["upper"].iloc[0] == pytest.approx(alone.upper)
+        assert part["signal"].tolist() == alone.signals.tolist()

@@ -219,18 +219,7 @@ def teams_kpis(
     columns = [*VALUE_COLUMNS, "centre", "lower", "upper", "signal", "months"]
     if values.empty:
         return pd.DataFrame(columns=columns)
-    parts = []
-    for _, series in values.groupby(["team_id", "kpi_id"], sort=False):
-        limits = process.xmr(series["value"].to_numpy())
-        enough = limits.points >= process.MIN_POINTS
-        part = series.copy()
-        part["centre"] = limits.centre
-        part["lower"] = limits.lower if enough else math.nan
-        part["upper"] = limits.upper if enough else math.nan
-        part["signal"] = limits.signals if enough else False
-        part["months"] = limits.points
-        parts.append(part)
-    frame = pd.concat(parts, ignore_index=True)
+    frame = process.xmr_frame(values, ["team_id", "kpi_id"])
     return frame[columns].sort_values(["measure", "team", "period"], ignore_index=True)
 
 

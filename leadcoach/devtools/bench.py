@@ -523,6 +523,74 @@ def measure_reads(
     ]
 
 
+# --- KPIs (issue 23) ----------------------------------------------------------------------
+
+
+def measure_kpis(engine, instrument, summary, repeat: int, factor: float,
+                 echo: Callable[[str], None]) -> list[Figure]:  # fmt: skip
+    """Import every team's 36 months of the ten catalogue measures through the real import
+    path, then time a supervisor's KPI view, a coach's teams and a cohort's KPI section."""
+    from leadcoach.programmes import kpi_views, kpis
+
+    data = workload.kpi_file(engine)
+    rows = data.count(b"\n") - 1
+    echo(f"Importing {rows} KPI values...")
+    hr_id = _person_id(engine, summary.hr_email)
+
+    def load() -> None:
+        with session_scope(engine) as session:
+            viewer = load_viewer(session=session, person_id=hr_id)
+            result = kpis.import_kpis(
+                session=session, viewer=viewer, file=kpis.read_kpi_file(data, "wfm.csv")
+            )
+            assert result.written, result.summary()
+
+    imported = _timed(load)
+    again = _timed(load)  # idempotent: everything unchanged
+    rng = random.Random(23)
+    supervisor, coach_teams, cohort = [], [], []
+    with Session(engine) as session:
+        hr = load_viewer(session=session, person_id=hr_id)
+        coach = load_viewer(session=session, person_id=_person_id(engine, summary.coach_email))
+    for _ in range(10 * repeat):
+        person_id = _person_id(engine, workload.supervisor_email(rng.randrange(summary.people)))
+        viewer = _viewer(engine, person_id)
+
+        def one_supervisor(viewer=viewer, person_id=person_id) -> None:
+            with Session(engine) as session:
+                kpi_views.supervisor_kpis(session=session, viewer=viewer, person_id=person_id,
+                                          instrument=instrument)  # fmt: skip
+
+        supervisor.append(_timed(one_supervisor))
+    for _ in range(5 * repeat):
+
+        def teams() -> None:
+            with Session(engine) as session:
+                kpi_views.teams_kpis(session=session, viewer=coach, today=workload.TODAY)
+
+        coach_teams.append(_timed(teams))
+    for attempt in range(5 * repeat):
+        cohort_id = attempt % summary.cohorts + 1
+
+        def review(cohort_id=cohort_id) -> None:
+            with Session(engine) as session:
+                kpi_views.cohort_kpi_review(session=session, viewer=hr, cohort_id=cohort_id,
+                                            instrument=instrument, min_group=MIN_GROUP,
+                                            today=workload.TODAY)  # fmt: skip
+
+        cohort.append(_timed(review))
+    teams_of_coach = len(coach.coached_team_ids)
+    return [
+        Figure(f"KPI import through the real path ({rows:,} values)", [imported], 10.0 * factor,
+               unit="s", note="read, check whole, write, audit"),
+        Figure("  the same file again (nothing changes)", [again], None, unit="s"),
+        Figure("Read: a supervisor's KPI view", supervisor, 0.050 * factor),
+        Figure(f"Read: a coach's teams' KPIs ({teams_of_coach} teams, XmR)", coach_teams,
+               0.100 * factor),
+        Figure("Read: a cohort's KPI section of the review", cohort, 0.300 * factor),
+    ]  # fmt: skip
+
+
 def run(
     *,
     people: int = 10_000,
@@ -580,6 +648,8 @@ def run(
             scaled = measure_writes(engine, instrument, summary, repeat, factor)
             echo("Measuring reads...")
             scaled += measure_reads(engine, instrument, summary, repeat, factor, reviews)
+            echo("Measuring KPIs...")  # issue 23
+            scaled += measure_kpis(engine, instrument, summary, repeat, factor, echo)
             echo("Measuring emails...")
             scaled += measure_messaging(
                 engine, database.settings, instrument, summary, factor, echo

@@ -516,3 +516,36 @@ def _finish(engine: Engine) -> None:
                 )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE"))
+
+
+# --- KPIs (issue 23) ----------------------------------------------------------------------
+
+KPI_MONTHS = 36  # 400 teams x 36 months x 10 measures = 144,000 values at full scale
+# key -> (typical level, month-to-month sd), inside each measure's valid range.
+KPI_LEVELS = {
+    "aht": (420.0, 12.0), "csat": (82.0, 1.5), "fcr": (71.0, 1.5), "quality": (85.0, 1.2),
+    "adherence": (90.0, 1.0), "service_level": (80.0, 2.0), "absenteeism": (5.0, 0.6),
+    "attrition": (3.0, 0.5), "abandon_rate": (5.0, 0.6), "contacts_handled": (30000.0, 1500.0),
+}  # fmt: skip
+
+
+def kpi_file(engine: Engine, months: int = KPI_MONTHS, seed: int = SEED) -> bytes:
+    """A workforce-management export of every team's monthly values of the ten catalogue
+    measures (CSV, UTF-8), ending the month before TODAY: what `import-kpis` is given."""
+    with engine.connect() as connection:
+        teams = connection.execute(select(Team.name).order_by(Team.id)).scalars().all()
+    rng = np.random.default_rng(seed + 23)
+    last = TODAY.year * 12 + TODAY.month - 2
+    periods = [f"{(last - i) // 12}-{(last - i) % 12 + 1:02d}" for i in range(months - 1, -1, -1)]
+    lines = ["team,period,measure,value,contacts"]
+    for team in teams:
+        contacts = rng.integers(20_000, 40_000, size=months)
+        for key, (level, sd) in KPI_LEVELS.items():
+            values = np.clip(level + rng.normal(0, sd, size=months), 0, None)
+            if key == "contacts_handled":
+                values = contacts.astype(float)
+            lines.extend(
+                f"{team},{period},{key},{value:.2f},{count}"
+                for period, value, count in zip(periods, values, contacts, strict=True)
+            )
+    return ("\n".join(lines) + "\n").encode()

@@ -298,3 +298,49 @@ def people_frame(
             ]
         shown[header(label)] = values
     return pd.DataFrame(shown, index=range(len(frame)), columns=list(shown))
+
+
+# --- KPIs and work plans (issue 23) ---------------------------------------------------------
+HEADERS.update(
+    {
+        "measure": "Measure",
+        "period": "Month",
+        "value": "Value",
+        "target": "Plan target",
+        "unit": "Unit",
+        "better": "Better when",
+        "centre": "Usual level",
+        "lower": "Lower limit of usual variation",
+        "upper": "Upper limit of usual variation",
+        "signal": "Beyond usual variation",
+        "months": "Months",
+        "starts_on": "From",
+        "ends_on": "To",
+        "cohort_change": "Change, cohort's teams",
+        "comparison_change": "Change, comparison teams",
+        "n_cohort_teams": "Cohort's teams",
+        "n_comparison_teams": "Comparison teams",
+        "direction": "Cohort's teams did",
+        "r": "Correlation (r)",
+        "n_teams": "Teams",
+        "valid_from": "Valid from",
+        "valid_to": "Valid to",
+        "combine": "Teams combine as",
+    }
+)
+EVENTS.update(
+    {
+        "kpi_import": "KPI values imported",
+        "kpi_period_replaced": "A month's KPI values replaced",
+        "kpi_measure_added": "KPI measure added",
+    }
+)
+VALUES["status"].update({"met": "Met", "not_met": "Not met yet", "no_data": "No data yet"})
+VALUES["direction"] = {"better": "Better", "worse": "Worse"}
+VALUES["better"] = {"higher": "Higher", "lower": "Lower"}
+VALUES["group"] = {"cohort": "The cohort's teams", "comparison": "Comparison teams"}
+VALUES["combine"] = {
+    "weighted_mean": "Mean weighted by contacts",
+    "sum": "Sum",
+    "rate": "Rate weighted by its base",
+}

@@ -36,6 +36,10 @@ PAGES = {
     "pages/hr/erase.py": ("Erase a person", ":material/person_remove:"),
     "pages/admin/outbox.py": ("Outbox", ":material/outgoing_mail:"),
     "pages/notifications.py": ("Notifications", ":material/notifications:"),
+    # --- KPIs and work plans (issue 23)
+    "pages/supervisor/team_numbers.py": ("Team numbers", ":material/monitoring:"),
+    "pages/coach/teams_numbers.py": ("Teams' numbers", ":material/monitoring:"),
+    "pages/hr/kpi_import.py": ("Import KPIs", ":material/upload:"),
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -44,6 +48,7 @@ HR_PAGES = [
     "pages/hr/roster.py",
     "pages/hr/quality.py",
     "pages/hr/erase.py",
+    "pages/hr/kpi_import.py",  # issue 23
 ]
 ROLE_PAGES = {
     Role.SUPERVISOR: [
@@ -52,12 +57,14 @@ ROLE_PAGES = {
         "pages/supervisor/results.py",
         "pages/supervisor/growth.py",
         "pages/supervisor/plan.py",
+        "pages/supervisor/team_numbers.py",  # issue 23
         "pages/notifications.py",
     ],
     Role.COACH: [
         "pages/coach/team.py",
         "pages/coach/compare.py",
         "pages/coach/person.py",
+        "pages/coach/teams_numbers.py",  # issue 23
         "pages/notifications.py",
     ],
     Role.HR: [*HR_PAGES, "pages/notifications.py"],

@@ -18,6 +18,7 @@ SUPERVISOR_PAGES = [
     "pages/supervisor/results.py",
     "pages/supervisor/growth.py",
     "pages/supervisor/plan.py",
+    "pages/supervisor/team_numbers.py",  # issue 23
     "pages/notifications.py",
 ]
 HR_PAGES = [
@@ -27,6 +28,7 @@ HR_PAGES = [
     "pages/hr/roster.py",
     "pages/hr/quality.py",
     "pages/hr/erase.py",
+    "pages/hr/kpi_import.py",  # issue 23
 ]
 ROLE_PAGES = {
     "Ana Lima": SUPERVISOR_PAGES,  # three past assessments
@@ -36,6 +38,7 @@ ROLE_PAGES = {
         "pages/coach/team.py",
         "pages/coach/compare.py",
         "pages/coach/person.py",
+        "pages/coach/teams_numbers.py",  # issue 23
         "pages/notifications.py",
     ],
     "Helen Okafor": [*HR_PAGES, "pages/notifications.py"],

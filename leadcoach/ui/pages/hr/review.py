@@ -6,7 +6,7 @@ import streamlit as st
 from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
-from leadcoach.ui import auth, chart_specs, context, tables
+from leadcoach.ui import auth, chart_specs, context, kpi_pages, tables
 from leadcoach.ui.exports import file_download, table_download
 from leadcoach.ui.text import md
 
@@ -389,3 +389,6 @@ st.caption(
     "One row per person and round, one column per skill, with team, site, vendor "
     "and language. Every export is recorded in the audit log."
 )
+
+# --- KPIs (issue 23): did the programme help the teams?
+kpi_pages.cohort_section(viewer, cohort_id, min_group)

@@ -1,0 +1,176 @@
+"""Charts of team KPIs (issue 23): aggregated frames in, Altair charts out; the same
+conventions as leadcoach.reporting.charts (Okabe-Ito colours, a text alternative that
+points to the table beside each chart)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from leadcoach.reporting.charts import ACCENT, LINE_COLOURS, MONTHS, PREVIOUS, TABLE_BESIDE
+
+SIGNAL = "#D55E00"  # Okabe-Ito vermilion, 3.6:1 on white
+ASSESSMENT = "#555555"
+
+
+def _domain(start: pd.Timestamp | None, end: pd.Timestamp | None) -> alt.Scale:
+    if start is None or end is None:
+        return alt.Scale()
+    return alt.Scale(domain=[start.isoformat(), end.isoformat()])
+
+
+def _assessment_rules(assessments: pd.DataFrame) -> alt.Chart:
+    dates = pd.DataFrame({"at": pd.to_datetime(assessments["submitted_at"]).dt.tz_localize(None)})
+    return (
+        alt.Chart(dates)
+        .mark_rule(color=ASSESSMENT, strokeDash=[2, 3])
+        .encode(x="at:T", tooltip=[alt.Tooltip("at:T", title="Self-assessment", format="%d %b %Y")])
+    )
+
+
+def kpi_chart(
+    values: pd.DataFrame,
+    measure: str,
+    assessments: pd.DataFrame,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+) -> alt.Chart:
+    """One measure month by month, the work plan's targets as a dashed line, and the dates
+    of the supervisor's self-assessments as dotted rules, on the shared time axis."""
+    data = values[values["measure"] == measure][["period", "value", "target"]].copy()
+    x = alt.X("period:T", title="Month", axis=MONTHS, scale=_domain(start, end))
+    base = alt.Chart(data)
+    line = base.mark_line(color=ACCENT, point=True).encode(
+        x=x,
+        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+        tooltip=[
+            alt.Tooltip("period:T", title="Month", format="%b %Y"),
+            alt.Tooltip("value:Q", title=measure, format=",.1f"),
+        ],
+    )
+    target = (
+        base.transform_filter("isValid(datum.target)")
+        .mark_line(color=PREVIOUS, strokeDash=[6, 3], strokeWidth=2.5, point=True)
+        .encode(
+            x=x,
+            y="target:Q",
+            tooltip=[
+                alt.Tooltip("period:T", title="Month", format="%b %Y"),
+                alt.Tooltip("target:Q", title="Plan target", format=",.1f"),
+            ],
+        )
+    )
+    return (line + target + _assessment_rules(assessments)).properties(
+        height=220,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        description=f"Line chart of {measure} by month, the plan's targets dashed, "
+        "self-assessment dates as dotted rules." + TABLE_BESIDE,
+    )
+
+
+def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) -> alt.Chart:
+    """The supervisor's skill scores at each self-assessment, on the KPI charts' time axis."""
+    data = skills.assign(at=pd.to_datetime(skills["submitted_at"]).dt.tz_localize(None))[
+        ["at", "skill", "score"]
+    ]
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("at:T", title="Month", axis=MONTHS, scale=_domain(start, end)),
+            y=alt.Y("score:Q", title="Score (0-100)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color(
+                "skill:N", legend=alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None)
+            ),
+            tooltip=[
+                alt.Tooltip("skill:N", title="Skill"),
+                alt.Tooltip("at:T", title="Date", format="%d %b %Y"),
+                alt.Tooltip("score:Q", title="Score", format=".0f"),
+            ],
+        )
+        .properties(
+            height=260,
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+            description="Line chart of each skill's score at each self-assessment, on the "
+            "same months as the team's numbers." + TABLE_BESIDE,
+        )
+    )
+
+
+def xmr_chart(frame: pd.DataFrame, measure: str) -> alt.Chart:
+    """Each team's months of one measure with its natural process limits (dashed) and the
+    months beyond usual variation marked, one small chart per team."""
+    data = frame[frame["measure"] == measure][
+        ["team", "period", "value", "centre", "lower", "upper", "signal"]
+    ]
+    base = alt.Chart().encode(x=alt.X("period:T", title="Month", axis=MONTHS))
+    layers = alt.layer(
+        base.mark_line(color=ACCENT).encode(
+            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False))
+        ),
+        base.mark_line(color=LINE_COLOURS[4], strokeDash=[1, 0], opacity=0.5).encode(y="centre:Q"),
+        base.mark_line(color=LINE_COLOURS[4], strokeDash=[6, 3]).encode(y="lower:Q"),
+        base.mark_line(color=LINE_COLOURS[4], strokeDash=[6, 3]).encode(y="upper:Q"),
+        base.mark_point(filled=True, size=60).encode(
+            y="value:Q",
+            color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(ACCENT)),
+            shape=alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
+            tooltip=[
+                alt.Tooltip("team:N", title="Team"),
+                alt.Tooltip("period:T", title="Month", format="%b %Y"),
+                alt.Tooltip("value:Q", title=measure, format=",.1f"),
+                alt.Tooltip("signal:N", title="Beyond usual variation"),
+            ],
+        ),
+        data=data,
+    )
+    return (
+        layers.properties(height=160, width=560)
+        .facet(
+            row=alt.Row("team:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
+        )
+        .properties(
+            description=f"One chart per team of {measure} by month, with the limits of usual "
+            "month-to-month variation dashed and months beyond them marked as diamonds."
+            + TABLE_BESIDE
+        )
+    )
+
+
+def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timestamp) -> alt.Chart:
+    """The cohort's teams and the comparison teams month by month for one measure (months
+    with too few teams are left out), with the programme's start marked."""
+    data = monthly[(monthly["measure"] == measure) & ~monthly["suppressed"]].replace(
+        {"group": {"cohort": "The cohort's teams", "comparison": "Comparison teams"}}
+    )[["period", "group", "value"]]
+    lines = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title="Month", axis=MONTHS),
+            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "group:N",
+                title=None,
+                scale=alt.Scale(range=[ACCENT, LINE_COLOURS[1]]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash("group:N", legend=None),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("period:T", title="Month", format="%b %Y"),
+                alt.Tooltip("value:Q", title=measure, format=",.1f"),
+            ],
+        )
+    )
+    start = (
+        alt.Chart(pd.DataFrame({"at": [starts]}))
+        .mark_rule(color=ASSESSMENT, strokeDash=[2, 3])
+        .encode(x="at:T")
+    )
+    return (lines + start).properties(
+        height=240,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        description=f"Line chart of {measure} by month for the cohort's teams and the "
+        "comparison teams; the dotted rule marks the cohort's start." + TABLE_BESIDE,
+    )

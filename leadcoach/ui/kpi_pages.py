@@ -47,8 +47,9 @@ def supervisor_view(viewer, person_id: int) -> None:
         st.info(NO_KPIS)
     else:
         names = [m.name for m in view.measures]
-        chosen = st.multiselect("Measures", names, default=names[: min(3, len(names))],
-                                key="kpi_sup_measures")  # fmt: skip
+        planned = [name for name in dict.fromkeys(view.targets["measure"]) if name in names]
+        default = planned[:3] or names[:3]  # the plan's measures first: what the team works on
+        chosen = st.multiselect("Measures", names, default=default, key="kpi_sup_measures")
         for name in chosen:
             st.subheader(name, anchor=False)
             chart_column, table_column = st.columns([3, 2])

@@ -34,9 +34,11 @@ def kpi_chart(
     assessments: pd.DataFrame,
     start: pd.Timestamp | None,
     end: pd.Timestamp | None,
+    targets: pd.DataFrame | None = None,
 ) -> alt.Chart:
-    """One measure month by month, the work plan's targets as a dashed line, and the dates
-    of the supervisor's self-assessments as dotted rules, on the shared time axis."""
+    """One measure month by month, each work plan's target as a dashed segment over the
+    plan's month or quarter, and the dates of the supervisor's self-assessments as dotted
+    rules, on the shared time axis."""
     data = values[values["measure"] == measure][["period", "value", "target"]].copy()
     x = alt.X("period:T", title="Month", axis=MONTHS, scale=_domain(start, end))
     base = alt.Chart(data)
@@ -48,14 +50,25 @@ def kpi_chart(
             alt.Tooltip("value:Q", title=measure, format=",.1f"),
         ],
     )
+    plan = pd.DataFrame(columns=["starts_on", "ends_on", "target"])
+    if targets is not None and not targets.empty:
+        plan = targets[targets["measure"] == measure][["starts_on", "ends_on", "target"]].copy()
+        plan["starts_on"] = pd.to_datetime(plan["starts_on"])
+        # To the last month's point on a monthly axis; a one-month plan gets a short segment
+        # (not a lone dot) so it reads as "the target for this month".
+        last = pd.to_datetime(plan["ends_on"]).dt.to_period("M").dt.to_timestamp()
+        plan["ends_on"] = last.where(
+            last > plan["starts_on"], plan["starts_on"] + pd.Timedelta(days=27)
+        )
     target = (
-        base.transform_filter("isValid(datum.target)")
-        .mark_line(color=PREVIOUS, strokeDash=[6, 3], strokeWidth=2.5, point=True)
+        alt.Chart(plan)
+        .mark_rule(color=PREVIOUS, strokeDash=[6, 3], strokeWidth=3)
         .encode(
-            x=x,
+            x="starts_on:T",
+            x2="ends_on:T",
             y="target:Q",
             tooltip=[
-                alt.Tooltip("period:T", title="Month", format="%b %Y"),
+                alt.Tooltip("starts_on:T", title="Plan from", format="%b %Y"),
                 alt.Tooltip("target:Q", title="Plan target", format=",.1f"),
             ],
         )

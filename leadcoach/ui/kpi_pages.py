@@ -54,7 +54,9 @@ def supervisor_view(viewer, person_id: int) -> None:
             st.subheader(name, anchor=False)
             chart_column, table_column = st.columns([3, 2])
             chart_column.altair_chart(
-                kpi_charts.kpi_chart(view.values, name, view.assessments, view.start, view.end),
+                kpi_charts.kpi_chart(
+                    view.values, name, view.assessments, view.start, view.end, view.targets
+                ),
                 use_container_width=True,
             )
             with table_column:
@@ -69,12 +71,12 @@ def supervisor_view(viewer, person_id: int) -> None:
             kpi_charts.skills_chart(view.skills, view.assessments, view.start, view.end),
             use_container_width=True,
         )
-        tables.show(
+        wide = (
             view.skills.pivot_table(index="skill", columns="submitted_at", values="score")
             .rename(columns=lambda at: f"{at:%d %b %Y}")
-            .reset_index(),
-            formats=None,
+            .reset_index()
         )
+        tables.show(wide, formats={column: ".0f" for column in wide.columns[1:]})
     st.subheader("Work plans", anchor=False)
     if not plans:
         st.info("No work plan yet. Write one for the month or quarter with your coach.")
@@ -94,8 +96,9 @@ def supervisor_view(viewer, person_id: int) -> None:
                     for t in plan.targets
                 ]
             )
-            tables.show(rows, labels={"value": "Latest", "goal": "Development goal"},
-                        formats={"target": ",.1f", "value": ",.1f"})  # fmt: skip
+            labels = {"measure": "Measure", "target": "Plan target", "value": "Latest",
+                      "status": "Status", "goal": "Development goal"}  # fmt: skip
+            tables.show(rows, labels=labels, formats={"target": ",.1f", "value": ",.1f"})
             for comment in plan.comments:
                 st.markdown(
                     f"> {md(comment.text)}  \n— {md(comment.author)}, {comment.at:%d %b %Y}"

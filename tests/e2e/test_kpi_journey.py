@@ -20,9 +20,9 @@ def test_supervisor_sees_the_kpi_chart_with_targets(browser, demo_server):
         page.locator(LINES).first.wait_for()
         settled(page)
         # Per KPI chart: the values' line and the plan's dashed target line.
-        dashed = page.locator(
-            "[data-testid='stVegaLiteChart'] g.mark-line.role-mark path[stroke-dasharray]"
-        )
+        # The plan's targets: orange (#E69F00) dashed rules on the Service level chart.
+        dashed = page.locator("[data-testid='stVegaLiteChart'] g.mark-rule.role-mark line")
+        dashed = dashed.and_(page.locator("[stroke='#E69F00']"))
         assert dashed.count() >= 1
         assert page.get_by_text("Plan target").count() >= 1  # the table beside the chart
         chart_fits(page)

@@ -29,6 +29,7 @@ RUN_LENGTH = 8
 # Fewer months than this give limits too soft to act on (Wheeler suggests 6 to 10 values
 # as a useful start; limits from 6 are "temporary").
 MIN_POINTS = 6
+Z_95 = float(stats.norm.ppf(0.975))  # 1.959964: computed once, not per correlation
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def association(x: npt.ArrayLike, y: npt.ArrayLike) -> Association:
     if abs(r) == 1.0:
         return Association(r, r, r, n)
     z = math.atanh(r)
-    half = float(stats.norm.ppf(0.975)) / math.sqrt(n - 3)
+    half = Z_95 / math.sqrt(n - 3)
     return Association(r, math.tanh(z - half), math.tanh(z + half), n)
 
 

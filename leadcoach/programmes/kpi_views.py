@@ -72,7 +72,12 @@ def _month(day: date, plus: int = 0) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _values(session: Session, team_ids: Collection[int], since: date | None = None) -> pd.DataFrame:
+def _values(
+    session: Session,
+    team_ids: Collection[int],
+    since: date | None = None,
+    catalogue: dict[int, Measure] | None = None,
+) -> pd.DataFrame:
     """Monthly values of the given teams (all measures), oldest first."""
     if not team_ids:
         return pd.DataFrame(columns=VALUE_COLUMNS)
@@ -85,8 +90,10 @@ def _values(session: Session, team_ids: Collection[int], since: date | None = No
     if since is not None:
         query = query.where(KpiValue.period >= since)
     rows = session.connection().execute(query).all()
-    catalogue = measures(session)
-    frame = pd.DataFrame(rows, columns=["team_id", "team", "kpi_id", "period", "value"])
+    catalogue = catalogue if catalogue is not None else measures(session)
+    frame = pd.DataFrame(
+        [tuple(row) for row in rows], columns=["team_id", "team", "kpi_id", "period", "value"]
+    )
     frame["measure"] = frame["kpi_id"].map({k: m.name for k, m in catalogue.items()})
     frame["unit"] = frame["kpi_id"].map({k: m.unit for k, m in catalogue.items()})
     frame["period"] = pd.to_datetime(frame["period"])
@@ -129,8 +136,8 @@ def supervisor_kpis(
     )
     assessments = pd.DataFrame({"submitted_at": scores["submitted_at"].drop_duplicates()})
     team = session.get(Team, person.team_id) if person.team_id else None
-    values = _values(session, [team.id] if team else [])
     catalogue = measures(session)
+    values = _values(session, [team.id] if team else [], catalogue=catalogue)
     plan_rows = session.exec(
         select(WorkPlan.starts_on, WorkPlan.ends_on, WorkPlanTarget.kpi_id, WorkPlanTarget.target)
         .join(WorkPlanTarget, WorkPlanTarget.plan_id == WorkPlan.id)
@@ -403,15 +410,6 @@ def cohort_kpi_review(
     )
 
 
-def combine(measure: Measure, values: pd.Series, weights: pd.Series) -> float:
-    """One month's figure of several teams by the measure's rule (kpi_catalogue.yaml):
-    a sum, or a mean weighted by contacts (a rate: by its base), equal weights without."""
-    if measure.combine == "sum":
-        return float(values.sum())
-    weight = weights.fillna(1.0).astype(float)
-    return float((values * weight).sum() / weight.sum()) if weight.sum() > 0 else math.nan
-
-
 def _monthly(
     session: Session,
     before: tuple[date, date],
@@ -424,39 +422,45 @@ def _monthly(
     """Per measure, month and group (the cohort's teams, the comparison teams): the
     combined value and the number of teams, blanked below the minimum group size."""
     columns = ["measure", "period", "group", "value", "n_teams"]
+    # Aggregated in the database: a cohort's section never reads every team's months.
+    cohort_ids = sorted(cohort_teams)
+    busy_ids = sorted(in_programme - cohort_teams) or [-1]
+    group = case(
+        (col(KpiValue.team_id).in_(cohort_ids or [-1]), "cohort"),
+        (col(KpiValue.team_id).in_(busy_ids), ""),
+        else_="comparison",
+    )
+    weight = func.coalesce(KpiValue.contacts, 1)
     rows = (
         session.connection()
         .execute(
             select(
-                KpiValue.team_id,
                 KpiValue.kpi_id,
                 KpiValue.period,
-                KpiValue.value,
-                KpiValue.contacts,
-            ).where(KpiValue.period.between(before[0], after[1]))
+                group.label("grp"),
+                func.sum(KpiValue.value * weight),
+                func.sum(weight),
+                func.sum(KpiValue.value),
+                func.count(func.distinct(KpiValue.team_id)),
+            )
+            .where(KpiValue.period.between(before[0], after[1]))
+            .group_by(KpiValue.kpi_id, KpiValue.period, group)
         )
         .all()
     )
-    frame = pd.DataFrame(rows, columns=["team_id", "kpi_id", "period", "value", "contacts"])
-    if frame.empty:
-        return pd.DataFrame(columns=[*columns, "suppressed"])
-    frame["group"] = np.where(
-        frame["team_id"].isin(cohort_teams),
-        "cohort",
-        np.where(frame["team_id"].isin(in_programme), "", "comparison"),
-    )
-    frame = frame[frame["group"] != ""]
     out = []
-    for (kpi_id, period, group), part in frame.groupby(["kpi_id", "period", "group"]):
+    for kpi_id, period, grp, weighted, weights, total, teams in rows:
+        if not grp or kpi_id not in catalogue:
+            continue
+        measure = catalogue[kpi_id]
+        if measure.combine == "sum":
+            value = float(total)
+        else:  # weighted_mean and rate: by contacts (a rate: its base), equal weights without
+            value = float(weighted) / float(weights) if weights else math.nan
         out.append(
-            {
-                "measure": catalogue[kpi_id].name,
-                "period": pd.Timestamp(period),
-                "group": group,
-                "value": combine(catalogue[kpi_id], part["value"], part["contacts"]),
-                "n_teams": part["team_id"].nunique(),
-            }
-        )
+            {"measure": measure.name, "period": pd.Timestamp(period), "group": grp,
+             "value": value, "n_teams": int(teams)}
+        )  # fmt: skip
     monthly = pd.DataFrame(out, columns=columns)
     return groups.suppress(monthly, ["value"], min_group=min_group, n="n_teams")
 
@@ -484,26 +488,21 @@ def _associations(
     )
     if baseline not in wide or latest not in wide:
         return pd.DataFrame(columns=[*ASSOCIATION_COLUMNS, "suppressed"])
-    skill_change = (wide[latest] - wide[baseline]).rename("skill_change").reset_index()
+    skill_change = (wide[latest] - wide[baseline]).unstack("skill")  # person x skill
     team_of = dict(members)
-    skill_change["team_id"] = skill_change["person_id"].map(team_of)
+    teams_of_people = skill_change.index.map(team_of)
+    kpi_change = means.pivot_table(index="team_id", columns="kpi_id", values="change")
+    at_team = kpi_change.reindex(teams_of_people)  # person x measure, their team's change
     rows = []
     for kpi_id, measure in catalogue.items():
-        team_change = means[means["kpi_id"] == kpi_id].set_index("team_id")["change"]
-        if team_change.empty:
+        if kpi_id not in at_team:
             continue
-        for skill, part in skill_change.groupby("skill", sort=False):
-            kpi_change = part["team_id"].map(team_change)
-            result = process.association(part["skill_change"], kpi_change)
+        y = at_team[kpi_id].to_numpy(dtype=float)
+        for skill in skill_change.columns:
+            result = process.association(skill_change[skill].to_numpy(dtype=float), y)
             rows.append(
-                {
-                    "skill": skill,
-                    "measure": measure.name,
-                    "r": result.r,
-                    "ci_low": result.low,
-                    "ci_high": result.high,
-                    "n": result.n,
-                }
-            )
+                {"skill": skill, "measure": measure.name, "r": result.r, "ci_low": result.low,
+                 "ci_high": result.high, "n": result.n}
+            )  # fmt: skip
     frame = pd.DataFrame(rows, columns=ASSOCIATION_COLUMNS)
     return groups.suppress(frame, ["r", "ci_low", "ci_high"], min_group=min_group)

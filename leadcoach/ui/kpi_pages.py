@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.programmes import kpi_views, kpis, work_plans
-from leadcoach.reporting import exports, kpi_charts
+from leadcoach.reporting import exports, kpi_charts, vocabulary
 from leadcoach.ui import context, tables
 from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
@@ -205,6 +205,15 @@ def cohort_section(viewer, cohort_id: int, min_group: int) -> pd.DataFrame | Non
         tables.show(strongest, formats={"r": "+.2f", "ci_low": "+.2f", "ci_high": "+.2f"})
     _both_downloads(changes, "cohort-kpi-change", "kpi_review")
     return changes
+
+
+def report_section(changes: pd.DataFrame) -> tuple[str, str, None, pd.DataFrame]:
+    """The 'did it help' table as a section of the printable cohort report, caveats first."""
+    shown = changes[~changes["suppressed"]] if "suppressed" in changes else changes
+    note = " ".join(kpi_views.CAVEATS)
+    figures = ("cohort_change", "comparison_change", "difference", "ci_low", "ci_high")
+    table = vocabulary.people_frame(shown, formats=dict.fromkeys(figures, "+,.2f"))
+    return ("Did the programme help the teams?", note, None, table)
 
 
 def import_page(viewer) -> None:

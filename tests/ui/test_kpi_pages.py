@@ -48,3 +48,19 @@ def test_hr_sees_did_it_help_with_caveats_and_no_small_groups(demo_url, monkeypa
     at.switch_page("pages/hr/kpi_import.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Import team KPIs"
+
+
+def test_the_printable_cohort_report_has_the_did_it_help_section(demo_url, monkeypatch):
+    at = app_signed_in_as(demo_url, "Helen Okafor", monkeypatch).run()
+    at.switch_page("pages/hr/review.py").run()
+    assert not at.exception, at.exception
+    from leadcoach.ui import kpi_pages
+
+    changes = kpi_pages.pd.DataFrame(
+        {"measure": ["Service level"], "better": ["higher"], "difference": [1.234],
+         "n_cohort_teams": [4], "n_comparison_teams": [6], "direction": ["better"],
+         "suppressed": [False]}
+    )  # fmt: skip
+    heading, note, _, table = kpi_pages.report_section(changes)
+    assert heading == "Did the programme help the teams?" and "not proof" in note
+    assert list(table.iloc[0]) == ["Service level", "Higher", "+1.23", "4", "6", "Better"]

@@ -308,6 +308,9 @@ if chase_tab.open:
                 "Chase list (CSV)", open_or_closed.drop(columns="person_id"), "chase-list.csv"
             )
 
+# --- KPIs (issue 23): did the programme help the teams? (also in the printable report)
+kpi_changes = kpi_pages.cohort_section(viewer, cohort_id, min_group)
+
 # Exports
 st.subheader("Export", anchor=False)
 
@@ -356,6 +359,8 @@ def report() -> bytes:
             ),
         )
     )
+    if kpi_changes is not None:  # issue 23
+        sections.append(kpi_pages.report_section(kpi_changes))
     page = exports.report_html(
         title=f"Cohort review: {names[cohort_id]}", sections=sections, generated_by=viewer.name
     )
@@ -389,6 +394,3 @@ st.caption(
     "One row per person and round, one column per skill, with team, site, vendor "
     "and language. Every export is recorded in the audit log."
 )
-
-# --- KPIs (issue 23): did the programme help the teams?
-kpi_pages.cohort_section(viewer, cohort_id, min_group)

@@ -142,13 +142,17 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     assert box_label(at) == "2026 Spring intake"
     assert [m.label.split(" (")[0] for m in at.metric] == ["Baseline", "Day 90", "Day 180"]
     assert all(" of " in m.value for m in at.metric)
-    assert [s.value for s in at.subheader] == ["Completion", "Export"]
+    assert [s.value for s in at.subheader] == [
+        "Completion",
+        "Skill change and team change, across the cohort's supervisors",  # issue 23's section
+        "Export",
+    ]
     assert [t.label for t in at.tabs] == [
         "Change per skill", "Scores at each round", "Breakdowns", "Another cohort",
         "Who to chase",
     ]  # fmt: skip
-    # Only the open view is drawn: its chart, and no data grid to load.
-    assert len(charts(at)) == 1 and not at.dataframe
+    # Only the open view is drawn: its chart (and the KPI section's, issue 23), no data grid.
+    assert len(charts(at)) == 2 and not at.dataframe
     changes = table_with(at, "Effect size (dz)")
     shown = changes[changes["Real change"] != vocabulary.SUPPRESSED]
     assert set(shown["Real change"]) <= {"Yes", "No"}
@@ -163,12 +167,13 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     ).all()
     open_tab(at, "view", "Scores at each round")
     spread = table_with(at, "Median")
-    assert (spread["Lower quartile"] <= spread["Median"]).all() and len(charts(at)) == 1
+    # The open view's chart, and the KPI section's below every view (issue 23).
+    assert (spread["Lower quartile"] <= spread["Median"]).all() and len(charts(at)) == 2
     open_tab(at, "view", "Breakdowns")
     at.selectbox(key="review_by").select("language").run()
     assert not at.exception
     assert "to protect individuals" in texts(at), "single-person language groups are hidden"
-    assert len(charts(at)) == 1
+    assert len(charts(at)) == 2  # with the KPI section's (issue 23)
     open_tab(at, "view", "Another cohort")
     at.selectbox(key="review_other").set_value(spring + 1).run()
     assert not at.exception
@@ -178,7 +183,8 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
 def test_cohort_review_lists_who_to_chase(demo_url, monkeypatch):
     at = open_page(demo_url, "Helen Okafor", REVIEW, monkeypatch, view="Who to chase")
     chase = at.dataframe[0].value
-    assert set(chase.columns) >= {"Name", "Round"} and not charts(at)
+    # No chart of this view; the one chart is the KPI section's (issue 23).
+    assert set(chase.columns) >= {"Name", "Round"} and len(charts(at)) == 1
     missing = int(texts(at).split(" submissions missing")[0].split()[-1])
     assert len(chase) == missing > 0
     assert "Chase list (CSV)" in [b.label for b in at.download_button]

@@ -32,6 +32,9 @@ class Action(StrEnum):
     CHOOSE_EMAILS = "choose_emails"  # one's own email choices: kinds, time zone, hours
     SWITCH_EMAILS = "switch_emails"  # turn a kind of email on or off for the organisation
     READ_OUTBOX = "read_outbox"  # every queued, sent and failed email; send a failed one again
+    # --- issue 24: reports people keep ---
+    DOWNLOAD_REPORT = "download_report"  # a person's own PDF report (theirs, their coach's)
+    EXPORT_COHORT = "export_cohort"  # a cohort's PDF report, workbook and ZIP of reports
 
 
 class Scope(StrEnum):
@@ -73,6 +76,13 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.HR, Action.SWITCH_EMAILS): Scope.ANYONE,
     (Role.ADMIN, Action.SWITCH_EMAILS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_OUTBOX): Scope.ANYONE,
+    # --- issue 24: reports people keep ---
+    (Role.SUPERVISOR, Action.DOWNLOAD_REPORT): Scope.OWN,
+    (Role.COACH, Action.DOWNLOAD_REPORT): Scope.COACHED,
+    (Role.HR, Action.DOWNLOAD_REPORT): Scope.ANYONE,
+    (Role.ADMIN, Action.DOWNLOAD_REPORT): Scope.ANYONE,
+    (Role.HR, Action.EXPORT_COHORT): Scope.ANYONE,
+    (Role.ADMIN, Action.EXPORT_COHORT): Scope.ANYONE,
 }
 
 

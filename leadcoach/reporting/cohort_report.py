@@ -228,14 +228,16 @@ def _breakdowns(review: cohorts.CohortReview, min_group: int) -> list[dict]:
             wide = shown.pivot_table(
                 index="skill", columns="group", values="cell", aggfunc="first", sort=False
             )
+            rows = zip(wide.index, wide.to_numpy().tolist(), strict=True)
             table = {
                 "headers": [vocabulary.header("skill"), *map(str, wide.columns)],
-                "rows": [[skill, *row] for skill, row in zip(wide.index, wide.to_numpy().tolist(), strict=True)],
+                "rows": [[skill, *row] for skill, row in rows],
                 "numeric": [False, *[True] * len(wide.columns)],
-            }  # fmt: skip
+            }
+        title = words["breakdowns"].format(by=vocabulary.header(by).lower(), round=round_name)
         result.append(
             {
-                "title": words["breakdowns"].format(by=vocabulary.header(by).lower(), round=round_name),
+                "title": title,
                 "table": table,
                 "hidden": words["breakdown_hidden"].format(
                     minimum=min_group, groups=", ".join(map(str, hidden))
@@ -243,7 +245,7 @@ def _breakdowns(review: cohorts.CohortReview, min_group: int) -> list[dict]:
                 if hidden
                 else "",
             }
-        )  # fmt: skip
+        )
     return result
 
 

@@ -253,7 +253,7 @@ def report_values(
         list(reversed(behaviours[-BEHAVIOURS_SHOWN:])) if len(behaviours) > BEHAVIOURS_SHOWN else []
     )
     values["behaviours_high"] = [_behaviour(row) for row in high]
-    values["behaviours_low"] = [_behaviour(row) for row in low if row not in high]
+    values["behaviours_low"] = [_behaviour(row) for row in low]
     values.update(
         assessed=f"{latest['submitted_at'].day} {latest['submitted_at']:%B %Y}",
         number=words["assessment_number"].format(number=len(submissions), total=len(submissions)),
@@ -318,7 +318,7 @@ def _goal(goal: plans.GoalView) -> dict[str, Any]:
                 "note": check.note or vocabulary.EMPTY,
             }
             for check in goal.check_ins
-        ],  # fmt: skip
+        ],
         "comments": [
             f"{comment.author}, {vocabulary.cell(comment.at.date())}: {comment.text}"
             for comment in goal.comments

@@ -29,6 +29,7 @@ COMMANDS = [
     "send-due",
     "worker",
     "bench",
+    "reports",  # issue 24
 ]
 
 

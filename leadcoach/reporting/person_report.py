@@ -194,12 +194,30 @@ def report_values(
     percentiles = norm.table.set_index("skill_id")
     compared = len(submissions) > 1
     rows = []
+    # All twelve skills: one that does not apply to the person (no score at all) says so.
+    scored = set(profile["skill_id"])
+    missing = [
+        {"skill_id": s.id, "skill": s.name, "applies": False}
+        for s in instrument.skills
+        if s.id not in scored
+    ]
+    profile = (
+        pd.concat([profile.assign(applies=True), pd.DataFrame(missing)], ignore_index=True)
+        if missing
+        else profile.assign(applies=True)
+    )
+    order = {s.id: i for i, s in enumerate(instrument.skills)}
+    profile = profile.sort_values("skill_id", key=lambda ids: ids.map(order)).reset_index(drop=True)
     for row in profile.itertuples():
         pct = percentiles.loc[row.skill_id] if row.skill_id in percentiles.index else None
         rows.append(
             {
                 "skill": row.skill,
-                "score": words["insufficient"] if pd.isna(row.score) else _fmt(row.score),
+                "score": words["not_applicable"]
+                if not row.applies
+                else words["insufficient"]
+                if pd.isna(row.score)
+                else _fmt(row.score),
                 "band": _band(row.band_low, row.band_high),
                 "percentile": _fmt(None if pct is None else pct["percentile"]),
                 "percentile_range": vocabulary.EMPTY
@@ -207,7 +225,9 @@ def report_values(
                 else _band(pct["percentile_low"], pct["percentile_high"]),
                 "previous": _fmt(row.previous),
                 "change": _fmt(row.change, "+.0f"),
-                "meaning": row.meaning or vocabulary.EMPTY,
+                "meaning": row.meaning
+                if isinstance(row.meaning, str) and row.meaning
+                else vocabulary.EMPTY,
             }
         )
     values["profile"] = rows
@@ -227,7 +247,7 @@ def report_values(
         words["insufficient_note"].format(
             skill=row.skill, answered=row.answered, applicable=row.applicable
         )
-        for row in profile[profile["score"].isna()].itertuples()
+        for row in profile[profile["score"].isna() & profile["applies"]].itertuples()
     ]
     values["norm_note"] = words["norms_note"].format(
         group=norm.group_label, size=norm.group_size
@@ -236,7 +256,7 @@ def report_values(
         if norm.provisional
         else ""
     )
-    strongest, develop = results.strengths_and_development(profile)
+    strongest, develop = results.strengths_and_development(profile[profile["applies"]])
     values["strengths"] = _skill_list(strongest)
     values["develop"] = _skill_list(develop)
     values["tips"] = [

@@ -317,7 +317,7 @@ HEADERS.update(
         "answer": "Your answer",
         "norm_percentile": "Percentile",
         "percentile_range": "Likely percentile range",
-        "effect": "Effect size in words",
+        "effect": "Size",
         "rate": "Completion",
         "interval": "95% CI",
         "target_date": "Target date",
@@ -361,6 +361,7 @@ REPORT: dict[str, str] = {
     "overall_index": "Overall index",
     "situational": "Situational judgement",
     "insufficient": "Insufficient data",
+    "not_applicable": "Does not apply to your role",
     "insufficient_note": (
         "{skill}: insufficient data ({answered} of {applicable} statements answered; two "
         "thirds are needed for a score)."

@@ -361,7 +361,7 @@ REPORT: dict[str, str] = {
     "overall_index": "Overall index",
     "situational": "Situational judgement",
     "insufficient": "Insufficient data",
-    "not_applicable": "Does not apply to your role",
+    "not_applicable": "Does not apply",
     "insufficient_note": (
         "{skill}: insufficient data ({answered} of {applicable} statements answered; two "
         "thirds are needed for a score)."

@@ -130,6 +130,21 @@ def _parser() -> argparse.ArgumentParser:
         default=False,
         help="also time pages in Chromium and the server's memory",
     )
+    # --- issue 24: reports people keep ---
+    reports = commands.add_parser(
+        "reports",
+        help="write every cohort member's PDF report to a ZIP (and the cohort's PDF and workbook)",
+        description="Every member's personal report as one ZIP, for a scheduled job; with "
+        "--cohort-report and --workbook also the cohort's PDF report and XLSX workbook. "
+        "Each file is recorded in the audit log as exported by --as.",
+    )
+    reports.add_argument("--cohort", required=True, help="the cohort's name or number")
+    reports.add_argument(
+        "--as", dest="actor", required=True, metavar="EMAIL", help="the HR or admin person"
+    )
+    reports.add_argument("--out", type=Path, required=True, help="the ZIP file to write")
+    reports.add_argument("--cohort-report", type=Path, help="also write the cohort's PDF here")
+    reports.add_argument("--workbook", type=Path, help="also write the cohort's XLSX here")
     return parser
 
 
@@ -154,6 +169,7 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
         "send-due": _send_due,
         "worker": _worker,
         "bench": _bench,
+        "reports": _reports,
     }[args.command]
     try:
         return handler(args, settings)
@@ -396,6 +412,77 @@ def _bench(args: argparse.Namespace, _settings: Settings) -> int:
         repeat=args.repeat,
         browser=args.browser,
     )
+
+
+def _reports(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue 24: a cohort's reports for a scheduled job."""
+    from sqlmodel import col, select
+
+    from leadcoach.people.access import load_viewer
+    from leadcoach.platform.models import Cohort, Person
+    from leadcoach.programmes import cohorts
+    from leadcoach.reporting import batch, cohort_report, person_report, workbook
+
+    migrate(settings)
+    with session_scope(make_engine(settings)) as session:
+        actor = session.exec(
+            select(Person.id).where(Person.email == accounts.normalise_email(args.actor))
+        ).first()
+        if actor is None:
+            raise LeadCoachError(f"--as: no person has the email {args.actor}.")
+        viewer = load_viewer(session=session, person_id=actor)
+        found = session.exec(
+            select(Cohort.id).where(
+                (Cohort.name == args.cohort)
+                | (col(Cohort.id) == (int(args.cohort) if args.cohort.isdigit() else -1))
+            )
+        ).first()
+        if found is None:
+            raise LeadCoachError(f"--cohort: no cohort is called or numbered {args.cohort!r}.")
+        inputs = person_report.inputs(session=session, settings=settings)
+
+        def progress(done: int, total: int) -> None:
+            print(f"\r{done} of {total} reports", end="", file=sys.stderr, flush=True)
+
+        data = batch.cohort_zip(
+            session=session, viewer=viewer, cohort_id=found, inputs=inputs, progress=progress
+        )
+        print(file=sys.stderr)
+        written = [args.out]
+        review = None
+        if args.cohort_report or args.workbook:
+            review = cohorts.cohort_review(
+                session=session, viewer=viewer, cohort_id=found,
+                instrument=inputs.instrument, min_group=settings.min_group_size,
+            )  # fmt: skip
+        if args.cohort_report:
+            args.cohort_report.write_bytes(
+                cohort_report.build(
+                    session=session,
+                    viewer=viewer,
+                    cohort_id=found,
+                    review=review,
+                    thresholds=inputs.thresholds,
+                    min_group=settings.min_group_size,
+                )
+            )
+            written.append(args.cohort_report)
+        if args.workbook:
+            args.workbook.write_bytes(
+                workbook.build(
+                    session=session,
+                    viewer=viewer,
+                    cohort_id=found,
+                    review=review,
+                    instrument=inputs.instrument,
+                    thresholds=inputs.thresholds,
+                    min_group=settings.min_group_size,
+                )
+            )
+            written.append(args.workbook)
+        args.out.write_bytes(data)
+    print("Written: " + ", ".join(map(str, written)))
+    return EXIT_OK
 
 
 def _safe_url(settings: Settings) -> str:

@@ -25,12 +25,14 @@ from sqlmodel import select
 import leadcoach
 from leadcoach.assessment import responses, results
 from leadcoach.coaching import comparison, notes, plans, teams
+from leadcoach.measurement import norms
 from leadcoach.people import people
 from leadcoach.people.access import POLICY, Action, Scope, Viewer, allowed, visible_people
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import Person, Role
 from leadcoach.programmes import kpi_views, work_plans
+from leadcoach.reporting import person_report
 from tests.factories import build_org, keyed_answers, submit
 
 SUBJECTS = ["own", "coached", "other_team", "none"]
@@ -210,6 +212,15 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "kpi_views.readable_teams": Action.READ_KPIS,
     "kpi_views.teams_kpis": Action.READ_KPIS,
     "kpi_views.cohort_kpi_review": Action.READ_ORGANISATION,
+    # --- issue 24: reports people keep ---
+    "person_report.report_values": Action.DOWNLOAD_REPORT,
+    "person_report.others_view": Action.DOWNLOAD_REPORT,
+    "person_report.build": Action.DOWNLOAD_REPORT,
+    "person_report.download": Action.DOWNLOAD_REPORT,
+    "cohort_report.report_values": Action.EXPORT_COHORT,
+    "cohort_report.build": Action.EXPORT_COHORT,
+    "workbook.build": Action.EXPORT_COHORT,
+    "batch.cohort_zip": Action.EXPORT_COHORT,
 }
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
 _NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))
@@ -332,6 +343,13 @@ READERS: dict[str, tuple[Callable, Callable]] = {
         ),
         lambda v, p: _team_readable(v, p.team_id),
     ),
+    # Issue 24: a person's report (its figures: the PDF is the same call plus the layout).
+    "person_report.report_values": (
+        lambda s, v, p, i: person_report.report_values(
+            session=s, viewer=v, person_id=p.id, inputs=_report_inputs(s, i)
+        ),
+        _person(Action.DOWNLOAD_REPORT),
+    ),
     "comparison.group_scores[person]": (
         lambda s, v, p, i: comparison.group_scores(
             session=s, viewer=v, instrument=i, group=comparison.GroupRef("person", p.id)
@@ -373,6 +391,17 @@ READERS: dict[str, tuple[Callable, Callable]] = {
         _person(Action.EDIT_WORK_PLAN),
     ),
 }
+
+
+def _report_inputs(session, instrument) -> person_report.Inputs:
+    return person_report.Inputs(
+        instrument=instrument,
+        tips={},
+        thresholds={},
+        norm_sample=norms.NormSample(norms.norm_scores(session, instrument)),
+        min_norm_group=100,
+        min_group=3,
+    )
 
 
 @pytest.mark.parametrize("name", READERS)

@@ -24,6 +24,9 @@ FIGURES = [
     "Send one email to a local SMTP server",
     "Autosave one answer (outbox full)",
     "Submit one assessment (outbox full)",
+    # issue 24
+    "Report: one person's PDF",
+    "Report: a cohort's ZIP of every member's report",
     *bench.BROWSER_FIGURES,
 ]
 

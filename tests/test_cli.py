@@ -30,6 +30,7 @@ COMMANDS = [
     "worker",
     "bench",
     "import-kpis",  # issue 23
+    "reports",  # issue 24
 ]
 
 

@@ -37,6 +37,23 @@ RELIABILITY = {"DEC": reliability.SkillReliability("DEC", 0.8, 40, False)}
 
 # Functions whose results are no group figure, and why.
 NOT_GROUP_FIGURES = {
+    # Issue 24: a person's report holds that person's own scores (and percentiles, which
+    # measurement.norms already computes under its own rules); the cohort report, workbook
+    # and ZIP show only the cohort review's frames, gated there (tests/test_reports.py
+    # checks the suppressed cells read "Not enough people" exactly where the review hid them).
+    **dict.fromkeys(
+        [
+            "person_report.report_values",
+            "person_report.others_view",
+            "person_report.build",
+            "person_report.download",
+            "cohort_report.report_values",
+            "cohort_report.build",
+            "workbook.build",
+            "batch.cohort_zip",
+        ],
+        "reports drawn from already-gated core results (issue 24)",
+    ),
     **dict.fromkeys(
         [
             "access.cohort_for",

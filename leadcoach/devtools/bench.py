@@ -591,6 +591,64 @@ def measure_kpis(engine, instrument, summary, repeat: int, factor: float,
     ]  # fmt: skip
 
 
+# --------------------------------------------------------------------------------------
+# Reports (issue 24): one person's PDF, and a cohort's ZIP of every member's report
+# --------------------------------------------------------------------------------------
+PERSON_PDF_TARGET = 2.0  # seconds, issue 24 "Performance"
+COHORT_ZIP_TARGET = 120.0  # seconds for a 250-person cohort on a 2-core machine
+ZIP_SCALE = 500  # people: two cohorts of 250; smaller runs (the test suite's) skip the ZIP
+
+
+def measure_reports(engine, settings: Settings, instrument, summary, repeat: int, echo):
+    """One person's PDF report (the figures and the layout, the shared inputs made once as
+    the app caches them), and the ZIP of the first cohort's reports with its worker pool."""
+    from leadcoach.reporting import batch, person_report
+
+    rng = random.Random(24)
+    with Session(engine) as session:
+        hr = load_viewer(session=session, person_id=_person_id(engine, summary.hr_email))
+        started = time.perf_counter()
+        inputs = person_report.inputs(session=session, settings=settings, instrument=instrument)
+        inputs_seconds = time.perf_counter() - started
+        # A warm-up: WeasyPrint, its fonts and the templates load on the first report.
+        person_report.build(
+            session=session,
+            viewer=hr,
+            person_id=_person_id(engine, workload.supervisor_email(0)),
+            inputs=inputs,
+        )
+        pdfs = []
+        for _ in range(max(3, 2 * repeat)):
+            person_id = _person_id(engine, workload.supervisor_email(rng.randrange(summary.people)))
+            pdfs.append(
+                _timed(
+                    lambda person_id=person_id: person_report.build(
+                        session=session, viewer=hr, person_id=person_id, inputs=inputs
+                    )
+                )
+            )
+        members = summary.people // summary.cohorts
+        zip_seconds = None
+        if summary.people >= ZIP_SCALE:
+            echo(f"  a ZIP of {members} reports...")
+            started = time.perf_counter()
+            batch.cohort_zip(session=session, viewer=hr, cohort_id=1, inputs=inputs)
+            zip_seconds = time.perf_counter() - started
+        session.rollback()  # the audit events of the measurement
+    zip_name = "Report: a cohort's ZIP of every member's report"
+    return [
+        Figure("Report: shared inputs (reliability, norms), once per download", [inputs_seconds],
+               None, unit="s"),
+        Figure("Report: one person's PDF", pdfs, PERSON_PDF_TARGET, unit="s",
+               note="figures, HTML and WeasyPrint layout"),
+        Figure(zip_name, [zip_seconds], COHORT_ZIP_TARGET * members / 250, unit="s",
+               note=f"{members} people, {batch.workers_for(members)} worker processes; target "
+               "120 s for 250, scaled to the cohort's size")
+        if zip_seconds is not None
+        else Figure(zip_name, [], None, skipped=f"run with --people {ZIP_SCALE} or more"),
+    ]  # fmt: skip
+
+
 def run(
     *,
     people: int = 10_000,
@@ -659,6 +717,8 @@ def run(
                 replace(figure, name=f"{figure.name} (outbox full)")
                 for figure in measure_writes(engine, instrument, summary, repeat, factor)
             ]
+            echo("Measuring reports (issue 24)...")
+            scaled += measure_reports(engine, database.settings, instrument, summary, repeat, echo)
             if postgres:  # the browser's absolute targets stay SQLite's
                 for figure in scaled:
                     figure.note = (figure.note + " 1.5x SQLite's target").strip()

@@ -39,6 +39,9 @@ class Action(StrEnum):
     )
     EDIT_WORK_PLAN = "edit_work_plan"  # write a team's work plan: expectations, targets, actions
     COMMENT_WORK_PLAN = "comment_work_plan"  # comment on a work plan
+    # --- issue 24: reports people keep ---
+    DOWNLOAD_REPORT = "download_report"  # a person's own PDF report (theirs, their coach's)
+    EXPORT_COHORT = "export_cohort"  # a cohort's PDF report, workbook and ZIP of reports
 
 
 class Scope(StrEnum):
@@ -92,6 +95,13 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.COACH, Action.EDIT_WORK_PLAN): Scope.COACHED,
     (Role.SUPERVISOR, Action.COMMENT_WORK_PLAN): Scope.OWN,
     (Role.COACH, Action.COMMENT_WORK_PLAN): Scope.COACHED,
+    # --- issue 24: reports people keep ---
+    (Role.SUPERVISOR, Action.DOWNLOAD_REPORT): Scope.OWN,
+    (Role.COACH, Action.DOWNLOAD_REPORT): Scope.COACHED,
+    (Role.HR, Action.DOWNLOAD_REPORT): Scope.ANYONE,
+    (Role.ADMIN, Action.DOWNLOAD_REPORT): Scope.ANYONE,
+    (Role.HR, Action.EXPORT_COHORT): Scope.ANYONE,
+    (Role.ADMIN, Action.EXPORT_COHORT): Scope.ANYONE,
 }
 
 

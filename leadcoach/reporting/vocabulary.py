@@ -344,3 +344,193 @@ VALUES["combine"] = {
     "sum": "Sum",
     "rate": "Rate weighted by its base",
 }
+
+
+# --- issue 24: reports people keep (PDF reports, workbooks, ZIP of reports) ---------------
+# The words of the PDF reports and the workbook, kept here so the languages issue
+# translates them with everything else. `{name}`-style fields are filled by the report.
+VALUES["kind"].update(
+    {
+        "person_pdf": "Personal report (PDF)",
+        "cohort_pdf": "Cohort report (PDF)",
+        "cohort_xlsx": "Cohort workbook (Excel)",
+        "reports_zip": "Every member's report (ZIP)",
+    }
+)
+HEADERS.update(
+    {
+        "statement": "Statement",
+        "answer": "Your answer",
+        "norm_percentile": "Percentile",
+        "percentile_range": "Likely percentile range",
+        "effect": "Size",
+        "rate": "Completion",
+        "interval": "95% CI",
+        "target_date": "Target date",
+        "progress": "Progress",
+        "goal": "Goal",
+        "goal_measure": "Progress shows as",
+        "setting": "Setting",
+        "value": "Value",
+        "topic": "Topic",
+        "figure": "Figure",
+    }
+)
+REPORT: dict[str, str] = {
+    "confidential": "Confidential",
+    "person_title": "Leadership skills report",
+    "person_footer": "{name} · Confidential: for {name} and their coach",
+    "page": "Page",
+    "of": "of",
+    "prepared_for": "Prepared for",
+    "assessed_on": "Self-assessment submitted on",
+    "generated_on": "Report made on",
+    "instrument": "Questionnaire",
+    "team": "Team",
+    "assessment_number": "Assessment {number} of {total}",
+    "how_to_read": "How to read this report",
+    "how_to_read_text": (
+        "You rated how often you showed 72 concrete behaviours over the last three months. "
+        "Each of the twelve skills is scored from 0 to 100 from its statements. No "
+        "questionnaire measures exactly: the likely range around each score holds your true "
+        "score with 90% confidence. The percentile says what share of others in the "
+        "comparison group scored lower. A change since last time counts as real only when "
+        "it is larger than the skill's measurement noise; smaller changes may be chance. "
+        "These are your own ratings: read them as a starting point for a conversation with "
+        "your coach, not as a verdict."
+    ),
+    "profile": "Your twelve-skill profile",
+    "profile_chart_note": (
+        "Bars show each score; the thin line is its likely range (90%); a tick marks the "
+        "previous assessment. The same figures are in the table below."
+    ),
+    "overall_index": "Overall index",
+    "situational": "Situational judgement",
+    "insufficient": "Insufficient data",
+    "not_applicable": "Does not apply",
+    "insufficient_note": (
+        "{skill}: insufficient data ({answered} of {applicable} statements answered; two "
+        "thirds are needed for a score)."
+    ),
+    "norms": "Compared with others",
+    "norms_note": (
+        "Percentile: the share of {group} ({size} people, latest assessment each) scoring "
+        "lower, ties counted half. The likely range is the percentile of each end of the "
+        "score's likely range."
+    ),
+    "norms_provisional": "Provisional: norms are stable from {minimum} people on.",
+    "strengths": "Strengths",
+    "develop": "Development areas",
+    "tied": "Tied at {score}: {names}",
+    "all_level": "No skill scores lower than the others: they are all level.",
+    "tips": "Coaching suggestions",
+    "behaviours_high": "Behaviours you rated highest",
+    "behaviours_low": "Behaviours you rated lowest",
+    "behaviours_note": (
+        "From your latest assessment. Statements marked (reversed) describe something to do "
+        "less often: answering rarely counts in your favour, and they are ordered that way."
+    ),
+    "reversed": "(reversed)",
+    "scenarios": "Situational judgement",
+    "scenarios_text": (
+        "How closely your ratings of {count} workplace situations matched the key, from 0 "
+        "to 100: {score}. The key is provisional until a panel of experienced contact-centre "
+        "managers has rated the options; read it beside, not instead of, the self-ratings."
+    ),
+    "scenarios_none": "No situations were answered in this assessment.",
+    "change": "Change since your previous assessment",
+    "change_first": "This is your first assessment: change appears from the second one on.",
+    "change_note": (
+        "A change is real when it is larger than the skill's measurement noise (Jacobson-"
+        "Truax reliable change, 95%). Smaller changes may be chance."
+    ),
+    "plan": "Development plan",
+    "plan_none": "No development goals yet. Agree one to three focus skills with your coach.",
+    "check_ins": "Check-ins",
+    "no_check_ins": "No check-ins yet.",
+    "actions": "Actions",
+    "action_done": "done",
+    "action_open": "to do",
+    "coach_comments": "Coach comments",
+    "others_view": "How others see you",
+    "no_results": "{name} has not submitted a self-assessment yet.",
+    # The cohort report
+    "cohort_title": "Cohort report",
+    "cohort_footer": "{cohort} · Confidential: for HR and the programme's sponsors",
+    "summary": "The cohort in one minute",
+    "completion": "Completion",
+    "completion_line": "{round}: {submitted} of {members} submitted ({rate})",
+    "changed": "Skills that changed beyond chance",
+    "changed_none": (
+        "No skill changed beyond chance from {baseline} to {latest} (Holm-corrected, 5%)."
+    ),
+    "changed_line": "{skill}: {change} points, a {effect} effect (dz {dz})",
+    "no_change_yet": "Change appears once a second round has scores.",
+    "people_real": "People with a real change",
+    "people_real_line": "{skill}: {gains} real gains, {drops} real drops of {n} people",
+    "next_steps": "What to do next",
+    "next_chase": "Chase the {missing} missing submissions of {round} before it closes.",
+    "next_develop": (
+        "Focus the next coaching sessions on {skills}: the lowest cohort scores at {round}."
+    ),
+    "next_keep": "Keep the reassessment rhythm: the next round shows whether gains hold.",
+    "forest": "Change per skill with its 95% confidence interval",
+    "forest_note": (
+        "Each dot is the mean change from {baseline} to {latest} among the people who took "
+        "both; the line is its 95% confidence interval. Dark dots: a real change after the "
+        "Holm correction. Skills with fewer than {minimum} people are not shown."
+    ),
+    "change_table": "Change per skill",
+    "distribution": "Scores at each round",
+    "distribution_note": (
+        "Spread of skill scores per round. Rounds with fewer than {minimum} people say so "
+        "instead of showing figures."
+    ),
+    "breakdowns": "Breakdowns by {by} at {round}",
+    "breakdown_hidden": (
+        "Not shown, to protect individuals (fewer than {minimum} people, or a small group "
+        "could be worked out): {groups}."
+    ),
+    "method": "Method, in plain words",
+    "method_paired": (
+        "Paired change: each person's change is their latest score minus their baseline "
+        "score, so only people with both count; the mean change has a 95% confidence "
+        "interval from the t distribution (Student, 1908)."
+    ),
+    "method_effect": (
+        "Effect size dz: the mean change divided by the spread of the changes (Cohen, 1988: "
+        "0.2 small, 0.5 medium, 0.8 large), with its 95% interval from the noncentral t "
+        "distribution (Algina and Keselman, 2003)."
+    ),
+    "method_holm": (
+        "Holm correction: twelve skills tested at once would give false alarms by chance; "
+        "Holm's step-down method (Holm, 1979) keeps the chance of any false alarm at 5%."
+    ),
+    "method_reliable": (
+        "Reliable change: one person's change is real when larger than 1.96 x sqrt(2) "
+        "standard errors of measurement of the skill (Jacobson and Truax, 1991), from the "
+        "skill's reliability (Cronbach's alpha) and the spread of scores."
+    ),
+    "method_small": (
+        "Small groups: no figure rests on fewer than {minimum} people, so no one can be "
+        "singled out through an average; such cells say \u201cNot enough people\u201d."
+    ),
+    "effect_negligible": "negligible",
+    "effect_small": "small",
+    "effect_medium": "medium",
+    "effect_large": "large",
+    "up": "up",
+    "down": "down",
+    # The workbook
+    "sheet_summary": "Summary",
+    "sheet_scores": "Scores",
+    "sheet_change": "Change per skill",
+    "sheet_distribution": "Scores at each round",
+    "sheet_completion": "Completion",
+    "sheet_notes": "Notes",
+    "minimum_group": "Smallest group shown",
+    "alpha": "False-alarm rate (Holm, family-wise)",
+    "cohort": "Cohort",
+    "rounds_compared": "Rounds compared",
+    "batch_progress": "Making report {done} of {total}",
+}

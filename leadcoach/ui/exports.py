@@ -17,8 +17,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from leadcoach.reporting import charts
+from leadcoach.people.access import Viewer
+from leadcoach.reporting import batch, charts, cohort_report, person_report, vocabulary, workbook
 from leadcoach.reporting import exports as files
+from leadcoach.ui import context
 
 ICON = ":material/download:"
 # Files a spreadsheet opens as a table: they must be built by table_download.
@@ -90,3 +92,119 @@ def downloads(table: pd.DataFrame, chart: Callable[[], alt.TopLevelMixin], name:
         "Chart (PNG)", lambda: charts.as_png(chart()), f"{name}.png", "image/png",
         where=png, key=f"{name}_png",
     )  # fmt: skip
+
+
+# --- issue 24: reports people keep --------------------------------------------------------
+# The PDF reports, the cohort workbook and the ZIP of every member's report. Each is built
+# (and access-checked and audited) by the core in leadcoach.reporting only when its button
+# is pressed; a page never builds a report's bytes itself.
+
+PDF = "application/pdf"
+ZIP = "application/zip"
+PDF_ICON = ":material/picture_as_pdf:"
+
+
+def report_inputs(session) -> person_report.Inputs:
+    """The shared inputs of personal reports, from the app's cached figures."""
+    current = context.settings()
+    return person_report.Inputs(
+        instrument=context.instrument(),
+        tips=context.tips(),
+        thresholds=context.change_thresholds(),
+        norm_sample=context.norm_sample(session),
+        min_norm_group=current.min_norm_group,
+        min_group=current.min_group_size,
+    )
+
+
+def person_report_download(
+    viewer: Viewer, person_id: int, person_name: str, *, label: str, where: Any = st
+) -> None:
+    """A button that downloads a person's report as a PDF (built, checked and audited by
+    reporting.person_report.download when pressed)."""
+
+    def data() -> bytes:
+        with context.db() as session:
+            return person_report.download(
+                session=session, viewer=viewer, person_id=person_id, inputs=report_inputs(session)
+            )
+
+    file_download(
+        label, data, person_report.file_name(person_name), PDF, where=where,
+        key=f"person_report_{person_id}", icon=PDF_ICON,
+    )  # fmt: skip
+
+
+def cohort_report_download(
+    viewer: Viewer, cohort_id: int, review, stem: str, *, label: str, where: Any = st
+) -> None:
+    """A button that downloads the cohort report as a PDF (reporting.cohort_report)."""
+
+    def data() -> bytes:
+        with context.db() as session:
+            return cohort_report.build(
+                session=session, viewer=viewer, cohort_id=cohort_id, review=review,
+                thresholds=context.change_thresholds(),
+                min_group=context.settings().min_group_size,
+            )  # fmt: skip
+
+    file_download(
+        label, data, f"{stem}-report.pdf", PDF, where=where, key=f"cohort_pdf_{cohort_id}",
+        icon=PDF_ICON,
+    )  # fmt: skip
+
+
+def cohort_workbook_download(
+    viewer: Viewer, cohort_id: int, review, stem: str, *, label: str, where: Any = st
+) -> None:
+    """A button that downloads the cohort workbook (reporting.workbook, which neutralises
+    formula-looking text in every cell as table_file does)."""
+
+    def data() -> bytes:
+        with context.db() as session:
+            return workbook.build(
+                session=session, viewer=viewer, cohort_id=cohort_id, review=review,
+                instrument=context.instrument(), thresholds=context.change_thresholds(),
+                min_group=context.settings().min_group_size,
+            )  # fmt: skip
+
+    where.download_button(
+        label, data, f"{stem}.xlsx", files.TABLE_FORMATS["xlsx"], icon=ICON,
+        key=f"cohort_xlsx_{cohort_id}",
+    )  # fmt: skip
+
+
+def cohort_zip_download(
+    viewer: Viewer,
+    cohort_id: int,
+    cohort_name: str,
+    *,
+    label: str,
+    save_label: str,
+    where: Any = st,
+) -> None:
+    """Make every member's report, with a progress bar, then offer the ZIP. The ZIP is
+    kept in the session (one per cohort) until another cohort's is made."""
+    key = f"cohort_zip_{cohort_id}"
+    if where.button(label, key=f"{key}_make", icon=":material/folder_zip:"):
+        bar = where.progress(0.0, text=vocabulary.REPORT["batch_progress"].format(done=0, total=0))
+
+        def progress(done: int, total: int) -> None:
+            text = vocabulary.REPORT["batch_progress"].format(done=done, total=total)
+            bar.progress(done / total if total else 1.0, text=text)
+
+        with context.shown_errors(), context.db() as session:
+            st.session_state["report_zip"] = (
+                cohort_id,
+                batch.cohort_zip(
+                    session=session, viewer=viewer, cohort_id=cohort_id,
+                    inputs=report_inputs(session), progress=progress,
+                ),
+            )  # fmt: skip
+        bar.empty()
+    kept = st.session_state.get("report_zip")
+    if kept and kept[0] == cohort_id:
+        file_download(
+            save_label, kept[1], batch.zip_name(cohort_name), ZIP,
+            where=where, key=f"{key}_save", icon=":material/download:",
+        )  # fmt: skip

@@ -22,7 +22,7 @@ from leadcoach.platform.errors import InvalidInput, LeadCoachError
 from leadcoach.platform.models import GoalStatus
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
-from leadcoach.ui.exports import table_download
+from leadcoach.ui.exports import person_report_download, table_download
 from leadcoach.ui.text import md
 
 
@@ -246,6 +246,13 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             label="Turn these into your development plan",
             icon=":material/flag:",
         )
+    # Issue 24: the report to take to a coaching session (built and audited when pressed).
+    person_report_download(
+        viewer,
+        person_id,
+        person,
+        label="Download your report (PDF)" if own else f"Download {person}'s report (PDF)",
+    )
 
 
 def _skill_list(listed: pd.DataFrame) -> None:

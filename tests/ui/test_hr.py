@@ -193,7 +193,7 @@ def test_cohort_review_lists_who_to_chase(demo_url, monkeypatch):
 def test_every_export_is_offered_and_recorded_in_the_audit_log(own_demo, monkeypatch):  # noqa: F811
     at = open_page(own_demo, "Helen Okafor", REVIEW, monkeypatch)
     labels = [b.label for b in at.download_button]
-    assert {"Scores (CSV)", "Scores (XLSX)", "Printable report (HTML)"} <= set(labels)
+    assert {"Scores (CSV)", "Workbook (XLSX)", "Report (PDF)"} <= set(labels)
     before = count(own_demo, AuditEvent)
     next(b for b in at.download_button if b.label == "Scores (CSV)").click().run()
     with db_session(own_demo) as session:

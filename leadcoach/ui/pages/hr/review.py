@@ -7,7 +7,12 @@ from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
 from leadcoach.ui import auth, chart_specs, context, kpi_pages, tables
-from leadcoach.ui.exports import file_download, table_download
+from leadcoach.ui.exports import (
+    cohort_report_download,
+    cohort_workbook_download,
+    cohort_zip_download,
+    table_download,
+)
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -331,66 +336,26 @@ def record(kind: str) -> None:
         )
 
 
-def report() -> bytes:
-    sections = [
-        (
-            "Completion",
-            "Submissions per round.",
-            None,
-            completion[["round", "status", "members", "submitted", "rate"]],
-        )
-    ]
-    if changes is not None:
-        sections.append(
-            (
-                f"Change per skill, {review.baseline_round} to {review.latest_round}",
-                "Mean change with 95% CI, d_z and Holm-corrected p.",
-                charts.change_chart(changes),
-                changes.drop(columns=["skill_id", "t", "p"]),
-            )
-        )
-    sections.append(
-        (
-            "Scores at each round",
-            f"Skills with {min_group} or more people.",
-            None,
-            distribution[~distribution["suppressed"]].drop(
-                columns=["round_order", "skill_id", "suppressed"]
-            ),
-        )
-    )
-    if kpi_changes is not None:  # issue 23
-        sections.append(kpi_pages.report_section(kpi_changes))
-    page = exports.report_html(
-        title=f"Cohort review: {names[cohort_id]}", sections=sections, generated_by=viewer.name
-    )
-    return page.encode("utf-8")
-
-
 csv_column, xlsx_column, report_column = st.columns(3)
 table_download(
     "Scores (CSV)", scores, f"{stem}.csv", where=csv_column, on_click=record, args=("csv",)
 )
-table_download(
-    "Scores (XLSX)",
-    scores,
-    f"{stem}.xlsx",
-    kind="xlsx",
-    where=xlsx_column,
-    on_click=record,
-    args=("xlsx",),
+# Issue 24: the workbook and the PDF report are built, access-checked and audited by the
+# core (leadcoach.reporting) when their button is pressed.
+cohort_workbook_download(
+    viewer, cohort_id, review, stem, label="Workbook (XLSX)", where=xlsx_column
 )
-file_download(
-    "Printable report (HTML)",
-    report,
-    f"{stem}-report.html",
-    "text/html",
-    where=report_column,
-    icon=":material/print:",
-    on_click=record,
-    args=("report",),
+cohort_report_download(viewer, cohort_id, review, stem, label="Report (PDF)", where=report_column)
+cohort_zip_download(
+    viewer,
+    cohort_id,
+    names[cohort_id],
+    label="Make every member's report (ZIP)",
+    save_label="Save every member's report (ZIP)",
 )
 st.caption(
-    "One row per person and round, one column per skill, with team, site, vendor "
-    "and language. Every export is recorded in the audit log."
+    "Scores: one row per person and round, one column per skill, with team, site, vendor "
+    "and language. The workbook adds a summary, the change per skill, the scores at each "
+    "round and the method; the report is the same for a director to read, and the ZIP "
+    "holds every member's own report. Every export is recorded in the audit log."
 )

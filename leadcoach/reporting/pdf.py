@@ -1,0 +1,62 @@
+"""HTML and CSS to PDF with WeasyPrint: the one place a report becomes a PDF file.
+
+WeasyPrint (pinned in requirements.txt) lays out real text with Pango and HarfBuzz, so
+Arabic is shaped and set right to left, table headers repeat on each page and a row is
+never split across pages (`tr {break-inside: avoid}`, STACK-NOTES). Its Debian libraries
+(libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz0b, libfontconfig1) and DejaVu fonts, which
+cover Arabic, are installed by scripts/test-services. Templates are Jinja2 files in
+`templates/` beside this module, autoescaped, so a name cannot inject markup.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+TEMPLATES = Path(__file__).parent / "templates"
+# The fonts of every report: DejaVu covers Latin, Greek, Cyrillic and Arabic (Debian's
+# fonts-dejavu-core; `fc-list :lang=ar`), so a name in any of them never falls back to boxes.
+FONT_FAMILY = '"DejaVu Sans", "Noto Sans", "Noto Sans Arabic", sans-serif'
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The templates' environment (autoescaping on, undefined names an error)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = lambda text: markupsafe.Markup(css_string(str(text)))
+    return env
+
+
+def css_string(text: str) -> str:
+    """Text made safe inside a CSS string in a <style> element (a footer's content): quotes
+    and backslashes escaped, angle brackets as CSS escapes, so no name ends the string or
+    the style element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return escaped.replace("<", "\\3c ").replace(">", "\\3e ").replace("\n", " ")
+
+
+def render_html(template: str, **values: object) -> str:
+    """A report's HTML from its template and values."""
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return environment().get_template(template).render(css=css, font=FONT_FAMILY, **values)
+
+
+def to_pdf(page: str) -> bytes:
+    """The HTML page as a PDF file."""
+    # Imported here: WeasyPrint and its fonts take about a second to load, which only a
+    # report should pay, not every page of the app.
+    import weasyprint
+
+    # fontTools logs every subset table it drops at INFO; a report is not worth a log line.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    return weasyprint.HTML(string=page, base_url=str(TEMPLATES)).write_pdf()

@@ -1147,15 +1147,9 @@ def _limits(
     answered_after: np.ndarray,
 ) -> float | np.ndarray | None:
     """Each person's reliable-change threshold (see `reliable_changes`), None when change
-    cannot be judged. One `points_for` per distinct pair of statement counts (a handful),
-    not one per person."""
+    cannot be judged."""
     if threshold is None or isinstance(threshold, int | float):
         return threshold
     if threshold.provisional:
         return None
-    counts = np.column_stack([answered_before, answered_after])
-    if len(counts) == 0:
-        return threshold.points
-    distinct, inverse = np.unique(np.nan_to_num(counts, nan=0.0), axis=0, return_inverse=True)
-    points = np.array([threshold.points_for(int(before), int(after)) for before, after in distinct])
-    return points[np.ravel(inverse)]
+    return threshold.points_for_counts(answered_before, answered_after)

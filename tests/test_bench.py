@@ -20,6 +20,8 @@ FIGURES = [
     "Read: one cohort's review",
     "Read: organisation review, cold",
     "Read: organisation review, warm",
+    "Read: instrument quality report, cold",
+    "Read: instrument quality report, warm",
     "Queue a day's due emails",
     "Send one email to a local SMTP server",
     "Autosave one answer (outbox full)",

@@ -193,6 +193,37 @@ def test_two_people_differ_beyond_noise_when_the_gap_exceeds_1_96_sqrt2_sem():
     assert result.loc["COM", "margin"] == pytest.approx(margin)
 
 
+def test_a_person_who_answered_fewer_statements_has_their_own_wider_margin():
+    """Issue 20, point 1: "beyond noise" for one person uses the reliability of the
+    statements they answered. Alpha 0.80 on 6 statements is 0.667 on 3 (Spearman-Brown):
+    with the organisation's SD 20, SEM 8.94 for all 6 and 11.55 for 3."""
+    source = reliability.SkillReliability(
+        "DEC", 0.80, 100, items=tuple(f"DEC{i}" for i in range(6))
+    )
+    organisation = pd.DataFrame({"skill_id": ["DEC"], "sd": [20.0]})
+    full = comparison.skill_errors(organisation, {"DEC": source})["DEC"]
+    three = comparison.person_errors(organisation, {"DEC": source}, {"DEC": 3})["DEC"]
+    assert full == pytest.approx(20 * math.sqrt(0.2))
+    assert three == pytest.approx(20 * math.sqrt(1 - 0.4 / 0.6))
+    assert comparison.person_errors(organisation, {"DEC": source}, {"DEC": 6})["DEC"] == (
+        pytest.approx(full)
+    )
+    frame = _profile(
+        [
+            ("Ana", "person", "DEC", "Decisions", 1, 70.0, math.nan),
+            ("Ben", "person", "DEC", "Decisions", 1, 40.0, math.nan),
+        ]
+    )
+    # 27 points apart: beyond 1.96 x sqrt(2) x 8.94 = 24.8 when both answered all six, but
+    # within 1.96 x sqrt(8.94^2 + 11.55^2) = 28.6 when Ben answered three.
+    frame.loc[1, "mean"] = 43.0
+    same = comparison.differences(frame, {"DEC": full}).iloc[0]
+    assert same["beyond_noise"] and same["margin"] == pytest.approx(1.96 * math.sqrt(2) * full)
+    own = comparison.differences(frame, {"DEC": full}, {("Ben", "DEC"): three}).iloc[0]
+    assert own["margin"] == pytest.approx(1.96 * math.sqrt(full**2 + three**2))
+    assert not own["beyond_noise"]
+
+
 def test_a_team_against_the_organisation_uses_the_standard_error_of_each_mean():
     frame = _profile(
         [

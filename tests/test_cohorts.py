@@ -21,9 +21,17 @@ from scipy import stats
 from sqlmodel import func, select
 from statsmodels.stats.multitest import multipletests
 
+from leadcoach.measurement import reliability
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
-from leadcoach.platform.models import AuditEvent, CohortMember, CohortRound, Person, Role
+from leadcoach.platform.models import (
+    AuditEvent,
+    CohortMember,
+    CohortRound,
+    Person,
+    Role,
+    SkillScore,
+)
 from leadcoach.programmes import cohorts
 from leadcoach.programmes.cohort_reviews import CohortReviews
 from tests.factories import add_person, build_org, keyed_answers, submit
@@ -132,6 +140,22 @@ def test_rounds_take_submissions_by_utc_date_and_completion_lists_who_is_missing
     }  # fmt: skip
     assert dec["Day 90"].dropna().to_dict() == {"Sup A One": 50, "Sup A Two": 100, "Sup B One": 75}
     assert dec["Day 180"].isna().all()
+    # Each score carries how many of the skill's statements were answered (for the
+    # person's own reliability, issue 20); none without a submission.
+    with session_scope(engine) as session:
+        stored = dict(
+            session.exec(
+                select(SkillScore.submission_id, SkillScore.answered).where(
+                    SkillScore.skill_id == "DEC"
+                )
+            ).all()
+        )
+    decs = scores[scores["skill_id"] == "DEC"]
+    assert decs["answered"].dtype == "Int64"
+    for row in decs.itertuples():
+        expected = pd.NA if pd.isna(row.submission_id) else stored[row.submission_id]
+        assert row.answered is expected or row.answered == expected
+    assert decs["answered"].notna().sum() == decs["submission_id"].notna().sum() > 0
     # Boundaries are inclusive: the opening instant and the closing day's last second count.
     a1 = scores[(scores["person_id"] == org.sup_a1) & (scores["skill_id"] == "DEC")]
     assert list(a1["submitted_at"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("-")) == [
@@ -654,6 +678,56 @@ def test_reliable_changes_count_people_beyond_each_skills_threshold():
     assert (row["n"], row["real_gains"], row["real_drops"], row["within_noise"]) == (4, 1, 1, 2)
     small = cohorts.reliable_changes(frame, "Baseline", "Day 90", {"DEC": 20.0}, min_group=5)
     assert small.iloc[0]["suppressed"] and pd.isna(small.iloc[0]["real_gains"])
+
+
+def test_each_persons_real_change_uses_the_reliability_of_the_statements_they_answered():
+    """Issue 20, point 1: a person who answered 3 of DEC's 6 statements has a less reliable
+    score (Spearman-Brown: alpha 0.80 on 6 statements is 0.667 on 3), so their change must
+    clear a wider threshold (24.0 points) than someone who answered all 6 (18.6)."""
+    source = reliability.SkillReliability(
+        skill_id="DEC", alpha=0.80, people=200, items=tuple(f"DEC{i}" for i in range(6))
+    )
+    threshold = reliability.change_threshold("DEC", 15.0, 200, source)
+    assert threshold.points == pytest.approx(1.96 * math.sqrt(2) * 15 * math.sqrt(0.2))
+    assert threshold.points_for(3, 3) == pytest.approx(
+        1.96 * math.sqrt(2) * 15 * math.sqrt(1 - 0.4 / 0.6)
+    )
+    rows = []
+    # Person 0 answered everything and rose 21 points; person 1 answered 3 statements each
+    # time and rose 21 points; person 2 answered 3 then 6 and rose 20 points; person 3
+    # answered 3 each time and dropped 25 points.
+    people = [(40, 61, 6, 6), (40, 61, 3, 3), (40, 60, 3, 6), (70, 45, 3, 3)]
+    for person, (before, after, k_before, k_after) in enumerate(people):
+        for order, (name, score, k) in enumerate(
+            [("Baseline", before, k_before), ("Day 90", after, k_after)]
+        ):
+            rows.append(
+                {
+                    "person_id": person,
+                    "round": name,
+                    "round_order": order,
+                    "skill_id": "DEC",
+                    "skill": "Decisions",
+                    "score": float(score),
+                    "answered": k,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    row = cohorts.reliable_changes(frame, "Baseline", "Day 90", {"DEC": threshold}, 3).iloc[0]
+    # Full-length threshold 18.6 for everyone would count 3 gains and 1 drop.
+    assert threshold.points < 20 < threshold.points_for(3, 6) < 21.5
+    assert 21 < threshold.points_for(3, 3) < 25
+    assert (row["real_gains"], row["real_drops"], row["within_noise"]) == (1, 1, 2)
+    # Without counts (an older frame) everyone gets the full-length threshold.
+    row = cohorts.reliable_changes(
+        frame.drop(columns="answered"), "Baseline", "Day 90", {"DEC": threshold}, 3
+    ).iloc[0]
+    assert (row["real_gains"], row["real_drops"], row["within_noise"]) == (3, 1, 0)
+    # A skill whose change cannot be judged gets no counts.
+    provisional = reliability.change_threshold("DEC", 15.0, 10, source)
+    assert provisional.provisional
+    row = cohorts.reliable_changes(frame, "Baseline", "Day 90", {"DEC": provisional}, 3).iloc[0]
+    assert row["suppressed"] and pd.isna(row["real_gains"])
 
 
 def test_reviews_are_reused_until_their_data_or_date_changes(engine, review, instrument):

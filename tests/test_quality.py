@@ -337,11 +337,11 @@ def test_reports_are_computed_once_per_data_version(engine, instrument, sample):
     org, people, _given = sample
     reports = quality.QualityReports()
     computed = []
-    compute = quality.quality_report
+    compute = quality._report
 
-    def counted(**arguments):
+    def counted(*arguments):
         computed.append(arguments)
-        return compute(**arguments)
+        return compute(*arguments)
 
     def get(viewer_id=org.hr):
         with session_scope(engine) as session:
@@ -350,7 +350,7 @@ def test_reports_are_computed_once_per_data_version(engine, instrument, sample):
                 session=session, viewer=viewer, instrument=instrument, min_sample=MIN_SAMPLE
             )
 
-    with mock.patch.object(quality, "quality_report", counted):
+    with mock.patch.object(quality, "_report", counted):
         first = get()
         pd.testing.assert_frame_equal(get().skills, first.skills)
         assert len(computed) == 1
@@ -363,3 +363,38 @@ def test_reports_are_computed_once_per_data_version(engine, instrument, sample):
             newcomer = add_supervisors(session, org.team_a, 1, prefix="Late")[0]
         submit_fast(engine, newcomer, instrument, simulated_answers(instrument, rng), START)
         assert get().people == 36 and len(computed) == 2
+
+
+def test_one_place_decides_who_gets_a_report_cached_or_not(engine, instrument, sample):
+    """Issue 20 clean-up: `QualityReports.get` and `quality_report` take their access and
+    period checks from `report_scope` alone, on a cache hit as on a miss."""
+    org, people, _given = sample
+    reports = quality.QualityReports()
+    decided = []
+    scope = quality.report_scope
+
+    def spy(**arguments):
+        decided.append(arguments["viewer"].person_id)
+        return scope(**arguments)
+
+    def get(viewer_id, **extra):
+        with session_scope(engine) as session:
+            viewer = load_viewer(session=session, person_id=viewer_id)
+            return reports.get(
+                session=session, viewer=viewer, instrument=instrument, min_sample=MIN_SAMPLE,
+                **extra,
+            )  # fmt: skip
+
+    with mock.patch.object(quality, "report_scope", spy):
+        get(org.hr)  # computed
+        get(org.hr)  # cached
+        assert decided == [org.hr, org.hr]
+        with pytest.raises(AccessDenied):
+            get(people[0])  # a supervisor, though the report is cached
+        with pytest.raises(AccessDenied, match="or it does not exist"):
+            get(org.hr, cohort_id=999_999)
+        with pytest.raises(InvalidInput, match="start date is after the end date"):
+            get(org.hr, since=date(2026, 5, 1), until=date(2026, 4, 1))
+        with pytest.raises(InvalidInput, match="start date is after the end date"):
+            report_for(engine, instrument, org.hr, since=date(2026, 5, 1), until=date(2026, 4, 1))
+        assert len(decided) == 6

@@ -162,3 +162,19 @@ def test_each_score_has_a_90_percent_band_from_the_statements_answered():
     judged = reliability.judged_profile(profile, {"DEC": threshold}, {"DEC": 6})
     assert judged.loc[0, "meaning"] == "real gain"  # 30 > 1.96 x sqrt(2) x 8 = 22.2
     assert judged.loc[0, "band_low"] == pytest.approx(low)
+
+
+def test_a_whole_cohorts_thresholds_equal_each_persons_own():
+    """`points_for_counts` (the cohort review's) gives what `points_for` gives one person:
+    the full-length threshold where a count is unknown (0 or missing)."""
+    source = reliability.SkillReliability("DEC", 0.8, 100, items=tuple(f"D{i}" for i in range(6)))
+    threshold = reliability.change_threshold("DEC", 15.0, 100, source)
+    counts = [0, 1, 2, 3, 4, 5, 6, math.nan]
+    before, after = np.meshgrid(counts, counts)
+    many = threshold.points_for_counts(before.ravel(), after.ravel())
+    one = [
+        threshold.points_for(None if math.isnan(b) else int(b), None if math.isnan(a) else int(a))
+        for b, a in zip(before.ravel(), after.ravel(), strict=True)
+    ]
+    np.testing.assert_allclose(many, one, rtol=1e-12)
+    assert many.max() > threshold.points == many[-1]

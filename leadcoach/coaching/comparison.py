@@ -4,23 +4,27 @@ A difference counts as beyond measurement noise when it is larger than 1.96 stan
 errors of the difference (95%, two-sided). One person's score carries the skill's
 standard error of measurement, SEM = SD x sqrt(1 - alpha); a group's mean carries
 sd / sqrt(n). Two people therefore differ reliably when |difference| > 1.96 x sqrt(2) x SEM,
-the Jacobson-Truax criterion used for change over time too.
+the Jacobson-Truax criterion used for change over time too. A person who answered only k
+of a skill's statements has the SEM of those k (Spearman-Brown,
+`reliability.SkillReliability.for_items`), as on their results page (issue 20).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from leadcoach.coaching import teams
 from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people.access import Action, Viewer, person_for
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.models import SkillScore
 
 PROFILE_COLUMNS = ["group", "kind", "skill_id", "skill", "n", "mean", "sd"]
 DIFFERENCE_COLUMNS = ["group", "skill_id", "skill", "difference", "margin", "beyond_noise"]
@@ -107,8 +111,15 @@ def profiles(groups: list[tuple[str, str, pd.DataFrame]]) -> pd.DataFrame:
     return pd.DataFrame(columns, columns=PROFILE_COLUMNS)
 
 
-def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFrame:
-    """Each group's mean minus the first group's, per skill, with the noise margin."""
+def differences(
+    profile_frame: pd.DataFrame,
+    sem: dict[str, float],
+    own_sem: Mapping[tuple[str, str], float] | None = None,
+) -> pd.DataFrame:
+    """Each group's mean minus the first group's, per skill, with the noise margin.
+
+    `sem` is each skill's SEM of a full-length score; `own_sem` overrides it for one
+    person's score, keyed by (group label, skill_id) (`person_errors`)."""
     labels = list(dict.fromkeys(profile_frame["group"]))
     if len(labels) < 2:
         return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
@@ -128,11 +139,18 @@ def differences(profile_frame: pd.DataFrame, sem: dict[str, float]) -> pd.DataFr
     if not pairs:
         return pd.DataFrame(columns=DIFFERENCE_COLUMNS)
     mine, theirs = (np.array(side) for side in zip(*pairs, strict=True))
-    error = np.array([sem.get(s, np.nan) for s in skill_id[mine]], dtype=float)
+    own = own_sem or {}
+
+    def errors(rows: np.ndarray) -> np.ndarray:
+        return np.array(
+            [own.get((group[i], skill_id[i]), sem.get(skill_id[i], np.nan)) for i in rows],
+            dtype=float,
+        )
+
     difference = mean[mine] - mean[theirs]
     margin = reliability.noise_margin(
-        reliability.error_variance(n[mine], sd[mine], error),
-        reliability.error_variance(n[theirs], sd[theirs], error),
+        reliability.error_variance(n[mine], sd[mine], errors(mine)),
+        reliability.error_variance(n[theirs], sd[theirs], errors(theirs)),
     )
     return pd.DataFrame(
         {
@@ -161,6 +179,42 @@ def skill_errors(
         and not reliabilities[row.skill_id].provisional
         and pd.notna(row.sd)
     }
+
+
+def person_errors(
+    organisation: pd.DataFrame,
+    reliabilities: dict[str, reliability.SkillReliability],
+    answered: Mapping[str, int],
+) -> dict[str, float]:
+    """One person's SEM per skill from the reliability of the statements they answered
+    (`answered`: skill_id -> statements), SD x sqrt(1 - reliability of k statements); a
+    skill without a count, or whose counted statements are unknown, keeps the full-length
+    SEM of `skill_errors`; skills whose reliability cannot be used get none."""
+    full = skill_errors(organisation, reliabilities)
+    sds = dict(zip(organisation["skill_id"], organisation["sd"], strict=True))
+    own = {}
+    for skill_id, error in full.items():
+        k = answered.get(skill_id)
+        source = reliabilities[skill_id]
+        own[skill_id] = (
+            reliability.measurement_error(float(sds[skill_id]), source.for_items(int(k)))
+            if k and source.items
+            else error
+        )
+    return own
+
+
+def _answered(session: Session, person_id: int) -> dict[str, int]:
+    """How many statements of each skill the person answered in their latest submission
+    (the one `teams.latest_scores` reads). Called only after `group_scores` has checked
+    that the viewer may read this person's results."""
+    latest = teams._latest_submissions()
+    rows = session.exec(
+        select(SkillScore.skill_id, SkillScore.answered)
+        .join(latest, latest.c.id == SkillScore.submission_id)
+        .where(latest.c.person_id == person_id)
+    ).all()
+    return {skill_id: int(count) for skill_id, count in rows}
 
 
 def compare(
@@ -192,5 +246,13 @@ def compare(
     )
     frame = profiles(loaded)
     errors = skill_errors(organisation, reliabilities)
+    own = {
+        (label, skill_id): error
+        for group, (label, _, _) in zip(groups, loaded, strict=True)
+        if group.kind == "person"
+        for skill_id, error in person_errors(
+            organisation, reliabilities, _answered(session, int(group.id))
+        ).items()
+    }
     provisional = tuple(s for s, r in reliabilities.items() if r.provisional)
-    return Comparison(frame, differences(frame, errors), loaded[0][0], provisional)
+    return Comparison(frame, differences(frame, errors, own), loaded[0][0], provisional)

@@ -48,7 +48,7 @@ from leadcoach.coaching import coaching
 from leadcoach.devtools import workload
 from leadcoach.devtools.servers import free_port, serve, stop_process
 from leadcoach.instrument import bank
-from leadcoach.measurement import reliability
+from leadcoach.measurement import quality, reliability
 from leadcoach.messaging import due, scheduler
 from leadcoach.people.access import Action, Viewer, load_viewer, require
 from leadcoach.platform import data_version, heap
@@ -513,6 +513,22 @@ def measure_reads(
         reviews.clear()
         cold.append(_timed(organisation))
         warm.extend(_timed(organisation) for _ in range(3))
+    # Issue 20: the instrument-quality page's statistics (omega and its bootstrap, parallel
+    # analysis, the general factor) are computed once per data version, then reused.
+    quality_cold, quality_warm = [], []
+    minimum = Settings().min_quality_sample
+    for _ in range(repeat):
+        quality_reports = quality.QualityReports()
+
+        def quality_page(quality_reports=quality_reports) -> None:
+            with Session(engine) as session:
+                report = quality_reports.get(
+                    session=session, viewer=hr, instrument=instrument, min_sample=minimum
+                )
+                assert report.ok
+
+        quality_cold.append(_timed(quality_page))
+        quality_warm.extend(_timed(quality_page) for _ in range(3))
     per_cohort = summary.people // summary.cohorts
     return [
         Figure("Read: one person's growth", growth, 0.020 * factor),
@@ -520,6 +536,14 @@ def measure_reads(
         Figure(f"Read: one cohort's review ({per_cohort} people)", cohort, 0.200 * factor),
         Figure(f"Read: organisation review, cold ({summary.people} people)", cold, 1.0 * factor),
         Figure("Read: organisation review, warm (cached per data version)", warm, 0.100 * factor),
+        Figure(
+            f"Read: instrument quality report, cold ({summary.people} people)", quality_cold, None
+        ),
+        Figure(
+            "Read: instrument quality report, warm (cached per data version)",
+            quality_warm,
+            0.100 * factor,
+        ),
     ]
 
 

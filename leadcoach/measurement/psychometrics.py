@@ -462,7 +462,7 @@ def omega_total(data: pd.DataFrame, *, missing: Missing = "pairwise") -> float:
 def spearman_brown(reliability: float, factor: float) -> float:
     """Reliability of a test `factor` times as long (Spearman, 1910; Brown, 1910; Lord &
     Novick, 1968, eq. 5.13.2): factor x rho / (1 + (factor - 1) x rho)."""
-    if not factor > 0:
+    if not np.all(np.asarray(factor) > 0):  # a number, or an array of factors
         raise ValueError(f"the length factor must be positive, got {factor}")
     return factor * reliability / (1 + (factor - 1) * reliability)
 

@@ -105,14 +105,45 @@ def quality_report(
 
     The sample is everyone whose latest self-assessment of this instrument (any version)
     was submitted between `since` and `until` (UTC dates, both included; open ends allowed),
-    narrowed to the members of a cohort when `cohort_id` is given. HR and admins only.
+    narrowed to the members of a cohort when `cohort_id` is given. HR and admins only
+    (`report_scope` decides).
     """
+    cohort_name = report_scope(
+        session=session, viewer=viewer, since=since, until=until, cohort_id=cohort_id
+    )
+    return _report(session, instrument, since, until, cohort_id, cohort_name, min_sample)
+
+
+def report_scope(
+    *,
+    session: Session,
+    viewer: Viewer,
+    since: date | None,
+    until: date | None,
+    cohort_id: int | None,
+) -> str | None:
+    """Whether this viewer may have the quality report of this sample: the one place that
+    decides, for `quality_report` and for every cached `QualityReports.get` alike (HR and
+    admins only; a cohort they may see; a period whose start is not after its end).
+    Returns the cohort's name (None for everyone)."""
     require(viewer, Action.READ_ORGANISATION)
     if since is not None and until is not None and since > until:
         raise InvalidInput("Period: the start date is after the end date.")
-    cohort_name = None
-    if cohort_id is not None:
-        cohort_name = cohort_for(session=session, viewer=viewer, cohort_id=cohort_id).name
+    if cohort_id is None:
+        return None
+    return cohort_for(session=session, viewer=viewer, cohort_id=cohort_id).name
+
+
+def _report(
+    session: Session,
+    instrument: bank.Instrument,
+    since: date | None,
+    until: date | None,
+    cohort_id: int | None,
+    cohort_name: str | None,
+    min_sample: int,
+) -> QualityReport:
+    """The report of a sample whose access `report_scope` has already allowed."""
     people, answers, as_of = reliability.latest_self_answers(
         session, instrument, since, until, cohort_id
     )
@@ -428,21 +459,14 @@ class QualityReports:
         cohort_id: int | None = None,
         min_sample: int,
     ) -> QualityReport:
-        require(viewer, Action.READ_ORGANISATION)
-        if cohort_id is not None:
-            cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+        # Decided on every call, hit or miss, by the same function as `quality_report`.
+        cohort_name = report_scope(
+            session=session, viewer=viewer, since=since, until=until, cohort_id=cohort_id
+        )
         key = (*data_version.current(session), instrument.id, instrument.version, since,
                until, cohort_id, min_sample)  # fmt: skip
         report = self._cache.get(
             key,
-            lambda: quality_report(
-                session=session,
-                viewer=viewer,
-                instrument=instrument,
-                since=since,
-                until=until,
-                cohort_id=cohort_id,
-                min_sample=min_sample,
-            ),
+            lambda: _report(session, instrument, since, until, cohort_id, cohort_name, min_sample),
         )
         return replace(report, skills=report.skills.copy(), items=report.items.copy())

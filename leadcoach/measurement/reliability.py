@@ -349,6 +349,26 @@ class ChangeThreshold:
         ]
         return noise_margin(errors[0] ** 2, errors[1] ** 2)
 
+    def points_for_counts(self, items_before, items_after) -> np.ndarray:
+        """`points_for` of many people at once (arrays of statement counts; 0 or NaN:
+        unknown, so the full-length threshold), with the same Spearman-Brown and
+        Jacobson-Truax formulas; the cohort review judges a whole cohort with it."""
+        before = np.nan_to_num(np.asarray(items_before, dtype=float))
+        after = np.nan_to_num(np.asarray(items_after, dtype=float))
+        if self.provisional:
+            return np.full(before.shape, math.nan)
+        if self.source is None or not self.source.items:
+            return np.full(before.shape, self.points)
+        known = (before >= 1) & (after >= 1)
+        items = len(self.source.items)
+
+        def error_variance(k: np.ndarray) -> np.ndarray:
+            factor = np.where(known, np.floor(k), items) / items
+            return self.sd**2 * (1 - psychometrics.spearman_brown(self.source.alpha, factor))
+
+        margin = noise_margin(error_variance(before), error_variance(after))
+        return np.where(known, margin, self.points)
+
     def describe(self) -> str:
         """Where the threshold comes from, in words (or why there is none)."""
         if self.provisional:

@@ -29,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank
 from leadcoach.measurement import groups as gate
-from leadcoach.measurement import plausibility
+from leadcoach.measurement import plausibility, reliability
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, cohort_for, require
 from leadcoach.platform.errors import InvalidInput, NotFound
@@ -69,6 +69,7 @@ ROUND_SCORE_COLUMNS = [
     "skill_id",
     "skill",
     "score",
+    "answered",  # statements of the skill the person answered (for their own reliability)
 ]
 COMPLETION_COLUMNS = [
     "round_id",
@@ -473,9 +474,12 @@ def _round_scores_frame(
         score_rows = (
             session.connection()
             .execute(
-                select(SkillScore.submission_id, SkillScore.skill_id, SkillScore.score).where(
-                    col(SkillScore.submission_id).in_(of_members)
-                )
+                select(
+                    SkillScore.submission_id,
+                    SkillScore.skill_id,
+                    SkillScore.score,
+                    SkillScore.answered,
+                ).where(col(SkillScore.submission_id).in_(of_members))
             )
             .all()
         )
@@ -503,13 +507,15 @@ def _round_scores_frame(
     chosen_at = np.repeat(chosen, k)
     # Scores as a submissions x skills matrix; its extra last row (index -1) is all missing.
     matrix = np.full((len(assigned) + 1, k), np.nan)
+    answered = np.full((len(assigned) + 1, k), np.nan)
     if score_rows:
-        submission, skill, score = zip(*score_rows, strict=True)
+        submission, skill, score, count = zip(*score_rows, strict=True)
         row = pd.Index(assigned["submission_id"]).get_indexer(submission)
         column = pd.Index(skill_ids).get_indexer(skill)
         # Not assigned to a round, or a skill of another version of the questionnaire.
         known = (row >= 0) & (column >= 0)
         matrix[row[known], column[known]] = np.array(score, dtype=float)[known]
+        answered[row[known], column[known]] = np.array(count, dtype=float)[known]
     frame = pd.DataFrame(
         {
             **{c: members[c].array.take(member_at) for c in ROUND_SCORE_COLUMNS[:6]},
@@ -523,6 +529,7 @@ def _round_scores_frame(
             "skill_id": pd.array(skill_ids, dtype="str").take(skill_at),
             "skill": pd.array([s.name for s in instrument.skills], dtype="str").take(skill_at),
             "score": matrix[chosen_at, skill_at],
+            "answered": pd.array(answered[chosen_at, skill_at], dtype="Float64").astype("Int64"),
         }
     )
     return frame[ROUND_SCORE_COLUMNS]
@@ -827,6 +834,9 @@ class _Pairs:
     skill_id: np.ndarray  # object array
     baseline: np.ndarray
     latest: np.ndarray
+    # Statements of the skill each person answered at each time (NaN when unknown).
+    answered_baseline: np.ndarray
+    answered_latest: np.ndarray
 
 
 def _pairs(frame: pd.DataFrame, baseline_round: str, latest_round: str) -> _Pairs:
@@ -851,11 +861,18 @@ def _pairs(frame: pd.DataFrame, baseline_round: str, latest_round: str) -> _Pair
     )
     order = np.argsort(in_before)
     before, after = before[in_before[order]], after[in_after[order]]
+    answered = (
+        frame["answered"].to_numpy(dtype=float, na_value=np.nan)
+        if "answered" in frame.columns
+        else np.full(len(frame), np.nan)
+    )
     return _Pairs(
         person_id=people[before],
         skill_id=np.asarray(skill_ids, dtype=object)[skill_codes[before]],
         baseline=scores[before],
         latest=scores[after],
+        answered_baseline=answered[before],
+        answered_latest=answered[after],
     )
 
 
@@ -1079,20 +1096,29 @@ def reliable_changes(
     round_scores: pd.DataFrame,
     baseline_round: str,
     latest_round: str,
-    thresholds: Mapping[str, float],
+    thresholds: Mapping[str, float | reliability.ChangeThreshold],
     min_group: int,
 ) -> pd.DataFrame:
-    """Per skill, how many people changed by more than measurement noise (Jacobson-Truax:
-    `thresholds` gives each skill's smallest reliable change in points): real_gains,
-    real_drops and within_noise among the n people with both scores. Skills with fewer
-    than `min_group` pairs get no counts (suppressed), as `skill_changes` does."""
+    """Per skill, how many people changed by more than measurement noise (Jacobson-Truax):
+    real_gains, real_drops and within_noise among the n people with both scores. Skills
+    with fewer than `min_group` pairs get no counts (suppressed), as `skill_changes` does.
+
+    `thresholds` gives each skill's smallest reliable change: a `ChangeThreshold` judges
+    each person against their own threshold, from the reliability of the statements they
+    answered at each time (`ChangeThreshold.points_for`, Spearman-Brown: a person who
+    answered 3 of 6 statements has a less reliable score and needs a larger change), using
+    the frame's `answered` column; a plain number is one threshold for everyone. A
+    provisional threshold (change cannot be judged) gives no counts, as a missing one."""
     min_group = gate.checked_minimum(min_group)
     pairs = _pairs(round_scores, baseline_round, latest_round)
     skills, names = _skill_order(round_scores)
     rows = []
     for skill_id in skills:
-        changes = (pairs.latest - pairs.baseline)[pairs.skill_id == skill_id]
-        limit = thresholds.get(skill_id)
+        mine = pairs.skill_id == skill_id
+        changes = (pairs.latest - pairs.baseline)[mine]
+        limit = _limits(
+            thresholds.get(skill_id), pairs.answered_baseline[mine], pairs.answered_latest[mine]
+        )
         if len(changes) < min_group or limit is None:
             rows.append((skill_id, names.get(skill_id), len(changes), None, None, None, True))
             continue
@@ -1113,3 +1139,17 @@ def reliable_changes(
     for column in ("real_gains", "real_drops", "within_noise"):
         frame[column] = frame[column].astype("Int64")
     return frame
+
+
+def _limits(
+    threshold: float | reliability.ChangeThreshold | None,
+    answered_before: np.ndarray,
+    answered_after: np.ndarray,
+) -> float | np.ndarray | None:
+    """Each person's reliable-change threshold (see `reliable_changes`), None when change
+    cannot be judged."""
+    if threshold is None or isinstance(threshold, int | float):
+        return threshold
+    if threshold.provisional:
+        return None
+    return threshold.points_for_counts(answered_before, answered_after)

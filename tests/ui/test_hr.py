@@ -165,6 +165,8 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     assert (
         counts["Real gain"] + counts["Real drop"] + counts["Within noise"] == counts["People"]
     ).all()
+    # Each person is judged against their own threshold (issue 20): the page says so.
+    assert "needs a larger change" in texts(at)
     open_tab(at, "view", "Scores at each round")
     spread = table_with(at, "Median")
     # The open view's chart, and the KPI section's below every view (issue 23).

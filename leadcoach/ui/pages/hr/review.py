@@ -177,9 +177,12 @@ if change_tab.open:
                 )
             st.markdown("**People whose own change is more than measurement noise**")
             thresholds = context.change_thresholds()
-            limits = {s: t.points for s, t in thresholds.items() if not t.provisional}
             counts = cohorts.reliable_changes(
-                review.round_scores, review.baseline_round, review.latest_round, limits, min_group
+                review.round_scores,
+                review.baseline_round,
+                review.latest_round,
+                thresholds,
+                min_group,
             )
             counts["threshold"] = [
                 thresholds[s].describe() if s in thresholds else "" for s in counts["skill_id"]
@@ -196,10 +199,13 @@ if change_tab.open:
                 },
             )
             st.caption(
-                "A person's change is real when larger than the skill's reliable-change "
+                "A person's change is real when larger than their reliable-change "
                 "threshold (Jacobson-Truax, 95%, from the skill's reliability and spread); "
-                "otherwise it may be measurement noise. The threshold column gives the "
-                "reliability it used, how many people that rests on and its date."
+                "otherwise it may be measurement noise. The threshold column gives it for "
+                "someone who answered all the skill's statements, with the reliability it "
+                "used, how many people that rests on and its date; someone who answered "
+                "fewer statements has a less reliable score and needs a larger change "
+                "(Spearman-Brown)."
             )
             unjudged = [
                 f"**{row.skill}**: {thresholds[row.skill_id].reason}"

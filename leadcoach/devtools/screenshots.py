@@ -114,8 +114,9 @@ def take(url: str, out: Path, roles: list[str] | None = None) -> list[Path]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("artifacts/screenshots"))
-    parser.add_argument("--role", action="append", choices=list(ROLES),
-                        help="only this role's pages (repeatable); every role's by default")  # fmt: skip
+    parser.add_argument(
+        "--role", action="append", choices=list(ROLES), help="only this role's pages (repeatable)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "LEADCOACH_DATABASE_URL": demo_database(Path(folder))}

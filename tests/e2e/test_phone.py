@@ -50,7 +50,8 @@ def test_results_on_a_phone_show_skill_score_and_percentile(browser, demo_server
 
 # Words of the tables' text cells that the browser split over two lines: each word's
 # Range has one line box unless it was broken inside.
-BROKEN_WORDS = """() => [...document.querySelectorAll("table.lc-table td:not(.num)")].flatMap(cell => {
+BROKEN_WORDS = """() => [...document.querySelectorAll("table.lc-table td:not(.num)")]
+  .flatMap(cell => {
     const text = cell.firstChild;
     if (!text || text.nodeType !== Node.TEXT_NODE) return [];
     const broken = [];

@@ -69,8 +69,9 @@ def demo_database(folder: Path) -> str:
     return database_url
 
 
-def take(url: str, out: Path) -> list[Path]:
-    """Every page of every role at each width, saved in `out`; the files written."""
+def take(url: str, out: Path, roles: list[str] | None = None) -> list[Path]:
+    """Every page of every role (or of the roles named) at each width, saved in `out`; the
+    files written."""
     from playwright.sync_api import sync_playwright  # a development dependency
 
     out.mkdir(parents=True, exist_ok=True)
@@ -86,6 +87,8 @@ def take(url: str, out: Path) -> list[Path]:
             shoot(page, written[-1], width)
         page.context.close()
         for role, (name, pages) in ROLES.items():
+            if roles and role not in roles:
+                continue
             context = browser.new_context(viewport={"width": WIDTHS[0], "height": HEIGHT})
             page = context.new_page()
             page.set_default_timeout(60_000)
@@ -111,13 +114,16 @@ def take(url: str, out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("artifacts/screenshots"))
+    parser.add_argument(
+        "--role", action="append", choices=list(ROLES), help="only this role's pages (repeatable)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "LEADCOACH_DATABASE_URL": demo_database(Path(folder))}
         process, url = serve(["-m", "leadcoach.ui.serve"], Path.cwd(), env,
                              Path(folder) / "server.log")  # fmt: skip
         try:
-            written = take(url, args.out)
+            written = take(url, args.out, args.role)
         finally:
             stop_process(process)
     print(f"{len(written)} screenshots in {args.out}/")

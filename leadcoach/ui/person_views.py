@@ -75,9 +75,27 @@ def _previous_answered(scores: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def _how_change_is_judged(profile: pd.DataFrame, thresholds) -> str:
+def _unjudged(profile: pd.DataFrame, thresholds) -> str:
+    """Which skills' reliability cannot be used yet and why, each reason said once: "for
+    every skill: <reason>", or "for **A**, **B**: <reason>; for **C**: <other reason>" ("" when
+    every skill's can)."""
+    names = dict(zip(profile["skill_id"], profile["skill"], strict=True))
+    by_reason: dict[str, list[str]] = {}
+    for skill_id, threshold in thresholds.items():
+        if threshold.provisional and skill_id in names:
+            by_reason.setdefault(threshold.reason, []).append(names[skill_id])
+    if len(by_reason) == 1 and len(next(iter(by_reason.values()))) == len(names):
+        return f"for every skill: {next(iter(by_reason))}"
+    return "; ".join(
+        f"for {', '.join(f'**{name}**' for name in skills)}: {reason}"
+        for reason, skills in by_reason.items()
+    )
+
+
+def _how_change_is_judged(profile: pd.DataFrame, thresholds, *, unjudged: bool = True) -> str:
     """Where the change verdicts come from: the reliability used (its value, people and
-    date) and, per skill that cannot be judged, why."""
+    date) and, unless said elsewhere (`unjudged` False), why change cannot be judged yet
+    for the skills it cannot, each reason once."""
     judged = [t for t in thresholds.values() if not t.provisional]
     text = ""
     if judged:
@@ -91,16 +109,8 @@ def _how_change_is_judged(profile: pd.DataFrame, thresholds) -> str:
             f"skill, from each skill's reliability over at least {people} people's latest "
             f"answers{when}. Smaller changes may be chance."
         )
-    names = dict(zip(profile["skill_id"], profile["skill"], strict=True))
-    unjudged = [
-        f"**{names[skill_id]}**: {t.reason}"
-        for skill_id, t in thresholds.items()
-        if t.provisional and skill_id in names
-    ]
-    if unjudged:
-        text += (" " if text else "") + (
-            "Change cannot be judged yet for " + "; ".join(unjudged) + "."
-        )
+    if unjudged and (why := _unjudged(profile, thresholds)):
+        text += (" " if text else "") + f"Change cannot be judged yet {why}."
     return text
 
 
@@ -193,19 +203,42 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     # A first assessment has nothing to compare with: its table is the scores and their
     # likely ranges alone, not three columns of dashes.
     compared = ["previous", "change", "meaning"] if len(submissions) > 1 else []
+    columns = ["skill", "score", "band", *compared]
+    # A column with nothing to say for any skill steps aside (a phone has no width for a
+    # column of dashes), and one line below says once why: likely ranges and change verdicts
+    # both need each skill's reliability, which too few people's answers cannot give yet.
+    not_yet = []
+    if not profile["band"].astype(bool).any():
+        columns.remove("band")
+        not_yet.append("**likely ranges**")
+    meanings = set(profile["meaning"]) - {""}
+    if compared and meanings == {reliability.CANNOT_JUDGE}:
+        columns.remove("meaning")
+        not_yet.append("**whether a change is real**")
     with st.expander("The same numbers as a table", expanded=True):
         tables.show(
             profile,
-            {column: vocabulary.header(column) for column in ["skill", "score", "band", *compared]},
+            {column: vocabulary.header(column) for column in columns},
             {"score": ".0f", "previous": ".0f", "change": "+.0f"},
         )
-        st.caption(
-            "**Likely range**: no questionnaire measures exactly; your true score lies in "
-            "this range with 90% confidence (the score ± 1.645 standard errors of "
-            "measurement, from the skill's reliability and the statements you answered)."
-        )
-        if len(submissions) > 1:
-            st.caption(_how_change_is_judged(profile, thresholds))
+        if "band" in columns:
+            st.caption(
+                "**Likely range**: no questionnaire measures exactly; your true score lies in "
+                "this range with 90% confidence (the score ± 1.645 standard errors of "
+                "measurement, from the skill's reliability and the statements you answered)."
+            )
+        if not_yet:
+            why = _unjudged(profile, thresholds)
+            st.caption(
+                f"Not shown yet: {' and '.join(not_yet)}. "
+                f"{'Both need' if len(not_yet) > 1 else 'It needs'} each skill's reliability, "
+                "estimated from everyone's answers, which cannot be estimated yet"
+                + (f" {why}." if why else ".")
+            )
+        if len(submissions) > 1 and (
+            how := _how_change_is_judged(profile, thresholds, unjudged="meaning" in columns)
+        ):
+            st.caption(how)
     for row in profile[profile["score"].isna()].itertuples():
         st.caption(
             f"**{row.skill}**: insufficient data ({row.answered} of {row.applicable} "
@@ -300,17 +333,21 @@ def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
             for low, high in zip(shown["percentile_low"], shown["percentile_high"], strict=True)
         ]
     )
-    tables.show(
-        shown,
-        {"skill": "Skill", "score": "Score", "percentile": "Percentile",
-         "likely": "Likely percentile range"},
-        {"score": ".0f", "percentile": ".0f"},
-    )  # fmt: skip
+    labels = {"skill": "Skill", "score": "Score", "percentile": "Percentile",
+              "likely": "Likely percentile range"}  # fmt: skip
+    ranged = shown["likely"].astype(bool).any()
+    if not ranged:  # no score has a likely range yet (said once, above the profile's table)
+        del labels["likely"]
+    tables.show(shown, labels, {"score": ".0f", "percentile": ".0f"})
     st.caption(
         f"Percentile: the share of {md(result.group_label)} ({result.group_size} people, "
-        "latest assessment each) scoring lower, ties counted half. The likely range is the "
-        "percentile of each end of the score's likely range, so it shows how far the rank "
-        "could move by measurement error alone."
+        "latest assessment each) scoring lower, ties counted half."
+        + (
+            " The likely range is the percentile of each end of the score's likely range, "
+            "so it shows how far the rank could move by measurement error alone."
+            if ranged
+            else ""
+        )
         + (
             f" Provisional: norms are stable from {context.settings().min_norm_group} people on."
             if result.provisional

@@ -37,7 +37,9 @@ CSS = (
     f" @media (max-width: {PHONE_MAX_PX}px) {{"
     f" .{STYLE_CLASS} {{ font-size: 0.8125rem; }}"
     f" .{STYLE_CLASS} th, .{STYLE_CLASS} td {{ padding: 0.25rem 0.4rem; }}"
-    f" .{STYLE_CLASS} td {{ white-space: normal; overflow-wrap: anywhere; min-width: 3rem; }}"
+    # Text wraps between words; a word is broken only when it cannot fit a line by itself.
+    # ("anywhere" let the table squeeze a column below its longest word: "Operati|onal".)
+    f" .{STYLE_CLASS} td {{ white-space: normal; overflow-wrap: break-word; min-width: 3rem; }}"
     # Numbers never break (no spaces in them); a phrase in a figure's place may.
     f" .{STYLE_CLASS} td.num {{ overflow-wrap: normal; min-width: 0; }}"
     f" .{STYLE_CLASS} .minor {{ display: none; }}"

@@ -3,6 +3,8 @@ alone (Tab, Shift+Tab, arrows, Space and Enter; no mouse click), through to subm
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from leadcoach.demo import email_for
@@ -45,12 +47,6 @@ def tab_to(page, wanted, presses: int = 400, key: str = "Tab") -> dict:
     raise AssertionError(f"{presses} presses of {key} never reached it; last focus: {now}")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Open defect found when the step-focus and review changes met this test: at the "
-    "review, 139 of 140 answers are saved though every radio shows checked (one situation "
-    "rating given by keyboard does not reach the server); not yet diagnosed",
-)
 def test_the_whole_assessment_by_keyboard_alone(browser, private_server):
     context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()
@@ -98,6 +94,11 @@ def test_the_whole_assessment_by_keyboard_alone(browser, private_server):
     assert len(titles) == len(set(titles)), f"a step seen twice: {titles}"
     assert answered > 40
     assert rings == {"solid"}, "a focused answer shows a focus ring"
+    # Every answer the radios show reached the server (a save cut off by the next key's
+    # rerun once left 1 to 4 of them out on a busy machine).
+    shown = page.locator("[data-testid='stMain']").inner_text()
+    saved, total = re.search(r"(\d+) of (\d+) answers saved", shown).groups()
+    assert saved == total, f"{saved} of {total} answers saved: {shown}"
     page.get_by_text("Every question has an answer").wait_for()
     tab_to(page, lambda f: f["type"] == "checkbox")
     page.keyboard.press("Space")

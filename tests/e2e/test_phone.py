@@ -48,6 +48,34 @@ def test_results_on_a_phone_show_skill_score_and_percentile(browser, demo_server
     page.close()
 
 
+# Words of the tables' text cells that the browser split over two lines: each word's
+# Range has one line box unless it was broken inside.
+BROKEN_WORDS = """() => [...document.querySelectorAll("table.lc-table td:not(.num)")]
+  .flatMap(cell => {
+    const text = cell.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+    const broken = [];
+    for (const match of text.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, match.index);
+        range.setEnd(text, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+    }
+    return broken;
+})"""
+
+
+def test_result_tables_on_a_phone_wrap_between_words(browser, demo_server):
+    """Skill names wrap at their spaces, never inside a word ("Operati|onal")."""
+    page = open_as(browser, demo_server, "Ana Lima", "results", PHONE)
+    page.get_by_role("heading", name="Compared with others").wait_for()
+    settled(page)
+    assert page.locator("table.lc-table td", has_text="Operational").count() >= 2
+    assert page.evaluate(BROKEN_WORDS) == []
+    page.close()
+
+
 def test_the_answer_scale_is_one_column_on_a_phone_and_one_row_on_a_laptop(browser, demo_server):
     for viewport, name in ((PHONE, "390"), (WIDE, "1366")):
         page = open_as(browser, demo_server, "Rhea Domingo", "assessment", viewport)

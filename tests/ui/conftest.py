@@ -104,6 +104,28 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(frame for frame in shown_tables(at) if column in frame.columns)
 
 
+# The tabs of a page that a walk over every page opens too (st.tabs bound to ?view=).
+PAGE_TABS = {
+    "pages/hr/review.py": ["Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
+    "pages/coach/team.py": ["Against the organisation", "Who to remind", "Team growth"],
+}
+
+
+def walk_pages(at: AppTest, pages: list[str], tabs: dict | None = None):
+    """The one page walk of the AppTest suites: open each page in this signed-in app (and each
+    of its tabs in `tabs`), assert it drew a title without an error, and yield (where, at)
+    for the caller's own checks of what it shows."""
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, f"{page}: {at.exception}"
+        assert at.title, f"{page} shows no title"
+        yield page, at
+        for label in (tabs or {}).get(page, ()):
+            open_tab(at, "view", label)
+            assert not at.exception, f"{page} {label}: {at.exception}"
+            yield f"{page} {label}", at
+
+
 def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     """Open a tab of a row of tabs bound to the address (st.tabs(key=..., bind=
     "query-params")) as a link to it would, and rerun."""

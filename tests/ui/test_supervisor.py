@@ -261,6 +261,39 @@ def test_a_new_supervisor_starts_answers_resumes_reviews_and_submits_once(own_de
     assert "Start the assessment" not in [b.label for b in after.button]
 
 
+def test_an_answer_whose_callback_was_cut_off_still_reaches_the_database(own_demo, monkeypatch):
+    """Streamlit runs a widget's on_change callback inside the script run, where a newer
+    interaction (the next answer, given while this run was going) stops it at any session
+    state access with a script-control exception, and never calls the callback again. The
+    answer the radio shows must be stored all the same (the keyboard-only test lost 1 to 4
+    of 140 answers this way on a busy machine)."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import StopException
+
+    from leadcoach.ui import auth
+
+    at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
+    button(at, "Start the assessment").click().run()
+    button(at, "Next").click().run()
+    first, second = current_instrument().skills[0].items[:2]
+    signed_in, cut = auth.current_viewer, []
+
+    def cut_off_once():
+        if not cut:  # the first session-state access of the callback, as Streamlit would
+            cut.append(True)
+            raise StopException()
+        return signed_in()
+
+    monkeypatch.setattr(auth, "current_viewer", cut_off_once)
+    at.radio[0].set_value(4).run()  # its callback is cut off before storing
+    assert cut and not draft_of(own_demo, "Sam Torres").item_answers
+    at.run()  # the newer interaction's run
+    assert not at.exception, at.exception
+    assert draft_of(own_demo, "Sam Torres").item_answers == {first.id: 4}
+    at.radio[1].set_value(2).run()
+    assert draft_of(own_demo, "Sam Torres").item_answers == {first.id: 4, second.id: 2}
+    assert "2 of" in at.get("progress")[0].proto.text
+
+
 def test_review_jumps_to_the_step_of_a_gap_and_back_with_one_step_counter(own_demo, monkeypatch):
     instrument = current_instrument()
     at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
@@ -355,21 +388,10 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     assert len(charts(at)) == 1 and chart_rows(charts(at)[0]) >= len(profile)
     # Small tables are Markdown (an HTML table): no data grid for the browser to load.
     assert not at.dataframe
-    table = table_with(at, "Change is")
+    table = table_with(at, "Change")
     assert list(table["Skill"]) == list(profile["skill"])
     assert table["Score"].tolist() == profile["score"].round().tolist()
     assert table["Change"].notna().any(), "a supervisor with history sees change per skill"
-    assert set(table["Change is"].fillna("")) <= {
-        "within noise",
-        "real gain",
-        "real drop",
-        "cannot be judged yet",
-        "",
-    }
-    # The demo has too few people for a reliability: no change is judged with an invented
-    # one, and the page says why.
-    assert "Change cannot be judged yet for" in texts(at) and "at least 30" in texts(at)
-    assert "Likely range (90%)" in table.columns
     norm_table = table_with(at, "Percentile")
     assert norm_table["Percentile"].between(0, 100).all() and len(norm_table) == len(profile)
     assert "Percentile: the share of the whole organisation" in texts(at)
@@ -390,6 +412,25 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
     tips = bank.load_tips(Settings().assessments_dir / bank.TIPS_FILE)
     for skill_id in develop["skill_id"]:
         assert all(tip.action in texts(at) for tip in tips[skill_id])
+
+
+def test_results_say_once_what_cannot_be_shown_yet_instead_of_columns_of_dashes(
+    demo_url, monkeypatch
+):
+    """The demo has too few people for any skill's reliability: no likely range and no
+    change verdict for any skill. No column of dashes or of "cannot be judged yet" (a phone
+    has no width for them), and the reason is said once, not once per skill."""
+    at = open_page(demo_url, "Ana Lima", RESULTS, monkeypatch)
+    table = table_with(at, "Change")
+    assert list(table.columns) == ["Skill", "Score", "Previous", "Change"], list(table.columns)
+    norm_table = table_with(at, "Percentile")
+    assert list(norm_table.columns) == ["Skill", "Score", "Percentile"], list(norm_table.columns)
+    captions = "\n".join(c.value for c in at.caption)
+    reason = "have answered this skill's statements; at least 30 are needed"
+    assert captions.count(reason) == 1, captions
+    assert "Not shown yet: **likely ranges** and **whether a change is real**" in captions
+    assert "for every skill: only" in captions
+    assert "Change cannot be judged yet" not in captions, "said once, above"
 
 
 def test_results_name_a_skill_with_insufficient_data(own_demo, monkeypatch):

@@ -73,6 +73,59 @@ if draft_id is None:
         st.rerun()
     st.stop()
 
+# Every answer widget drawn for this draft: its key -> (statement or situation, option, the
+# widget value this session knows is stored). Saving in the widget's on_change callback alone
+# loses answers: Streamlit runs callbacks inside the script run, and any st.session_state
+# access there is a point where a newer interaction waiting (the next answer, given while
+# this run was still going) stops the run with a RerunException. The cut-off callback is not
+# called again, since the widget's value is no longer new by the next run, so the radio
+# showed the answer and the database lacked it (seen in the keyboard-only test on a busy
+# machine: 1 to 4 of 140 answers missing at the review). So every run first stores what a
+# widget holds and the database does not yet, before reading the draft.
+ledger = st.session_state.setdefault(f"assessment_ledger_{draft_id}", {})
+
+
+def store(item_id: str, option_id: str, widget_key: str, value) -> None:
+    """Store one widget's answer; note it as stored, or the error to show."""
+    stored = None if value == NOT_APPLICABLE and not option_id else value
+    try:
+        with context.db() as session:
+            responses.save_answer(
+                session=session,
+                viewer=viewer,
+                draft_id=draft_id,
+                item_id=item_id,
+                option_id=option_id,
+                value=stored,
+            )
+    except LeadCoachError as error:
+        st.session_state["assessment_error"] = str(error)
+        return
+    ledger[widget_key] = (item_id, option_id, value)
+
+
+def save(item_id: str, option_id: str, widget_key: str) -> None:
+    """Widget callback: store this answer in the database at once."""
+    if auth.current_viewer() is not None:
+        store(item_id, option_id, widget_key, st.session_state[widget_key])
+
+
+def store_unsaved() -> None:
+    """Store every answer a widget holds that is not yet known to be stored (a callback cut
+    off by a newer interaction); the widgets of the step just left still hold theirs."""
+    for widget_key, (item_id, option_id, known) in list(ledger.items()):
+        value = st.session_state.get(widget_key)
+        if value is not None and value != known:
+            store(item_id, option_id, widget_key, value)
+
+
+def drawn(widget_key: str, item_id: str, option_id: str, value) -> str:
+    """Note a widget drawn with the stored value (on its first drawing this session)."""
+    ledger.setdefault(widget_key, (item_id, option_id, value))
+    return widget_key
+
+
+store_unsaved()
 with context.db() as session, context.stop_on_error():
     state = responses.load_draft(session=session, viewer=viewer, draft_id=draft_id)
 steps = journey.steps(state)
@@ -103,28 +156,6 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
-def save(item_id: str, option_id: str, widget_key: str) -> None:
-    """Widget callback: store this answer in the database at once."""
-    value = st.session_state[widget_key]
-    if value == NOT_APPLICABLE and not option_id:
-        value = None
-    current = auth.current_viewer()
-    if current is None:
-        return
-    try:
-        with context.db() as session:
-            responses.save_answer(
-                session=session,
-                viewer=current,
-                draft_id=draft_id,
-                item_id=item_id,
-                option_id=option_id,
-                value=value,
-            )
-    except LeadCoachError as error:
-        st.session_state["assessment_error"] = str(error)
-
-
 answered, total = state.questions_answered, state.questions_total
 st.progress(
     answered / total if total else 0.0,
@@ -152,10 +183,10 @@ if step.kind == "intro":
 elif step.kind == "skill":
     st.caption(step.skill.definition)
     for item in step.items:
-        key = f"answer_{draft_id}_{item.id}"
         saved = state.item_answers.get(item.id, -1)
         current = NOT_APPLICABLE if saved is None else saved
         options = [*instrument.scale_values(), NOT_APPLICABLE]
+        key = drawn(f"answer_{draft_id}_{item.id}", item.id, "", current if saved != -1 else None)
         st.radio(
             item.text,
             options,
@@ -172,8 +203,9 @@ elif step.kind == "scenarios":
         with st.container(border=True):
             st.markdown(f"**{journey.situation_number(state, scenario)}. {scenario.text}**")
             for option in state.option_order(scenario):
-                key = f"rating_{draft_id}_{scenario.id}_{option.id}"
                 saved = state.option_ratings.get((scenario.id, option.id))
+                key = drawn(f"rating_{draft_id}_{scenario.id}_{option.id}", scenario.id,
+                            option.id, saved)  # fmt: skip
                 st.radio(
                     option.text,
                     list(RATING_LABELS),

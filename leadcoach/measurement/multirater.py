@@ -133,11 +133,13 @@ def rwg_j(keyed: pd.DataFrame) -> float:
     disagree more than random answers would (s̄² > σ²_EU, LeBreton & Senter, 2008, Organ.
     Res. Methods 11(4), 815-852). `keyed`: rater x statement; statements answered by fewer
     than two raters do not count. NaN with fewer than two raters."""
-    counts = keyed.count()
-    usable = keyed.loc[:, counts >= 2]
+    table = np.asarray(keyed, dtype=float)
+    if table.ndim != 2 or table.shape[0] < 2:
+        return math.nan
+    usable = table[:, (~np.isnan(table)).sum(axis=0) >= 2]
     if usable.shape[1] == 0:
         return math.nan
-    mean_variance = float(usable.var(ddof=1).mean())
+    mean_variance = float(np.nanvar(usable, axis=0, ddof=1).mean())
     ratio = mean_variance / UNIFORM_VARIANCE
     if ratio >= 1:
         return 0.0
@@ -211,9 +213,19 @@ def _skill_cells(counted: pd.DataFrame, minimum: int) -> pd.DataFrame:
         return pd.DataFrame(columns=SKILL_COLUMNS).astype({"shown": bool, "raters": float})
     per = _summary(counted, CELL_KEYS)
     n = per["raters"]
+    # The manager alone only when the round has one manager: two, each rating other skills,
+    # would each be "the manager" on some skill.
+    managers = (
+        counted[counted["group"] == MANAGER]
+        .groupby(["supervisor_id", "round_id"])["rater"]
+        .nunique()
+    )
+    in_round = pd.Series(
+        list(zip(per["supervisor_id"], per["round_id"], strict=True)), index=per.index
+    ).map(managers.to_dict())
     per["shown"] = (
         ((per["group"] == SELF) & (n >= 1))
-        | ((per["group"] == MANAGER) & (n == 1))
+        | ((per["group"] == MANAGER) & (n == 1) & (in_round == 1))
         | ((per["group"] != SELF) & (n >= minimum))
     )
     hidden = ~per["shown"]
@@ -230,35 +242,40 @@ def _skill_cells(counted: pd.DataFrame, minimum: int) -> pd.DataFrame:
 
 
 def _agreements(answers: pd.DataFrame, counted: pd.DataFrame, skills: pd.DataFrame) -> list:
-    """r_wg(J) of each shown cell with two or more raters (NaN elsewhere)."""
+    """r_wg(J) of each shown cell with two or more raters (NaN elsewhere). Plain Python over
+    one supervisor's few hundred answers: pandas' per-cell filtering took seconds."""
+    by_rater: dict[tuple, dict[str, float]] = {}
+    for sup, rnd, grp, rater, item, skill, value in zip(
+        answers["supervisor_id"], answers["round_id"], answers["group"], answers["rater"],
+        answers["item_id"], answers["skill_id"], answers["keyed"], strict=True,
+    ):  # fmt: skip
+        by_rater.setdefault((sup, rnd, skill, grp, rater), {})[item] = float(value)
+    members: dict[tuple, list[tuple]] = {}
+    for sup, rnd, grp, rater, skill in zip(
+        counted["supervisor_id"], counted["round_id"], counted["group"], counted["rater"],
+        counted["skill_id"], strict=True,
+    ):  # fmt: skip
+        members.setdefault((sup, rnd, grp, skill), []).append((grp, rater))
+    shown_groups: dict[tuple, list[str]] = {}
+    for row in skills.itertuples(index=False):
+        if row.shown and row.group not in (SELF, OTHERS):
+            shown_groups.setdefault((row.supervisor_id, row.round_id, row.skill_id), []).append(
+                row.group
+            )
     values = []
-    by_cell = {
-        key: rows for key, rows in answers.groupby(["supervisor_id", "round_id", "skill_id"])
-    }
     for row in skills.itertuples(index=False):
         if not row.shown or not row.raters >= 2:
             values.append(math.nan)
             continue
-        mine = by_cell.get((row.supervisor_id, row.round_id, row.skill_id))
-        raters = counted[
-            (counted["supervisor_id"] == row.supervisor_id)
-            & (counted["round_id"] == row.round_id)
-            & (counted["skill_id"] == row.skill_id)
-        ]
-        if row.group == OTHERS:
-            shown = skills[
-                skills["shown"]
-                & (skills["supervisor_id"] == row.supervisor_id)
-                & (skills["round_id"] == row.round_id)
-                & (skills["skill_id"] == row.skill_id)
-                & ~skills["group"].isin([SELF, OTHERS])
-            ]["group"]
-            raters = raters[raters["group"].isin(set(shown))]
-        else:
-            raters = raters[raters["group"] == row.group]
-        rated = mine[mine["group"].isin(set(raters["group"])) & mine["rater"].isin(raters["rater"])]
-        wide = rated.pivot_table(index="rater", columns="item_id", values="keyed", aggfunc="last")
-        values.append(rwg_j(wide))
+        cell = (row.supervisor_id, row.round_id, row.skill_id)
+        wanted = shown_groups.get(cell, []) if row.group == OTHERS else [row.group]
+        raters = [m for g in wanted for m in members.get((*cell[:2], g, cell[2]), [])]
+        answered = [by_rater.get((*cell, g, r), {}) for g, r in raters]
+        statements = sorted({item for mine in answered for item in mine})
+        table = np.array(
+            [[mine.get(item, math.nan) for item in statements] for mine in answered], dtype=float
+        ).reshape(len(answered), len(statements))
+        values.append(rwg_j(table))
     return values
 
 
@@ -418,6 +435,7 @@ def report(
     skill_names: Mapping[str, str] | None = None,
     top: int = 5,
     rng=None,
+    per_rater: pd.DataFrame | None = None,
 ) -> FeedbackReport:
     """The report (issue 22, item 6) of one supervisor's round from its raw ratings (and
     the previous round's, for change): self against each shown group and all others,
@@ -426,7 +444,11 @@ def report(
     names = dict(skill_names or {})
     rounds = {round_id} | ({previous_round_id} if previous_round_id is not None else set())
     mine = ratings[(ratings["supervisor_id"] == supervisor_id) & ratings["round_id"].isin(rounds)]
-    gated = cells(mine, items, min_raters=min_raters)
+    if per_rater is not None:
+        per_rater = per_rater[
+            (per_rater["supervisor_id"] == supervisor_id) & per_rater["round_id"].isin(rounds)
+        ]
+    gated = cells(mine, items, min_raters=min_raters, per_rater=per_rater)
     skills = gated.skills[gated.skills["shown"]]
     now = skills[skills["round_id"] == round_id]
     now = now.assign(skill=now["skill_id"].map(names).fillna(now["skill_id"]))
@@ -533,26 +555,68 @@ def _change(
 # ---- the property, written once ---------------------------------------------------------
 
 
-def _truth(ratings: pd.DataFrame, items: pd.DataFrame, minimum: int) -> dict:
-    """What the rule allows, recomputed plainly from the raw ratings (no shortcut shared
-    with `cells`): per (supervisor, round, group, skill) the set of counted raters, and
-    which cells may be shown."""
-    answers = keyed_answers(ratings, items)
-    asked = items.groupby("skill_id")["item_id"].count().to_dict()
-    counted: dict[tuple, set] = {}
-    for (sup, rnd, grp, rater, skill), rows in answers.groupby(
-        ["supervisor_id", "round_id", "group", "rater", "skill_id"]
-    ):
-        if 2 * len(rows) >= asked[skill]:
-            counted.setdefault((sup, rnd, grp, skill), set()).add(rater)
+def _truth(per_rater: pd.DataFrame, minimum: int) -> dict:
+    """What the rule allows, recomputed plainly from the raters' skill scores (no shortcut
+    shared with `cells`): per (supervisor, round, group, skill) the counted raters and their
+    scores, and which cells may be shown."""
+    counted: dict[tuple, dict] = {}
+    for row in per_rater.itertuples(index=False):
+        if bool(row.counted):
+            key = (row.supervisor_id, row.round_id, row.group, row.skill_id)
+            counted.setdefault(key, {})[row.rater] = float(row.score)
+    managers: dict[tuple, set] = {}
+    for (sup, rnd, grp, _), raters in counted.items():
+        if grp == MANAGER:
+            managers.setdefault((sup, rnd), set()).update(raters)
     shown = {}
     for key, raters in counted.items():
         grp = key[2]
         if grp == SELF:
             shown[key] = len(raters) >= 1
         else:
-            shown[key] = len(raters) >= minimum or (grp == MANAGER and len(raters) == 1)
-    return {"counted": counted, "shown": shown, "answers": answers}
+            alone = grp == MANAGER and len(managers[key[:2]]) == 1
+            shown[key] = len(raters) >= minimum or alone
+    return {"counted": counted, "shown": shown}
+
+
+def _items_truth(answers: pd.DataFrame, counted: dict, shown: dict, minimum: int) -> dict:
+    """Per (supervisor, round, group, item) the keyed answers of the counted raters of a
+    shown skill cell, and per (supervisor, round, item) those of the shown statement cells
+    of every group but self (what all others' statement mean may rest on)."""
+    cells_: dict[tuple, list[float]] = {}
+    for row in answers.itertuples(index=False):
+        key = (row.supervisor_id, row.round_id, row.group, row.skill_id)
+        if shown.get(key) and row.rater in counted.get(key, {}):
+            cells_.setdefault(
+                (row.supervisor_id, row.round_id, row.group, row.item_id), []
+            ).append(float(row.keyed))
+    visible = {k: v for k, v in cells_.items() if shown_group(k[2], len(v), minimum)}
+    others: dict[tuple, list[float]] = {}
+    for (sup, rnd, grp, item), values in visible.items():
+        if grp != SELF:
+            others.setdefault((sup, rnd, item), []).extend(values)
+    return {"cells": cells_, "visible": visible, "others": others}
+
+
+def _item_problems(row: dict, sup, rnd, truth: dict, place: str) -> list[str]:
+    grp, item = row["group"], row["item_id"]
+    if grp == OTHERS:
+        values = truth["others"].get((sup, rnd, item))
+    else:
+        values = truth["visible"].get((sup, rnd, grp, item))
+    if values is None:
+        n = len(truth["cells"].get((sup, rnd, grp, item), ()))
+        return [f"{place}: {grp} statement {item} shown over {n} raters"]
+    problems = []
+    if "raters" in row and not _empty(row["raters"]) and int(row["raters"]) != len(values):
+        problems.append(
+            f"{place}: {grp} statement {item} says {row['raters']} raters, {len(values)} "
+            "may be shown (a hidden group folded in?)"
+        )
+    if "mean" in row and not _empty(row["mean"]):
+        if abs(float(row["mean"]) - float(np.mean(values))) > 1e-6:
+            problems.append(f"{place}: {grp} statement {item} mean is not the shown raters'")
+    return problems
 
 
 def _frames(result: object, where: str):
@@ -578,6 +642,7 @@ def violations(
     comments: pd.DataFrame | None = None,
     supervisor_id: int | None = None,
     round_id: int | None = None,
+    per_rater: pd.DataFrame | None = None,
     where: str = "result",
 ) -> list[str]:
     """Every way `result` (a frame, or frames inside dataclasses, dicts, lists) breaks the
@@ -591,14 +656,14 @@ def violations(
        its score their mean, so no hidden group can be recovered by subtraction.
     4. Every comment shown is the text of a comment of a shown group, never with its rater.
     Frames without the keys say which supervisor and round through `supervisor_id`,
-    `round_id`."""
+    `round_id`. `per_rater` (the raters' stored skill scores) replaces scoring `ratings`
+    where a view reads stored scores."""
     minimum = groups.checked_minimum(min_raters)
-    truth = _truth(ratings, items, minimum)
+    if per_rater is None:
+        per_rater = rater_skill_scores(keyed_answers(ratings, items), items)
+    truth = _truth(per_rater, minimum)
     counted, shown = truth["counted"], truth["shown"]
-    scores = rater_skill_scores(truth["answers"], items)
-    scores = scores[scores["counted"].astype(bool)].set_index(
-        ["supervisor_id", "round_id", "group", "skill_id", "rater"]
-    )["score"]
+    items_truth = _items_truth(keyed_answers(ratings, items), counted, shown, minimum)
     found: list[str] = []
     for place, frame in _frames(result, where):
         leaked = RATER_COLUMNS & {str(c) for c in frame.columns}
@@ -631,6 +696,9 @@ def violations(
                         )
                 continue
             skill = row["skill_id"]
+            if "item_id" in row:
+                found += _item_problems(row, sup, rnd, items_truth, f"{place}[{position}]")
+                continue
             if grp == OTHERS:
                 members = [
                     (k, v) for k, v in counted.items()
@@ -645,10 +713,8 @@ def violations(
                         f"{place}[{position}]: all others over {row['raters']} raters, but the "
                         f"shown groups hold {n}: a hidden group is folded in"
                     )
-                if "item_id" not in row and "score" in row and not _empty(row["score"]):
-                    expected = float(
-                        np.mean([scores[(*k, r)] for k, v in members for r in v])
-                    )
+                if "score" in row and not _empty(row["score"]):
+                    expected = float(np.mean([s for _, v in members for s in v.values()]))
                     if abs(float(row["score"]) - expected) > 1e-6:
                         found.append(
                             f"{place}[{position}]: all others {row['score']:.3f} is not the "
@@ -661,13 +727,6 @@ def violations(
                     f"{place}[{position}]: {grp} on {skill} shown over "
                     f"{len(counted.get(key, ()))} counted raters (minimum {minimum})"
                 )
-                continue
-            if "item_id" in row and "raters" in row and not _empty(row["raters"]):
-                if not shown_group(grp, row["raters"], minimum):
-                    found.append(
-                        f"{place}[{position}]: {grp} statement {row['item_id']} shown over "
-                        f"{row['raters']} raters"
-                    )
             elif "raters" in row and not _empty(row["raters"]):
                 if int(row["raters"]) != len(counted[key]):
                     found.append(

@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(
         default=3, ge=1, le=60, description="days an assessment lies half-finished before a nudge"
     )
+    # --- issue 22 (multi-rater feedback) ---
+    min_raters: int = 3
 
     @field_validator("default_time_zone")
     @classmethod

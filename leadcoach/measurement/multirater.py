@@ -86,6 +86,11 @@ def item_table(instrument: bank.Instrument) -> pd.DataFrame:
     )
 
 
+def empty_ratings() -> pd.DataFrame:
+    """No ratings (for views that read the raters' stored skill scores only)."""
+    return pd.DataFrame(columns=RATINGS_COLUMNS)
+
+
 def keyed_answers(ratings: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """The answered ratings (not applicable dropped) with skill_id and keyed value
     (reverse-keyed statements recoded, as for self-assessments)."""

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     ROUND_CLOSES = "round_closes"
     ROUND_SUMMARY = "round_summary"
     COACH_DIGEST = "coach_digest"
+    # issue 22: to 360 raters, who need no account (no settings page lists these)
+    RATER_INVITATION = "rater_invitation"
+    RATER_REMINDER = "rater_reminder"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,9 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.COACH_DIGEST: KindInfo(
         "Weekly digest of the teams I coach", frozenset({Role.COACH}), "team"
     ),
+    # issue 22: raters stop these by declining on the form itself, not by a setting.
+    Kind.RATER_INVITATION: KindInfo("Invitation to give 360 feedback", frozenset(), "rater"),
+    Kind.RATER_REMINDER: KindInfo("Reminder to give 360 feedback", frozenset(), "rater"),
 }
 
 

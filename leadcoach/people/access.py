@@ -32,6 +32,11 @@ class Action(StrEnum):
     CHOOSE_EMAILS = "choose_emails"  # one's own email choices: kinds, time zone, hours
     SWITCH_EMAILS = "switch_emails"  # turn a kind of email on or off for the organisation
     READ_OUTBOX = "read_outbox"  # every queued, sent and failed email; send a failed one again
+    # --- multi-rater (360) feedback, issue 22 ---
+    START_FEEDBACK = "start_feedback"  # open a 360 round for a supervisor (HR: for a cohort)
+    NOMINATE_RATERS = "nominate_raters"  # propose raters for a round, see the list
+    APPROVE_RATERS = "approve_raters"  # change and approve the list, send invitations, close
+    READ_FEEDBACK_PROGRESS = "read_feedback_progress"  # answers per group, counts only
 
 
 class Scope(StrEnum):
@@ -73,6 +78,19 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.HR, Action.SWITCH_EMAILS): Scope.ANYONE,
     (Role.ADMIN, Action.SWITCH_EMAILS): Scope.ANYONE,
     (Role.ADMIN, Action.READ_OUTBOX): Scope.ANYONE,
+    # --- multi-rater (360) feedback, issue 22: the supervisor proposes, the coach or HR
+    # decides; no one reads a rater's answers here (the report shows only gated groups).
+    (Role.SUPERVISOR, Action.START_FEEDBACK): Scope.OWN,
+    (Role.COACH, Action.START_FEEDBACK): Scope.COACHED,
+    (Role.HR, Action.START_FEEDBACK): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.NOMINATE_RATERS): Scope.OWN,
+    (Role.COACH, Action.NOMINATE_RATERS): Scope.COACHED,
+    (Role.HR, Action.NOMINATE_RATERS): Scope.ANYONE,
+    (Role.COACH, Action.APPROVE_RATERS): Scope.COACHED,
+    (Role.HR, Action.APPROVE_RATERS): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.READ_FEEDBACK_PROGRESS): Scope.OWN,
+    (Role.COACH, Action.READ_FEEDBACK_PROGRESS): Scope.COACHED,
+    (Role.HR, Action.READ_FEEDBACK_PROGRESS): Scope.ANYONE,
 }
 
 

@@ -297,7 +297,8 @@ class OutboxMessage(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    recipient_id: int = Field(foreign_key="person.id", index=True)
+    # None for an email to a 360 rater without an account (issue 22): rater_form_id instead.
+    recipient_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     email: str = Field(max_length=254)  # the address when it was queued
     kind: str = Field(max_length=40)
     event: str = Field(max_length=80)  # what it is about, e.g. "submission:12", "round:3"
@@ -314,10 +315,24 @@ class OutboxMessage(SQLModel, table=True):
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    rater_form_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("raterform.id", ondelete="CASCADE"), nullable=True),
+    )
 
     __table_args__ = (
         UniqueConstraint("recipient_id", "kind", "event", "period", name="uq_outbox_once"),
         Index("ix_outbox_state_send_after", "state", "send_after"),
+        # Rater emails (issue 22) have no person: queued once per form, kind and period.
+        Index(
+            "uq_outbox_rater_once",
+            "rater_form_id",
+            "kind",
+            "period",
+            unique=True,
+            sqlite_where=text("rater_form_id IS NOT NULL"),
+            postgresql_where=text("rater_form_id IS NOT NULL"),
+        ),
         CheckConstraint(
             "state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')",
             name="ck_outbox_state",
@@ -521,6 +536,8 @@ class RaterForm(SQLModel, table=True):
     rater_group: str = Field(max_length=20)
     instrument_id: int = Field(foreign_key="instrument.id")
     token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the link's token
+    # The newest reminder's link (each reminder gets a fresh token; the invitation's stays).
+    reminder_token_hash: str | None = Field(default=None, max_length=64, unique=True)
     code_handle: str | None = Field(default=None, max_length=8, unique=True)
     code_hash: str | None = Field(default=None, max_length=64)
     failed_attempts: int = 0

@@ -118,6 +118,9 @@ def upgrade() -> None:
         sa.Column("rater_group", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("instrument_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column(
+            "reminder_token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
+        ),
         sa.Column("code_handle", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
         sa.Column("code_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("failed_attempts", sa.Integer(), nullable=False),
@@ -151,6 +154,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("code_handle"),
         sa.UniqueConstraint("nomination_id"),
         sa.UniqueConstraint("token_hash"),
+        sa.UniqueConstraint("reminder_token_hash"),
     )
     with op.batch_alter_table("raterform", schema=None) as batch_op:
         batch_op.create_index(
@@ -181,6 +185,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("form_id", "skill_id"),
     )
     # ### end Alembic commands ###
+    # Emails to raters without an account: no person, the form instead. Batch mode rebuilds
+    # the table on SQLite (no triggers live on it).
+    with op.batch_alter_table("outboxmessage", schema=None) as batch_op:
+        batch_op.alter_column("recipient_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column("rater_form_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_outboxmessage_rater_form", "raterform", ["rater_form_id"], ["id"],
+            ondelete="CASCADE",
+        )  # fmt: skip
+        batch_op.create_index(
+            "uq_outbox_rater_once", ["rater_form_id", "kind", "period"], unique=True,
+            sqlite_where=sa.text("rater_form_id IS NOT NULL"),
+            postgresql_where=sa.text("rater_form_id IS NOT NULL"),
+        )  # fmt: skip
     # A rater form submitted, declined or erased changes what 360 figures rest on: bump the
     # data version (0005) so cached reports see it. Answers saved along the way do not.
     if op.get_bind().dialect.name == "postgresql":
@@ -194,6 +212,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM outboxmessage WHERE recipient_id IS NULL")
+    with op.batch_alter_table("outboxmessage", schema=None) as batch_op:
+        batch_op.drop_index("uq_outbox_rater_once")
+        batch_op.drop_constraint("fk_outboxmessage_rater_form", type_="foreignkey")
+        batch_op.drop_column("rater_form_id")
+        batch_op.alter_column("recipient_id", existing_type=sa.Integer(), nullable=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS dataversion_raterform ON raterform")
     else:

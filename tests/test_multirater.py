@@ -170,8 +170,8 @@ def test_report_blind_spot_hidden_strength_and_change():
     )  # fmt: skip
     so = result.self_other.set_index(["skill_id", "group"])
     # Reverse-keyed statement 4 answered 5 by self scores 1: self's keyed answers are 5,5,5,1.
-    assert so.loc[("DEC", "direct_report"), "verdict"] == mr.BLIND_SPOT
-    assert so.loc[("DEC", "peer"), "verdict"] == mr.IN_AGREEMENT
+    assert so.loc[("DEC", "direct_report"), "reading"] == mr.BLIND_SPOT
+    assert so.loc[("DEC", "peer"), "reading"] == mr.IN_AGREEMENT
     assert so.loc[("DEC", "others"), "raters"] == 7
     change = result.change.set_index(["skill_id", "group"])
     assert change.loc[("DEC", "direct_report"), "verdict"] == mr.REAL_DROP

@@ -417,8 +417,8 @@ class FeedbackReport:
     round_id: int
     responses: pd.DataFrame  # group, raters (groups shown on at least one skill)
     skills: pd.DataFrame  # skill_id, skill, group, raters, score, agreement (shown cells)
-    self_other: pd.DataFrame  # skill_id, skill, group, self, score, difference, margin, verdict
-    highest: pd.DataFrame  # item_id, skill_id, text, raters, mean (all others)
+    self_other: pd.DataFrame  # skill_id, skill, group, self, score, difference, margin, reading
+    highest: pd.DataFrame  # item_id, skill_id, skill, statement, raters, mean (all others)
     lowest: pd.DataFrame
     comments: pd.DataFrame  # question, group, text (shuffled)
     change: pd.DataFrame  # skill_id, skill, group, previous, score, change, margin, verdict
@@ -464,9 +464,9 @@ def report(
     item_now = gated.items[(gated.items["round_id"] == round_id) & (gated.items["group"] == OTHERS)]
     ranked = item_now.sort_values(["mean", "item_id"], ascending=[False, True], kind="stable")
     ranked = ranked.assign(
-        text=ranked["item_id"].map(item_text) if item_text is not None else ranked["item_id"],
+        statement=ranked["item_id"].map(item_text) if item_text is not None else ranked["item_id"],
         skill=ranked["skill_id"].map(names).fillna(ranked["skill_id"]),
-    )[["item_id", "skill_id", "skill", "text", "raters", "mean"]]
+    )[["item_id", "skill_id", "skill", "statement", "raters", "mean"]]
     count = min(top, len(ranked) // 2)
     responses = gated.responses[gated.responses["round_id"] == round_id]
     notes = []
@@ -503,7 +503,7 @@ def report(
 def _self_other(now: pd.DataFrame, thresholds: Mapping[str, ChangeThreshold]) -> pd.DataFrame:
     """Self against each shown group and all others, per skill, judged against noise."""
     columns = ["skill_id", "skill", "group", "raters", "self", "score", "difference", "margin",
-               "verdict"]  # fmt: skip
+               "reading"]  # fmt: skip
     own = now[now["group"] == SELF].set_index("skill_id")
     rows = []
     for row in now[now["group"] != SELF].itertuples(index=False):

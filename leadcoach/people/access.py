@@ -37,6 +37,7 @@ class Action(StrEnum):
     NOMINATE_RATERS = "nominate_raters"  # propose raters for a round, see the list
     APPROVE_RATERS = "approve_raters"  # change and approve the list, send invitations, close
     READ_FEEDBACK_PROGRESS = "read_feedback_progress"  # answers per group, counts only
+    READ_FEEDBACK_REPORT = "read_feedback_report"  # one supervisor's 360 report (closed rounds)
 
 
 class Scope(StrEnum):
@@ -91,6 +92,10 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.SUPERVISOR, Action.READ_FEEDBACK_PROGRESS): Scope.OWN,
     (Role.COACH, Action.READ_FEEDBACK_PROGRESS): Scope.COACHED,
     (Role.HR, Action.READ_FEEDBACK_PROGRESS): Scope.ANYONE,
+    # One supervisor's 360 report: theirs and their coach's only; HR and admins see cohort
+    # aggregates (issue 22, item 6), never one person's report.
+    (Role.SUPERVISOR, Action.READ_FEEDBACK_REPORT): Scope.OWN,
+    (Role.COACH, Action.READ_FEEDBACK_REPORT): Scope.COACHED,
 }
 
 

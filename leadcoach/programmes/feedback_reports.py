@@ -125,21 +125,13 @@ def comments_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
 # ---- who may see a report ---------------------------------------------------------------
 
 
-def _may_read_report(viewer: Viewer, supervisor: Person) -> bool:
-    """The supervisor, or their coach; never HR or admins (cohort aggregates only)."""
-    if viewer.role not in (Role.SUPERVISOR, Role.COACH):
-        return False
-    return allowed(viewer, Action.READ_RESULTS, supervisor)
-
-
 def closed_rounds(*, session: Session, viewer: Viewer, supervisor_id: int) -> pd.DataFrame:
     """The supervisor's closed rounds the viewer may read (round_id, campaign, opens_on,
     closes_on), oldest first; refused as for an unknown person otherwise."""
-    supervisor = person_for(
-        session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=supervisor_id
-    )
-    if not _may_read_report(viewer, supervisor):
-        raise AccessDenied(NO_ACCESS)
+    person_for(
+        session=session, viewer=viewer, action=Action.READ_FEEDBACK_REPORT,
+        person_id=supervisor_id,
+    )  # fmt: skip
     rows = session.exec(
         select(FeedbackRound.id, FeedbackRound.campaign, FeedbackRound.opens_on,
                FeedbackRound.closes_on)  # fmt: skip
@@ -197,8 +189,8 @@ def report_tables(report: mr.FeedbackReport) -> dict[str, pd.DataFrame]:
         "Responses": report.responses,
         "Self and others": report.self_other,
         "Agreement": report.skills[["skill", "group", "raters", "score", "agreement"]],
-        "Highest rated": report.highest[["skill", "text", "raters", "mean"]],
-        "Lowest rated": report.lowest[["skill", "text", "raters", "mean"]],
+        "Highest rated": report.highest[["skill", "statement", "raters", "mean"]],
+        "Lowest rated": report.lowest[["skill", "statement", "raters", "mean"]],
         "Change": report.change,
         "Comments": report.comments,
     }
@@ -249,7 +241,7 @@ def team_self_and_others(
         raise AccessDenied(NO_ACCESS)
     clause = and_(
         Person.role == Role.SUPERVISOR.value,
-        visible_people(viewer, Action.READ_RESULTS),
+        visible_people(viewer, Action.READ_FEEDBACK_REPORT),
         Person.id != viewer.person_id,
     )
     if team_ids is not None:

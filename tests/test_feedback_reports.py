@@ -5,8 +5,8 @@ Every view is checked with the one property, `multirater.violations`."""
 from __future__ import annotations
 
 import io
-import re
 import itertools
+import re
 from datetime import UTC, date, datetime
 
 import openpyxl
@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from sqlmodel import col, select
 
+from leadcoach.assessment.rater_forms import score_rows
 from leadcoach.instrument import bank
 from leadcoach.measurement import groups
 from leadcoach.measurement import multirater as mr
@@ -33,7 +34,6 @@ from leadcoach.platform.models import (
 )
 from leadcoach.programmes import feedback_reports as fr
 from leadcoach.programmes.feedback_rounds import _feedback_instrument
-from leadcoach.assessment.rater_forms import score_rows
 from leadcoach.reporting import exports
 from tests import factories
 
@@ -81,7 +81,8 @@ def add_round(session, instrument, supervisor_id, raters, *, status="closed", cl
                 supervisor_id=supervisor_id, rater_group=group,
                 instrument_id=feedback_round.instrument_id, token_hash=f"{number:064d}",
                 expires_at=datetime(2030, 1, 1, tzinfo=UTC), status="submitted",
-                submitted_at=datetime(2026, 6, 1, tzinfo=UTC), keep_doing=keep and f"{keep} {number}",
+                submitted_at=datetime(2026, 6, 1, tzinfo=UTC),
+                keep_doing=keep and f"{keep} {number}",
             )  # fmt: skip
             session.add(form)
             session.flush()
@@ -110,15 +111,15 @@ def check(result, session, round_ids, min_raters=3, **where):
     )
 
 
-def test_report_after_the_close_only_for_the_supervisor_and_their_coach(
-    engine, rater_instrument
-):
+def test_report_after_the_close_only_for_the_supervisor_and_their_coach(engine, rater_instrument):
     instrument = rater_instrument
     with session_scope(engine) as session:
         session.info["instrument"] = instrument
         org = factories.build_org(session)
-        first = add_round(session, instrument, org.sup_a1,
-                          {"self": [5], "direct_report": [4, 4, 4]}, closes=date(2026, 1, 31))  # fmt: skip
+        first = add_round(
+            session, instrument, org.sup_a1, {"self": [5], "direct_report": [4, 4, 4]},
+            closes=date(2026, 1, 31),
+        )  # fmt: skip
         latest = add_round(
             session, instrument, org.sup_a1,
             {"self": [5], "manager": [4], "peer": [1, 1], "direct_report": [2, 2, 3]},
@@ -146,9 +147,12 @@ def test_report_after_the_close_only_for_the_supervisor_and_their_coach(
             fr.supervisor_report(session=session, viewer=me, supervisor_id=org.sup_a1,
                                  round_id=running, **args)  # fmt: skip
         coach = load_viewer(session=session, person_id=org.coach_a)
-        assert fr.supervisor_report(
-            session=session, viewer=coach, supervisor_id=org.sup_a1, **args
-        ).round_id == latest
+        assert (
+            fr.supervisor_report(
+                session=session, viewer=coach, supervisor_id=org.sup_a1, **args
+            ).round_id
+            == latest
+        )
         # Other people's ids: another supervisor, a coach of another team, HR, admin, nobody.
         add_round(session, instrument, org.sup_b1, {"self": [3], "peer": [3, 3, 3]})
         refusals = [
@@ -177,8 +181,10 @@ def test_only_open_rounds_give_no_report(engine, rater_instrument):
 def test_xlsx_of_a_report_has_no_rater_and_no_hidden_group(engine, rater_instrument):
     with session_scope(engine) as session:
         org = factories.build_org(session)
-        add_round(session, rater_instrument, org.sup_a1,
-                  {"self": [5], "peer": [1], "direct_report": [3, 3, 3]}, keep="Secret")  # fmt: skip
+        add_round(
+            session, rater_instrument, org.sup_a1,
+            {"self": [5], "peer": [1], "direct_report": [3, 3, 3]}, keep="Secret",
+        )  # fmt: skip
         coach = load_viewer(session=session, person_id=org.coach_a)
         report = fr.supervisor_report(
             session=session, viewer=coach, supervisor_id=org.sup_a1, instrument=rater_instrument,

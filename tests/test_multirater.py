@@ -111,9 +111,7 @@ def test_two_managers_are_not_shown_one_is_labelled():
 
 def test_the_checker_catches_a_group_folded_into_all_others():
     """The property can fail: a view that pools every rater (the usual bug) is caught."""
-    ratings = build(
-        {"self": [full(5)], "peer": [full(1), full(1)], "direct_report": [full(4)] * 3}
-    )
+    ratings = build({"self": [full(5)], "peer": [full(1), full(1)], "direct_report": [full(4)] * 3})
     per = mr.rater_skill_scores(mr.keyed_answers(ratings, ITEMS), ITEMS)
     others = per[per["group"] != "self"]
     leaky = (

@@ -301,9 +301,9 @@ def _item_cells(
     over one), and all others' over the shown statement cells only."""
     if shown_cells.empty:
         return _no_items()
-    allowed = counted.merge(
-        shown_cells[shown_cells["group"] != OTHERS][CELL_KEYS], on=CELL_KEYS
-    )[["supervisor_id", "round_id", "group", "rater", "skill_id"]]
+    allowed = counted.merge(shown_cells[shown_cells["group"] != OTHERS][CELL_KEYS], on=CELL_KEYS)[
+        ["supervisor_id", "round_id", "group", "rater", "skill_id"]
+    ]
     mine = answers.merge(allowed, on=["supervisor_id", "round_id", "group", "rater", "skill_id"])
     keys = ["supervisor_id", "round_id", "group", "item_id", "skill_id"]
     per = mine.groupby(keys, sort=False)["keyed"].agg(["count", "mean"]).reset_index()
@@ -346,7 +346,8 @@ def _responses(counted: pd.DataFrame, shown_cells: pd.DataFrame) -> pd.DataFrame
 
 def shown_comments(comments: pd.DataFrame, shown: Cells, *, rng=None) -> pd.DataFrame:
     """Comments of the groups shown on at least one skill: question, group and text only,
-    shuffled within each question and group (never in the order given), never attributed."""
+    shuffled within each question (never in the order given, groups mixed), never
+    attributed; pages show the text alone."""
     columns = ["supervisor_id", "round_id", "question", "group", "text"]
     if comments.empty or shown.responses.empty:
         return pd.DataFrame(columns=columns)
@@ -356,9 +357,8 @@ def shown_comments(comments: pd.DataFrame, shown: Cells, *, rng=None) -> pd.Data
     order = list(range(len(kept)))
     (rng or random.SystemRandom()).shuffle(order)
     kept = kept.iloc[order]
-    kept = kept.sort_values(
-        ["question", "group"], key=_order, kind="stable"
-    )  # stable: shuffled within a group
+    # Stable: shuffled within a question, groups mixed, so the order tells nothing either.
+    kept = kept.sort_values("question", kind="stable")
     return kept[columns].reset_index(drop=True)
 
 
@@ -592,9 +592,9 @@ def _items_truth(answers: pd.DataFrame, counted: dict, shown: dict, minimum: int
     for row in answers.itertuples(index=False):
         key = (row.supervisor_id, row.round_id, row.group, row.skill_id)
         if shown.get(key) and row.rater in counted.get(key, {}):
-            cells_.setdefault(
-                (row.supervisor_id, row.round_id, row.group, row.item_id), []
-            ).append(float(row.keyed))
+            cells_.setdefault((row.supervisor_id, row.round_id, row.group, row.item_id), []).append(
+                float(row.keyed)
+            )
     visible = {k: v for k, v in cells_.items() if shown_group(k[2], len(v), minimum)}
     others: dict[tuple, list[float]] = {}
     for (sup, rnd, grp, item), values in visible.items():
@@ -618,9 +618,12 @@ def _item_problems(row: dict, sup, rnd, truth: dict, place: str) -> list[str]:
             f"{place}: {grp} statement {item} says {row['raters']} raters, {len(values)} "
             "may be shown (a hidden group folded in?)"
         )
-    if "mean" in row and not _empty(row["mean"]):
-        if abs(float(row["mean"]) - float(np.mean(values))) > 1e-6:
-            problems.append(f"{place}: {grp} statement {item} mean is not the shown raters'")
+    if (
+        "mean" in row
+        and not _empty(row["mean"])
+        and abs(float(row["mean"]) - float(np.mean(values))) > 1e-6
+    ):
+        problems.append(f"{place}: {grp} statement {item} mean is not the shown raters'")
     return problems
 
 
@@ -732,12 +735,15 @@ def violations(
                     f"{place}[{position}]: {grp} on {skill} shown over "
                     f"{len(counted.get(key, ()))} counted raters (minimum {minimum})"
                 )
-            elif "raters" in row and not _empty(row["raters"]):
-                if int(row["raters"]) != len(counted[key]):
-                    found.append(
-                        f"{place}[{position}]: {grp} on {skill} says {row['raters']} raters, "
-                        f"{len(counted[key])} counted"
-                    )
+            elif (
+                "raters" in row
+                and not _empty(row["raters"])
+                and int(row["raters"]) != len(counted[key])
+            ):
+                found.append(
+                    f"{place}[{position}]: {grp} on {skill} says {row['raters']} raters, "
+                    f"{len(counted[key])} counted"
+                )
     return found
 
 

@@ -52,8 +52,10 @@ from leadcoach.platform.models import (
 )
 from leadcoach.programmes import cohorts
 
-QUESTIONS = {"keep_doing": "What should this supervisor keep doing?",
-             "do_differently": "What should this supervisor do differently?"}  # fmt: skip
+QUESTIONS = {
+    "keep_doing": "What should this supervisor keep doing?",
+    "do_differently": "What should this supervisor do differently?",
+}
 SUBMITTED = FormStatus.SUBMITTED.value
 CLOSED = RoundStatus.CLOSED.value
 
@@ -69,9 +71,13 @@ def ratings_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
         return pd.DataFrame(columns=mr.RATINGS_COLUMNS)
     rows = session.exec(
         select(
-            RaterForm.supervisor_id, RaterForm.round_id, RaterForm.rater_group, RaterForm.id,
-            RaterAnswer.item_id, RaterAnswer.value,
-        )  # fmt: skip
+            RaterForm.supervisor_id,
+            RaterForm.round_id,
+            RaterForm.rater_group,
+            RaterForm.id,
+            RaterAnswer.item_id,
+            RaterAnswer.value,
+        )
         .join(RaterAnswer, RaterAnswer.form_id == RaterForm.id)
         .where(col(RaterForm.round_id).in_(list(round_ids)), RaterForm.status == SUBMITTED)
     ).all()
@@ -86,15 +92,28 @@ def per_rater_of(session: Session, where) -> pd.DataFrame:
     and a score (the instrument's own rule gives none below its minimum share)."""
     rows = session.exec(
         select(
-            RaterForm.supervisor_id, RaterForm.round_id, RaterForm.rater_group, RaterForm.id,
-            RaterSkillScore.skill_id, RaterSkillScore.answered, RaterSkillScore.applicable,
+            RaterForm.supervisor_id,
+            RaterForm.round_id,
+            RaterForm.rater_group,
+            RaterForm.id,
+            RaterSkillScore.skill_id,
+            RaterSkillScore.answered,
+            RaterSkillScore.applicable,
             RaterSkillScore.score,
-        )  # fmt: skip
+        )
         .join(RaterSkillScore, RaterSkillScore.form_id == RaterForm.id)
         .where(RaterForm.status == SUBMITTED, where)
     ).all()
-    columns = ["supervisor_id", "round_id", "group", "rater", "skill_id", "answered",
-               "applicable", "score"]  # fmt: skip
+    columns = [
+        "supervisor_id",
+        "round_id",
+        "group",
+        "rater",
+        "skill_id",
+        "answered",
+        "applicable",
+        "score",
+    ]
     frame = _frame(rows, columns)
     frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
     frame["counted"] = (
@@ -109,10 +128,13 @@ def comments_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
         return pd.DataFrame(columns=mr.COMMENT_COLUMNS)
     rows = session.exec(
         select(
-            RaterForm.supervisor_id, RaterForm.round_id, RaterForm.rater_group, RaterForm.id,
-            RaterForm.keep_doing, RaterForm.do_differently,
-        )  # fmt: skip
-        .where(col(RaterForm.round_id).in_(list(round_ids)), RaterForm.status == SUBMITTED)
+            RaterForm.supervisor_id,
+            RaterForm.round_id,
+            RaterForm.rater_group,
+            RaterForm.id,
+            RaterForm.keep_doing,
+            RaterForm.do_differently,
+        ).where(col(RaterForm.round_id).in_(list(round_ids)), RaterForm.status == SUBMITTED)
     ).all()
     long = []
     for sup, rnd, grp, rater, keep, change in rows:
@@ -129,12 +151,18 @@ def closed_rounds(*, session: Session, viewer: Viewer, supervisor_id: int) -> pd
     """The supervisor's closed rounds the viewer may read (round_id, campaign, opens_on,
     closes_on), oldest first; refused as for an unknown person otherwise."""
     person_for(
-        session=session, viewer=viewer, action=Action.READ_FEEDBACK_REPORT,
+        session=session,
+        viewer=viewer,
+        action=Action.READ_FEEDBACK_REPORT,
         person_id=supervisor_id,
-    )  # fmt: skip
+    )
     rows = session.exec(
-        select(FeedbackRound.id, FeedbackRound.campaign, FeedbackRound.opens_on,
-               FeedbackRound.closes_on)  # fmt: skip
+        select(
+            FeedbackRound.id,
+            FeedbackRound.campaign,
+            FeedbackRound.opens_on,
+            FeedbackRound.closes_on,
+        )
         .where(FeedbackRound.supervisor_id == supervisor_id, FeedbackRound.status == CLOSED)
         .order_by(FeedbackRound.closes_on, FeedbackRound.id)
     ).all()
@@ -247,13 +275,27 @@ def team_self_and_others(
     if team_ids is not None:
         clause = and_(clause, col(Person.team_id).in_(list(team_ids)))
     latest = latest_closed_rounds(session, clause)
-    columns = ["supervisor_id", "name", "team", "skill_id", "skill", "self", "others", "raters",
-               "difference"]  # fmt: skip
+    columns = [
+        "supervisor_id",
+        "name",
+        "team",
+        "skill_id",
+        "skill",
+        "self",
+        "others",
+        "raters",
+        "difference",
+    ]
     if latest.empty:
         return pd.DataFrame(columns=columns)
     per = per_rater_of(session, col(RaterForm.round_id).in_(latest["round_id"].tolist()))
-    gated = mr.cells(mr.empty_ratings(), mr.item_table(instrument), min_raters=min_raters,
-                     with_items=False, per_rater=per)  # fmt: skip
+    gated = mr.cells(
+        mr.empty_ratings(),
+        mr.item_table(instrument),
+        min_raters=min_raters,
+        with_items=False,
+        per_rater=per,
+    )
     return _self_and_others(session, gated.skills, instrument)[columns]
 
 
@@ -264,9 +306,10 @@ def _self_and_others(session: Session, skills: pd.DataFrame, instrument) -> pd.D
         ["supervisor_id", "round_id", "skill_id", "score", "raters"]
     ]
     both = own.rename(columns={"score": "self"}).merge(
-        others.rename(columns={"score": "others"}), on=["supervisor_id", "round_id", "skill_id"],
+        others.rename(columns={"score": "others"}),
+        on=["supervisor_id", "round_id", "skill_id"],
         how="outer",
-    )  # fmt: skip
+    )
     both["difference"] = both["self"] - both["others"]
     people = session.exec(
         select(Person.id, Person.name, Team.name)
@@ -278,9 +321,9 @@ def _self_and_others(session: Session, skills: pd.DataFrame, instrument) -> pd.D
     both["skill"] = both["skill_id"].map({s.id: s.name for s in instrument.skills})
     order = {s.id: i for i, s in enumerate(instrument.skills)}
     both = both.sort_values(["team", "name"], kind="stable")
-    return both.sort_values(
-        "skill_id", key=lambda c: c.map(order), kind="stable"
-    ).reset_index(drop=True)
+    return both.sort_values("skill_id", key=lambda c: c.map(order), kind="stable").reset_index(
+        drop=True
+    )
 
 
 # ---- HR: the cohort's self-other agreement and change in others' ratings ----------------
@@ -353,8 +396,13 @@ def cohort_self_other(
             FeedbackRound.status == CLOSED,
         ),
     )
-    gated = mr.cells(mr.empty_ratings(), mr.item_table(instrument), min_raters=min_raters,
-                     with_items=False, per_rater=per)  # fmt: skip
+    gated = mr.cells(
+        mr.empty_ratings(),
+        mr.item_table(instrument),
+        min_raters=min_raters,
+        with_items=False,
+        per_rater=per,
+    )
     shown = gated.skills[gated.skills["shown"]].merge(rounds, on=["supervisor_id", "round_id"])
     names = {s.id: s.name for s in instrument.skills}
     latest = campaigns[-1]
@@ -367,10 +415,32 @@ def cohort_self_other(
     return CohortSelfOther(campaigns, agreement, change, minimum)
 
 
-AGREEMENT_COLUMNS = ["skill_id", "skill", "n", "self_mean", "others_mean", "difference",
-                     "correlation", "above", "level", "below", "suppressed"]  # fmt: skip
-CHANGE_COLUMNS = ["skill_id", "skill", "n", "baseline_mean", "latest_mean", "change", "ci_low",
-                  "ci_high", "d_z", "p_holm", "suppressed"]  # fmt: skip
+AGREEMENT_COLUMNS = [
+    "skill_id",
+    "skill",
+    "n",
+    "self_mean",
+    "others_mean",
+    "difference",
+    "correlation",
+    "above",
+    "level",
+    "below",
+    "suppressed",
+]
+CHANGE_COLUMNS = [
+    "skill_id",
+    "skill",
+    "n",
+    "baseline_mean",
+    "latest_mean",
+    "change",
+    "ci_low",
+    "ci_high",
+    "d_z",
+    "p_holm",
+    "suppressed",
+]
 
 
 def _empty_agreement() -> pd.DataFrame:
@@ -402,9 +472,14 @@ def _agreement(shown, thresholds, names, minimum) -> pd.DataFrame:
                     mr.error_variance(threshold, 1, math.nan, a),
                     mr.error_variance(threshold, r, s, b),
                 )
-                for a, r, s, b in zip(mine["answered_self"], mine["raters_others"],
-                                      mine["sd_others"], mine["answered_others"], strict=True)
-            ]  # fmt: skip
+                for a, r, s, b in zip(
+                    mine["answered_self"],
+                    mine["raters_others"],
+                    mine["sd_others"],
+                    mine["answered_others"],
+                    strict=True,
+                )
+            ]
         )
         gap = self_scores - other_scores
         judged = np.isfinite(limits)
@@ -414,17 +489,25 @@ def _agreement(shown, thresholds, names, minimum) -> pd.DataFrame:
             else math.nan
         )
         rows.append(
-            (skill, names[skill], n, float(self_scores.mean()), float(other_scores.mean()),
-             float(gap.mean()), correlation,
-             float((judged & (gap > limits)).sum()) if judged.any() else math.nan,
-             float((judged & (np.abs(gap) <= limits)).sum()) if judged.any() else math.nan,
-             float((judged & (gap < -limits)).sum()) if judged.any() else math.nan)
-        )  # fmt: skip
+            (
+                skill,
+                names[skill],
+                n,
+                float(self_scores.mean()),
+                float(other_scores.mean()),
+                float(gap.mean()),
+                correlation,
+                float((judged & (gap > limits)).sum()) if judged.any() else math.nan,
+                float((judged & (np.abs(gap) <= limits)).sum()) if judged.any() else math.nan,
+                float((judged & (gap < -limits)).sum()) if judged.any() else math.nan,
+            )
+        )
     frame = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS[:-1])
     frame = groups.suppress(
-        frame, ["self_mean", "others_mean", "difference", "correlation", "above", "level",
-                "below"], min_group=minimum,
-    )  # fmt: skip
+        frame,
+        ["self_mean", "others_mean", "difference", "correlation", "above", "level", "below"],
+        min_group=minimum,
+    )
     return frame
 
 
@@ -443,17 +526,27 @@ def _others_change(shown, first, latest, names, minimum) -> pd.DataFrame:
         stats = cohorts.paired_change(before.to_numpy(float), after.to_numpy(float))
         both = before.notna() & after.notna()
         rows.append(
-            (skill, names[skill], stats.n, float(before[both].mean()) if stats.n else math.nan,
-             float(after[both].mean()) if stats.n else math.nan, stats.mean_change,
-             stats.ci_low, stats.ci_high, stats.d_z, stats.p)
-        )  # fmt: skip
+            (
+                skill,
+                names[skill],
+                stats.n,
+                float(before[both].mean()) if stats.n else math.nan,
+                float(after[both].mean()) if stats.n else math.nan,
+                stats.mean_change,
+                stats.ci_low,
+                stats.ci_high,
+                stats.d_z,
+                stats.p,
+            )
+        )
     frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS[:-1])
     if not frame.empty:
         frame["p_holm"] = cohorts.holm(frame["p_holm"].to_numpy(float))
     return groups.suppress(
-        frame, ["baseline_mean", "latest_mean", "change", "ci_low", "ci_high", "d_z", "p_holm"],
+        frame,
+        ["baseline_mean", "latest_mean", "change", "ci_low", "ci_high", "d_z", "p_holm"],
         min_group=minimum,
-    )  # fmt: skip
+    )
 
 
 def cohort_tables(result: CohortSelfOther) -> dict[str, pd.DataFrame]:

@@ -119,7 +119,9 @@ def coded_values(frame: pd.DataFrame) -> pd.DataFrame:
     for column in named.columns:
         if column in vocabulary.VALUES and not pd.api.types.is_numeric_dtype(named[column]):
             words = vocabulary.VALUES[column]
-            named[column] = named[column].map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v)
+            named[column] = named[column].map(
+                lambda v, w=words: w.get(v, v) if isinstance(v, str) else v
+            )
     return named
 
 

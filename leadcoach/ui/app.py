@@ -36,6 +36,8 @@ PAGES = {
     "pages/hr/erase.py": ("Erase a person", ":material/person_remove:"),
     "pages/admin/outbox.py": ("Outbox", ":material/outgoing_mail:"),
     "pages/notifications.py": ("Notifications", ":material/notifications:"),
+    # issue 22 (h-360-report): the 360 report
+    "pages/supervisor/feedback.py": ("Feedback from others", ":material/diversity_3:"),
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -52,6 +54,7 @@ ROLE_PAGES = {
         "pages/supervisor/results.py",
         "pages/supervisor/growth.py",
         "pages/supervisor/plan.py",
+        "pages/supervisor/feedback.py",  # issue 22: the 360 report
         "pages/notifications.py",
     ],
     Role.COACH: [

@@ -6,7 +6,7 @@ import streamlit as st
 from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
-from leadcoach.ui import auth, chart_specs, context, tables
+from leadcoach.ui import auth, chart_specs, context, feedback_views, tables
 from leadcoach.ui.exports import file_download, table_download
 from leadcoach.ui.text import md
 
@@ -94,8 +94,15 @@ else:
 # One view at a time, each drawn (and the figures only it needs computed) when opened, its
 # address kept in the URL: five charts and their tables on one page made a first visit wait
 # for all of them.
-change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab = st.tabs(
-    ["Change per skill", "Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
+change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab, others_tab = st.tabs(
+    [
+        "Change per skill",
+        "Scores at each round",
+        "Breakdowns",
+        "Another cohort",
+        "Who to chase",
+        "Feedback from others",
+    ],
     key="view",
     bind="query-params",
 )
@@ -307,6 +314,10 @@ if chase_tab.open:
             table_download(
                 "Chase list (CSV)", open_or_closed.drop(columns="person_id"), "chase-list.csv"
             )
+
+if others_tab.open:  # issue 22 (h-360-report): self-other agreement, change in others
+    with others_tab:
+        feedback_views.cohort(viewer, cohort_id, names[cohort_id])
 
 # Exports
 st.subheader("Export", anchor=False)

@@ -585,9 +585,7 @@ def measure_feedback(engine, instrument, summary, repeat: int, factor: float,
         ),
         Figure("360: one supervisor's report", reports, 0.100 * factor),
         Figure("360: a coach's team heatmap with others", heatmaps, 0.100 * factor),
-        Figure(
-            f"360: a cohort's self-other review ({per_cohort} people)", reviews, 0.300 * factor
-        ),
+        Figure(f"360: a cohort's self-other review ({per_cohort} people)", reviews, 0.300 * factor),
     ]
 
 

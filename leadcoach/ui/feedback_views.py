@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.measurement import multirater as mr
+from leadcoach.measurement.reliability import CANNOT_JUDGE
 from leadcoach.programmes import feedback_reports
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.reporting import exports as files
@@ -101,8 +102,20 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
         st.caption(
             "Each dot is a group's average score (0-100). A ring marks a group whose view "
             "differs from your own by more than measurement noise (95%)."
+            + (
+                " For some skills this cannot be judged yet: their reliability is not yet "
+                "known well enough (too few assessments so far)."
+                if (result.self_other["reading"] == CANNOT_JUDGE).any()
+                else ""
+            )
         )
-        agreement = result.skills.assign(group=result.skills["group"].map(_group))
+        order = {name: i for i, name in enumerate(dict.fromkeys(result.skills["skill"]))}
+        by_skill = result.skills.sort_values(
+            ["skill", "group"],
+            key=lambda c: c.map(order) if c.name == "skill" else c.map(mr.GROUP_ORDER),
+            kind="stable",
+        )
+        agreement = by_skill.assign(group=by_skill["group"].map(_group))
         tables.show(
             agreement,
             {"skill": "Skill", "group": "Group", "raters": "People", "score": "Score",

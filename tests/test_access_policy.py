@@ -194,6 +194,12 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "outbox.state_counts": Action.READ_OUTBOX,
     "outbox.messages": Action.READ_OUTBOX,
     "outbox.resend": Action.READ_OUTBOX,
+    # issue 22 (h-360-report): the 360 reports
+    "feedback_reports.closed_rounds": Action.READ_FEEDBACK_REPORT,
+    "feedback_reports.supervisor_report": Action.READ_FEEDBACK_REPORT,
+    "feedback_reports.team_self_and_others": Action.READ_FEEDBACK_REPORT,
+    "feedback_reports.cohort_campaigns": Action.READ_ORGANISATION,
+    "feedback_reports.cohort_self_other": Action.READ_ORGANISATION,
 }
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
 _NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))

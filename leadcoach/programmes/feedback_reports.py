@@ -216,9 +216,13 @@ def report_tables(report: mr.FeedbackReport) -> dict[str, pd.DataFrame]:
     return {
         "Responses": report.responses,
         "Self and others": report.self_other,
-        "Agreement": report.skills[["skill", "group", "raters", "score", "agreement"]],
-        "Highest rated": report.highest[["skill", "statement", "raters", "mean"]],
-        "Lowest rated": report.lowest[["skill", "statement", "raters", "mean"]],
+        "Agreement": report.skills[["skill_id", "skill", "group", "raters", "score", "agreement"]],
+        "Highest rated": report.highest[
+            ["item_id", "skill_id", "skill", "statement", "raters", "mean"]
+        ],
+        "Lowest rated": report.lowest[
+            ["item_id", "skill_id", "skill", "statement", "raters", "mean"]
+        ],
         "Change": report.change,
         "Comments": report.comments,
     }

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context, notifications, styles
+from leadcoach.ui import auth, context, notifications, rater_view, styles
 from leadcoach.ui.text import md
 
 # The favicon ships with the package: a ":material/..." icon is fetched from Google's font
@@ -36,6 +36,7 @@ PAGES = {
     "pages/hr/erase.py": ("Erase a person", ":material/person_remove:"),
     "pages/admin/outbox.py": ("Outbox", ":material/outgoing_mail:"),
     "pages/notifications.py": ("Notifications", ":material/notifications:"),
+    "pages/rater.py": ("Give feedback", ":material/rate_review:"),  # issue 22
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -70,7 +71,13 @@ ROLE_PAGES = {
     ],
 }
 # A signed-out visitor of the notifications address may carry a one-click stop link.
-SIGNED_OUT_PAGES = {"pages/notifications.py": notifications.signed_out_page}
+SIGNED_OUT_PAGES = {
+    "pages/notifications.py": notifications.signed_out_page,
+    # issue 22: 360 raters need no account; their link or code is the proof.
+    "pages/rater.py": rater_view.render,
+}
+# Signed in, anyone may also have been asked for feedback (issue 22).
+EVERYONE_PAGES = ["pages/rater.py"]
 
 
 def page(path: str) -> st.Page:
@@ -100,4 +107,4 @@ with st.sidebar:
         st.rerun()
     auth.keep_sign_in()
 
-st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()
+st.navigation([page(path) for path in [*ROLE_PAGES[viewer.role], *EVERYONE_PAGES]]).run()

@@ -206,6 +206,7 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "feedback_rounds.close_round": Action.APPROVE_RATERS,
     "feedback_rounds.round_progress": Action.READ_FEEDBACK_PROGRESS,
     "feedback_rounds.rounds": Action.READ_FEEDBACK_PROGRESS,
+    "feedback_rounds.supervisors_for_feedback": Action.START_FEEDBACK,
 }
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
 _NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))

@@ -594,3 +594,18 @@ def rounds(
         RoundSummary(r.id, r.supervisor_id, name, r.campaign, r.opens_on, r.closes_on, r.status)
         for r, name in session.exec(query).all()
     ]
+
+
+def supervisors_for_feedback(*, session: Session, viewer: Viewer) -> list[tuple[int, str]]:
+    """The supervisors the viewer may start a round for: (person id, name), by name."""
+    return [
+        (person_id, name)
+        for person_id, name in session.exec(
+            select(Person.id, Person.name)
+            .where(
+                Person.role == Role.SUPERVISOR.value,
+                visible_people(viewer, Action.START_FEEDBACK),
+            )
+            .order_by(Person.name)
+        ).all()
+    ]

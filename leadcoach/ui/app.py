@@ -37,6 +37,7 @@ PAGES = {
     "pages/admin/outbox.py": ("Outbox", ":material/outgoing_mail:"),
     "pages/notifications.py": ("Notifications", ":material/notifications:"),
     "pages/rater.py": ("Give feedback", ":material/rate_review:"),  # issue 22
+    "pages/feedback.py": ("360 feedback", ":material/groups_3:"),  # issue 22
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -76,7 +77,9 @@ SIGNED_OUT_PAGES = {
     # issue 22: 360 raters need no account; their link or code is the proof.
     "pages/rater.py": rater_view.render,
 }
-# Signed in, anyone may also have been asked for feedback (issue 22).
+# Issue 22: supervisors, coaches and HR run 360 rounds; anyone signed in may also have been
+# asked for feedback.
+FEEDBACK_ROLES = (Role.SUPERVISOR, Role.COACH, Role.HR)
 EVERYONE_PAGES = ["pages/rater.py"]
 
 
@@ -107,4 +110,5 @@ with st.sidebar:
         st.rerun()
     auth.keep_sign_in()
 
-st.navigation([page(path) for path in [*ROLE_PAGES[viewer.role], *EVERYONE_PAGES]]).run()
+feedback = ["pages/feedback.py"] if viewer.role in FEEDBACK_ROLES else []
+st.navigation([page(path) for path in [*ROLE_PAGES[viewer.role], *feedback, *EVERYONE_PAGES]]).run()

@@ -355,7 +355,8 @@ def _fatigue(
         .where(
             (col(RaterNomination.rater_email).in_(emails))
             | (col(RaterNomination.rater_person_id).in_(people)),
-            col(RaterNomination.status).in_(ACTIVE),
+            # Declined ones were asked too (and counting them alike hides who declined).
+            RaterNomination.status != NominationStatus.REMOVED.value,
             RaterNomination.rater_group != RaterGroup.SELF.value,
             FeedbackRound.status != RoundStatus.CANCELLED.value,
             FeedbackRound.opens_on >= window[0],

@@ -100,18 +100,20 @@ if progress:
 st.subheader("Raters", anchor=False)
 active = [r for r in rows if r.status != NominationStatus.REMOVED.value]
 if active:
-    st.table(
-        {
-            "Name": [r.name for r in active],
-            "Group": [r.group_label for r in active],
-            "Email": [r.email or "one-time code" for r in active],
-            "Asked recently": [
-                f"{r.asked_recently} rounds (many)" if r.fatigued else str(r.asked_recently)
-                for r in active
-            ],
-        }
-    )
-    if any(r.fatigued for r in active):
+    listed = {
+        "Name": [r.name for r in active],
+        "Group": [r.group_label for r in active],
+        "Email": [r.email or "one-time code" for r in active],
+    }
+    # Who declined or answered is never shown; how often each was asked matters only while
+    # the list can still change (rater fatigue).
+    if chosen.status == RoundStatus.NOMINATING.value:
+        listed["Asked lately"] = [
+            f"{r.asked_recently} rounds (many)" if r.fatigued else str(r.asked_recently)
+            for r in active
+        ]
+    st.table(listed)
+    if chosen.status == RoundStatus.NOMINATING.value and any(r.fatigued for r in active):
         st.warning(
             "Someone on this list has been asked for feedback by many supervisors lately "
             f"(more than {settings.rater_fatigue_limit} rounds in {settings.rater_fatigue_days} "

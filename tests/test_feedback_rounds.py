@@ -406,7 +406,7 @@ def test_rater_emails_reach_the_smtp_server_and_the_outbox_forgets_the_token(
 
 
 def test_erasing_a_rater_erases_their_forms_and_answers(engine, org, settings, instrument):
-    round_id, _ = _start(engine, org, settings, instrument)
+    _start(engine, org, settings, instrument)
     tokens = _tokens(engine, settings)
     _answer_all(engine, tokens["sup.a.one@test.example"])  # the supervisor's own view
     _answer_all(engine, tokens["coach.a@test.example"])  # the manager, a LeadCoach person

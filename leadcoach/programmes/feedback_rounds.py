@@ -355,7 +355,8 @@ def _fatigue(
         .where(
             (col(RaterNomination.rater_email).in_(emails))
             | (col(RaterNomination.rater_person_id).in_(people)),
-            col(RaterNomination.status).in_(ACTIVE),
+            # Declined ones were asked too (and counting them alike hides who declined).
+            RaterNomination.status != NominationStatus.REMOVED.value,
             RaterNomination.rater_group != RaterGroup.SELF.value,
             FeedbackRound.status != RoundStatus.CANCELLED.value,
             FeedbackRound.opens_on >= window[0],
@@ -593,4 +594,19 @@ def rounds(
     return [
         RoundSummary(r.id, r.supervisor_id, name, r.campaign, r.opens_on, r.closes_on, r.status)
         for r, name in session.exec(query).all()
+    ]
+
+
+def supervisors_for_feedback(*, session: Session, viewer: Viewer) -> list[tuple[int, str]]:
+    """The supervisors the viewer may start a round for: (person id, name), by name."""
+    return [
+        (person_id, name)
+        for person_id, name in session.exec(
+            select(Person.id, Person.name)
+            .where(
+                Person.role == Role.SUPERVISOR.value,
+                visible_people(viewer, Action.START_FEEDBACK),
+            )
+            .order_by(Person.name)
+        ).all()
     ]

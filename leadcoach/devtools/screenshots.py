@@ -25,7 +25,7 @@ ROLES = {
     "supervisor": ("Ana Lima", [("Home", "home"), ("Self-assessment", "assessment"),
                                 ("Results", "results"), ("Growth", "growth"),
                                 ("Development plan", "plan"),
-                                ("Feedback from others", "feedback")]),  # issue 22
+                                ("Feedback from others", "feedback_report")]),  # issue 22
     "supervisor-new": ("Sam Torres", [("Home", "home"), ("Self-assessment", "assessment")]),
     "coach": ("Priya Shah", [("My teams", "team"), ("Compare", "compare"),
                              ("Person", "person")]),

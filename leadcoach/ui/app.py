@@ -37,7 +37,7 @@ PAGES = {
     "pages/admin/outbox.py": ("Outbox", ":material/outgoing_mail:"),
     "pages/notifications.py": ("Notifications", ":material/notifications:"),
     # issue 22 (h-360-report): the 360 report
-    "pages/supervisor/feedback.py": ("Feedback from others", ":material/diversity_3:"),
+    "pages/supervisor/feedback_report.py": ("Feedback from others", ":material/diversity_3:"),
     "pages/rater.py": ("Give feedback", ":material/rate_review:"),  # issue 22
     "pages/feedback.py": ("360 feedback", ":material/groups_3:"),  # issue 22
 }
@@ -56,7 +56,7 @@ ROLE_PAGES = {
         "pages/supervisor/results.py",
         "pages/supervisor/growth.py",
         "pages/supervisor/plan.py",
-        "pages/supervisor/feedback.py",  # issue 22: the 360 report
+        "pages/supervisor/feedback_report.py",  # issue 22: the 360 report
         "pages/notifications.py",
     ],
     Role.COACH: [

@@ -21,8 +21,8 @@ from tests.ui.conftest import app_signed_in_as, open_tab, shown_tables
 
 @pytest.fixture(scope="module")
 def feedback_url(demo_url, tmp_path_factory) -> str:
-    """The demo database with two closed rounds for Ana Lima (two peers: hidden) and a
-    cohort round for three supervisors."""
+    """The demo database with two more closed rounds for Ana Lima, the later one the latest
+    (two peers: hidden)."""
     source = demo_url.removeprefix("sqlite:///")
     copy = tmp_path_factory.mktemp("feedback") / "feedback.db"
     # SQLite's backup API: a plain file copy would miss what is still in the WAL file.
@@ -34,11 +34,11 @@ def feedback_url(demo_url, tmp_path_factory) -> str:
     with session_scope(make_engine(settings)) as session:
         ana = session.exec(select(Person.id).where(Person.email == email_for("Ana Lima"))).one()
         add_round(session, instrument, ana, {"self": [4], "direct_report": [4, 4, 4]},
-                  closes=date(2026, 3, 31))  # fmt: skip
+                  closes=date(2026, 10, 20))  # fmt: skip
         add_round(
             session, instrument, ana,
             {"self": [5], "manager": [4], "peer": [1, 1], "direct_report": [2, 3, 3]},
-            keep="Keeps the huddles short",
+            keep="Keeps the huddles short", closes=date(2026, 11, 1),
         )  # fmt: skip
     return url
 
@@ -51,7 +51,7 @@ def _all_text(at) -> str:
 
 def test_supervisor_sees_the_report_without_the_small_group(feedback_url, monkeypatch):
     at = app_signed_in_as(feedback_url, "Ana Lima", monkeypatch).run()
-    at.switch_page("pages/supervisor/feedback.py").run()
+    at.switch_page("pages/supervisor/feedback_report.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Feedback from others"
     text = _all_text(at)
@@ -72,7 +72,8 @@ def test_coach_sees_the_person_tab_and_others_on_the_heatmap(feedback_url, monke
     at.toggle(key="coach_team_others").set_value(True).run()
     assert not at.exception, at.exception
     table = next(t for t in shown_tables(at) if "All others" in t.columns)
-    assert set(table["Person"]) == {"Ana Lima"}
+    assert "Ana Lima" in set(table["Person"])
+    assert "Sam Torres" not in set(table["Person"])  # Priya does not coach Sam's team
     at.switch_page("pages/coach/person.py").run()
     assert not at.exception, at.exception
 

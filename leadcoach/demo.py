@@ -192,6 +192,8 @@ def load_demo(
             submissions += 1
     _add_plans_and_notes(session, instrument, rng)
     _add_kpis(session, teams, cohorts[0], today)
+    if instrument.has_rater_form:
+        _add_feedback_rounds(session, instrument, rng, today)
     return DemoSummary(
         people=len(SUPERVISORS) + len(COACHES) + len(STAFF),
         teams=len(TEAMS),
@@ -436,3 +438,117 @@ def _add_kpis(session: Session, teams: dict[str, Team], cohort: Cohort, today: d
                                 text="Sensible plan for the launch; let's look at the dip "
                                 "together once the month's numbers are in."))  # fmt: skip
     session.flush()
+
+
+# --- issue 22: a completed 360 round for every demo supervisor who has been assessed ------
+FEEDBACK_OPENED_DAYS_AGO = 40
+FEEDBACK_WINDOW_DAYS = 21
+DEMO_AGENTS = 5  # one of them declines, so 4 answer
+DEMO_COUNTERPARTS = 2  # deliberately below LEADCOACH_MIN_RATERS (3): the report drops them
+
+
+def _add_feedback_rounds(
+    session: Session, instrument: bank.Instrument, rng: random.Random, today: date
+) -> None:
+    """Each assessed demo supervisor gets a closed 360 round: their own view, their coach as
+    manager, the three other supervisors of their team as peers, five agents (one declined)
+    and two client counterparts (too few to be shown). Self-ratings run a little high, as new
+    supervisors' do, so the report has blind spots to show."""
+    from leadcoach.assessment import rater_forms
+    from leadcoach.platform.config import Settings
+    from leadcoach.platform.models import RaterAnswer, RaterForm
+    from leadcoach.programmes import feedback_rounds
+
+    settings = Settings(database_url="sqlite://")  # only the group sizes are read
+    opens = today - timedelta(days=FEEDBACK_OPENED_DAYS_AGO)
+    closes = opens + timedelta(days=FEEDBACK_WINDOW_DAYS)
+    at = datetime.combine(opens + timedelta(days=2), time(11), UTC)
+    people = {p.name: p for p in session.exec(select(Person))}
+    hr = load_viewer(session=session, person_id=people[STAFF[0][0]].id)
+    coach_of = {team: name for name, team_names in COACHES for team in team_names}
+    team_of = {name: team for name, team, *_ in SUPERVISORS}
+    for name, team_name, *_ in SUPERVISORS:
+        if name == NEW_SUPERVISOR:
+            continue
+        supervisor = people[name]
+        round_id = feedback_rounds.start_round(
+            session=session, viewer=hr, supervisor_id=supervisor.id, opens_on=opens,
+            closes_on=closes, instrument=instrument, today=opens,
+        )  # fmt: skip
+        nominees = [("manager", people[coach_of[team_name]].id, "", None)]
+        nominees += [
+            ("peer", people[peer].id, "", None)
+            for peer, team in team_of.items()
+            if team == team_name and peer != name
+        ]
+        first = name.split()[0].lower()
+        nominees += [
+            (
+                "direct_report",
+                None,
+                f"Agent {n + 1} of {name}",
+                f"agent{n + 1}.{first}@{DEMO_DOMAIN}",
+            )
+            for n in range(DEMO_AGENTS)
+        ]
+        nominees += [
+            ("counterpart", None, f"Client contact {n + 1}", f"client{n + 1}.{first}@{DEMO_DOMAIN}")
+            for n in range(DEMO_COUNTERPARTS)
+        ]
+        for group, person_id, rater_name, email in nominees:
+            feedback_rounds.nominate(
+                session=session, viewer=hr, round_id=round_id, group=group, settings=settings,
+                name=rater_name, email=email, person_id=person_id,
+            )  # fmt: skip
+        feedback_rounds.approve_round(
+            session=session, viewer=hr, round_id=round_id, settings=settings, now=at
+        )
+        level = {skill.id: rng.uniform(2.6, 4.3) for skill in instrument.skills}
+        forms = session.exec(
+            select(RaterForm).where(RaterForm.round_id == round_id).order_by(RaterForm.id)
+        ).all()
+        declined = next(f.id for f in forms if f.rater_group == "direct_report")
+        for form in forms:
+            rater_pass = rater_forms.RaterPass(form.id)
+            if form.id == declined:
+                rater_forms.decline_form(session=session, rater_pass=rater_pass, now=at)
+                continue
+            lift = 0.45 if form.rater_group == "self" else 0.0
+            rows = []
+            for question in rater_forms.questions_for(instrument, form.rater_group, supervisor):
+                if rng.random() < 0.06:
+                    value = None  # could not observe
+                else:
+                    keyed = level[question.skill_id] + lift + rng.gauss(0, 0.6)
+                    keyed = min(5, max(1, round(keyed)))
+                    reverse = instrument.item(question.item_id).reverse
+                    value = 6 - keyed if reverse else keyed
+                rows.append(
+                    RaterAnswer(form_id=form.id, item_id=question.item_id, value=value,
+                                answered_at=at)
+                )  # fmt: skip
+            session.add_all(rows)
+            session.flush()
+            if form.rater_group not in ("self", "manager"):
+                form.keep_doing = rng.choice(_KEEP_DOING)
+                form.do_differently = rng.choice(_DO_DIFFERENTLY)
+                session.add(form)
+            rater_forms.submit_rater_form(session=session, rater_pass=rater_pass, now=at)
+        feedback_rounds.close_round(
+            session=session, viewer=hr, round_id=round_id,
+            now=datetime.combine(closes + timedelta(days=1), time(6), UTC),
+        )  # fmt: skip
+
+
+_KEEP_DOING = [
+    "Calm, quick decisions when the queue spikes.",
+    "Specific praise the same day, in front of the team.",
+    "Weekly one-to-ones that actually happen.",
+    "Explaining why a change is coming before it lands.",
+]
+_DO_DIFFERENTLY = [
+    "Share the weekly plan in writing, not only in the huddle.",
+    "Let team leads handle first-level escalations.",
+    "Give remote agents updates at the same time as the floor.",
+    "Follow up on coaching sessions with a date.",
+]

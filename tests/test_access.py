@@ -18,6 +18,7 @@ from leadcoach.people.access import Action, allowed, load_viewer, person_for
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, LeadCoachError
 from leadcoach.platform.models import CoachingNote, DevelopmentGoal, GoalAction, Person
+from leadcoach.programmes import feedback_reports
 from tests.factories import build_org
 
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
@@ -156,6 +157,12 @@ ID_LOOKUPS = {
         session=s, viewer=v, action_id=x, done=True)),
     "notes.set_shared": ("note", lambda s, v, i, x: notes.set_shared(
         session=s, viewer=v, note_id=x, shared=True)),
+    # issue 22 (h-360-report)
+    "feedback_reports.closed_rounds": ("person", lambda s, v, i, x: (
+        feedback_reports.closed_rounds(session=s, viewer=v, supervisor_id=x))),
+    "feedback_reports.supervisor_report": ("person", lambda s, v, i, x: (
+        feedback_reports.supervisor_report(session=s, viewer=v, supervisor_id=x, instrument=i,
+                                           thresholds={}, min_raters=3))),
 }  # fmt: skip
 
 
@@ -196,6 +203,7 @@ def test_every_core_function_taking_an_id_is_checked_for_unknown_ids():
         "cohorts.add_members", "cohorts.add_round", "cohorts.chase_list",
         "cohorts.cohort_members", "cohorts.cohort_review", "cohorts.cohort_rounds",
         "cohorts.completion", "cohorts.remove_member", "cohorts.round_scores",
+        "feedback_reports.cohort_campaigns", "feedback_reports.cohort_self_other",
     }  # fmt: skip
     listed = {name.split("[")[0] for name in ID_LOOKUPS}
     by_id = set()

@@ -221,6 +221,25 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "cohort_report.build": Action.EXPORT_COHORT,
     "workbook.build": Action.EXPORT_COHORT,
     "batch.cohort_zip": Action.EXPORT_COHORT,
+    # issue 22 (h-360-report): the 360 reports
+    "feedback_reports.closed_rounds": Action.READ_FEEDBACK_REPORT,
+    "feedback_reports.supervisor_report": Action.READ_FEEDBACK_REPORT,
+    "feedback_reports.team_self_and_others": Action.READ_FEEDBACK_REPORT,
+    "feedback_reports.cohort_campaigns": Action.READ_ORGANISATION,
+    "feedback_reports.cohort_self_other": Action.READ_ORGANISATION,
+    # issue 22: 360 rounds
+    "feedback_rounds.start_round": Action.START_FEEDBACK,
+    "feedback_rounds.start_cohort_rounds": (Action.START_FEEDBACK, Action.MANAGE_COHORTS),
+    "feedback_rounds.nominate": Action.NOMINATE_RATERS,
+    "feedback_rounds.remove_nomination": Action.NOMINATE_RATERS,
+    "feedback_rounds.nominations": Action.NOMINATE_RATERS,
+    "feedback_rounds.change_group": Action.APPROVE_RATERS,
+    "feedback_rounds.approve_round": Action.APPROVE_RATERS,
+    "feedback_rounds.reissue_code": Action.APPROVE_RATERS,
+    "feedback_rounds.close_round": Action.APPROVE_RATERS,
+    "feedback_rounds.round_progress": Action.READ_FEEDBACK_PROGRESS,
+    "feedback_rounds.rounds": Action.READ_FEEDBACK_PROGRESS,
+    "feedback_rounds.supervisors_for_feedback": Action.START_FEEDBACK,
 }
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
 _NOT_CORE = tuple(f"leadcoach.{name}" for name in ("ui", "__main__", "migrations"))
@@ -451,3 +470,62 @@ def test_the_team_and_organisation_comparisons_follow_the_policy(engine, org, in
             if did != should:
                 wrong.append((role.value, kind, group_id, did))
     assert not wrong, f"group_statistics disagrees with the policy: {wrong}"
+
+
+# --- 4. Issue 22: the 360 round functions, for every role and every supervisor ---------------
+
+
+def test_feedback_round_functions_follow_the_policy(engine, org, instrument):
+    from datetime import date, timedelta
+
+    from leadcoach.platform.config import Settings
+    from leadcoach.programmes import feedback_rounds
+
+    settings = Settings(database_url="sqlite://")
+    today = date(2027, 3, 1)
+    round_of = {}
+    with session_scope(engine) as session:
+        hr = org.viewer(session, org.hr)
+        for supervisor in (org.sup_a1, org.sup_a2, org.sup_b1):
+            round_of[supervisor] = feedback_rounds.start_round(
+                session=session, viewer=hr, supervisor_id=supervisor, opens_on=today,
+                closes_on=today + timedelta(days=7), instrument=instrument, today=today,
+            )  # fmt: skip
+    calls = {
+        Action.READ_FEEDBACK_PROGRESS: lambda s, v, r: feedback_rounds.round_progress(
+            session=s, viewer=v, round_id=r
+        ),
+        Action.NOMINATE_RATERS: lambda s, v, r: feedback_rounds.nominate(
+            session=s,
+            viewer=v,
+            round_id=r,
+            group="peer",
+            settings=settings,
+            name="Pat Peer",
+            email="pat.peer@rater.example",
+        ),
+        Action.APPROVE_RATERS: lambda s, v, r: feedback_rounds.close_round(
+            session=s, viewer=v, round_id=r
+        ),
+    }
+    wrong = []
+    for role, attribute in ROLE_PERSON.items():
+        for supervisor, round_id in round_of.items():
+            for action, call in calls.items():
+                with session_scope(engine) as session:
+                    viewer = org.viewer(session, getattr(org, attribute))
+                    should = allowed(viewer, action, session.get(Person, supervisor))
+                    try:
+                        call(session, viewer, round_id)
+                        did = True
+                    except AccessDenied:
+                        did = False
+                    session.rollback()
+                if did != should:
+                    wrong.append((role.value, action.value, supervisor, did))
+    assert not wrong, f"360 round functions disagree with the policy: {wrong}"
+    # An unknown round is refused exactly like a forbidden one.
+    with session_scope(engine) as session, pytest.raises(AccessDenied):
+        feedback_rounds.round_progress(
+            session=session, viewer=org.viewer(session, org.hr), round_id=999999
+        )

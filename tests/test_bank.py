@@ -12,12 +12,14 @@ from leadcoach.platform.config import PACKAGE_ROOT
 
 SHIPPED = PACKAGE_ROOT / "assessments" / "leadcoach-core-1.0.0.yaml"
 TEXT = SHIPPED.read_text()
+# The current version (issue 22 added observer wordings); same items and scoring as 1.0.0.
+CURRENT = PACKAGE_ROOT / "assessments" / "leadcoach-core-1.1.0.yaml"
 
 
 def test_the_shipped_instrument_is_complete(instrument):
     items = [i for s in instrument.skills for i in s.items]
     scenarios = [x for s in instrument.skills for x in s.scenarios]
-    assert (instrument.id, instrument.version) == ("leadcoach-core", "1.0.0")
+    assert (instrument.id, instrument.version) == ("leadcoach-core", "1.1.0")
     assert len(instrument.skills) == 12
     assert len(items) == 72
     assert sum(i.reverse for i in items) == 24  # a third reverse-keyed
@@ -37,7 +39,7 @@ def test_items_shown_depend_on_the_profile(instrument):
 
 
 def test_content_hash_is_stable_and_follows_the_content(instrument):
-    again = bank.load_instrument(SHIPPED)
+    again = bank.load_instrument(CURRENT)
     assert again.content_hash() == instrument.content_hash()
     thawed = bank.Instrument.from_definition_json(instrument.definition_json())
     assert thawed == instrument

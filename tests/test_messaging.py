@@ -86,6 +86,8 @@ def test_every_kind_has_a_template_with_link_reason_and_a_way_to_stop():
         "submitted": ["A"], "missing": 1, "percent": 75, "teams": "Leeds", "overdue": ["B"],
         "no_check_in": [], "check_in_days": 30,
         "plan": "March 2026",  # issue 23
+        # issue 22: rater emails
+        "rater_name": "Rui", "supervisor": "Sam", "group": "peer", "self_form": False,
     }  # fmt: skip
     for kind in Kind:
         values["submitted"] = 3 if kind is Kind.ROUND_SUMMARY else ["A"]

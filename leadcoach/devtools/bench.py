@@ -547,6 +547,72 @@ def measure_reads(
     ]
 
 
+def measure_feedback(engine, instrument, summary, repeat: int, factor: float,
+                     echo: Callable[[str], None]) -> list[Figure]:  # fmt: skip
+    """Issue 22: two closed 360 rounds per supervisor (six raters each), loaded in bulk;
+    one supervisor's report, a coach's team heatmap with others, a cohort's self-other
+    review."""
+    from leadcoach.measurement import reliability as reliability_module
+    from leadcoach.programmes import feedback_reports
+
+    built = workload.build_feedback(engine, summary, instrument=instrument)
+    echo(f"Built 360: {built.rounds} rounds, {built.forms} forms, {built.answers} answers.")
+    rng = random.Random(22)
+    with Session(engine) as session:
+        thresholds = reliability_module.change_thresholds(session=session, instrument=instrument)
+        hr = load_viewer(session=session, person_id=_person_id(engine, summary.hr_email))
+        coach = load_viewer(session=session, person_id=_person_id(engine, summary.coach_email))
+    reports, heatmaps, reviews = [], [], []
+    for _ in range(10 * repeat):
+        person_id = _person_id(engine, workload.supervisor_email(rng.randrange(summary.people)))
+        viewer = _viewer(engine, person_id)
+
+        def one_report(viewer=viewer, person_id=person_id) -> None:
+            with Session(engine) as session:
+                result = feedback_reports.supervisor_report(
+                    session=session, viewer=viewer, supervisor_id=person_id,
+                    instrument=instrument, thresholds=thresholds, min_raters=MIN_GROUP,
+                )  # fmt: skip
+                assert result is not None and not result.skills.empty
+
+        reports.append(_timed(one_report))
+    for attempt in range(5 * repeat):
+        team_id = sorted(coach.coached_team_ids)[attempt % len(coach.coached_team_ids)]
+
+        def heatmap(team_id=team_id) -> None:
+            with Session(engine) as session:
+                feedback_reports.team_self_and_others(
+                    session=session, viewer=coach, instrument=instrument,
+                    min_raters=MIN_GROUP, team_ids=[team_id],
+                )  # fmt: skip
+
+        heatmaps.append(_timed(heatmap))
+    for attempt in range(3 * repeat):
+        cohort_id = attempt % summary.cohorts + 1
+
+        def review(cohort_id=cohort_id) -> None:
+            with Session(engine) as session:
+                feedback_reports.cohort_self_other(
+                    session=session, viewer=hr, cohort_id=cohort_id, instrument=instrument,
+                    thresholds=thresholds, min_raters=MIN_GROUP, min_group=MIN_GROUP,
+                )  # fmt: skip
+
+        reviews.append(_timed(review))
+    per_cohort = summary.people // summary.cohorts
+    return [
+        Figure(
+            "360: loading two rounds per supervisor (bulk)",
+            [built.load_seconds],
+            None,
+            unit="s",
+            note=f"{built.forms} forms, {built.answers} answers",
+        ),
+        Figure("360: one supervisor's report", reports, 0.100 * factor),
+        Figure("360: a coach's team heatmap with others", heatmaps, 0.100 * factor),
+        Figure(f"360: a cohort's self-other review ({per_cohort} people)", reviews, 0.300 * factor),
+    ]
+
+
 # --- KPIs (issue 23) ----------------------------------------------------------------------
 
 
@@ -732,6 +798,8 @@ def run(
             scaled += measure_reads(engine, instrument, summary, repeat, factor, reviews)
             echo("Measuring KPIs...")  # issue 23
             scaled += measure_kpis(engine, instrument, summary, repeat, factor, echo)
+            echo("Measuring 360 feedback (issue 22)...")
+            scaled += measure_feedback(engine, instrument, summary, repeat, factor, echo)
             echo("Measuring emails...")
             scaled += measure_messaging(
                 engine, database.settings, instrument, summary, factor, echo

@@ -24,7 +24,8 @@ DEMO_TODAY = "2026-11-02"  # the browser tests' day, so the pictures match their
 ROLES = {
     "supervisor": ("Ana Lima", [("Home", "home"), ("Self-assessment", "assessment"),
                                 ("Results", "results"), ("Growth", "growth"),
-                                ("Development plan", "plan")]),
+                                ("Development plan", "plan"),
+                                ("Feedback from others", "feedback_report")]),  # issue 22
     "supervisor-new": ("Sam Torres", [("Home", "home"), ("Self-assessment", "assessment")]),
     "coach": ("Priya Shah", [("My teams", "team"), ("Compare", "compare"),
                              ("Person", "person")]),

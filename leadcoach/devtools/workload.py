@@ -549,3 +549,139 @@ def kpi_file(engine: Engine, months: int = KPI_MONTHS, seed: int = SEED) -> byte
                 for period, value, count in zip(periods, values, contacts, strict=True)
             )
     return ("\n".join(lines) + "\n").encode()
+
+
+# --- multi-rater (360) feedback, issue 22 (h-360-report) ---------------------------------
+# Two closed feedback rounds per supervisor, one per cohort campaign, each with the
+# supervisor's own form and six raters (the manager, three direct reports, two peers: the
+# peers stay below the minimum of three, so every report also exercises the gate). Written
+# by the same bulk path as the answers.
+FEEDBACK_CAMPAIGNS = (("360 first", 200), ("360 second", 20))  # (name, days before TODAY)
+FEEDBACK_RATERS = (("self", 1), ("manager", 1), ("direct_report", 3), ("peer", 2))
+ROUND_COLUMNS = ("id", "supervisor_id", "cohort_id", "campaign", "instrument_id", "opens_on",
+                 "closes_on", "status", "created_at", "closed_at")  # fmt: skip
+NOMINATION_COLUMNS = ("id", "round_id", "rater_name", "rater_group", "status", "created_at")
+FORM_COLUMNS = ("id", "nomination_id", "round_id", "supervisor_id", "rater_group",
+                "instrument_id", "token_hash", "failed_attempts", "expires_at", "status",
+                "language", "keep_doing", "do_differently", "created_at",
+                "submitted_at")  # fmt: skip
+RATER_ANSWER_COLUMNS = ("form_id", "item_id", "value", "answered_at")
+RATER_SCORE_COLUMNS = ("form_id", "skill_id", "score", "answered", "applicable")
+
+
+@dataclass
+class FeedbackSummary:
+    rounds: int = 0
+    forms: int = 0
+    answers: int = 0
+    load_seconds: float = 0.0
+    generate_seconds: float = 0.0
+
+
+def build_feedback(
+    engine: Engine,
+    summary: WorkloadSummary,
+    *,
+    instrument: bank.Instrument,
+    seed: int = SEED,
+    today: date = TODAY,
+) -> FeedbackSummary:
+    """Add two closed 360 rounds per supervisor to a built workload (see above)."""
+    shape = Shape(summary.people, summary.rounds)
+    timestamp = _timestamp_writer(engine)
+    result = FeedbackSummary()
+    with Session(engine) as session:
+        instrument_row_id = instruments.freeze(session=session, instrument=instrument).id
+        session.commit()
+    skills = [skill.id for skill in instrument.skills]
+    rule = instrument.scoring.min_answered_proportion
+    tags = {False: frozenset({"remote_or_offshore"}),
+            True: frozenset({"remote_or_offshore", "vendor"})}  # fmt: skip
+    items = {
+        (vendor, group): [
+            (skill.id, item.id, item.reverse)
+            for skill, item in (
+                instrument.items_for(tags[vendor]) if group == "self"
+                else instrument.rater_items_for(group, tags[vendor])
+            )
+        ]
+        for vendor in (False, True)
+        for group, _ in FEEDBACK_RATERS
+    }  # fmt: skip
+    first_person_id = shape.coaches + 3 + 1
+    form_id = 0
+    for start in range(0, summary.people, CHUNK_PEOPLE):
+        began = time.perf_counter()
+        rounds, nominations, forms, answers, scores = [], [], [], [], []
+        for index in range(start, min(summary.people, start + CHUNK_PEOPLE)):
+            supervisor = first_person_id + index
+            vendor = SITES[shape.team_of(index) % len(SITES)][1] is not None
+            rng = np.random.default_rng([seed, index, 360])
+            level = rng.normal(3.0, 0.5, len(skills))
+            for number, (campaign, days_before) in enumerate(FEEDBACK_CAMPAIGNS):
+                round_id = index * len(FEEDBACK_CAMPAIGNS) + number + 1
+                closes = today - timedelta(days=days_before)
+                stamp = timestamp(datetime.combine(closes, datetime.min.time(), UTC))
+                rounds.append(
+                    (round_id, supervisor, shape.cohort_of(index) + 1, campaign,
+                     instrument_row_id, closes - timedelta(days=21), closes, "closed", stamp,
+                     stamp)
+                )  # fmt: skip
+                for group, count in FEEDBACK_RATERS:
+                    asked = items[(vendor, group)]
+                    bias = 0.4 if group == "self" else 0.0  # new supervisors rate higher
+                    for _ in range(count):
+                        form_id += 1
+                        nominations.append(
+                            (form_id, round_id, f"Rater {form_id}", group, "approved", stamp)
+                        )
+                        forms.append(
+                            (form_id, form_id, round_id, supervisor, group, instrument_row_id,
+                             f"{form_id:064x}", 0, stamp, "submitted", "en", "", "", stamp,
+                             stamp)
+                        )  # fmt: skip
+                        noise = rng.normal(0.0, 0.7, len(asked))
+                        skip = rng.random(len(asked)) < 0.05
+                        per_skill: dict[str, list[int]] = {}
+                        applicable: dict[str, int] = {}
+                        for (skill, item, reverse), e, skipped in zip(
+                            asked, noise.tolist(), skip.tolist(), strict=True
+                        ):
+                            applicable[skill] = applicable.get(skill, 0) + 1
+                            if skipped:
+                                continue
+                            keyed = int(min(5, max(1, round(level[skills.index(skill)] + bias
+                                                            + 0.2 * number + e))))  # fmt: skip
+                            answers.append((form_id, item, 6 - keyed if reverse else keyed, stamp))
+                            per_skill.setdefault(skill, []).append(keyed)
+                        for skill, total in applicable.items():
+                            got = per_skill.get(skill, [])
+                            enough = scoring.enough_answered(len(got), total, rule)
+                            score = scoring.pomp(sum(got) / len(got)) if enough else None
+                            scores.append((form_id, skill, score, len(got), total))
+        result.generate_seconds += time.perf_counter() - began
+        began = time.perf_counter()
+        with engine.begin() as connection:
+            bulk_write(connection, "feedbackround", ROUND_COLUMNS, rounds)
+            bulk_write(connection, "raternomination", NOMINATION_COLUMNS, nominations)
+            bulk_write(connection, "raterform", FORM_COLUMNS, forms)
+            bulk_write(connection, "rateranswer", RATER_ANSWER_COLUMNS, answers)
+            bulk_write(connection, "raterskillscore", RATER_SCORE_COLUMNS, scores)
+        result.load_seconds += time.perf_counter() - began
+        result.rounds += len(rounds)
+        result.forms += len(forms)
+        result.answers += len(answers)
+    began = time.perf_counter()
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            for table in ("feedbackround", "raternomination", "raterform"):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)"
+                    )
+                )
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
+    result.load_seconds += time.perf_counter() - began
+    return result

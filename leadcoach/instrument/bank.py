@@ -68,6 +68,9 @@ class Item(_Strict):
     text: str = Field(min_length=1)
     reverse: bool
     applies_to: str | None = None
+    # What a manager, peer, agent or counterpart rates ("... my supervisor ..."); required in
+    # instruments with a rater_form (issue 22), absent in older versions.
+    observer: str | None = None
 
 
 class Option(_Strict):
@@ -80,6 +83,25 @@ class Scenario(_Strict):
     id: str = Field(min_length=1, max_length=40)
     text: str = Field(min_length=1)
     options: tuple[Option, ...]
+
+
+RATER_GROUPS = ("self", "manager", "peer", "direct_report", "counterpart")
+OPEN_QUESTION_IDS = ("keep_doing", "do_differently")
+
+
+class OpenQuestion(_Strict):
+    id: str = Field(min_length=1, max_length=40)
+    text: str = Field(min_length=1)
+
+
+class RaterForm(_Strict):
+    """The 360 form: instructions for raters, and which skills each rater group observes."""
+
+    title: str = Field(min_length=1)
+    instructions: str = Field(min_length=1)
+    not_observed_label: str = Field(min_length=1)
+    groups: dict[str, tuple[str, ...]]
+    open_questions: tuple[OpenQuestion, ...] = ()
 
 
 class Skill(_Strict):
@@ -105,6 +127,7 @@ class Instrument(_Strict):
     scenario_key_status: str = Field(min_length=1)
     scenario_key_version: str = Field(min_length=1, max_length=40)
     applicability_tags: dict[str, str]
+    rater_form: RaterForm | None = None
     skills: tuple[Skill, ...]
 
     @property
@@ -123,7 +146,16 @@ class Instrument(_Strict):
 
     def definition_json(self) -> str:
         """The canonical JSON of the whole instrument (what is frozen in the database)."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        # Fields added later (issue 22) are left out while unset, so versions frozen before
+        # they existed keep their content hash.
+        if data.get("rater_form") is None:
+            data.pop("rater_form", None)
+        for skill in data["skills"]:
+            for item in skill["items"]:
+                if item.get("observer") is None:
+                    item.pop("observer", None)
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON: any change of meaning changes the hash."""
@@ -169,6 +201,24 @@ class Instrument(_Strict):
             for item in skill.items
             if self.applies(item.applies_to, tags)
         ]
+
+    @property
+    def has_rater_form(self) -> bool:
+        """True when this version can be used for multi-rater (360) feedback."""
+        return self.rater_form is not None
+
+    def observable_skills(self, group: str) -> list[str]:
+        """The skill ids a rater group rates, in questionnaire order (none without a form)."""
+        if self.rater_form is None:
+            return []
+        chosen = set(self.rater_form.groups.get(group, ()))
+        return [skill_id for skill_id in self.skill_ids if skill_id in chosen]
+
+    def rater_items_for(self, group: str, tags: frozenset[str]) -> list[tuple[Skill, Item]]:
+        """The (skill, item) pairs a rater of this group answers about a supervisor whose
+        profile has these tags: the skills the group observes, items that apply."""
+        chosen = set(self.observable_skills(group))
+        return [(skill, item) for skill, item in self.items_for(tags) if skill.id in chosen]
 
     def scenarios_for(self, tags: frozenset[str]) -> list[tuple[Skill, Scenario]]:
         """The (skill, scenario) pairs for a profile with these tags."""
@@ -376,6 +426,7 @@ def _semantic_problems(instrument: Instrument) -> list[tuple[Path_, str]]:
         seen.add((kind, id_))
         return False
 
+    problems.extend(_rater_form_problems(instrument))
     for si, skill in enumerate(instrument.skills):
         here: Path_ = ("skills", si)
         if duplicate("skill", skill.id):
@@ -402,6 +453,50 @@ def _semantic_problems(instrument: Instrument) -> list[tuple[Path_, str]]:
             if duplicate("scenario", scenario.id):
                 problems.append(((*where, "id"), f"duplicate scenario id '{scenario.id}'"))
             problems.extend(_scenario_problems(where, scenario))
+    return problems
+
+
+def _rater_form_problems(instrument: Instrument) -> list[tuple[Path_, str]]:
+    """With a rater form, every item needs an observer wording and every group known skills."""
+    form = instrument.rater_form
+    if form is None:
+        return []
+    problems: list[tuple[Path_, str]] = []
+    for si, skill in enumerate(instrument.skills):
+        for ii, item in enumerate(skill.items):
+            if item.observer is None or not item.observer.strip():
+                what = "is empty" if item.observer is not None else "is missing"
+                problems.append(
+                    (
+                        ("skills", si, "items", ii, "observer"),
+                        f"item {item.id}: the observer wording (what other raters read) {what}",
+                    )
+                )
+    known = set(instrument.skill_ids)
+    for group, skills in form.groups.items():
+        where: Path_ = ("rater_form", "groups", group)
+        if group not in RATER_GROUPS:
+            problems.append(
+                (where, f"unknown rater group '{group}' (known: {', '.join(RATER_GROUPS)})")
+            )
+        unknown = [s for s in skills if s not in known]
+        if unknown:
+            problems.append((where, f"unknown skill id(s) {', '.join(unknown)} for {group}"))
+        if not skills:
+            problems.append((where, f"rater group {group} rates no skill"))
+    missing = [g for g in RATER_GROUPS if g not in form.groups]
+    if missing:
+        problems.append(
+            (("rater_form", "groups"), f"no skills listed for rater group(s) {', '.join(missing)}")
+        )
+    ids = [q.id for q in form.open_questions]
+    if sorted(ids) != sorted(OPEN_QUESTION_IDS):
+        problems.append(
+            (
+                ("rater_form", "open_questions"),
+                f"the open questions must be {' and '.join(OPEN_QUESTION_IDS)}, got {ids}",
+            )
+        )
     return problems
 
 

@@ -20,6 +20,9 @@ class Kind(StrEnum):
     ROUND_SUMMARY = "round_summary"
     COACH_DIGEST = "coach_digest"
     WORK_PLAN_REVIEW = "work_plan_review"  # issue 23
+    # issue 22: to 360 raters, who need no account (no settings page lists these)
+    RATER_INVITATION = "rater_invitation"
+    RATER_REMINDER = "rater_reminder"
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ KINDS: dict[Kind, KindInfo] = {
     Kind.WORK_PLAN_REVIEW: KindInfo(
         "My team's work plan is due for review", _SUPERVISORS, "team_numbers"
     ),
+    # issue 22: raters stop these by declining on the form itself, not by a setting.
+    Kind.RATER_INVITATION: KindInfo("Invitation to give 360 feedback", frozenset(), "rater"),
+    Kind.RATER_REMINDER: KindInfo("Reminder to give 360 feedback", frozenset(), "rater"),
 }
 
 

@@ -205,9 +205,12 @@ def _finish(session: Session, message_id: int, sender: str, **values: Any) -> bo
 
 def mark_sent(session: Session, message: OutboxMessage, sender: str, at: datetime) -> bool:
     """Record that the mail server accepted the email (with an audit event)."""
+    # A rater's link holds their form's token: once the mail server has it, the outbox keeps
+    # only the page's address (issue 22: tokens are stored as hashes only).
+    scrubbed = {"link": message.link.split("?", 1)[0]} if message.rater_form_id else {}
     done = _finish(
         session, message.id, sender, state=OutboxState.SENT.value, sent_at=at,
-        attempts=message.attempts + 1, last_error="",
+        attempts=message.attempts + 1, last_error="", **scrubbed,
     )  # fmt: skip
     if done:
         audit.record(

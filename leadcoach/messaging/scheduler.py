@@ -21,7 +21,7 @@ from sqlalchemy import Engine, and_
 from sqlmodel import Session, col, select
 
 from leadcoach.instrument import bank
-from leadcoach.messaging import due, hours, mailer, outbox, preferences
+from leadcoach.messaging import due, hours, mailer, outbox, preferences, rater_emails
 from leadcoach.messaging.kinds import Kind
 from leadcoach.messaging.templates import templates
 from leadcoach.platform.config import Settings
@@ -41,6 +41,7 @@ from leadcoach.platform.models import (
     Submission,
     utcnow,
 )
+from leadcoach.programmes import feedback_rounds
 
 
 def sender_name() -> str:
@@ -90,7 +91,11 @@ def queue_due(
 ) -> outbox.QueueReport:
     """Find everyone due at `now` and queue their emails, in one transaction."""
     with session_scope(engine) as session:
-        return outbox.queue(session, due.due(session, now, settings, instrument), settings, now)
+        report = outbox.queue(session, due.due(session, now, settings, instrument), settings, now)
+        # issue 22: close 360 rounds past their day, then invite and remind their raters.
+        feedback_rounds.close_due_rounds(session=session, today=now.date(), now=now)
+        raters = rater_emails.queue_rater_emails(session, settings, now)
+        return outbox.QueueReport(report.due + raters, report.queued + raters, report.skipped)
 
 
 def _submitted_since(session: Session, person_id: int, since: datetime, until=None) -> bool:
@@ -197,6 +202,11 @@ def _prepare(
         ).all()
         start, end = settings.quiet_hours_start, settings.quiet_hours_end
         for message, person, chosen, profile in rows:
+            if message.rater_form_id is not None:  # issue 22: a rater without an account
+                item = _prepare_rater(session, settings, message, sender, now, outcomes)
+                if item is not None:
+                    ready.append(item)
+                continue
             if person is None:  # erased meanwhile (erasure deletes their emails too)
                 continue
             values = json.loads(message.context or "{}")
@@ -223,6 +233,37 @@ def _prepare(
             )  # fmt: skip
             ready.append(_Ready(message, mail))
     return ready
+
+
+def _prepare_rater(
+    session: Session,
+    settings: Settings,
+    message: OutboxMessage,
+    sender: str,
+    now: datetime,
+    outcomes: Counter,
+) -> _Ready | None:
+    """A rater's email: cancelled once they answered or declined, held for quiet hours,
+    rendered with its own footer (declining on the form is how a rater stops them)."""
+    reason = rater_emails.not_needed(session, message)
+    if reason:
+        outcomes[outbox.mark_cancelled(session, message, sender, reason)] += 1
+        return None
+    zone = rater_emails.rater_zone(session, message, settings)
+    allowed = hours.first_allowed(now, zone, settings.quiet_hours_start, settings.quiet_hours_end)
+    if allowed > now:
+        outbox.postpone(session, message, sender, allowed)
+        outcomes["postponed"] += 1
+        return None
+    values = json.loads(message.context or "{}")
+    rendered = templates().render(
+        Kind(message.kind), {**values, "link": message.link, "stop_link": message.link}
+    )
+    mail = mailer.build(
+        settings=settings, message=message, name=values.get("rater_name", ""),
+        email=message.email, rendered=rendered, stop_url=message.link, now=utcnow(),
+    )  # fmt: skip
+    return _Ready(message, mail)
 
 
 def _deliver(

@@ -54,6 +54,12 @@ class Templates:
                 f"{TEMPLATES_FILE.name}: missing " + ", ".join(missing or ["footer"])
             )
         self._footer = env.from_string(source["footer"])
+        # A kind may bring its own footer (rater emails, issue 22: raters have no settings).
+        self._footers = {
+            kind: env.from_string(kinds[kind.value]["footer"])
+            for kind in Kind
+            if isinstance(kinds[kind.value].get("footer"), str)
+        }
         self._kinds = {
             kind: _Kind(*(env.from_string(kinds[kind.value][part].strip()) for part in PARTS))
             for kind in Kind
@@ -67,7 +73,8 @@ class Templates:
         """Subject and body with the footer (values must include link and stop_link)."""
         parts = self._kinds[kind]
         why = " ".join(parts.why.render(values).split())
-        body = parts.body.render(values).rstrip() + "\n" + self._footer.render(values, why=why)
+        footer = self._footers.get(kind, self._footer)
+        body = parts.body.render(values).rstrip() + "\n" + footer.render(values, why=why)
         return Rendered(self.subject(kind, values), body)
 
 

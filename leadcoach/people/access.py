@@ -42,6 +42,12 @@ class Action(StrEnum):
     # --- issue 24: reports people keep ---
     DOWNLOAD_REPORT = "download_report"  # a person's own PDF report (theirs, their coach's)
     EXPORT_COHORT = "export_cohort"  # a cohort's PDF report, workbook and ZIP of reports
+    # --- multi-rater (360) feedback, issue 22 ---
+    START_FEEDBACK = "start_feedback"  # open a 360 round for a supervisor (HR: for a cohort)
+    NOMINATE_RATERS = "nominate_raters"  # propose raters for a round, see the list
+    APPROVE_RATERS = "approve_raters"  # change and approve the list, send invitations, close
+    READ_FEEDBACK_PROGRESS = "read_feedback_progress"  # answers per group, counts only
+    READ_FEEDBACK_REPORT = "read_feedback_report"  # one supervisor's 360 report (closed rounds)
 
 
 class Scope(StrEnum):
@@ -102,6 +108,23 @@ POLICY: dict[tuple[Role, Action], Scope] = {
     (Role.ADMIN, Action.DOWNLOAD_REPORT): Scope.ANYONE,
     (Role.HR, Action.EXPORT_COHORT): Scope.ANYONE,
     (Role.ADMIN, Action.EXPORT_COHORT): Scope.ANYONE,
+    # --- multi-rater (360) feedback, issue 22: the supervisor proposes, the coach or HR
+    # decides; no one reads a rater's answers here (the report shows only gated groups).
+    (Role.SUPERVISOR, Action.START_FEEDBACK): Scope.OWN,
+    (Role.COACH, Action.START_FEEDBACK): Scope.COACHED,
+    (Role.HR, Action.START_FEEDBACK): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.NOMINATE_RATERS): Scope.OWN,
+    (Role.COACH, Action.NOMINATE_RATERS): Scope.COACHED,
+    (Role.HR, Action.NOMINATE_RATERS): Scope.ANYONE,
+    (Role.COACH, Action.APPROVE_RATERS): Scope.COACHED,
+    (Role.HR, Action.APPROVE_RATERS): Scope.ANYONE,
+    (Role.SUPERVISOR, Action.READ_FEEDBACK_PROGRESS): Scope.OWN,
+    (Role.COACH, Action.READ_FEEDBACK_PROGRESS): Scope.COACHED,
+    (Role.HR, Action.READ_FEEDBACK_PROGRESS): Scope.ANYONE,
+    # One supervisor's 360 report: theirs and their coach's only; HR and admins see cohort
+    # aggregates (issue 22, item 6), never one person's report.
+    (Role.SUPERVISOR, Action.READ_FEEDBACK_REPORT): Scope.OWN,
+    (Role.COACH, Action.READ_FEEDBACK_REPORT): Scope.COACHED,
 }
 
 

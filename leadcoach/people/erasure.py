@@ -29,6 +29,7 @@ from leadcoach.platform.models import (
     CoachingNote,
     CohortMember,
     DevelopmentGoal,
+    FeedbackRound,
     GoalAction,
     GoalCheckIn,
     NotificationPreference,
@@ -36,6 +37,10 @@ from leadcoach.platform.models import (
     OutboxMessage,
     Person,
     PlanComment,
+    RaterAnswer,
+    RaterForm,
+    RaterNomination,
+    RaterSkillScore,
     Role,
     SkillScore,
     Submission,
@@ -62,6 +67,15 @@ PERSON_REFERENCES: dict[tuple[str, str], str] = {
     ("notificationpreference", "person_id"): "delete",
     ("notificationprofile", "person_id"): "delete",
     ("auditevent", "actor_id"): "set null",
+    # issue 22: 360 rounds about them go whole; their forms and answers as a rater go;
+    # where they only nominated or approved, their name is taken off.
+    ("feedbackround", "supervisor_id"): "delete",
+    ("feedbackround", "created_by_id"): "set null",
+    ("feedbackround", "approved_by_id"): "set null",
+    ("raternomination", "rater_person_id"): "delete",
+    ("raternomination", "nominated_by_id"): "set null",
+    ("raternomination", "decided_by_id"): "set null",
+    ("raterform", "supervisor_id"): "delete",
 }
 # (table, column) referencing a row deleted with the person -> deleted too.
 DEPENDENT_REFERENCES: dict[tuple[str, str], str] = {
@@ -71,6 +85,13 @@ DEPENDENT_REFERENCES: dict[tuple[str, str], str] = {
     ("goalaction", "goal_id"): "delete",
     ("goalcheckin", "goal_id"): "delete",
     ("plancomment", "goal_id"): "delete",
+    # issue 22
+    ("raternomination", "round_id"): "delete",
+    ("raterform", "round_id"): "delete",
+    ("raterform", "nomination_id"): "delete",
+    ("rateranswer", "form_id"): "delete",
+    ("raterskillscore", "form_id"): "delete",
+    ("outboxmessage", "rater_form_id"): "delete",
 }
 
 
@@ -112,6 +133,8 @@ _DESCRIBED: dict[str, tuple[str, str]] = {
     "coaching_notes": ("coaching note", "coaching notes"),
     "cohort_memberships": ("cohort membership", "cohort memberships"),
     "coached_teams": ("team they coached", "teams they coached"),
+    "feedback_rounds": ("360 feedback round", "360 feedback rounds"),
+    "rater_forms": ("360 feedback form", "360 feedback forms"),
 }
 
 
@@ -194,6 +217,7 @@ def erase_person(
             or_(CoachingNote.person_id == person_id, CoachingNote.author_id == person_id)
         ),
     )
+    _erase_feedback(session, person_id, email, gone)
     gone("cohort_memberships", delete(CohortMember).where(CohortMember.person_id == person_id))
     gone("coached_teams", delete(TeamCoach).where(TeamCoach.coach_id == person_id))
     gone("accounts", delete(Account).where(Account.person_id == person_id))
@@ -228,6 +252,47 @@ def erase_person(
     # Once the caller commits, nothing erased stays readable in SQLite's files either.
     scrub_after_commit(session)
     return ErasureReport(person_id, counts)
+
+
+def _erase_feedback(session: Session, person_id: int, email: str, gone) -> None:
+    """Issue 22: the rounds about them (with every rater's form and answers), and every form
+    they filled in as a rater, named by person or by their email address."""
+    round_ids = _ids(
+        session, select(FeedbackRound.id).where(FeedbackRound.supervisor_id == person_id)
+    )
+    nomination_ids = _ids(
+        session,
+        select(RaterNomination.id).where(
+            or_(
+                col(RaterNomination.round_id).in_(round_ids),
+                RaterNomination.rater_person_id == person_id,
+                func.lower(RaterNomination.rater_email) == email.lower(),
+            )
+        ),
+    )
+    form_ids = _ids(
+        session,
+        select(RaterForm.id).where(
+            or_(
+                col(RaterForm.nomination_id).in_(nomination_ids),
+                col(RaterForm.round_id).in_(round_ids),
+                RaterForm.supervisor_id == person_id,
+            )
+        ),
+    )
+    gone("emails", delete(OutboxMessage).where(col(OutboxMessage.rater_form_id).in_(form_ids)))
+    gone("rater_answers", delete(RaterAnswer).where(col(RaterAnswer.form_id).in_(form_ids)))
+    gone("rater_scores", delete(RaterSkillScore).where(col(RaterSkillScore.form_id).in_(form_ids)))
+    gone("rater_forms", delete(RaterForm).where(col(RaterForm.id).in_(form_ids)))
+    gone(
+        "rater_nominations",
+        delete(RaterNomination).where(col(RaterNomination.id).in_(nomination_ids)),
+    )
+    gone("feedback_rounds", delete(FeedbackRound).where(col(FeedbackRound.id).in_(round_ids)))
+    for column in (RaterNomination.nominated_by_id, RaterNomination.decided_by_id):
+        session.exec(update(RaterNomination).where(column == person_id).values({column: None}))
+    for column in (FeedbackRound.created_by_id, FeedbackRound.approved_by_id):
+        session.exec(update(FeedbackRound).where(column == person_id).values({column: None}))
 
 
 def erasable_people(*, session: Session, viewer: Viewer) -> pd.DataFrame:

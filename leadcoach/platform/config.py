@@ -99,6 +99,27 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(
         default=3, ge=1, le=60, description="days an assessment lies half-finished before a nudge"
     )
+    # --- multi-rater (360) feedback, issue 22 ---
+    min_raters: int = Field(
+        default=3, ge=2, le=50,
+        description="fewest raters of a group (peers, agents, counterparts) whose answers are "
+        "shown, and the fewest a coach may approve for peers and agents",
+    )  # fmt: skip
+    max_raters: int = Field(
+        default=12, ge=2, le=100, description="most raters of one group in a feedback round"
+    )
+    rater_fatigue_limit: int = Field(
+        default=3, ge=1, le=50,
+        description="feedback rounds one person may be asked to rate in the fatigue period "
+        "before the nomination is flagged",
+    )  # fmt: skip
+    rater_fatigue_days: int = Field(
+        default=90, ge=7, le=730, description="the rater-fatigue period, in days"
+    )
+    rater_reminder_days: int = Field(
+        default=4, ge=1, le=60,
+        description="days between reminders to a rater who has not answered yet",
+    )  # fmt: skip
 
     @field_validator("default_time_zone")
     @classmethod

@@ -297,7 +297,8 @@ class OutboxMessage(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
-    recipient_id: int = Field(foreign_key="person.id", index=True)
+    # None for an email to a 360 rater without an account (issue 22): rater_form_id instead.
+    recipient_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     email: str = Field(max_length=254)  # the address when it was queued
     kind: str = Field(max_length=40)
     event: str = Field(max_length=80)  # what it is about, e.g. "submission:12", "round:3"
@@ -314,10 +315,24 @@ class OutboxMessage(SQLModel, table=True):
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    rater_form_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("raterform.id", ondelete="CASCADE"), nullable=True),
+    )
 
     __table_args__ = (
         UniqueConstraint("recipient_id", "kind", "event", "period", name="uq_outbox_once"),
         Index("ix_outbox_state_send_after", "state", "send_after"),
+        # Rater emails (issue 22) have no person: queued once per form, kind and period.
+        Index(
+            "uq_outbox_rater_once",
+            "rater_form_id",
+            "kind",
+            "period",
+            unique=True,
+            sqlite_where=text("rater_form_id IS NOT NULL"),
+            postgresql_where=text("rater_form_id IS NOT NULL"),
+        ),
         CheckConstraint(
             "state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')",
             name="ck_outbox_state",
@@ -439,3 +454,233 @@ class WorkPlanComment(SQLModel, table=True):
     author_id: int = Field(foreign_key="person.id")
     at: datetime = Field(default_factory=utcnow)
     text: str = Field(max_length=2000)
+
+
+# --- Multi-rater (360) feedback, issue 22 -------------------------------------------------
+# A round asks the people around one supervisor to rate the same behaviours. Rows that
+# hold what a rater said (forms, answers, scores) are deleted with the round, the nomination
+# or the rater's person row (ON DELETE CASCADE), and leadcoach/people/erasure.py deletes
+# them explicitly as well, so erasure does not depend on SQLite's foreign_keys pragma.
+
+
+class RaterGroup(StrEnum):
+    SELF = "self"
+    MANAGER = "manager"
+    PEER = "peer"  # other supervisors
+    DIRECT_REPORT = "direct_report"  # the supervisor's agents
+    COUNTERPART = "counterpart"  # the client's or vendor's contact, for outsourced work
+
+
+class RoundStatus(StrEnum):
+    NOMINATING = "nominating"  # the supervisor proposes raters
+    OPEN = "open"  # approved; invitations out, forms accepted until closes_on
+    CLOSED = "closed"  # no more answers; the report may be shown
+    CANCELLED = "cancelled"
+
+
+class NominationStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REMOVED = "removed"  # taken off the list by the coach or HR
+    DECLINED = "declined"  # the rater said no
+
+
+class FormStatus(StrEnum):
+    INVITED = "invited"
+    STARTED = "started"
+    SUBMITTED = "submitted"
+    DECLINED = "declined"
+
+
+_GROUPS_SQL = "('self', 'manager', 'peer', 'direct_report', 'counterpart')"
+
+
+class FeedbackRound(SQLModel, table=True):
+    """One supervisor's 360 round; a cohort round is one row per member sharing cohort_id
+    and campaign, started together by HR."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    supervisor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    )
+    cohort_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("cohort.id", ondelete="SET NULL"), nullable=True),
+    )
+    campaign: str = Field(default="", max_length=120)  # e.g. "Spring 2027 360"; "" alone
+    instrument_id: int = Field(foreign_key="instrument.id")
+    opens_on: date
+    closes_on: date
+    status: str = Field(default=RoundStatus.NOMINATING.value, max_length=20)
+    created_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    )
+    approved_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    approved_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    __table_args__ = (
+        CheckConstraint("closes_on >= opens_on", name="ck_feedback_round_window"),
+        CheckConstraint(
+            "status IN ('nominating', 'open', 'closed', 'cancelled')",
+            name="ck_feedback_round_status",
+        ),
+        Index("ix_feedbackround_supervisor", "supervisor_id", "opens_on"),
+        Index("ix_feedbackround_cohort", "cohort_id", "campaign"),
+        Index("ix_feedbackround_status_closes", "status", "closes_on"),
+    )
+
+
+class RaterNomination(SQLModel, table=True):
+    """A rater proposed for a round: a person in LeadCoach, or a name and (optional) email."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("feedbackround.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    rater_person_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=True),
+    )
+    rater_name: str = Field(max_length=200)
+    # Lower-cased; None for an agent without company email (they get a one-time code).
+    rater_email: str | None = Field(default=None, max_length=254)
+    rater_group: str = Field(max_length=20)
+    status: str = Field(default=NominationStatus.PROPOSED.value, max_length=20)
+    nominated_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    )
+    decided_by_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="SET NULL"), nullable=True),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_at: datetime | None = None
+
+    __table_args__ = (
+        CheckConstraint(f"rater_group IN {_GROUPS_SQL}", name="ck_nomination_group"),
+        CheckConstraint(
+            "status IN ('proposed', 'approved', 'removed', 'declined')",
+            name="ck_nomination_status",
+        ),
+        Index("ix_nomination_round_group", "round_id", "rater_group"),
+        # One nomination per rater and round, whether named by person or by email.
+        Index(
+            "uq_nomination_round_person",
+            "round_id",
+            "rater_person_id",
+            unique=True,
+            sqlite_where=text("rater_person_id IS NOT NULL"),
+            postgresql_where=text("rater_person_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_nomination_round_email",
+            "round_id",
+            "rater_email",
+            unique=True,
+            sqlite_where=text("rater_email IS NOT NULL"),
+            postgresql_where=text("rater_email IS NOT NULL"),
+        ),
+        # Rater fatigue: how often one person or address was asked in a period.
+        Index("ix_nomination_person", "rater_person_id"),
+        Index("ix_nomination_email", "rater_email"),
+    )
+
+
+class RaterForm(SQLModel, table=True):
+    """One rater's questionnaire in a round, opened by a personal link or a one-time code.
+
+    Only hashes of the link's token and of the code's secret part are kept; code_handle is
+    the code's public first part that finds the form, so wrong tries count against it.
+    round_id, supervisor_id and rater_group are copied from the nomination for per-round
+    and per-supervisor reads without joins.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomination_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("raternomination.id", ondelete="CASCADE"),
+            nullable=False,
+            unique=True,
+        )
+    )
+    round_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("feedbackround.id", ondelete="CASCADE"), nullable=False
+        )
+    )
+    supervisor_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("person.id", ondelete="CASCADE"), nullable=False)
+    )
+    rater_group: str = Field(max_length=20)
+    instrument_id: int = Field(foreign_key="instrument.id")
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the link's token
+    # The newest reminder's link (each reminder gets a fresh token; the invitation's stays).
+    reminder_token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    code_handle: str | None = Field(default=None, max_length=8, unique=True)
+    code_hash: str | None = Field(default=None, max_length=64)
+    failed_attempts: int = 0
+    locked_at: datetime | None = None
+    expires_at: datetime  # the end of the round's closing day
+    status: str = Field(default=FormStatus.INVITED.value, max_length=20)
+    language: str = Field(default="en", max_length=40)
+    keep_doing: str = Field(default="", max_length=2000)  # open question 1
+    do_differently: str = Field(default="", max_length=2000)  # open question 2
+    created_at: datetime = Field(default_factory=utcnow)
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
+    submitted_at: datetime | None = None
+    declined_at: datetime | None = None
+
+    __table_args__ = (
+        CheckConstraint(f"rater_group IN {_GROUPS_SQL}", name="ck_raterform_group"),
+        CheckConstraint(
+            "status IN ('invited', 'started', 'submitted', 'declined')", name="ck_raterform_status"
+        ),
+        CheckConstraint("failed_attempts >= 0", name="ck_raterform_attempts"),
+        Index("ix_raterform_round_group", "round_id", "rater_group", "status"),
+        Index("ix_raterform_supervisor", "supervisor_id", "status"),
+    )
+
+
+class RaterAnswer(SQLModel, table=True):
+    """A rater's answer to one behavioural item (None: could not observe it)."""
+
+    form_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("raterform.id", ondelete="CASCADE"), primary_key=True)
+    )
+    item_id: str = Field(max_length=40, primary_key=True)
+    value: int | None = None
+    answered_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(
+            "value IS NULL OR (value >= 1 AND value <= 5)", name="ck_rateranswer_value"
+        ),
+    )
+
+
+class RaterSkillScore(SQLModel, table=True):
+    """A submitted form's score per skill, written once at submit and scored like a
+    self-assessment; `answered`/`applicable` let the anonymity gate count a rater for a
+    skill only when they answered at least half its items."""
+
+    form_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("raterform.id", ondelete="CASCADE"), primary_key=True)
+    )
+    skill_id: str = Field(max_length=10, primary_key=True)
+    score: float | None = None  # None: too few items answered
+    answered: int
+    applicable: int
+
+
+# --- end of issue 22 tables ---------------------------------------------------------------

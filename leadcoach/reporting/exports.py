@@ -110,6 +110,31 @@ def table_file(
     return buffer.getvalue()
 
 
+def coded_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose coded columns (vocabulary.VALUES: groups, questions, statuses) read as
+    words, so a file says "Direct reports", never "direct_report"."""
+    named = frame.copy()
+    for column in named.columns:
+        if column in vocabulary.VALUES and not pd.api.types.is_numeric_dtype(named[column]):
+            words = vocabulary.VALUES[column]
+            named[column] = named[column].map(
+                lambda v, w=words: w.get(v, v) if isinstance(v, str) else v
+            )
+    return named
+
+
+def workbook(tables: dict[str, pd.DataFrame]) -> bytes:
+    """Several tables as one XLSX workbook, a sheet each (the sheet's name is the key), each
+    neutralised and under people-facing headers, its coded values as words and its ids
+    left out (issue 22: HR's 360 export)."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for sheet, frame in tables.items():
+            shown = coded_values(frame[vocabulary.shown_columns(frame)])
+            neutralise(shown).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     """The table as a neutralised CSV file (see table_file)."""
     return table_file(frame, "csv")

@@ -534,3 +534,37 @@ REPORT: dict[str, str] = {
     "rounds_compared": "Rounds compared",
     "batch_progress": "Making report {done} of {total}",
 }
+
+
+# --- multi-rater (360) feedback reports, issue 22 (h-360-report) ---
+HEADERS.update(
+    {
+        "raters": "Raters",
+        "agreement": "Agreement (r_wg)",
+        "self": "Self",
+        "others": "All others",
+        "reading": "What it shows",
+        "statement": "Statement",
+        "question": "Question",
+        "self_mean": "Self (average)",
+        "others_mean": "Others (average)",
+        "correlation": "Self-others correlation",
+        "above": "Clearly above others",
+        "level": "In line with others",
+        "below": "Clearly below others",
+        "campaign": "Feedback round",
+    }
+)
+# The KPI block above names the cohort and comparison groups in the same column.
+VALUES["group"] |= {
+    "self": "Self",
+    "manager": "Manager",
+    "peer": "Peers",
+    "direct_report": "Direct reports",
+    "counterpart": "Client or vendor contacts",
+    "others": "All others",
+}
+VALUES["question"] = {
+    "keep_doing": "What should this supervisor keep doing?",
+    "do_differently": "What should this supervisor do differently?",
+}

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context, notifications, styles
+from leadcoach.ui import auth, context, notifications, rater_view, styles
 from leadcoach.ui.text import md
 
 # The favicon ships with the package: a ":material/..." icon is fetched from Google's font
@@ -40,6 +40,10 @@ PAGES = {
     "pages/supervisor/team_numbers.py": ("Team numbers", ":material/monitoring:"),
     "pages/coach/teams_numbers.py": ("Teams' numbers", ":material/monitoring:"),
     "pages/hr/kpi_import.py": ("Import KPIs", ":material/upload:"),
+    # issue 22 (h-360-report): the 360 report
+    "pages/supervisor/feedback_report.py": ("Feedback from others", ":material/diversity_3:"),
+    "pages/rater.py": ("Give feedback", ":material/rate_review:"),  # issue 22
+    "pages/feedback.py": ("360 feedback", ":material/groups_3:"),  # issue 22
 }
 HR_PAGES = [
     "pages/hr/organisation.py",
@@ -58,6 +62,7 @@ ROLE_PAGES = {
         "pages/supervisor/growth.py",
         "pages/supervisor/plan.py",
         "pages/supervisor/team_numbers.py",  # issue 23
+        "pages/supervisor/feedback_report.py",  # issue 22: the 360 report
         "pages/notifications.py",
     ],
     Role.COACH: [
@@ -77,7 +82,15 @@ ROLE_PAGES = {
     ],
 }
 # A signed-out visitor of the notifications address may carry a one-click stop link.
-SIGNED_OUT_PAGES = {"pages/notifications.py": notifications.signed_out_page}
+SIGNED_OUT_PAGES = {
+    "pages/notifications.py": notifications.signed_out_page,
+    # issue 22: 360 raters need no account; their link or code is the proof.
+    "pages/rater.py": rater_view.render,
+}
+# Issue 22: supervisors, coaches and HR run 360 rounds; anyone signed in may also have been
+# asked for feedback.
+FEEDBACK_ROLES = (Role.SUPERVISOR, Role.COACH, Role.HR)
+EVERYONE_PAGES = ["pages/rater.py"]
 
 
 def page(path: str) -> st.Page:
@@ -107,4 +120,5 @@ with st.sidebar:
         st.rerun()
     auth.keep_sign_in()
 
-st.navigation([page(path) for path in ROLE_PAGES[viewer.role]]).run()
+feedback = ["pages/feedback.py"] if viewer.role in FEEDBACK_ROLES else []
+st.navigation([page(path) for path in [*ROLE_PAGES[viewer.role], *feedback, *EVERYONE_PAGES]]).run()

@@ -55,6 +55,25 @@ def table_download(
     )
 
 
+def workbook_download(
+    label: str,
+    tables: Callable[[], dict[str, pd.DataFrame]],
+    file_name: str,
+    *,
+    where: Any = st,
+    key: str | None = None,
+    on_click: str | Callable[..., None] = "ignore",
+    args: tuple[Any, ...] | None = None,
+    icon: str = ICON,
+) -> None:
+    """A button that downloads several tables (what `tables()` returns, built only when
+    clicked) as one XLSX workbook, a sheet each, through reporting.exports.workbook."""
+    where.download_button(
+        label, lambda: files.workbook(tables()), file_name, files.TABLE_FORMATS["xlsx"],
+        icon=icon, key=key, on_click=on_click, args=args,
+    )  # fmt: skip
+
+
 def file_download(
     label: str,
     data: bytes | Callable[[], bytes],

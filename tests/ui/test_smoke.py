@@ -50,6 +50,10 @@ ROLE_PAGES = {
         "pages/notifications.py",
     ],
 }
+# issue 22: 360 rounds for supervisors, coaches and HR; the rater page for everyone.
+for _name, _pages in ROLE_PAGES.items():
+    _rounds = [] if _name == "Alex Morgan" else ["pages/feedback.py"]
+    ROLE_PAGES[_name] = [*_pages, *_rounds, "pages/rater.py"]
 
 
 def _texts(at: AppTest) -> str:

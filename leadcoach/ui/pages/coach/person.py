@@ -3,7 +3,7 @@
 import streamlit as st
 
 from leadcoach.people import people
-from leadcoach.ui import auth, context, person_views
+from leadcoach.ui import auth, context, feedback_views, person_views
 
 viewer = auth.require_viewer()
 with context.db() as session, context.stop_on_error():
@@ -26,7 +26,9 @@ person_id = st.selectbox(
 if person_id != asked:
     st.query_params["person"] = str(person_id)
 
-results, growth, plan, notes = st.tabs(["Results", "Growth", "Development plan", "Notes"])
+results, growth, plan, notes, others = st.tabs(
+    ["Results", "Growth", "Development plan", "Notes", "Feedback from others"]
+)
 with results:
     person_views.results(viewer, person_id, title=False)
 with growth:
@@ -35,3 +37,5 @@ with plan:
     person_views.plan(viewer, person_id, title=False)
 with notes:
     person_views.coaching_notes(viewer, person_id)
+with others:
+    feedback_views.report(viewer, person_id, title=False, key="coach_feedback")

@@ -8,7 +8,7 @@ from leadcoach.coaching import coaching, priorities
 from leadcoach.measurement import groups
 from leadcoach.people import people
 from leadcoach.reporting import charts, vocabulary
-from leadcoach.ui import auth, chart_specs, context, exports, tables
+from leadcoach.ui import auth, chart_specs, context, exports, feedback_views, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
@@ -82,6 +82,10 @@ if skills_tab.open:
             st.info("Nobody on this team has submitted an assessment yet.")
         else:
             skill_order = [s.name for s in instrument.skills]
+            # issue 22 (h-360-report): others' ratings beside self-ratings, on request.
+            if st.toggle("Show others' ratings beside self-ratings", key="coach_team_others"):
+                feedback_views.team_others(viewer, None if choice is None else [choice])
+                st.subheader("Self-ratings", anchor=False)
             # At its own size the cells stay readable; on a phone the box scrolls sideways
             # (the style rule is in app.py) rather than squeezing the page.
             with st.container(key="heatmap"):

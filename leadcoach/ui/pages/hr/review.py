@@ -6,7 +6,7 @@ import streamlit as st
 from leadcoach.measurement import groups
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
-from leadcoach.ui import auth, chart_specs, context, kpi_pages, tables
+from leadcoach.ui import auth, chart_specs, context, feedback_views, kpi_pages, tables
 from leadcoach.ui.exports import (
     cohort_report_download,
     cohort_workbook_download,
@@ -99,8 +99,15 @@ else:
 # One view at a time, each drawn (and the figures only it needs computed) when opened, its
 # address kept in the URL: five charts and their tables on one page made a first visit wait
 # for all of them.
-change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab = st.tabs(
-    ["Change per skill", "Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
+change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab, others_tab = st.tabs(
+    [
+        "Change per skill",
+        "Scores at each round",
+        "Breakdowns",
+        "Another cohort",
+        "Who to chase",
+        "Feedback from others",
+    ],
     key="view",
     bind="query-params",
 )
@@ -321,6 +328,9 @@ if chase_tab.open:
 
 # --- KPIs (issue 23): did the programme help the teams? (also in the printable report)
 kpi_changes = kpi_pages.cohort_section(viewer, cohort_id, min_group)
+if others_tab.open:  # issue 22 (h-360-report): self-other agreement, change in others
+    with others_tab:
+        feedback_views.cohort(viewer, cohort_id, names[cohort_id])
 
 # Exports
 st.subheader("Export", anchor=False)

@@ -1,0 +1,566 @@
+"""Multi-rater (360) reports, read through the access policy (issue 22, items 5-7).
+
+Every figure goes through `leadcoach.measurement.multirater.cells`, the one gate for
+others' ratings; this module only reads the submitted forms and decides who may see what:
+
+- a supervisor sees their own report, a coach the reports of the teams they coach, and
+  only for rounds that have closed (while a round is open, watching a report change after
+  each submission would show one rater's answers);
+- HR and admins see cohort aggregates only (`cohort_self_other`), never one supervisor's
+  report, and nobody ever sees a rater's answers as rows.
+Only submitted forms count; a declined or unfinished form, or answers after the close
+(forms expire at the close), count nowhere.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, func
+from sqlmodel import Session, col, select
+
+from leadcoach.instrument import bank
+from leadcoach.measurement import groups
+from leadcoach.measurement import multirater as mr
+from leadcoach.measurement.reliability import ChangeThreshold
+from leadcoach.people.access import (
+    NO_ACCESS,
+    Action,
+    Viewer,
+    allowed,
+    cohort_for,
+    person_for,
+    require,
+    visible_people,
+)
+from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.models import (
+    CohortMember,
+    FeedbackRound,
+    FormStatus,
+    Person,
+    RaterAnswer,
+    RaterForm,
+    RaterSkillScore,
+    Role,
+    RoundStatus,
+    Team,
+)
+from leadcoach.programmes import cohorts
+
+QUESTIONS = {
+    "keep_doing": "What should this supervisor keep doing?",
+    "do_differently": "What should this supervisor do differently?",
+}
+SUBMITTED = FormStatus.SUBMITTED.value
+CLOSED = RoundStatus.CLOSED.value
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame([tuple(row) for row in rows], columns=columns)
+
+
+def ratings_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
+    """Submitted forms' answers of these rounds (the rater key is the form's id, opaque and
+    never shown): supervisor_id, round_id, group, rater, item_id, value."""
+    if not round_ids:
+        return pd.DataFrame(columns=mr.RATINGS_COLUMNS)
+    rows = session.exec(
+        select(
+            RaterForm.supervisor_id,
+            RaterForm.round_id,
+            RaterForm.rater_group,
+            RaterForm.id,
+            RaterAnswer.item_id,
+            RaterAnswer.value,
+        )
+        .join(RaterAnswer, RaterAnswer.form_id == RaterForm.id)
+        .where(col(RaterForm.round_id).in_(list(round_ids)), RaterForm.status == SUBMITTED)
+    ).all()
+    frame = _frame(rows, mr.RATINGS_COLUMNS)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    return frame
+
+
+def per_rater_of(session: Session, where) -> pd.DataFrame:
+    """The submitted forms' stored skill scores (RaterSkillScore, written at submit), with
+    whether each counts for the skill: at least half its statements answered (issue 22)
+    and a score (the instrument's own rule gives none below its minimum share)."""
+    rows = session.exec(
+        select(
+            RaterForm.supervisor_id,
+            RaterForm.round_id,
+            RaterForm.rater_group,
+            RaterForm.id,
+            RaterSkillScore.skill_id,
+            RaterSkillScore.answered,
+            RaterSkillScore.applicable,
+            RaterSkillScore.score,
+        )
+        .join(RaterSkillScore, RaterSkillScore.form_id == RaterForm.id)
+        .where(RaterForm.status == SUBMITTED, where)
+    ).all()
+    columns = [
+        "supervisor_id",
+        "round_id",
+        "group",
+        "rater",
+        "skill_id",
+        "answered",
+        "applicable",
+        "score",
+    ]
+    frame = _frame(rows, columns)
+    frame["score"] = pd.to_numeric(frame["score"], errors="coerce").astype(float)
+    frame["counted"] = (
+        frame["answered"].astype(float) * 2 >= frame["applicable"].astype(float)
+    ) & frame["score"].notna()
+    return frame.drop(columns="applicable")
+
+
+def comments_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
+    """The two open answers of submitted forms, one row each (never shown with the form)."""
+    if not round_ids:
+        return pd.DataFrame(columns=mr.COMMENT_COLUMNS)
+    rows = session.exec(
+        select(
+            RaterForm.supervisor_id,
+            RaterForm.round_id,
+            RaterForm.rater_group,
+            RaterForm.id,
+            RaterForm.keep_doing,
+            RaterForm.do_differently,
+        ).where(col(RaterForm.round_id).in_(list(round_ids)), RaterForm.status == SUBMITTED)
+    ).all()
+    long = []
+    for sup, rnd, grp, rater, keep, change in rows:
+        for question, text in (("keep_doing", keep), ("do_differently", change)):
+            if text and text.strip():
+                long.append((sup, rnd, grp, rater, question, text.strip()))
+    return pd.DataFrame(long, columns=mr.COMMENT_COLUMNS)
+
+
+# ---- who may see a report ---------------------------------------------------------------
+
+
+def closed_rounds(*, session: Session, viewer: Viewer, supervisor_id: int) -> pd.DataFrame:
+    """The supervisor's closed rounds the viewer may read (round_id, campaign, opens_on,
+    closes_on), oldest first; refused as for an unknown person otherwise."""
+    person_for(
+        session=session,
+        viewer=viewer,
+        action=Action.READ_FEEDBACK_REPORT,
+        person_id=supervisor_id,
+    )
+    rows = session.exec(
+        select(
+            FeedbackRound.id,
+            FeedbackRound.campaign,
+            FeedbackRound.opens_on,
+            FeedbackRound.closes_on,
+        )
+        .where(FeedbackRound.supervisor_id == supervisor_id, FeedbackRound.status == CLOSED)
+        .order_by(FeedbackRound.closes_on, FeedbackRound.id)
+    ).all()
+    return _frame(rows, ["round_id", "campaign", "opens_on", "closes_on"])
+
+
+def supervisor_report(
+    *,
+    session: Session,
+    viewer: Viewer,
+    supervisor_id: int,
+    instrument: bank.Instrument,
+    thresholds: Mapping[str, ChangeThreshold],
+    min_raters: int,
+    round_id: int | None = None,
+) -> mr.FeedbackReport | None:
+    """One supervisor's report for a closed round (the latest when None), with change since
+    the closed round before it; None when no round has closed. Refused (as an unknown id)
+    for anyone but the supervisor and their coach, and for a round that is not closed."""
+    rounds = closed_rounds(session=session, viewer=viewer, supervisor_id=supervisor_id)
+    if rounds.empty:
+        if round_id is not None:
+            raise AccessDenied(NO_ACCESS)
+        return None
+    ids = rounds["round_id"].tolist()
+    if round_id is None:
+        round_id = ids[-1]
+    if round_id not in ids:
+        raise AccessDenied(NO_ACCESS)
+    position = ids.index(round_id)
+    previous = ids[position - 1] if position > 0 else None
+    wanted = [round_id] + ([previous] if previous is not None else [])
+    items = mr.item_table(instrument)
+    return mr.report(
+        ratings_of(session, wanted),
+        comments_of(session, [round_id]),
+        items,
+        thresholds,
+        supervisor_id=supervisor_id,
+        round_id=round_id,
+        previous_round_id=previous,
+        min_raters=min_raters,
+        skill_names={skill.id: skill.name for skill in instrument.skills},
+        per_rater=per_rater_of(session, col(RaterForm.round_id).in_(wanted)),
+    )
+
+
+def report_tables(report: mr.FeedbackReport) -> dict[str, pd.DataFrame]:
+    """The report as the tables a person reads and HR's XLSX holds, one per sheet; no rater
+    column, every figure from the gate."""
+    return {
+        "Responses": report.responses,
+        "Self and others": report.self_other,
+        "Agreement": report.skills[["skill_id", "skill", "group", "raters", "score", "agreement"]],
+        "Highest rated": report.highest[
+            ["item_id", "skill_id", "skill", "statement", "raters", "mean"]
+        ],
+        "Lowest rated": report.lowest[
+            ["item_id", "skill_id", "skill", "statement", "raters", "mean"]
+        ],
+        "Change": report.change,
+        "Comments": report.comments,
+    }
+
+
+# ---- coaches: the team heatmap with others' ratings -------------------------------------
+
+
+def latest_closed_rounds(session: Session, supervisors) -> pd.DataFrame:
+    """Per supervisor (a WHERE clause on Person), their latest closed round's id."""
+    newest = (
+        select(FeedbackRound.supervisor_id, func.max(FeedbackRound.closes_on).label("last_on"))
+        .where(FeedbackRound.status == CLOSED)
+        .group_by(FeedbackRound.supervisor_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(FeedbackRound.supervisor_id, func.max(FeedbackRound.id))
+        .join(
+            newest,
+            and_(
+                newest.c.supervisor_id == FeedbackRound.supervisor_id,
+                newest.c.last_on == FeedbackRound.closes_on,
+            ),
+        )
+        .join(Person, Person.id == FeedbackRound.supervisor_id)
+        .where(FeedbackRound.status == CLOSED, supervisors)
+        .group_by(FeedbackRound.supervisor_id)
+    ).all()
+    return _frame(rows, ["supervisor_id", "round_id"])
+
+
+def team_self_and_others(
+    *,
+    session: Session,
+    viewer: Viewer,
+    instrument: bank.Instrument,
+    min_raters: int,
+    team_ids: Collection[int] | None = None,
+) -> pd.DataFrame:
+    """Per supervisor the viewer coaches (on the asked teams) and skill, from their latest
+    closed round: self, all others (the shown groups only) and its raters, the difference.
+    Columns: supervisor_id, name, team, skill_id, skill, self, others, raters, difference.
+    HR and admins are refused: they see cohort aggregates only."""
+    if viewer.role != Role.COACH:
+        raise AccessDenied(NO_ACCESS)
+    if team_ids is not None and not set(team_ids) <= viewer.coached_team_ids:
+        raise AccessDenied(NO_ACCESS)
+    clause = and_(
+        Person.role == Role.SUPERVISOR.value,
+        visible_people(viewer, Action.READ_FEEDBACK_REPORT),
+        Person.id != viewer.person_id,
+    )
+    if team_ids is not None:
+        clause = and_(clause, col(Person.team_id).in_(list(team_ids)))
+    latest = latest_closed_rounds(session, clause)
+    columns = [
+        "supervisor_id",
+        "name",
+        "team",
+        "skill_id",
+        "skill",
+        "self",
+        "others",
+        "raters",
+        "difference",
+    ]
+    if latest.empty:
+        return pd.DataFrame(columns=columns)
+    per = per_rater_of(session, col(RaterForm.round_id).in_(latest["round_id"].tolist()))
+    gated = mr.cells(
+        mr.empty_ratings(),
+        mr.item_table(instrument),
+        min_raters=min_raters,
+        with_items=False,
+        per_rater=per,
+    )
+    return _self_and_others(session, gated.skills, instrument)[columns]
+
+
+def _self_and_others(session: Session, skills: pd.DataFrame, instrument) -> pd.DataFrame:
+    shown = skills[skills["shown"]]
+    own = shown[shown["group"] == mr.SELF][["supervisor_id", "round_id", "skill_id", "score"]]
+    others = shown[shown["group"] == mr.OTHERS][
+        ["supervisor_id", "round_id", "skill_id", "score", "raters"]
+    ]
+    both = own.rename(columns={"score": "self"}).merge(
+        others.rename(columns={"score": "others"}),
+        on=["supervisor_id", "round_id", "skill_id"],
+        how="outer",
+    )
+    both["difference"] = both["self"] - both["others"]
+    people = session.exec(
+        select(Person.id, Person.name, Team.name)
+        .join(Team, Team.id == Person.team_id, isouter=True)
+        .where(col(Person.id).in_([int(x) for x in both["supervisor_id"].unique()]))
+    ).all()
+    names = _frame(people, ["supervisor_id", "name", "team"])
+    both = both.merge(names, on="supervisor_id")
+    both["skill"] = both["skill_id"].map({s.id: s.name for s in instrument.skills})
+    order = {s.id: i for i, s in enumerate(instrument.skills)}
+    both = both.sort_values(["team", "name"], kind="stable")
+    return both.sort_values("skill_id", key=lambda c: c.map(order), kind="stable").reset_index(
+        drop=True
+    )
+
+
+# ---- HR: the cohort's self-other agreement and change in others' ratings ----------------
+
+
+@dataclass(frozen=True)
+class CohortSelfOther:
+    """A cohort's 360 figures per skill, over supervisors (never one person's): agreement
+    between self and others, and change in others' ratings between two campaigns."""
+
+    campaigns: list[str]
+    agreement: pd.DataFrame  # skill_id, skill, n, self_mean, others_mean, difference, ...
+    change: pd.DataFrame  # skill_id, skill, n, baseline_mean, latest_mean, change, ci, d_z...
+    min_group: int = 3
+
+
+def cohort_campaigns(*, session: Session, viewer: Viewer, cohort_id: int) -> list[str]:
+    """The cohort's closed 360 campaigns, oldest first (HR and admins)."""
+    cohorts_ok = allowed(viewer, Action.READ_ORGANISATION)
+    if not cohorts_ok:
+        raise AccessDenied(NO_ACCESS)
+    rows = session.exec(
+        select(FeedbackRound.campaign, func.max(FeedbackRound.closes_on))
+        .where(FeedbackRound.cohort_id == cohort_id, FeedbackRound.status == CLOSED)
+        .group_by(FeedbackRound.campaign)
+        .order_by(func.max(FeedbackRound.closes_on))
+    ).all()
+    return [campaign for campaign, _ in rows]
+
+
+def cohort_self_other(
+    *,
+    session: Session,
+    viewer: Viewer,
+    cohort_id: int,
+    instrument: bank.Instrument,
+    thresholds: Mapping[str, ChangeThreshold],
+    min_raters: int,
+    min_group: int,
+) -> CohortSelfOther:
+    """Per skill across the cohort's supervisors (HR and admins): self-other agreement in
+    the latest closed campaign (mean self, mean others, mean difference, the correlation
+    of self with others, how many rate themselves clearly above, level with, or clearly
+    below others: Yammarino & Atwater, 1997, Organ. Dyn. 25(4), 35-44, with "clearly" the
+    report's noise margin), and the paired change in others' ratings between the first and
+    the latest campaign (the cohort review's statistics: mean change, 95% CI, d_z, Holm).
+    Every figure rests on at least `min_group` supervisors (the small-group gate), and
+    each supervisor's others' score only on groups the 360 gate shows."""
+    cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+    campaigns = cohort_campaigns(session=session, viewer=viewer, cohort_id=cohort_id)
+    minimum = groups.checked_minimum(min_group)
+    if not campaigns:
+        return CohortSelfOther([], _empty_agreement(), _empty_change(), minimum)
+    members = select(CohortMember.person_id).where(CohortMember.cohort_id == cohort_id)
+    rounds = _frame(
+        session.exec(
+            select(FeedbackRound.id, FeedbackRound.supervisor_id, FeedbackRound.campaign).where(
+                FeedbackRound.cohort_id == cohort_id,
+                FeedbackRound.status == CLOSED,
+                col(FeedbackRound.supervisor_id).in_(members),
+            )
+        ).all(),
+        ["round_id", "supervisor_id", "campaign"],
+    )
+    per = per_rater_of(
+        session,
+        and_(
+            RaterForm.round_id == FeedbackRound.id,
+            FeedbackRound.cohort_id == cohort_id,
+            FeedbackRound.status == CLOSED,
+        ),
+    )
+    gated = mr.cells(
+        mr.empty_ratings(),
+        mr.item_table(instrument),
+        min_raters=min_raters,
+        with_items=False,
+        per_rater=per,
+    )
+    shown = gated.skills[gated.skills["shown"]].merge(rounds, on=["supervisor_id", "round_id"])
+    names = {s.id: s.name for s in instrument.skills}
+    latest = campaigns[-1]
+    agreement = _agreement(shown[shown["campaign"] == latest], thresholds, names, minimum)
+    change = (
+        _others_change(shown, campaigns[0], latest, names, minimum)
+        if len(campaigns) > 1
+        else _empty_change()
+    )
+    return CohortSelfOther(campaigns, agreement, change, minimum)
+
+
+AGREEMENT_COLUMNS = [
+    "skill_id",
+    "skill",
+    "n",
+    "self_mean",
+    "others_mean",
+    "difference",
+    "correlation",
+    "above",
+    "level",
+    "below",
+    "suppressed",
+]
+CHANGE_COLUMNS = [
+    "skill_id",
+    "skill",
+    "n",
+    "baseline_mean",
+    "latest_mean",
+    "change",
+    "ci_low",
+    "ci_high",
+    "d_z",
+    "p_holm",
+    "suppressed",
+]
+
+
+def _empty_agreement() -> pd.DataFrame:
+    return pd.DataFrame(columns=AGREEMENT_COLUMNS)
+
+
+def _empty_change() -> pd.DataFrame:
+    return pd.DataFrame(columns=CHANGE_COLUMNS)
+
+
+def _agreement(shown, thresholds, names, minimum) -> pd.DataFrame:
+    own = shown[shown["group"] == mr.SELF]
+    others = shown[shown["group"] == mr.OTHERS]
+    pairs = own.merge(
+        others, on=["supervisor_id", "round_id", "skill_id"], suffixes=("_self", "_others")
+    )
+    rows = []
+    for skill in names:
+        mine = pairs[pairs["skill_id"] == skill]
+        n = len(mine)
+        if n == 0:
+            continue
+        self_scores = mine["score_self"].to_numpy(float)
+        other_scores = mine["score_others"].to_numpy(float)
+        threshold = thresholds.get(skill)
+        limits = np.array(
+            [
+                mr.margin(
+                    mr.error_variance(threshold, 1, math.nan, a),
+                    mr.error_variance(threshold, r, s, b),
+                )
+                for a, r, s, b in zip(
+                    mine["answered_self"],
+                    mine["raters_others"],
+                    mine["sd_others"],
+                    mine["answered_others"],
+                    strict=True,
+                )
+            ]
+        )
+        gap = self_scores - other_scores
+        judged = np.isfinite(limits)
+        correlation = (
+            float(np.corrcoef(self_scores, other_scores)[0, 1])
+            if n > 2 and np.std(self_scores) > 0 and np.std(other_scores) > 0
+            else math.nan
+        )
+        rows.append(
+            (
+                skill,
+                names[skill],
+                n,
+                float(self_scores.mean()),
+                float(other_scores.mean()),
+                float(gap.mean()),
+                correlation,
+                float((judged & (gap > limits)).sum()) if judged.any() else math.nan,
+                float((judged & (np.abs(gap) <= limits)).sum()) if judged.any() else math.nan,
+                float((judged & (gap < -limits)).sum()) if judged.any() else math.nan,
+            )
+        )
+    frame = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS[:-1])
+    frame = groups.suppress(
+        frame,
+        ["self_mean", "others_mean", "difference", "correlation", "above", "level", "below"],
+        min_group=minimum,
+    )
+    return frame
+
+
+def _others_change(shown, first, latest, names, minimum) -> pd.DataFrame:
+    others = shown[shown["group"] == mr.OTHERS]
+    wide = others.pivot_table(
+        index=["supervisor_id", "skill_id"], columns="campaign", values="score", aggfunc="mean"
+    )
+    rows = []
+    for skill in names:
+        if skill not in wide.index.get_level_values("skill_id"):
+            continue
+        mine = wide.xs(skill, level="skill_id")
+        before = mine[first] if first in mine else pd.Series(dtype=float)
+        after = mine[latest] if latest in mine else pd.Series(dtype=float)
+        stats = cohorts.paired_change(before.to_numpy(float), after.to_numpy(float))
+        both = before.notna() & after.notna()
+        rows.append(
+            (
+                skill,
+                names[skill],
+                stats.n,
+                float(before[both].mean()) if stats.n else math.nan,
+                float(after[both].mean()) if stats.n else math.nan,
+                stats.mean_change,
+                stats.ci_low,
+                stats.ci_high,
+                stats.d_z,
+                stats.p,
+            )
+        )
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS[:-1])
+    if not frame.empty:
+        frame["p_holm"] = cohorts.holm(frame["p_holm"].to_numpy(float))
+    return groups.suppress(
+        frame,
+        ["baseline_mean", "latest_mean", "change", "ci_low", "ci_high", "d_z", "p_holm"],
+        min_group=minimum,
+    )
+
+
+def cohort_tables(result: CohortSelfOther) -> dict[str, pd.DataFrame]:
+    """HR's XLSX of a cohort's 360 figures: aggregates over supervisors only."""
+    return {
+        "Self and others": result.agreement.drop(columns="suppressed"),
+        "Change in others": result.change.drop(columns="suppressed"),
+    }
+
+
+def require_aggregates(viewer: Viewer) -> None:
+    """HR's and admins' cohort 360 views."""
+    require(viewer, Action.READ_ORGANISATION)

@@ -1,0 +1,182 @@
+"""360 feedback rounds (issue 22): the supervisor starts a round and proposes raters; their
+coach or HR changes and approves the list (codes for raters without email are shown once);
+everyone involved follows the answers per group, as counts. The report is another page."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from leadcoach.people.access import Action, allowed
+from leadcoach.platform.models import NominationStatus, Person, Role, RoundStatus, utcnow
+from leadcoach.programmes import feedback_rounds
+from leadcoach.ui import auth, context
+
+GROUPS = {
+    "manager": "Manager",
+    "peer": "Peer (another supervisor)",
+    "direct_report": "Team member (agent)",
+    "counterpart": "Client or vendor counterpart",
+}
+STATUS = {
+    RoundStatus.NOMINATING.value: "raters being chosen",
+    RoundStatus.OPEN.value: "open for answers",
+    RoundStatus.CLOSED.value: "closed",
+    RoundStatus.CANCELLED.value: "cancelled",
+}
+
+viewer = auth.require_viewer()
+
+
+def done(function, **arguments) -> bool:
+    """Run a core function in its own unit of work; True when it succeeded (the page then
+    reruns outside the transaction, which a rerun inside it would roll back)."""
+    with context.db() as session, context.shown_errors():
+        function(session=session, viewer=viewer, **arguments)
+        return True
+    return False
+
+
+settings = context.settings()
+st.title("360 feedback", anchor=False)
+st.caption(
+    "The people around a supervisor (their manager, peers, agents and client or vendor "
+    "counterparts) rate the same behaviours. Answers are shown only for groups with at least "
+    f"{settings.min_raters} raters, never one by one."
+)
+
+with context.db() as session, context.stop_on_error():
+    shown = feedback_rounds.rounds(session=session, viewer=viewer)
+    startable = feedback_rounds.supervisors_for_feedback(session=session, viewer=viewer)
+
+with st.expander("Start a feedback round", expanded=not shown):
+    if not startable:
+        st.info("There is no supervisor you can start a round for.")
+    else:
+        with st.form("feedback_start"):
+            names = dict(startable)
+            who = st.selectbox("Supervisor", list(names), format_func=names.get)
+            today = utcnow().date()
+            closes = st.date_input("Closes on", value=today + timedelta(days=14), min_value=today)
+            started = st.form_submit_button("Start the round", type="primary")
+        if started and done(
+            feedback_rounds.start_round, supervisor_id=who, opens_on=today, closes_on=closes,
+            instrument=context.instrument(),
+        ):  # fmt: skip
+            st.rerun()
+
+if not shown:
+    st.info("No feedback rounds yet.")
+    st.stop()
+
+labels = {
+    r.round_id: f"{r.supervisor_name} · {r.opens_on:%d %b %Y} to {r.closes_on:%d %b %Y} · "
+    f"{STATUS[r.status]}"
+    for r in shown
+}
+round_id = st.selectbox("Round", list(labels), format_func=labels.get, key="feedback_round")
+chosen = next(r for r in shown if r.round_id == round_id)
+
+with context.db() as session, context.stop_on_error():
+    rows = feedback_rounds.nominations(
+        session=session, viewer=viewer, round_id=round_id, settings=settings
+    )
+    progress = feedback_rounds.round_progress(session=session, viewer=viewer, round_id=round_id)
+    subject = session.get(Person, chosen.supervisor_id)
+may_approve = allowed(viewer, Action.APPROVE_RATERS, subject) and (
+    viewer.person_id != chosen.supervisor_id
+)
+
+if progress:
+    st.subheader("Answers so far", anchor=False)
+    st.table(
+        {
+            "Group": [p.group_label for p in progress],
+            "Asked": [p.asked for p in progress],
+            "Answered": [p.answered for p in progress],
+            "Declined": [p.declined for p in progress],
+        }
+    )
+
+st.subheader("Raters", anchor=False)
+active = [r for r in rows if r.status != NominationStatus.REMOVED.value]
+if active:
+    listed = {
+        "Name": [r.name for r in active],
+        "Group": [r.group_label for r in active],
+        "Email": [r.email or "one-time code" for r in active],
+    }
+    # Who declined or answered is never shown; how often each was asked matters only while
+    # the list can still change (rater fatigue).
+    if chosen.status == RoundStatus.NOMINATING.value:
+        listed["Asked lately"] = [
+            f"{r.asked_recently} rounds (many)" if r.fatigued else str(r.asked_recently)
+            for r in active
+        ]
+    st.table(listed)
+    if chosen.status == RoundStatus.NOMINATING.value and any(r.fatigued for r in active):
+        st.warning(
+            "Someone on this list has been asked for feedback by many supervisors lately "
+            f"(more than {settings.rater_fatigue_limit} rounds in {settings.rater_fatigue_days} "
+            "days). Consider asking someone else."
+        )
+else:
+    st.info("No raters chosen yet.")
+
+if chosen.status == RoundStatus.NOMINATING.value:
+    with st.form("feedback_nominate", clear_on_submit=True):
+        st.markdown("**Add a rater**")
+        group = st.selectbox("Group", list(GROUPS), format_func=GROUPS.get)
+        name = st.text_input("Name", max_chars=200)
+        email = st.text_input("Email (leave empty for an agent without company email)")
+        added = st.form_submit_button("Add")
+    if added and done(
+        feedback_rounds.nominate, round_id=round_id, group=group, settings=settings,
+        name=name, email=email or None,
+    ):  # fmt: skip
+        st.rerun()
+    if active:
+        names = {r.nomination_id: f"{r.name} ({r.group_label})" for r in active}
+        gone = st.selectbox("Take off the list", list(names), format_func=names.get, index=None)
+        if (
+            gone is not None
+            and st.button("Remove")
+            and done(feedback_rounds.remove_nomination, nomination_id=gone)
+        ):
+            st.rerun()
+    if may_approve:
+        problems = feedback_rounds.list_problems(active, settings)
+        for problem in problems:
+            st.warning(problem)
+        if st.button("Approve the list and send the invitations", type="primary",
+                     disabled=bool(problems)):  # fmt: skip
+            issued = []
+            with context.db() as session, context.shown_errors():
+                issued = feedback_rounds.approve_round(
+                    session=session, viewer=viewer, round_id=round_id, settings=settings
+                )
+                st.session_state["feedback_codes"] = [
+                    (c.name, c.group_label, c.code) for c in issued
+                ] or [("", "", "")]
+            if st.session_state.get("feedback_codes"):
+                st.rerun()
+    elif viewer.role == Role.SUPERVISOR:
+        st.caption("Your coach or HR approves the list; then the invitations go out.")
+
+if codes := st.session_state.pop("feedback_codes", None):
+    st.success("Approved: the invitations go out by email.")
+    codes = [c for c in codes if c[2]]
+if codes:
+    st.markdown(
+        "Hand these codes to the raters without email (they are shown only now; they type "
+        "them at the *Give feedback* page):"
+    )
+    st.table({"Name": [c[0] for c in codes], "Group": [c[1] for c in codes],
+              "Code": [c[2] for c in codes]})  # fmt: skip
+
+if (
+    chosen.status == RoundStatus.OPEN.value
+    and may_approve
+    and st.button("Close the round now")
+    and done(feedback_rounds.close_round, round_id=round_id)
+):
+    st.rerun()

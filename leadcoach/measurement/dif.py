@@ -14,8 +14,9 @@ more than two points, Zwick, Thayer & Mazzeo, 1997, Applied Measurement in Educa
 
 - strata: the matching score is the person's skill score in raw points (the sum of the
   skill's keyed answers, prorated over a "Not applicable" or a skipped answer, and rounded;
-  the statement itself included, as ETS and difR do); statements HR has set aside are left
-  out of the matching score (a one-step purification);
+  the statement itself included, as ETS and difR do), in two stages: statements with large
+  DIF in the first stage, and statements HR has set aside, leave the matching score of the
+  others in the second (Zwick, 2012, p. 9);
 - the test: Mantel's (1963) chi-square for ordered answers (J. Am. Stat. Assoc. 58, 690-700),
   one degree of freedom, the 2 x J x K generalisation of the Mantel-Haenszel (1959) test.
   With a 0/1 answer and the 0.5 continuity correction it *is* the Mantel-Haenszel DIF
@@ -110,32 +111,38 @@ def mantel(
     no information and are dropped (as difR does). `correction` 0.5 gives Holland &
     Thayer's continuity-corrected Mantel-Haenszel statistic for 0/1 answers.
     """
-    frame = pd.DataFrame(
-        {"y": np.asarray(answers, float), "f": np.asarray(focal, bool), "k": np.asarray(match)}
-    ).dropna()
-    both = frame.groupby("k")["f"].transform(lambda f: f.any() and not f.all())
-    frame = frame[both.astype(bool)]
-    if frame.empty:
+    y = np.asarray(answers, float)
+    f = np.asarray(focal, bool)
+    k = np.asarray(match, float)
+    keep = ~(np.isnan(y) | np.isnan(k))
+    y, f, k = y[keep], f[keep], k[keep]
+    _, stratum = np.unique(k, return_inverse=True)
+    # Per stratum, by counting (numpy's bincount: one pass, no Python loop over strata).
+    n = np.bincount(stratum).astype(float)
+    n_focal = np.bincount(stratum, weights=f.astype(float), minlength=len(n))
+    total = np.bincount(stratum, weights=y, minlength=len(n))
+    total_sq = np.bincount(stratum, weights=y**2, minlength=len(n))
+    observed = np.bincount(stratum, weights=y * f, minlength=len(n))
+    n_reference = n - n_focal
+    # Strata with fewer than two people or one group only carry no information.
+    used = (n_focal > 0) & (n_reference > 0) & (n >= 2)
+    if not used.any():
         nan = float("nan")
         return MantelResult(nan, nan, nan, nan, 0, 0)
-    strata = frame.groupby("k")
-    n = strata["y"].size()
-    n_focal = strata["f"].sum()
-    n_reference = n - n_focal
-    total = strata["y"].sum()
-    total_sq = strata["y"].apply(lambda y: float((y**2).sum()))
-    observed = frame[frame["f"]].groupby("k")["y"].sum().reindex(n.index, fill_value=0.0)
+    n, n_focal, n_reference = n[used], n_focal[used], n_reference[used]
+    total, total_sq, observed = total[used], total_sq[used], observed[used]
     expected = n_focal / n * total
     variance = n_reference * n_focal / (n**2 * (n - 1)) * (n * total_sq - total**2)
     deviation = max(abs(observed.sum() - expected.sum()) - correction, 0.0)
     var_sum = variance.sum()
     chi2 = deviation**2 / var_sum if var_sum > 0 else float("nan")
     p = float(stats.chi2.sf(chi2, 1)) if np.isfinite(chi2) else float("nan")
-    # Dorans & Schmitt (1991): weights are the focal group's counts per stratum.
+    # Dorans & Schmitt (1991): the focal group's counts weight the strata.
     reference_mean = (total - observed) / n_reference
     focal_mean = observed / n_focal
     smd = float((n_focal * (focal_mean - reference_mean)).sum() / n_focal.sum())
-    sd = float(frame["y"].std(ddof=1))
+    in_used = used[stratum]
+    sd = float(np.std(y[in_used], ddof=1)) if in_used.sum() > 1 else float("nan")
     return MantelResult(float(chi2), p, smd, sd, int(n_reference.sum()), int(n_focal.sum()))
 
 
@@ -291,7 +298,6 @@ def dif_report(
     item_rows, alpha_rows = [], []
     for skill in instrument.skills:
         keyed = reliability.keyed(wide, skill)
-        match = _matching_score(keyed, [i.id for i in skill.items if i.id not in excluded])
         for lang in (SOURCE, *SUPPORTED):
             if lang in {r["language"] for r in alpha_rows if r["skill_id"] == skill.id}:
                 continue
@@ -302,15 +308,27 @@ def dif_report(
                 {"language": lang, "skill_id": skill.id, "skill": skill.name,
                  "people": len(group), "alpha": _alpha(group)}
             )  # fmt: skip
+        ids = [item.id for item in skill.items if item.id in keyed]
         for lang in analysed:
-            in_pair = languages.isin([SOURCE, lang])
+            in_pair = (languages == SOURCE) | (languages == lang)
+            pair = keyed[in_pair.reindex(keyed.index, fill_value=False)]
+            focal = (languages.reindex(pair.index) == lang).to_numpy()
+            # Two stages (Zwick, 2012, p. 9): a statement with large DIF in the first
+            # stage leaves the matching score of the others in the second, so that it does
+            # not tilt their comparison; the studied statement always stays in its own.
+            anchors = [i for i in ids if i not in excluded]
+            match = _matching_score(pair, anchors)
+            first = {i: mantel(pair[i], focal, match) for i in ids}
+            flagged = {i for i, result in first.items() if result.level == LARGE}
             for item in skill.items:
-                if item.id not in keyed:
+                if item.id not in pair:
                     continue
-                sample = pd.DataFrame({"y": keyed[item.id], "lang": languages, "k": match})[
-                    in_pair
-                ].dropna()
-                result = mantel(sample["y"], sample["lang"] == lang, sample["k"])
+                kept = [i for i in anchors if i not in flagged or i == item.id]
+                result = (
+                    first[item.id]
+                    if kept == anchors
+                    else mantel(pair[item.id], focal, _matching_score(pair, kept))
+                )
                 item_rows.append(
                     {"language": lang, "skill_id": skill.id, "skill": skill.name,
                      "item_id": item.id, "text": item.text, "reference": result.reference,

@@ -392,6 +392,15 @@ class DifReports:
         self._cache: data_version.VersionedCache[DifReport] = data_version.VersionedCache(
             max_entries
         )
+        self._notes: data_version.VersionedCache[str | None] = data_version.VersionedCache(
+            max_entries
+        )
+
+    def pooling_note(self, *, session: Session, instrument: bank.Instrument) -> str | None:
+        """`pooling_note`, once per data version and choice of set-aside statements."""
+        key = (*data_version.current(session), instrument.id,
+               set_aside_items(session, instrument))  # fmt: skip
+        return self._notes.get(key, lambda: pooling_note(session, instrument))
 
     def get(self, *, session: Session, viewer: Viewer, instrument: bank.Instrument,
             since: date | None = None, until: date | None = None,

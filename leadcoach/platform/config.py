@@ -99,6 +99,12 @@ class Settings(BaseSettings):
     draft_reminder_days: int = Field(
         default=3, ge=1, le=60, description="days an assessment lies half-finished before a nudge"
     )
+    # --- issue 25 (languages) ---
+    min_dif_group: int = Field(
+        default=100, ge=20, le=100000,
+        description="fewest people answering in a language, and in English, before its "
+        "statements are checked for differential item functioning",
+    )  # fmt: skip
 
     @field_validator("default_time_zone")
     @classmethod

@@ -298,3 +298,8 @@ def people_frame(
             ]
         shown[header(label)] = values
     return pd.DataFrame(shown, index=range(len(frame)), columns=list(shown))
+
+
+# --- issue 25 (languages, h-dif): a language as an English reader names it; DIF levels ---
+LANGUAGES: dict[str, str] = {"en": "English", "ar": "Arabic", "es": "Spanish", "fr": "French"}
+DIF_LEVELS: dict[str, str] = {"negligible": "Negligible", "moderate": "Moderate", "large": "Large"}

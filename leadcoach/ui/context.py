@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from leadcoach.assessment import responses
 from leadcoach.instrument import bank, translations
-from leadcoach.measurement import norms, quality, reliability
+from leadcoach.measurement import dif, norms, quality, reliability
 from leadcoach.people.sign_ins import SignIns
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
@@ -288,3 +288,19 @@ def _translated(
     # Keyed on the version: a frozen version's texts never change, so neither does this.
     found = _translations_for(directory, instrument_id)
     return translations.translate(_instrument, language, found)
+
+
+@st.cache_resource(show_spinner=False)
+def _dif_reports_for(database_url: str) -> dif.DifReports:
+    return dif.DifReports()
+
+
+def dif_reports() -> dif.DifReports:
+    """Translated-statement (DIF) reports shared by every session, reused until the data or
+    HR's set-aside choices change."""
+    return _dif_reports_for(settings().database_url)
+
+
+def language_pooling_note(session: Session) -> str | None:
+    """For norms and cohort reviews: a sentence when their figures pool languages."""
+    return dif_reports().pooling_note(session=session, instrument=instrument())

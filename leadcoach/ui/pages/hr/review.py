@@ -389,3 +389,6 @@ st.caption(
     "One row per person and round, one column per skill, with team, site, vendor "
     "and language. Every export is recorded in the audit log."
 )
+with context.db() as session:  # issue 25: say when the review pools languages
+    if pooled := context.language_pooling_note(session):
+        st.caption(md(pooled))

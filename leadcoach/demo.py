@@ -67,7 +67,7 @@ SUPERVISORS = [
     ("Isla Murray", "Leeds Retentions", "en", False, False, 1),
     ("Jonas Weber", "Leeds Retentions", None, False, True, 2),
     ("Maria Santos", "Manila Tech Support", "en", True, False, 0),
-    ("Jose Ramos", "Manila Tech Support", "en", False, False, 0),
+    ("Jose Ramos", "Manila Tech Support", "es", False, False, 0),  # answers in Spanish
     ("Liza Cruz", "Manila Tech Support", "en", True, False, 1),
     ("Mark Villanueva", "Manila Tech Support", "en", False, False, 2),
     ("Nina Bautista", "Manila Billing", "en", True, False, 0),

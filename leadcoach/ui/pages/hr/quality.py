@@ -247,6 +247,9 @@ else:
     if languages.large.empty:
         st.success("No translated statement shows large differential item functioning.")
     shown = languages.items.assign(
+        # Rounded first, so that a tiny negative difference does not read "-0.00".
+        smd=languages.items["smd"].round(2) + 0.0,
+        smd_sd=languages.items["smd_sd"].round(2) + 0.0,
         language=languages.items["language"].map(LANGUAGE_NAMES),
         level=languages.items["level"].map(vocabulary.DIF_LEVELS),
         set_aside=languages.items["set_aside"].map({True: "Left out", False: ""}),
@@ -264,11 +267,12 @@ else:
         {"smd": "+.2f", "smd_sd": "+.2f", "p": ".3f"},
     )  # fmt: skip
     alphas = languages.alphas.assign(language=languages.alphas["language"].map(LANGUAGE_NAMES))
-    wide = alphas.pivot(index="skill", columns="language", values="alpha").reset_index()
+    wide = alphas.pivot(index="skill", columns="language", values="alpha")
+    wide = wide.reindex([skill.name for skill in instrument.skills]).dropna(how="all")
+    wide = wide.rename_axis(columns=None).reset_index()
+    names = [column for column in wide.columns if column != "skill"]
     st.markdown("**Alpha per language**")
-    tables.grid(
-        wide, {"skill": "Skill"}, dict.fromkeys([c for c in wide.columns if c != "skill"], ".2f")
-    )
+    tables.grid(wide, {"skill": "Skill", **{n: n for n in names}}, dict.fromkeys(names, ".2f"))
     if languages.too_small:
         st.caption(
             "Too few people to check yet: "

@@ -42,6 +42,8 @@ def test_the_questionnaire_is_shown_and_recorded_in_the_persons_language(
     _set_language(own_demo, "Sam Torres", "ar")
     at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
     assert arabic.title in texts(at)
+    # The translators' marking stays in the file: respondents never see it.
+    assert "review" not in texts(at).lower() and "fluent" not in texts(at).lower()
     button(at, "Start the assessment").click().run()
     assert all(point.label in texts(at) for point in arabic.scale.points)
     button(at, "Next").click().run()

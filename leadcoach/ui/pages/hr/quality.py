@@ -261,7 +261,7 @@ else:
     tables.grid(
         shown,
         {"language": "Language", "skill": "Skill", "item_id": "Statement", "level": "DIF",
-         "smd": "Difference (points)", "smd_sd": "Difference (SD)", "p": "p (Mantel)",
+         "smd": "Difference (points)", "smd_sd": "Difference (SD)", "p": "Mantel p-value",
          "reference": "People (English)", "focal": "People (translation)",
          "set_aside": "Comparisons", "text": "Text (English)"},
         {"smd": "+.2f", "smd_sd": "+.2f", "p": ".3f"},

@@ -68,3 +68,10 @@ def test_the_questionnaire_is_shown_and_recorded_in_the_persons_language(
             select(Submission.language).where(Submission.draft_id == saved.draft_id)
         ).one()
     assert language == "ar"
+
+
+def test_norms_and_the_cohort_review_say_when_they_pool_languages(demo_url, monkeypatch):
+    results = open_page(demo_url, "Ana Lima", "pages/supervisor/results.py", monkeypatch)
+    assert "pool people who answered in different languages" in texts(results)
+    review = open_page(demo_url, "Helen Okafor", "pages/hr/review.py", monkeypatch)
+    assert "pool people who answered in different languages" in texts(review)

@@ -223,7 +223,26 @@ def _check_bank(args: argparse.Namespace, settings: Settings) -> int:
             f"ok: {instrument.label}: {len(instrument.skills)} skills, {items} items, "
             f"{scenarios} scenarios (hash {instrument.content_hash()[:12]})"
         )
+    _check_translations(args.dir or settings.assessments_dir, loaded)
     return EXIT_OK
+
+
+def _check_translations(directory: Path, loaded: bank.Bank) -> None:
+    """Issue 25: per language, how many texts are translated, missing or outdated (a changed
+    English text), as Forsta counts its translation files; never a failure by itself."""
+    from leadcoach.instrument import translations
+
+    tips_path = Path(directory) / bank.TIPS_FILE
+    tips = bank.load_tips(tips_path) if tips_path.exists() else None
+    for instrument_id in sorted({i.id for i in loaded.instruments}):
+        instrument = loaded.current(instrument_id)
+        sources = translations.source_texts(instrument, tips)
+        found = translations.load_translations(Path(directory), instrument_id)
+        for language in found.values():
+            print(
+                f"translation of {instrument.label}: "
+                + translations.status(language, sources).line()
+            )
 
 
 def _create_user(args: argparse.Namespace, settings: Settings) -> int:

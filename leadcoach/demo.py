@@ -16,11 +16,12 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from leadcoach.assessment.responses import applicability_tags, submit_assessment
-from leadcoach.instrument import bank, instruments
+from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.people import accounts
 from leadcoach.people.access import load_viewer
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import (
+    Account,
     Answer,
     AssessmentDraft,
     CoachingNote,
@@ -52,7 +53,7 @@ TEAMS = [
     ("Manila Billing", "Manila", "Horizon BPO"),
 ]
 # Each site's time zone: emails reach people in their own daytime.
-SITE_TIME_ZONES = {"Leeds": "Europe/London", "Manila": "Asia/Manila"}
+SITE_TIME_ZONES = {"Leeds": "Europe/London", "Manila": "Asia/Manila", "Cairo": "Africa/Cairo"}
 COACHES = [
     ("Priya Shah", ["Leeds Billing", "Leeds Retentions"]),
     ("Daniel Reyes", ["Manila Tech Support", "Manila Billing"]),
@@ -60,22 +61,22 @@ COACHES = [
 STAFF = [("Helen Okafor", Role.HR), ("Tom Becker", Role.HR), ("Alex Morgan", Role.ADMIN)]
 # (name, team, language, manages remote agents, oversees the vendor, cohort index)
 SUPERVISORS = [
-    ("Ana Lima", "Leeds Billing", "English", False, False, 0),
-    ("Ben Carter", "Leeds Billing", "English", True, False, 0),
-    ("Chloe Evans", "Leeds Billing", "English", False, False, 1),
-    ("Farid Haddad", "Leeds Billing", "Arabic", True, False, 2),
-    ("Grace Kim", "Leeds Retentions", "English", False, True, 0),
-    ("Hugo Martin", "Leeds Retentions", "French", True, True, 1),
-    ("Isla Murray", "Leeds Retentions", "English", False, False, 1),
-    ("Jonas Weber", "Leeds Retentions", "German", False, True, 2),
-    ("Maria Santos", "Manila Tech Support", "Filipino", True, False, 0),
-    ("Jose Ramos", "Manila Tech Support", "Filipino", False, False, 0),
-    ("Liza Cruz", "Manila Tech Support", "Filipino", True, False, 1),
-    ("Mark Villanueva", "Manila Tech Support", "Filipino", False, False, 2),
-    ("Nina Bautista", "Manila Billing", "Filipino", True, False, 0),
-    ("Paolo Reyes", "Manila Billing", "Filipino", False, False, 1),
-    ("Rhea Domingo", "Manila Billing", "Filipino", True, False, 2),
-    ("Sam Torres", "Manila Billing", "Filipino", False, False, 2),
+    ("Ana Lima", "Leeds Billing", "en", False, False, 0),
+    ("Ben Carter", "Leeds Billing", "en", True, False, 0),
+    ("Chloe Evans", "Leeds Billing", "en", False, False, 1),
+    ("Farid Haddad", "Leeds Billing", "ar", True, False, 2),
+    ("Grace Kim", "Leeds Retentions", "en", False, True, 0),
+    ("Hugo Martin", "Leeds Retentions", "fr", True, True, 1),
+    ("Isla Murray", "Leeds Retentions", "en", False, False, 1),
+    ("Jonas Weber", "Leeds Retentions", None, False, True, 2),
+    ("Maria Santos", "Manila Tech Support", "en", True, False, 0),
+    ("Jose Ramos", "Manila Tech Support", "es", False, False, 0),  # answers in Spanish
+    ("Liza Cruz", "Manila Tech Support", "en", True, False, 1),
+    ("Mark Villanueva", "Manila Tech Support", "en", False, False, 2),
+    ("Nina Bautista", "Manila Billing", "en", True, False, 0),
+    ("Paolo Reyes", "Manila Billing", "en", False, False, 1),
+    ("Rhea Domingo", "Manila Billing", "en", True, False, 2),
+    ("Sam Torres", "Manila Billing", "en", False, False, 2),
 ]
 # Cohorts start this many days before "today"; rounds are baseline, day 90, day 180.
 COHORTS = [("2026 Spring intake", 260), ("2026 Summer intake", 170), ("2026 Autumn intake", 80)]
@@ -134,6 +135,11 @@ def load_demo(
         person.time_zone = SITE_TIME_ZONES[person.site]
         return person
 
+    for name, site, vendor in LANGUAGE_TEAMS:
+        team = Team(name=name, site=site, vendor=vendor)
+        session.add(team)
+        teams[name] = team
+    session.flush()
     for name, team_names in COACHES:
         coach = add_person(name, Role.COACH)
         session.flush()
@@ -188,15 +194,21 @@ def load_demo(
             if name == IN_PROGRESS and round_index == len(due_rounds) - 1:
                 continue  # leave the latest round half-answered
             viewer = load_viewer(session=session, person_id=person.id)
-            submit_assessment(session=session, viewer=viewer, draft_id=draft_id, at=when)
+            submit_assessment(
+                session=session, viewer=viewer, draft_id=draft_id, at=when, language=language
+            )
             submissions += 1
+    language_people, language_submissions = _add_language_sample(
+        session, instrument, frozen.id, teams, password, password_hash, today
+    )
+    submissions += language_submissions
     _add_plans_and_notes(session, instrument, rng)
     _add_kpis(session, teams, cohorts[0], today)
     if instrument.has_rater_form:
         _add_feedback_rounds(session, instrument, rng, today)
     return DemoSummary(
-        people=len(SUPERVISORS) + len(COACHES) + len(STAFF),
-        teams=len(TEAMS),
+        people=len(SUPERVISORS) + len(COACHES) + len(STAFF) + language_people,
+        teams=len(TEAMS) + len(LANGUAGE_TEAMS),
         cohorts=len(COHORTS),
         submissions=submissions,
     )
@@ -268,6 +280,157 @@ def _add_plans_and_notes(session: Session, instrument: bank.Instrument, rng: ran
             )
 
 
+# --- issue 25: a Manila team answering in English and a Cairo team in Arabic --------------
+# Large enough (LANGUAGE_SAMPLE each, above Settings.min_dif_group's default of 100) for the
+# instrument-quality page's DIF analysis of the Arabic translation against English.
+LANGUAGE_TEAMS = [
+    ("Manila Customer Care", "Manila", "Horizon BPO"),
+    ("Cairo Customer Care", "Cairo", "Nile Contact Services"),
+]
+LANGUAGE_COACHES = [("Omar Farouk", ["Cairo Customer Care"])]
+LANGUAGE_SAMPLE = 110
+_MANILA_NAMES = (
+    ["Aira", "Bea", "Carlo", "Dan", "Ella", "Franco", "Gino", "Hazel", "Ivy", "Jun", "Kaye"],
+    ["Aquino", "Bautista", "Castillo", "Dela Cruz", "Espino", "Flores", "Garcia", "Hernandez",
+     "Ilagan", "Jimenez", "Lopez"],
+)  # fmt: skip
+_CAIRO_NAMES = (
+    ["Ahmed", "Basma", "Dina", "Emad", "Fatma", "Hany", "Heba", "Karim", "Mona", "Nour",
+     "Salma"],
+    ["Abdelrahman", "Badawi", "Darwish", "Elsayed", "Fahmy", "Gamal", "Hassan", "Kamel",
+     "Mansour", "Nasser", "Saleh"],
+)  # fmt: skip
+# The statement built to show DIF in the demo: at the same level of the skill, the Cairo
+# team answers MOT2 ("I find out what kind of recognition each agent values ...") about
+# DIF_SHIFT points higher than the Manila team, as if its Arabic wording read as easier to
+# endorse. The app is not told; the DIF analysis should find it (and only it) as large.
+DIF_ITEM = "MOT2"
+DIF_SHIFT = 1.3
+
+
+def _add_language_sample(
+    session: Session,
+    instrument: bank.Instrument,
+    instrument_row_id: int,
+    teams: dict[str, Team],
+    password: str,
+    password_hash: str,
+    today: date,
+) -> tuple[int, int]:
+    """LANGUAGE_SAMPLE supervisors in each language team, one self-assessment each, written
+    in bulk (one flush per table) so that the demo stays quick to build; scored by the
+    same scoring as the app. Returns (people added, submissions added)."""
+    rng = random.Random(SEED + 25)
+    people = 0
+    for name, team_names in LANGUAGE_COACHES:
+        coach = accounts.create_person_with_account(
+            session=session, name=name, email=email_for(name), role=Role.COACH,
+            password=password, password_hash=password_hash,
+        )  # fmt: skip
+        coach.site, coach.time_zone, coach.language = "Cairo", SITE_TIME_ZONES["Cairo"], "ar"
+        session.flush()
+        people += 1
+        for team_name in team_names:
+            session.add(TeamCoach(team_id=teams[team_name].id, coach_id=coach.id))
+    manila_coach = session.exec(
+        select(Person.id).where(Person.email == email_for(COACHES[1][0]))
+    ).one()
+    session.add(TeamCoach(team_id=teams["Manila Customer Care"].id, coach_id=manila_coach))
+    # Everything below is written in bulk, one statement per table: through the app's
+    # submit path (a few queries per answer) the 220 people took 4 times the whole demo.
+    tags = frozenset()
+    persons, plans = [], []
+    groups = [("Manila Customer Care", "en", _MANILA_NAMES), ("Cairo Customer Care", "ar",
+              _CAIRO_NAMES)]  # fmt: skip
+    for team_name, language, (first_names, last_names) in groups:
+        team = teams[team_name]
+        names = [f"{first} {last}" for last in last_names for first in first_names]
+        for name in names[:LANGUAGE_SAMPLE]:
+            persons.append(
+                Person(
+                    name=name, email=email_for(name), role=Role.SUPERVISOR.value,
+                    team_id=team.id, site=team.site, vendor=team.vendor, language=language,
+                    time_zone=SITE_TIME_ZONES[team.site],
+                    start_date=today - timedelta(days=rng.randint(40, 400)),
+                )
+            )  # fmt: skip
+            when = datetime.combine(today - timedelta(days=rng.randint(3, 60)), time(10), UTC)
+            shift = {DIF_ITEM: DIF_SHIFT} if language == "ar" else {}
+            plans.append((when, language, _Profile.draw(rng, instrument), shift))
+    if not persons:
+        return people, 0
+    session.add_all(persons)
+    session.flush()
+    session.execute(
+        insert(Account), [{"person_id": p.id, "password_hash": password_hash} for p in persons]
+    )
+    drafts = [
+        AssessmentDraft(
+            person_id=person.id, instrument_id=instrument_row_id,
+            option_seed=rng.randrange(2**31), started_at=when - timedelta(minutes=25),
+            updated_at=when, submitted_at=when,
+        )
+        for person, (when, _, _, _) in zip(persons, plans, strict=True)
+    ]  # fmt: skip
+    session.add_all(drafts)
+    session.flush()
+    answer_rows, results = [], []
+    for draft, (when, _, profile, shift) in zip(drafts, plans, strict=True):
+        item_answers: dict[str, int | None] = {}
+        for skill, item in instrument.items_for(tags):
+            roll = rng.random()
+            if roll < 0.03:
+                item_answers[item.id] = None  # "Not applicable"
+                continue
+            if roll < 0.05:
+                continue  # skipped
+            latent = profile.level[skill.id] + shift.get(item.id, 0.0)
+            agreement = min(5, max(1, round(latent + rng.gauss(0, 0.6))))
+            item_answers[item.id] = 6 - agreement if item.reverse else agreement
+        ratings = {
+            (scenario.id, option.id): min(
+                4, max(1, round(option.key + rng.gauss(0, 2.2 * (1 - profile.judgement))))
+            )
+            for _, scenario in instrument.scenarios_for(tags)
+            for option in scenario.options
+        }
+        answer_rows += [
+            {"draft_id": draft.id, "item_id": i, "option_id": "", "value": v, "answered_at": when}
+            for i, v in item_answers.items()
+        ] + [
+            {"draft_id": draft.id, "item_id": sc, "option_id": op, "value": v,
+             "answered_at": when}
+            for (sc, op), v in ratings.items()
+        ]  # fmt: skip
+        results.append(scoring.score_assessment(instrument, tags, item_answers, ratings))
+    session.execute(insert(Answer), answer_rows)
+    submission_rows = [
+        Submission(
+            draft_id=draft.id, person_id=person.id, rater_id=person.id, relation="self",
+            instrument_id=instrument_row_id, submitted_at=when, overall_index=result.overall,
+            scenario_score=result.scenario,
+            scenario_key_version=instrument.scenario_key_version, language=language,
+        )
+        for draft, person, (when, language, _, _), result in zip(
+            drafts, persons, plans, results, strict=True
+        )
+    ]  # fmt: skip
+    session.add_all(submission_rows)
+    session.flush()
+    session.execute(
+        insert(SkillScore),
+        [
+            {"submission_id": row.id, "skill_id": skill.skill_id, "score": skill.score,
+             "answered": skill.answered, "applicable": skill.applicable}
+            for row, result in zip(submission_rows, results, strict=True)
+            for skill in result.skills
+        ],
+    )  # fmt: skip
+    people += len(persons)
+    submissions = len(submission_rows)
+    return people, submissions
+
+
 @dataclass(frozen=True)
 class _Profile:
     """A person's latent level per skill (1-5 scale) and growth per round."""
@@ -293,6 +456,7 @@ def _draft_with_answers(
     round_index: int,
     rng: random.Random,
     when: datetime,
+    shift: dict[str, float] | None = None,
 ) -> int:
     draft = AssessmentDraft(
         person_id=person.id,
@@ -317,6 +481,9 @@ def _draft_with_answers(
             continue  # skipped
         else:
             latent = profile.level[skill.id] + profile.growth[skill.id] * round_index
+            # Issue 25: a statement that works differently in one language (see DIF_ITEM);
+            # applied to the agreement, so a reverse-keyed one would shift the same way.
+            latent += (shift or {}).get(item.id, 0.0)
             agreement = min(5, max(1, round(latent + rng.gauss(0, 0.6))))
             value = 6 - agreement if item.reverse else agreement
         rows.append({"item_id": item.id, "option_id": "", "value": value})

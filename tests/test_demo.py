@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from leadcoach.demo import load_demo
+from leadcoach.demo import DIF_ITEM, LANGUAGE_SAMPLE, load_demo
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import InvalidInput
 
@@ -49,7 +49,7 @@ def test_the_demo_is_deterministic(tmp_path, instrument):
 
 def test_the_demo_has_the_shape_of_a_real_organisation(settings, instrument):
     engine, summary = _load(settings, instrument)
-    assert (summary.teams, summary.cohorts) == (4, 3)
+    assert (summary.teams, summary.cohorts) == (6, 3)
     with engine.connect() as connection:
         sites = dict(
             connection.execute(text("SELECT site, COUNT(*) FROM team GROUP BY site")).all()
@@ -62,11 +62,11 @@ def test_the_demo_has_the_shape_of_a_real_organisation(settings, instrument):
             text("SELECT COUNT(*) FROM assessmentdraft WHERE submitted_at IS NULL")
         ).scalar()
     # Two teams per site with supervisors, and three per site with KPIs only (issue 23's
-    # comparison teams).
-    assert sites == {"Leeds": 5, "Manila": 5}
+    # comparison teams); the language teams of issue 25 in Manila and Cairo.
+    assert sites == {"Leeds": 5, "Manila": 6, "Cairo": 1}
     assert "Horizon BPO" in vendors and None in vendors
-    assert roles["coach"] == 2 and roles["hr"] == 2 and roles["admin"] == 1
-    assert roles["supervisor"] == 16
+    assert roles["coach"] == 3 and roles["hr"] == 2 and roles["admin"] == 1
+    assert roles["supervisor"] == 16 + 2 * LANGUAGE_SAMPLE
     assert open_drafts == 1  # one supervisor has an assessment to resume
     with pytest.raises(InvalidInput, match="already has people"), session_scope(engine) as session:
         load_demo(session=session, instrument=instrument, password="demo password 1")
@@ -79,3 +79,35 @@ def test_demo_scores_grow_over_rounds(settings, instrument):
     by_round = scores.groupby("round")["score"].mean()
     assert by_round[1] > by_round[0] and by_round[2] > by_round[1]
     assert scores["score"].dropna().between(0, 100).all()
+
+
+def test_the_demo_answers_in_english_in_manila_and_in_arabic_in_cairo(settings, instrument):
+    """Issue 25: enough people per language for the DIF check, which finds the one
+    statement built to work differently in Arabic (and, at the default rule, no other)."""
+    from leadcoach.measurement import dif
+    from leadcoach.people.access import load_viewer
+
+    engine, _ = _load(settings, instrument)
+    with engine.connect() as connection:
+        languages = dict(
+            connection.execute(
+                text(
+                    "SELECT t.name, s.language FROM submission s JOIN person p "
+                    "ON p.id = s.person_id JOIN team t ON t.id = p.team_id "
+                    "WHERE t.name IN ('Manila Customer Care', 'Cairo Customer Care') "
+                    "GROUP BY t.name, s.language"
+                )
+            ).all()
+        )
+        hr = connection.execute(text("SELECT id FROM person WHERE role = 'hr'")).first()[0]
+    assert languages == {"Manila Customer Care": "en", "Cairo Customer Care": "ar"}
+    from leadcoach.platform.db import session_scope
+
+    with session_scope(engine) as session:
+        viewer = load_viewer(session=session, person_id=hr)
+        report = dif.dif_report(session=session, viewer=viewer, instrument=instrument,
+                                min_group=100)  # fmt: skip
+    assert report.analysed == ("ar",)
+    assert report.people["ar"] >= 100 and report.reference_people >= 100
+    assert list(report.large["item_id"]) == [DIF_ITEM]
+    assert set(report.alphas["language"]) == {"en", "ar"}

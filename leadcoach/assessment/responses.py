@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
 from leadcoach.platform.errors import AccessDenied, AlreadySubmitted, InvalidInput
+from leadcoach.platform.languages import SUPPORTED
 from leadcoach.platform.models import (
     Answer,
     AssessmentDraft,
@@ -215,10 +216,18 @@ def save_answer(
 
 
 def submit_assessment(
-    *, session: Session, viewer: Viewer, draft_id: int, at: datetime | None = None
+    *,
+    session: Session,
+    viewer: Viewer,
+    draft_id: int,
+    at: datetime | None = None,
+    language: str | None = None,
 ) -> Submission:
     """Score the draft and write the submission with its skill scores, in the caller's single
-    transaction; a draft can be submitted once only. `at` backdates demo data only."""
+    transaction; a draft can be submitted once only. `at` backdates demo data only;
+    `language` is the language the questionnaire was shown in (issue 25; None: English)."""
+    if language is not None and language not in SUPPORTED:
+        raise InvalidInput(f"Language: '{language}' is not one of {', '.join(SUPPORTED)}.")
     _own_draft(session, viewer, draft_id, Action.TAKE_ASSESSMENT)
     now = at or utcnow()
     # Claim the draft first: of two racing submits only one changes a row, and an answer
@@ -247,6 +256,7 @@ def submit_assessment(
         overall_index=result.overall,
         scenario_score=result.scenario,
         scenario_key_version=state.instrument.scenario_key_version,
+        language=language,
     )
     session.add(submission)
     session.flush()
@@ -262,3 +272,10 @@ def submit_assessment(
     )
     session.flush()
     return submission
+
+
+def own_language(*, session: Session, viewer: Viewer) -> str | None:
+    """The language on the viewer's profile, as stored (issue 25: the questionnaire is
+    shown in it when a translation exists)."""
+    person = session.get(Person, viewer.person_id)
+    return person.language if person else None

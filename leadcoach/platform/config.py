@@ -120,6 +120,12 @@ class Settings(BaseSettings):
         default=4, ge=1, le=60,
         description="days between reminders to a rater who has not answered yet",
     )  # fmt: skip
+    # --- issue 25 (languages) ---
+    min_dif_group: int = Field(
+        default=100, ge=20, le=100000,
+        description="fewest people answering in a language, and in English, before its "
+        "statements are checked for differential item functioning",
+    )  # fmt: skip
 
     @field_validator("default_time_zone")
     @classmethod

@@ -140,6 +140,9 @@ class Submission(SQLModel, table=True):
     overall_index: float | None = None
     scenario_score: float | None = None
     scenario_key_version: str = Field(max_length=40)
+    # The language the questionnaire was shown in (platform.languages); None: before
+    # translations existed, i.e. the source language (issue 25, migration 0010).
+    language: str | None = Field(default=None, max_length=12)
 
     __table_args__ = (Index("ix_submission_person_time", "person_id", "submitted_at"),)
 
@@ -684,3 +687,13 @@ class RaterSkillScore(SQLModel, table=True):
 
 
 # --- end of issue 22 tables ---------------------------------------------------------------
+# --- issue 25 (languages): HR's choices about translated statements -------------------------
+
+
+class ItemComparisonExclusion(SQLModel, table=True):
+    """A statement HR has left out of cross-language comparisons (after a large DIF flag)."""
+
+    instrument_key: str = Field(max_length=80, primary_key=True)
+    item_id: str = Field(max_length=40, primary_key=True)
+    chosen_by: int | None = Field(default=None, foreign_key="person.id")
+    chosen_at: datetime = Field(default_factory=utcnow)

@@ -568,3 +568,6 @@ VALUES["question"] = {
     "keep_doing": "What should this supervisor keep doing?",
     "do_differently": "What should this supervisor do differently?",
 }
+# --- issue 25 (languages, h-dif): a language as an English reader names it; DIF levels ---
+LANGUAGES: dict[str, str] = {"en": "English", "ar": "Arabic", "es": "Spanish", "fr": "French"}
+DIF_LEVELS: dict[str, str] = {"negligible": "Negligible", "moderate": "Moderate", "large": "Large"}

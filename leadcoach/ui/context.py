@@ -12,8 +12,9 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from leadcoach.instrument import bank
-from leadcoach.measurement import norms, quality, reliability
+from leadcoach.assessment import responses
+from leadcoach.instrument import bank, translations
+from leadcoach.measurement import dif, norms, quality, reliability
 from leadcoach.people.sign_ins import SignIns
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
@@ -248,3 +249,58 @@ def kept_selectbox(label: str, options: list, *, key: str, default: Callable[[],
     chosen = st.selectbox(label, options, index=options.index(start), key=key, **kwargs)
     st.session_state[kept] = [chosen]
     return chosen
+
+
+# --- issue 25 (languages): the questionnaire in the respondent's language ------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _translations_for(directory: str, instrument_id: str) -> dict:
+    # Read once per process, like the questionnaire itself; restart after editing them.
+    return translations.load_translations(Path(directory), instrument_id)
+
+
+def questionnaire_translations() -> dict[str, translations.Translation]:
+    """language -> the questionnaire's translation into it."""
+    current = settings()
+    return _translations_for(str(current.assessments_dir), current.instrument_id)
+
+
+def questionnaire_language(viewer) -> str:
+    """The language the viewer is shown the questionnaire in (theirs, when translated)."""
+    with db() as session:
+        stored = responses.own_language(session=session, viewer=viewer)
+    return translations.questionnaire_language(stored, questionnaire_translations())
+
+
+def shown_in(instrument: bank.Instrument, language: str) -> bank.Instrument:
+    """The instrument's texts in `language` (English where a text is not translated)."""
+    current = settings()
+    return _translated(
+        str(current.assessments_dir), instrument.id, instrument.version, language, instrument
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _translated(
+    directory: str, instrument_id: str, version: str, language: str, _instrument: bank.Instrument
+) -> bank.Instrument:
+    # Keyed on the version: a frozen version's texts never change, so neither does this.
+    found = _translations_for(directory, instrument_id)
+    return translations.translate(_instrument, language, found)
+
+
+@st.cache_resource(show_spinner=False)
+def _dif_reports_for(database_url: str) -> dif.DifReports:
+    return dif.DifReports()
+
+
+def dif_reports() -> dif.DifReports:
+    """Translated-statement (DIF) reports shared by every session, reused until the data or
+    HR's set-aside choices change."""
+    return _dif_reports_for(settings().database_url)
+
+
+def language_pooling_note(session: Session) -> str | None:
+    """For norms and cohort reviews: a sentence when their figures pool languages."""
+    return dif_reports().pooling_note(session=session, instrument=instrument())

@@ -354,6 +354,8 @@ def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
             else ""
         )
     )
+    if pooled := _read(context.language_pooling_note):  # issue 25
+        st.caption(md(pooled))
 
 
 def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach.measurement import quality
+from leadcoach.measurement import dif, quality
 from leadcoach.people.access import NO_ACCESS, load_viewer
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
@@ -51,20 +51,17 @@ def open_as(url: str, viewer_id: int, monkeypatch) -> AppTest:
 
 
 @pytest.mark.parametrize("name", ["Helen Okafor", "Alex Morgan"])
-def test_the_demo_is_too_small_so_the_page_says_why(demo_url, monkeypatch, name):
+def test_the_demo_has_enough_people_and_shows_the_translation_check(demo_url, monkeypatch, name):
+    """Issue 25: the demo's Manila (English) and Cairo (Arabic) teams are large enough for
+    the quality figures and the DIF check, which finds the statement built to show DIF."""
     at = open_page(demo_url, name, QUALITY, monkeypatch)
     assert at.title[0].value == "Instrument quality"
-    reason = at.info[0].value
-    assert "are needed for a stable reliability estimate" in reason
-    assert reason.startswith(("Only", "No one"))
-    assert not at.dataframe and not charts(at)
-
-    at.segmented_control(key="quality_sample").set_value("Cohort").run()
-    assert not at.exception, at.exception
-    cohort_box = at.selectbox(key="quality_cohort")
-    assert len(cohort_box.options) >= 1
-    assert md("of the cohort") in at.info[0].value or "No member" in at.info[0].value
-    assert not at.dataframe
+    assert "Translated statements: do they measure the same thing?" in [
+        h.value for h in at.subheader
+    ]
+    flagged = [w.value for w in at.warning if "works differently in Arabic" in w.value]
+    assert len(flagged) == 1 and flagged[0].startswith("**MOT2**")
+    assert at.checkbox(key="quality_set_aside_MOT2").value is False
 
 
 def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypatch):
@@ -75,7 +72,10 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
         "One general factor?",
         "Reliability per skill",
         "Statements",
+        "Translated statements: do they measure the same thing?",  # issue 25
     ]
+    # Everyone answered in English: the translation check says why it has nothing to show.
+    assert any("No translation can be checked yet" in i.value for i in at.info)
     omega_h, omega_t = (m for m in at.metric if m.label.startswith("Omega"))
     assert 0 < float(omega_h.value) <= float(omega_t.value) <= 1
     (chart,) = charts(at)
@@ -170,3 +170,21 @@ def test_a_supervisor_sees_each_score_with_its_likely_range(sample_url, monkeypa
         "cannot be judged yet" in texts(at)
         or ranges.get(current_instrument().skill("REM").name, "") == ""
     )
+
+
+def test_hr_leaves_a_flagged_statement_out_of_cross_language_comparisons(demo_url, monkeypatch):
+    at = open_page(demo_url, "Helen Okafor", QUALITY, monkeypatch)
+    try:
+        at.checkbox(key="quality_set_aside_MOT2").check().run()
+        assert not at.exception, at.exception
+        assert at.checkbox(key="quality_set_aside_MOT2").value is True
+        with session_scope(make_engine(Settings(database_url=demo_url))) as session:
+            instrument = current_instrument()
+            assert dif.set_aside_items(session, instrument) == ("MOT2",)
+            assert "set aside 1 statement" in dif.pooling_note(session, instrument)
+        at.run()  # a fresh rerun reads the stored choice back
+        assert at.checkbox(key="quality_set_aside_MOT2").value is True
+    finally:
+        at.checkbox(key="quality_set_aside_MOT2").uncheck().run()
+    with session_scope(make_engine(Settings(database_url=demo_url))) as session:
+        assert dif.set_aside_items(session, current_instrument()) == ()

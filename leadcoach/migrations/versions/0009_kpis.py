@@ -2,7 +2,7 @@
 with targets per measure, and comments on them
 
 Revision ID: 0009
-Revises: 0007 (re-chained onto 0008 at merge)
+Revises: 0008
 """
 
 from alembic import op

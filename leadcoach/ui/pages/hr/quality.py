@@ -5,14 +5,27 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from leadcoach.measurement import quality
+from leadcoach.measurement import dif, quality
 from leadcoach.programmes import cohorts
+from leadcoach.reporting import vocabulary
 from leadcoach.ui import auth, chart_specs, context, exports, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
 settings = context.settings()
 instrument = context.instrument()
+
+LANGUAGE_NAMES = vocabulary.LANGUAGES
+
+
+def dif_choice(item_id: str, key: str) -> None:
+    """Store HR's choice about a flagged statement (issue 25)."""
+    with context.db() as session, context.stop_on_error():
+        dif.set_aside(
+            session=session, viewer=viewer, instrument=instrument, item_id=item_id,
+            leave_out=bool(st.session_state[key]),
+        )  # fmt: skip
+
 
 st.title("Instrument quality", anchor=False)
 st.caption(
@@ -194,4 +207,88 @@ if report.scenario_key_provisional:
 st.caption(
     f"Figures rest on at least {report.min_sample} people (a smaller sample gives an unstable "
     "estimate); a skill or statement rated by fewer people is left empty with a note."
+)
+
+# --- issue 25: does a translated statement measure the same thing? -------------------------
+st.subheader("Translated statements: do they measure the same thing?", anchor=False)
+with context.db() as session, context.stop_on_error():
+    languages = context.dif_reports().get(
+        session=session, viewer=viewer, instrument=instrument, since=since, until=until,
+        min_group=settings.min_dif_group,
+    )  # fmt: skip
+if not languages.analysed:
+    counts = ", ".join(
+        f"{LANGUAGE_NAMES.get(code, code)}: {n}" for code, n in languages.people.items()
+    )  # fmt: skip
+    st.info(
+        "No translation can be checked yet: each language needs at least "
+        f"{languages.min_group} people whose latest self-assessment is in it, and as many in "
+        f"English ({md(counts) if counts else 'no one has answered yet'})."
+    )
+else:
+    for row in languages.large.itertuples():
+        direction = "higher" if row.smd > 0 else "lower"
+        st.warning(
+            f"**{row.item_id}** ({md(row.skill)}) works differently in "
+            f"{LANGUAGE_NAMES[row.language]}: people who answered in "
+            f"{LANGUAGE_NAMES[row.language]} rate it {abs(row.smd):.1f} points {direction} on "
+            "the 1-5 scale than people with the same skill score who answered in English. "
+            "The translation may say something different, or the behaviour may read "
+            "differently there. Comparing the two groups on this statement, or on a skill "
+            "score that includes it, compares unlike things: have a fluent reviewer compare "
+            "the wording, and consider leaving it out of cross-language comparisons.",
+            icon=":material/translate:",
+        )
+        st.checkbox(
+            f"Leave {row.item_id} out of cross-language comparisons",
+            value=bool(row.set_aside), key=f"quality_set_aside_{row.item_id}",
+            on_change=dif_choice, args=(row.item_id, f"quality_set_aside_{row.item_id}"),
+        )  # fmt: skip
+    if languages.large.empty:
+        st.success("No translated statement shows large differential item functioning.")
+    shown = languages.items.assign(
+        # Rounded first, so that a tiny negative difference does not read "-0.00".
+        smd=languages.items["smd"].round(2) + 0.0,
+        smd_sd=languages.items["smd_sd"].round(2) + 0.0,
+        language=languages.items["language"].map(LANGUAGE_NAMES),
+        level=languages.items["level"].map(vocabulary.DIF_LEVELS),
+        set_aside=languages.items["set_aside"].map({True: "Left out", False: ""}),
+    )[["language", "skill", "item_id", "level", "smd", "smd_sd", "p", "reference", "focal",
+       "set_aside", "text"]]  # fmt: skip
+    only_flagged = st.toggle("Only moderate and large", key="quality_dif_flagged")
+    if only_flagged:
+        shown = shown[shown["level"] != "Negligible"]
+    tables.grid(
+        shown,
+        {"language": "Language", "skill": "Skill", "item_id": "Statement", "level": "DIF",
+         "smd": "Difference (points)", "smd_sd": "Difference (SD)", "p": "Mantel p-value",
+         "reference": "People (English)", "focal": "People (translation)",
+         "set_aside": "Comparisons", "text": "Text (English)"},
+        {"smd": "+.2f", "smd_sd": "+.2f", "p": ".3f"},
+    )  # fmt: skip
+    alphas = languages.alphas.assign(language=languages.alphas["language"].map(LANGUAGE_NAMES))
+    wide = alphas.pivot(index="skill", columns="language", values="alpha")
+    wide = wide.reindex([skill.name for skill in instrument.skills]).dropna(how="all")
+    wide = wide.rename_axis(columns=None).reset_index()
+    names = [column for column in wide.columns if column != "skill"]
+    st.markdown("**Alpha per language**")
+    tables.grid(wide, {"skill": "Skill", **{n: n for n in names}}, dict.fromkeys(names, ".2f"))
+    if languages.too_small:
+        st.caption(
+            "Too few people to check yet: "
+            + ", ".join(f"{LANGUAGE_NAMES.get(c, c)} ({n})" for c, n in languages.too_small.items())
+            + f"; each language needs {languages.min_group}."
+        )
+st.caption(
+    "**Differential item functioning (DIF)**: whether people who answered in a translation "
+    "rate a statement differently from people **with the same skill score** who answered in "
+    "English. Groups are matched on the skill's score, then compared with Mantel's test; "
+    "the **difference** is the translation group's mean answer minus the English group's at "
+    "equal skill (standardised mean difference, Dorans & Schmitt, 1991), in points and in "
+    "standard deviations of the statement. Classification: "
+    + dif.RULE
+    + ". A statement with large DIF in one stage leaves the matching score of the others "
+    "(two-stage purification). **Alpha per language** is Cronbach's alpha of each skill in "
+    "each language group. Statements left out of cross-language comparisons stay in every "
+    "person's own scores; norms and cohort reviews say when they pool languages."
 )

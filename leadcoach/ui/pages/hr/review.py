@@ -375,3 +375,6 @@ st.caption(
     "round and the method; the report is the same for a director to read, and the ZIP "
     "holds every member's own report. Every export is recorded in the audit log."
 )
+with context.db() as session:  # issue 25: say when the review pools languages
+    if pooled := context.language_pooling_note(session):
+        st.caption(md(pooled))

@@ -1,5 +1,6 @@
 """Taking the self-assessment: one step per skill, scenarios, review; every answer saved."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -15,7 +16,8 @@ RATING_LABELS = {1: "1 · very ineffective", 2: "2 · ineffective", 3: "3 · eff
                  4: "4 · very effective"}  # fmt: skip
 
 viewer = auth.require_viewer()
-instrument = context.instrument()
+language = context.questionnaire_language(viewer)  # issue 25: theirs, when translated
+instrument = context.shown_in(context.instrument(), language)
 
 with context.db() as session, context.stop_on_error():
     draft_id = responses.current_draft_id(
@@ -69,7 +71,8 @@ if draft_id is None:
         label, kind = "Start the next assessment early", "secondary"
     if st.button(label, type=kind, icon=":material/play_arrow:"):
         with context.db() as session, context.stop_on_error():
-            responses.open_draft(session=session, viewer=viewer, instrument=instrument)
+            # The source instrument is frozen and scored; the translation is only shown.
+            responses.open_draft(session=session, viewer=viewer, instrument=context.instrument())
         st.rerun()
     st.stop()
 
@@ -128,6 +131,7 @@ def drawn(widget_key: str, item_id: str, option_id: str, value) -> str:
 store_unsaved()
 with context.db() as session, context.stop_on_error():
     state = responses.load_draft(session=session, viewer=viewer, draft_id=draft_id)
+state = replace(state, instrument=context.shown_in(state.instrument, language))
 steps = journey.steps(state)
 step_key = f"assessment_step_{draft_id}"
 if step_key not in st.session_state:
@@ -270,7 +274,9 @@ else:
     confirmed = st.checkbox("I have reviewed my answers. I understand they cannot change later.")
     if st.button("Submit assessment", type="primary", disabled=not confirmed):
         with context.db() as session, context.stop_on_error():
-            responses.submit_assessment(session=session, viewer=viewer, draft_id=draft_id)
+            responses.submit_assessment(
+                session=session, viewer=viewer, draft_id=draft_id, language=language
+            )
         st.session_state.pop(step_key, None)
         st.session_state["results_notice"] = "Your assessment is submitted. Here are your results."
         st.switch_page("pages/supervisor/results.py")

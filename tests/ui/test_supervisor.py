@@ -12,12 +12,13 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from leadcoach import demo
 from leadcoach.assessment import journey, responses, results
 from leadcoach.coaching import plans
 from leadcoach.instrument import bank
 from leadcoach.people import access, people
 from leadcoach.platform.config import Settings
-from leadcoach.platform.db import make_engine, session_scope
+from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import AccessDenied
 from leadcoach.platform.models import (
     AssessmentDraft,
@@ -27,7 +28,7 @@ from leadcoach.platform.models import (
     Submission,
 )
 from leadcoach.ui.text import md
-from tests.ui.conftest import app_signed_in_as, person_id, table_with
+from tests.ui.conftest import DEMO_TODAY, app_signed_in_as, person_id, table_with
 
 HOME = "pages/supervisor/home.py"
 ASSESSMENT = "pages/supervisor/assessment.py"
@@ -425,13 +426,30 @@ def test_results_show_the_profile_as_a_chart_and_a_table_with_strengths_and_tips
         assert all(tip.action in texts(at) for tip in tips[skill_id])
 
 
+@pytest.fixture
+def small_demo(tmp_path, monkeypatch) -> str:
+    """The demo without its two language teams (issue 25): 22 people, too few for any
+    skill's reliability."""
+    monkeypatch.setattr(demo, "LANGUAGE_SAMPLE", 0)
+    url = f"sqlite:///{tmp_path / 'small.db'}"
+    settings = Settings(database_url=url)
+    migrate(settings)
+    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    with session_scope(make_engine(settings)) as session:
+        demo.load_demo(
+            session=session, instrument=instrument, password=settings.demo_password,
+            today=DEMO_TODAY,
+        )  # fmt: skip
+    return url
+
+
 def test_results_say_once_what_cannot_be_shown_yet_instead_of_columns_of_dashes(
-    demo_url, monkeypatch
+    small_demo, monkeypatch
 ):
-    """The demo has too few people for any skill's reliability: no likely range and no
-    change verdict for any skill. No column of dashes or of "cannot be judged yet" (a phone
-    has no width for them), and the reason is said once, not once per skill."""
-    at = open_page(demo_url, "Ana Lima", RESULTS, monkeypatch)
+    """Too few people for any skill's reliability: no likely range and no change verdict
+    for any skill. No column of dashes or of "cannot be judged yet" (a phone has no width
+    for them), and the reason is said once, not once per skill."""
+    at = open_page(small_demo, "Ana Lima", RESULTS, monkeypatch)
     table = table_with(at, "Change")
     assert list(table.columns) == ["Skill", "Score", "Previous", "Change"], list(table.columns)
     norm_table = table_with(at, "Percentile")

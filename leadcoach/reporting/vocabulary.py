@@ -308,3 +308,11 @@ def people_frame(
 # Issue 25: a person's language is stored as its code (leadcoach.platform.languages) and
 # reads as the language's own name.
 VALUES["language"] = dict(SUPPORTED)
+# What a person's change means (leadcoach.measurement.reliability.describe_change's words).
+MEANINGS = {
+    "real gain": "real gain",
+    "real drop": "real drop",
+    "within noise": "within noise",
+    "cannot be judged yet": "cannot be judged yet",
+}
+VALUES["meaning"] = MEANINGS

@@ -29,10 +29,10 @@ def browser_language() -> str | None:
 
 
 def activate(viewer: Viewer | None) -> str:
-    """Set this rerun's language: the profile's, else this tab's choice, else the browser's,
-    else English. Returns the code."""
+    """Set this rerun's language: the one chosen in this tab (the chooser also keeps it in
+    the profile), else the profile's, else the browser's, else English. Returns the code."""
     choice = st.session_state.get(_CHOICE_KEY)
-    code = (viewer.language if viewer else None) or choice or browser_language() or SOURCE
+    code = choice or (viewer.language if viewer else None) or browser_language() or SOURCE
     return i18n.activate(code)
 
 

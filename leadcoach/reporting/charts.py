@@ -40,6 +40,11 @@ def _value_axis() -> alt.Axis:
     return alt.Axis(orient="right" if i18n.is_rtl() else "left")
 
 
+def _start() -> alt.ValueChannelMixin:
+    """The x where a line of text starts: the left edge, or the right in Arabic."""
+    return alt.value(alt.expr("width")) if i18n.is_rtl() else alt.value(0)
+
+
 def profile_chart(profile: pd.DataFrame) -> alt.Chart:
     """Horizontal bars of the latest skill scores, with the previous score as a tick.
 
@@ -68,8 +73,7 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     names = base.mark_text(align=start, baseline="bottom", yOffset=-1, fontSize=12,
-                           color="#222").encode(x=alt.XDatum(0, scale=scale),
-                                                text="skill:N")  # fmt: skip
+                           color="#222").encode(x=_start(), text="skill:N")  # fmt: skip
     bars = base.mark_bar(color=ACCENT, height=14, yOffset=BAR_OFFSET).encode(x=x)
     ticks = base.mark_tick(color=PREVIOUS, thickness=3, size=20, yOffset=BAR_OFFSET).encode(
         x="previous:Q"
@@ -80,7 +84,7 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
     missing = (
         base.transform_filter("!isValid(datum.score)")
         .mark_text(align=start, dx=4 * side, yOffset=BAR_OFFSET, color="#666", fontStyle="italic")
-        .encode(x=alt.XDatum(0, scale=scale), text="label:N")
+        .encode(x=_start(), text="label:N")
     )
     return (names + bars + ticks + scores + missing).properties(
         description=_(

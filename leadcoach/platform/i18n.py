@@ -139,7 +139,12 @@ def percent(value: float, places: int = 0) -> str:
     """A share (0.25) as the language writes a percentage ("25%", "٢٥٪", "25 %")."""
     if current() == SOURCE:
         return format(value, f".{places}%")
-    pattern = "#,##0" + ("." + "0" * places if places else "") + "%"
+    # The language's own pattern ("#,##0 %" in French, with its space), with the places.
+    pattern = (
+        locale()
+        .percent_formats[None]
+        .pattern.replace("#,##0", "#,##0" + ("." + "0" * places if places else ""), 1)
+    )
     return numbers.format_percent(
         value, format=pattern, locale=locale(), numbering_system=_numbering()
     )

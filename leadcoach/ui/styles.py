@@ -51,6 +51,9 @@ RTL_CSS = " ".join(
         # No `unicode-bidi: plaintext` guessing from the first letters (Enketo #667: mixed
         # Arabic and Latin text flips): the block's direction is the language's, and a name
         # inside it is isolated (leadcoach.platform.i18n.isolate).
+        # Charts mirror themselves (leadcoach.reporting.charts: reversed x, value axis on the
+        # right); an inherited rtl would flip the anchors of their SVG text and cut it off.
+        '[data-testid="stVegaLiteChart"] { direction: ltr; }',
         # A progress bar fills from the right, as the text reads.
         '[data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }',
     ]

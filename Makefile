@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint screenshots
+.PHONY: run demo test lint screenshots messages catalogs
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/python -m leadcoach.ui.serve
@@ -33,10 +33,26 @@ $(VENV)/.runtime-installed: requirements.txt pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(MAKE) catalogs
 	touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(MAKE) catalogs
 	touch $(VENV)/.runtime-installed $@
+
+# Issue 25: the interface catalogs (leadcoach/locales/<code>/LC_MESSAGES/messages.po).
+# `make messages` extracts every text (babel.cfg) into messages.pot and merges it into each
+# language's catalog (a changed English text comes back fuzzy, to translate again);
+# `make catalogs` compiles the .mo files (the install targets run it; without them the app
+# compiles a catalog in memory from its .po, see leadcoach/platform/i18n.py).
+LOCALES := leadcoach/locales
+messages:
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output \
+		--project LeadCoach --copyright-holder "LeadCoach" -o $(LOCALES)/messages.pot .
+	$(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) --no-wrap --ignore-obsolete
+
+catalogs:
+	$(BIN)/pybabel -q compile -d $(LOCALES)

@@ -177,7 +177,7 @@ def test_clean_csv_creates_people_links_and_cohorts(engine, org):
         people = {p.email: p for p in session.exec(select(Person))}
         ana = people["ana.lima@test.example"]
         assert (ana.name, ana.role, ana.team_id) == ("Ana Lima", "supervisor", org.team_a)
-        assert (ana.site, ana.vendor, ana.language) == ("Leeds", None, "Portuguese")
+        assert (ana.site, ana.vendor, ana.language) == ("Leeds", None, "fr")  # a code (issue 25)
         assert ana.start_date == date(2025, 1, 6)
         assert (ana.manages_remote, ana.oversees_vendor) == (True, False)
         dev = people["dev.shah@test.example"]
@@ -221,14 +221,14 @@ def test_importing_the_same_file_twice_changes_nothing(engine, org):
 
 def test_a_known_person_is_updated_only_where_a_cell_differs(engine, org):
     _import(engine, org, _file("clean.csv"))
-    changed = (CORPUS / "clean.csv").read_text().replace("Portuguese", "Spanish")
+    changed = (CORPUS / "clean.csv").read_text().replace("French", "Spanish")
     # Empty optional cells never erase: Cara's row leaves her language as it is.
     result = _import(engine, org, read_roster(changed.encode(), "clean.csv"))
     assert (result.created, result.updated, result.unchanged) == (0, 1, 3)
     assert result.outcome_by_row[2] == "updated"
     with session_scope(engine) as session:
         ana = session.exec(select(Person).where(Person.email == "ana.lima@test.example")).one()
-        assert ana.language == "Spanish"
+        assert ana.language == "es"
 
 
 def test_an_existing_person_matches_whatever_the_case_of_their_email(engine, org):
@@ -418,7 +418,7 @@ def test_the_audit_event_holds_counts_only(engine, org):
         "teams_created": 0,
         "cohorts_created": 2,
     }
-    for personal in ("ana", "lima", "@", "Leeds", "Portuguese", "2025"):
+    for personal in ("ana", "lima", "@", "Leeds", "French", "2025"):
         assert personal.lower() not in event.detail.lower()
 
 
@@ -729,3 +729,23 @@ def test_a_time_zone_from_the_roster_is_kept_on_the_person(engine, org):
     with session_scope(engine) as session:
         ana = session.exec(select(Person).where(Person.email == "ana.lima@test.example")).one()
         assert ana.time_zone == "Asia/Manila"
+
+
+# Issue 25: a person's language is one LeadCoach speaks (platform/languages.py), kept as a code.
+def test_a_language_outside_the_supported_list_gets_a_row_and_column_message(engine, org):
+    file = _csv(
+        "Ana Lima,ana.lima@test.example,supervisor,Team A,,Leeds,,German,,,,",
+        "Dev Shah,dev.shah@test.example,supervisor,Team A,,Leeds,,العربية,,,,",
+        "Eve Ross,eve.ross@test.example,supervisor,Team A,,Leeds,,fr-CA,,,,",
+    )
+    result = _import(engine, org, file, mode="clean_rows")
+    assert [str(p) for p in result.check.problems_for(2)] == [
+        'Row 2, column "language": "German" is not a language LeadCoach speaks; use one of '
+        "en (English), ar (العربية), es (Español), fr (Français)."
+    ]
+    assert result.check.clean_row_numbers == (3, 4)
+    with session_scope(engine) as session:
+        languages = {p.email: p.language for p in session.exec(select(Person))}
+    assert languages["dev.shah@test.example"] == "ar"  # the language's own name reads too
+    assert languages["eve.ross@test.example"] == "fr"  # and a browser tag
+    assert "ana.lima@test.example" not in languages

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from leadcoach.instrument import bank
 from leadcoach.people.access import Action, Viewer, person_for
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import SkillScore, Submission
 
 SCORE_COLUMNS = ["submission_id", "submitted_at", "skill_id", "score", "answered", "applicable"]
@@ -141,8 +142,8 @@ def results_table(
     table["submitted_at"] = table["submitted_at"].dt.strftime("%Y-%m-%d")
     return table.rename(
         columns={
-            "submitted_at": "Submitted",
-            "overall_index": "Overall index",
-            "scenario_score": "Scenario judgement",
+            "submitted_at": _("Submitted"),
+            "overall_index": _("Overall index"),
+            "scenario_score": _("Scenario judgement"),
         }
     )

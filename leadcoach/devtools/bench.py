@@ -1059,6 +1059,23 @@ def measure_browser(
                 context.close()
             figures.append(Figure("Browser: page switch within the app", switches, 0.300,
                                   note="click in the menu to the last chart"))  # fmt: skip
+            # Issue 25: switching language is a rerun, not a reload (the sidebar's chooser).
+            context, page = fresh_page(identities["supervisor"])
+            open_and_settle(page, "results", "supervisor")
+            language_switches = []
+            for _ in range(repeat):
+                for name, heading in LANGUAGE_SWITCHES:
+                    started = time.perf_counter()
+                    page.locator(".st-key-language_chooser").get_by_role("combobox").click()
+                    page.get_by_role("option", name=name, exact=True).click()
+                    page.get_by_role("heading", name=heading, exact=True).wait_for()
+                    page.wait_for_function(_SETTLED, arg=_ends("supervisor", "results"),
+                                           polling="raf")  # fmt: skip
+                    language_switches.append(time.perf_counter() - started)
+            context.close()
+            figures.append(Figure("Browser: language switch within the app", language_switches,
+                                  0.400, note="chooser in the sidebar to the results page "
+                                  "redrawn, Arabic and back"))  # fmt: skip
             unsettled: list[str] = []
             for role, paths in ALL_PAGES.items():
                 context, page = fresh_page(identities[role])
@@ -1086,6 +1103,8 @@ def measure_browser(
     return figures
 
 
+# Issue 25: the chooser's option and the results page's heading in that language.
+LANGUAGE_SWITCHES = [("العربية", "نتائجك"), ("English", "Your results")]
 _TITLES = {"home": "Home", "assessment": "Self-assessment", "results": "Results",
            "growth": "Growth", "plan": "Development plan", "team": "My teams",
            "compare": "Compare", "person": "Person", "organisation": "Organisation",

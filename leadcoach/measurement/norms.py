@@ -31,10 +31,14 @@ from leadcoach.measurement import psychometrics
 from leadcoach.people.access import Action, Viewer, person_for
 from leadcoach.platform import data_version
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import Instrument, Person, SkillScore, Submission, Team
 
 NormGroup = Literal["organisation", "site", "vendor", "role"]
 GROUPS: tuple[str, ...] = ("organisation", "site", "vendor", "role")
+# The groups' names as a sentence reads them, for the catalog (issue 25).
+GROUP_WORDS = (N_("organisation"), N_("site"), N_("vendor"), N_("role"))
+GROUP_LABELS = (N_("Organisation"), N_("Site"), N_("Vendor"), N_("Role"))
 TABLE_COLUMNS = ["skill_id", "skill", "score", "percentile", "percentile_low",
                  "percentile_high", "n", "provisional"]  # fmt: skip
 
@@ -225,25 +229,27 @@ def norm_percentiles(
     organisation_size, organisation = sample.group("organisation")
 
     used, label, size, members, note = (
-        "organisation", "the whole organisation", organisation_size, organisation, None
+        "organisation", _("the whole organisation"), organisation_size, organisation, None
     )  # fmt: skip
     if group != "organisation":
         value = _attribute(session, person, group)
         if value is None:
-            note = f"No {group} is recorded for this person, so the whole organisation is used."
+            note = _(
+                "No {group} is recorded for this person, so the whole organisation is used."
+            ).format(group=_(group))
         else:
             group_size, group_scores = sample.group(group, value)
             if group_size >= min_norm_group:
-                used, label, size, members = group, f"{group} {value}", group_size, group_scores
+                label = _("{group} {value}").format(group=_(group), value=value)
+                used, size, members = group, group_size, group_scores
             else:
-                note = (
-                    f"The {group} {value} has {group_size} people with an assessment; at "
-                    f"least {min_norm_group} are needed for its own norm, so the whole "
-                    "organisation is used."
-                )
+                note = _(
+                    "The {group} {value} has {size} people with an assessment; at least "
+                    "{needed} are needed for its own norm, so the whole organisation is used."
+                ).format(group=_(group), value=value, size=group_size, needed=min_norm_group)
     scores = sample.own_scores(person.id)
     if not scores:
-        note = "No submitted self-assessment yet, so there is nothing to compare."
+        note = _("No submitted self-assessment yet, so there is nothing to compare.")
     table = percentile_table(scores, members, instrument, min_norm_group, bands)
     return NormResult(
         person_id=person.id,

@@ -30,6 +30,7 @@ from leadcoach.assessment.submissions import newest_first_rank
 from leadcoach.instrument import bank, scoring
 from leadcoach.measurement import plausibility, psychometrics
 from leadcoach.people.access import Action, Viewer, visible_people
+from leadcoach.platform.i18n import _, ngettext
 from leadcoach.platform.models import (
     Answer,
     CohortMember,
@@ -139,13 +140,18 @@ def skill_reliability(
     kept, notes = counted_items(data, min_ratings)
     common = {"skill_id": skill_id, "people": people, "as_of": as_of, "left_out": " ".join(notes)}
     if people < min_ratings:
-        reason = (
-            f"only {people} {'person has' if people == 1 else 'people have'} answered this "
-            f"skill's statements; at least {min_ratings} are needed"
-        )
+        reason = ngettext(
+            "only {people} person has answered this skill's statements; at least {needed} "
+            "are needed",
+            "only {people} people have answered this skill's statements; at least {needed} "
+            "are needed",
+            people,
+        ).format(people=people, needed=min_ratings)
         return SkillReliability(alpha=math.nan, reason=reason, **common)
     if len(kept) < 2:
-        reason = f"fewer than two of its statements have {min_ratings} or more ratings"
+        reason = _("fewer than two of its statements have {needed} or more ratings").format(
+            needed=min_ratings
+        )
         return SkillReliability(alpha=math.nan, items=tuple(kept), reason=reason, **common)
     try:
         alpha = psychometrics.cronbach_alpha(data[kept])
@@ -385,7 +391,9 @@ def change_threshold(skill_id: str, sd: float, count: int, source: SkillReliabil
     people) and its reliability; provisional with the reason when it cannot be judged."""
     reason = source.reason if source.provisional else ""
     if not reason and count < MIN_SAMPLE:
-        reason = f"only {count} people have a score; at least {MIN_SAMPLE} are needed"
+        reason = _("only {count} people have a score; at least {needed} are needed").format(
+            count=count, needed=MIN_SAMPLE
+        )
     if not reason:
         reason = plausibility.spread(sd, scale=100.0).reason
     points = math.nan

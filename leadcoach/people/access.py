@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, select
 
 from leadcoach.platform.errors import AccessDenied, NotFound
+from leadcoach.platform.languages import code_for
 from leadcoach.platform.models import Cohort, Person, Role, TeamCoach
 
 
@@ -136,6 +137,8 @@ class Viewer:
     name: str
     role: Role
     coached_team_ids: frozenset[int]
+    # The interface language code (issue 25), None when the profile names no supported one.
+    language: str | None = None
 
 
 def load_viewer(*, session: Session, person_id: int) -> Viewer:
@@ -144,7 +147,9 @@ def load_viewer(*, session: Session, person_id: int) -> Viewer:
     if person is None:
         raise NotFound("This account no longer exists.")
     teams = session.exec(select(TeamCoach.team_id).where(TeamCoach.coach_id == person_id)).all()
-    return Viewer(person.id, person.name, Role(person.role), frozenset(teams))
+    return Viewer(
+        person.id, person.name, Role(person.role), frozenset(teams), code_for(person.language)
+    )
 
 
 def allowed(viewer: Viewer, action: Action, subject: Person | None = None) -> bool:

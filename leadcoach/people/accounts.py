@@ -22,6 +22,7 @@ from sqlmodel import Session, col, delete, func, select
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput, NotFound, SignInFailed
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import Account, Person, Role, Team, TeamCoach, utcnow
 from leadcoach.platform.validation import clean_text, forbidden_character, visible
 
@@ -35,12 +36,21 @@ LOCK_DURATION = timedelta(minutes=15)
 # One message for an unknown email, a wrong password and a locked account, so that the answer
 # never tells which emails have an account (OWASP Authentication Cheat Sheet, "Authentication
 # and Error Messages"); the audit log keeps the true reason for admins.
-SIGN_IN_REFUSED = (
-    "Email or password is incorrect, or the account is locked after "
-    f"{MAX_FAILED_ATTEMPTS} failed sign-ins in a row. Check both and try again; if the "
-    f"account is locked, wait {LOCK_DURATION.total_seconds() / 60:.0f} minutes or ask an admin "
-    "to unlock it."
+_SIGN_IN_REFUSED = N_(
+    "Email or password is incorrect, or the account is locked after {attempts} failed "
+    "sign-ins in a row. Check both and try again; if the account is locked, wait {minutes} "
+    "minutes or ask an admin to unlock it."
 )
+
+
+def sign_in_refused() -> str:
+    """The one refusal message, in the reader's language."""
+    return _(_SIGN_IN_REFUSED).format(
+        attempts=MAX_FAILED_ATTEMPTS, minutes=f"{LOCK_DURATION.total_seconds() / 60:.0f}"
+    )
+
+
+SIGN_IN_REFUSED = sign_in_refused()  # in English, as tests and logs quote it
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Every refusal verifies one password against an argon2 hash, this one when there is no real
 # hash to check (unknown email) or it must not be checked (locked account), so that the time
@@ -281,7 +291,7 @@ def authenticate(
         email = normalise_email(email)
     except InvalidInput:
         _verify(_DUMMY_HASH, password)
-        raise SignInFailed(SIGN_IN_REFUSED) from None
+        raise SignInFailed(sign_in_refused()) from None
     attempt = _claim_attempt(session, email, now)
     if attempt is None:
         _verify(_DUMMY_HASH, password)
@@ -322,7 +332,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def _refuse(session: Session) -> SignInFailed:
     # The audit events must outlive the caller's rollback on this error.
     session.commit()
-    return SignInFailed(SIGN_IN_REFUSED)
+    return SignInFailed(sign_in_refused())
 
 
 def add_person(

@@ -47,6 +47,7 @@ from leadcoach.people.access import Action, Viewer, allowed, require
 from leadcoach.people.accounts import normalise_email
 from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.languages import SUPPORTED, code_for
 from leadcoach.platform.models import Cohort, CohortMember, Person, Role, Team, TeamCoach
 from leadcoach.platform.validation import forbidden_character, visible
 from leadcoach.platform.validation import time_zone as checked_time_zone
@@ -689,6 +690,15 @@ def _parse_row(
             flags[column] = flag
 
     time_zone = _time_zone(cell("timezone"), problem)
+    # Issue 25: a person's language is one LeadCoach speaks, kept as its code ("ar").
+    language = cell("language")
+    if language and "language" not in refused and code_for(language) is None:
+        problem(
+            "language",
+            f"{_shown(language)} is not a language LeadCoach speaks; use one of "
+            + ", ".join(f"{code} ({name})" for code, name in SUPPORTED.items())
+            + ".",
+        )
 
     if problems or email is None or role is None:
         return None
@@ -705,7 +715,7 @@ def _parse_row(
         coach=coach,
         site=optional("site"),
         vendor=optional("vendor"),
-        language=optional("language"),
+        language=code_for(optional("language")),
         start_date=start_date,
         cohort=optional("cohort"),
         manages_remote=flags["manages_remote"],

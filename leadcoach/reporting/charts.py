@@ -6,6 +6,9 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from leadcoach.platform import i18n
+from leadcoach.platform.i18n import N_, _
+
 SCORE_SCALE = alt.Scale(domain=[0, 100])
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 ACCENT = "#0072B2"
@@ -22,9 +25,24 @@ LEGEND_TEXT = "#222222"
 SCORE_TICKS = [0, 25, 50, 75, 100]
 # Every chart's text alternative (Vega puts a spec's description in the SVG's aria-label;
 # WCAG 2.1 1.1.1) ends by pointing to its table, which screen readers read row by row.
-TABLE_BESIDE = " The same figures are in the table beside it."
+TABLE_BESIDE = N_(" The same figures are in the table beside it.")
 BAR_OFFSET = 9  # pixels below the middle of a skill's row: its name sits above the bar
 MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
+
+
+def _time_scale() -> alt.Scale:
+    """Time runs the way the language reads: right to left in Arabic (issue 25)."""
+    return alt.Scale(reverse=i18n.is_rtl())
+
+
+def _value_axis() -> alt.Axis:
+    """The value axis on the side the language starts from: the right in Arabic."""
+    return alt.Axis(orient="right" if i18n.is_rtl() else "left")
+
+
+def _start() -> alt.ValueChannelMixin:
+    """The x where a line of text starts: the left edge, or the right in Arabic."""
+    return alt.value(alt.expr("width")) if i18n.is_rtl() else alt.value(0)
 
 
 def profile_chart(profile: pd.DataFrame) -> alt.Chart:
@@ -37,36 +55,43 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
         score=profile["score"].astype("float"),
         previous=profile["previous"].astype("float"),
         change=profile["change"].astype("float"),
-        label=profile["score"].map(lambda v: "insufficient data" if pd.isna(v) else f"{v:.0f}"),
+        label=profile["score"].map(
+            lambda v: _("insufficient data") if pd.isna(v) else i18n.number(v, 0)
+        ),
     )[["skill", "score", "previous", "change", "label"]]
     y = alt.Y("skill:N", sort=list(data["skill"]), title=None, axis=None)
-    x = alt.X(
-        "score:Q", scale=SCORE_SCALE, title="Score (0-100)", axis=alt.Axis(values=SCORE_TICKS)
-    )
+    # Right to left (issue 25): the bars grow from the right and the names sit at the right.
+    rtl = i18n.is_rtl()
+    scale = alt.Scale(domain=[0, 100], reverse=rtl)
+    start, side = ("right", -1) if rtl else ("left", 1)
+    x = alt.X("score:Q", scale=scale, title=_("Score (0-100)"), axis=alt.Axis(values=SCORE_TICKS))
     tooltip = [
-        alt.Tooltip("skill:N", title="Skill"),
-        alt.Tooltip("score:Q", title="Score", format=".0f"),
-        alt.Tooltip("previous:Q", title="Previous", format=".0f"),
-        alt.Tooltip("change:Q", title="Change", format="+.0f"),
+        alt.Tooltip("skill:N", title=_("Skill")),
+        alt.Tooltip("score:Q", title=_("Score"), format=".0f"),
+        alt.Tooltip("previous:Q", title=_("Previous"), format=".0f"),
+        alt.Tooltip("change:Q", title=_("Change"), format="+.0f"),
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    names = base.mark_text(align="left", baseline="bottom", yOffset=-1, fontSize=12,
-                           color="#222").encode(x=alt.value(0), text="skill:N")  # fmt: skip
+    names = base.mark_text(align=start, baseline="bottom", yOffset=-1, fontSize=12,
+                           color="#222").encode(x=_start(), text="skill:N")  # fmt: skip
     bars = base.mark_bar(color=ACCENT, height=14, yOffset=BAR_OFFSET).encode(x=x)
     ticks = base.mark_tick(color=PREVIOUS, thickness=3, size=20, yOffset=BAR_OFFSET).encode(
         x="previous:Q"
     )
-    scores = base.mark_text(align="left", dx=4, yOffset=BAR_OFFSET, color="#333").encode(
-        x=alt.X("score:Q", scale=SCORE_SCALE, impute=None), text="label:N"
+    scores = base.mark_text(align=start, dx=4 * side, yOffset=BAR_OFFSET, color="#333").encode(
+        x=alt.X("score:Q", scale=scale, impute=None), text="label:N"
     )
     missing = (
         base.transform_filter("!isValid(datum.score)")
-        .mark_text(align="left", yOffset=BAR_OFFSET, color="#666", fontStyle="italic")
-        .encode(x=alt.value(4), text="label:N")
+        .mark_text(align=start, dx=4 * side, yOffset=BAR_OFFSET, color="#666", fontStyle="italic")
+        .encode(x=_start(), text="label:N")
     )
     return (names + bars + ticks + scores + missing).properties(
-        description="Bar chart of each skill's latest score from 0 to 100, with the previous "
-        "score as a tick." + TABLE_BESIDE,
+        description=_(
+            "Bar chart of each skill's latest score from 0 to 100, with the previous "
+            "score as a tick."
+        )
+        + _(TABLE_BESIDE),
         height=alt.Step(46),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
@@ -96,14 +121,14 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
         "skill:N", sort=skills, scale=alt.Scale(domain=skills, range=dashes), legend=legend
     )
     base = alt.Chart(data).encode(
-        x=alt.X("submitted_at:T", title="Submitted", axis=MONTHS),
-        y=alt.Y("score:Q", scale=SCORE_SCALE, title="Score (0-100)"),
+        x=alt.X("submitted_at:T", title=_("Submitted"), axis=MONTHS, scale=_time_scale()),
+        y=alt.Y("score:Q", scale=SCORE_SCALE, title=_("Score (0-100)"), axis=_value_axis()),
         color=colour,
         opacity=alt.condition(emphasised, alt.value(1.0), alt.value(0.35)),
         tooltip=[
-            alt.Tooltip("skill:N", title="Skill"),
-            alt.Tooltip("submitted_at:T", title="Date", format="%d %b %Y"),
-            alt.Tooltip("score:Q", title="Score", format=".0f"),
+            alt.Tooltip("skill:N", title=_("Skill")),
+            alt.Tooltip("submitted_at:T", title=_("Date"), format="%d %b %Y"),
+            alt.Tooltip("score:Q", title=_("Score"), format=".0f"),
         ],
     )
     lines = base.mark_line().encode(
@@ -120,7 +145,7 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
         .properties(
             height=320,
             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-            description="Line chart of each skill's score at each assessment." + TABLE_BESIDE,
+            description=_("Line chart of each skill's score at each assessment.") + _(TABLE_BESIDE),
         )
     )
 
@@ -139,17 +164,23 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
         ["submitted_at", "overall_index"]
     ]
     base = alt.Chart(data).encode(
-        x=alt.X("submitted_at:T", title="Submitted", axis=MONTHS),
-        y=alt.Y("overall_index:Q", scale=SCORE_SCALE, title="Overall index (0-100)"),
+        x=alt.X("submitted_at:T", title=_("Submitted"), axis=MONTHS, scale=_time_scale()),
+        y=alt.Y(
+            "overall_index:Q",
+            scale=SCORE_SCALE,
+            title=_("Overall index (0-100)"),
+            axis=_value_axis(),
+        ),
         tooltip=[
-            alt.Tooltip("submitted_at:T", title="Date", format="%d %b %Y"),
-            alt.Tooltip("overall_index:Q", title="Overall index", format=".0f"),
+            alt.Tooltip("submitted_at:T", title=_("Date"), format="%d %b %Y"),
+            alt.Tooltip("overall_index:Q", title=_("Overall index"), format=".0f"),
         ],
     )
     return (
         base.mark_line(color=ACCENT) + base.mark_point(color=ACCENT, filled=True, size=70)
     ).properties(
-        height=220, description="Line chart of the overall index at each assessment." + TABLE_BESIDE
+        height=220,
+        description=_("Line chart of the overall index at each assessment.") + _(TABLE_BESIDE),
     )
 
 

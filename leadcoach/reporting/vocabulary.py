@@ -17,6 +17,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from leadcoach.platform import i18n
+from leadcoach.platform.i18n import _
+from leadcoach.platform.languages import SUPPORTED
+
 EMPTY = "—"  # an em dash: nothing to show, the usual mark in printed tables
 SUPPRESSED = "Not enough people"  # a figure hidden by the small-group gate
 YES, NO = "Yes", "No"
@@ -44,8 +48,8 @@ HEADERS: dict[str, str] = {
     "cohort": "Cohort",
     "d_z": "Effect size (dz)",
     "dz_ci": "Effect size 95% CI",
-    "dz_low": "Effect size, lower 95% limit",
-    "dz_high": "Effect size, upper 95% limit",
+    "dz_low": "Effect size, lower limit (95%)",
+    "dz_high": "Effect size, upper limit (95%)",
     "description": "Description",
     "detail": "Details",
     "difference": "Difference",
@@ -165,21 +169,21 @@ def header(code: object) -> str:
     """The header a person reads for a column code; other labels stay as they are."""
     text = str(code)
     if text in HEADERS:
-        return HEADERS[text]
+        return _(HEADERS[text])
     if _CODE.fullmatch(text):  # an unlisted code: its words, capitalised
         words = text.replace("_", " ")
-        return words[0].upper() + words[1:]
-    return text
+        return _(words[0].upper() + words[1:])
+    return _(text)
 
 
 def event(code: str) -> str:
     """The name a person reads for an audit event code."""
-    return EVENTS.get(code, header(code))
+    return _(EVENTS[code]) if code in EVENTS else header(code)
 
 
 def role(code: str) -> str:
     """The name a person reads for a role code ("hr" -> "HR")."""
-    return VALUES["role"].get(str(code), header(code))
+    return _(VALUES["role"][str(code)]) if str(code) in VALUES["role"] else header(code)
 
 
 def is_empty(value: object) -> bool:
@@ -202,23 +206,24 @@ def cell(value: object, spec: str | None = None, column: str | None = None) -> s
     if is_empty(value):
         return EMPTY
     if isinstance(value, bool):
-        return YES if value else NO
+        return _(YES) if value else _(NO)
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         value = value.item()
         if isinstance(value, bool):
-            return YES if value else NO
+            return _(YES) if value else _(NO)
     if isinstance(value, datetime):
         if spec:
             return value.strftime(spec)
         plain = value.hour == value.minute == value.second == 0
-        return f"{value.day} {value:%b %Y}" + ("" if plain else f" {value:%H:%M}")
+        return i18n.day(value) + ("" if plain else f" {value:%H:%M}")
     if isinstance(value, date):
-        return value.strftime(spec) if spec else f"{value.day} {value:%b %Y}"
+        return value.strftime(spec) if spec else i18n.day(value)
     if isinstance(value, int | float):
-        return format(value, spec or "")
+        return i18n.formatted(value, spec or "")
     text = " ".join(str(value).splitlines())
     if column is not None and column in VALUES:
-        return VALUES[column].get(text, text)
+        named = VALUES[column].get(text)
+        return text if named is None else _(named)
     return text
 
 
@@ -293,7 +298,7 @@ def people_frame(
         ]  # fmt: skip
         if any(hidden) and column != "skill":
             values = [
-                SUPPRESSED if gated and text == EMPTY else text
+                _(SUPPRESSED) if gated and text == EMPTY else text
                 for text, gated in zip(values, hidden, strict=True)
             ]
         shown[header(label)] = values
@@ -571,3 +576,14 @@ VALUES["question"] = {
 # --- issue 25 (languages, h-dif): a language as an English reader names it; DIF levels ---
 LANGUAGES: dict[str, str] = {"en": "English", "ar": "Arabic", "es": "Spanish", "fr": "French"}
 DIF_LEVELS: dict[str, str] = {"negligible": "Negligible", "moderate": "Moderate", "large": "Large"}
+# Issue 25: a person's language is stored as its code (leadcoach.platform.languages) and
+# reads as the language's own name.
+VALUES["language"] = dict(SUPPORTED)
+# What a person's change means (leadcoach.measurement.reliability.describe_change's words).
+MEANINGS = {
+    "real gain": "real gain",
+    "real drop": "real drop",
+    "within noise": "within noise",
+    "cannot be judged yet": "cannot be judged yet",
+}
+VALUES["meaning"] = MEANINGS

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from leadcoach.platform.i18n import _, isolate
 from leadcoach.platform.models import Role
-from leadcoach.ui import auth, context, notifications, rater_view, styles
+from leadcoach.reporting import vocabulary
+from leadcoach.ui import auth, context, language, notifications, rater_view, styles
 from leadcoach.ui.text import md
 
 # The favicon ships with the package: a ":material/..." icon is fetched from Google's font
@@ -95,17 +97,20 @@ EVERYONE_PAGES = ["pages/rater.py"]
 
 def page(path: str) -> st.Page:
     title, icon = PAGES[path]
-    return st.Page(path, title=title, icon=icon)
+    return st.Page(path, title=_(title), icon=icon)
 
 
 viewer = auth.current_viewer()
+# Issue 25: this rerun's language (profile, tab's choice, browser), before any word is drawn.
+language.activate(viewer)
+language.layout()
 if viewer is None:
     # Every page address answers with the sign-in form, so a bookmarked link works after
     # signing in; without st.navigation Streamlit would list every file of pages/ instead.
-    gates = [st.Page(auth.gate_page, title="Sign in", default=True)] + [
+    gates = [st.Page(auth.gate_page, title=_("Sign in"), default=True)] + [
         st.Page(
             SIGNED_OUT_PAGES.get(path, auth.gate_page),
-            title="Sign in",
+            title=_("Sign in"),
             url_path=page(path).url_path,
         )
         for path in PAGES
@@ -114,11 +119,16 @@ if viewer is None:
     st.stop()
 
 with st.sidebar:
-    st.markdown(f"Signed in as **{md(viewer.name)}** ({viewer.role.value})")
-    if st.button("Sign out", icon=":material/logout:"):
-        auth.sign_out("You are signed out.")
+    st.markdown(
+        _("Signed in as **{name}** ({role})").format(
+            name=isolate(md(viewer.name)), role=vocabulary.role(viewer.role.value)
+        )
+    )
+    if st.button(_("Sign out"), icon=":material/logout:"):
+        auth.sign_out(_("You are signed out."))
         st.rerun()
     auth.keep_sign_in()
+    language.chooser(viewer)
 
 feedback = ["pages/feedback.py"] if viewer.role in FEEDBACK_ROLES else []
 st.navigation([page(path) for path in [*ROLE_PAGES[viewer.role], *feedback, *EVERYONE_PAGES]]).run()

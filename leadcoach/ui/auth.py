@@ -14,7 +14,8 @@ import streamlit as st
 from leadcoach.people import accounts, audit
 from leadcoach.people.access import Viewer, load_viewer
 from leadcoach.platform.errors import InvalidInput, LeadCoachError, NotFound
-from leadcoach.ui import browser, sso
+from leadcoach.platform.i18n import N_, _
+from leadcoach.ui import browser, language, sso
 from leadcoach.ui.context import db, instrument, settings, sign_ins
 from leadcoach.ui.text import md
 
@@ -23,7 +24,7 @@ _PERSON_KEY = "_auth_person_id"
 _ACTIVITY_KEY = "_auth_last_activity"
 _SSO_EMAIL_KEY = "_auth_sso_email"  # the provider's email the person id was looked up for
 _SSO_REFUSED_KEY = "_auth_sso_refused"  # an email already logged as refused this session
-_IDLE_MESSAGE = (
+_IDLE_MESSAGE = N_(
     "You were signed out after a period of inactivity. Your answers are saved: sign in to "
     "carry on where you left off."
 )
@@ -33,7 +34,7 @@ _COOKIE = "leadcoach_sign_in"
 _TOKEN_KEY = "_auth_kept_token"  # this session's kept sign-in
 _COOKIE_READ_KEY = "_auth_cookie_read"  # the browser's cookie was tried (once a session)
 _FORGET_COOKIE_KEY = "_auth_forget_cookie"  # the browser should delete its cookie
-_ENDED_MESSAGE = (
+_ENDED_MESSAGE = N_(
     "Your sign-in has ended. Your answers are saved: sign in to carry on where you left off."
 )
 
@@ -70,7 +71,7 @@ def _resume_kept_sign_in() -> int | None:
         token, now=time.time(), idle_seconds=settings().session_idle_minutes * 60
     )
     if person_id is None:
-        st.session_state["_auth_notice"] = _ENDED_MESSAGE
+        st.session_state["_auth_notice"] = _(_ENDED_MESSAGE)
         st.session_state[_FORGET_COOKIE_KEY] = True
         return None
     st.session_state[_PERSON_KEY] = person_id
@@ -120,7 +121,7 @@ def _load(person_id: int) -> Viewer | None:
         with db() as session:
             return load_viewer(session=session, person_id=person_id)
     except NotFound:
-        _forget("Your account no longer exists.")
+        _forget(_("Your account no longer exists."))
         return None
 
 
@@ -133,7 +134,7 @@ def _signed_in_viewer() -> Viewer | None:
         if person_id is None:
             return None
     elif _idle_expired():
-        _forget(_IDLE_MESSAGE)
+        _forget(_(_IDLE_MESSAGE))
         return None
     return _load(person_id)
 
@@ -148,7 +149,7 @@ def _sso_viewer() -> Viewer | None:
     if person_id is not None and st.session_state.get(_SSO_EMAIL_KEY) == claims.email:
         if _idle_expired():
             # st.logout also clears the identity cookie, so a reload cannot skip the expiry.
-            _forget(_IDLE_MESSAGE)
+            _forget(_(_IDLE_MESSAGE))
             sso.logout()
             return None
         return _load(person_id)
@@ -193,7 +194,7 @@ def gate_page() -> None:
 
 def _sign_in_screen() -> None:
     st.title("LeadCoach")
-    st.caption("Leadership self-assessment and coaching for contact-centre supervisors")
+    st.caption(_("Leadership self-assessment and coaching for contact-centre supervisors"))
     notice = st.session_state.pop("_auth_notice", None)
     if notice:
         st.info(notice)
@@ -201,6 +202,7 @@ def _sign_in_screen() -> None:
         _sso_sign_in_screen()
     else:
         _local_sign_in_form()
+    language.chooser(None)  # issue 25: follows the browser; the visitor may choose another
     _sign_in_page_scripts()
 
 
@@ -210,27 +212,27 @@ def _sign_in_page_scripts() -> None:
     if st.session_state.pop(_FORGET_COOKIE_KEY, False):
         browser.forget_cookie(_COOKIE)
     if not sso.configured():
-        browser.focus_field("Email")
+        browser.focus_field(_("Email"))
 
 
 def _sso_sign_in_screen() -> None:
     claims = sso.signed_in_claims()
     if claims is None:
-        st.subheader("Sign in")
+        st.subheader(_("Sign in"))
         sso.login_button()
         return
     # Signed in with the company account, but it names no one in LeadCoach: no pages.
     st.error(sso.refusal(claims))
     # A callback, not `if st.button(): ... st.rerun()`: a rerun would drop the redirect.
-    st.button("Sign out", icon=":material/logout:", on_click=sso.logout)
+    st.button(_("Sign out"), icon=":material/logout:", on_click=sso.logout)
 
 
 def _local_sign_in_form() -> None:
     with st.form("sign_in"):
-        st.subheader("Sign in")
-        email = st.text_input("Email", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        st.subheader(_("Sign in"))
+        email = st.text_input(_("Email"), autocomplete="username")
+        password = st.text_input(_("Password"), type="password", autocomplete="current-password")
+        submitted = st.form_submit_button(_("Sign in"), type="primary")
     if submitted:
         try:
             with db() as session:
@@ -244,30 +246,34 @@ def _local_sign_in_form() -> None:
 
 
 def _first_run_screen() -> None:
-    st.title("Welcome to LeadCoach")
+    st.title(_("Welcome to LeadCoach"))
     st.write(
-        "This database is empty. Create the first administrator account, "
-        "or load the demo organisation to look around."
+        _(
+            "This database is empty. Create the first administrator account, "
+            "or load the demo organisation to look around."
+        )
     )
     left, right = st.columns(2)
     with left, st.form("first_admin"):
-        st.subheader("Create the first admin")
-        name = st.text_input("Name")
-        email = st.text_input("Email")
-        password = st.text_input("Password (at least 12 characters)", type="password")
-        repeat = st.text_input("Repeat the password", type="password")
-        created = st.form_submit_button("Create admin account", type="primary")
+        st.subheader(_("Create the first admin"))
+        name = st.text_input(_("Name"))
+        email = st.text_input(_("Email"))
+        password = st.text_input(_("Password (at least 12 characters)"), type="password")
+        repeat = st.text_input(_("Repeat the password"), type="password")
+        created = st.form_submit_button(_("Create admin account"), type="primary")
     with right:
-        st.subheader("Or try the demo")
+        st.subheader(_("Or try the demo"))
         st.write(
-            "Loads an in-house site (Leeds) and an outsourced offshore site (Manila, Horizon "
-            "BPO) with teams, coaches, HR, three cohorts and past assessments."
+            _(
+                "Loads an in-house site (Leeds) and an outsourced offshore site (Manila, "
+                "Horizon BPO) with teams, coaches, HR, three cohorts and past assessments."
+            )
         )
-        demo = st.button("Load demo data")
+        demo = st.button(_("Load demo data"))
     if created:
         try:
             if password != repeat:
-                raise InvalidInput("Repeat the password: the two passwords differ.")
+                raise InvalidInput(_("Repeat the password: the two passwords differ."))
             with db() as session:
                 person = accounts.create_first_admin(
                     session=session, name=name, email=email, password=password
@@ -279,8 +285,10 @@ def _first_run_screen() -> None:
         if sso.configured():
             # With single sign-on the identity comes from the provider only.
             _forget(
-                f"The admin account for {md(person_email)} is ready. Sign in with your company "
-                "account that uses this email."
+                _(
+                    "The admin account for {email} is ready. Sign in with your company "
+                    "account that uses this email."
+                ).format(email=md(person_email))
             )
         else:
             _sign_in(person_id)
@@ -289,25 +297,38 @@ def _first_run_screen() -> None:
         from leadcoach.demo import email_for, load_demo
 
         try:
-            with st.spinner("Loading the demo organisation..."), db() as session:
+            with st.spinner(_("Loading the demo organisation...")), db() as session:
                 summary = load_demo(
                     session=session, instrument=instrument(), password=settings().demo_password
                 )
         except LeadCoachError as error:
             st.error(str(error))
             return
-        loaded = f"Demo loaded: {summary.people} people, {summary.submissions} assessments. "
+        loaded = _("Demo loaded: {people} people, {submissions} assessments.").format(
+            people=summary.people, submissions=summary.submissions
+        )
         if sso.configured():
             _forget(
-                loaded + "Sign in with a company account whose email is a demo person's, "
-                f"such as {email_for('Ana Lima')} (supervisor) or {email_for('Alex Morgan')} "
-                "(admin)."
+                loaded
+                + " "
+                + _(
+                    "Sign in with a company account whose email is a demo person's, such as "
+                    "{supervisor} (supervisor) or {admin} (admin)."
+                ).format(supervisor=email_for("Ana Lima"), admin=email_for("Alex Morgan"))
             )
         else:
             _forget(
-                loaded + f"Sign in as {email_for('Ana Lima')} (supervisor), "
-                f"{email_for('Priya Shah')} (coach), {email_for('Helen Okafor')} (HR) or "
-                f"{email_for('Alex Morgan')} (admin) with the password "
-                f"{settings().demo_password}."
+                loaded
+                + " "
+                + _(
+                    "Sign in as {supervisor} (supervisor), {coach} (coach), {hr} (HR) or "
+                    "{admin} (admin) with the password {password}."
+                ).format(
+                    supervisor=email_for("Ana Lima"),
+                    coach=email_for("Priya Shah"),
+                    hr=email_for("Helen Okafor"),
+                    admin=email_for("Alex Morgan"),
+                    password=settings().demo_password,
+                )
             )
         st.rerun()

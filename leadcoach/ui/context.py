@@ -16,9 +16,11 @@ from leadcoach.assessment import responses
 from leadcoach.instrument import bank, translations
 from leadcoach.measurement import dif, norms, quality, reliability
 from leadcoach.people.sign_ins import SignIns
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
+from leadcoach.platform.languages import SOURCE
 from leadcoach.programmes.cohort_reviews import CohortReviews
 from leadcoach.ui.text import md
 
@@ -84,10 +86,16 @@ def instrument() -> bank.Instrument:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _reliabilities_for(
-    database_url: str, directory: str, instrument_id: str, floor: float, min_ratings: int
+    database_url: str,
+    directory: str,
+    instrument_id: str,
+    floor: float,
+    min_ratings: int,
+    language: str = SOURCE,
 ):
     # Recomputed at most every 10 minutes: alphas move slowly as submissions accumulate.
-    with session_scope(_engine_for(database_url)) as session:
+    # Per language too (issue 25): the reasons a skill cannot be judged are read by people.
+    with i18n.using(language), session_scope(_engine_for(database_url)) as session:
         return reliability.current(
             session=session,
             instrument=_instrument_for(directory, instrument_id),
@@ -104,6 +112,7 @@ def _reliability_key() -> tuple:
         current.instrument_id,
         current.min_reliability,
         current.min_quality_sample,
+        i18n.current(),
     )
 
 
@@ -115,14 +124,19 @@ def reliabilities() -> dict[str, reliability.SkillReliability]:
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _thresholds_for(
-    database_url: str, directory: str, instrument_id: str, floor: float, min_ratings: int
+    database_url: str,
+    directory: str,
+    instrument_id: str,
+    floor: float,
+    min_ratings: int,
+    language: str = SOURCE,
 ):
-    with session_scope(_engine_for(database_url)) as session:
+    with i18n.using(language), session_scope(_engine_for(database_url)) as session:
         return reliability.change_thresholds(
             session=session,
             instrument=_instrument_for(directory, instrument_id),
             reliabilities=_reliabilities_for(
-                database_url, directory, instrument_id, floor, min_ratings
+                database_url, directory, instrument_id, floor, min_ratings, language
             ),
         )
 

@@ -19,6 +19,7 @@ from leadcoach.measurement import norms, reliability
 from leadcoach.people import people
 from leadcoach.people.access import Viewer
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
+from leadcoach.platform.i18n import _, day, isolate, number
 from leadcoach.platform.models import GoalStatus
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
@@ -47,14 +48,16 @@ def _real_changes(scores: pd.DataFrame, instrument) -> str:
                 items_after=_count(last.loc[skill.id, "answered"]),
             )
             verdicts.get(verdict, []).append(skill.name)
-    gains = ", ".join(verdicts["real gain"]) or "none"
-    drops = ", ".join(verdicts["real drop"]) or "none"
-    text = (
-        f"**Since the first assessment**, real gains: {gains}; real drops: {drops}. "
+    gains = ", ".join(verdicts["real gain"]) or _("none")
+    drops = ", ".join(verdicts["real drop"]) or _("none")
+    text = _(
+        "**Since the first assessment**, real gains: {gains}; real drops: {drops}. "
         "Other changes are within measurement noise (Jacobson-Truax reliable change)."
-    )
+    ).format(gains=gains, drops=drops)
     if unjudged := verdicts[reliability.CANNOT_JUDGE]:
-        text += f" Change cannot be judged yet for {', '.join(unjudged)}: see the results page."
+        text += " " + _("Change cannot be judged yet for {skills}: see the results page.").format(
+            skills=", ".join(unjudged)
+        )
     return text
 
 
@@ -85,9 +88,11 @@ def _unjudged(profile: pd.DataFrame, thresholds) -> str:
         if threshold.provisional and skill_id in names:
             by_reason.setdefault(threshold.reason, []).append(names[skill_id])
     if len(by_reason) == 1 and len(next(iter(by_reason.values()))) == len(names):
-        return f"for every skill: {next(iter(by_reason))}"
+        return _("for every skill: {reason}").format(reason=next(iter(by_reason)))
     return "; ".join(
-        f"for {', '.join(f'**{name}**' for name in skills)}: {reason}"
+        _("for {skills}: {reason}").format(
+            skills=", ".join(f"**{name}**" for name in skills), reason=reason
+        )
         for reason, skills in by_reason.items()
     )
 
@@ -102,21 +107,21 @@ def _how_change_is_judged(profile: pd.DataFrame, thresholds, *, unjudged: bool =
         typical = statistics.median(t.points for t in judged)
         people = min(t.people for t in judged)
         dates = [t.as_of for t in judged if t.as_of]
-        when = f" as of {max(dates):%d %B %Y}" if dates else ""
-        text = (
+        when = _(" as of {date}").format(date=day(max(dates), month="MMMM")) if dates else ""
+        text = _(
             "A change is real when it is larger than the skill's measurement noise "
-            f"(Jacobson-Truax reliable change, 95%): about ±{typical:.0f} points for a typical "
-            f"skill, from each skill's reliability over at least {people} people's latest "
-            f"answers{when}. Smaller changes may be chance."
-        )
+            "(Jacobson-Truax reliable change, 95%): about ±{points} points for a typical "
+            "skill, from each skill's reliability over at least {people} people's latest "
+            "answers{when}. Smaller changes may be chance."
+        ).format(points=number(typical, 0), people=number(people), when=when)
     if unjudged and (why := _unjudged(profile, thresholds)):
-        text += (" " if text else "") + f"Change cannot be judged yet {why}."
+        text += (" " if text else "") + _("Change cannot be judged yet {why}.").format(why=why)
     return text
 
 
 def _take_assessment_link() -> None:
     st.page_link(
-        "pages/supervisor/assessment.py", label="Take the assessment", icon=":material/edit:"
+        "pages/supervisor/assessment.py", label=_("Take the assessment"), icon=":material/edit:"
     )
 
 
@@ -147,14 +152,19 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     instrument = context.instrument()
     own = person_id == viewer.person_id
     if title:
-        st.title("Your results" if own else f"Results of {md(person)}", anchor=False)
+        st.title(
+            _("Your results") if own else _("Results of {name}").format(name=isolate(md(person))),
+            anchor=False,
+        )
     if notice := st.session_state.pop("results_notice", None):
         st.success(notice)
     if submissions.empty:
         st.info(
-            "No results yet. Results appear here as soon as a self-assessment is submitted."
+            _("No results yet. Results appear here as soon as a self-assessment is submitted.")
             if own
-            else f"{md(person)} has not submitted a self-assessment yet."
+            else _("{name} has not submitted a self-assessment yet.").format(
+                name=isolate(md(person))
+            )
         )
         if own:
             _take_assessment_link()
@@ -163,41 +173,48 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     profile = person_results.profile(scores, instrument)
     latest = submissions.iloc[-1]
     st.caption(
-        f"Submitted on {latest['submitted_at']:%d %B %Y} · assessment {len(submissions)} of "
-        f"{len(submissions)} · scores run from 0 to 100"
+        _("Submitted on {date} · assessment {number} of {count} · scores run from 0 to 100").format(
+            date=day(latest["submitted_at"], month="MMMM"),
+            number=number(len(submissions)),
+            count=number(len(submissions)),
+        )
     )
     overall, scenario, change = st.columns(3)
     overall.metric(
-        "Overall index",
-        "insufficient data"
+        _("Overall index"),
+        _("insufficient data")
         if pd.isna(latest["overall_index"])
-        else f"{latest['overall_index']:.0f}",
-        help="The mean of the skill scores; it needs at least 10 skills with enough answers.",
+        else number(latest["overall_index"], 0),
+        help=_("The mean of the skill scores; it needs at least 10 skills with enough answers."),
     )
     scenario.metric(
-        "Situational judgement",
-        "not answered" if pd.isna(latest["scenario_score"]) else f"{latest['scenario_score']:.0f}",
-        help="How closely the ratings of the workplace situations match the key (0-100). "
-        "The key is provisional until a panel of experienced contact-centre managers has "
-        "rated the options; read it beside, not instead of, the self-ratings.",
+        _("Situational judgement"),
+        _("not answered")
+        if pd.isna(latest["scenario_score"])
+        else number(latest["scenario_score"], 0),
+        help=_(
+            "How closely the ratings of the workplace situations match the key (0-100). "
+            "The key is provisional until a panel of experienced contact-centre managers has "
+            "rated the options; read it beside, not instead of, the self-ratings."
+        ),
     )
     if len(submissions) > 1:
         difference = latest["overall_index"] - submissions.iloc[-2]["overall_index"]
         if not pd.isna(difference):
             change.metric(
-                "Change in overall index",
-                f"{difference:+.1f}",
-                help="Since the previous assessment.",
+                _("Change in overall index"),
+                number(difference, 1, sign=True),
+                help=_("Since the previous assessment."),
             )
 
-    st.subheader("Skill profile", anchor=False)
+    st.subheader(_("Skill profile"), anchor=False)
     chart_specs.draw(charts.profile_chart, profile)
     if len(submissions) > 1:
-        st.caption("Orange ticks mark the previous assessment.")
+        st.caption(_("Orange ticks mark the previous assessment."))
     thresholds = context.change_thresholds()
     profile = reliability.judged_profile(profile, thresholds, _previous_answered(scores))
     profile["band"] = [
-        "" if pd.isna(low) else f"{low:.0f}\u2013{high:.0f}"  # an en dash: "52–68"
+        "" if pd.isna(low) else f"{number(low, 0)}\u2013{number(high, 0)}"  # "52–68"
         for low, high in zip(profile["band_low"], profile["band_high"], strict=True)
     ]
     # A first assessment has nothing to compare with: its table is the scores and their
@@ -215,7 +232,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     if compared and meanings == {reliability.CANNOT_JUDGE}:
         columns.remove("meaning")
         not_yet.append("**whether a change is real**")
-    with st.expander("The same numbers as a table", expanded=True):
+    with st.expander(_("The same numbers as a table"), expanded=True):
         tables.show(
             profile,
             {column: vocabulary.header(column) for column in columns},
@@ -223,16 +240,22 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         )
         if "band" in columns:
             st.caption(
-                "**Likely range**: no questionnaire measures exactly; your true score lies in "
-                "this range with 90% confidence (the score ± 1.645 standard errors of "
-                "measurement, from the skill's reliability and the statements you answered)."
+                _(
+                    "**Likely range**: no questionnaire measures exactly; your true score lies "
+                    "in this range with a confidence of 90% (the score ± 1.645 standard errors "
+                    "of measurement, from the skill's reliability and the statements you "
+                    "answered)."
+                )
             )
         if not_yet:
             why = _unjudged(profile, thresholds)
             st.caption(
-                f"Not shown yet: {' and '.join(not_yet)}. "
-                f"{'Both need' if len(not_yet) > 1 else 'It needs'} each skill's reliability, "
-                "estimated from everyone's answers, which cannot be estimated yet"
+                (
+                    _("Not shown yet: {what}. Both need each skill's reliability")
+                    if len(not_yet) > 1
+                    else _("Not shown yet: {what}. It needs each skill's reliability")
+                ).format(what=_(" and ").join(not_yet))
+                + _(", estimated from everyone's answers, which cannot be estimated yet")
                 + (f" {why}." if why else ".")
             )
         if len(submissions) > 1 and (
@@ -241,8 +264,10 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             st.caption(how)
     for row in profile[profile["score"].isna()].itertuples():
         st.caption(
-            f"**{row.skill}**: insufficient data ({row.answered} of {row.applicable} "
-            "statements answered; two thirds are needed for a score)."
+            _(
+                "**{skill}**: insufficient data ({answered} of {applicable} statements "
+                "answered; two thirds are needed for a score)."
+            ).format(skill=row.skill, answered=row.answered, applicable=row.applicable)
         )
 
     _norms(
@@ -258,25 +283,25 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     strongest, develop = person_results.strengths_and_development(profile)
     left, right = st.columns(2)
     with left:
-        st.subheader("Strengths", anchor=False)
+        st.subheader(_("Strengths"), anchor=False)
         _skill_list(strongest)
     with right:
-        st.subheader("To develop", anchor=False)
+        st.subheader(_("To develop"), anchor=False)
         _skill_list(develop)
         if develop.empty:
-            st.markdown("No skill scores lower than the others: they are all level.")
+            st.markdown(_("No skill scores lower than the others: they are all level."))
 
-    st.subheader("Coaching suggestions for the development areas", anchor=False)
+    st.subheader(_("Coaching suggestions for the development areas"), anchor=False)
     library = context.tips()
     for row in develop.itertuples():
-        with st.expander(f"{row.skill} ({row.score:.0f})", expanded=row.Index == 0):
+        with st.expander(f"{row.skill} ({number(row.score, 0)})", expanded=row.Index == 0):
             st.caption(instrument.skill(row.skill_id).definition)
             for tip in library.get(row.skill_id, ()):
                 st.markdown(f"**{tip.title}.** {tip.action}")
     if own:
         st.page_link(
             "pages/supervisor/plan.py",
-            label="Turn these into your development plan",
+            label=_("Turn these into your development plan"),
             icon=":material/flag:",
         )
     # Issue 24: the report to take to a coaching session (built and audited when pressed).
@@ -292,22 +317,27 @@ def _skill_list(listed: pd.DataFrame) -> None:
     """Strengths or development areas, one a line; skills tied at the end of the list are
     named together, as tied, never cut at an arbitrary one."""
     for row in listed[~listed["tied"]].itertuples():
-        st.markdown(f"- **{row.skill}**: {row.score:.0f}")
+        st.markdown(f"- **{row.skill}**: {number(row.score, 0)}")
     tied = listed[listed["tied"]]
     if not tied.empty:
         names = ", ".join(f"**{skill}**" for skill in tied["skill"])
-        st.markdown(f"- Tied at {tied['score'].iloc[0]:.0f}: {names}")
+        st.markdown(
+            "- "
+            + _("Tied at {score}: {names}").format(
+                score=number(tied["score"].iloc[0], 0), names=names
+            )
+        )
 
 
 def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
     """Each skill score as a percentile within a norm group the viewer picks."""
-    st.subheader("Compared with others", anchor=False)
+    st.subheader(_("Compared with others"), anchor=False)
     group = st.segmented_control(
-        "Norm group",
+        _("Norm group"),
         list(norms.GROUPS),
         default="organisation",
         required=True,
-        format_func=str.capitalize,
+        format_func=lambda code: _(code.capitalize()),
         key=f"norm_group_{person_id}",
     )
     result = _read(
@@ -329,27 +359,34 @@ def _norms(viewer: Viewer, person_id: int, bands: dict | None = None) -> None:
     shown = result.table.dropna(subset=["score"])
     shown = shown.assign(
         likely=[
-            "" if pd.isna(low) else f"{low:.0f}\u2013{high:.0f}"
+            "" if pd.isna(low) else f"{number(low, 0)}\u2013{number(high, 0)}"
             for low, high in zip(shown["percentile_low"], shown["percentile_high"], strict=True)
         ]
     )
-    labels = {"skill": "Skill", "score": "Score", "percentile": "Percentile",
-              "likely": "Likely percentile range"}  # fmt: skip
+    labels = {"skill": _("Skill"), "score": _("Score"), "percentile": _("Percentile"),
+              "likely": _("Likely percentile range")}  # fmt: skip
     ranged = shown["likely"].astype(bool).any()
     if not ranged:  # no score has a likely range yet (said once, above the profile's table)
         del labels["likely"]
     tables.show(shown, labels, {"score": ".0f", "percentile": ".0f"})
     st.caption(
-        f"Percentile: the share of {md(result.group_label)} ({result.group_size} people, "
-        "latest assessment each) scoring lower, ties counted half."
+        _(
+            "Percentile: the share of {group} ({size} people, latest assessment each) scoring "
+            "lower, ties counted half."
+        ).format(group=md(result.group_label), size=number(result.group_size))
         + (
-            " The likely range is the percentile of each end of the score's likely range, "
-            "so it shows how far the rank could move by measurement error alone."
+            _(
+                " The likely range is the percentile of each end of the score's likely range, "
+                "so it shows how far the rank could move by measurement error alone."
+            )
             if ranged
             else ""
         )
         + (
-            f" Provisional: norms are stable from {context.settings().min_norm_group} people on."
+            " "
+            + _("Provisional: norms are stable from {count} people on.").format(
+                count=number(context.settings().min_norm_group)
+            )
             if result.provisional
             else ""
         )
@@ -367,45 +404,56 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     instrument = context.instrument()
     own = person_id == viewer.person_id
     if title:
-        st.title("Your growth" if own else f"Growth of {md(person)}", anchor=False)
+        st.title(
+            _("Your growth") if own else _("Growth of {name}").format(name=isolate(md(person))),
+            anchor=False,
+        )
     if submissions.empty:
         st.info(
-            "Growth shows how each skill changes from one assessment to the next. "
-            + ("Take your first assessment to start." if own else "There is no assessment yet.")
+            _("Growth shows how each skill changes from one assessment to the next.")
+            + " "
+            + (
+                _("Take your first assessment to start.")
+                if own
+                else _("There is no assessment yet.")
+            )
         )
         if own:
             _take_assessment_link()
         return
     if len(submissions) == 1:
         st.info(
-            "One assessment so far: lines appear from the second one on. The reassessment is "
-            f"due {context.settings().reassessment_days} days after the last one."
+            _(
+                "One assessment so far: lines appear from the second one on. The reassessment "
+                "is due {days} days after the last one."
+            ).format(days=number(context.settings().reassessment_days))
         )
 
     table = person_results.growth(scores, instrument)
     skill_names = [s.name for s in instrument.skills if s.id in set(scores["skill_id"])]
+    everything = _("All skills")
     highlight = st.selectbox(
-        "Highlight a skill",
-        ["All skills", *skill_names],
+        _("Highlight a skill"),
+        [everything, *skill_names],
         key=f"growth_highlight_{person_id}",
-        help="You can also click a skill in the legend.",
+        help=_("You can also click a skill in the legend."),
     )
-    chart_specs.draw(charts.growth_chart, table, None if highlight == "All skills" else highlight)
+    chart_specs.draw(charts.growth_chart, table, None if highlight == everything else highlight)
 
     if len(submissions) > 1:
         st.markdown(_real_changes(scores, instrument))
 
-    st.subheader("Overall index", anchor=False)
+    st.subheader(_("Overall index"), anchor=False)
     if submissions["overall_index"].notna().any():
         chart_specs.draw(charts.overall_chart, submissions)
     else:
-        st.caption("No assessment has enough answers for an overall index yet.")
+        st.caption(_("No assessment has enough answers for an overall index yet."))
 
-    st.subheader("All results", anchor=False)
+    st.subheader(_("All results"), anchor=False)
     results_table = person_results.results_table(scores, submissions, instrument)
     tables.show(results_table, formats=dict.fromkeys(results_table.columns[1:], ".0f"))
     table_download(
-        "Download results (CSV)",
+        _("Download results (CSV)"),
         results_table,
         "leadcoach-results.csv" if own else f"leadcoach-results-{person_id}.csv",
         key=f"growth_csv_{person_id}",

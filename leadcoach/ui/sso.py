@@ -14,10 +14,11 @@ from streamlit.errors import StreamlitAuthError, StreamlitSecretNotFoundError
 
 from leadcoach.people import accounts
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import Person
 from leadcoach.ui.text import md
 
-LOGIN_LABEL = "Sign in with your company account"
+LOGIN_LABEL = N_("Sign in with your company account")
 
 
 def configured() -> bool:
@@ -67,29 +68,31 @@ def person_id_for(*, session: Session, claims: Claims) -> int | None:
 def refusal(claims: Claims) -> str:
     """Why a person signed in with their company account gets no access (Markdown)."""
     if not claims.raw_email.strip():
-        return (
+        return _(
             "Your company account did not tell LeadCoach your email address, so LeadCoach "
             "cannot tell who you are. Ask your IT team to include the `email` claim."
         )
     if not claims.email_verified:
-        return (
-            f"Your company account has not verified the email {md(claims.raw_email)}, so "
+        return _(
+            "Your company account has not verified the email {email}, so "
             "LeadCoach cannot use it to sign you in. Ask your IT team for help."
-        )
+        ).format(email=md(claims.raw_email))
     shown = claims.email or claims.raw_email
-    return f"No LeadCoach account uses {md(shown)}. Ask your HR team to add you."
+    return _("No LeadCoach account uses {email}. Ask your HR team to add you.").format(
+        email=md(shown)
+    )
 
 
 def login_button() -> None:
     """The button that starts the company sign-in; a broken [auth] section gets a message."""
-    if st.button(LOGIN_LABEL, type="primary", icon=":material/login:"):
+    if st.button(_(LOGIN_LABEL), type="primary", icon=":material/login:"):
         try:
             st.login()
         except StreamlitAuthError as error:
             st.error(
-                "Single sign-on is not set up correctly, so sign-in cannot start: "
-                f"{md(' '.join(str(error).split()))}"
-            )
+                _("Single sign-on is not set up correctly, so sign-in cannot start: {error}")
+                .format(error=md(" ".join(str(error).split())))
+            )  # fmt: skip
 
 
 def logout() -> None:

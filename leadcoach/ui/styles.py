@@ -30,3 +30,31 @@ CSS = " ".join(
         ".st-key-heatmap { overflow-x: auto; }",
     ]
 )
+
+
+# Issue 25: right to left, for Arabic (leadcoach.ui.language.layout draws it). Streamlit 1.67
+# has no right-to-left support (streamlit/streamlit #552, #1353): the main pane and the
+# sidebar's content turn rtl (the whole .stApp would move the sidebar and break it at 390 px,
+# see STACK-NOTES), and text elements that Streamlit hard-sets to `text-align: left` align to
+# the start of their line instead. Flex rows (horizontal radios: a scale's first option at
+# the right; tabs; columns; buttons) follow `direction` by themselves.
+RTL_CSS = " ".join(
+    [
+        '[data-testid="stMain"], [data-testid="stSidebarContent"], '
+        '[data-testid="stSidebarNav"] { direction: rtl; }',
+        '[data-testid="stElementContainer"], [data-testid="stMarkdownContainer"], '
+        '[data-testid="stMarkdownContainer"] p, [data-testid="stHeadingWithActionElements"], '
+        '[data-testid="stCaptionContainer"], [data-testid="stWidgetLabel"], '
+        '[data-testid="stTable"] td, [data-testid="stTable"] th, '
+        f".{tables.STYLE_CLASS} td, .{tables.STYLE_CLASS} th "
+        "{ text-align: start !important; }",
+        # No `unicode-bidi: plaintext` guessing from the first letters (Enketo #667: mixed
+        # Arabic and Latin text flips): the block's direction is the language's, and a name
+        # inside it is isolated (leadcoach.platform.i18n.isolate).
+        # Charts mirror themselves (leadcoach.reporting.charts: reversed x, value axis on the
+        # right); an inherited rtl would flip the anchors of their SVG text and cut it off.
+        '[data-testid="stVegaLiteChart"] { direction: ltr; }',
+        # A progress bar fills from the right, as the text reads.
+        '[data-testid="stProgress"] [role="progressbar"] { transform: scaleX(-1); }',
+    ]
+)

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 import pandas as pd
 import streamlit as st
 
+from leadcoach.platform.i18n import _
 from leadcoach.reporting import vocabulary
 
 MISSING = vocabulary.EMPTY
@@ -99,13 +100,17 @@ def table_html(
     )
     hidden = [str(labels[column]) for column in labels if column in minor]
     more = (
-        f'<p class="{MORE_CLASS}">On a wider screen: {html.escape(", ".join(hidden))}.</p>'
+        f'<p class="{MORE_CLASS}">'
+        + html.escape(_("On a wider screen: {columns}.").format(columns=", ".join(hidden)))
+        + "</p>"
         if hidden
         else ""
     )
     if name is None:
         first = [str(labels[column]) for column in columns[:3]]
-        name = "Table: " + ", ".join(first) + (" and more" if len(columns) > 3 else "")
+        name = (
+            _("Table: {columns} and more") if len(columns) > 3 else _("Table: {columns}")
+        ).format(columns=", ".join(first))
     return (
         f'<table class="{STYLE_CLASS}" tabindex="0" aria-label="{html.escape(name)}">'
         f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>{more}"

@@ -139,7 +139,7 @@ def test_the_open_view_of_the_team_page_is_in_its_address(demo_url, monkeypatch)
     at = open_page(demo_url, "Priya Shah", TEAM, monkeypatch, view="Team growth")
     assert not at.exception
     assert at.selectbox(key="coach_growth_skill") is not None
-    assert [s.label for s in at.selectbox] == ["Team", "Skill"]
+    assert [s.label for s in at.main.selectbox] == ["Team", "Skill"]  # the sidebar has Language
 
 
 def priya_choices(url: str, mode: str) -> list[int]:

@@ -82,7 +82,7 @@ def test_empty_database_shows_the_first_run_screen_and_creates_an_admin(tmp_path
     at.text_input[3].input("tea kettle mountain river")
     at.form_submit_button[0].click().run()
     assert not at.exception
-    assert "Signed in as **Ada Admin** (admin)" in _texts(at)
+    assert "Signed in as **Ada Admin** (Admin)" in _texts(at)
 
 
 def test_the_demo_button_loads_demo_data(tmp_path, monkeypatch):

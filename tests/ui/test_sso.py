@@ -88,7 +88,7 @@ def test_a_known_email_lands_signed_in_as_that_person_with_their_role_pages(url,
     at.run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Hello, Ana Lima"
-    assert "Signed in as **Ana Lima** (supervisor)" in _texts(at)
+    assert "Signed in as **Ana Lima** (Supervisor)" in _texts(at)
     for _ in walk_pages(at, SUPERVISOR_PAGES):
         pass
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -101,7 +101,7 @@ def test_a_known_email_lands_signed_in_as_that_person_with_their_role_pages(url,
 
 def test_an_admin_gets_the_admin_pages(url, monkeypatch):
     at = sso_app(url, monkeypatch, email=email_for("Alex Morgan")).run()
-    assert "Signed in as **Alex Morgan** (admin)" in _texts(at)
+    assert "Signed in as **Alex Morgan** (Admin)" in _texts(at)
     at.switch_page("pages/admin/accounts.py").run()
     assert not at.exception, at.exception
 
@@ -187,7 +187,7 @@ def test_the_first_admin_of_an_empty_database_then_signs_in_with_sso(tmp_path, m
     at.text_input[3].input("tea kettle mountain river")
     at.form_submit_button[0].click().run()
     assert not at.exception, at.exception
-    assert "Signed in as **Ada Admin** (admin)" in _texts(at)
+    assert "Signed in as **Ada Admin** (Admin)" in _texts(at)
 
 
 def test_without_an_auth_section_local_accounts_are_used_and_st_user_is_ignored(
@@ -205,4 +205,4 @@ def test_without_an_auth_section_local_accounts_are_used_and_st_user_is_ignored(
     at.form_submit_button[0].click().run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Hello, Ana Lima"
-    assert "Signed in as **Ana Lima** (supervisor)" in _texts(at)
+    assert "Signed in as **Ana Lima** (Supervisor)" in _texts(at)

@@ -8,12 +8,14 @@ import streamlit as st
 from leadcoach.assessment import journey, responses
 from leadcoach.people import people
 from leadcoach.platform.errors import LeadCoachError
+from leadcoach.platform.i18n import N_, _, ngettext, number
+from leadcoach.platform.i18n import day as language_day
 from leadcoach.ui import auth, browser, context
 from leadcoach.ui.text import md
 
 NOT_APPLICABLE = 0  # widget value for "Not applicable" (stored as a missing answer)
-RATING_LABELS = {1: "1 · very ineffective", 2: "2 · ineffective", 3: "3 · effective",
-                 4: "4 · very effective"}  # fmt: skip
+RATING_LABELS = {1: N_("1 · very ineffective"), 2: N_("2 · ineffective"),
+                 3: N_("3 · effective"), 4: N_("4 · very effective")}  # fmt: skip
 
 viewer = auth.require_viewer()
 language = context.questionnaire_language(viewer)  # issue 25: theirs, when translated
@@ -24,12 +26,12 @@ with context.db() as session, context.stop_on_error():
         session=session, viewer=viewer, person_id=viewer.person_id
     )
 
-st.title("Self-assessment", anchor=False)
+st.title(_("Self-assessment"), anchor=False)
 
 
 def day(moment: datetime) -> str:
     """A date as people write it: 4 December 2026."""
-    return f"{moment.day} {moment:%B %Y}"
+    return language_day(moment, month="MMMM")
 
 
 if draft_id is None:
@@ -41,34 +43,42 @@ if draft_id is None:
             person_id=viewer.person_id,
             reassessment_days=context.settings().reassessment_days,
         )
-    about = (
-        f"About {outline.minutes} minutes: {outline.items} statements about {outline.skills} "
-        f"skills, then {outline.scenarios} short workplace situations. Every answer is saved "
-        "the moment you give it, so you can stop at any time and carry on later, on any device."
+    about = _(
+        "About {minutes} minutes: {items} statements about {skills} skills, then {scenarios} "
+        "short workplace situations. Every answer is saved the moment you give it, so you can "
+        "stop at any time and carry on later, on any device."
+    ).format(
+        minutes=number(outline.minutes),
+        items=number(outline.items),
+        skills=number(outline.skills),
+        scenarios=number(outline.scenarios),
     )
     if summary.last_submitted_at is None:
         st.write(f"**{instrument.title}.** {about}")
-        label, kind = "Start the assessment", "primary"
+        label, kind = _("Start the assessment"), "primary"
     elif summary.next_due_at <= datetime.now(UTC):
         st.info(
-            f"Your last assessment was submitted on {day(summary.last_submitted_at)}. "
-            f"**Your reassessment is due** (since {day(summary.next_due_at)}): taking it now "
-            "shows how your skills have grown."
+            _(
+                "Your last assessment was submitted on {submitted}. **Your reassessment is "
+                "due** (since {due}): taking it now shows how your skills have grown."
+            ).format(submitted=day(summary.last_submitted_at), due=day(summary.next_due_at))
         )
         st.write(about)
-        label, kind = "Start the reassessment", "primary"
+        label, kind = _("Start the reassessment"), "primary"
     else:
         st.success(
-            f"**Submitted on {day(summary.last_submitted_at)}.** Your next assessment is due "
-            f"on {day(summary.next_due_at)}."
+            _("**Submitted on {submitted}.** Your next assessment is due on {due}.").format(
+                submitted=day(summary.last_submitted_at), due=day(summary.next_due_at)
+            )
         )
         st.page_link(
-            "pages/supervisor/results.py", label="See your results", icon=":material/insights:"
+            "pages/supervisor/results.py", label=_("See your results"), icon=":material/insights:"
         )
         st.write(
-            f"You can take the next one earlier if much has changed, such as a new team. {about}"
+            _("You can take the next one earlier if much has changed, such as a new team.")
+            + f" {about}"
         )
-        label, kind = "Start the next assessment early", "secondary"
+        label, kind = _("Start the next assessment early"), "secondary"
     if st.button(label, type=kind, icon=":material/play_arrow:"):
         with context.db() as session, context.stop_on_error():
             # The source instrument is frozen and scored; the translation is only shown.
@@ -157,14 +167,26 @@ def fix_gap(new_index: int) -> None:
 
 
 def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+    """ "3 statements": `one` and `many` are "statement"/"statements" or the situation pair."""
+    if one == "statement":
+        text = ngettext("{count} statement", "{count} statements", count)
+    else:
+        text = ngettext("{count} situation", "{count} situations", count)
+    return text.format(count=number(count))
 
 
 answered, total = state.questions_answered, state.questions_total
 st.progress(
     answered / total if total else 0.0,
-    text=f"Step {index + 1} of {len(steps)} · {answered} of {total} answers saved · "
-    f"about {journey.minutes_left(state)} min left",
+    text=_(
+        "Step {step} of {steps} · {answered} of {total} answers saved · about {minutes} min left"
+    ).format(
+        step=number(index + 1),
+        steps=number(len(steps)),
+        answered=number(answered),
+        total=number(total),
+        minutes=number(journey.minutes_left(state)),
+    ),
 )
 if error := st.session_state.pop("assessment_error", None):
     st.error(error)
@@ -176,13 +198,16 @@ scale[NOT_APPLICABLE] = instrument.scale.not_applicable_label
 if step.kind == "intro":
     st.write(instrument.instructions)
     st.markdown(
-        "How often did you do each thing? The same answer scale is used throughout:\n\n"
+        _("How often did you do each thing? The same answer scale is used throughout:")
+        + "\n\n"
         + "\n".join(f"- **{label}**" for label in scale.values())
     )
     st.caption(
-        '"Not applicable" is for things you had no opportunity to do; it does not count '
-        "for or against you. Some statements about remote, offshore or outsourced teams "
-        "are shown only to supervisors who lead such teams."
+        _(
+            '"Not applicable" is for things you had no opportunity to do; it does not count '
+            "for or against you. Some statements about remote, offshore or outsourced teams "
+            "are shown only to supervisors who lead such teams."
+        )
     )
 elif step.kind == "skill":
     st.caption(step.skill.definition)
@@ -214,7 +239,7 @@ elif step.kind == "scenarios":
                     option.text,
                     list(RATING_LABELS),
                     index=saved - 1 if saved else None,
-                    format_func=RATING_LABELS.get,
+                    format_func=lambda rating: _(RATING_LABELS[rating]),
                     horizontal=True,
                     key=key,
                     on_change=save,
@@ -223,20 +248,32 @@ elif step.kind == "scenarios":
 else:
     check = journey.review(state)
     if check.complete:
-        st.success("Every question has an answer. You can submit.")
+        st.success(_("Every question has an answer. You can submit."))
     else:
         missing = sum(len(items) for items in check.unanswered_items.values())
-        gaps = [
-            plural(missing, "statement", "statements") if missing else "",
-            plural(len(check.unanswered_scenarios), "situation", "situations")
-            if check.unanswered_scenarios
-            else "",
-        ]
+        situations = len(check.unanswered_scenarios)
+        if missing and situations:
+            gaps = _("{statements} and {situations} have no answer yet.").format(
+                statements=plural(missing, "statement", "statements"),
+                situations=plural(situations, "situation", "situations"),
+            )
+        elif missing:
+            gaps = ngettext(
+                "{count} statement has no answer yet.", "{count} statements have no answer yet.",
+                missing,
+            ).format(count=number(missing))  # fmt: skip
+        else:
+            gaps = ngettext(
+                "{count} situation has no answer yet.", "{count} situations have no answer yet.",
+                situations,
+            ).format(count=number(situations))  # fmt: skip
         st.warning(
-            f"{' and '.join(gap for gap in gaps if gap)} "
-            f"{'has' if missing + len(check.unanswered_scenarios) == 1 else 'have'} no answer "
-            "yet. You can still submit, or choose one below to answer it: its step opens, "
-            "with a button to come back here."
+            gaps
+            + " "
+            + _(
+                "You can still submit, or choose one below to answer it: its step opens, "
+                "with a button to come back here."
+            )
         )
         # The statements read as a list, left-aligned, not as centred button labels.
         st.html(
@@ -244,8 +281,11 @@ else:
             "text-align: left; } [class*='st-key-fix_'] button p { text-align: left; }</style>"
         )
         for skill_name, items in check.unanswered_items.items():
-            with st.expander(f"{skill_name}: {plural(len(items), 'statement', 'statements')} "
-                             "without an answer"):  # fmt: skip
+            with st.expander(
+                ngettext("{skill}: {count} statement without an answer",
+                         "{skill}: {count} statements without an answer", len(items))
+                .format(skill=skill_name, count=number(len(items)))
+            ):  # fmt: skip
                 for item in items:
                     st.button(
                         md(item.text), key=f"fix_{item.id}", type="tertiary",
@@ -254,8 +294,11 @@ else:
                     )  # fmt: skip
         if check.unanswered_scenarios:
             count = len(check.unanswered_scenarios)
-            with st.expander(f"Situations: {plural(count, 'situation', 'situations')} not fully "
-                             "rated"):  # fmt: skip
+            with st.expander(
+                ngettext("Situations: {count} situation not fully rated",
+                         "Situations: {count} situations not fully rated", count)
+                .format(count=number(count))
+            ):  # fmt: skip
                 for scenario in check.unanswered_scenarios:
                     number = journey.situation_number(state, scenario)
                     st.button(
@@ -265,35 +308,39 @@ else:
                     )  # fmt: skip
     if check.insufficient_skills:
         st.error(
-            "These skills would show **insufficient data**, because fewer than two thirds "
-            'of their statements are answered ("Not applicable" counts as unanswered): '
+            _(
+                "These skills would show **insufficient data**, because fewer than two thirds "
+                'of their statements are answered ("Not applicable" counts as unanswered): '
+            )
             + ", ".join(check.insufficient_skills)
         )
     if not check.overall_available:
-        st.info("The overall index needs at least 10 skills with enough answers.")
-    confirmed = st.checkbox("I have reviewed my answers. I understand they cannot change later.")
-    if st.button("Submit assessment", type="primary", disabled=not confirmed):
+        st.info(_("The overall index needs at least 10 skills with enough answers."))
+    confirmed = st.checkbox(_("I have reviewed my answers. I understand they cannot change later."))
+    if st.button(_("Submit assessment"), type="primary", disabled=not confirmed):
         with context.db() as session, context.stop_on_error():
             responses.submit_assessment(
                 session=session, viewer=viewer, draft_id=draft_id, language=language
             )
         st.session_state.pop(step_key, None)
-        st.session_state["results_notice"] = "Your assessment is submitted. Here are your results."
+        st.session_state["results_notice"] = _(
+            "Your assessment is submitted. Here are your results."
+        )
         st.switch_page("pages/supervisor/results.py")
 
 back, to_review, forward = st.columns([1, 2, 1])
 back.button(
-    "Back", icon=":material/arrow_back:", disabled=index == 0, on_click=go_to, args=(index - 1,),
+    _("Back"), icon=":material/arrow_back:", disabled=index == 0, on_click=go_to, args=(index - 1,),
     width="stretch",
 )  # fmt: skip
 if st.session_state.get(from_review_key):
     to_review.button(
-        "Back to review", icon=":material/checklist:", on_click=go_to, args=(len(steps) - 1,),
+        _("Back to review"), icon=":material/checklist:", on_click=go_to, args=(len(steps) - 1,),
         width="stretch",
     )  # fmt: skip
 if index < len(steps) - 1:
     forward.button(
-        "Next", icon=":material/arrow_forward:", type="primary", on_click=go_to,
+        _("Next"), icon=":material/arrow_forward:", type="primary", on_click=go_to,
         args=(index + 1,), width="stretch",
     )  # fmt: skip
 

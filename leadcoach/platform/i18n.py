@@ -1,0 +1,192 @@
+"""Interface text in the reader's language: gettext catalogs (Babel) and locale formats.
+
+The language is carried per request in a context variable that the ui sets at the start of
+every rerun (`activate`), never process-wide (`gettext.install` would switch every session
+of the server at once). Core modules call `gettext` (imported as `_`) at the moment a text
+is shown, so module-level tables keep their English source and are translated on use.
+
+Catalogs: leadcoach/locales/<code>/LC_MESSAGES/messages.po, kept in the repository and
+managed with `make messages` (pybabel extract and update) and `make catalogs` (pybabel
+compile, also run by the install targets). A missing or older compiled `.mo` is compiled
+from the `.po` in memory with Babel the first time a language is used, so a `pip install`
+(which runs no make target) still speaks every language, and an edited `.po` is never
+shadowed by a stale `.mo`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as _gettext
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime
+from pathlib import Path
+
+from babel import Locale, numbers
+from babel import dates as babel_dates
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from leadcoach.platform.languages import RIGHT_TO_LEFT, SOURCE, SUPPORTED, code_for
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+_LANGUAGE: ContextVar[str] = ContextVar("leadcoach_language", default=SOURCE)
+
+
+def current() -> str:
+    """The code of the language this request is shown in."""
+    return _LANGUAGE.get()
+
+
+def activate(language: object) -> str:
+    """Show this request (this rerun's thread) in the language; an unsupported one reads as
+    the source language. Returns the code in use."""
+    code = code_for(language) or SOURCE
+    _LANGUAGE.set(code)
+    return code
+
+
+@contextmanager
+def using(language: object) -> Iterator[str]:
+    """Within the block, texts are in the language (for emails and reports to others)."""
+    token = _LANGUAGE.set(code_for(language) or SOURCE)
+    try:
+        yield _LANGUAGE.get()
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def is_rtl(language: str | None = None) -> bool:
+    """Whether the language (default: the current one) is written right to left."""
+    return (language or current()) in RIGHT_TO_LEFT
+
+
+def po_path(code: str) -> Path:
+    return LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def translations(code: str) -> _gettext.NullTranslations:
+    """The catalog of one language, loaded once per process (read-only afterwards)."""
+    if code == SOURCE or code not in SUPPORTED:
+        return _gettext.NullTranslations()
+    po = po_path(code)
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as handle:
+            return _gettext.GNUTranslations(handle)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)  # a fuzzy entry is not a translation
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def gettext(message: str) -> str:
+    """The message in the current language (the English source when it has no translation)."""
+    if not message:
+        return message
+    return translations(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The singular or plural message for the count, by the language's plural rule (Arabic
+    has six forms)."""
+    return translations(current()).ngettext(singular, plural, count)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Mark a text for the catalog without translating it here (translated where shown)."""
+    return message
+
+
+def locale() -> Locale:
+    return Locale.parse(current())
+
+
+def _numbering() -> str:
+    # Each language's own digits as CLDR gives them ("default": Arabic-Indic for ar).
+    return "default"
+
+
+def number(value: float | int, places: int | None = None, *, sign: bool = False) -> str:
+    """A number as the language writes it: digits, decimal mark, grouping; `places` fixed
+    decimals; `sign` puts + before a positive number."""
+    if current() == SOURCE:
+        spec = ("+" if sign else "") + (f".{places}f" if places is not None else "")
+        return format(value, spec) if spec else str(value)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    if sign:
+        pattern = f"+{pattern};-{pattern}"
+    return numbers.format_decimal(
+        value, format=pattern, locale=locale(), numbering_system=_numbering()
+    )
+
+
+def percent(value: float, places: int = 0) -> str:
+    """A share (0.25) as the language writes a percentage ("25%", "٢٥٪", "25 %")."""
+    if current() == SOURCE:
+        return format(value, f".{places}%")
+    # The language's own pattern ("#,##0 %" in French, with its space), with the places.
+    pattern = (
+        locale()
+        .percent_formats[None]
+        .pattern.replace("#,##0", "#,##0" + ("." + "0" * places if places else ""), 1)
+    )
+    return numbers.format_percent(
+        value, format=pattern, locale=locale(), numbering_system=_numbering()
+    )
+
+
+def formatted(value: float | int, spec: str) -> str:
+    """A number in a Python format spec ("+.1f", ".0f", ".1%", "d"), in the current
+    language; specs this does not know are used as they are."""
+    if current() == SOURCE:
+        return format(value, spec)
+    if not spec:
+        return numbers.format_decimal(value, locale=locale(), numbering_system=_numbering())
+    match = re.fullmatch(r"(\+)?,?(?:\.(\d+))?([fd%])?", spec)
+    if match is None:
+        return format(value, spec)
+    plus, places, kind = match.groups()
+    digits = int(places) if places is not None else (None if kind != "d" else 0)
+    if kind == "%":
+        return percent(float(value), digits or 0)
+    return number(value, digits, sign=bool(plus))
+
+
+def day(moment: date | datetime, *, month: str = "MMM") -> str:
+    """A date as the language writes it: "4 Dec 2026" ("MMM") or "4 December 2026" ("MMMM")."""
+    if current() == SOURCE:
+        return f"{moment.day} {moment:%b %Y}" if month == "MMM" else f"{moment.day} {moment:%B %Y}"
+    plain = moment.date() if isinstance(moment, datetime) else moment
+    return babel_dates.format_date(plain, f"d {month} y", locale=locale())
+
+
+def language_name(code: str) -> str:
+    """A supported language's own name ("العربية"), for choosers and tables."""
+    return SUPPORTED.get(code, code)
+
+
+def isolate(text: object) -> str:
+    """A name or other person's text inside a sentence, in Unicode first-strong isolates
+    (U+2068 ... U+2069, Unicode's bidi algorithm UAX #9): a Latin name keeps its direction in
+    Arabic text and an Arabic name in English text, whatever surrounds it. Needed only where
+    directions mix: in a right-to-left language, or for a text with right-to-left letters
+    (a Latin name in English text is left as it is)."""
+    shown = str(text)
+    if is_rtl() or any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in shown):
+        return f"\u2068{shown}\u2069"
+    return shown

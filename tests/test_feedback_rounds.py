@@ -476,3 +476,36 @@ def test_twenty_raters_submitting_at_once_lose_nothing(engine, org, settings, in
         assert sorted(f.do_differently for f in forms) == sorted(
             f"note {1 + i % 5}" for i in range(20)
         )
+
+
+def test_autosaves_leave_the_data_version_alone_and_a_submit_moves_it(
+    engine, org, settings, instrument
+):
+    from leadcoach.platform.models import DataVersion
+
+    _start(engine, org, settings, instrument)
+    token = _tokens(engine, settings)["peer0@rater.example"]
+
+    def version() -> int:
+        with session_scope(engine) as session:
+            return session.get(DataVersion, 1).counter
+
+    with session_scope(engine) as session:
+        rater_pass = rater_forms.open_by_token(session=session, token=token, now=NOW)
+    for item_id in ("COM1", "COM2"):  # the first answer starts the form
+        with session_scope(engine) as session:
+            rater_forms.save_rater_answer(
+                session=session, rater_pass=rater_pass, item_id=item_id, value=4, now=NOW
+            )
+    before = version()
+    for item_id, value in (("COM3", 2), ("COM1", 5)):
+        with session_scope(engine) as session:
+            rater_forms.save_rater_answer(
+                session=session, rater_pass=rater_pass, item_id=item_id, value=value, now=NOW
+            )
+    with session_scope(engine) as session:
+        rater_forms.save_comments(session=session, rater_pass=rater_pass, keep_doing="x", now=NOW)
+    assert version() == before
+    with session_scope(engine) as session:
+        rater_forms.submit_rater_form(session=session, rater_pass=rater_pass, now=NOW)
+    assert version() > before

@@ -371,6 +371,15 @@ def form_state(
     )
 
 
+def _first_touch(form: RaterForm, now: datetime) -> dict:
+    """The status change of a form's first answer. Only then is `status` in the UPDATE: the
+    data-version triggers (migration 0008) fire on any UPDATE OF status, and must not on
+    every autosave."""
+    if form.status == FormStatus.INVITED.value:
+        return {"status": FormStatus.STARTED.value, "started_at": now}
+    return {}
+
+
 def save_rater_answer(
     *,
     session: Session,
@@ -403,11 +412,7 @@ def save_rater_answer(
             RaterForm.id == form.id,
             RaterForm.status.in_([FormStatus.INVITED.value, FormStatus.STARTED.value]),
         )
-        .values(
-            status=FormStatus.STARTED.value,
-            updated_at=now,
-            started_at=form.started_at or now,
-        )
+        .values(updated_at=now, **_first_touch(form, now))
     )
     if touched.rowcount != 1:
         raise FormUnavailable("submitted", _MESSAGES["submitted"])
@@ -450,7 +455,7 @@ def save_comments(
             RaterForm.id == form.id,
             RaterForm.status.in_([FormStatus.INVITED.value, FormStatus.STARTED.value]),
         )
-        .values(status=FormStatus.STARTED.value, updated_at=now, **values)
+        .values(updated_at=now, **_first_touch(form, now), **values)
     )
     if touched.rowcount != 1:
         raise FormUnavailable("submitted", _MESSAGES["submitted"])

@@ -50,7 +50,8 @@ from leadcoach.assessment.submissions import newest_first_rank
 from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people.access import Action, Viewer, require
-from leadcoach.platform import data_version
+from leadcoach.platform import data_version, i18n
+from leadcoach.platform.i18n import _, ngettext
 from leadcoach.platform.languages import SOURCE, SUPPORTED
 from leadcoach.platform.models import Instrument, ItemComparisonExclusion, Submission, utcnow
 
@@ -164,7 +165,7 @@ def mantel_haenszel(answers: np.ndarray, focal: np.ndarray, match: np.ndarray) -
     test = mantel(answers, focal, match, correction=0.5)
     frame = pd.DataFrame({"y": answers, "f": np.asarray(focal, bool), "k": match})
     tables = []
-    for _, stratum in frame.groupby("k"):
+    for _level, stratum in frame.groupby("k"):
         if len(stratum) < 2:
             continue
         reference, focal_ = stratum[~stratum["f"]]["y"], stratum[stratum["f"]]["y"]
@@ -371,17 +372,17 @@ def pooling_note(session: Session, instrument: bank.Instrument) -> str | None:
     if len(used) < 2:
         return None
     aside = set_aside_items(session, instrument)
-    note = (
-        "These figures pool people who answered in different languages ("
-        + ", ".join(used)
-        + "). The instrument-quality page checks whether each translated statement measures "
+    note = _(
+        "These figures pool people who answered in different languages ({languages}). "
+        "The instrument-quality page checks whether each translated statement measures "
         "what the original does."
-    )
+    ).format(languages=", ".join(used))
     if aside:
-        note += (
-            f" HR has set aside {len(aside)} statement{'s' if len(aside) != 1 else ''} from "
-            "cross-language comparisons (" + ", ".join(aside) + ")."
-        )
+        note += " " + ngettext(
+            "HR has set aside {count} statement from cross-language comparisons ({items}).",
+            "HR has set aside {count} statements from cross-language comparisons ({items}).",
+            len(aside),
+        ).format(count=len(aside), items=", ".join(aside))
     return note
 
 
@@ -397,9 +398,10 @@ class DifReports:
         )
 
     def pooling_note(self, *, session: Session, instrument: bank.Instrument) -> str | None:
-        """`pooling_note`, once per data version and choice of set-aside statements."""
+        """`pooling_note`, once per data version, choice of set-aside statements and language
+        (the note is written in the language being shown)."""
         key = (*data_version.current(session), instrument.id,
-               set_aside_items(session, instrument))  # fmt: skip
+               set_aside_items(session, instrument), i18n.current())  # fmt: skip
         return self._notes.get(key, lambda: pooling_note(session, instrument))
 
     def get(self, *, session: Session, viewer: Viewer, instrument: bank.Instrument,

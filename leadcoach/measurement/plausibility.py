@@ -15,6 +15,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from leadcoach.platform.i18n import N_, _, number
+
 # Relative size under which a spread counts as zero: floating-point sums of equal values
 # leave ~1e-15 of the scale, and anything under a millionth of the scale is not a spread a
 # questionnaire could measure (its smallest step is a quarter of a scale point).
@@ -26,6 +28,9 @@ ROUNDING = 1e-9
 # people is always ±1; a factor model of k items needs more people than items for the
 # correlation matrix to have full rank.
 MIN_PEOPLE = {"correlation": 3, "alpha": 3, "effect size": 2, "factor model": 4}
+# The names `reliability` is called with, marked for the catalog (issue 25): its reasons are
+# shown to people, written in the language being shown (callers cache them per language).
+RELIABILITY_NAMES = (N_("reliability"), N_("alpha"), N_("lambda 6"))
 
 
 @dataclass(frozen=True)
@@ -51,9 +56,9 @@ def spread(sd: float, *, scale: float) -> Verdict:
     """A standard deviation, refused when it is within rounding of zero on a `scale`-wide
     range (e.g. 100 for scores 0-100): nothing can be divided by it."""
     if not math.isfinite(sd) or sd < 0:
-        return refuse("the spread could not be computed")
+        return refuse(_("the spread could not be computed"))
     if sd <= ZERO_SPREAD * scale:
-        return refuse("everyone has the same value, so there is no spread to compare with")
+        return refuse(_("everyone has the same value, so there is no spread to compare with"))
     return Verdict(sd)
 
 
@@ -87,19 +92,27 @@ def reliability(value: float, *, floor: float = 0.0, name: str = "reliability") 
     `floor`. Above 1 is impossible (little overlap under pairwise deletion); below 0 means
     the items disagree with each other, usually a statement scored the wrong way round."""
     if not math.isfinite(value):
-        return refuse(f"the {name} could not be estimated")
+        return refuse(_("the {name} could not be estimated").format(name=_(name)))
     if value > 1 + ROUNDING:
         return refuse(
-            f"the {name} came out as {value:.2f}, above its maximum of 1, which is impossible: "
-            "the statements were answered by too few of the same people"
+            _(
+                "the {name} came out as {value}, above its maximum of 1, which is impossible: "
+                "the statements were answered by too few of the same people"
+            ).format(name=_(name), value=number(value, 2))
         )
     if value < 0:
         return refuse(
-            f"the {name} is negative ({value:.2f}): the statements disagree with each other, "
-            "which usually means one is scored the wrong way round"
+            _(
+                "the {name} is negative ({value}): the statements disagree with each other, "
+                "which usually means one is scored the wrong way round"
+            ).format(name=_(name), value=number(value, 2))
         )
     if value < floor:
-        return refuse(f"the {name} ({value:.2f}) is below the minimum of {floor:.2f}")
+        return refuse(
+            _("the {name} ({value}) is below the minimum of {floor}").format(
+                name=_(name), value=number(value, 2), floor=number(floor, 2)
+            )
+        )
     return Verdict(min(value, 1.0))
 
 

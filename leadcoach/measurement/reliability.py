@@ -157,8 +157,8 @@ def skill_reliability(
         alpha = psychometrics.cronbach_alpha(data[kept])
     except ValueError as error:
         return SkillReliability(
-            alpha=math.nan, items=tuple(kept), reason=f"the reliability is undefined: {error}",
-            **common,
+            alpha=math.nan, items=tuple(kept),
+            reason=_("the reliability is undefined: {error}").format(error=error), **common,
         )  # fmt: skip
     verdict = plausibility.reliability(alpha, floor=floor)
     return SkillReliability(alpha=alpha, items=tuple(kept), reason=verdict.reason, **common)

@@ -309,7 +309,9 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         viewer,
         person_id,
         person,
-        label="Download your report (PDF)" if own else f"Download {person}'s report (PDF)",
+        label=_("Download your report (PDF)")
+        if own
+        else _("Download {person}'s report (PDF)").format(person=person),
     )
 
 

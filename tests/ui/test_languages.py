@@ -156,7 +156,7 @@ def allowed_texts(database_url: str) -> list[str]:
         texts += [p.name for p in session.exec(select(Person))]
         texts += [t.name for t in session.exec(select(Team))]
         texts += [s for s in session.exec(select(Person.site)).all() if s]
-    texts += ["LeadCoach", "CSV", "Jacobson-Truax", "Horizon BPO", "UTC", "English",
+    texts += ["LeadCoach", "CSV", "PDF", "Jacobson-Truax", "Horizon BPO", "UTC", "English",
               "Español", "Français", "IT", "BPO"]  # fmt: skip
     return sorted(set(texts), key=len, reverse=True)
 

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from leadcoach.demo import email_for
 from leadcoach.instrument import translations
+from leadcoach.platform import i18n
 from leadcoach.platform.config import PACKAGE_ROOT
 from leadcoach.platform.models import Person, Submission
 from tests.ui.test_supervisor import (
@@ -30,6 +31,12 @@ def _set_language(url: str, name: str, language: str) -> None:
         session.commit()
 
 
+def _arabic(text: str) -> str:
+    """The interface's Arabic for `text` (the buttons are shown in the person's language)."""
+    with i18n.using("ar"):
+        return i18n.gettext(text)
+
+
 def test_the_questionnaire_is_shown_and_recorded_in_the_persons_language(
     own_demo,  # noqa: F811
     monkeypatch,
@@ -44,9 +51,9 @@ def test_the_questionnaire_is_shown_and_recorded_in_the_persons_language(
     assert arabic.title in texts(at)
     # The translators' marking stays in the file: respondents never see it.
     assert "review" not in texts(at).lower() and "fluent" not in texts(at).lower()
-    button(at, "Start the assessment").click().run()
+    button(at, _arabic("Start the assessment")).click().run()
     assert all(point.label in texts(at) for point in arabic.scale.points)
-    button(at, "Next").click().run()
+    button(at, _arabic("Next")).click().run()
     first = arabic.skills[0]
     assert at.header[0].value == first.name
     assert [r.label for r in at.radio] == [item.text for item in first.items]
@@ -59,9 +66,9 @@ def test_the_questionnaire_is_shown_and_recorded_in_the_persons_language(
 
     answer_the_rest(own_demo, "Sam Torres")
     review = go_to_step(open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch),
-                        "Review and submit")  # fmt: skip
+                        _arabic("Review and submit"))  # fmt: skip
     review.checkbox[0].check().run()
-    button(review, "Submit assessment").click().run()
+    button(review, _arabic("Submit assessment")).click().run()
     assert not review.exception, review.exception
     with db_session(own_demo) as session:
         language = session.exec(

@@ -338,6 +338,12 @@ EVENTS.update(
         "kpi_import": "KPI values imported",
         "kpi_period_replaced": "A month's KPI values replaced",
         "kpi_measure_added": "KPI measure added",
+        # issue 22: 360 feedback rounds
+        "feedback_round_started": "360 feedback round started",
+        "feedback_rounds_started": "360 feedback rounds started for a cohort",
+        "feedback_round_approved": "360 raters approved",
+        "feedback_round_closed": "360 feedback round closed",
+        "rater_code_reissued": "Rater's one-time code issued again",
     }
 )
 VALUES["status"].update({"met": "Met", "not_met": "Not met yet", "no_data": "No data yet"})
@@ -545,7 +551,7 @@ REPORT: dict[str, str] = {
 HEADERS.update(
     {
         "raters": "Raters",
-        "agreement": "Agreement (r_wg)",
+        "agreement": "Agreement within the group",
         "self": "Self",
         "others": "All others",
         "reading": "What it shows",

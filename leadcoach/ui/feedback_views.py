@@ -119,7 +119,7 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
         tables.show(
             agreement,
             {"skill": "Skill", "group": "Group", "raters": "People", "score": "Score",
-             "agreement": "Agreement (r_wg)"},
+             "agreement": "Agreement within the group"},
             {"raters": ".0f", "score": ".0f", "agreement": ".2f"},
             minor=("agreement",),
         )  # fmt: skip

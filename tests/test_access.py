@@ -18,7 +18,8 @@ from leadcoach.people.access import Action, allowed, load_viewer, person_for
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, LeadCoachError
 from leadcoach.platform.models import CoachingNote, DevelopmentGoal, GoalAction, Person
-from leadcoach.programmes import feedback_reports
+from leadcoach.programmes import feedback_reports, kpi_views, work_plans
+from leadcoach.reporting import person_report
 from tests.factories import build_org
 
 # ui imports streamlit; __main__ runs the CLI on import; migrations are scripts.
@@ -163,6 +164,20 @@ ID_LOOKUPS = {
     "feedback_reports.supervisor_report": ("person", lambda s, v, i, x: (
         feedback_reports.supervisor_report(session=s, viewer=v, supervisor_id=x, instrument=i,
                                            thresholds={}, min_raters=3))),
+    # issue 24: the person's report is refused before its inputs are read
+    **{f"person_report.{name}": ("person", lambda s, v, i, x, name=name: getattr(
+        person_report, name)(session=s, viewer=v, person_id=x, inputs=None))
+       for name in ("report_values", "build", "download")},
+    "person_report.others_view": ("person", lambda s, v, i, x: person_report.others_view(
+        session=s, viewer=v, person_id=x)),
+    # issue 23
+    "kpi_views.supervisor_kpis": ("person", lambda s, v, i, x: kpi_views.supervisor_kpis(
+        session=s, viewer=v, person_id=x, instrument=i)),
+    "work_plans.work_plans": ("person", lambda s, v, i, x: work_plans.work_plans(
+        session=s, viewer=v, person_id=x)),
+    "work_plans.write_plan": ("person", lambda s, v, i, x: work_plans.write_plan(
+        session=s, viewer=v, person_id=x, cadence="month", starts_on=date(2026, 5, 1),
+        expectations="", actions="", targets=[])),
 }  # fmt: skip
 
 
@@ -204,6 +219,13 @@ def test_every_core_function_taking_an_id_is_checked_for_unknown_ids():
         "cohorts.cohort_members", "cohorts.cohort_review", "cohorts.cohort_rounds",
         "cohorts.completion", "cohorts.remove_member", "cohorts.round_scores",
         "feedback_reports.cohort_campaigns", "feedback_reports.cohort_self_other",
+        # HR and admins only (EXPORT_COHORT, READ_ORGANISATION, MANAGE_COHORTS)
+        "batch.cohort_zip", "cohort_report.build", "workbook.build",
+        "kpi_views.cohort_kpi_review", "feedback_rounds.start_cohort_rounds",
+        "quality.report_scope",
+        # A rater may be anyone in the organisation (a peer on another team, a manager):
+        # nominating by person id names people the nomination list shows anyway.
+        "feedback_rounds.nominate",
     }  # fmt: skip
     listed = {name.split("[")[0] for name in ID_LOOKUPS}
     by_id = set()

@@ -120,8 +120,17 @@ CALLERS_ACTION = "the action argument"
 # Filters by the viewer's own coaching links (all for HR and admins); team names and head
 # counts only, no person's data.
 OWN_TEAMS_ONLY = "the viewer's coached teams"
+# Reads or writes only the viewer's own row (their id comes from the viewer, never an argument).
+VIEWERS_OWN = "the viewer's own profile"
 # Function -> the action(s) it enforces (with access.require, person_for or visible_people).
 GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
+    # issue 25: the language check (HR's) and one's own language
+    "dif.dif_report": Action.READ_ORGANISATION,
+    "dif.set_aside": Action.READ_ORGANISATION,
+    "profile.set_language": VIEWERS_OWN,
+    "responses.own_language": VIEWERS_OWN,
+    # issue 20: the one place that decides who gets a quality report
+    "quality.report_scope": Action.READ_ORGANISATION,
     "access.person_for": CALLERS_ACTION,
     "accounts.account_list": Action.MANAGE_ACCOUNTS,
     "accounts.add_person": Action.MANAGE_ACCOUNTS,

@@ -37,6 +37,64 @@ RELIABILITY = {"DEC": reliability.SkillReliability("DEC", 0.8, 40, False)}
 
 # Functions whose results are no group figure, and why.
 NOT_GROUP_FIGURES = {
+    # Issue 22: rater groups pass multirater's own gate (min_raters raters who scored the
+    # skill; a hidden group never folded into "all others"), checked by multirater.violations
+    # and driven with random rounds by Hypothesis in tests/test_multirater.py; the cohort
+    # figures also pass groups.suppress (tests/test_feedback_reports.py, groups.violations).
+    **dict.fromkeys(
+        [
+            "feedback_reports.closed_rounds",
+            "feedback_reports.cohort_campaigns",
+            "feedback_reports.cohort_self_other",
+            "feedback_reports.supervisor_report",
+            "feedback_reports.team_self_and_others",
+        ],
+        "360 figures gated by multirater.cells and checked by multirater.violations (issue 22)",
+    ),
+    # Rounds, nominations and response counts per group: names and counts, no scores.
+    **dict.fromkeys(
+        [
+            "feedback_rounds.approve_round",
+            "feedback_rounds.change_group",
+            "feedback_rounds.close_round",
+            "feedback_rounds.nominate",
+            "feedback_rounds.nominations",
+            "feedback_rounds.reissue_code",
+            "feedback_rounds.remove_nomination",
+            "feedback_rounds.round_progress",
+            "feedback_rounds.rounds",
+            "feedback_rounds.start_cohort_rounds",
+            "feedback_rounds.start_round",
+            "feedback_rounds.supervisors_for_feedback",
+        ],
+        "360 rounds and nominations: no scores (issue 22)",
+    ),
+    # Issue 23: a team's KPIs are the team's operational numbers, not people's answers; the
+    # cohort's KPI section averages teams through groups.suppress (tests/test_work_plans.py
+    # drives 1-, 2- and 4-team groups through groups.violations).
+    **dict.fromkeys(
+        [
+            "kpi_views.cohort_kpi_review",
+            "kpi_views.readable_teams",
+            "kpi_views.supervisor_kpis",
+            "kpi_views.teams_kpis",
+            "kpis.add_definition",
+            "kpis.catalogue",
+            "kpis.import_kpis",
+            "kpis.validate_kpi_file",
+            "work_plans.add_plan_comment",
+            "work_plans.mark_reviewed",
+            "work_plans.work_plans",
+            "work_plans.write_plan",
+        ],
+        "team KPIs and one supervisor's work plans (issue 23)",
+    ),
+    # Issue 25: DIF compares a language group only from Settings.min_dif_group people (at
+    # least 20, default 100); the rest read or write one's own language or HR's choice.
+    **dict.fromkeys(
+        ["dif.dif_report", "dif.set_aside", "profile.set_language", "responses.own_language"],
+        "language groups of at least min_dif_group people, or one's own language (issue 25)",
+    ),
     # Issue 24: a person's report holds that person's own scores (and percentiles, which
     # measurement.norms already computes under its own rules); the cohort report, workbook
     # and ZIP show only the cohort review's frames, gated there (tests/test_reports.py

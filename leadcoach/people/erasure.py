@@ -32,6 +32,7 @@ from leadcoach.platform.models import (
     FeedbackRound,
     GoalAction,
     GoalCheckIn,
+    ItemComparisonExclusion,
     NotificationPreference,
     NotificationProfile,
     OutboxMessage,
@@ -46,6 +47,9 @@ from leadcoach.platform.models import (
     Submission,
     Team,
     TeamCoach,
+    WorkPlan,
+    WorkPlanComment,
+    WorkPlanTarget,
 )
 
 ERASED_SUBJECT = "erased person"
@@ -76,6 +80,13 @@ PERSON_REFERENCES: dict[tuple[str, str], str] = {
     ("raternomination", "nominated_by_id"): "set null",
     ("raternomination", "decided_by_id"): "set null",
     ("raterform", "supervisor_id"): "delete",
+    # issue 23: their team's work plans go; a plan they wrote for someone else stays with
+    # that supervisor as its author; their comments on plans go.
+    ("workplan", "person_id"): "delete",
+    ("workplan", "author_id"): "set to the plan's supervisor",
+    ("workplancomment", "author_id"): "delete",
+    # issue 25: HR's choice to set a statement aside stays, without who made it.
+    ("itemcomparisonexclusion", "chosen_by"): "set null",
 }
 # (table, column) referencing a row deleted with the person -> deleted too.
 DEPENDENT_REFERENCES: dict[tuple[str, str], str] = {
@@ -92,6 +103,11 @@ DEPENDENT_REFERENCES: dict[tuple[str, str], str] = {
     ("rateranswer", "form_id"): "delete",
     ("raterskillscore", "form_id"): "delete",
     ("outboxmessage", "rater_form_id"): "delete",
+    # issue 23: a work plan's targets and comments go with the plan; a target linked to one
+    # of their development goals belongs to one of their own plans.
+    ("workplantarget", "plan_id"): "delete",
+    ("workplantarget", "goal_id"): "delete",
+    ("workplancomment", "plan_id"): "delete",
 }
 
 
@@ -133,6 +149,8 @@ _DESCRIBED: dict[str, tuple[str, str]] = {
     "coaching_notes": ("coaching note", "coaching notes"),
     "cohort_memberships": ("cohort membership", "cohort memberships"),
     "coached_teams": ("team they coached", "teams they coached"),
+    "work_plans": ("team work plan", "team work plans"),
+    "work_plan_comments": ("comment on a work plan", "comments on work plans"),
     "feedback_rounds": ("360 feedback round", "360 feedback rounds"),
     "rater_forms": ("360 feedback form", "360 feedback forms"),
 }
@@ -209,6 +227,30 @@ def erase_person(
         delete(PlanComment).where(
             or_(col(PlanComment.goal_id).in_(goal_ids), PlanComment.author_id == person_id)
         ),
+    )
+    plan_ids = _ids(session, select(WorkPlan.id).where(WorkPlan.person_id == person_id))
+    gone(
+        "work_plan_targets",
+        delete(WorkPlanTarget).where(
+            or_(
+                col(WorkPlanTarget.plan_id).in_(plan_ids), col(WorkPlanTarget.goal_id).in_(goal_ids)
+            )
+        ),
+    )
+    gone(
+        "work_plan_comments",
+        delete(WorkPlanComment).where(
+            or_(col(WorkPlanComment.plan_id).in_(plan_ids), WorkPlanComment.author_id == person_id)
+        ),
+    )
+    gone("work_plans", delete(WorkPlan).where(col(WorkPlan.id).in_(plan_ids)))
+    session.execute(
+        update(WorkPlan).where(WorkPlan.author_id == person_id).values(author_id=WorkPlan.person_id)
+    )
+    session.execute(
+        update(ItemComparisonExclusion)
+        .where(ItemComparisonExclusion.chosen_by == person_id)
+        .values(chosen_by=None)
     )
     gone("goals", delete(DevelopmentGoal).where(col(DevelopmentGoal.id).in_(goal_ids)))
     gone(

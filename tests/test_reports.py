@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import re
+import sys
+import types
 import zipfile
 from datetime import date
 
@@ -257,8 +259,14 @@ def test_the_workbook_opens_ready_to_read(demo):
     assert any("Holm" in n for n in notes) and any("5" in n for n in notes)
 
 
-def test_every_members_report_in_one_zip_with_progress(demo):
+def test_every_members_report_in_one_zip_with_progress(demo, tmp_path, monkeypatch):
     _, engine, inputs = demo
+    # Under Streamlit, __main__ is the page script being run: the workers must not run it.
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('the page script ran in a report worker')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
     seen: list[tuple[int, int]] = []
     with session_scope(engine) as session:
         hr = _viewer(session, "Helen Okafor")
@@ -277,3 +285,4 @@ def test_every_members_report_in_one_zip_with_progress(demo):
     with session_scope(engine) as session:
         event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert '"reports_zip"' in event.detail and f'"rows": {len(members)}' in event.detail
+    assert sys.modules["__main__"] is page

@@ -13,9 +13,12 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import sys
+import types
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 
 from sqlmodel import Session
@@ -71,7 +74,8 @@ def cohort_zip(
             pool = None
         else:
             pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
-            documents = pool.map(pdf.to_pdf, pages, chunksize=4)
+            with _plain_main():  # the workers start as the chunks are submitted
+                documents = pool.map(pdf.to_pdf, pages, chunksize=4)
         try:
             for done, (name, document) in enumerate(zip(names, documents, strict=True), 1):
                 archive.writestr(name, document)
@@ -84,6 +88,21 @@ def cohort_zip(
         session, viewer.person_id, "export", subject=cohort.name, kind="reports_zip", rows=total
     )
     return buffer.getvalue()
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """A bare __main__ while workers start. A spawned worker first runs its parent's
+    __main__ again; under Streamlit that is the page script being run (Streamlit's script
+    runner puts it in sys.modules["__main__"]), which would draw the page in every worker
+    instead of laying out PDFs. The worker's target, pdf.to_pdf, is imported by name."""
+    script = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if script is not None:
+            sys.modules["__main__"] = script
 
 
 def zip_name(cohort_name: str) -> str:

@@ -149,7 +149,7 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     ]
     assert [t.label for t in at.tabs] == [
         "Change per skill", "Scores at each round", "Breakdowns", "Another cohort",
-        "Who to chase",
+        "Who to chase", "Feedback from others",  # issue 22's self-other view
     ]  # fmt: skip
     # Only the open view is drawn: its chart (and the KPI section's, issue 23), no data grid.
     assert len(charts(at)) == 2 and not at.dataframe

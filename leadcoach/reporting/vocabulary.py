@@ -593,3 +593,10 @@ MEANINGS = {
     "cannot be judged yet": "cannot be judged yet",
 }
 VALUES["meaning"] = MEANINGS
+
+
+# --- issue 25 (h-vocab): the report words in the reader's language ---
+def report_words() -> dict[str, str]:
+    """REPORT's texts through the catalog of the language in use now (the extractor reads
+    REPORT, so each has a translation); `{fields}` are filled after this by the report."""
+    return {key: _(text) for key, text in REPORT.items()}

@@ -45,9 +45,9 @@ def _entries(statement: ast.stmt) -> Iterator[tuple[ast.AST, ast.AST]]:
             value = statement.value
             values = value.elts if isinstance(value, ast.Tuple) and len(elements) > 1 else [value]
             yield from zip(elements, values, strict=False)
-    elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-        yield statement.target, statement.value
-    elif isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.BitOr):
+    elif (isinstance(statement, ast.AnnAssign) and statement.value is not None) or (
+        isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.BitOr)
+    ):
         yield statement.target, statement.value
     elif (
         isinstance(statement, ast.Expr)

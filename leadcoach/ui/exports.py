@@ -206,7 +206,8 @@ def cohort_zip_download(
     kept in the session (one per cohort) until another cohort's is made."""
     key = f"cohort_zip_{cohort_id}"
     if where.button(label, key=f"{key}_make", icon=":material/folder_zip:"):
-        bar = where.progress(0.0, text=vocabulary.report_words()["batch_progress"].format(done=0, total=0))
+        starting = vocabulary.report_words()["batch_progress"].format(done=0, total=0)
+        bar = where.progress(0.0, text=starting)
 
         def progress(done: int, total: int) -> None:
             text = vocabulary.report_words()["batch_progress"].format(done=done, total=total)

@@ -3,7 +3,8 @@ babel.cfg, never by the product.
 
 `extract_tables` gives the ordinary gettext calls of a module (Babel's Python extractor) and
 also every text of its named module-level tables: a string constant, a dict's string values
-(nested dicts too) and the first string of a tuple value (a page's title in `PAGES`). So the
+(nested dicts too) and the first string of a tuple value (a page's title in `PAGES`), also where a
+table is filled later (`T.update({...})`, `T["x"] = {...}`, `T["x"] |= {...}`). So the
 people-facing vocabulary stays plain English data, and an entry another change adds at the
 end of a table reaches the catalog without being wrapped."""
 
@@ -26,6 +27,41 @@ def _texts(node: ast.AST) -> Iterator[tuple[int, str]]:
         yield from _texts(node.elts[0])
 
 
+def _table(target: ast.AST) -> str | None:
+    """The table a target names: `HEADERS`, or the root of `VALUES["group"]`."""
+    while isinstance(target, ast.Subscript):
+        target = target.value
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def _entries(statement: ast.stmt) -> Iterator[tuple[ast.AST, ast.AST]]:
+    """(target, value) pairs of the ways a module fills a table: `T = {...}`, `T: dict = {...}`,
+    `T["x"] = {...}`, `T |= {...}`, `T["x"] |= {...}` and `T.update({...})` /
+    `T["x"].update({...}, key="...")`. Entries that other changes add at the end of the
+    vocabulary use all of these, and their texts are looked up through `_()` all the same."""
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            elements = target.elts if isinstance(target, ast.Tuple) else [target]
+            value = statement.value
+            values = value.elts if isinstance(value, ast.Tuple) and len(elements) > 1 else [value]
+            yield from zip(elements, values, strict=False)
+    elif (isinstance(statement, ast.AnnAssign) and statement.value is not None) or (
+        isinstance(statement, ast.AugAssign) and isinstance(statement.op, ast.BitOr)
+    ):
+        yield statement.target, statement.value
+    elif (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Call)
+        and isinstance(statement.value.func, ast.Attribute)
+        and statement.value.func.attr == "update"
+    ):
+        call = statement.value
+        for argument in call.args:
+            yield call.func.value, argument
+        for keyword in call.keywords:
+            yield call.func.value, keyword.value
+
+
 def extract_tables(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """Babel extraction method: gettext calls plus the texts of the `tables` option's names."""
     source = fileobj.read()
@@ -34,16 +70,7 @@ def extract_tables(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     names = set(str(options.get("tables", "")).split())
     tree = ast.parse(source.decode("utf-8") if isinstance(source, bytes) else source)
     for statement in tree.body:
-        targets = []
-        if isinstance(statement, ast.Assign):
-            targets = statement.targets
-            value = statement.value
-        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
-        for target in targets:
-            elements = target.elts if isinstance(target, ast.Tuple) else [target]
-            values = value.elts if isinstance(value, ast.Tuple) and len(elements) > 1 else [value]
-            for element, element_value in zip(elements, values, strict=False):
-                if isinstance(element, ast.Name) and element.id in names:
-                    for line, text in _texts(element_value):
-                        yield line, None, text, []
+        for target, value in _entries(statement):
+            if _table(target) in names:
+                for line, text in _texts(value):
+                    yield line, None, text, []

@@ -48,8 +48,8 @@ def effect_words(d_z: float) -> str:
     size = abs(d_z)
     for bound, key in EFFECT_BOUNDS:
         if size >= bound:
-            return vocabulary.REPORT[key]
-    return vocabulary.REPORT["effect_negligible"]
+            return vocabulary.report_words()[key]
+    return vocabulary.report_words()["effect_negligible"]
 
 
 def _table(frame: pd.DataFrame, labels: dict[str, str], formats: dict[str, str]) -> dict:
@@ -99,7 +99,7 @@ def report_values(
 ) -> dict[str, Any]:
     """Everything the cohort report shows, as text and SVG ready for its template."""
     require(viewer, Action.EXPORT_COHORT)
-    words = vocabulary.REPORT
+    words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
     values: dict[str, Any] = {
         "t": words,
@@ -182,7 +182,7 @@ def report_values(
 
 
 def _next_steps(review: cohorts.CohortReview, min_group: int) -> list[str]:
-    words = vocabulary.REPORT
+    words = vocabulary.report_words()
     steps = []
     open_rounds = review.completion[review.completion["status"] == "open"]
     for row in open_rounds.itertuples():
@@ -210,7 +210,7 @@ def _breakdowns(review: cohorts.CohortReview, min_group: int) -> list[dict]:
     if scored.empty:
         return []
     round_name = scored.sort_values("round_order")["round"].iloc[-1]
-    words = vocabulary.REPORT
+    words = vocabulary.report_words()
     result = []
     for by in cohorts.BREAKDOWNS:
         split = cohorts.breakdown(review.round_scores, by, round_name, min_group)

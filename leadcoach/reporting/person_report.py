@@ -152,7 +152,7 @@ def report_values(
         session=session, viewer=viewer, action=Action.DOWNLOAD_REPORT, person_id=person_id
     )
     instrument = inputs.instrument
-    words = vocabulary.REPORT
+    words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
     team = session.get(Team, person.team_id) if person.team_id else None
     scores = results.person_scores(session=session, viewer=viewer, person_id=person_id)
@@ -302,7 +302,7 @@ def _skill_list(listed: pd.DataFrame) -> list[str]:
     tied = listed[listed["tied"]]
     if not tied.empty:
         lines.append(
-            vocabulary.REPORT["tied"].format(
+            vocabulary.report_words()["tied"].format(
                 score=f"{tied['score'].iloc[0]:.0f}", names=", ".join(tied["skill"])
             )
         )
@@ -313,13 +313,13 @@ def _behaviour(row: tuple) -> dict[str, str]:
     skill, text, label, reverse, _ = row
     return {
         "skill": skill,
-        "statement": text + (" " + vocabulary.REPORT["reversed"] if reverse else ""),
+        "statement": text + (" " + vocabulary.report_words()["reversed"] if reverse else ""),
         "answer": label,
     }
 
 
 def _goal(goal: plans.GoalView) -> dict[str, Any]:
-    words = vocabulary.REPORT
+    words = vocabulary.report_words()
     return {
         "skill": goal.skill,
         "specific": goal.specific,

@@ -387,6 +387,8 @@ HEADERS.update(
         "figure": "Figure",
     }
 )
+# "95% c..." would read as a %-format directive to gettext tools (msgfmt -c and
+# `pybabel compile` then refuse the translations), so a percentage is followed by punctuation.
 REPORT: dict[str, str] = {
     "confidential": "Confidential",
     "person_title": "Leadership skills report",
@@ -404,7 +406,7 @@ REPORT: dict[str, str] = {
         "You rated how often you showed 72 concrete behaviours over the last three months. "
         "Each of the twelve skills is scored from 0 to 100 from its statements. No "
         "questionnaire measures exactly: the likely range around each score holds your true "
-        "score with 90% confidence. The percentile says what share of others in the "
+        "score with a confidence of 90%. The percentile says what share of others in the "
         "comparison group scored lower. A change since last time counts as real only when "
         "it is larger than the skill's measurement noise; smaller changes may be chance. "
         "These are your own ratings: read them as a starting point for a conversation with "
@@ -485,10 +487,10 @@ REPORT: dict[str, str] = {
         "Focus the next coaching sessions on {skills}: the lowest cohort scores at {round}."
     ),
     "next_keep": "Keep the reassessment rhythm: the next round shows whether gains hold.",
-    "forest": "Change per skill with its 95% confidence interval",
+    "forest": "Change per skill with its confidence interval (95%)",
     "forest_note": (
         "Each dot is the mean change from {baseline} to {latest} among the people who took "
-        "both; the line is its 95% confidence interval. Dark dots: a real change after the "
+        "both; the line is its confidence interval (95%). Dark dots: a real change after the "
         "Holm correction. Skills with fewer than {minimum} people are not shown."
     ),
     "change_table": "Change per skill",
@@ -505,12 +507,12 @@ REPORT: dict[str, str] = {
     "method": "Method, in plain words",
     "method_paired": (
         "Paired change: each person's change is their latest score minus their baseline "
-        "score, so only people with both count; the mean change has a 95% confidence "
-        "interval from the t distribution (Student, 1908)."
+        "score, so only people with both count; the mean change has a confidence "
+        "interval (95%) from the t distribution (Student, 1908)."
     ),
     "method_effect": (
         "Effect size dz: the mean change divided by the spread of the changes (Cohen, 1988: "
-        "0.2 small, 0.5 medium, 0.8 large), with its 95% interval from the noncentral t "
+        "0.2 small, 0.5 medium, 0.8 large), with its interval (95%) from the noncentral t "
         "distribution (Algina and Keselman, 2003)."
     ),
     "method_holm": (
@@ -593,3 +595,10 @@ MEANINGS = {
     "cannot be judged yet": "cannot be judged yet",
 }
 VALUES["meaning"] = MEANINGS
+
+
+# --- issue 25 (h-vocab): the report words in the reader's language ---
+def report_words() -> dict[str, str]:
+    """REPORT's texts through the catalog of the language in use now (the extractor reads
+    REPORT, so each has a translation); `{fields}` are filled after this by the report."""
+    return {key: _(text) for key, text in REPORT.items()}

@@ -129,7 +129,7 @@ def build(
     """The cohort's workbook, its download written to the audit log."""
     require(viewer, Action.EXPORT_COHORT)
     cohort = access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
-    words = vocabulary.REPORT
+    words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
     book = Workbook()
     book.remove(book.active)

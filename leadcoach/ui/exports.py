@@ -206,10 +206,11 @@ def cohort_zip_download(
     kept in the session (one per cohort) until another cohort's is made."""
     key = f"cohort_zip_{cohort_id}"
     if where.button(label, key=f"{key}_make", icon=":material/folder_zip:"):
-        bar = where.progress(0.0, text=vocabulary.REPORT["batch_progress"].format(done=0, total=0))
+        starting = vocabulary.report_words()["batch_progress"].format(done=0, total=0)
+        bar = where.progress(0.0, text=starting)
 
         def progress(done: int, total: int) -> None:
-            text = vocabulary.REPORT["batch_progress"].format(done=done, total=total)
+            text = vocabulary.report_words()["batch_progress"].format(done=done, total=total)
             bar.progress(done / total if total else 1.0, text=text)
 
         with context.shown_errors(), context.db() as session:

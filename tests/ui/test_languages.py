@@ -272,3 +272,33 @@ def own_copy(demo_url, tmp_path) -> str:
     source.close()
     target.close()
     return f"sqlite:///{target_path}"
+
+
+def test_the_extractor_reads_entries_added_after_a_table_is_made():
+    """Texts added by `.update({...})`, `T["x"] = {...}`, `T["x"] |= {...}` and an annotated
+    table reach the catalog: they are looked up through `_()` like the table's own texts."""
+    import io
+
+    from leadcoach.devtools.catalog import extract_tables
+
+    source = (
+        'HEADERS = {"a": "First"}\n'
+        'HEADERS.update({"b": "Added by update"})\n'
+        'VALUES = {"kind": {"x": "Kind"}}\n'
+        'VALUES["kind"].update({"y": "Nested update"})\n'
+        'VALUES["group"] = {"c": "Assigned by key"}\n'
+        'VALUES["group"] |= {"d": "Merged in"}\n'
+        'REPORT: dict[str, str] = {"e": "Annotated"}\n'
+        'OTHER = {"f": "Not a table"}\n'
+        'OTHER.update({"g": "Not a table either"})\n'
+    )
+    found = {
+        message[2]
+        for message in extract_tables(
+            io.BytesIO(source.encode()), [], [], {"tables": "HEADERS VALUES REPORT"}
+        )
+    }
+    assert found == {
+        "First", "Added by update", "Kind", "Nested update", "Assigned by key", "Merged in",
+        "Annotated",
+    }  # fmt: skip

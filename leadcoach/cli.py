@@ -8,6 +8,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leadcoach.instrument import bank
 from leadcoach.people import accounts
@@ -15,6 +16,13 @@ from leadcoach.platform.config import Settings, get_settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.platform.models import Role, Team
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from leadcoach.people.access import Viewer
+    from leadcoach.programmes.kpis import KpiImportResult
+    from leadcoach.programmes.roster import ImportResult
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -272,12 +280,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
-    from sqlmodel import select
-
-    from leadcoach.people.access import load_viewer
-    from leadcoach.platform.models import Person
     from leadcoach.programmes import roster
-    from leadcoach.reporting import exports
 
     if not args.file.is_file():
         raise LeadCoachError(f"FILE: {args.file} does not exist.")
@@ -286,38 +289,20 @@ def _import_roster(args: argparse.Namespace, settings: Settings) -> int:
         print(warning, file=sys.stderr)
     migrate(settings)
     with session_scope(make_engine(settings)) as session:
-        actor = session.exec(
-            select(Person.id).where(Person.email == accounts.normalise_email(args.actor))
-        ).first()
-        if actor is None:
-            raise LeadCoachError(f"--as: no person has the email {args.actor}.")
         result = roster.import_roster(
             session=session,
-            viewer=load_viewer(session=session, person_id=actor),
+            viewer=_viewer_as(session, args.actor),
             roster=parsed,
             mode="clean_rows" if args.clean_rows else "all_or_nothing",
             create_teams=args.create_teams,
         )
-    for message in result.check.messages():
-        print(message, file=sys.stderr)
-    if args.rejected and not result.rejected_rows.empty:
-        args.rejected.write_bytes(
-            exports.table_file(result.rejected_rows, "csv", people_headers=False)
-        )
-        print(f"Rejected rows written to {args.rejected}.", file=sys.stderr)
-    print(result.summary())
-    return EXIT_OK if result.written else EXIT_FAILED
+    return _import_outcome(result, args.rejected)
 
 
 def _import_kpis(args: argparse.Namespace, settings: Settings) -> int:
     """Issue 23: the scheduled load of a workforce-management export; the same checks and
     messages as HR's Import KPIs page."""
-    from sqlmodel import select
-
-    from leadcoach.people.access import load_viewer
-    from leadcoach.platform.models import Person
     from leadcoach.programmes import kpis
-    from leadcoach.reporting import exports
 
     if not args.file.is_file():
         raise LeadCoachError(f"FILE: {args.file} does not exist.")
@@ -326,28 +311,13 @@ def _import_kpis(args: argparse.Namespace, settings: Settings) -> int:
         print(warning, file=sys.stderr)
     migrate(settings)
     with session_scope(make_engine(settings)) as session:
-        actor = session.exec(
-            select(Person.id).where(Person.email == accounts.normalise_email(args.actor))
-        ).first()
-        if actor is None:
-            raise LeadCoachError(f"--as: no person has the email {args.actor}.")
         result = kpis.import_kpis(
             session=session,
-            viewer=load_viewer(session=session, person_id=actor),
+            viewer=_viewer_as(session, args.actor),
             file=parsed,
             mode="clean_rows" if args.clean_rows else "all_or_nothing",
         )
-    for message in result.check.messages()[:200]:
-        print(message, file=sys.stderr)
-    if len(result.check.problems) > 200:
-        print(f"... and {len(result.check.problems) - 200} more problems.", file=sys.stderr)
-    if args.rejected and not result.rejected_rows.empty:
-        args.rejected.write_bytes(
-            exports.table_file(result.rejected_rows, "csv", people_headers=False)
-        )
-        print(f"Rejected rows written to {args.rejected}.", file=sys.stderr)
-    print(result.summary())
-    return EXIT_OK if result.written else EXIT_FAILED
+    return _import_outcome(result, args.rejected)
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
@@ -437,19 +407,13 @@ def _reports(args: argparse.Namespace, settings: Settings) -> int:
     """Issue 24: a cohort's reports for a scheduled job."""
     from sqlmodel import col, select
 
-    from leadcoach.people.access import load_viewer
-    from leadcoach.platform.models import Cohort, Person
+    from leadcoach.platform.models import Cohort
     from leadcoach.programmes import cohorts
     from leadcoach.reporting import batch, cohort_report, person_report, workbook
 
     migrate(settings)
     with session_scope(make_engine(settings)) as session:
-        actor = session.exec(
-            select(Person.id).where(Person.email == accounts.normalise_email(args.actor))
-        ).first()
-        if actor is None:
-            raise LeadCoachError(f"--as: no person has the email {args.actor}.")
-        viewer = load_viewer(session=session, person_id=actor)
+        viewer = _viewer_as(session, args.actor)
         found = session.exec(
             select(Cohort.id).where(
                 (Cohort.name == args.cohort)
@@ -502,6 +466,43 @@ def _reports(args: argparse.Namespace, settings: Settings) -> int:
         args.out.write_bytes(data)
     print("Written: " + ", ".join(map(str, written)))
     return EXIT_OK
+
+
+def _viewer_as(session: Session, email: str) -> Viewer:
+    """The person a command acts as (`--as EMAIL`), with their rights."""
+    from sqlmodel import select
+
+    from leadcoach.people.access import load_viewer
+    from leadcoach.platform.models import Person
+
+    actor = session.exec(
+        select(Person.id).where(Person.email == accounts.normalise_email(email))
+    ).first()
+    if actor is None:
+        raise LeadCoachError(f"--as: no person has the email {email}.")
+    return load_viewer(session=session, person_id=actor)
+
+
+# An import of a whole year can have thousands of problems; a terminal shows the first ones
+# and the count (the rejected-rows file has them all).
+_SHOWN_PROBLEMS = 200
+
+
+def _import_outcome(result: ImportResult | KpiImportResult, rejected: Path | None) -> int:
+    """What the roster and KPI imports print: the problems, the rejected rows' file and
+    the summary; the exit status says whether anything was written."""
+    from leadcoach.reporting import exports
+
+    messages = result.check.messages()
+    for message in messages[:_SHOWN_PROBLEMS]:
+        print(message, file=sys.stderr)
+    if len(messages) > _SHOWN_PROBLEMS:
+        print(f"... and {len(messages) - _SHOWN_PROBLEMS} more problems.", file=sys.stderr)
+    if rejected and not result.rejected_rows.empty:
+        rejected.write_bytes(exports.table_file(result.rejected_rows, "csv", people_headers=False))
+        print(f"Rejected rows written to {rejected}.", file=sys.stderr)
+    print(result.summary())
+    return EXIT_OK if result.written else EXIT_FAILED
 
 
 def _safe_url(settings: Settings) -> str:

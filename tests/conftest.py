@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -98,3 +103,52 @@ def engine(settings):
 @pytest.fixture(scope="session")
 def instrument() -> bank.Instrument:
     return bank.load_bank(PACKAGE_ROOT / "assessments").current("leadcoach-core")
+
+
+# --- The demo organisation, built once per test run ------------------------------------
+# Loading the demo (242 people, three rounds, KPIs, 360 rounds) takes seconds of CPU, and
+# a dozen browser modules and the AppTest pages each want a database of their own to
+# change. It is built once, by the command line as a person would (`leadcoach demo`), into
+# a folder the run's workers share, and every caller gets a copy.
+DEMO_TODAY = "2026-11-02"
+_demo_cache: Path | None = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_cache_folder(tmp_path_factory) -> None:
+    global _demo_cache
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist each worker's folder sits in the run's own; that one is shared.
+    _demo_cache = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo"
+    _demo_cache.mkdir(exist_ok=True)
+
+
+def demo_copy(folder: Path) -> str:
+    """A SQLite database in `folder` holding the demo organisation; its URL."""
+    assert _demo_cache is not None, "the session fixture sets the cache folder"
+    built = _demo_cache / "demo.db"
+    with open(_demo_cache / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds; the others wait for it
+        if not built.exists():
+            building = _demo_cache / "building.db"
+            loaded = subprocess.run(
+                [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
+                cwd=Path(__file__).parent.parent,
+                env={**os.environ, "LEADCOACH_DATABASE_URL": f"sqlite:///{building}"},
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert loaded.returncode == 0, loaded.stderr
+            _backup(building, built)
+    target = folder / "demo.db"
+    _backup(built, target)
+    return f"sqlite:///{target}"
+
+
+def _backup(source: Path, target: Path) -> None:
+    # SQLite's online backup copies what a WAL file holds too (a file copy might not).
+    with sqlite3.connect(source) as read, sqlite3.connect(target) as write:
+        read.backup(write)
+    read.close()
+    write.close()

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import text
 
 from leadcoach.demo import DIF_ITEM, LANGUAGE_SAMPLE, load_demo
+from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import InvalidInput
+from tests.conftest import _drop_postgres_database, _fresh_postgres_database
 
 TODAY = date(2026, 11, 2)
 
@@ -24,6 +26,24 @@ def _load(settings, instrument):
     return engine, summary
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def demo(request, tmp_path_factory, instrument):
+    """One demo organisation per database kind, read by every test of this module (building
+    it is the slow part; the tests only read it)."""
+    if request.param == "sqlite":
+        settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('demo')}/demo.db")
+        migrate(settings)
+    else:
+        settings = Settings(database_url=_fresh_postgres_database())
+    engine, summary = _load(settings, instrument)
+    yield engine, summary
+    engine.dispose()
+    if request.param == "postgresql":
+        _drop_postgres_database(settings.database_url)
+
+
 def _scores(engine) -> pd.DataFrame:
     query = text(
         "SELECT p.email, s.submitted_at, k.skill_id, k.score "
@@ -31,24 +51,24 @@ def _scores(engine) -> pd.DataFrame:
         "JOIN person p ON p.id = s.person_id ORDER BY p.email, s.submitted_at, k.skill_id"
     )
     with engine.connect() as connection:
-        return pd.read_sql(query, connection)
+        scores = pd.read_sql(query, connection)
+    # SQLite hands back text where PostgreSQL hands back a timestamp (stored as UTC).
+    scores["submitted_at"] = pd.to_datetime(scores["submitted_at"], utc=True)
+    return scores
 
 
-def test_the_demo_is_deterministic(tmp_path, instrument):
-    from leadcoach.platform.config import Settings
-
-    frames = []
-    for name in ("one", "two"):
-        settings = Settings(database_url=f"sqlite:///{tmp_path / name}.db")
-        migrate(settings)
-        engine, _ = _load(settings, instrument)
-        frames.append(_scores(engine))
-    pd.testing.assert_frame_equal(frames[0], frames[1])
-    assert len(frames[0]) > 300
+def test_the_demo_is_deterministic(demo, tmp_path, instrument):
+    """The same demo twice: the shared one of each database kind against a new SQLite one."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'again'}.db")
+    migrate(settings)
+    again, _ = _load(settings, instrument)
+    shared = _scores(demo[0])
+    pd.testing.assert_frame_equal(shared, _scores(again))
+    assert len(shared) > 300
 
 
-def test_the_demo_has_the_shape_of_a_real_organisation(settings, instrument):
-    engine, summary = _load(settings, instrument)
+def test_the_demo_has_the_shape_of_a_real_organisation(demo, instrument):
+    engine, summary = demo
     assert (summary.teams, summary.cohorts) == (6, 3)
     with engine.connect() as connection:
         sites = dict(
@@ -72,8 +92,8 @@ def test_the_demo_has_the_shape_of_a_real_organisation(settings, instrument):
         load_demo(session=session, instrument=instrument, password="demo password 1")
 
 
-def test_demo_scores_grow_over_rounds(settings, instrument):
-    engine, _ = _load(settings, instrument)
+def test_demo_scores_grow_over_rounds(demo):
+    engine, _ = demo
     scores = _scores(engine)
     scores["round"] = scores.groupby(["email", "skill_id"]).cumcount()
     by_round = scores.groupby("round")["score"].mean()
@@ -81,13 +101,13 @@ def test_demo_scores_grow_over_rounds(settings, instrument):
     assert scores["score"].dropna().between(0, 100).all()
 
 
-def test_the_demo_answers_in_english_in_manila_and_in_arabic_in_cairo(settings, instrument):
+def test_the_demo_answers_in_english_in_manila_and_in_arabic_in_cairo(demo, instrument):
     """Issue 25: enough people per language for the DIF check, which finds the one
     statement built to work differently in Arabic (and, at the default rule, no other)."""
     from leadcoach.measurement import dif
     from leadcoach.people.access import load_viewer
 
-    engine, _ = _load(settings, instrument)
+    engine, _ = demo
     with engine.connect() as connection:
         languages = dict(
             connection.execute(
@@ -101,8 +121,6 @@ def test_the_demo_answers_in_english_in_manila_and_in_arabic_in_cairo(settings, 
         )
         hr = connection.execute(text("SELECT id FROM person WHERE role = 'hr'")).first()[0]
     assert languages == {"Manila Customer Care": "en", "Cairo Customer Care": "ar"}
-    from leadcoach.platform.db import session_scope
-
     with session_scope(engine) as session:
         viewer = load_viewer(session=session, person_id=hr)
         report = dif.dif_report(session=session, viewer=viewer, instrument=instrument,

@@ -34,7 +34,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadcoach.instrument.bank import BankError, Instrument, Tip
-from leadcoach.platform.languages import SOURCE, SUPPORTED
+from leadcoach.platform.languages import SOURCE, SUPPORTED, code_for
 
 TRANSLATIONS_DIR = "translations"
 HASH_LENGTH = 12
@@ -263,26 +263,8 @@ def translate_tips(
     }
 
 
-# English names as older rosters wrote them ("Arabic"); h-i18n's `languages.code_for` does
-# the same for the whole product (TODO at merge: use it here).
-_ENGLISH_NAMES = {"english": "en", "arabic": "ar", "spanish": "es", "french": "fr"}
-
-
-def language_code(value: str | None) -> str | None:
-    """A supported language's code from a code, a browser tag ("ar-EG"), its English name
-    or its own name; None for anything else."""
-    if not value:
-        return None
-    text = value.strip()
-    lowered = text.lower().replace("_", "-")
-    if lowered.split("-")[0] in SUPPORTED:
-        return lowered.split("-")[0]
-    own = {name.lower(): code for code, name in SUPPORTED.items()}
-    return _ENGLISH_NAMES.get(lowered) or own.get(lowered)
-
-
 def questionnaire_language(language: str | None, translations: dict[str, Translation]) -> str:
     """The language a person is shown the questionnaire in: theirs when it has a
     translation, the source language otherwise (also for an unknown or empty one)."""
-    code = language_code(language)
+    code = code_for(language)
     return code if code in translations else SOURCE

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from leadcoach.demo import email_for
 from leadcoach.devtools.servers import serve, stop_process
 from leadcoach.platform.config import Settings
 from tests import REPO_ROOT
+from tests.conftest import demo_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -27,7 +27,6 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
-DEMO_TODAY = "2026-11-02"
 PASSWORD = Settings().demo_password  # every demo account's
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
@@ -51,18 +50,9 @@ def stop_server(server: Server) -> None:
 
 
 def demo_database(folder: Path) -> str:
-    """A SQLite database in the folder, loaded with the demo organisation by the CLI."""
-    database_url = f"sqlite:///{folder / 'demo.db'}"
-    loaded = subprocess.run(
-        [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
-        cwd=REPO_ROOT,
-        env={**os.environ, "LEADCOACH_DATABASE_URL": database_url},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert loaded.returncode == 0, loaded.stderr
-    return database_url
+    """A SQLite database in the folder, loaded with the demo organisation (a copy of the
+    run's one demo, which the command line built)."""
+    return demo_copy(folder)
 
 
 @pytest.fixture(scope="session")

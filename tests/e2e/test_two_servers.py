@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests import REPO_ROOT
-from tests.conftest import POSTGRES_URL
-from tests.e2e.conftest import DEMO_TODAY, open_as, start_server, stop_server
+from tests.conftest import DEMO_TODAY, POSTGRES_URL
+from tests.e2e.conftest import open_as, start_server, stop_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 

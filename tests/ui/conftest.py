@@ -11,11 +11,11 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach.demo import email_for, load_demo
-from leadcoach.instrument import bank
+from leadcoach.demo import email_for
 from leadcoach.platform.config import PACKAGE_ROOT, Settings
-from leadcoach.platform.db import make_engine, migrate, session_scope
+from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.models import Person
+from tests.conftest import demo_copy
 
 DEMO_TODAY = date(2026, 11, 2)
 APP = str(PACKAGE_ROOT / "ui" / "app.py")
@@ -23,16 +23,7 @@ APP = str(PACKAGE_ROOT / "ui" / "app.py")
 
 @pytest.fixture(scope="session")
 def demo_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    settings = Settings(database_url=url)
-    migrate(settings)
-    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
-    with session_scope(make_engine(settings)) as session:
-        load_demo(
-            session=session, instrument=instrument, password=settings.demo_password,
-            today=DEMO_TODAY,
-        )  # fmt: skip
-    return url
+    return demo_copy(tmp_path_factory.mktemp("demo"))
 
 
 def person_id(url: str, name: str) -> int:

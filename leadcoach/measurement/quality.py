@@ -453,15 +453,12 @@ def general_factors(
     else:
         try:
             exploratory = structure.exploratory_general_factor(
-                corr.loc[items, items], len(skills.second_order)
+                corr.loc[items, items], len(skills.second_order), clusters=clusters
             )
         except ValueError as error:
             reason = str(error)
         else:
-            skill_of = pd.Series({item: clusters[item] for item in items})
-            factor = exploratory.factor_of
-            usual = factor.groupby(skill_of).agg(lambda found: found.value_counts().index[0])
-            follow = int((factor == skill_of.map(usual)).sum())
+            follow = structure.follows(exploratory, clusters)
             return GeneralFactors(exploratory, skills, "", (follow, len(items)))
     return GeneralFactors(None, skills, f"The exploratory model was not fitted: {reason}.", None)
 

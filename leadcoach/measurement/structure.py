@@ -10,6 +10,7 @@ one way, pairwise deletion of missing answers).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -289,8 +290,6 @@ def _omegas(
     communality: pd.Series,
     notes: list[str],
     method: str,
-    *,
-    flag_negative: bool = True,
 ) -> GeneralFactor:
     """psych::schmid's loadings and psych::omegah's statistics from an oblique `pattern`
     (statements x group factors), the group factors' loadings on g `second`, and each
@@ -303,7 +302,7 @@ def _omegas(
     (sum general)^2 / (V - sum(1 - h2)), ECV = sum general^2 / sum of all squared
     loadings, and per group factor (its statements: those loading most on it) the omegas
     of its subscale. Statements are not reversed (psych::omega(..., flip = FALSE)): a
-    negative general loading is flagged instead.
+    negative general loading is flagged instead (`_against`).
     """
     values = pattern.to_numpy(dtype=float)
     g = second.to_numpy(dtype=float)
@@ -313,9 +312,6 @@ def _omegas(
         index=pattern.index,
         columns=pattern.columns,
     )
-    negative = plausibility.loadings(general.items())
-    if negative.flag and flag_negative:
-        notes.append(negative.flag.replace("on the skill", "on the general factor"))
     r = corr.loc[pattern.index, pattern.index].to_numpy(dtype=float)
     total = float(r.sum())
     unique = float(np.sum(1 - communality.to_numpy()))
@@ -333,7 +329,7 @@ def _omegas(
         group=group,
         communality=communality.rename("h2"),
     )
-    rows = {"g": (result.omega_t, result.omega_h, math.nan)}
+    rows = {}
     between = 0.0
     position = {item: i for i, item in enumerate(pattern.index)}
     for factor, items in result.factor_of.groupby(result.factor_of).groups.items():
@@ -349,6 +345,37 @@ def _omegas(
     return replace(result, subscales=subscales)
 
 
+def _against(
+    found: GeneralFactor, skills: Mapping[str, str] | None = None, *, statements: bool = True
+) -> list[str]:
+    """Notes on negative general loadings. A group factor that loads negatively on g takes
+    all its statements with it: that is said of the factor (with the skill it mostly holds
+    when `skills` says), not of each statement; other statements loading negatively are
+    named (unless `statements` is False: already flagged)."""
+    notes = []
+    against = [str(f) for f in found.second_order.index if found.second_order[f] < 0]
+    if against:
+        # Skill names may hold commas: quoted, so the list reads unambiguously.
+        if found.method == SKILLS:
+            names = [f'"{f}"' for f in against]
+        else:
+            names = [
+                f'{f} (mostly "{skills[f]}")' if skills and f in skills else f for f in against
+            ]
+        one = len(names) == 1
+        notes.append(
+            f"{', '.join(names)} {'loads' if one else 'load'} negatively on the general "
+            "factor: the skills may not share one general factor, or "
+            f"{'its' if one else 'their'} statements are scored the wrong way round"
+        )
+    general = found.general
+    alone = general[(general < 0) & ~found.factor_of.isin(against)]
+    negative = plausibility.loadings(alone.items())
+    if negative.flag and statements:
+        notes.append(negative.flag.replace("on the skill", "on the general factor"))
+    return notes
+
+
 def _second_order(phi: np.ndarray, notes: list[str]) -> np.ndarray:
     """The group factors' loadings on g: psych::schmid's fa(phi, 1, fm = "minres"),
     signed to sum >= 0."""
@@ -359,7 +386,7 @@ def _second_order(phi: np.ndarray, notes: list[str]) -> np.ndarray:
 
 
 def exploratory_general_factor(
-    corr: pd.DataFrame, factors: int, *, names: Sequence[str] | None = None
+    corr: pd.DataFrame, factors: int, *, clusters: Mapping[str, str] | None = None
 ) -> GeneralFactor:
     """Omega hierarchical and omega total as R psych's omega(corr, nfactors = factors,
     flip = FALSE) computes them (psych::omegah and psych::schmid, psych 2.5.3):
@@ -371,10 +398,11 @@ def exploratory_general_factor(
     3. one minres factor of the group factors' correlations gives their loadings on g;
     4. `_omegas` (Schmid-Leiman and psych's formulas); h2 from the minres fit.
 
-    The group factors are named F1*, F2*, ... as psych prints them (`names` renames
-    them). ValueError when there are fewer than three group factors (the general factor
-    is then not identified) or not more statements than factors; the rotation's
-    non-convergence and Heywood cases become notes.
+    The group factors are named F1*, F2*, ... as psych prints them; with `clusters`
+    (statement -> skill) the notes say which skill a factor mostly holds. ValueError when
+    there are fewer than three group factors (the general factor is then not identified)
+    or not more statements than factors; the rotation's non-convergence and Heywood cases
+    become notes.
     """
     items = list(corr.index)
     if factors < 3:
@@ -397,11 +425,34 @@ def exploratory_general_factor(
         notes.append(
             f"the oblimin rotation did not converge in {factoring.ROTATION_MAXIT} iterations"
         )
-    columns = list(names) if names is not None else [f"F{i + 1}*" for i in range(factors)]
+    columns = [f"F{i + 1}*" for i in range(factors)]
     pattern = pd.DataFrame(rotation.loadings, index=items, columns=columns)
     second = pd.Series(_second_order(rotation.phi, notes), index=columns, name="general")
     communality = pd.Series(np.sum(fit.loadings**2, axis=1), index=items)
-    return _omegas(corr, pattern, second, communality, notes, EXPLORATORY)
+    found = _omegas(corr, pattern, second, communality, notes, EXPLORATORY)
+    held = mostly(found.factor_of, clusters) if clusters is not None else None
+    return replace(found, notes=(*found.notes, *_against(found, held)))
+
+
+def _usual(values: pd.Series) -> object:
+    """The most frequent value (ties: the one met first, as Counter.most_common)."""
+    return Counter(values).most_common(1)[0][0]
+
+
+def mostly(factor_of: pd.Series, clusters: Mapping[str, str]) -> dict[str, str]:
+    """The skill most of each group factor's statements belong to (`factor_of`: statement
+    -> the factor it loads most on)."""
+    skill = pd.Series(clusters).reindex(factor_of.index)
+    return {str(f): str(_usual(skill[factor_of == f])) for f in factor_of.unique()}
+
+
+def follows(general: GeneralFactor, clusters: Mapping[str, str]) -> int:
+    """How many statements load most on the group factor most of their skill's statements
+    load on: how closely exploratory group factors reproduce the skills."""
+    factor = general.factor_of
+    skill = pd.Series(clusters).reindex(factor.index)
+    usual = {s: _usual(factor[skill == s]) for s in skill.unique()}
+    return int((factor == skill.map(usual)).sum())
 
 
 def general_factor(
@@ -464,9 +515,10 @@ def general_factor(
     block = pd.DataFrame(0.0, index=items, columns=skills)
     for skill in skills:
         block.loc[by_skill[skill], skill] = pattern[by_skill[skill]]
+    found = _omegas(corr, block, g, pattern**2, notes, SKILLS)
     # A statement loading negatively on its skill was flagged above; its general loading
-    # has the same sign, so it is flagged again only when no statement was.
-    return _omegas(corr, block, g, pattern**2, notes, SKILLS, flag_negative=not negative.flag)
+    # has the same sign, so statements are named again only when none was.
+    return replace(found, notes=(*found.notes, *_against(found, statements=not negative.flag)))
 
 
 def items_for_reliability(alpha: float, items: int, target: float = 0.80) -> int | None:

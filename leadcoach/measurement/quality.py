@@ -439,17 +439,10 @@ def general_factors(
     items = list(skills.general.index)
     people = int(everything[items].notna().any(axis=1).sum())
     enough = plausibility.respondents(people, "factor model", items=len(items))
-    block = corr.loc[items, items].to_numpy(dtype=float)
+    # psych fits pairwise correlations as they are, even when statements answered by
+    # different people (remote-only ones) make the matrix slightly indefinite; so does this.
     if not enough.ok:
         reason = enough.reason
-    elif np.linalg.eigvalsh(block)[0] <= plausibility.ROUNDING:
-        # Pairwise deletion can give correlations no single group of people could have
-        # (not positive definite): then there are no squared multiple correlations to
-        # start from, and the fit would describe no one.
-        reason = (
-            "the statements were answered by too few of the same people for their "
-            "correlations to fit together"
-        )
     else:
         try:
             exploratory = structure.exploratory_general_factor(

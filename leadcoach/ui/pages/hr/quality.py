@@ -108,7 +108,8 @@ else:
         followed, statements = report.factors_follow_skills
         method = (
             f"Method: exploratory, as R psych's omega computes it: {factors} group factors, "
-            "one per skill, found in the answers (minimum-residual fit, oblimin rotation), "
+            "one per skill with enough ratings, found in the answers (minimum-residual fit, "
+            "oblimin rotation), "
             "then a Schmid-Leiman transformation, so a statement may reflect more than one "
             f"skill. The factors follow the skills for {followed} of {statements} statements. "
             "Beside it, the same model with each statement held to its own skill: a higher "
@@ -116,9 +117,9 @@ else:
         )
     else:
         method = (
-            f"Method: each of the {factors} skills' statements as its own group factor (the "
-            "questionnaire's design), then a Schmid-Leiman transformation. R psych's omega "
-            "finds its group factors in the answers instead; "
+            f"Method: the statements of each of the {factors} skills with enough ratings as its "
+            "own group factor (the questionnaire's design), then a Schmid-Leiman "
+            "transformation. R psych's omega finds its group factors in the answers instead; "
             + md(report.general_note[0].lower() + report.general_note[1:])
         )
     st.caption(

@@ -316,6 +316,15 @@ def _omegas(
     total = float(r.sum())
     unique = float(np.sum(1 - communality.to_numpy()))
     common = general.sum() ** 2
+    if not (math.isfinite(total) and total - unique > 0 and np.isfinite(values).all()):
+        raise ValueError(
+            "omega is undefined: the statements disagree so much that their total has no "
+            "common variance; check whether some are scored the wrong way round"
+        )
+    for value in (common / total, (total - unique) / total):
+        checked = plausibility.reliability(value)
+        if not checked.ok:
+            raise ValueError(checked.reason)
     squares = np.r_[np.sum(general**2), np.sum(group.to_numpy() ** 2, axis=0)]
     result = GeneralFactor(
         omega_h=float(common / total),
@@ -385,6 +394,17 @@ def _second_order(phi: np.ndarray, notes: list[str]) -> np.ndarray:
     return fit.loadings[:, 0]
 
 
+def _finite(corr: pd.DataFrame) -> np.ndarray:
+    """The correlations as an array, refused (ValueError) when any is missing."""
+    r = corr.to_numpy(dtype=float)
+    if not np.isfinite(r).all():
+        raise ValueError(
+            "a statement has no correlation with another (everyone gave it the same answer, "
+            "or too few answered both)"
+        )
+    return r
+
+
 def exploratory_general_factor(
     corr: pd.DataFrame, factors: int, *, clusters: Mapping[str, str] | None = None
 ) -> GeneralFactor:
@@ -412,7 +432,7 @@ def exploratory_general_factor(
             f"{factors} group factors need more than {factors} statements; {len(items)} given"
         )
     notes: list[str] = []
-    r = corr.to_numpy(dtype=float)
+    r = _finite(corr)
     fit = factoring.minres(r, factors)
     if not fit.converged:
         notes.append("the factor fit did not fully converge")
@@ -476,6 +496,7 @@ def general_factor(
     out with a note. Needs at least three skills (with two the general factor is not
     identified).
     """
+    _finite(corr)
     notes: list[str] = []
     by_skill: dict[str, list[str]] = {}
     for item in corr.index:

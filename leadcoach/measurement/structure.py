@@ -523,20 +523,24 @@ def general_factor(
     negative = plausibility.loadings(pattern.items())
     if negative.flag:
         notes.append(negative.flag)
+    # Every pair of skills at once: with A the statements x skills membership matrix,
+    # A'RA holds the sums of cross correlations and A'l the sums of loadings.
+    member = pd.DataFrame(0.0, index=items, columns=skills)
+    for skill in skills:
+        member.loc[by_skill[skill], skill] = 1.0
+    a = member.to_numpy()
+    cross = a.T @ corr.loc[items, items].to_numpy(dtype=float) @ a
+    sums = a.T @ pattern.to_numpy()
+    values = cross / np.outer(sums, sums)
     phi = pd.DataFrame(np.eye(len(skills)), index=skills, columns=skills)
     for i, s in enumerate(skills):
-        for t in skills[i + 1 :]:
-            cross = corr.loc[by_skill[s], by_skill[t]].to_numpy(dtype=float).sum()
-            value = cross / (pattern[by_skill[s]].sum() * pattern[by_skill[t]].sum())
-            checked = plausibility.correlation(value)
+        for j in range(i + 1, len(skills)):
+            checked = plausibility.correlation(float(values[i, j]))
             if not checked.ok:
-                notes.append(f"{s} and {t}: {checked.reason}; capped")
-            phi.loc[s, t] = phi.loc[t, s] = float(np.clip(value, -1.0, 1.0))
+                notes.append(f"{s} and {skills[j]}: {checked.reason}; capped")
+            phi.iloc[i, j] = phi.iloc[j, i] = float(np.clip(values[i, j], -1.0, 1.0))
     _, _, g = schmid_leiman(pattern, {i: clusters[i] for i in items}, phi)
-    block = pd.DataFrame(0.0, index=items, columns=skills)
-    for skill in skills:
-        block.loc[by_skill[skill], skill] = pattern[by_skill[skill]]
-    found = _omegas(corr, block, g, pattern**2, notes, SKILLS)
+    found = _omegas(corr, member.mul(pattern, axis=0), g, pattern**2, notes, SKILLS)
     # A statement loading negatively on its skill was flagged above; its general loading
     # has the same sign, so statements are named again only when none was.
     return replace(found, notes=(*found.notes, *_against(found, statements=not negative.flag)))

@@ -122,8 +122,9 @@ else:
             "transformation. R psych's omega finds its group factors in the answers instead; "
             + md(report.general_note[0].lower() + report.general_note[1:])
         )
+    st.caption(method)
     st.caption(
-        method + " Omega hierarchical above about 0.70 means the overall index mostly reflects one "
+        "Omega hierarchical above about 0.70 means the overall index mostly reflects one "
         "general leadership factor and can be read as one number; well below omega total "
         "means much of it is skill-specific, so read the skills rather than the index."
         + (" " + md("; ".join(general.notes)) + "." if general.notes else "")

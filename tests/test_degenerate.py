@@ -122,7 +122,8 @@ def test_both_general_factor_models_give_bounded_omegas_or_refuse(data):
         found = call(model, corr)
         if found is not None:
             assert 0 <= found.omega_h <= 1 and 0 <= found.omega_t <= 1
-            assert np.isfinite(found.general).all() and np.isfinite(found.group).all()
+            assert np.isfinite(found.general.to_numpy()).all()
+            assert np.isfinite(found.group.to_numpy()).all()
 
 
 @SLOW

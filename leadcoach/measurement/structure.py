@@ -531,11 +531,14 @@ def general_factor(
     a = member.to_numpy()
     cross = a.T @ corr.loc[items, items].to_numpy(dtype=float) @ a
     sums = a.T @ pattern.to_numpy()
-    values = cross / np.outer(sums, sums)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero sum: refused below
+        values = cross / np.outer(sums, sums)
     phi = pd.DataFrame(np.eye(len(skills)), index=skills, columns=skills)
     for i, s in enumerate(skills):
         for j in range(i + 1, len(skills)):
             checked = plausibility.correlation(float(values[i, j]))
+            if not math.isfinite(values[i, j]):
+                raise ValueError(f"{s} and {skills[j]}: {checked.reason}")
             if not checked.ok:
                 notes.append(f"{s} and {skills[j]}: {checked.reason}; capped")
             phi.iloc[i, j] = phi.iloc[j, i] = float(np.clip(values[i, j], -1.0, 1.0))

@@ -2,9 +2,11 @@
 
 Guttman's lambda 6, omega with a bootstrap interval, Horn's parallel analysis (does a
 skill measure one thing?) and omega hierarchical / omega total over all skills from a
-Schmid-Leiman transformation (how much of the overall index is one general factor).
-Numpy and scipy only; item data follow `psychometrics`' conventions (people x items, keyed
-one way, pairwise deletion of missing answers).
+Schmid-Leiman transformation (how much of the overall index is one general factor), with
+the group factors found as R psych's omega finds them (`exploratory_general_factor`, fitted
+by `factoring`) or fixed to the skills (`general_factor`). Numpy and scipy only; item data
+follow `psychometrics`' conventions (people x items, keyed one way, pairwise deletion of
+missing answers).
 """
 
 from __future__ import annotations

@@ -90,6 +90,42 @@ def test_parallel_analysis_and_the_omega_interval_are_bounded_or_refused(data):
         assert (math.isnan(low) and math.isnan(high)) or 0 <= low <= high <= 1
 
 
+@st.composite
+def degenerate_skills(draw) -> pd.DataFrame:
+    """People x 9 statements of three skills: 2-14 people (so at most one more than the
+    statements), a 1- to 5-point scale, any pattern of missing answers."""
+    people = draw(st.integers(2, 14))
+    points = draw(st.sampled_from([[3], [1, 2], [1, 2, 3, 4, 5]]))
+    values = draw(
+        st.lists(
+            st.one_of(st.sampled_from(points), st.none()), min_size=people * 9,
+            max_size=people * 9,
+        )
+    )  # fmt: skip
+    array = np.array([math.nan if v is None else v for v in values], dtype=float)
+    return pd.DataFrame(array.reshape(people, 9), columns=[f"s{j // 3}i{j % 3}" for j in range(9)])
+
+
+@SLOW
+@given(degenerate_skills())
+def test_both_general_factor_models_give_bounded_omegas_or_refuse(data):
+    """Issue 20: omega hierarchical and omega total of the skills model and of psych's
+    exploratory model are within [0, 1], or refused with a reason."""
+    corr = call(lambda d: pd.DataFrame(structure.correlations(d), d.columns, d.columns), data)
+    if corr is None:
+        return
+    clusters = {name: name[:2] for name in data.columns}
+    for model in (
+        lambda c: structure.general_factor(c, clusters),
+        lambda c: structure.exploratory_general_factor(c, 3, clusters=clusters),
+    ):
+        found = call(model, corr)
+        if found is not None:
+            assert 0 <= found.omega_h <= 1 and 0 <= found.omega_t <= 1
+            assert np.isfinite(found.general.to_numpy()).all()
+            assert np.isfinite(found.group.to_numpy()).all()
+
+
 @SLOW
 @given(degenerate_items(), st.floats(0.0, 0.95))
 def test_a_skills_reliability_is_usable_and_bounded_or_says_why(data, floor):

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import Session
 
 from leadcoach.assessment import responses
-from leadcoach.measurement import psychometrics, quality, structure
+from leadcoach.measurement import psychometrics, quality, reliability, structure
 from leadcoach.people.access import load_viewer
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput
@@ -323,9 +323,17 @@ def test_the_statistics_r_psych_users_expect_on_a_realistic_sample(engine, instr
     com = skills.loc["COM"]
     assert com["items_for_080"] == psychometrics.items_needed(com["alpha"], com["items"])
     assert 0 <= row["ceiling_share"] <= 1
-    # One general factor runs through the simulated answers (a shared latent trait).
-    assert report.general is not None and report.general_note == ""
+    # One general factor runs through the simulated answers (a shared latent trait). With 35
+    # people and more statements, psych's exploratory model cannot be fitted: the skills
+    # model leads, and the report says why.
+    assert report.general is not None and report.general.method == structure.SKILLS
     assert 0.5 < report.general.omega_h <= report.general.omega_t <= 1
+    statements = len(report.general.general)
+    assert report.general_note == (
+        "The exploratory model was not fitted: 35 people answered; the factor model needs "
+        f"{statements + 1}."
+    )
+    assert report.general_skills is None and report.factors_follow_skills is None
     items = report.items.set_index("item_id")
     shares = items.loc["PLN1", quality.ANSWER_COLUMNS]
     answered = pd.Series([given[p]["PLN1"] for p in people]).dropna()
@@ -398,3 +406,58 @@ def test_one_place_decides_who_gets_a_report_cached_or_not(engine, instrument, s
         with pytest.raises(InvalidInput, match="start date is after the end date"):
             report_for(engine, instrument, org.hr, since=date(2026, 5, 1), until=date(2026, 4, 1))
         assert len(decided) == 6
+
+
+def test_the_general_factor_leads_with_psychs_exploratory_model_when_people_suffice(instrument):
+    """With more people than statements the page leads with what R psych's omega computes
+    (one exploratory group factor per skill) and shows the skills model beside it; both
+    come from the same statements' correlations as `structure` computes them."""
+    rng = np.random.default_rng(20)
+    rows = [
+        (person, item_id, value)
+        for person in range(300)
+        for item_id, value in simulated_answers(
+            instrument, rng, {"remote_or_offshore"} if person % 2 == 0 else set()
+        ).items()
+    ]
+    answers = pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
+    found = quality.general_factors(answers, instrument, MIN_SAMPLE)
+    assert found.note == "" and found.lead is found.exploratory
+    exploratory, skills = found.exploratory, found.skills
+    assert exploratory.method == structure.EXPLORATORY and skills.method == structure.SKILLS
+    items = list(skills.general.index)
+    assert list(exploratory.general.index) == items
+    assert len(exploratory.second_order) == len(skills.second_order) == len(instrument.skills)
+    assert 0.5 < exploratory.omega_h <= exploratory.omega_t <= 1
+    followed, statements = found.follow
+    assert statements == len(items) and 0 < followed <= statements
+
+    wide = answers.pivot_table(index="person_id", columns="item_id", values="value")
+    keyed = pd.concat([reliability.keyed(wide, s) for s in instrument.skills], axis=1)[items]
+    corr = pd.DataFrame(structure.correlations(keyed), index=items, columns=items)
+    clusters = {item.id: s.name for s in instrument.skills for item in s.items}
+    again = structure.exploratory_general_factor(corr, len(instrument.skills))
+    assert exploratory.omega_h == pytest.approx(again.omega_h, abs=1e-12)
+    assert skills.omega_h == pytest.approx(
+        structure.general_factor(corr, clusters).omega_h, abs=1e-12
+    )
+    # The statement answered the wrong way round is named in both models.
+    assert any(f"{REVERSED_BY_MISTAKE} loads negatively on the general factor" in note
+               for note in exploratory.notes)  # fmt: skip
+    assert any(f"{REVERSED_BY_MISTAKE} loads negatively on the skill" in note
+               for note in skills.notes)  # fmt: skip
+
+
+def test_too_few_people_for_the_exploratory_model_leave_the_skills_model_with_a_reason(
+    instrument,
+):
+    rng = np.random.default_rng(21)
+    rows = [
+        (person, item_id, value)
+        for person in range(40)
+        for item_id, value in simulated_answers(instrument, rng).items()
+    ]
+    answers = pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
+    found = quality.general_factors(answers, instrument, MIN_SAMPLE)
+    assert found.exploratory is None and found.lead is found.skills is not None
+    assert found.note.startswith("The exploratory model was not fitted: 40 people answered")

@@ -76,8 +76,14 @@ class QualityReport:
     skills: pd.DataFrame
     items: pd.DataFrame
     scenario_key_status: str  # the instrument's own word on its scenario key
-    general: structure.GeneralFactor | None = None  # None with `general_note` saying why
-    general_note: str = ""
+    # The general-factor model the page leads with (`general_factors` decides which; its
+    # `method` says which it is), or None with `general_note` saying why.
+    general: structure.GeneralFactor | None = None
+    general_note: str = ""  # why there is none, or why the exploratory model was not fitted
+    # The skills-as-groups model shown beside an exploratory lead (None otherwise), and how
+    # many of the statements load most on their own skill's exploratory factor (of how many).
+    general_skills: structure.GeneralFactor | None = None
+    factors_follow_skills: tuple[int, int] | None = None
     as_of: date | None = None  # the date of the newest submission in the sample
 
     @property
@@ -162,8 +168,16 @@ def _report(
     if people < min_sample:
         return replace(empty, refused=_too_few(people, min_sample, cohort_name))
     skills, items = analyse(answers, instrument, min_sample)
-    general, note = general_factor(answers, instrument, min_sample)
-    return replace(empty, skills=skills, items=items, general=general, general_note=note)
+    found = general_factors(answers, instrument, min_sample)
+    return replace(
+        empty,
+        skills=skills,
+        items=items,
+        general=found.lead,
+        general_note=found.note,
+        general_skills=found.skills if found.lead is found.exploratory else None,
+        factors_follow_skills=found.follow,
+    )
 
 
 def _too_few(people: int, min_sample: int, cohort: str | None) -> str:
@@ -365,11 +379,39 @@ def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, u
             note]  # fmt: skip
 
 
-def general_factor(
+@dataclass(frozen=True)
+class GeneralFactors:
+    """Both general-factor models of a sample, the one to lead with, and why one is missing."""
+
+    exploratory: structure.GeneralFactor | None
+    skills: structure.GeneralFactor | None
+    note: str  # why the exploratory model (or both) could not be fitted; "" when it was
+    follow: tuple[int, int] | None  # statements loading most on their skill's factor, of all
+
+    @property
+    def lead(self) -> structure.GeneralFactor | None:
+        """The model the page leads with.
+
+        The exploratory one when it could be fitted: it is what R psych's omega computes
+        (omega(r, nfactors = 12): the group factors are found in the answers, one per skill),
+        so an analyst can reproduce the page, and it lets a statement that also reflects
+        another skill load on both, where holding each statement to its own skill pushes
+        that shared variance into the general factor and overstates omega hierarchical (on
+        psych's Thurstone example 0.79 instead of psych's 0.74). The skills model, the
+        questionnaire's design, is shown beside it, so a gap between them is visible.
+        Without enough people for an exploratory fit of every statement (more people than
+        statements, for a correlation matrix of full rank), the skills model leads and the
+        page says why."""
+        return self.exploratory if self.exploratory is not None else self.skills
+
+
+def general_factors(
     answers: pd.DataFrame, instrument: bank.Instrument, min_sample: int
-) -> tuple[structure.GeneralFactor | None, str]:
-    """Omega hierarchical and omega total over all skills' counted statements, or None
-    and the reason."""
+) -> GeneralFactors:
+    """Omega hierarchical and omega total over all skills' counted statements, from the
+    exploratory model (`structure.exploratory_general_factor`, one group factor per
+    skill) and from the skills model (`structure.general_factor`), each None with the
+    reason when it cannot be fitted. Pure: no database."""
     frame = _long_values(answers)
     columns, clusters = [], {}
     for skill in instrument.skills:
@@ -382,15 +424,36 @@ def general_factor(
         columns.append(wide[varying])
         clusters.update(dict.fromkeys(varying, skill.name))
     if not columns:
-        return None, "No skill has enough ratings for a general factor."
+        return GeneralFactors(None, None, "No skill has enough ratings for a general factor.", None)
     everything = pd.concat(columns, axis=1)
     # Statements of skills few people share (remote) must overlap with the rest too.
     kept, _ = reliability.counted_items(everything, min_sample)
     try:
         corr = pd.DataFrame(structure.correlations(everything[kept]), index=kept, columns=kept)
-        return structure.general_factor(corr, {item: clusters[item] for item in kept}), ""
+        skills = structure.general_factor(corr, {item: clusters[item] for item in kept})
     except ValueError as error:
-        return None, f"The general factor could not be estimated: {error}."
+        return GeneralFactors(
+            None, None, f"The general factor could not be estimated: {error}.", None
+        )
+    # The same statements as the skills model (a skill with too few statements is out).
+    items = list(skills.general.index)
+    people = int(everything[items].notna().any(axis=1).sum())
+    enough = plausibility.respondents(people, "factor model", items=len(items))
+    # psych fits pairwise correlations as they are, even when statements answered by
+    # different people (remote-only ones) make the matrix slightly indefinite; so does this.
+    if not enough.ok:
+        reason = enough.reason
+    else:
+        try:
+            exploratory = structure.exploratory_general_factor(
+                corr.loc[items, items], len(skills.second_order), clusters=clusters
+            )
+        except ValueError as error:
+            reason = str(error)
+        else:
+            follow = structure.follows(exploratory, clusters)
+            return GeneralFactors(exploratory, skills, "", (follow, len(items)))
+    return GeneralFactors(None, skills, f"The exploratory model was not fitted: {reason}.", None)
 
 
 def alpha_chart(report: QualityReport) -> alt.Chart:

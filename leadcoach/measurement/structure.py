@@ -2,22 +2,25 @@
 
 Guttman's lambda 6, omega with a bootstrap interval, Horn's parallel analysis (does a
 skill measure one thing?) and omega hierarchical / omega total over all skills from a
-Schmid-Leiman transformation (how much of the overall index is one general factor).
-Numpy and scipy only; item data follow `psychometrics`' conventions (people x items, keyed
-one way, pairwise deletion of missing answers).
+Schmid-Leiman transformation (how much of the overall index is one general factor), with
+the group factors found as R psych's omega finds them (`exploratory_general_factor`, fitted
+by `factoring`) or fixed to the skills (`general_factor`). Numpy and scipy only; item data
+follow `psychometrics`' conventions (people x items, keyed one way, pairwise deletion of
+missing answers).
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from leadcoach.measurement import plausibility, psychometrics
+from leadcoach.measurement import factoring, plausibility, psychometrics
 
 # Bootstrap resamples for omega's interval: 500 keeps the 2.5% and 97.5% percentiles
 # stable to about ±0.01 (Efron & Tibshirani, 1993, ch. 13, advise 500-1000 for percentile
@@ -211,15 +214,55 @@ def parallel_analysis(
     return ParallelAnalysis(observed, random, components)
 
 
+# The two general-factor models (`GeneralFactor.method`).
+EXPLORATORY = "exploratory"  # psych::omega: group factors found by an exploratory fit
+SKILLS = "skills"  # each skill's statements as one fixed group factor
+
+
 @dataclass(frozen=True)
 class GeneralFactor:
-    """Omega hierarchical and omega total of all skills' statements together."""
+    """Omega hierarchical and omega total of all skills' statements together, with what
+    psych::omega prints beside them."""
 
     omega_h: float  # share of the total score's variance due to one general factor
     omega_t: float  # share due to all common factors (general and skills)
     general: pd.Series  # each statement's loading on the general factor
-    skill_loadings: pd.Series  # each skill's loading on the general factor (second order)
+    second_order: pd.Series  # each group factor's loading on the general factor
     notes: tuple[str, ...]
+    method: str = SKILLS  # EXPLORATORY or SKILLS
+    omega_limit: float = math.nan  # omega_h of an infinitely long test like this one
+    ecv: float = math.nan  # the general factor's share of the common variance
+    group: pd.DataFrame | None = None  # statement x group factor loadings, g partialled out
+    communality: pd.Series | None = None  # h2 of each statement
+    # psych's omega.group: rows "g" and each group factor; columns total, general, group.
+    subscales: pd.DataFrame | None = None
+
+    @property
+    def skill_loadings(self) -> pd.Series:
+        """`second_order` under its first name (the skills model's group factors)."""
+        return self.second_order
+
+    @property
+    def uniqueness(self) -> pd.Series | None:
+        """u2 = 1 - h2 of each statement."""
+        return None if self.communality is None else (1 - self.communality).rename("u2")
+
+    @property
+    def percent_general(self) -> pd.Series:
+        """psych's p2: the share of each statement's common variance due to g."""
+        return (self.general**2 / self.communality).rename("p2")
+
+    @property
+    def complexity(self) -> pd.Series:
+        """Hoffman's (1978) index of each statement's complexity over g and the group
+        factors, (sum a^2)^2 / sum a^4, psych's "com"."""
+        loadings = pd.concat([self.general, self.group], axis=1)
+        return ((loadings**2).sum(axis=1) ** 2 / (loadings**4).sum(axis=1)).rename("com")
+
+    @property
+    def factor_of(self) -> pd.Series:
+        """The group factor each statement loads on most (psych's subscale assignment)."""
+        return self.group.abs().idxmax(axis=1).rename("factor")
 
 
 def schmid_leiman(
@@ -242,27 +285,220 @@ def schmid_leiman(
     return general.rename("general"), group.rename("group"), g
 
 
+def _omegas(
+    corr: pd.DataFrame,
+    pattern: pd.DataFrame,
+    second: pd.Series,
+    communality: pd.Series,
+    notes: list[str],
+    method: str,
+) -> GeneralFactor:
+    """psych::schmid's loadings and psych::omegah's statistics from an oblique `pattern`
+    (statements x group factors), the group factors' loadings on g `second`, and each
+    statement's communality h2 (Zinbarg, Revelle, Yovel & Li, 2005, Psychometrika 70(1),
+    123-133; McDonald, 1999, Test Theory, ch. 6):
+
+    general = pattern g; group = sign(pattern) sqrt(pattern^2 (1 - g^2)); with V the sum
+    of all correlations (the variance of the total of standardised statements),
+    omega_h = (sum general)^2 / V, omega_t = (V - sum(1 - h2)) / V, omega_limit =
+    (sum general)^2 / (V - sum(1 - h2)), ECV = sum general^2 / sum of all squared
+    loadings, and per group factor (its statements: those loading most on it) the omegas
+    of its subscale. Statements are not reversed (psych::omega(..., flip = FALSE)): a
+    negative general loading is flagged instead (`_against`).
+    """
+    values = pattern.to_numpy(dtype=float)
+    g = second.to_numpy(dtype=float)
+    general = pd.Series(values @ g, index=pattern.index, name="g")
+    group = pd.DataFrame(
+        np.sign(values) * np.sqrt(np.clip(values**2 * (1 - g**2), 0.0, None)),
+        index=pattern.index,
+        columns=pattern.columns,
+    )
+    r = corr.loc[pattern.index, pattern.index].to_numpy(dtype=float)
+    total = float(r.sum())
+    unique = float(np.sum(1 - communality.to_numpy()))
+    common = general.sum() ** 2
+    if not (math.isfinite(total) and total - unique > 0 and np.isfinite(values).all()):
+        raise ValueError(
+            "omega is undefined: the statements disagree so much that their total has no "
+            "common variance; check whether some are scored the wrong way round"
+        )
+    for value in (common / total, (total - unique) / total):
+        checked = plausibility.reliability(value)
+        if not checked.ok:
+            raise ValueError(checked.reason)
+    squares = np.r_[np.sum(general**2), np.sum(group.to_numpy() ** 2, axis=0)]
+    result = GeneralFactor(
+        omega_h=float(common / total),
+        omega_t=float((total - unique) / total),
+        general=general,
+        second_order=second,
+        notes=tuple(notes),
+        method=method,
+        omega_limit=float(common / (total - unique)),
+        ecv=float(squares[0] / squares.sum()),
+        group=group,
+        communality=communality.rename("h2"),
+    )
+    rows = {}
+    between = 0.0
+    position = {item: i for i, item in enumerate(pattern.index)}
+    for factor, items in result.factor_of.groupby(result.factor_of).groups.items():
+        index = [position[item] for item in items]
+        variance = float(r[np.ix_(index, index)].sum())
+        own = float(group.loc[list(items), factor].sum()) ** 2
+        shared = float(general.loc[list(items)].sum()) ** 2
+        between += own
+        rows[factor] = ((own + shared) / variance, shared / variance, own / variance)
+    rows["g"] = (result.omega_t, result.omega_h, between / total)
+    order = ["g", *[f for f in pattern.columns if f in rows]]
+    subscales = pd.DataFrame(rows, index=["total", "general", "group"]).T.loc[order]
+    return replace(result, subscales=subscales)
+
+
+def _against(
+    found: GeneralFactor, skills: Mapping[str, str] | None = None, *, statements: bool = True
+) -> list[str]:
+    """Notes on negative general loadings. A group factor that loads negatively on g takes
+    all its statements with it: that is said of the factor (with the skill it mostly holds
+    when `skills` says), not of each statement; other statements loading negatively are
+    named (unless `statements` is False: already flagged)."""
+    notes = []
+    against = [str(f) for f in found.second_order.index if found.second_order[f] < 0]
+    if against:
+        # Skill names may hold commas: quoted, so the list reads unambiguously.
+        if found.method == SKILLS:
+            names = [f'"{f}"' for f in against]
+        else:
+            names = [
+                f'{f} (mostly "{skills[f]}")' if skills and f in skills else f for f in against
+            ]
+        one = len(names) == 1
+        notes.append(
+            f"{', '.join(names)} {'loads' if one else 'load'} negatively on the general "
+            "factor: the skills may not share one general factor, or "
+            f"{'its' if one else 'their'} statements are scored the wrong way round"
+        )
+    general = found.general
+    alone = general[(general < 0) & ~found.factor_of.isin(against)]
+    negative = plausibility.loadings(alone.items())
+    if negative.flag and statements:
+        notes.append(negative.flag.replace("on the skill", "on the general factor"))
+    return notes
+
+
+def _second_order(phi: np.ndarray, notes: list[str]) -> np.ndarray:
+    """The group factors' loadings on g: psych::schmid's fa(phi, 1, fm = "minres"),
+    signed to sum >= 0."""
+    fit = factoring.minres(phi, 1)
+    if fit.heywood.any():
+        notes.append("a group factor's loading on the general factor was capped near 1")
+    return fit.loadings[:, 0]
+
+
+def _finite(corr: pd.DataFrame) -> np.ndarray:
+    """The correlations as an array, refused (ValueError) when any is missing."""
+    r = corr.to_numpy(dtype=float)
+    if not np.isfinite(r).all():
+        raise ValueError(
+            "a statement has no correlation with another (everyone gave it the same answer, "
+            "or too few answered both)"
+        )
+    return r
+
+
+def exploratory_general_factor(
+    corr: pd.DataFrame, factors: int, *, clusters: Mapping[str, str] | None = None
+) -> GeneralFactor:
+    """Omega hierarchical and omega total as R psych's omega(corr, nfactors = factors,
+    flip = FALSE) computes them (psych::omegah and psych::schmid, psych 2.5.3):
+
+    1. a minres fit of `factors` factors (`factoring.minres`), varimax-rotated, signed and
+       ordered as psych::fa(..., rotate = "varimax") returns it;
+    2. rotated obliquely by oblimin (quartimin, GPArotation's defaults) from there: the
+       group factors, whose statements may load on more than one;
+    3. one minres factor of the group factors' correlations gives their loadings on g;
+    4. `_omegas` (Schmid-Leiman and psych's formulas); h2 from the minres fit.
+
+    The group factors are named F1*, F2*, ... as psych prints them; with `clusters`
+    (statement -> skill) the notes say which skill a factor mostly holds. ValueError when
+    there are fewer than three group factors (the general factor is then not identified)
+    or not more statements than factors; the rotation's non-convergence and Heywood cases
+    become notes.
+    """
+    items = list(corr.index)
+    if factors < 3:
+        raise ValueError("the general factor needs at least three group factors")
+    if len(items) <= factors:
+        raise ValueError(
+            f"{factors} group factors need more than {factors} statements; {len(items)} given"
+        )
+    notes: list[str] = []
+    r = _finite(corr)
+    fit = factoring.minres(r, factors)
+    if not fit.converged:
+        notes.append("the factor fit did not fully converge")
+    if fit.heywood.any():
+        flagged = ", ".join(str(items[i]) for i in np.flatnonzero(fit.heywood))
+        notes.append(f"{flagged}: explained almost entirely by the factors (a Heywood case)")
+    start = factoring.sign_and_order(factoring.varimax(fit.loadings))
+    rotation = factoring.oblimin(start)
+    if not rotation.converged:
+        notes.append(
+            f"the oblimin rotation did not converge in {factoring.ROTATION_MAXIT} iterations"
+        )
+    columns = [f"F{i + 1}*" for i in range(factors)]
+    pattern = pd.DataFrame(rotation.loadings, index=items, columns=columns)
+    second = pd.Series(_second_order(rotation.phi, notes), index=columns, name="general")
+    communality = pd.Series(np.sum(fit.loadings**2, axis=1), index=items)
+    found = _omegas(corr, pattern, second, communality, notes, EXPLORATORY)
+    held = mostly(found.factor_of, clusters) if clusters is not None else None
+    return replace(found, notes=(*found.notes, *_against(found, held)))
+
+
+def _usual(values: pd.Series) -> object:
+    """The most frequent value (ties: the one met first, as Counter.most_common)."""
+    return Counter(values).most_common(1)[0][0]
+
+
+def mostly(factor_of: pd.Series, clusters: Mapping[str, str]) -> dict[str, str]:
+    """The skill most of each group factor's statements belong to (`factor_of`: statement
+    -> the factor it loads most on)."""
+    skill = pd.Series(clusters).reindex(factor_of.index)
+    return {str(f): str(_usual(skill[factor_of == f])) for f in factor_of.unique()}
+
+
+def follows(general: GeneralFactor, clusters: Mapping[str, str]) -> int:
+    """How many statements load most on the group factor most of their skill's statements
+    load on: how closely exploratory group factors reproduce the skills."""
+    factor = general.factor_of
+    skill = pd.Series(clusters).reindex(factor.index)
+    usual = {s: _usual(factor[skill == s]) for s in skill.unique()}
+    return int((factor == skill.map(usual)).sum())
+
+
 def general_factor(
     corr: pd.DataFrame, clusters: Mapping[str, str], *, min_items: int = 3
 ) -> GeneralFactor:
     """Omega hierarchical and omega total from the correlations of all statements `corr`
-    (keyed one way) grouped by skill `clusters` (statement -> skill), as psych::omega does
-    with the skills as its group factors (Zinbarg, Revelle, Yovel & Li, 2005,
-    Psychometrika 70(1), 123-133; McDonald, 1999):
+    (keyed one way) with each skill's statements as one fixed group factor (`clusters`:
+    statement -> skill), the questionnaire's design (an independent-clusters model; psych's
+    omega instead finds its group factors by an exploratory fit: see
+    `exploratory_general_factor`):
 
     1. each skill's statements get one-factor (minres) loadings l;
     2. the skills' factor correlations are phi_st = sum of the cross correlations between
        the two skills' statements / (sum l_s x sum l_t), the least-squares estimate under
        an independent-cluster model (r_ab = l_a phi_st l_b);
     3. Schmid-Leiman (`schmid_leiman`) splits each loading into general and group parts;
-    4. omega_h = (sum of general loadings)^2 / V and omega_t = (V - sum(1 - l^2)) / V with
-       V = the sum of all correlations (the variance of the total of standardised items),
-       psych::omega's formulas.
+    4. `_omegas`: omega_h = (sum of general loadings)^2 / V and omega_t = (V - sum(1 -
+       l^2)) / V with V = the sum of all correlations, psych::omega's formulas.
 
     A skill with fewer than `min_items` statements cannot be fitted on its own and is left
     out with a note. Needs at least three skills (with two the general factor is not
     identified).
     """
+    _finite(corr)
     notes: list[str] = []
     by_skill: dict[str, list[str]] = {}
     for item in corr.index:
@@ -289,21 +525,30 @@ def general_factor(
     negative = plausibility.loadings(pattern.items())
     if negative.flag:
         notes.append(negative.flag)
+    # Every pair of skills at once: with A the statements x skills membership matrix,
+    # A'RA holds the sums of cross correlations and A'l the sums of loadings.
+    member = pd.DataFrame(0.0, index=items, columns=skills)
+    for skill in skills:
+        member.loc[by_skill[skill], skill] = 1.0
+    a = member.to_numpy()
+    cross = a.T @ corr.loc[items, items].to_numpy(dtype=float) @ a
+    sums = a.T @ pattern.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero sum: refused below
+        values = cross / np.outer(sums, sums)
     phi = pd.DataFrame(np.eye(len(skills)), index=skills, columns=skills)
     for i, s in enumerate(skills):
-        for t in skills[i + 1 :]:
-            cross = corr.loc[by_skill[s], by_skill[t]].to_numpy(dtype=float).sum()
-            value = cross / (pattern[by_skill[s]].sum() * pattern[by_skill[t]].sum())
-            checked = plausibility.correlation(value)
+        for j in range(i + 1, len(skills)):
+            checked = plausibility.correlation(float(values[i, j]))
+            if not math.isfinite(values[i, j]):
+                raise ValueError(f"{s} and {skills[j]}: {checked.reason}")
             if not checked.ok:
-                notes.append(f"{s} and {t}: {checked.reason}; capped")
-            phi.loc[s, t] = phi.loc[t, s] = float(np.clip(value, -1.0, 1.0))
-    general, _, g = schmid_leiman(pattern, {i: clusters[i] for i in items}, phi)
-    total = float(corr.loc[items, items].to_numpy(dtype=float).sum())
-    unique = float(np.sum(1 - pattern.to_numpy() ** 2))
-    omega_h = float(general.sum() ** 2 / total)
-    omega_t = float((total - unique) / total)
-    return GeneralFactor(omega_h, omega_t, general, g, tuple(notes))
+                notes.append(f"{s} and {skills[j]}: {checked.reason}; capped")
+            phi.iloc[i, j] = phi.iloc[j, i] = float(np.clip(values[i, j], -1.0, 1.0))
+    _, _, g = schmid_leiman(pattern, {i: clusters[i] for i in items}, phi)
+    found = _omegas(corr, member.mul(pattern, axis=0), g, pattern**2, notes, SKILLS)
+    # A statement loading negatively on its skill was flagged above; its general loading
+    # has the same sign, so statements are named again only when none was.
+    return replace(found, notes=(*found.notes, *_against(found, statements=not negative.flag)))
 
 
 def items_for_reliability(alpha: float, items: int, target: float = 0.80) -> int | None:

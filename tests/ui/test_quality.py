@@ -62,6 +62,21 @@ def test_the_demo_has_enough_people_and_shows_the_translation_check(demo_url, mo
     flagged = [w.value for w in at.warning if "works differently in Arabic" in w.value]
     assert len(flagged) == 1 and flagged[0].startswith("**MOT2**")
     assert at.checkbox(key="quality_set_aside_MOT2").value is False
+    # More people than statements: the page leads with R psych's exploratory omega and shows
+    # the skills model beside it, and says which method it used.
+    omegas = {m.label: float(m.value) for m in at.metric if m.label.startswith("Omega")}
+    assert set(omegas) == {"Omega hierarchical", "Omega total",
+                           "Omega hierarchical, skills as groups"}  # fmt: skip
+    assert 0 <= omegas["Omega hierarchical"] <= omegas["Omega total"] <= 1
+    (method,) = [c.value for c in at.caption if c.value.startswith("Method:")]
+    # One group factor per skill with enough ratings (too few demo supervisors manage remote
+    # agents for the remote-work skill).
+    factors = len(current_instrument().skills) - 1
+    assert method.startswith(
+        f"Method: exploratory, as R psych's omega computes it: {factors} group factors, one per "
+        "skill with enough ratings"
+    )
+    assert "The factors follow the skills for " in method
 
 
 def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypatch):
@@ -77,7 +92,14 @@ def test_enough_submissions_show_the_chart_and_both_tables(sample_url, monkeypat
     # Everyone answered in English: the translation check says why it has nothing to show.
     assert any("No translation can be checked yet" in i.value for i in at.info)
     omega_h, omega_t = (m for m in at.metric if m.label.startswith("Omega"))
+    assert (omega_h.label, omega_t.label) == ("Omega hierarchical", "Omega total")
     assert 0 < float(omega_h.value) <= float(omega_t.value) <= 1
+    # 35 people and more statements: no exploratory fit; the page says so and why.
+    (method,) = [c.value for c in at.caption if c.value.startswith("Method:")]
+    # 11: only half the 35 manage remote agents, too few for the remote-work skill.
+    assert method.startswith("Method: the statements of each of the 11 skills with enough")
+    shown = method.replace("\\", "")  # as read: without Markdown's escapes
+    assert "the exploratory model was not fitted: 35 people answered" in shown
     (chart,) = charts(at)
     assert '"rule"' in chart.proto.spec and "0.7" in chart.proto.spec
     skills = at.dataframe[0].value

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from leadcoach.measurement import dif, quality
+from leadcoach.measurement import dif, quality, structure
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import vocabulary
 from leadcoach.ui import auth, chart_specs, context, exports, tables
@@ -78,29 +78,56 @@ weak_count.metric("Skills below 0.70", len(weak))
 item_count.metric("Statements flagged", len(flagged_items))
 
 st.subheader("One general factor?", anchor=False)
-if report.general is None:
+general = report.general
+if general is None:
     st.caption(md(report.general_note))
 else:
-    general, total = st.columns(2)
-    general.metric(
+    beside = report.general_skills
+    shown = st.columns(3 if beside is not None else 2)
+    shown[0].metric(
         "Omega hierarchical",
-        f"{report.general.omega_h:.2f}",
+        f"{general.omega_h:.2f}",
         help="The share of the overall index's variance due to one general leadership "
         "factor that runs through every skill.",
     )
-    total.metric(
+    shown[1].metric(
         "Omega total",
-        f"{report.general.omega_t:.2f}",
+        f"{general.omega_t:.2f}",
         help="The share due to everything the statements have in common: the general factor "
         "and each skill's own factor.",
     )
+    if beside is not None:
+        shown[2].metric(
+            "Omega hierarchical, skills as groups",
+            f"{beside.omega_h:.2f}",
+            help="The same share when each statement is held to its own skill, as the "
+            "questionnaire is designed, instead of the factors found in the answers.",
+        )
+    factors = len(general.second_order)
+    if general.method == structure.EXPLORATORY:
+        followed, statements = report.factors_follow_skills
+        method = (
+            f"Method: exploratory, as R psych's omega computes it: {factors} group factors, "
+            "one per skill with enough ratings, found in the answers (minimum-residual fit, "
+            "oblimin rotation), "
+            "then a Schmid-Leiman transformation, so a statement may reflect more than one "
+            f"skill. The factors follow the skills for {followed} of {statements} statements. "
+            "Beside it, the same model with each statement held to its own skill: a higher "
+            "figure there means some statements also reflect other skills."
+        )
+    else:
+        method = (
+            f"Method: the statements of each of the {factors} skills with enough ratings as its "
+            "own group factor (the questionnaire's design), then a Schmid-Leiman "
+            "transformation. R psych's omega finds its group factors in the answers instead; "
+            + md(report.general_note[0].lower() + report.general_note[1:])
+        )
+    st.caption(method)
     st.caption(
-        "From a Schmid-Leiman general-factor model over all skills (as R psych's omega, with "
-        "the skills as its group factors). Omega hierarchical above about 0.70 means the "
-        "overall index mostly reflects one general leadership factor and can be read as one "
-        "number; well below omega total means much of it is skill-specific, so read the "
-        "skills rather than the index."
-        + (" " + md("; ".join(report.general.notes)) + "." if report.general.notes else "")
+        "Omega hierarchical above about 0.70 means the overall index mostly reflects one "
+        "general leadership factor and can be read as one number; well below omega total "
+        "means much of it is skill-specific, so read the skills rather than the index."
+        + (" " + md("; ".join(general.notes)) + "." if general.notes else "")
     )
 
 st.subheader("Reliability per skill", anchor=False)

@@ -161,8 +161,10 @@ def report_values(
         )
         values["people_real"] = [
             words["people_real_line"].format(
-                skill=row.skill, gains=i18n.number(row.real_gains),
-                drops=i18n.number(row.real_drops), n=i18n.number(row.n),
+                skill=row.skill,
+                gains=i18n.number(row.real_gains),
+                drops=i18n.number(row.real_drops),
+                n=i18n.number(row.n),
             )
             for row in counts[~counts["suppressed"]].itertuples()
             if row.real_gains or row.real_drops

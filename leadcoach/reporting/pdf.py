@@ -50,6 +50,10 @@ def css_string(text: str) -> str:
     return escaped.replace("<", "\\3c ").replace(">", "\\3e ").replace("\n", " ")
 
 
+# CLDR numbering systems -> CSS counter styles of the same digits.
+PAGE_DIGITS = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian"}
+
+
 @functools.cache
 def _css() -> str:
     # Read once per process: the style sheet ships with the package and never changes while
@@ -70,9 +74,10 @@ def render_html(template: str, **values: object) -> str:
             font=FONT_FAMILY,
             lang=i18n.current(),
             dir="rtl" if rtl else "ltr",
-            # CSS counter styles (CSS Counter Styles 3, section 7.1): Arabic pages count
-            # in the Arabic-Indic digits Babel gives Arabic numbers elsewhere in the report.
-            page_digits="arabic-indic" if i18n.current() == "ar" else "decimal",
+            # Page numbers in the digits of the report's other numbers: the language's
+            # default numbering system in CLDR (Babel), as a CSS counter style (CSS Counter
+            # Styles 3, section 7.1). CLDR's "ar" writes Latin digits; "ar-EG" would not.
+            page_digits=PAGE_DIGITS.get(i18n.locale().default_numbering_system, "decimal"),
             **values,
         )
     )

@@ -173,9 +173,7 @@ def others_view(
         else ""
     )
     if result.skills.empty:
-        return OthersView(
-            message=words["others_nothing"], round=heading, rule=rule, hidden=hidden
-        )
+        return OthersView(message=words["others_nothing"], round=heading, rule=rule, hidden=hidden)
     # The groups shown on at least one skill, self first and all others last (GROUP_ORDER).
     groups = sorted(set(result.skills["group"]), key=mr.GROUP_ORDER.get)
     scores = result.skills.pivot_table(
@@ -186,9 +184,7 @@ def others_view(
     rows = []
     for skill_id in order:
         line = scores.loc[skill_id]
-        rows.append(
-            [names[skill_id], *[_fmt(line.get(g, math.nan)) for g in groups]]
-        )
+        rows.append([names[skill_id], *[_fmt(line.get(g, math.nan)) for g in groups]])
     so = result.self_other
     return OthersView(
         round=heading,
@@ -222,17 +218,27 @@ def others_view(
         change=None
         if result.change.empty
         else {
-            "headers": [vocabulary.header(c) for c in ("skill", "group", "previous", "score",
-                                                       "change", "meaning")],
+            "headers": [
+                vocabulary.header(c)
+                for c in ("skill", "group", "previous", "score", "change", "meaning")
+            ],
             "rows": [
-                [row.skill, _group(row.group), _fmt(row.previous), _fmt(row.score),
-                 _fmt(row.change, "+.0f"), vocabulary.cell(row.verdict, column="meaning")]
+                [
+                    row.skill,
+                    _group(row.group),
+                    _fmt(row.previous),
+                    _fmt(row.score),
+                    _fmt(row.change, "+.0f"),
+                    vocabulary.cell(row.verdict, column="meaning"),
+                ]
                 for row in result.change.itertuples()
             ],
             "numeric": [False, False, True, True, True, False],
-        },  # fmt: skip
+        },
         comments=[
-            (vocabulary.cell(question, column="question"), list(rows["text"]))
+            # Each comment keeps its own direction inside the report's (an English comment
+            # in an Arabic report): Unicode isolates (UAX #9), as everywhere in the app.
+            (vocabulary.cell(question, column="question"), [i18n.isolate(t) for t in rows["text"]])
             for question, rows in result.comments.groupby("question", sort=False)
         ],
     )
@@ -333,9 +339,12 @@ def report_values(
         "empty": submissions.empty,
         "no_results": words["no_results"].format(name=i18n.isolate(person.name)),
         "others": others_view(
-            session=session, viewer=viewer, person_id=person_id, inputs=inputs,
+            session=session,
+            viewer=viewer,
+            person_id=person_id,
+            inputs=inputs,
             instrument=instrument,
-        ),  # fmt: skip
+        ),
     }
     goals = plans.plan(session=session, viewer=viewer, person_id=person_id, instrument=instrument)
     values["goals"] = [_goal(goal) for goal in goals]
@@ -491,25 +500,27 @@ def _goal(goal: plans.GoalView) -> dict[str, Any]:
     words = vocabulary.report_words()
     return {
         "skill": goal.skill,
-        "specific": goal.specific,
-        "measure": goal.measure,
+        "specific": i18n.isolate(goal.specific),
+        "measure": i18n.isolate(goal.measure) if goal.measure else "",
         "target": i18n.day(goal.target_date, month="MMMM"),
         "status": vocabulary.cell(goal.status, column="status").capitalize(),
         "progress": i18n.percent(goal.progress / 100),
         "actions": [
-            f"{action.text} ({words['action_done'] if action.done else words['action_open']})"
+            f"{i18n.isolate(action.text)} "
+            f"({words['action_done'] if action.done else words['action_open']})"
             for action in goal.actions
         ],
         "check_ins": [
             {
                 "at": vocabulary.cell(check.at.date()),
                 "progress": i18n.percent(check.progress / 100),
-                "note": check.note or vocabulary.EMPTY,
+                "note": i18n.isolate(check.note) if check.note else vocabulary.EMPTY,
             }
             for check in goal.check_ins
         ],
         "comments": [
-            f"{comment.author}, {vocabulary.cell(comment.at.date())}: {comment.text}"
+            f"{i18n.isolate(comment.author)}, {vocabulary.cell(comment.at.date())}: "
+            f"{i18n.isolate(comment.text)}"
             for comment in goal.comments
         ],
     }

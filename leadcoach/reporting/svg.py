@@ -95,7 +95,8 @@ def _axis(ticks: Sequence[float], x, label: Callable[[float], str]) -> str:
 def _table(axis: str, rows: Sequence[tuple[str, str]]) -> str:
     """The chart as rows of (skill name, row drawing) under the axis."""
     body = "".join(
-        f'<tr><td class="chart-label">{escape(label)}</td><td class="chart-plot">{drawing}</td></tr>'
+        f'<tr><td class="chart-label">{escape(label)}</td>'
+        f'<td class="chart-plot">{drawing}</td></tr>'
         for label, drawing in rows
     )
     return (
@@ -197,7 +198,10 @@ GROUP_MARKS = (
 def mark(shape: str, colour: str, cx: float, cy: float, r: float = 4.5) -> str:
     """One group's mark centred at (cx, cy)."""
     if shape == "square":
-        return f'<rect x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r}" height="{2 * r}" fill="{colour}"/>'
+        return (
+            f'<rect x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r}" height="{2 * r}" '
+            f'fill="{colour}"/>'
+        )
     if shape == "diamond":
         points = f"{cx},{cy - r - 1} {cx + r + 1},{cy} {cx},{cy + r + 1} {cx - r - 1},{cy}"
         return f'<polygon points="{points}" fill="{colour}"/>'
@@ -207,8 +211,7 @@ def mark(shape: str, colour: str, cx: float, cy: float, r: float = 4.5) -> str:
         return f'<polygon points="{points}" fill="{colour}"/>'
     if shape == "ring":
         return (
-            f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{colour}" '
-            'stroke-width="2"/>'
+            f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="none" stroke="{colour}" stroke-width="2"/>'
         )
     return f'<circle cx="{cx}" cy="{cy}" r="{r}" fill="{colour}"/>'
 

@@ -70,7 +70,7 @@ def render_html(template: str, **values: object) -> str:
         environment()
         .get_template(template)
         .render(
-            css=_css(),
+            css=markupsafe.Markup(_css()),  # the package's own style sheet, not escaped
             font=FONT_FAMILY,
             lang=i18n.current(),
             dir="rtl" if rtl else "ltr",

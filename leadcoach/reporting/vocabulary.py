@@ -637,7 +637,7 @@ REPORT.update(
         "blind_spots": "Blind spots: you rate yourself clearly above others",
         "hidden_strengths": "Hidden strengths: others rate you clearly above yourself",
         "others_reading_line": "{skill} (compared with {groups})",
-        "none_found": "None.",
+        "none_found": "No skill.",
         "others_clearly": (
             "Clearly means by more than measurement noise explains: 1.96 standard errors of "
             "the difference, from the skill's reliability and how many people answered "

@@ -28,6 +28,7 @@ from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.languages import SUPPORTED
 from leadcoach.platform.models import AuditEvent, Cohort, Person, RaterForm, TeamCoach
 from leadcoach.programmes import cohorts, feedback_reports
 from leadcoach.reporting import batch, cohort_report, pdf, person_report, vocabulary, workbook
@@ -441,6 +442,31 @@ def test_the_workbook_opens_ready_to_read(demo):
     assert completion.cell(2, 3).is_date
     notes = [row[1] for row in book["Notes"].iter_rows(min_row=2, values_only=True)]
     assert any("Holm" in n for n in notes) and any("5" in n for n in notes)
+
+
+def test_the_workbook_in_arabic_reads_in_arabic_right_to_left(demo):
+    _, engine, inputs = demo
+    with session_scope(engine) as session, i18n.using("ar"):
+        hr = _viewer(session, "Helen Okafor")
+        review = _review(session, hr, inputs, 5)
+        data = workbook.build(
+            session=session, viewer=hr, cohort_id=_spring(session), review=review,
+            instrument=inputs.instrument, thresholds=inputs.thresholds, min_group=5,
+            today=TODAY,
+        )  # fmt: skip
+        session.rollback()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    skills = {skill.name for skill in inputs.instrument.skills}  # the review's own names
+    arabic = re.compile("[\u0600-\u06ff]")
+    for sheet in book:
+        assert arabic.search(sheet.title) and sheet.sheet_view.rightToLeft, sheet.title
+        headers = [cell.value for cell in sheet[1]]
+        assert all(arabic.search(h) or h in skills for h in headers), (sheet.title, headers)
+    scores = book.worksheets[4]
+    with i18n.using("ar"):
+        column = [cell.value for cell in scores[1]].index(vocabulary.header_words()["language"])
+        languages = {row[column] for row in scores.iter_rows(min_row=2, values_only=True)}
+        assert languages and languages <= {vocabulary.cell(c, column="language") for c in SUPPORTED}
 
 
 def test_every_members_report_in_one_zip_with_progress(demo, tmp_path, monkeypatch):

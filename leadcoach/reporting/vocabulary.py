@@ -660,3 +660,4 @@ REPORT.update(
         "threshold_provisional": "Change cannot be judged yet: {reason}",
     }
 )
+HEADERS.update({"not_submitted": "Not submitted"})

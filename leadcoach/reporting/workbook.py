@@ -106,6 +106,8 @@ def _sheet(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[letter].width = min(width, MAX_WIDTH) + 2
     sheet.freeze_panes = sheet.cell(2, freeze_columns + 1)
+    # A right-to-left language's sheets open mirrored, column A on the right (issue 25).
+    sheet.sheet_view.rightToLeft = i18n.is_rtl()
     if len(columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
 
@@ -114,6 +116,11 @@ def scores_frame(review: cohorts.CohortReview, instrument: bank.Instrument) -> p
     """One row per person and round, one column per skill, the submission date a date."""
     wide = exports.cohort_scores(review.round_scores, instrument)
     wide["submitted_on"] = pd.to_datetime(wide["submitted_on"], errors="coerce").dt.date
+    if "language" in wide.columns:  # a language by its own name, never its code ("ar")
+        wide["language"] = [
+            v if vocabulary.is_empty(v) else vocabulary.cell(v, column="language")
+            for v in wide["language"]
+        ]
     return wide
 
 

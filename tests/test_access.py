@@ -167,9 +167,7 @@ ID_LOOKUPS = {
     # issue 24: the person's report is refused before its inputs are read
     **{f"person_report.{name}": ("person", lambda s, v, i, x, name=name: getattr(
         person_report, name)(session=s, viewer=v, person_id=x, inputs=None))
-       for name in ("report_values", "build", "download")},
-    "person_report.others_view": ("person", lambda s, v, i, x: person_report.others_view(
-        session=s, viewer=v, person_id=x)),
+       for name in ("report_values", "build", "download", "page", "others_view")},
     # issue 23
     "kpi_views.supervisor_kpis": ("person", lambda s, v, i, x: kpi_views.supervisor_kpis(
         session=s, viewer=v, person_id=x, instrument=i)),

@@ -225,6 +225,7 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "person_report.report_values": Action.DOWNLOAD_REPORT,
     "person_report.others_view": Action.DOWNLOAD_REPORT,
     "person_report.build": Action.DOWNLOAD_REPORT,
+    "person_report.page": Action.DOWNLOAD_REPORT,
     "person_report.download": Action.DOWNLOAD_REPORT,
     "cohort_report.report_values": Action.EXPORT_COHORT,
     "cohort_report.build": Action.EXPORT_COHORT,

@@ -104,6 +104,7 @@ NOT_GROUP_FIGURES = {
             "person_report.report_values",
             "person_report.others_view",
             "person_report.build",
+            "person_report.page",
             "person_report.download",
             "cohort_report.report_values",
             "cohort_report.build",

@@ -53,11 +53,13 @@ def cohort_zip(
     pages, names = [], []
     used: set[str] = set()
     for row in members.sort_values("name").itertuples():
-        values = person_report.report_values(
-            session=session, viewer=viewer, person_id=int(row.person_id), inputs=inputs,
-            today=today,
+        # Each in its member's own language (person_report.page).
+        pages.append(
+            person_report.page(
+                session=session, viewer=viewer, person_id=int(row.person_id), inputs=inputs,
+                today=today,
+            )
         )  # fmt: skip
-        pages.append(pdf.render_html("person_report.html", **values))
         name = person_report.file_name(row.name)
         if name in used:  # two members with one name: keep both files
             name = name.removesuffix(".pdf") + f"-{int(row.person_id)}.pdf"

@@ -21,6 +21,8 @@ from sqlmodel import Session
 from leadcoach.measurement import reliability
 from leadcoach.people import access, audit
 from leadcoach.people.access import Action, Viewer, require
+from leadcoach.platform import i18n
+from leadcoach.platform.i18n import _
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import pdf, svg, vocabulary
 
@@ -70,18 +72,22 @@ def change_table(changes: pd.DataFrame) -> pd.DataFrame:
     """The change per skill with its interval and verdict in words (as on the page)."""
     frame = changes.copy()
     frame["ci"] = [
-        None if pd.isna(low) else f"{low:+.1f}\u00a0to\u00a0{high:+.1f}"
+        None
+        if pd.isna(low)
+        else vocabulary.report_words()["interval"].format(
+            low=i18n.number(low, 1, sign=True), high=i18n.number(high, 1, sign=True)
+        )
         for low, high in zip(frame["ci_low"], frame["ci_high"], strict=True)
     ]
     frame["effect"] = [None if pd.isna(d) else effect_words(d) for d in frame["d_z"]]
     frame["verdict"] = [
         None
         if few
-        else vocabulary.YES
+        else _(vocabulary.YES)
         if real
-        else vocabulary.NO_SPREAD
+        else _(vocabulary.NO_SPREAD)
         if pd.isna(p)
-        else vocabulary.NO
+        else _(vocabulary.NO)
         for few, real, p in zip(frame["suppressed"], frame["significant"], frame["p"], strict=True)
     ]
     return frame
@@ -103,19 +109,19 @@ def report_values(
     today = today or datetime.now(UTC).date()
     values: dict[str, Any] = {
         "t": words,
-        "h": vocabulary.HEADERS,
+        "h": vocabulary.header_words(),
         "cohort": cohort_name,
         "footer": words["cohort_footer"].format(cohort=cohort_name),
-        "generated": f"{today.day} {today:%B %Y}",
+        "generated": i18n.day(today, month="MMMM"),
         "minimum": min_group,
     }
     completion = review.completion
     values["completion"] = [
         words["completion_line"].format(
             round=row.round,
-            submitted=row.submitted,
-            members=row.members,
-            rate=vocabulary.cell(row.rate * 100 if row.rate == row.rate else None, ".0f") + "%",
+            submitted=i18n.number(row.submitted),
+            members=i18n.number(row.members),
+            rate=vocabulary.cell(row.rate if row.rate == row.rate else None, ".0%"),
         )
         for row in completion.itertuples()
     ]
@@ -141,9 +147,9 @@ def report_values(
         values["changed"] = [
             words["changed_line"].format(
                 skill=row.skill,
-                change=f"{row.mean_change:+.1f}",
+                change=i18n.number(row.mean_change, 1, sign=True),
                 effect=effect_words(row.d_z),
-                dz=f"{row.d_z:.2f}",
+                dz=i18n.number(row.d_z, 2),
             )
             for row in real.itertuples()
         ] or [
@@ -155,7 +161,10 @@ def report_values(
         )
         values["people_real"] = [
             words["people_real_line"].format(
-                skill=row.skill, gains=row.real_gains, drops=row.real_drops, n=row.n
+                skill=row.skill,
+                gains=i18n.number(row.real_gains),
+                drops=i18n.number(row.real_drops),
+                n=i18n.number(row.n),
             )
             for row in counts[~counts["suppressed"]].itertuples()
             if row.real_gains or row.real_drops
@@ -187,7 +196,9 @@ def _next_steps(review: cohorts.CohortReview, min_group: int) -> list[str]:
     open_rounds = review.completion[review.completion["status"] == "open"]
     for row in open_rounds.itertuples():
         if row.missing:
-            steps.append(words["next_chase"].format(missing=len(row.missing), round=row.round))
+            steps.append(
+                words["next_chase"].format(missing=i18n.number(len(row.missing)), round=row.round)
+            )
     distribution = review.distribution
     if not distribution.empty:
         latest = distribution[distribution["round_order"] == distribution["round_order"].max()]
@@ -218,7 +229,7 @@ def _breakdowns(review: cohorts.CohortReview, min_group: int) -> list[dict]:
         hidden = list(suppressed.index[suppressed["all"]])
         split = split.assign(
             cell=[
-                vocabulary.SUPPRESSED if gated else vocabulary.cell(mean, ".0f")
+                _(vocabulary.SUPPRESSED) if gated else vocabulary.cell(mean, ".0f")
                 for gated, mean in zip(split["suppressed"], split["mean"], strict=True)
             ]
         )
@@ -240,7 +251,7 @@ def _breakdowns(review: cohorts.CohortReview, min_group: int) -> list[dict]:
                 "title": title,
                 "table": table,
                 "hidden": words["breakdown_hidden"].format(
-                    minimum=min_group, groups=", ".join(map(str, hidden))
+                    minimum=i18n.number(min_group), groups=", ".join(map(str, hidden))
                 )
                 if hidden
                 else "",

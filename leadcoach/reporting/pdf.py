@@ -10,12 +10,17 @@ cover Arabic, are installed by scripts/test-services. Templates are Jinja2 files
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
+import queue
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 import markupsafe
+
+from leadcoach.platform import i18n
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The fonts of every report: DejaVu covers Latin, Greek, Cyrillic and Arabic (Debian's
@@ -45,10 +50,60 @@ def css_string(text: str) -> str:
     return escaped.replace("<", "\\3c ").replace(">", "\\3e ").replace("\n", " ")
 
 
+# CLDR numbering systems -> CSS counter styles of the same digits.
+PAGE_DIGITS = {"latn": "decimal", "arab": "arabic-indic", "arabext": "persian"}
+
+
+@functools.cache
+def _css() -> str:
+    # Read once per process: the style sheet ships with the package and never changes while
+    # it runs.
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
 def render_html(template: str, **values: object) -> str:
-    """A report's HTML from its template and values."""
-    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return environment().get_template(template).render(css=css, font=FONT_FAMILY, **values)
+    """A report's HTML from its template and values, in the language in use
+    (`i18n.using`): its `lang`, its direction (`dir="rtl"` for Arabic, which the style
+    sheet mirrors) and its page numbers in the language's digits."""
+    rtl = i18n.is_rtl()
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            css=markupsafe.Markup(_css()),  # the package's own style sheet, not escaped
+            font=FONT_FAMILY,
+            lang=i18n.current(),
+            dir="rtl" if rtl else "ltr",
+            # Page numbers in the digits of the report's other numbers: the language's
+            # default numbering system in CLDR (Babel), as a CSS counter style (CSS Counter
+            # Styles 3, section 7.1). CLDR's "ar" writes Latin digits; "ar-EG" would not.
+            page_digits=PAGE_DIGITS.get(i18n.locale().default_numbering_system, "decimal"),
+            **values,
+        )
+    )
+
+
+# One WeasyPrint FontConfiguration per concurrent render, reused afterwards. Made anew for
+# every PDF (WeasyPrint's default), each render loaded fontconfig's configuration and a new
+# Pango font map, so every font was opened, and every glyph shaped and measured, again: about
+# a sixth of a warm render's time (cProfile, see the README's "Reports"). A font map is not
+# safe to share between threads (Streamlit runs each session's script in its own thread),
+# so a render takes one from this pool for itself and gives it back when done.
+_FONT_CONFIGS: queue.SimpleQueue = queue.SimpleQueue()
+
+
+@contextlib.contextmanager
+def _font_config() -> Iterator[object]:
+    from weasyprint.text.fonts import FontConfiguration
+
+    try:
+        config = _FONT_CONFIGS.get_nowait()
+    except queue.Empty:
+        config = FontConfiguration()
+    try:
+        yield config
+    finally:
+        _FONT_CONFIGS.put(config)
 
 
 def to_pdf(page: str) -> bytes:
@@ -59,4 +114,5 @@ def to_pdf(page: str) -> bytes:
 
     # fontTools logs every subset table it drops at INFO; a report is not worth a log line.
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    return weasyprint.HTML(string=page, base_url=str(TEMPLATES)).write_pdf()
+    with _font_config() as config:
+        return weasyprint.HTML(string=page, base_url=str(TEMPLATES)).write_pdf(font_config=config)

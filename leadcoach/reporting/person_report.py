@@ -9,13 +9,23 @@ the Results page (assessment.results, measurement.reliability and norms, coachin
 nothing is recomputed here. Access: `Action.DOWNLOAD_REPORT` (the person, their coach,
 HR and admins); each download is written to the audit log.
 
-The others' view (multi-rater, issue 22) is a hook: `others_view` returns None until that
-issue provides the figures; see its docstring.
+The others' view (multi-rater, issue 22) is the core 360 report of the person's latest
+closed feedback round (`programmes.feedback_reports.supervisor_report`), whose every figure
+and comment has passed the one 360 gate (`measurement.multirater.cells`); this module only
+names and lays it out. It is in the report only for a reader who may read that 360 report
+(the person and their coach: `Action.READ_FEEDBACK_REPORT`); HR and admins, who see cohort
+aggregates only, get the report without it.
+
+Language (issue 25): a person's report is written in the person's own language (their
+profile's), right to left in Arabic, with the questionnaire's texts in that language where
+translated (`instrument.translations`) and numbers and dates as the language writes them
+(Babel, through `platform.i18n`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -25,12 +35,16 @@ from sqlmodel import Session, select
 
 from leadcoach.assessment import results
 from leadcoach.coaching import plans
-from leadcoach.instrument import bank
+from leadcoach.instrument import bank, translations
+from leadcoach.measurement import multirater as mr
 from leadcoach.measurement import norms, reliability
 from leadcoach.people import audit
-from leadcoach.people.access import Action, Viewer, person_for
+from leadcoach.people.access import Action, Viewer, allowed, person_for
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
+from leadcoach.platform.languages import SOURCE, code_for
 from leadcoach.platform.models import Answer, Person, Submission, Team
+from leadcoach.programmes import feedback_reports
 from leadcoach.reporting import pdf, svg, vocabulary
 
 BEHAVIOURS_SHOWN = 5  # highest and lowest rated statements listed (each)
@@ -47,6 +61,22 @@ class Inputs:
     norm_sample: norms.NormSample
     min_norm_group: int
     min_group: int
+    min_raters: int = 3  # Settings.min_raters: the 360 gate's smallest group
+    # language -> the questionnaire's translation (skill names, statements, tips)
+    translations: Mapping[str, translations.Translation] = field(default_factory=dict)
+    _shown: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def shown_in(self, language: str) -> tuple[bank.Instrument, dict[str, tuple[bank.Tip, ...]]]:
+        """The instrument and tips with their texts in `language` (English where a text is
+        not translated), made once per language: a ZIP of 250 reports translates once."""
+        if language not in self._shown:
+            self._shown[language] = (
+                translations.translate(self.instrument, language, self.translations),
+                translations.translate_tips(
+                    self.tips, self.instrument, language, self.translations
+                ),
+            )
+        return self._shown[language]
 
 
 def inputs(
@@ -73,30 +103,166 @@ def inputs(
         norm_sample=norms.NormSample(norms.norm_scores(session, instrument)),
         min_norm_group=settings.min_norm_group,
         min_group=settings.min_group_size,
+        min_raters=settings.min_raters,
+        translations=translations.load_translations(settings.assessments_dir, instrument.id),
     )
 
 
 @dataclass(frozen=True)
 class OthersView:
-    """The multi-rater section (issue 22): self against each shown rater group, blind
-    spots, hidden strengths and comments, already under that issue's anonymity rules."""
+    """The multi-rater section (issue 22) as text and SVG for the template: self against
+    each shown rater group, blind spots, hidden strengths, the behaviours others rated
+    highest and lowest, change since the previous round and comments, all from the core's
+    report, which the 360 gate has already cut to what may be shown."""
 
-    groups: pd.DataFrame  # skill, self, one column per shown group (people-facing headers)
+    message: str = ""  # said instead of the figures: no closed round, or nothing to show
+    round: str = ""
+    rule: str = ""
+    responses: list[str] = field(default_factory=list)
+    hidden: str = ""
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (mark SVG, group name)
+    chart: str = ""
+    table: dict[str, Any] | None = None
     blind_spots: list[str] = field(default_factory=list)
     hidden_strengths: list[str] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
-    note: str = ""
+    highest: list[dict[str, str]] = field(default_factory=list)
+    lowest: list[dict[str, str]] = field(default_factory=list)
+    change: dict[str, Any] | None = None
+    comments: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
-def others_view(*, session: Session, viewer: Viewer, person_id: int) -> OthersView | None:
-    """HOOK for issue 22 (multi-rater), NOT IMPLEMENTED here: returns None, and the report
-    leaves the section out. When rater submissions land, fill this from that issue's core
-    function (self against each rater group with at least its minimum raters, blind spots,
-    hidden strengths, comments), applying the same anonymity rules as its page; the
-    template (`templates/person_report.html`, block "others") already draws an OthersView.
-    """
-    person_for(session=session, viewer=viewer, action=Action.DOWNLOAD_REPORT, person_id=person_id)
-    return None
+def _group(code: str) -> str:
+    return vocabulary.cell(code, column="group")
+
+
+def others_view(
+    *,
+    session: Session,
+    viewer: Viewer,
+    person_id: int,
+    inputs: Inputs,
+    instrument: bank.Instrument | None = None,
+) -> OthersView | None:
+    """The person's latest closed 360 round as the report's section, or None when the
+    viewer may not read that person's 360 report (HR and admins: cohort aggregates only).
+    With no closed round, a section that says so. `instrument`: the one whose texts (skill
+    names, statements) the report shows, the source one by default."""
+    person = person_for(
+        session=session, viewer=viewer, action=Action.DOWNLOAD_REPORT, person_id=person_id
+    )
+    if not allowed(viewer, Action.READ_FEEDBACK_REPORT, person):
+        return None
+    words = vocabulary.report_words()
+    rounds = feedback_reports.closed_rounds(session=session, viewer=viewer, supervisor_id=person_id)
+    if rounds.empty:
+        return OthersView(message=words["others_none"])
+    result = feedback_reports.supervisor_report(
+        session=session, viewer=viewer, supervisor_id=person_id,
+        instrument=instrument or inputs.instrument, thresholds=inputs.thresholds,
+        min_raters=inputs.min_raters, round_id=int(rounds["round_id"].iloc[-1]),
+    )  # fmt: skip
+    latest = rounds.iloc[-1]
+    heading = words["others_round"].format(
+        round=latest["campaign"] or words["others_round_unnamed"],
+        date=i18n.day(latest["closes_on"], month="MMMM"),
+    )
+    rule = words["others_rule"].format(minimum=result.min_raters)
+    hidden = (
+        words["others_hidden"].format(groups=", ".join(_group(g) for g in result.hidden_groups))
+        if result.hidden_groups
+        else ""
+    )
+    if result.skills.empty:
+        return OthersView(message=words["others_nothing"], round=heading, rule=rule, hidden=hidden)
+    # The groups shown on at least one skill, self first and all others last (GROUP_ORDER).
+    groups = sorted(set(result.skills["group"]), key=mr.GROUP_ORDER.get)
+    scores = result.skills.pivot_table(
+        index="skill_id", columns="group", values="score", aggfunc="first"
+    )
+    names = dict(zip(result.skills["skill_id"], result.skills["skill"], strict=False))
+    order = [s.id for s in (instrument or inputs.instrument).skills if s.id in scores.index]
+    rows = []
+    for skill_id in order:
+        line = scores.loc[skill_id]
+        rows.append([names[skill_id], *[_fmt(line.get(g, math.nan)) for g in groups]])
+    so = result.self_other
+    return OthersView(
+        round=heading,
+        rule=rule,
+        responses=[
+            words["others_response_line"].format(
+                group=_group(row.group), count=i18n.formatted(row.raters, ".0f")
+            )
+            for row in result.responses.itertuples()
+        ],
+        hidden=hidden,
+        legend=[(svg.legend_mark(i), _group(g)) for i, g in enumerate(groups)],
+        chart=svg.dots(
+            [
+                svg.Dots(
+                    names[skill_id],
+                    tuple(_float(scores.loc[skill_id].get(g, math.nan)) for g in groups),
+                )
+                for skill_id in order
+            ]
+        ),
+        table={
+            "headers": [vocabulary.header("skill"), *[_group(g) for g in groups]],
+            "rows": rows,
+            "numeric": [False, *[True] * len(groups)],
+        },
+        blind_spots=_readings(so, mr.BLIND_SPOT, order),
+        hidden_strengths=_readings(so, mr.HIDDEN_STRENGTH, order),
+        highest=[_rated(row) for row in result.highest.itertuples()],
+        lowest=[_rated(row) for row in result.lowest.itertuples()],
+        change=None
+        if result.change.empty
+        else {
+            "headers": [
+                vocabulary.header(c)
+                for c in ("skill", "group", "previous", "score", "change", "meaning")
+            ],
+            "rows": [
+                [
+                    row.skill,
+                    _group(row.group),
+                    _fmt(row.previous),
+                    _fmt(row.score),
+                    _fmt(row.change, "+.0f"),
+                    vocabulary.cell(row.verdict, column="meaning"),
+                ]
+                for row in result.change.itertuples()
+            ],
+            "numeric": [False, False, True, True, True, False],
+        },
+        comments=[
+            # Each comment keeps its own direction inside the report's (an English comment
+            # in an Arabic report): Unicode isolates (UAX #9), as everywhere in the app.
+            (vocabulary.cell(question, column="question"), [i18n.isolate(t) for t in rows["text"]])
+            for question, rows in result.comments.groupby("question", sort=False)
+        ],
+    )
+
+
+def _readings(self_other: pd.DataFrame, reading: str, order: list[str]) -> list[str]:
+    """Skills read as `reading` against some group: "Skill (compared with Peers, ...)"."""
+    found = self_other[self_other["reading"] == reading]
+    words = vocabulary.report_words()
+    lines = []
+    for skill_id in order:
+        mine = found[found["skill_id"] == skill_id]
+        if not mine.empty:
+            lines.append(
+                words["others_reading_line"].format(
+                    skill=mine["skill"].iloc[0],
+                    groups=", ".join(_group(g) for g in mine["group"]),
+                )
+            )
+    return lines
+
+
+def _rated(row) -> dict[str, str]:
+    return {"statement": row.statement, "skill": row.skill, "mean": _fmt(row.mean, ".1f")}
 
 
 def _fmt(value: Any, spec: str = ".0f") -> str:
@@ -106,7 +272,7 @@ def _fmt(value: Any, spec: str = ".0f") -> str:
 def _band(low: float, high: float) -> str:
     if pd.isna(low) or pd.isna(high):
         return vocabulary.EMPTY
-    return f"{low:.0f}\u2013{high:.0f}"
+    return f"{i18n.number(low, 0)}\u2013{i18n.number(high, 0)}"
 
 
 def _previous_answered(scores: pd.DataFrame) -> dict[str, int]:
@@ -147,11 +313,14 @@ def _behaviours(session: Session, submission_id: int, instrument: bank.Instrumen
 def report_values(
     *, session: Session, viewer: Viewer, person_id: int, inputs: Inputs, today: date | None = None
 ) -> dict[str, Any]:
-    """Everything the person's report shows, as text and SVG ready for its template."""
+    """Everything the person's report shows, as text and SVG ready for its template, in
+    the language in use (`page` sets the person's own)."""
     person: Person = person_for(
         session=session, viewer=viewer, action=Action.DOWNLOAD_REPORT, person_id=person_id
     )
-    instrument = inputs.instrument
+    # Names and statements in the report's language; scores, keys and thresholds are the
+    # source instrument's (a translation changes texts only).
+    instrument, tips = inputs.shown_in(i18n.current())
     words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
     team = session.get(Team, person.team_id) if person.team_id else None
@@ -159,15 +328,23 @@ def report_values(
     submissions = results.person_submissions(session=session, viewer=viewer, person_id=person_id)
     values: dict[str, Any] = {
         "t": words,
-        "h": vocabulary.HEADERS,
+        "h": vocabulary.header_words(),
         "name": person.name,
-        "footer": words["person_footer"].format(name=person.name),
+        "footer": words["person_footer"].format(name=i18n.isolate(person.name)),
         "team": team.name if team else vocabulary.EMPTY,
-        "instrument": f"{instrument.title}, version {instrument.version}",
-        "generated": f"{today.day} {today:%B %Y}",
+        "instrument": words["instrument_version"].format(
+            title=instrument.title, version=instrument.version
+        ),
+        "generated": i18n.day(today, month="MMMM"),
         "empty": submissions.empty,
-        "no_results": words["no_results"].format(name=person.name),
-        "others": None,
+        "no_results": words["no_results"].format(name=i18n.isolate(person.name)),
+        "others": others_view(
+            session=session,
+            viewer=viewer,
+            person_id=person_id,
+            inputs=inputs,
+            instrument=instrument,
+        ),
     }
     goals = plans.plan(session=session, viewer=viewer, person_id=person_id, instrument=instrument)
     values["goals"] = [_goal(goal) for goal in goals]
@@ -181,7 +358,7 @@ def report_values(
         session=session,
         viewer=viewer,
         person_id=person_id,
-        instrument=instrument,
+        instrument=inputs.instrument,
         group="organisation",
         min_norm_group=inputs.min_norm_group,
         everyone=inputs.norm_sample,
@@ -263,7 +440,7 @@ def report_values(
         {
             "skill": row.skill,
             "definition": instrument.skill(row.skill_id).definition,
-            "tips": [f"{tip.title}. {tip.action}" for tip in inputs.tips.get(row.skill_id, ())][:3],
+            "tips": [f"{tip.title}. {tip.action}" for tip in tips.get(row.skill_id, ())][:3],
         }
         for row in develop.itertuples()
     ]
@@ -275,21 +452,22 @@ def report_values(
     values["behaviours_high"] = [_behaviour(row) for row in high]
     values["behaviours_low"] = [_behaviour(row) for row in low]
     values.update(
-        assessed=f"{latest['submitted_at'].day} {latest['submitted_at']:%B %Y}",
-        number=words["assessment_number"].format(number=len(submissions), total=len(submissions)),
+        assessed=i18n.day(latest["submitted_at"], month="MMMM"),
+        number=words["assessment_number"].format(
+            number=i18n.number(len(submissions)), total=i18n.number(len(submissions))
+        ),
         overall=words["insufficient"]
         if pd.isna(latest["overall_index"])
         else _fmt(latest["overall_index"]),
         scenario=words["scenarios_none"]
         if pd.isna(latest["scenario_score"])
         else words["scenarios_text"].format(
-            count=sum(len(s.scenarios) for s in instrument.skills),
+            count=i18n.number(sum(len(s.scenarios) for s in instrument.skills)),
             score=_fmt(latest["scenario_score"]),
         ),
         compared=compared,
         scenario_figure=_fmt(latest["scenario_score"]),
     )
-    values["others"] = others_view(session=session, viewer=viewer, person_id=person_id)
     return values
 
 
@@ -298,12 +476,12 @@ def _float(value: Any) -> float:
 
 
 def _skill_list(listed: pd.DataFrame) -> list[str]:
-    lines = [f"{row.skill}: {row.score:.0f}" for row in listed[~listed["tied"]].itertuples()]
+    lines = [f"{row.skill}: {_fmt(row.score)}" for row in listed[~listed["tied"]].itertuples()]
     tied = listed[listed["tied"]]
     if not tied.empty:
         lines.append(
             vocabulary.report_words()["tied"].format(
-                score=f"{tied['score'].iloc[0]:.0f}", names=", ".join(tied["skill"])
+                score=_fmt(tied["score"].iloc[0]), names=", ".join(tied["skill"])
             )
         )
     return lines
@@ -322,38 +500,74 @@ def _goal(goal: plans.GoalView) -> dict[str, Any]:
     words = vocabulary.report_words()
     return {
         "skill": goal.skill,
-        "specific": goal.specific,
-        "measure": goal.measure,
-        "target": f"{goal.target_date.day} {goal.target_date:%B %Y}",
+        "specific": i18n.isolate(goal.specific),
+        "measure": i18n.isolate(goal.measure) if goal.measure else "",
+        "target": i18n.day(goal.target_date, month="MMMM"),
         "status": vocabulary.cell(goal.status, column="status").capitalize(),
-        "progress": f"{goal.progress}%",
+        "progress": i18n.percent(goal.progress / 100),
         "actions": [
-            f"{action.text} ({words['action_done'] if action.done else words['action_open']})"
+            f"{i18n.isolate(action.text)} "
+            f"({words['action_done'] if action.done else words['action_open']})"
             for action in goal.actions
         ],
         "check_ins": [
             {
                 "at": vocabulary.cell(check.at.date()),
-                "progress": f"{check.progress}%",
-                "note": check.note or vocabulary.EMPTY,
+                "progress": i18n.percent(check.progress / 100),
+                "note": i18n.isolate(check.note) if check.note else vocabulary.EMPTY,
             }
             for check in goal.check_ins
         ],
         "comments": [
-            f"{comment.author}, {vocabulary.cell(comment.at.date())}: {comment.text}"
+            f"{i18n.isolate(comment.author)}, {vocabulary.cell(comment.at.date())}: "
+            f"{i18n.isolate(comment.text)}"
             for comment in goal.comments
         ],
     }
 
 
+def report_language(person: Person) -> str:
+    """The language a person's report is written in: their profile's (issue 25), English
+    for none or an unsupported one."""
+    return code_for(person.language) or SOURCE
+
+
+def page(
+    *,
+    session: Session,
+    viewer: Viewer,
+    person_id: int,
+    inputs: Inputs,
+    today: date | None = None,
+    language: str | None = None,
+) -> str:
+    """The person's report as HTML, in `language` (the person's own by default)."""
+    person = person_for(
+        session=session, viewer=viewer, action=Action.DOWNLOAD_REPORT, person_id=person_id
+    )
+    with i18n.using(language or report_language(person)):
+        values = report_values(
+            session=session, viewer=viewer, person_id=person_id, inputs=inputs, today=today
+        )
+        return pdf.render_html("person_report.html", **values)
+
+
 def build(
-    *, session: Session, viewer: Viewer, person_id: int, inputs: Inputs, today: date | None = None
+    *,
+    session: Session,
+    viewer: Viewer,
+    person_id: int,
+    inputs: Inputs,
+    today: date | None = None,
+    language: str | None = None,
 ) -> bytes:
     """The person's report as a PDF (not audited: `download` is, and the batch audits its ZIP)."""
-    values = report_values(
-        session=session, viewer=viewer, person_id=person_id, inputs=inputs, today=today
-    )
-    return pdf.to_pdf(pdf.render_html("person_report.html", **values))
+    return pdf.to_pdf(
+        page(
+            session=session, viewer=viewer, person_id=person_id, inputs=inputs, today=today,
+            language=language,
+        )
+    )  # fmt: skip
 
 
 def download(

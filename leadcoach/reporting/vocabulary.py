@@ -602,3 +602,62 @@ def report_words() -> dict[str, str]:
     """REPORT's texts through the catalog of the language in use now (the extractor reads
     REPORT, so each has a translation); `{fields}` are filled after this by the report."""
     return {key: _(text) for key, text in REPORT.items()}
+
+
+def header_words() -> dict[str, str]:
+    """HEADERS' texts through the catalog of the language in use now, for the report
+    templates' own column headings (`{{ h.skill }}`)."""
+    return {key: _(text) for key, text in HEADERS.items()}
+
+
+# --- issue 24 (h-reports): the person's report in any language, and its others' view ---
+REPORT.update(
+    {
+        "instrument_version": "{title}, version {version}",
+        "others_round": "{round}, closed on {date}",
+        "others_round_unnamed": "Feedback round",
+        "others_none": (
+            "No feedback round has closed yet. Others' ratings appear in this report once a "
+            "round closes, so that no one's answers can be picked out as they come in."
+        ),
+        "others_nothing": "Nothing can be shown from this round: too few people answered.",
+        "others_rule": (
+            "Others' scores are shown only for groups where at least {minimum} people "
+            "answered enough of a skill's statements; your manager's are shown as your "
+            "manager's. Smaller groups are left out everywhere, also from all others, and "
+            "comments are shown in random order, never with a name."
+        ),
+        "others_responses": "People who answered",
+        "others_response_line": "{group}: {count}",
+        "others_hidden": "Too few answers to show: {groups}.",
+        "others_chart_note": (
+            "Each mark is a group's average score from 0 to 100; the same figures are in "
+            "the table below."
+        ),
+        "blind_spots": "Blind spots: you rate yourself clearly above others",
+        "hidden_strengths": "Hidden strengths: others rate you clearly above yourself",
+        "others_reading_line": "{skill} (compared with {groups})",
+        "none_found": "No skill.",
+        "others_clearly": (
+            "Clearly means by more than measurement noise explains: 1.96 standard errors of "
+            "the difference, from the skill's reliability and how many people answered "
+            "(Jacobson and Truax, 1991)."
+        ),
+        "others_high": "Behaviours others rated highest",
+        "others_low": "Behaviours others rated lowest",
+        "others_average": "Average (1 to 5)",
+        "others_change": "Change in others' ratings since the previous round",
+        "others_comments": "Comments",
+    }
+)
+# The cohort report and workbook: an interval, and where a change threshold comes from.
+REPORT.update(
+    {
+        "interval": "{low}\u00a0to\u00a0{high}",
+        "threshold_note": (
+            "±{points} points, from a reliability of {reliability} ({people} people, on {date})"
+        ),
+        "threshold_provisional": "Change cannot be judged yet: {reason}",
+    }
+)
+HEADERS.update({"not_submitted": "Not submitted"})

@@ -27,6 +27,8 @@ from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people import access, audit
 from leadcoach.people.access import Action, Viewer, require
+from leadcoach.platform import i18n
+from leadcoach.platform.i18n import _
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import cohort_report, exports, vocabulary
 
@@ -51,7 +53,7 @@ def _value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).date() if value.tzinfo else value.date()
     if isinstance(value, bool):
-        return vocabulary.YES if value else vocabulary.NO
+        return _(vocabulary.YES) if value else _(vocabulary.NO)
     if isinstance(value, float) and math.isnan(value):
         return None
     return exports.neutralise_cell(value)
@@ -81,7 +83,7 @@ def _sheet(
         row = [_value(v) for v in values]
         if gate:
             row = [
-                vocabulary.SUPPRESSED if v is None and c in formats else v
+                _(vocabulary.SUPPRESSED) if v is None and c in formats else v
                 for v, c in zip(row, columns, strict=True)
             ]
         sheet.append(row)
@@ -104,6 +106,8 @@ def _sheet(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[letter].width = min(width, MAX_WIDTH) + 2
     sheet.freeze_panes = sheet.cell(2, freeze_columns + 1)
+    # A right-to-left language's sheets open mirrored, column A on the right (issue 25).
+    sheet.sheet_view.rightToLeft = i18n.is_rtl()
     if len(columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
 
@@ -112,6 +116,11 @@ def scores_frame(review: cohorts.CohortReview, instrument: bank.Instrument) -> p
     """One row per person and round, one column per skill, the submission date a date."""
     wide = exports.cohort_scores(review.round_scores, instrument)
     wide["submitted_on"] = pd.to_datetime(wide["submitted_on"], errors="coerce").dt.date
+    if "language" in wide.columns:  # a language by its own name, never its code ("ar")
+        wide["language"] = [
+            v if vocabulary.is_empty(v) else vocabulary.cell(v, column="language")
+            for v in wide["language"]
+        ]
     return wide
 
 
@@ -172,7 +181,7 @@ def build(
              "d_z", "dz_low", "dz_high", "effect", "p_holm", "verdict"]
         ]  # fmt: skip
         changes["verdict"] = changes["verdict"].where(
-            ~review.changes["suppressed"], vocabulary.SUPPRESSED
+            ~review.changes["suppressed"], _(vocabulary.SUPPRESSED)
         )
         _sheet(
             book,
@@ -206,11 +215,11 @@ def build(
         words["method_paired"], words["method_effect"], words["method_holm"],
         words["method_reliable"], words["method_small"].format(minimum=min_group),
     )]  # fmt: skip
-    notes.append((words["alpha"], f"{cohorts.ALPHA:.0%}"))
+    notes.append((words["alpha"], i18n.percent(cohorts.ALPHA)))
     names = {s.id: s.name for s in instrument.skills}
     for skill_id, threshold in thresholds.items():
         if skill_id in names:
-            notes.append((names[skill_id], threshold.describe()))
+            notes.append((names[skill_id], _threshold(threshold, words)))
     _sheet(book, words["sheet_notes"], pd.DataFrame(notes, columns=["topic", "text"]))
     book.active = 0
     buffer = io.BytesIO()
@@ -220,3 +229,16 @@ def build(
         rows=len(scores),
     )  # fmt: skip
     return buffer.getvalue()
+
+
+def _threshold(threshold: reliability.ChangeThreshold, words: dict[str, str]) -> str:
+    """Where a skill's change threshold comes from, in the reader's language (the text of
+    `ChangeThreshold.describe`); a provisional one gives the core's reason as it is."""
+    if threshold.provisional:
+        return words["threshold_provisional"].format(reason=threshold.reason)
+    return words["threshold_note"].format(
+        points=i18n.number(threshold.points, 0),
+        reliability=i18n.number(threshold.reliability, 2),
+        people=i18n.number(threshold.people),
+        date=i18n.day(threshold.as_of) if threshold.as_of else vocabulary.EMPTY,
+    )

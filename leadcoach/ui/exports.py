@@ -133,6 +133,8 @@ def report_inputs(session) -> person_report.Inputs:
         norm_sample=context.norm_sample(session),
         min_norm_group=current.min_norm_group,
         min_group=current.min_group_size,
+        min_raters=current.min_raters,
+        translations=context.questionnaire_translations(),
     )
 
 

@@ -857,11 +857,14 @@ MAIN_PAGES = [
 ]
 # Every page of every role, for the memory figure (admin sees HR's pages and accounts).
 ALL_PAGES = {
-    "supervisor": ["home", "assessment", "results", "growth", "plan"],
-    "coach": ["team", "compare", "person"],
-    "hr": ["organisation", "review", "cohorts", "roster", "quality"],
-    "admin": ["organisation", "review", "cohorts", "roster", "quality", "accounts"],
-}
+    "supervisor": ["home", "assessment", "results", "growth", "plan", "team_numbers",
+                   "feedback_report", "feedback", "notifications"],
+    "coach": ["team", "compare", "person", "teams_numbers", "feedback", "notifications"],
+    "hr": ["organisation", "review", "cohorts", "roster", "quality", "erase", "kpi_import",
+           "feedback", "notifications"],
+    "admin": ["organisation", "review", "cohorts", "roster", "quality", "erase",
+              "kpi_import", "accounts", "audit", "outbox", "notifications"],
+}  # fmt: skip
 # Done: the script has finished, nothing on the page is stale or still a placeholder, and
 # every visible chart is drawn.
 _SETTLED = r"""(wanted) => {
@@ -1109,7 +1112,11 @@ _TITLES = {"home": "Home", "assessment": "Self-assessment", "results": "Results"
            "growth": "Growth", "plan": "Development plan", "team": "My teams",
            "compare": "Compare", "person": "Person", "organisation": "Organisation",
            "review": "Cohort review", "cohorts": "Cohorts", "roster": "Import roster",
-           "quality": "Instrument quality", "accounts": "Accounts"}  # fmt: skip
+           "quality": "Instrument quality", "accounts": "Accounts",
+           "erase": "Erase a person", "audit": "Audit log", "outbox": "Outbox",
+           "notifications": "Notifications", "team_numbers": "Team numbers",
+           "teams_numbers": "Teams' numbers", "kpi_import": "Import KPIs",
+           "feedback_report": "Feedback from others", "feedback": "360 feedback"}  # fmt: skip
 
 
 def _title(path: str) -> str:

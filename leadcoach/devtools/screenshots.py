@@ -25,14 +25,19 @@ ROLES = {
     "supervisor": ("Ana Lima", [("Home", "home"), ("Self-assessment", "assessment"),
                                 ("Results", "results"), ("Growth", "growth"),
                                 ("Development plan", "plan"),
-                                ("Feedback from others", "feedback_report")]),  # issue 22
+                                ("Team numbers", "team_numbers"),  # issue 23
+                                ("Feedback from others", "feedback_report"),  # issue 22
+                                ("360 feedback", "feedback"),
+                                ("Notifications", "notifications")]),
     "supervisor-new": ("Sam Torres", [("Home", "home"), ("Self-assessment", "assessment")]),
     "coach": ("Priya Shah", [("My teams", "team"), ("Compare", "compare"),
-                             ("Person", "person")]),
+                             ("Person", "person"), ("Teams' numbers", "teams_numbers")]),
     "hr": ("Helen Okafor", [("Organisation", "organisation"), ("Cohort review", "review"),
                             ("Cohorts", "cohorts"), ("Import roster", "roster"),
-                            ("Instrument quality", "quality"), ("Erase a person", "erase")]),
-    "admin": ("Alex Morgan", [("Accounts", "accounts"), ("Audit log", "audit")]),
+                            ("Instrument quality", "quality"), ("Erase a person", "erase"),
+                            ("Import KPIs", "kpi_import"), ("360 feedback", "feedback")]),
+    "admin": ("Alex Morgan", [("Accounts", "accounts"), ("Audit log", "audit"),
+                              ("Outbox", "outbox")]),
 }  # fmt: skip
 SETTLED = (
     "() => document.querySelector(\"[data-testid='stApp']\")?.dataset.testScriptState"

@@ -49,6 +49,7 @@ from sqlmodel import Session, select
 
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.people.audit import record
+from leadcoach.platform import data_version
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import KpiDefinition, KpiValue, Team
 from leadcoach.platform.validation import clean_text, forbidden_character
@@ -155,29 +156,31 @@ def ensure_catalogue(session: Session) -> None:
     session.flush()
 
 
+_FIELDS = (
+    KpiDefinition.id,
+    KpiDefinition.key,
+    KpiDefinition.name,
+    KpiDefinition.unit,
+    KpiDefinition.higher_is_better,
+    KpiDefinition.min_value,
+    KpiDefinition.max_value,
+    KpiDefinition.combine,
+    KpiDefinition.description,
+    KpiDefinition.built_in,
+)
+
+
 def measures(session: Session) -> dict[int, Measure]:
     """Every defined measure by id, in the catalogue's order (built-in first, then by name)."""
-    ensure_catalogue(session)
-    order = {entry["key"]: i for i, entry in enumerate(built_in_catalogue())}
-    rows = sorted(
-        session.exec(select(KpiDefinition)).all(),
-        key=lambda d: (order.get(d.key, len(order)), d.name.casefold()),
-    )
-    return {
-        row.id: Measure(
-            row.id,
-            row.key,
-            row.name,
-            row.unit,
-            row.higher_is_better,
-            row.min_value,
-            row.max_value,
-            row.combine,
-            row.description,
-            row.built_in,
-        )
-        for row in rows
-    }
+    rows = session.connection().execute(select(*_FIELDS)).all()
+    built_in = built_in_catalogue()
+    if len({row.key for row in rows} & {entry["key"] for entry in built_in}) < len(built_in):
+        # Written on first use (one read per view after that, no write).
+        ensure_catalogue(session)
+        rows = session.connection().execute(select(*_FIELDS)).all()
+    order = {entry["key"]: i for i, entry in enumerate(built_in)}
+    rows = sorted(rows, key=lambda d: (order.get(d.key, len(order)), d.name.casefold()))
+    return {row.id: Measure(*row) for row in rows}
 
 
 def catalogue(*, session: Session, viewer: Viewer) -> pd.DataFrame:
@@ -247,6 +250,7 @@ def add_definition(
     )
     session.add(definition)
     session.flush()
+    data_version.bump(session)  # a measure's name shows in cached figures
     record(session, viewer.person_id, "kpi_measure_added", subject=name, key=key)
     return definition.id
 
@@ -852,6 +856,10 @@ def import_kpis(
         connection.execute(
             delete(KpiValue).where(KpiValue.id.in_(removed_ids[start : start + 500]))
         )
+    if inserts or updates or removed_ids:
+        # Cached figures over team numbers (the cohort review's KPI section) are recomputed
+        # on their next read; no trigger on kpivalue does it (see data_version.bump).
+        data_version.bump(session)
     replaced = tuple(f"{period:%Y-%m}" for period in sorted(touched_periods))
     for period in sorted(touched_periods):
         record(

@@ -605,8 +605,9 @@ REPORT.update(
         "kpi_summary": "Change in each measure from before the programme ({before_from} to "
         "{before_to}) to after it ({after_from} to {after_to}), for the teams of the cohort's "
         "supervisors and for teams whose supervisors were not in a programme over the same "
-        "months, and the difference between the two (difference in differences) with its 95% "
-        "interval. Measures with fewer than {minimum} teams on either side are not shown.",
+        "months, and the difference between the two (difference in differences) with its "
+        "confidence interval (95%). Measures with fewer than {minimum} teams on either side "
+        "are not shown.",
         "kpi_note_partial": "Only {months} of the {total} months after the programme have "
         "passed; the figures will change as more months arrive.",
         "kpi_empty_no_after": "The cohort started less than four months ago, so there is no "
@@ -621,8 +622,8 @@ REPORT.update(
         "kpi_interval": "{low} to {high}",
         "kpi_associations": "Skill change and team change, across the cohort's supervisors",
         "kpi_associations_note": "The correlation between each supervisor's change in a skill "
-        "(baseline to latest round) and their team's change in a measure, with its 95% "
-        "interval and the number of supervisors, the strongest first. An association, not a "
+        "(baseline to latest round) and their team's change in a measure, with its confidence "
+        "interval (95%) and the number of supervisors, the strongest first. An association, not a "
         "cause: with few supervisors the intervals are wide and most include zero. Pairs with "
         "fewer than {minimum} supervisors are not shown.",
         "kpi_associations_none": "Not enough supervisors with both rounds and team numbers "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import pandas as pd
 from sqlmodel import Session
@@ -24,6 +25,8 @@ from leadcoach.people import access
 from leadcoach.people.access import Viewer
 from leadcoach.platform import data_version
 from leadcoach.programmes import cohorts, kpi_views
+
+Review = TypeVar("Review", cohorts.CohortReview, kpi_views.CohortKpiReview)
 
 
 class CohortReviews:
@@ -63,7 +66,8 @@ class CohortReviews:
         return _copy(review)
 
 
-def _copy(review: cohorts.CohortReview) -> cohorts.CohortReview:
+def _copy(review: Review) -> Review:
+    """The review with copies of its frames: a caller's change never reaches the cache."""
     return dataclasses.replace(
         review,
         **{

@@ -3,7 +3,9 @@
 The catalogue is data: the built-in contact-centre measures of kpi_catalogue.yaml, written
 into the kpidefinition table on first use, plus HR's own (`add_definition`).
 
-The import follows the roster import (leadcoach.programmes.roster) step for step:
+The import follows the roster import (leadcoach.programmes.roster) step for step, and reads
+files through the same module (leadcoach.programmes.spreadsheets), so both say the same
+thing about a file they cannot read:
 
 - `read_kpi_file` turns a CSV (UTF-8; comma, semicolon or tab) or XLSX into rows of text
   cells; problems of the file as a whole are recorded on it, never raised.
@@ -12,7 +14,8 @@ The import follows the roster import (leadcoach.programmes.roster) step for step
   and column.
 - `import_kpis` writes the clean rows in the caller's transaction: "all_or_nothing"
   writes nothing while any row has a problem, "clean_rows" writes the clean rows and hands
-  back the others with a `problem` column.
+  back the others with a `problem` column. An import that changes anything moves the data
+  version once (`data_version.bump`), so cached figures over team numbers are recomputed.
 
 Rules a user may ask about:
 

@@ -219,7 +219,8 @@ def test_every_core_function_taking_an_id_is_checked_for_unknown_ids():
         "feedback_reports.cohort_campaigns", "feedback_reports.cohort_self_other",
         # HR and admins only (EXPORT_COHORT, READ_ORGANISATION, MANAGE_COHORTS)
         "batch.cohort_zip", "cohort_report.build", "workbook.build",
-        "kpi_views.cohort_kpi_review", "feedback_rounds.start_cohort_rounds",
+        "kpi_views.cohort_kpi_review", "kpi_section.cohort_kpi_section",
+        "feedback_rounds.start_cohort_rounds",
         "quality.report_scope",
         # A rater may be anyone in the organisation (a peer on another team, a manager):
         # nominating by person id names people the nomination list shows anyway.

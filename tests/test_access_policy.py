@@ -221,6 +221,7 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "kpi_views.readable_teams": Action.READ_KPIS,
     "kpi_views.teams_kpis": Action.READ_KPIS,
     "kpi_views.cohort_kpi_review": Action.READ_ORGANISATION,
+    "kpi_section.cohort_kpi_section": Action.READ_ORGANISATION,  # through cohort_kpi_review
     # --- issue 24: reports people keep ---
     "person_report.report_values": Action.DOWNLOAD_REPORT,
     "person_report.others_view": Action.DOWNLOAD_REPORT,

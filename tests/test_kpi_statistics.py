@@ -103,3 +103,24 @@ def test_the_vectorised_xmr_gives_the_same_limits_and_signals_series_by_series()
         assert part["lower"].iloc[0] == pytest.approx(alone.lower)
         assert part["upper"].iloc[0] == pytest.approx(alone.upper)
         assert part["signal"].tolist() == alone.signals.tolist()
+
+
+def test_the_vectorised_xmr_reads_each_series_in_time_order_even_when_interleaved():
+    """Rows of several series may come mixed (a query ordered by month): each series' runs
+    are counted along its own months, not along the rows of the frame."""
+    import pandas as pd
+
+    rng = np.random.default_rng(23)
+    frames = []
+    for kpi in range(3):
+        values = rng.normal(80, 2, 24) + np.r_[np.zeros(12), np.full(12, 3.0)]  # a shift
+        frames.append(pd.DataFrame({"team_id": 1, "kpi_id": kpi, "month": range(24),
+                                    "value": values}))  # fmt: skip
+    by_month = pd.concat(frames).sort_values(["month", "kpi_id"], ignore_index=True)
+    together = process.xmr_frame(by_month, ["team_id", "kpi_id"])
+    assert len(together) == len(by_month) and (together.index == by_month.index).all()
+    for _kpi, part in together.groupby("kpi_id"):
+        alone = process.xmr(part["value"].to_numpy())
+        assert part["upper"].iloc[0] == pytest.approx(alone.upper)
+        assert part["signal"].tolist() == alone.signals.tolist()
+    assert together["signal"].any()  # the shift's runs of eight are found

@@ -181,3 +181,43 @@ def test_clean_rows_mode_writes_the_good_rows_and_returns_the_others(engine, org
     assert list(result.rejected_rows["team"]) == ["Team A", "Team Z"]
     assert "outside the valid range" in result.rejected_rows["problem"].iloc[0]
     assert _values(engine) == 1
+
+
+def test_a_file_that_is_not_text_gets_the_rosters_own_message(engine, org):
+    from leadcoach.programmes import roster, spreadsheets
+
+    binary = bytes(range(256)) * 8
+    kpi_file, roster_file = kpis.read_kpi_file(binary, "k.csv"), roster.read_roster(binary, "r.csv")
+    assert [str(p) for p in kpi_file.problems] == [str(p) for p in roster_file.problems]
+    assert (
+        str(kpi_file.problems[0]) == spreadsheets.NOT_TEXT and "roster" not in spreadsheets.NOT_TEXT
+    )
+
+
+def test_a_file_with_one_bad_row_keeps_the_other_rows_as_a_clean_file_would(
+    engine, org, monkeypatch
+):
+    """A clean file is checked a column at a time, a file with a problem row by row: both
+    must take the same values."""
+    whole = []  # per check: was the whole file taken a column at a time?
+    all_clean = kpis._all_clean
+    monkeypatch.setattr(
+        kpis, "_all_clean", lambda *a: whole.append(all_clean(*a) is not None) or all_clean(*a)
+    )
+    clean = (
+        "Team A,2025-03,aht,312.5,1200\nteam a,2025-03,Customer satisfaction,86.5%,300\n"
+        "Team B,2025-03,csat,80,\nTeam B,2025-04,fcr, 71 ,\n"
+    )
+    values = select(KpiValue.team_id, KpiValue.period, KpiValue.kpi_id, KpiValue.value,
+                    KpiValue.contacts)  # fmt: skip
+    first = _import(engine, org, HEADER + clean)
+    assert whole == [True]  # the clean file: a column at a time
+    with session_scope(engine) as session:
+        rows = sorted(session.exec(values).all())
+        session.execute(KpiValue.__table__.delete())
+    mixed = _import(engine, org, HEADER + clean + "Team Z,2025-03,aht,1,\n", mode="clean_rows")
+    assert whole == [True, False]  # with a bad row: row by row
+    with session_scope(engine) as session:
+        again = sorted(session.exec(values).all())
+    assert first.check.entries == mixed.check.entries and len(rows) == 4 and again == rows
+    assert {row[3] for row in rows} == {312.5, 86.5, 80.0, 71.0}

@@ -75,6 +75,7 @@ NOT_GROUP_FIGURES = {
     **dict.fromkeys(
         [
             "kpi_views.cohort_kpi_review",
+            "kpi_section.cohort_kpi_section",  # cohort_kpi_review's figures as text
             "kpi_views.readable_teams",
             "kpi_views.supervisor_kpis",
             "kpi_views.teams_kpis",

@@ -181,32 +181,49 @@ def association(x: npt.ArrayLike, y: npt.ArrayLike) -> Association:
 
 def xmr_frame(frame, by: list[str], value: str = "value", constant: float = E2):
     """`xmr` for every series of a long frame at once (rows already in time order within
-    each series): adds centre, lower, upper, signal and months. Vectorised, so a coach's
-    teams or HR's 4,000 series cost one pass; series shorter than MIN_POINTS get no limits
-    and no signals. Gives the same limits and signals as `xmr` series by series."""
-    import pandas as pd
+    each series): adds centre, lower, upper, signal and months. Vectorised with numpy over
+    the series' codes (bincount sums, one stable sort), so a coach's teams or HR's 4,000
+    series cost one pass of a few array operations rather than a dozen pandas group-bys;
+    series shorter than MIN_POINTS get no limits and no signals. Gives the same limits and
+    signals as `xmr` series by series."""
 
     result = frame.copy()
-    grouped = result.groupby(by, sort=False)[value]
-    x = result[value].astype(float)
-    centre = grouped.transform("mean")
-    previous = grouped.shift(1)
-    moving = (x - previous).abs()
-    average_range = moving.groupby([result[c] for c in by], sort=False).transform("mean")
-    points = grouped.transform("count")
+    size = len(result)
+    codes = result.groupby(by, sort=False).ngroup().to_numpy() if size else np.zeros(0, int)
+    order = np.argsort(codes, kind="stable")  # each series together, in its time order
+    group = codes[order]
+    x = result[value].to_numpy(dtype=float)[order]
+    groups = int(group.max()) + 1 if size else 0
+    finite = np.isfinite(x)
+    counts = np.bincount(group, weights=finite, minlength=groups)
+    sums = np.bincount(group, weights=np.where(finite, x, 0.0), minlength=groups)
+    same = np.r_[False, group[1:] == group[:-1]]  # the previous value is of the same series
+    ranges = np.abs(np.diff(x, prepend=np.nan))
+    valid = same & np.isfinite(ranges)
+    range_sums = np.bincount(group, weights=np.where(valid, ranges, 0.0), minlength=groups)
+    range_counts = np.bincount(group, weights=valid, minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = (sums / np.where(counts > 0, counts, np.nan))[group]
+        average_range = (range_sums / np.where(range_counts > 0, range_counts, np.nan))[group]
+    points = counts[group]
     enough = points >= MIN_POINTS
-    lower = (centre - constant * average_range).where(enough)
-    upper = (centre + constant * average_range).where(enough)
+    lower = np.where(enough, centre - constant * average_range, np.nan)
+    upper = np.where(enough, centre + constant * average_range, np.nan)
     beyond = ((x < lower) | (x > upper)) & enough
     side = np.sign(x - centre)
-    key = pd.Series(pd.factorize(pd.MultiIndex.from_frame(result[by]))[0], index=result.index)
-    new_run = (side != side.shift(1)) | (key != key.shift(1))
-    run_id = new_run.cumsum()
-    run_length = run_id.groupby(run_id).transform("size")
+    new_run = np.r_[True, (side[1:] != side[:-1]) | ~same[1:]]
+    run_id = np.cumsum(new_run) - 1
+    run_length = np.bincount(run_id)[run_id] if size else np.zeros(0, int)
     run = (run_length >= RUN_LENGTH) & (side != 0) & enough
-    result["centre"] = centre
-    result["lower"] = lower
-    result["upper"] = upper
-    result["signal"] = (beyond | run).astype(bool)
-    result["months"] = points.astype(int)
+
+    def back(values: np.ndarray) -> np.ndarray:  # from series order to the frame's order
+        out = np.empty_like(values)
+        out[order] = values
+        return out
+
+    result["centre"] = back(centre)
+    result["lower"] = back(lower)
+    result["upper"] = back(upper)
+    result["signal"] = back(beyond | run).astype(bool)
+    result["months"] = back(points).astype(int)
     return result

@@ -175,6 +175,14 @@ def day(moment: date | datetime, *, month: str = "MMM") -> str:
     return babel_dates.format_date(plain, f"d {month} y", locale=locale())
 
 
+def month(moment: date | datetime) -> str:
+    """A month as the language writes it: "Dec 2026" (team numbers are monthly)."""
+    if current() == SOURCE:
+        return f"{moment:%b %Y}"
+    plain = moment.date() if isinstance(moment, datetime) else moment
+    return babel_dates.format_date(plain, "MMM y", locale=locale())
+
+
 def language_name(code: str) -> str:
     """A supported language's own name ("العربية"), for choosers and tables."""
     return SUPPORTED.get(code, code)

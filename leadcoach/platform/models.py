@@ -402,7 +402,7 @@ class KpiValue(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: int = Field(foreign_key="team.id")
-    period: date = Field(index=True)
+    period: date
     kpi_id: int = Field(foreign_key="kpidefinition.id")
     value: float
     contacts: int | None = None  # the weight (or a rate's base) when the export gives one
@@ -410,6 +410,9 @@ class KpiValue(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "period", "kpi_id", name="uq_kpi_value_once"),
         CheckConstraint("contacts IS NULL OR contacts >= 0", name="ck_kpi_contacts"),
+        # Months first, and every column a cohort review aggregates (migration 0011): its
+        # windows are read from the index alone, never from the table's scattered pages.
+        Index("ix_kpivalue_period_values", "period", "team_id", "kpi_id", "value", "contacts"),
     )
 
 

@@ -5,12 +5,17 @@ draws one on every rerun (each tab, each breakdown picked) for every HR user. Wh
 computed from (submissions, people, teams, cohorts, their members and rounds) bumps the
 data version (migrations 0005 and 0006), and the date decides which rounds are open, so
 a review is reused while both stay the same.
+
+The review's KPI section (issue 23, `kpi_views.cohort_kpi_review`) is kept the same way: it
+also reads the teams' KPI values and measures, whose import and catalogue move the data
+version themselves (`data_version.bump`, once per import).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 import pandas as pd
 from sqlmodel import Session
@@ -19,7 +24,9 @@ from leadcoach.instrument import bank
 from leadcoach.people import access
 from leadcoach.people.access import Viewer
 from leadcoach.platform import data_version
-from leadcoach.programmes import cohorts
+from leadcoach.programmes import cohorts, kpi_views
+
+Review = TypeVar("Review", cohorts.CohortReview, kpi_views.CohortKpiReview)
 
 
 class CohortReviews:
@@ -59,7 +66,8 @@ class CohortReviews:
         return _copy(review)
 
 
-def _copy(review: cohorts.CohortReview) -> cohorts.CohortReview:
+def _copy(review: Review) -> Review:
+    """The review with copies of its frames: a caller's change never reaches the cache."""
     return dataclasses.replace(
         review,
         **{
@@ -68,3 +76,44 @@ def _copy(review: cohorts.CohortReview) -> cohorts.CohortReview:
             if isinstance(value := getattr(review, field.name), pd.DataFrame)
         },
     )
+
+
+class CohortKpiReviews:
+    """`kpi_views.cohort_kpi_review`, cached per data version and date like CohortReviews:
+    the review page's KPI tab is drawn on every rerun (each measure picked) for every HR
+    user, and its first read aggregates every team's months of the cohort's windows."""
+
+    def __init__(self, max_entries: int = 16):
+        self._cache: data_version.VersionedCache[kpi_views.CohortKpiReview] = (
+            data_version.VersionedCache(max_entries)
+        )
+
+    def get(
+        self,
+        *,
+        session: Session,
+        viewer: Viewer,
+        cohort_id: int,
+        instrument: bank.Instrument,
+        min_group: int,
+        today: date | None = None,
+        round_scores: pd.DataFrame | None = None,
+    ) -> kpi_views.CohortKpiReview:
+        """The cohort's KPI section; `round_scores` as for `cohort_kpi_review` (used only
+        when it is computed)."""
+        access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+        today = today or datetime.now(UTC).date()
+        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
+        review = self._cache.get(
+            key,
+            lambda: kpi_views.cohort_kpi_review(
+                session=session,
+                viewer=viewer,
+                cohort_id=cohort_id,
+                instrument=instrument,
+                min_group=min_group,
+                today=today,
+                round_scores=round_scores,
+            ),
+        )
+        return _copy(review)

@@ -17,7 +17,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from leadcoach.assessment.results import person_scores
@@ -33,6 +33,7 @@ from leadcoach.people.access import (
     visible_people,
 )
 from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.i18n import N_
 from leadcoach.platform.models import (
     Cohort,
     CohortMember,
@@ -55,15 +56,22 @@ BEFORE_MONTHS = 6
 AFTER_FROM_MONTH = 3
 AFTER_MONTHS = 6
 VALUE_COLUMNS = ["team_id", "team", "kpi_id", "measure", "unit", "period", "value"]
+# In English here; a page or report shows them through gettext (`_(caveat)`).
 CAVEATS = (
-    "These figures show an association between the programme and the teams' numbers, not "
-    "proof that the programme caused a change: teams were not assigned to it at random, "
-    "and other things (new hires, a new product, a vendor's staffing) change team numbers.",
-    "The comparison teams are those whose supervisors were not (yet) in a cohort over the "
-    "same months; if the cohort's teams were already improving faster before the programme, "
-    "the difference would appear without any effect of the programme.",
-    "A team counts once however many of its supervisors are in the cohort; teams with too "
-    "few months of data on either side are left out.",
+    N_(
+        "These figures show an association between the programme and the teams' numbers, not "
+        "proof that the programme caused a change: teams were not assigned to it at random, "
+        "and other things (new hires, a new product, a vendor's staffing) change team numbers."
+    ),
+    N_(
+        "The comparison teams are those whose supervisors were not (yet) in a cohort over the "
+        "same months; if the cohort's teams were already improving faster before the "
+        "programme, the difference would appear without any effect of the programme."
+    ),
+    N_(
+        "A team counts once however many of its supervisors are in the cohort; teams with too "
+        "few months of data on either side are left out."
+    ),
 )
 
 
@@ -77,10 +85,14 @@ def _values(
     team_ids: Collection[int],
     since: date | None = None,
     catalogue: dict[int, Measure] | None = None,
+    by_measure: bool = False,
 ) -> pd.DataFrame:
-    """Monthly values of the given teams (all measures), oldest first."""
+    """Monthly values of the given teams (all measures), oldest first within each team and
+    measure; `by_measure`: in the order of measure, team and month names instead. Built
+    from plain lists in one go: a team's 360 values through a dozen pandas steps cost more
+    than the query."""
     if not team_ids:
-        return pd.DataFrame(columns=VALUE_COLUMNS)
+        return _frame([], [], [], [], [], {})
     query = (
         select(KpiValue.team_id, Team.name, KpiValue.kpi_id, KpiValue.period, KpiValue.value)
         .join(Team, Team.id == KpiValue.team_id)
@@ -91,14 +103,31 @@ def _values(
         query = query.where(KpiValue.period >= since)
     rows = session.connection().execute(query).all()
     catalogue = catalogue if catalogue is not None else measures(session)
-    frame = pd.DataFrame(
-        [tuple(row) for row in rows], columns=["team_id", "team", "kpi_id", "period", "value"]
+    if not rows:
+        return _frame([], [], [], [], [], catalogue)
+    if by_measure:
+        names = {key: measure.name for key, measure in catalogue.items()}
+        rows = sorted(rows, key=lambda row: (names.get(row[2], ""), row[1], row[3]))
+    team_id, team, kpi_id, period, value = map(list, zip(*rows, strict=True))
+    return _frame(team_id, team, kpi_id, period, value, catalogue)
+
+
+def _frame(team_id, team, kpi_id, period, value, catalogue: dict[int, Measure]) -> pd.DataFrame:
+    """VALUE_COLUMNS from plain lists; months as datetime64[s], values as floats."""
+    names = {key: measure.name for key, measure in catalogue.items()}
+    units = {key: measure.unit for key, measure in catalogue.items()}
+    return pd.DataFrame(
+        {
+            "team_id": pd.array(team_id, dtype="int64"),
+            "team": pd.array(team, dtype="str"),
+            "kpi_id": pd.array(kpi_id, dtype="int64"),
+            "measure": pd.array([names.get(k) for k in kpi_id], dtype="str"),
+            "unit": pd.array([units.get(k) for k in kpi_id], dtype="str"),
+            "period": np.array(period, dtype="datetime64[D]").astype("datetime64[s]"),
+            "value": np.array(value, dtype=float),
+        },
+        columns=VALUE_COLUMNS,
     )
-    frame["measure"] = frame["kpi_id"].map({k: m.name for k, m in catalogue.items()})
-    frame["unit"] = frame["kpi_id"].map({k: m.unit for k, m in catalogue.items()})
-    frame["period"] = pd.to_datetime(frame["period"])
-    frame["value"] = frame["value"].astype(float)
-    return frame[VALUE_COLUMNS]
 
 
 # --- supervisor ---------------------------------------------------------------------------
@@ -130,55 +159,72 @@ def supervisor_kpis(
     skills = pd.DataFrame(
         {
             "submitted_at": scores["submitted_at"],
-            "skill": scores["skill_id"].map(names).fillna(scores["skill_id"]),
+            "skill": [names.get(skill, skill) for skill in scores["skill_id"]],
             "score": scores["score"].astype(float),
         }
     )
     assessments = pd.DataFrame({"submitted_at": scores["submitted_at"].drop_duplicates()})
-    team = session.get(Team, person.team_id) if person.team_id else None
-    catalogue = measures(session)
-    values = _values(session, [team.id] if team else [], catalogue=catalogue)
-    plan_rows = session.exec(
-        select(WorkPlan.starts_on, WorkPlan.ends_on, WorkPlanTarget.kpi_id, WorkPlanTarget.target)
-        .join(WorkPlanTarget, WorkPlanTarget.plan_id == WorkPlan.id)
-        .where(WorkPlan.person_id == person_id)
-        .order_by(WorkPlan.starts_on)
-    ).all()
-    targets = pd.DataFrame(plan_rows, columns=["starts_on", "ends_on", "kpi_id", "target"])
-    targets["measure"] = targets["kpi_id"].map({k: m.name for k, m in catalogue.items()})
-    values["target"] = np.nan
-    for row in targets.itertuples():
-        inside = (
-            (values["kpi_id"] == row.kpi_id)
-            & (values["period"] >= pd.Timestamp(row.starts_on))
-            & (values["period"] <= pd.Timestamp(row.ends_on))
+    team = None
+    if person.team_id is not None:
+        team = (
+            session.connection()
+            .execute(select(Team.name).where(Team.id == person.team_id))
+            .scalar()
         )
-        values.loc[inside, "target"] = row.target
+    catalogue = measures(session)
+    values = _values(session, [person.team_id] if team is not None else [], catalogue=catalogue)
+    plan_rows = (
+        session.connection()
+        .execute(
+            select(
+                WorkPlan.starts_on, WorkPlan.ends_on, WorkPlanTarget.kpi_id, WorkPlanTarget.target
+            )
+            .join(WorkPlanTarget, WorkPlanTarget.plan_id == WorkPlan.id)
+            .where(WorkPlan.person_id == person_id)
+            .order_by(WorkPlan.starts_on)
+        )
+        .all()
+    )
+    # Each month's target (the plan covering it; a later plan wins) and each target's
+    # status from the latest month of its plan, in plain Python over a few hundred months.
+    months = values["period"].to_numpy(dtype="datetime64[D]").tolist()
+    kpis = values["kpi_id"].tolist()
+    numbers = values["value"].tolist()
+    target_of = [math.nan] * len(months)
     status = []
-    for row in targets.itertuples():
-        inside = values[
-            (values["kpi_id"] == row.kpi_id)
-            & (values["period"] >= pd.Timestamp(row.starts_on))
-            & (values["period"] <= pd.Timestamp(row.ends_on))
-        ]
-        if inside.empty:
+    for starts_on, ends_on, kpi_id, target in plan_rows:
+        latest = None
+        for i, (kpi, month) in enumerate(zip(kpis, months, strict=True)):
+            if kpi == kpi_id and starts_on <= month <= ends_on:
+                target_of[i] = target
+                latest = numbers[i]  # rows are in time order within a measure
+        if latest is None:
             status.append("no_data")
         else:
-            latest = float(inside["value"].iloc[-1])
-            status.append("met" if met(catalogue[row.kpi_id], latest, row.target) else "not_met")
-    targets["status"] = status
-    values["better"] = values["kpi_id"].map(
-        {k: ("higher" if m.higher_is_better else "lower") for k, m in catalogue.items()}
+            status.append("met" if met(catalogue[kpi_id], latest, target) else "not_met")
+    targets = pd.DataFrame(
+        {
+            "measure": pd.array([catalogue[row[2]].name for row in plan_rows], dtype="str"),
+            "starts_on": pd.Series([row[0] for row in plan_rows], dtype=object),
+            "ends_on": pd.Series([row[1] for row in plan_rows], dtype=object),
+            "target": np.array([row[3] for row in plan_rows], dtype=float),
+            "status": pd.array(status, dtype="str"),
+        },
+        columns=["measure", "starts_on", "ends_on", "target", "status"],
     )
+    values["target"] = np.array(target_of, dtype=float)
+    better = {k: ("higher" if m.higher_is_better else "lower") for k, m in catalogue.items()}
+    values["better"] = pd.array([better[k] for k in kpis], dtype="str")
     moments = [
         *values["period"].tolist(),
         *[t.tz_convert(None) for t in assessments["submitted_at"]],
     ]
-    shown = tuple(catalogue[k] for k in catalogue if k in set(values["kpi_id"]))
+    present = set(kpis)
+    shown = tuple(measure for key, measure in catalogue.items() if key in present)
     return SupervisorKpis(
-        team.name if team else None,
+        team,
         values,
-        targets[["measure", "starts_on", "ends_on", "target", "status"]],
+        targets,
         skills,
         assessments,
         min(moments) if moments else None,
@@ -222,12 +268,12 @@ def teams_kpis(
     elif any(team_id not in readable for team_id in team_ids):
         raise AccessDenied(NO_ACCESS)
     since = _month(today or date.today(), -months) if months else None
-    values = _values(session, team_ids, since)
+    values = _values(session, team_ids, since, by_measure=True)
     columns = [*VALUE_COLUMNS, "centre", "lower", "upper", "signal", "months"]
     if values.empty:
         return pd.DataFrame(columns=columns)
-    frame = process.xmr_frame(values, ["team_id", "kpi_id"])
-    return frame[columns].sort_values(["measure", "team", "period"], ignore_index=True)
+    # Already in the order of measure, team and month: each series in time order.
+    return process.xmr_frame(values, ["team_id", "kpi_id"])[columns]
 
 
 # --- HR: did the programme help the teams? -----------------------------------------------
@@ -245,6 +291,7 @@ class CohortKpiReview:
     monthly: pd.DataFrame  # per measure x month x group: the combined value (for the chart)
     caveats: tuple[str, ...] = CAVEATS
     notes: tuple[str, ...] = field(default_factory=tuple)
+    after_months: int = 0  # months of the after window that have passed (0 to AFTER_MONTHS)
 
 
 CHANGE_COLUMNS = [
@@ -266,44 +313,42 @@ ASSOCIATION_COLUMNS = ["skill", "measure", "r", "ci_low", "ci_high", "n"]
 def _window_means(
     session: Session, before: tuple[date, date], after: tuple[date, date]
 ) -> pd.DataFrame:
-    """Per team and measure: the mean value before and after, and the months of each, in
-    one aggregate query (a cohort's review never reads 144,000 rows into Python)."""
-    window = case(
-        (KpiValue.period.between(before[0], before[1]), 0),
-        (KpiValue.period.between(after[0], after[1]), 1),
-        else_=None,
-    )
+    """Per team and measure with enough months on both sides: the change of the mean value
+    from before to after, in one aggregate query (one row per team and measure: a cohort's
+    review never reads 144,000 values into Python)."""
+    in_before = KpiValue.period.between(before[0], before[1])
+    in_after = KpiValue.period.between(after[0], after[1])
     rows = (
         session.connection()
         .execute(
             select(
                 KpiValue.team_id,
                 KpiValue.kpi_id,
-                window.label("window"),
-                func.avg(KpiValue.value),
-                func.count(KpiValue.id),
+                func.avg(case((in_before, KpiValue.value))),
+                func.count(case((in_before, 1))),
+                func.avg(case((in_after, KpiValue.value))),
+                func.count(case((in_after, 1))),
             )
-            .where(KpiValue.period.between(before[0], after[1]))
-            .group_by(KpiValue.team_id, KpiValue.kpi_id, window)
+            .where(KpiValue.period.between(before[0], after[1]), or_(in_before, in_after))
+            .group_by(KpiValue.team_id, KpiValue.kpi_id)
         )
         .all()
     )
-    frame = pd.DataFrame(rows, columns=["team_id", "kpi_id", "window", "mean", "months"])
-    frame = frame[frame["window"].notna()]
-    if frame.empty:
-        return pd.DataFrame(columns=["team_id", "kpi_id", "change"])
-    wide = frame.pivot_table(
-        index=["team_id", "kpi_id"], columns="window", values=["mean", "months"]
+    if not rows:
+        return pd.DataFrame({"team_id": [], "kpi_id": [], "change": []})
+    team_id, kpi_id, mean_0, months_0, mean_1, months_1 = (
+        np.array(column, dtype=float) for column in zip(*rows, strict=True)
     )
-    wide.columns = [f"{a}_{int(b)}" for a, b in wide.columns]
-    for name in ("mean_0", "mean_1", "months_0", "months_1"):
-        if name not in wide:
-            wide[name] = np.nan
-    # At least half of each window's months: one stray month is not "before" or "after".
-    enough = (wide["months_0"] >= (BEFORE_MONTHS + 1) // 2) & (wide["months_1"] >= 1)
-    wide = wide[enough]
-    wide["change"] = wide["mean_1"] - wide["mean_0"]
-    return wide.reset_index()[["team_id", "kpi_id", "change"]]
+    # At least half of the before window's months and one after: one stray month is not
+    # "before" or "after".
+    enough = (months_0 >= (BEFORE_MONTHS + 1) // 2) & (months_1 >= 1)
+    return pd.DataFrame(
+        {
+            "team_id": team_id[enough].astype(np.int64),
+            "kpi_id": kpi_id[enough].astype(np.int64),
+            "change": (mean_1 - mean_0)[enough],
+        }
+    )
 
 
 def cohort_kpi_review(
@@ -314,9 +359,12 @@ def cohort_kpi_review(
     instrument: bank.Instrument,
     min_group: int,
     today: date | None = None,
+    round_scores: pd.DataFrame | None = None,
 ) -> CohortKpiReview:
     """Difference in differences per measure (cohort teams vs comparison teams, before vs
-    after the programme) and skill-change x KPI-change associations across supervisors."""
+    after the programme) and skill-change x KPI-change associations across supervisors.
+    `round_scores`: the cohort's `cohorts.round_scores` when the caller holds them already
+    (the review page's cached cohort review), which saves reading them again."""
     cohort = cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
     today = today or date.today()
     start = _month(cohort.start_date)
@@ -325,6 +373,9 @@ def cohort_kpi_review(
     after_end = min(_month(start, AFTER_FROM_MONTH + AFTER_MONTHS - 1), last_full)
     after = (_month(start, AFTER_FROM_MONTH), after_end)
     notes = []
+    after_months = max(
+        0, (after_end.year - after[0].year) * 12 + after_end.month - after[0].month + 1
+    )
     if after_end < after[0]:
         notes.append("The cohort started less than four months ago: there is no 'after' yet.")
     elif after_end < _month(start, AFTER_FROM_MONTH + AFTER_MONTHS - 1):
@@ -396,9 +447,11 @@ def cohort_kpi_review(
         changes = changes.drop(columns=["n"])
     else:
         changes["suppressed"] = pd.Series(dtype=bool)
-    associations = _associations(
-        session, viewer, cohort.id, instrument, members, means, catalogue, min_group
-    )
+    if round_scores is None:
+        round_scores = cohorts.round_scores(
+            session=session, viewer=viewer, cohort_id=cohort.id, instrument=instrument
+        )
+    associations = _associations(round_scores, members, means, catalogue, min_group)
     return CohortKpiReview(
         before,
         after,
@@ -407,6 +460,7 @@ def cohort_kpi_review(
         _monthly(session, before, after, cohort_teams, in_programme, catalogue, min_group),
         CAVEATS,
         tuple(notes),
+        after_months,
     )
 
 
@@ -441,7 +495,9 @@ def _monthly(
                 func.sum(KpiValue.value * weight),
                 func.sum(weight),
                 func.sum(KpiValue.value),
-                func.count(func.distinct(KpiValue.team_id)),
+                # A team has one value per measure and month (uq_kpi_value_once), so the
+                # rows counted are the teams, without count(distinct)'s sort.
+                func.count(KpiValue.id),
             )
             .where(KpiValue.period.between(before[0], after[1]))
             .group_by(KpiValue.kpi_id, KpiValue.period, group)
@@ -457,19 +513,24 @@ def _monthly(
             value = float(total)
         else:  # weighted_mean and rate: by contacts (a rate: its base), equal weights without
             value = float(weighted) / float(weights) if weights else math.nan
-        out.append(
-            {"measure": measure.name, "period": pd.Timestamp(period), "group": grp,
-             "value": value, "n_teams": int(teams)}
-        )  # fmt: skip
-    monthly = pd.DataFrame(out, columns=columns)
+        out.append((measure.name, period, grp, value, int(teams)))
+    monthly = pd.DataFrame(
+        {
+            "measure": pd.array([row[0] for row in out], dtype="str"),
+            "period": np.array([row[1] for row in out], dtype="datetime64[D]").astype(
+                "datetime64[s]"
+            ),
+            "group": pd.array([row[2] for row in out], dtype="str"),
+            "value": np.array([row[3] for row in out], dtype=float),
+            "n_teams": np.array([row[4] for row in out], dtype=np.int64),
+        },
+        columns=columns,
+    )
     return groups.suppress(monthly, ["value"], min_group=min_group, n="n_teams")
 
 
 def _associations(
-    session: Session,
-    viewer: Viewer,
-    cohort_id: int,
-    instrument: bank.Instrument,
+    scores: pd.DataFrame,
     members,
     means: pd.DataFrame,
     catalogue: dict[int, Measure],
@@ -477,9 +538,6 @@ def _associations(
 ) -> pd.DataFrame:
     """Across the cohort's supervisors: each skill's change (baseline to latest round)
     against their team's change in each measure."""
-    scores = cohorts.round_scores(
-        session=session, viewer=viewer, cohort_id=cohort_id, instrument=instrument
-    )
     baseline, latest = cohorts.review_rounds(scores)
     if latest is None or means.empty:
         return pd.DataFrame(columns=[*ASSOCIATION_COLUMNS, "suppressed"])

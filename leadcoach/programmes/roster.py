@@ -31,13 +31,10 @@ Rules a user may ask about (the page can quote them):
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import PurePath
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -49,8 +46,18 @@ from leadcoach.people.audit import record
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.languages import SUPPORTED, code_for
 from leadcoach.platform.models import Cohort, CohortMember, Person, Role, Team, TeamCoach
-from leadcoach.platform.validation import forbidden_character, visible
+from leadcoach.platform.validation import forbidden_character
 from leadcoach.platform.validation import time_zone as checked_time_zone
+from leadcoach.programmes import spreadsheets
+from leadcoach.programmes.spreadsheets import (
+    RowProblem,
+    file_name,
+    match_headers,
+    missing_columns,
+    read_sheet,
+    shifted_row,
+)
+from leadcoach.programmes.spreadsheets import quoted as _shown
 
 MODES = ("all_or_nothing", "clean_rows")
 COLUMNS = (
@@ -82,33 +89,17 @@ MAX_LENGTH = {
     "timezone": 64,
 }
 MAX_ROWS = 10_000  # far above any contact centre's intake; bounds the work of one upload
-# git's test for a binary file (buffer_is_binary in xdiff-interface.c): a null byte among
-# the first 8,000 bytes. Used only where the bytes are not UTF-8 text or the header row
-# holds one, so that one stray null character in a person's cell is reported on its row.
-BINARY_SNIFF = 8_000
 FLAG_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 ROLE_LIST = "supervisor, coach, hr or admin"
-SAVE_AS_UTF8 = (
-    'Save it as UTF-8 and import it again (in Excel: File > Save As > "CSV UTF-8 '
-    '(Comma delimited)"; in LibreOffice tick "Edit filter settings" and pick Unicode (UTF-8)).'
-)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@dataclass(frozen=True)
-class RosterProblem:
-    """One problem: row 1 is the header, 2 the first person, 0 the file as a whole."""
-
-    row: int
-    column: str  # the column's name as the rules spell it ("" when no single column)
-    message: str  # what is wrong, without the location
-
-    def __str__(self) -> str:
-        if self.row and self.column:
-            return f'Row {self.row}, column "{self.column}": {self.message}'
-        if self.row:
-            return f"Row {self.row}: {self.message}"
-        return self.message
+# A file that cannot be read is said the same way by both imports (spreadsheets.py).
+NOT_TEXT = spreadsheets.NOT_TEXT
+NOT_A_WORKBOOK = spreadsheets.NOT_A_WORKBOOK
+# One problem with its row (1 the header, 2 the first person, 0 the file as a whole) and
+# column, said as 'Row 4, column "email": ...'; shared with the KPI import.
+RosterProblem = RowProblem
 
 
 @dataclass(frozen=True)
@@ -241,143 +232,17 @@ class ImportResult:
 
 def read_roster(data: bytes, filename: str) -> RosterFile:
     """Parse a CSV (UTF-8, comma, semicolon or tab) or XLSX roster; never raises on content."""
-    filename = visible(PurePath(filename or "roster").name)
-    suffix = PurePath(filename).suffix.lower()
-    if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data, filename)
-    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in (".xls", ".ods", ".numbers"):
-        return _file_problem(
-            filename,
-            "csv",
-            "This kind of spreadsheet cannot be read: save it as .xlsx or as CSV UTF-8.",
-        )
-    return _read_csv(data, filename)
-
-
-def _file_problem(filename: str, kind: str, message: str, row: int = 0) -> RosterFile:
-    return RosterFile(filename, kind, problems=(RosterProblem(row, "", message),))
-
-
-def _read_csv(data: bytes, filename: str) -> RosterFile:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _file_problem(filename, "csv", f"The file is saved as UTF-16. {SAVE_AS_UTF8}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if b"\x00" in data[:BINARY_SNIFF]:
-            return _file_problem(filename, "csv", NOT_TEXT)
-        line = data.count(b"\n", 0, error.start) + 1
-        byte = data[error.start]
-        return _file_problem(
-            filename,
-            "csv",
-            f"the file is not saved as UTF-8 (wrong encoding): byte 0x{byte:02X} at position "
-            f"{error.start + 1} of the file cannot be read. {SAVE_AS_UTF8}",
-            row=line,
-        )
-    if not text.strip():
-        return _file_problem(filename, "csv", _EMPTY_FILE)
-    header_line = text.split("\n", 1)[0]
-    if "\x00" in header_line:  # column names never hold one: UTF-16 without its mark, or binary
-        return _file_problem(filename, "csv", NOT_TEXT)
-    counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    records: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for record_ in reader:
-            records.append(record_)
-            if len(records) > MAX_ROWS + 1:
-                break
-    except csv.Error as error:
-        return _file_problem(
-            filename,
-            "csv",
-            f"This row cannot be read as CSV ({error}). Check for a stray quote mark.",
-            row=len(records) + 1,
-        )
-    return _build(filename, "csv", records)
+    filename = file_name(filename, "roster")
+    sheet = read_sheet(data, filename, max_rows=MAX_ROWS, empty_message=_EMPTY_FILE)
+    if sheet.problem is not None:
+        return RosterFile(filename, sheet.kind, problems=(sheet.problem,))
+    return _build(filename, sheet.kind, sheet.records, sheet.warnings)
 
 
 _EMPTY_FILE = (
     "The file is empty. Put the column names (name, email, role, team, ...) in the first row "
     "and one person on each row below."
 )
-NOT_TEXT = (
-    "This file is not a text (CSV) file: it holds binary data, as an image, a PDF, a damaged "
-    "file or a file saved as UTF-16 do. Save the roster from Excel as .xlsx, or as CSV UTF-8."
-)
-NOT_A_WORKBOOK = (
-    "This file is not a readable Excel workbook (.xlsx): it is damaged (for example cut "
-    "short while copying) or another kind of file with an .xlsx name. Open it in Excel and "
-    "save it again as .xlsx, or save it as CSV UTF-8."
-)
-
-
-def _read_xlsx(data: bytes, filename: str) -> RosterFile:
-    # Imported here so that reading a CSV does not need openpyxl's start-up time.
-    from openpyxl import load_workbook
-
-    values: list[tuple[Any, ...]] = []
-    titles: list[str] = []
-    others: list[str] = []  # titles of the later sheets that hold something
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheets = workbook.worksheets
-            titles = [sheet.title for sheet in sheets]
-            if sheets:
-                for row in sheets[0].iter_rows(values_only=True):
-                    values.append(row)
-                    if len(values) > MAX_ROWS + 1:
-                        break
-            others = [sheet.title for sheet in sheets[1:] if _holds_anything(sheet)]
-        finally:
-            workbook.close()
-    # Any failure of the workbook parser on these untrusted bytes means the same thing to
-    # the person importing: the file cannot be read. Seen: BadZipFile, KeyError (a zip
-    # without the workbook's parts), zlib.error, ParseError (XML cut short or junk, even
-    # while reading rows) and ValueError; a traceback must never be the answer.
-    except Exception:
-        return _file_problem(filename, "xlsx", NOT_A_WORKBOOK)
-    if not titles:
-        return _file_problem(filename, "xlsx", _EMPTY_FILE)
-    warnings = ()
-    if others:
-        ignored = " and ".join(f"'{visible(title)}'" for title in others)
-        warnings = (
-            f"Only the first sheet, '{visible(titles[0])}', was read; "
-            f"{'sheet' if len(others) == 1 else 'sheets'} {ignored} "
-            f"{'was' if len(others) == 1 else 'were'} ignored.",
-        )
-    records = [[_cell_text(value) for value in row] for row in values]
-    return _build(filename, "xlsx", records, warnings)
-
-
-def _holds_anything(sheet: Any) -> bool:
-    """True when a worksheet has a cell with a value (its stored size can be wrong)."""
-    return any(
-        value not in (None, "") for row in sheet.iter_rows(values_only=True) for value in row
-    )
-
-
-def _cell_text(value: Any) -> str:
-    """A workbook cell as the text a CSV would hold; dates become YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == datetime.min.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 TOO_MANY_ROWS = (
     f"The file has more than {MAX_ROWS:,} people; one import takes at most {MAX_ROWS:,}. "
     f"Split it into files of at most {MAX_ROWS:,} rows, each starting with the row of "
@@ -387,11 +252,6 @@ TOO_MANY_ROWS = (
 )
 
 
-def _header_key(header: str) -> str:
-    """'Start Date ' -> 'start_date': case, outer spaces, inner spaces and dashes don't matter."""
-    return re.sub(r"[\s\-]+", "_", header.strip().lower())
-
-
 def _build(
     filename: str, kind: str, records: list[list[str]], warnings: tuple[str, ...] = ()
 ) -> RosterFile:
@@ -399,34 +259,14 @@ def _build(
     while cleaned and not any(cleaned[-1]):
         cleaned.pop()
     if not cleaned:
-        return _file_problem(filename, kind, _EMPTY_FILE)
+        return RosterFile(filename, kind, problems=(RosterProblem(0, "", _EMPTY_FILE),))
     headers = tuple(cleaned[0])
     if not any(headers):
-        return _file_problem(
-            filename,
-            kind,
-            "The first row is empty: it must hold the column names (name, email, role, ...).",
-            row=1,
+        problem = RosterProblem(
+            1, "", "The first row is empty: it must hold the column names (name, email, role, ...)."
         )
-    problems: list[RosterProblem] = []
-    column_index: dict[str, int] = {}
-    ignored: list[str] = []
-    for position, header in enumerate(headers):
-        key = _header_key(header)
-        if key in COLUMNS:
-            if key in column_index:
-                problems.append(
-                    RosterProblem(
-                        1,
-                        key,
-                        f"this column appears twice (columns {column_index[key] + 1} and "
-                        f"{position + 1}); keep one.",
-                    )
-                )
-            else:
-                column_index[key] = position
-        elif header:
-            ignored.append(header)
+        return RosterFile(filename, kind, problems=(problem,))
+    column_index, problems, ignored = match_headers(headers, COLUMNS)
     if len(cleaned) - 1 > MAX_ROWS:
         problems.append(RosterProblem(0, "", TOO_MANY_ROWS))
         cleaned = cleaned[: MAX_ROWS + 1]
@@ -439,13 +279,7 @@ def _build(
         # workbook it is only a cell under a column without a name, which is ignored.
         if kind == "csv" and len(cells) > width:
             problems.append(
-                RosterProblem(
-                    number,
-                    "",
-                    f"this row has {len(cells)} cells but the first row names only {width} "
-                    "columns. A value holding the separator (for example a comma in a name) "
-                    "must be inside double quotes.",
-                )
+                shifted_row(number, len(cells), width, " (for example a comma in a name)")
             )
         rows.append(RosterRow(number, tuple(cells) + ("",) * (width - len(cells))))
     if not rows and not problems:
@@ -477,18 +311,10 @@ def validate_roster(
     """Check every row against the rules and the database; writes nothing."""
     require(viewer, Action.MANAGE_COHORTS)
     problems: list[RosterProblem] = list(roster.problems)
-    missing = [column for column in REQUIRED_COLUMNS if column not in roster.column_index]
-    if roster.headers and missing:
-        found = ", ".join(f'"{visible(h)}"' for h in roster.headers if h) or "none"
-        for column in missing:
-            problems.append(
-                RosterProblem(
-                    1,
-                    column,
-                    f'the file has no "{column}" column. The first row must name the columns '
-                    f"name, email and role (found: {found}).",
-                )
-            )
+    if roster.headers:
+        problems += missing_columns(
+            roster.headers, roster.column_index, REQUIRED_COLUMNS, "name, email and role"
+        )
     file_wide = any(problem.row in (0, 1) for problem in problems)
     if file_wide:
         rejected = tuple(row.row for row in roster.rows)
@@ -587,14 +413,6 @@ def _email_or_none(value: str) -> str | None:
         return normalise_email(value) if value else None
     except InvalidInput:
         return None
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    """A cell's value quoted for a message, shortened when long, control characters shown."""
-    value = visible(value)
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    return f'"{value}"'
 
 
 def _parse_row(

@@ -597,6 +597,41 @@ MEANINGS = {
 VALUES["meaning"] = MEANINGS
 
 
+# --- issue 23: the cohort review's KPI section ("did the programme help the teams?"), on the
+# page and in reports (leadcoach.reporting.kpi_section) ---
+REPORT.update(
+    {
+        "kpi_title": "Did the programme help the teams?",
+        "kpi_summary": "Change in each measure from before the programme ({before_from} to "
+        "{before_to}) to after it ({after_from} to {after_to}), for the teams of the cohort's "
+        "supervisors and for teams whose supervisors were not in a programme over the same "
+        "months, and the difference between the two (difference in differences) with its "
+        "confidence interval (95%). Measures with fewer than {minimum} teams on either side "
+        "are not shown.",
+        "kpi_note_partial": "Only {months} of the {total} months after the programme have "
+        "passed; the figures will change as more months arrive.",
+        "kpi_empty_no_after": "The cohort started less than four months ago, so there is no "
+        "'after' yet: the figures appear from the programme's fourth month on, once that "
+        "month's team numbers are imported.",
+        "kpi_empty_no_values": "No team has team numbers for enough months yet: a team needs "
+        "at least {months} of the {before} months before the programme's start and one month "
+        "from its fourth month on. HR imports them on the Import team KPIs page.",
+        "kpi_empty_small": "Every measure has fewer than {minimum} teams on one side, so no "
+        "figure is shown: a figure over so few teams could point to one team and its "
+        "supervisor.",
+        "kpi_interval": "{low} to {high}",
+        "kpi_associations": "Skill change and team change, across the cohort's supervisors",
+        "kpi_associations_note": "The correlation between each supervisor's change in a skill "
+        "(baseline to latest round) and their team's change in a measure, with its confidence "
+        "interval (95%) and the number of supervisors, the strongest first. An association, not a "
+        "cause: with few supervisors the intervals are wide and most include zero. Pairs with "
+        "fewer than {minimum} supervisors are not shown.",
+        "kpi_associations_none": "Not enough supervisors with both rounds and team numbers "
+        "(at least {minimum}).",
+    }
+)
+
+
 # --- issue 25 (h-vocab): the report words in the reader's language ---
 def report_words() -> dict[str, str]:
     """REPORT's texts through the catalog of the language in use now (the extractor reads

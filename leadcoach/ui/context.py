@@ -21,7 +21,7 @@ from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.platform.languages import SOURCE
-from leadcoach.programmes.cohort_reviews import CohortReviews
+from leadcoach.programmes.cohort_reviews import CohortKpiReviews, CohortReviews
 from leadcoach.ui.text import md
 
 PREFIX = Settings.model_config["env_prefix"]
@@ -167,6 +167,17 @@ def _cohort_reviews_for(database_url: str) -> CohortReviews:
 def cohort_reviews() -> CohortReviews:
     """Cohort reviews shared by every session, each reused until its data changes."""
     return _cohort_reviews_for(settings().database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _cohort_kpi_reviews_for(database_url: str) -> CohortKpiReviews:
+    return CohortKpiReviews()
+
+
+def cohort_kpi_reviews() -> CohortKpiReviews:
+    """Cohort reviews' KPI sections shared by every session, each reused until its data
+    (team numbers included: their import moves the data version) changes."""
+    return _cohort_kpi_reviews_for(settings().database_url)
 
 
 @st.cache_resource(show_spinner=False)

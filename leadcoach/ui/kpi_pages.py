@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.programmes import kpi_views, kpis, work_plans
-from leadcoach.reporting import exports, kpi_charts, vocabulary
+from leadcoach.reporting import exports, kpi_charts, kpi_section
 from leadcoach.ui import context, tables
 from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
@@ -151,69 +151,57 @@ def coach_view(viewer) -> None:
     _both_downloads(frame.drop(columns=["team_id", "kpi_id"]), "teams-numbers", "kpi_coach")
 
 
-def cohort_section(viewer, cohort_id: int, min_group: int) -> pd.DataFrame | None:
-    """HR's 'did the programme help the teams?' section; returns the table for the report."""
-    st.header("Did the programme help the teams?", anchor=False)
+def cohort_section(viewer, cohort_id: int, min_group: int, round_scores: pd.DataFrame) -> None:
+    """HR's 'did the programme help the teams?' view of the cohort review: the change per
+    measure against the comparison teams, one measure's months drawn with their table
+    beside the chart, the association with skill change, or why there is nothing to show.
+    `round_scores`: the cohort review's, which the page holds already."""
     with context.db() as session, context.stop_on_error():
-        review = kpi_views.cohort_kpi_review(
+        review = context.cohort_kpi_reviews().get(
             session=session, viewer=viewer, cohort_id=cohort_id,
-            instrument=context.instrument(), min_group=min_group,
+            instrument=context.instrument(), min_group=min_group, round_scores=round_scores,
         )  # fmt: skip
-    if review.changes.empty:
-        st.info(NO_KPIS)
-        return None
-    st.caption(
-        f"Change in each measure from before the programme ({review.before[0]:%b %Y} to "
-        f"{review.before[1]:%b %Y}) to after it ({review.after[0]:%b %Y} to "
-        f"{review.after[1]:%b %Y}), for the teams of the cohort's supervisors and for teams "
-        "whose supervisors were not in a programme over the same months; the difference "
-        f"between the two (difference in differences) with its 95% interval. Groups of fewer "
-        f"than {min_group} teams are not shown."
-    )
-    for caveat in (*review.notes, *review.caveats):
+    part = kpi_section.section(review, min_group)
+    st.header(part.title, anchor=False)
+    if part.empty:
+        st.info(part.empty, icon=":material/info:")
+        return
+    st.caption(part.summary)
+    for caveat in part.caveats:
         st.warning(caveat, icon=":material/info:")
-    changes = review.changes.drop(columns=["kpi_id"])
     tables.show(
-        changes,
-        formats={
-            c: "+,.2f"
-            for c in ("cohort_change", "comparison_change", "difference", "ci_low", "ci_high")
-        },
+        kpi_section.change_rows(review), kpi_section.CHANGE_LABELS, kpi_section.CHANGE_FORMATS
     )
-    names = list(changes["measure"])
-    measure = st.selectbox("Measure to draw", names, key="kpi_review_measure")
-    chart_column, table_column = st.columns([3, 2])
-    chart_column.altair_chart(
-        kpi_charts.cohort_monthly_chart(review.monthly, measure, pd.Timestamp(review.after[0])),
-        use_container_width=True,
-    )
-    with table_column:
-        part = review.monthly[review.monthly["measure"] == measure]
-        tables.show(part.drop(columns=["measure"]), formats={"period": "%b %Y", "value": ",.1f"})
-    st.subheader("Skill change and team change, across the cohort's supervisors", anchor=False)
-    st.caption(
-        "The correlation between each supervisor's change in a skill (baseline to latest "
-        "round) and their team's change in a measure, with its 95% interval and the number "
-        "of supervisors. An association, not a cause: with few supervisors the intervals "
-        "are wide and most will include zero."
-    )
-    shown = review.associations[~review.associations["suppressed"]]
-    if shown.empty:
-        st.info(f"Not enough supervisors with both rounds and team numbers (at least {min_group}).")
+    shown = review.changes[~review.changes["suppressed"].astype(bool)]
+    measure = st.selectbox("Measure to draw", list(shown["measure"]), key="kpi_review_measure")
+    monthly = review.monthly[review.monthly["measure"] == measure]
+    if monthly["suppressed"].astype(bool).all():
+        st.info(
+            f"{md(measure)}: no month has {min_group} or more teams in both groups, so its "
+            "months are not drawn."
+        )
     else:
-        strongest = shown.reindex(shown["r"].abs().sort_values(ascending=False).index).head(15)
-        tables.show(strongest, formats={"r": "+.2f", "ci_low": "+.2f", "ci_high": "+.2f"})
-    _both_downloads(changes, "cohort-kpi-change", "kpi_review")
-    return changes
-
-
-def report_section(changes: pd.DataFrame) -> tuple[str, str, None, pd.DataFrame]:
-    """The 'did it help' table as a section of the printable cohort report, caveats first."""
-    shown = changes[~changes["suppressed"]] if "suppressed" in changes else changes
-    note = " ".join(kpi_views.CAVEATS)
-    figures = ("cohort_change", "comparison_change", "difference", "ci_low", "ci_high")
-    table = vocabulary.people_frame(shown, formats=dict.fromkeys(figures, "+,.2f"))
-    return ("Did the programme help the teams?", note, None, table)
+        chart_column, table_column = st.columns([3, 2])
+        chart_column.altair_chart(
+            kpi_charts.cohort_monthly_chart(monthly, measure, pd.Timestamp(review.after[0])),
+            use_container_width=True,
+        )
+        with table_column:
+            tables.show(
+                monthly[~monthly["suppressed"].astype(bool)].drop(columns=["measure"]),
+                formats={"period": "%b %Y", "value": ",.1f"},
+            )
+    st.subheader(part.associations_title, anchor=False)
+    st.caption(part.associations_note)
+    if part.associations_empty:
+        st.info(part.associations_empty)
+    else:
+        tables.show(
+            kpi_section.association_rows(review),
+            kpi_section.ASSOCIATION_LABELS,
+            kpi_section.ASSOCIATION_FORMATS,
+        )
+    _both_downloads(review.changes.drop(columns=["kpi_id"]), "cohort-kpi-change", "kpi_review")
 
 
 def import_page(viewer) -> None:

@@ -97,7 +97,13 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 
 # The tabs of a page that a walk over every page opens too (st.tabs bound to ?view=).
 PAGE_TABS = {
-    "pages/hr/review.py": ["Scores at each round", "Breakdowns", "Another cohort", "Who to chase"],
+    "pages/hr/review.py": [
+        "Scores at each round",
+        "Breakdowns",
+        "Another cohort",
+        "Who to chase",
+        "Team numbers",
+    ],
     "pages/coach/team.py": ["Against the organisation", "Who to remind", "Team growth"],
 }
 

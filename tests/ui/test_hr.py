@@ -142,17 +142,16 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     assert box_label(at) == "2026 Spring intake"
     assert [m.label.split(" (")[0] for m in at.metric] == ["Baseline", "Day 90", "Day 180"]
     assert all(" of " in m.value for m in at.metric)
-    assert [s.value for s in at.subheader] == [
-        "Completion",
-        "Skill change and team change, across the cohort's supervisors",  # issue 23's section
-        "Export",
-    ]
+    assert [s.value for s in at.subheader] == ["Completion", "Export"]
     assert [t.label for t in at.tabs] == [
         "Change per skill", "Scores at each round", "Breakdowns", "Another cohort",
         "Who to chase", "Feedback from others",  # issue 22's self-other view
+        "Team numbers",  # issue 23's "did the programme help the teams?"
     ]  # fmt: skip
-    # Only the open view is drawn: its chart (and the KPI section's, issue 23), no data grid.
-    assert len(charts(at)) == 2 and not at.dataframe
+    # Only the open view is drawn: its chart, no data grid, no other view's figures (the
+    # KPI section is computed only when its tab is open, issue 23).
+    assert len(charts(at)) == 1 and not at.dataframe
+    assert "Did the programme help the teams?" not in [h.value for h in at.header]
     changes = table_with(at, "Effect size (dz)")
     shown = changes[changes["Real change"] != vocabulary.SUPPRESSED]
     assert set(shown["Real change"]) <= {"Yes", "No"}
@@ -169,13 +168,13 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
     assert "needs a larger change" in texts(at)
     open_tab(at, "view", "Scores at each round")
     spread = table_with(at, "Median")
-    # The open view's chart, and the KPI section's below every view (issue 23).
-    assert (spread["Lower quartile"] <= spread["Median"]).all() and len(charts(at)) == 2
+    # The open view's chart only.
+    assert (spread["Lower quartile"] <= spread["Median"]).all() and len(charts(at)) == 1
     open_tab(at, "view", "Breakdowns")
     at.selectbox(key="review_by").select("language").run()
     assert not at.exception
     assert "to protect individuals" in texts(at), "single-person language groups are hidden"
-    assert len(charts(at)) == 2  # with the KPI section's (issue 23)
+    assert len(charts(at)) == 1
     open_tab(at, "view", "Another cohort")
     at.selectbox(key="review_other").set_value(spring + 1).run()
     assert not at.exception
@@ -185,8 +184,8 @@ def test_cohort_review_shows_completion_change_distribution_and_breakdowns(demo_
 def test_cohort_review_lists_who_to_chase(demo_url, monkeypatch):
     at = open_page(demo_url, "Helen Okafor", REVIEW, monkeypatch, view="Who to chase")
     chase = at.dataframe[0].value
-    # No chart of this view; the one chart is the KPI section's (issue 23).
-    assert set(chase.columns) >= {"Name", "Round"} and len(charts(at)) == 1
+    # No chart of this view (the KPI section's is in its own tab, issue 23).
+    assert set(chase.columns) >= {"Name", "Round"} and not charts(at)
     missing = int(texts(at).split(" submissions missing")[0].split()[-1])
     assert len(chase) == missing > 0
     assert "Chase list (CSV)" in [b.label for b in at.download_button]

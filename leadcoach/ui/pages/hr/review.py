@@ -99,7 +99,7 @@ else:
 # One view at a time, each drawn (and the figures only it needs computed) when opened, its
 # address kept in the URL: five charts and their tables on one page made a first visit wait
 # for all of them.
-change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab, others_tab = st.tabs(
+change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab, others_tab, kpi_tab = st.tabs(
     [
         "Change per skill",
         "Scores at each round",
@@ -107,6 +107,7 @@ change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab, others_tab = st.tab
         "Another cohort",
         "Who to chase",
         "Feedback from others",
+        "Team numbers",  # issue 23: did the programme help the teams?
     ],
     key="view",
     bind="query-params",
@@ -326,11 +327,13 @@ if chase_tab.open:
                 "Chase list (CSV)", open_or_closed.drop(columns="person_id"), "chase-list.csv"
             )
 
-# --- KPIs (issue 23): did the programme help the teams? (also in the printable report)
-kpi_changes = kpi_pages.cohort_section(viewer, cohort_id, min_group)
 if others_tab.open:  # issue 22 (h-360-report): self-other agreement, change in others
     with others_tab:
         feedback_views.cohort(viewer, cohort_id, names[cohort_id])
+
+if kpi_tab.open:  # issue 23: the teams' numbers before and after, against other teams
+    with kpi_tab:
+        kpi_pages.cohort_section(viewer, cohort_id, min_group, review.round_scores)
 
 # Exports
 st.subheader("Export", anchor=False)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -51,18 +57,35 @@ def stop_server(server: Server) -> None:
 
 
 def demo_database(folder: Path) -> str:
-    """A SQLite database in the folder, loaded with the demo organisation by the CLI."""
+    """A SQLite database in the folder with the demo organisation: a copy of the one the CLI
+    loaded once in this test process (the demo is seeded, so a copy holds what a new load
+    would, and costs a fraction of a second instead of a load's several)."""
     database_url = f"sqlite:///{folder / 'demo.db'}"
+    # SQLite's backup API: a plain file copy could miss what is still in the WAL file.
+    with (
+        closing(sqlite3.connect(_demo_template())) as template,
+        closing(sqlite3.connect(folder / "demo.db")) as copy,
+    ):
+        template.backup(copy)
+    return database_url
+
+
+@functools.cache
+def _demo_template() -> Path:
+    """The demo organisation loaded by the CLI (`leadcoach demo`) into a database of its own,
+    removed when the test process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="leadcoach-e2e-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     loaded = subprocess.run(
         [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
         cwd=REPO_ROOT,
-        env={**os.environ, "LEADCOACH_DATABASE_URL": database_url},
+        env={**os.environ, "LEADCOACH_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"},
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,
     )
     assert loaded.returncode == 0, loaded.stderr
-    return database_url
+    return folder / "demo.db"
 
 
 @pytest.fixture(scope="session")
@@ -187,7 +210,8 @@ def screenshot(page, name: str) -> Path:
         "[data-testid=stSidebarContent]')].map(e => e.scrollHeight), 0)"
     )
     page.set_viewport_size({"width": window["width"], "height": max(window["height"], content)})
-    page.wait_for_timeout(500)  # let charts redraw at the new size
+    if page.locator("[data-testid='stVegaLiteChart'], [data-testid='stDataFrame']").count():
+        page.wait_for_timeout(500)  # let charts and data grids redraw at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size(window)
     return path

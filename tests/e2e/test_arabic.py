@@ -109,8 +109,7 @@ def test_the_supervisor_journey_in_arabic_reads_right_to_left(browser, private_s
     assert progress.is_visible()
     assert not english_left(page, allowed)
     screenshot(page, "ar-2-assessment")
-    page.set_viewport_size(PHONE)
-    page.wait_for_timeout(500)
+    page.set_viewport_size(PHONE)  # the screenshot waits for what redraws at a new size
     screenshot(page, "ar-2-assessment-390")
     page.context.close()
 

@@ -106,6 +106,8 @@ def _store(rater_pass: rater_forms.RaterPass, target: tuple[str, str], widget_ke
                 )
             else:
                 rater_forms.save_comments(session=session, rater_pass=rater_pass, **{name: value})
+    except rater_forms.FormUnavailable:
+        return  # sent, declined or closed meanwhile: reading the form next shows which
     except LeadCoachError as error:
         st.session_state[ERROR_KEY] = str(error)
         return

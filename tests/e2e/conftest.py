@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
-import functools
 import os
-import shutil
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -57,35 +51,18 @@ def stop_server(server: Server) -> None:
 
 
 def demo_database(folder: Path) -> str:
-    """A SQLite database in the folder with the demo organisation: a copy of the one the CLI
-    loaded once in this test process (the demo is seeded, so a copy holds what a new load
-    would, and costs a fraction of a second instead of a load's several)."""
+    """A SQLite database in the folder, loaded with the demo organisation by the CLI."""
     database_url = f"sqlite:///{folder / 'demo.db'}"
-    # SQLite's backup API: a plain file copy could miss what is still in the WAL file.
-    with (
-        closing(sqlite3.connect(_demo_template())) as template,
-        closing(sqlite3.connect(folder / "demo.db")) as copy,
-    ):
-        template.backup(copy)
-    return database_url
-
-
-@functools.cache
-def _demo_template() -> Path:
-    """The demo organisation loaded by the CLI (`leadcoach demo`) into a database of its own,
-    removed when the test process ends."""
-    folder = Path(tempfile.mkdtemp(prefix="leadcoach-e2e-demo-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     loaded = subprocess.run(
         [sys.executable, "-m", "leadcoach", "demo", "--today", DEMO_TODAY],
         cwd=REPO_ROOT,
-        env={**os.environ, "LEADCOACH_DATABASE_URL": f"sqlite:///{folder / 'demo.db'}"},
+        env={**os.environ, "LEADCOACH_DATABASE_URL": database_url},
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=180,
     )
     assert loaded.returncode == 0, loaded.stderr
-    return folder / "demo.db"
+    return database_url
 
 
 @pytest.fixture(scope="session")

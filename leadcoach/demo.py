@@ -59,7 +59,12 @@ COACHES = [
     ("Daniel Reyes", ["Manila Tech Support", "Manila Billing"]),
 ]
 STAFF = [("Helen Okafor", Role.HR), ("Tom Becker", Role.HR), ("Alex Morgan", Role.ADMIN)]
-# (name, team, language, manages remote agents, oversees the vendor, cohort index)
+# (name, team, language, manages remote agents, oversees the vendor, cohort index). The
+# language is the one on the person's profile: it decides the interface and questionnaire
+# language over the browser's. The Manila supervisors speak Filipino, which LeadCoach does not
+# offer, so most have none on their profile (as a roster that leaves it blank gives): each
+# browser's language decides (tests/e2e/test_arabic.py reads Sam Torres's and Maria Santos's
+# pages in an Arabic browser). Their submissions record no language: the source language.
 SUPERVISORS = [
     ("Ana Lima", "Leeds Billing", "en", False, False, 0),
     ("Ben Carter", "Leeds Billing", "en", True, False, 0),
@@ -69,14 +74,14 @@ SUPERVISORS = [
     ("Hugo Martin", "Leeds Retentions", "fr", True, True, 1),
     ("Isla Murray", "Leeds Retentions", "en", False, False, 1),
     ("Jonas Weber", "Leeds Retentions", None, False, True, 2),
-    ("Maria Santos", "Manila Tech Support", "en", True, False, 0),
+    ("Maria Santos", "Manila Tech Support", None, True, False, 0),
     ("Jose Ramos", "Manila Tech Support", "es", False, False, 0),  # answers in Spanish
-    ("Liza Cruz", "Manila Tech Support", "en", True, False, 1),
-    ("Mark Villanueva", "Manila Tech Support", "en", False, False, 2),
-    ("Nina Bautista", "Manila Billing", "en", True, False, 0),
-    ("Paolo Reyes", "Manila Billing", "en", False, False, 1),
-    ("Rhea Domingo", "Manila Billing", "en", True, False, 2),
-    ("Sam Torres", "Manila Billing", "en", False, False, 2),
+    ("Liza Cruz", "Manila Tech Support", None, True, False, 1),
+    ("Mark Villanueva", "Manila Tech Support", None, False, False, 2),
+    ("Nina Bautista", "Manila Billing", None, True, False, 0),
+    ("Paolo Reyes", "Manila Billing", None, False, False, 1),
+    ("Rhea Domingo", "Manila Billing", None, True, False, 2),
+    ("Sam Torres", "Manila Billing", None, False, False, 2),
 ]
 # Cohorts start this many days before "today"; rounds are baseline, day 90, day 180.
 COHORTS = [("2026 Spring intake", 260), ("2026 Summer intake", 170), ("2026 Autumn intake", 80)]

@@ -19,6 +19,7 @@ from leadcoach.ui.text import md
 PASS_KEY = "rater_pass"  # {"form_id": int, "token": str | None}
 STEP_KEY = "rater_step"
 ERROR_KEY = "rater_error"
+LEDGER_PREFIX = "rater_ledger_"  # + form id: the answers known to be stored
 NOT_OBSERVED = 0  # the radio's value for "could not observe" (stored as None)
 
 
@@ -76,29 +77,61 @@ def _current_pass() -> rater_forms.RaterPass:
     return rater_forms.RaterPass(held["form_id"])
 
 
-def _save(rater_pass: rater_forms.RaterPass, item_id: str, widget_key: str) -> None:
-    """Widget callback: store this answer in the database at once."""
-    value = st.session_state[widget_key]
-    try:
-        with context.db() as session:
-            rater_forms.save_rater_answer(
-                session=session,
-                rater_pass=rater_pass,
-                item_id=item_id,
-                value=None if value == NOT_OBSERVED else value,
-            )
-    except LeadCoachError as error:
-        st.session_state[ERROR_KEY] = str(error)
+# Every answer widget drawn for this form in this tab: its key -> (what it answers, the
+# widget value this session knows is stored). Saving in the on_change callback alone loses
+# answers: Streamlit runs callbacks inside the script run, and any st.session_state access
+# there is a point where a newer interaction waiting (the next answer, or Next, given while
+# this run was still going) stops the run with a RerunException. The cut-off callback is not
+# called again, since the widget's value is no longer new by the next run, so the radio shows
+# the answer and the database lacks it (on a busy machine, 59 of 60 answers saved after a
+# rater answered ten steps quickly). So every run first stores what a widget holds and the
+# database does not yet, before reading the form; the same fix as the self-assessment page
+# (leadcoach/ui/pages/supervisor/assessment.py).
+def _ledger(rater_pass: rater_forms.RaterPass) -> dict[str, tuple[tuple[str, str], object]]:
+    return st.session_state.setdefault(f"{LEDGER_PREFIX}{rater_pass.form_id}", {})
 
 
-def _save_comment(rater_pass: rater_forms.RaterPass, name: str, widget_key: str) -> None:
+def _store(rater_pass: rater_forms.RaterPass, target: tuple[str, str], widget_key: str, value):
+    """Store one widget's value (an answer or a comment); note it as stored, or the error to
+    show."""
+    kind, name = target
     try:
         with context.db() as session:
-            rater_forms.save_comments(
-                session=session, rater_pass=rater_pass, **{name: st.session_state[widget_key]}
-            )
+            if kind == "answer":
+                rater_forms.save_rater_answer(
+                    session=session,
+                    rater_pass=rater_pass,
+                    item_id=name,
+                    value=None if value == NOT_OBSERVED else value,
+                )
+            else:
+                rater_forms.save_comments(session=session, rater_pass=rater_pass, **{name: value})
+    except rater_forms.FormUnavailable:
+        return  # sent, declined or closed meanwhile: reading the form next shows which
     except LeadCoachError as error:
         st.session_state[ERROR_KEY] = str(error)
+        return
+    _ledger(rater_pass)[widget_key] = (target, value)
+
+
+def _save(rater_pass: rater_forms.RaterPass, target: tuple[str, str], widget_key: str) -> None:
+    """Widget callback: store this answer or comment in the database at once."""
+    _store(rater_pass, target, widget_key, st.session_state[widget_key])
+
+
+def _store_unsaved(rater_pass: rater_forms.RaterPass) -> None:
+    """Store every value a widget holds that is not yet known to be stored (a callback cut
+    off by a newer interaction); the widgets of the step just left still hold theirs."""
+    for widget_key, (target, known) in list(_ledger(rater_pass).items()):
+        value = st.session_state.get(widget_key)
+        if value is not None and value != known:
+            _store(rater_pass, target, widget_key, value)
+
+
+def _drawn(rater_pass: rater_forms.RaterPass, widget_key: str, target: tuple[str, str], value):
+    """Note a widget drawn with the stored value (on its first drawing in this tab)."""
+    _ledger(rater_pass).setdefault(widget_key, (target, value))
+    return widget_key
 
 
 def _go(index: int) -> None:
@@ -108,6 +141,7 @@ def _go(index: int) -> None:
 def render() -> None:
     """The whole rater page."""
     rater_pass = _current_pass()
+    _store_unsaved(rater_pass)
     try:
         with context.db() as session:
             state = rater_forms.form_state(session=session, rater_pass=rater_pass)
@@ -169,12 +203,15 @@ def render() -> None:
                 except rater_forms.FormUnavailable as error:
                     _unavailable(error)
                 st.session_state.pop(STEP_KEY, None)
+                st.session_state.pop(f"{LEDGER_PREFIX}{rater_pass.form_id}", None)
                 st.rerun()
     elif index <= len(skills):
         for question in skills[index - 1][1]:
-            key = f"rater_answer_{state.form_id}_{question.item_id}"
             saved = state.answers.get(question.item_id, -1)
             current = NOT_OBSERVED if saved is None else saved
+            target = ("answer", question.item_id)
+            key = _drawn(rater_pass, f"rater_answer_{state.form_id}_{question.item_id}", target,
+                         current if saved != -1 else None)  # fmt: skip
             st.radio(
                 md(question.text),
                 options,
@@ -183,19 +220,21 @@ def render() -> None:
                 horizontal=True,
                 key=key,
                 on_change=_save,
-                args=(rater_pass, question.item_id, key),
+                args=(rater_pass, target, key),
             )
     elif index == len(skills) + 1:
         st.write("Both questions are optional. Your words are shown without your name.")
         for name, text in state.open_questions:
-            key = f"rater_comment_{state.form_id}_{name}"
+            stored = state.comments.get(name, "")
+            key = _drawn(rater_pass, f"rater_comment_{state.form_id}_{name}", ("comment", name),
+                         stored)  # fmt: skip
             st.text_area(
                 text,
-                value=state.comments.get(name, ""),
+                value=stored,
                 max_chars=rater_forms.COMMENT_MAX,
                 key=key,
-                on_change=_save_comment,
-                args=(rater_pass, name, key),
+                on_change=_save,
+                args=(rater_pass, ("comment", name), key),
             )
     else:
         missing = total - state.answered
@@ -218,6 +257,7 @@ def render() -> None:
                 st.stop()
             st.session_state.pop(STEP_KEY, None)
             st.session_state.pop(PASS_KEY, None)
+            st.session_state.pop(f"{LEDGER_PREFIX}{rater_pass.form_id}", None)
             st.title("Thank you", anchor=False)
             st.success("Your feedback is sent. You can close this page.")
             st.stop()

@@ -177,7 +177,8 @@ def screenshot(page, name: str) -> Path:
         "[data-testid=stSidebarContent]')].map(e => e.scrollHeight), 0)"
     )
     page.set_viewport_size({"width": window["width"], "height": max(window["height"], content)})
-    page.wait_for_timeout(500)  # let charts redraw at the new size
+    if page.locator("[data-testid='stVegaLiteChart'], [data-testid='stDataFrame']").count():
+        page.wait_for_timeout(500)  # let charts and data grids redraw at the new size
     page.screenshot(path=str(path))
     page.set_viewport_size(window)
     return path

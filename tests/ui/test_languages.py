@@ -224,6 +224,22 @@ def test_the_sign_in_page_follows_the_browser_and_has_a_chooser(demo_url, monkey
     assert english.subheader[0].value == "Sign in"
 
 
+def test_signed_in_the_profiles_language_wins_else_the_browsers(demo_url, monkeypatch):
+    """Sam Torres's profile names no language (the demo's Manila supervisors speak Filipino):
+    his Arabic browser decides; Ana Lima's profile says English, which wins over it."""
+    shown = {}
+    for name in ("Sam Torres", "Ana Lima"):
+        at = app_signed_in_as(demo_url, name, monkeypatch)
+        at.context = {"locale": "ar-EG"}
+        at.run()
+        assert not at.exception, at.exception
+        # The name is set apart from the sentence's direction (U+2068 ... U+2069).
+        title = at.title[0].value.replace("\u2068", "").replace("\u2069", "")
+        shown[name] = (title, [b.label for b in at.sidebar.button])
+    assert shown["Sam Torres"] == ("مرحبًا، Sam Torres", ["تسجيل الخروج"])
+    assert shown["Ana Lima"] == ("Hello, Ana Lima", ["Sign out"])
+
+
 def test_a_person_changes_their_language_in_the_app_and_keeps_it(own_copy, monkeypatch):
     at = app_signed_in_as(own_copy, "Ana Lima", monkeypatch)
     at.run()

@@ -46,11 +46,17 @@ def test_hr_sees_did_it_help_with_its_caveats(browser, demo_server):
         page.get_by_role("heading", name="Cohort review").wait_for()
         page.get_by_label("Cohort", exact=True).click()
         page.get_by_role("option", name="2026 Spring intake").click()
+        # Its own view of the review, drawn only when opened.
+        page.get_by_role("tab", name="Change per skill", selected=True).wait_for()
+        assert page.get_by_role("heading", name="Did the programme help the teams?").count() == 0
+        page.get_by_role("tab", name="Team numbers").click()
         heading = page.get_by_role("heading", name="Did the programme help the teams?")
         heading.wait_for()
         heading.scroll_into_view_if_needed()
         page.get_by_text("not proof that the programme caused").wait_for()
         page.get_by_text("Comparison teams").first.wait_for()
+        page.locator(LINES).first.wait_for()  # the chart, with its months' table beside it
+        assert page.get_by_role("columnheader", name="Teams").count() >= 1
         settled(page)
         screenshot(page, f"kpi-3-hr{suffix}")
         page.context.close()

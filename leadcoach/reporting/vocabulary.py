@@ -213,11 +213,11 @@ def cell(value: object, spec: str | None = None, column: str | None = None) -> s
             return _(YES) if value else _(NO)
     if isinstance(value, datetime):
         if spec:
-            return value.strftime(spec)
+            return i18n.strftime(value, spec)
         plain = value.hour == value.minute == value.second == 0
         return i18n.day(value) + ("" if plain else f" {value:%H:%M}")
     if isinstance(value, date):
-        return value.strftime(spec) if spec else i18n.day(value)
+        return i18n.strftime(value, spec) if spec else i18n.day(value)
     if isinstance(value, int | float):
         return i18n.formatted(value, spec or "")
     text = " ".join(str(value).splitlines())

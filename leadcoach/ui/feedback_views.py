@@ -12,6 +12,7 @@ import streamlit as st
 
 from leadcoach.measurement import multirater as mr
 from leadcoach.measurement.reliability import CANNOT_JUDGE
+from leadcoach.platform.i18n import _
 from leadcoach.programmes import feedback_reports
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.reporting import exports as files
@@ -54,15 +55,17 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
     settings = context.settings()
     instrument = context.instrument()
     if title:
-        st.title("Feedback from others", anchor=False)
+        st.title(_("Feedback from others"), anchor=False)
     with context.db() as session, context.stop_on_error():
         rounds = feedback_reports.closed_rounds(
             session=session, viewer=viewer, supervisor_id=supervisor_id
         )
     if rounds.empty:
         st.info(
-            "No feedback round has closed yet. The report appears here when the round closes, "
-            "so no one's answers can be picked out as they come in."
+            _(
+                "No feedback round has closed yet. The report appears here when the round "
+                "closes, so no one's answers can be picked out as they come in."
+            )
         )
         return
     labels = {
@@ -70,7 +73,7 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
         for row in rounds.itertuples()
     }
     round_id = st.selectbox(
-        "Feedback round", list(labels)[::-1], format_func=labels.get, key=f"{key}_round"
+        _("Feedback round"), list(labels)[::-1], format_func=labels.get, key=f"{key}_round"
     )
     with context.db() as session, context.stop_on_error():
         result = feedback_reports.supervisor_report(
@@ -79,10 +82,12 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
             round_id=round_id,
         )  # fmt: skip
     st.caption(
-        f"Scores of others are shown only for groups where at least {result.min_raters} "
-        "people answered enough of a skill's statements; the manager's are shown as the "
-        "manager's. Smaller groups are left out everywhere, also from all others, and "
-        "comments are shown in random order, never with a name."
+        _(
+            "Scores of others are shown only for groups where at least {min_raters} people "
+            "answered enough of a skill's statements; the manager's are shown as the "
+            "manager's. Smaller groups are left out everywhere, also from all others, and "
+            "comments are shown in random order, never with a name."
+        ).format(min_raters=result.min_raters)
     )
     responses = result.responses.assign(group=result.responses["group"].map(_group))
     tables.show(responses, {"group": "Group", "raters": "People who answered"}, {"raters": ".0f"})
@@ -91,10 +96,16 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
             "Too few answers to show: " + ", ".join(_group(g) for g in result.hidden_groups) + "."
         )
     if result.skills.empty:
-        st.info("Nothing can be shown from this round: too few people answered.")
+        st.info(_("Nothing can be shown from this round: too few people answered."))
         return
     views = st.tabs(
-        ["Self and others", "Blind spots and strengths", "Behaviours", "Change", "Comments"]
+        [
+            _("Self and others"),
+            _("Blind spots and strengths"),
+            _("Behaviours"),
+            _("Change"),
+            _("Comments"),
+        ]
     )
     with views[0]:
         profiles, differences = _chart_frames(result)
@@ -124,8 +135,10 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
             minor=("agreement",),
         )  # fmt: skip
         st.caption(
-            "Agreement is r_wg(J) (James, Demaree & Wolf, 1984): 1 means the group's people "
-            "answered alike, 0 no more alike than random answers."
+            _(
+                "Agreement is r_wg(J) (James, Demaree & Wolf, 1984): 1 means the group's "
+                "people answered alike, 0 no more alike than random answers."
+            )
         )
     with views[1]:
         so = result.self_other.assign(group=result.self_other["group"].map(_group))
@@ -145,8 +158,10 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
             minor=("margin",),
         )  # fmt: skip
         st.caption(
-            "Clearly means beyond 1.96 standard errors of the difference, from the skill's "
-            "reliability and how many people answered (see the README)."
+            _(
+                "Clearly means beyond 1.96 standard errors of the difference, from the "
+                "skill's reliability and how many people answered (see the README)."
+            )
         )
     with views[2]:
         for heading, frame in (("Rated highest", result.highest), ("Rated lowest", result.lowest)):
@@ -159,7 +174,7 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
             )  # fmt: skip
     with views[3]:
         if result.change.empty:
-            st.caption("Change appears once a group is shown in two closed rounds.")
+            st.caption(_("Change appears once a group is shown in two closed rounds."))
         else:
             change = result.change.assign(group=result.change["group"].map(_group))
             tables.show(
@@ -170,7 +185,7 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
             )  # fmt: skip
     with views[4]:
         if result.comments.empty:
-            st.caption("No comments can be shown from this round.")
+            st.caption(_("No comments can be shown from this round."))
         for question, rows in result.comments.groupby("question", sort=False):
             st.subheader(vocabulary.VALUES["question"].get(question, question), anchor=False)
             st.markdown("\n".join(f"- {md(text)}" for text in rows["text"]))
@@ -187,14 +202,18 @@ def cohort(viewer, cohort_id: int, cohort_name: str) -> None:
             min_raters=settings.min_raters, min_group=settings.min_group_size,
         )  # fmt: skip
     if not result.campaigns:
-        st.info("No feedback round of this cohort has closed yet.")
+        st.info(_("No feedback round of this cohort has closed yet."))
         return
-    st.subheader(f"Self and others, {result.campaigns[-1]}", anchor=False)
+    st.subheader(
+        _("Self and others, {campaigns}").format(campaigns=result.campaigns[-1]), anchor=False
+    )
     st.caption(
-        "Per skill across the cohort's supervisors: their own score against all others' "
-        "(only groups large enough to show), and how many rate themselves clearly above, in "
-        "line with, or clearly below others (beyond measurement noise, as in each report). "
-        f"Skills with fewer than {result.min_group} supervisors show no figures."
+        _(
+            "Per skill across the cohort's supervisors: their own score against all others' "
+            "(only groups large enough to show), and how many rate themselves clearly above, "
+            "in line with, or clearly below others (beyond measurement noise, as in each "
+            "report). Skills with fewer than {min_group} supervisors show no figures."
+        ).format(min_group=result.min_group)
     )
     tables.show(
         result.agreement,
@@ -206,14 +225,16 @@ def cohort(viewer, cohort_id: int, cohort_name: str) -> None:
          "correlation": ".2f", "above": ".0f", "level": ".0f", "below": ".0f"},
         minor=("correlation", "self_mean", "others_mean"),
     )  # fmt: skip
-    st.subheader("Change in others' ratings", anchor=False)
+    st.subheader(_("Change in others' ratings"), anchor=False)
     if len(result.campaigns) < 2:
-        st.caption("Change appears once the cohort has two closed feedback rounds.")
+        st.caption(_("Change appears once the cohort has two closed feedback rounds."))
     else:
         st.caption(
-            f"From {result.campaigns[0]} to {result.campaigns[-1]}: the change in what others "
-            "say, which does not rest on self-report. Mean change with its 95% CI, d_z and "
-            "Holm-corrected p, as in the cohort review."
+            _(
+                "From {campaigns} to {campaigns2}: the change in what others say, which does "
+                "not rest on self-report. Mean change with its 95% CI, d_z and Holm-corrected"
+                " p, as in the cohort review."
+            ).format(campaigns=result.campaigns[0], campaigns2=result.campaigns[-1])
         )
         change = result.change.assign(
             ci=[
@@ -240,7 +261,7 @@ def cohort(viewer, cohort_id: int, cohort_name: str) -> None:
             )  # fmt: skip
 
     exports.workbook_download(
-        "Feedback from others (XLSX)", lambda: feedback_reports.cohort_tables(result),
+        _("Feedback from others (XLSX)"), lambda: feedback_reports.cohort_tables(result),
         f"cohort-{cohort_name.lower().replace(' ', '-')}-feedback.xlsx", key="cohort_360_xlsx",
         on_click=record,
     )  # fmt: skip
@@ -258,8 +279,10 @@ def team_others(viewer, team_ids) -> None:
         )  # fmt: skip
     if both["others"].notna().sum() == 0:
         st.info(
-            "No feedback from others to show yet: it appears once a supervisor's feedback round "
-            "has closed with enough answers."
+            _(
+                "No feedback from others to show yet: it appears once a supervisor's feedback"
+                " round has closed with enough answers."
+            )
         )
         return
     skill_order = [s.name for s in instrument.skills]
@@ -268,8 +291,10 @@ def team_others(viewer, team_ids) -> None:
         chart_specs.draw(charts.heatmap_chart, others[["name", "team", "skill", "score"]],
                          skill_order, width="content")  # fmt: skip
     st.caption(
-        "All others' average score (0-100) from each person's latest closed feedback round; "
-        "only groups with enough answers count. Darker is lower."
+        _(
+            "All others' average score (0-100) from each person's latest closed feedback "
+            "round; only groups with enough answers count. Darker is lower."
+        )
     )
     tables.show(
         both,

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.measurement import groups
+from leadcoach.platform.i18n import _, strftime
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
 from leadcoach.ui import auth, chart_specs, context, feedback_views, kpi_pages, tables
@@ -25,11 +26,11 @@ min_group = settings.min_group_size
 PHONE_MINOR_CHANGE = ("baseline_mean", "latest_mean", "ci", "d_z", "p_holm", "sd_change")
 PHONE_MINOR_SPREAD = ("sd", "min", "q1", "q3", "max")
 
-st.title("Cohort review", anchor=False)
+st.title(_("Cohort review"), anchor=False)
 with context.db() as session, context.stop_on_error():
     listed = cohorts.cohort_list(session=session, viewer=viewer)
 if listed.empty:
-    st.info("No cohorts yet. Create one on the Cohorts page, or import a roster.")
+    st.info(_("No cohorts yet. Create one on the Cohorts page, or import a roster."))
     st.stop()
 names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
 
@@ -60,7 +61,7 @@ def first_with_change() -> int:
 
 
 cohort_id = context.kept_selectbox(
-    "Cohort",
+    _("Cohort"),
     list(names),
     key="review_cohort",
     default=first_with_change,
@@ -69,44 +70,50 @@ cohort_id = context.kept_selectbox(
 review = review_of(cohort_id)
 
 # Completion
-st.subheader("Completion", anchor=False)
+st.subheader(_("Completion"), anchor=False)
 completion = review.completion
 if completion.empty:
-    st.info("This cohort has no rounds yet. Add them on the Cohorts page.")
+    st.info(_("This cohort has no rounds yet. Add them on the Cohorts page."))
     st.stop()
 # At most four to a row: with eight rounds, eight columns cut every figure to "250…".
 ROUNDS_PER_ROW = 4
 columns = [
     column
-    for _ in range(0, len(completion), ROUNDS_PER_ROW)
+    for _row in range(0, len(completion), ROUNDS_PER_ROW)
     for column in st.columns(ROUNDS_PER_ROW)
 ]
 for column, row in zip(columns, completion.itertuples(), strict=False):
     column.metric(
-        f"{row.round} ({row.status})",
+        _("{round} ({status})").format(round=row.round, status=row.status),
         f"{row.submitted} of {row.members}",
-        help=f"{row.opens_on:%d %b} to {row.closes_on:%d %b %Y}",
+        help=_("{opens_on} to {closes_on}").format(
+            opens_on=strftime(row.opens_on, "%d %b"), closes_on=strftime(row.closes_on, "%d %b %Y")
+        ),
     )
 chase = review.chase
 open_or_closed = chase[
     chase["round"].isin(completion.loc[completion["status"] != "upcoming", "round"])
 ]
 if open_or_closed.empty:
-    st.caption("Nobody to chase: every member has submitted in every round so far.")
+    st.caption(_("Nobody to chase: every member has submitted in every round so far."))
 else:
-    st.caption(f"{len(open_or_closed)} submissions missing so far: see Who to chase.")
+    st.caption(
+        _("{open_or_closed} submissions missing so far: see Who to chase.").format(
+            open_or_closed=len(open_or_closed)
+        )
+    )
 
 # One view at a time, each drawn (and the figures only it needs computed) when opened, its
 # address kept in the URL: five charts and their tables on one page made a first visit wait
 # for all of them.
 change_tab, rounds_tab, breakdown_tab, other_tab, chase_tab, others_tab = st.tabs(
     [
-        "Change per skill",
-        "Scores at each round",
-        "Breakdowns",
-        "Another cohort",
-        "Who to chase",
-        "Feedback from others",
+        _("Change per skill"),
+        _("Scores at each round"),
+        _("Breakdowns"),
+        _("Another cohort"),
+        _("Who to chase"),
+        _("Feedback from others"),
     ],
     key="view",
     bind="query-params",
@@ -116,18 +123,25 @@ if change_tab.open:
     with change_tab:
         if changes is None:
             st.info(
-                "Change appears once a second round has scores. "
-                f"So far only {review.baseline_round or 'no round'} has any."
+                _(
+                    "Change appears once a second round has scores. So far only {value} has any."
+                ).format(value=review.baseline_round or "no round")
             )
         else:
             st.caption(
-                f"From {review.baseline_round} to {review.latest_round}, among the people who "
-                "took both: the mean change with its 95% confidence interval, and the effect "
-                "size d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large) "
-                "with its 95% confidence interval (noncentral t; Algina and Keselman, 2003). "
-                "A change is called real only when it holds after correcting for testing "
-                f"twelve skills at once (Holm). Skills with fewer than {min_group} people are "
-                "not shown."
+                _(
+                    "From {baseline_round} to {latest_round}, among the people who took both:"
+                    " the mean change with its 95% confidence interval, and the effect size "
+                    "d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large) "
+                    "with its 95% confidence interval (noncentral t; Algina and Keselman, "
+                    "2003). A change is called real only when it holds after correcting for "
+                    "testing twelve skills at once (Holm). Skills with fewer than {min_group}"
+                    " people are not shown."
+                ).format(
+                    baseline_round=review.baseline_round,
+                    latest_round=review.latest_round,
+                    min_group=min_group,
+                )
             )
             chart_specs.draw(charts.change_chart, changes)
             # The interval in one column and the verdict beside the change, so the table
@@ -163,8 +177,8 @@ if change_tab.open:
                     "ci": "95% CI",
                     "verdict": "Real change",
                     "d_z": vocabulary.header("d_z"),
-                    "dz_ci": vocabulary.header("dz_ci"),
-                    "p_holm": vocabulary.header("p_holm"),
+                    "dz_ci": vocabulary.header(_("dz_ci")),
+                    "p_holm": vocabulary.header(_("p_holm")),
                     "sd_change": "SD of change",
                 },
                 {
@@ -179,10 +193,13 @@ if change_tab.open:
             )
             if "no spread" in verdicts:
                 st.caption(
-                    "**No spread**: everyone with both scores changed by the same amount, so "
-                    "there is no spread to test the change against and no effect size."
+                    _(
+                        "**No spread**: everyone with both scores changed by the same amount,"
+                        " so there is no spread to test the change against and no effect "
+                        "size."
+                    )
                 )
-            st.markdown("**People whose own change is more than measurement noise**")
+            st.markdown(_("**People whose own change is more than measurement noise**"))
             thresholds = context.change_thresholds()
             counts = cohorts.reliable_changes(
                 review.round_scores,
@@ -206,13 +223,15 @@ if change_tab.open:
                 },
             )
             st.caption(
-                "A person's change is real when larger than their reliable-change "
-                "threshold (Jacobson-Truax, 95%, from the skill's reliability and spread); "
-                "otherwise it may be measurement noise. The threshold column gives it for "
-                "someone who answered all the skill's statements, with the reliability it "
-                "used, how many people that rests on and its date; someone who answered "
-                "fewer statements has a less reliable score and needs a larger change "
-                "(Spearman-Brown)."
+                _(
+                    "A person's change is real when larger than their reliable-change "
+                    "threshold (Jacobson-Truax, 95%, from the skill's reliability and "
+                    "spread); otherwise it may be measurement noise. The threshold column "
+                    "gives it for someone who answered all the skill's statements, with the "
+                    "reliability it used, how many people that rests on and its date; someone"
+                    " who answered fewer statements has a less reliable score and needs a "
+                    "larger change (Spearman-Brown)."
+                )
             )
             unjudged = [
                 f"**{row.skill}**: {thresholds[row.skill_id].reason}"
@@ -225,15 +244,21 @@ if change_tab.open:
 distribution = review.distribution
 if rounds_tab.open:
     with rounds_tab:
-        skill = st.selectbox("Skill", [s.name for s in instrument.skills], key="review_skill")
+        skill = st.selectbox(_("Skill"), [s.name for s in instrument.skills], key="review_skill")
         shown = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]]
         if shown.empty:
-            st.caption(f"No round has {min_group} or more people with a {skill} score yet.")
+            st.caption(
+                _("No round has {min_group} or more people with a {skill} score yet.").format(
+                    min_group=min_group, skill=skill
+                )
+            )
         else:
             chart_specs.draw(charts.distribution_chart, distribution, skill)
             st.caption(
-                "Whiskers span lowest to highest; the box holds the middle half; the white "
-                "tick is the median."
+                _(
+                    "Whiskers span lowest to highest; the box holds the middle half; the "
+                    "white tick is the median."
+                )
             )
             tables.show(
                 shown,
@@ -246,14 +271,14 @@ if breakdown_tab.open:
     with breakdown_tab:
         scored_rounds = list(dict.fromkeys(review.round_scores.dropna(subset=["score"])["round"]))
         if not scored_rounds:
-            st.caption("No scores yet.")
+            st.caption(_("No scores yet."))
         else:
             by_column, round_column = st.columns(2)
             by = by_column.selectbox(
-                "By", cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize
+                _("By"), cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize
             )
             round_name = round_column.selectbox(
-                "Round", scored_rounds, index=len(scored_rounds) - 1, key="review_round"
+                _("Round"), scored_rounds, index=len(scored_rounds) - 1, key="review_round"
             )
             split = cohorts.breakdown(review.round_scores, by, round_name, min_group)
             suppressed = split.groupby("group")["suppressed"].agg(["all", "any"])
@@ -275,14 +300,17 @@ if breakdown_tab.open:
             if partly:
                 partly_named = ", ".join(md(g) for g in partly)
                 st.caption(
-                    f"Some skills left out for {partly_named}, to protect individuals ({protect})."
+                    _(
+                        "Some skills left out for {partly_named}, to protect individuals "
+                        "({protect})."
+                    ).format(partly_named=partly_named, protect=protect)
                 )
 
 if other_tab.open:
     with other_tab:
         others = [c for c in names if c != cohort_id]
         other = st.selectbox(
-            "Other cohort",
+            _("Other cohort"),
             [None, *others],
             key="review_other",
             format_func=lambda c: "—" if c is None else names[c],
@@ -319,11 +347,11 @@ if other_tab.open:
 if chase_tab.open:
     with chase_tab:
         if open_or_closed.empty:
-            st.caption("Nobody to chase: every member has submitted in every round so far.")
+            st.caption(_("Nobody to chase: every member has submitted in every round so far."))
         else:
             tables.grid(open_or_closed)
             table_download(
-                "Chase list (CSV)", open_or_closed.drop(columns="person_id"), "chase-list.csv"
+                _("Chase list (CSV)"), open_or_closed.drop(columns="person_id"), "chase-list.csv"
             )
 
 # --- KPIs (issue 23): did the programme help the teams? (also in the printable report)
@@ -333,7 +361,7 @@ if others_tab.open:  # issue 22 (h-360-report): self-other agreement, change in 
         feedback_views.cohort(viewer, cohort_id, names[cohort_id])
 
 # Exports
-st.subheader("Export", anchor=False)
+st.subheader(_("Export"), anchor=False)
 
 
 def scores() -> pd.DataFrame:
@@ -354,26 +382,30 @@ def record(kind: str) -> None:
 
 csv_column, xlsx_column, report_column = st.columns(3)
 table_download(
-    "Scores (CSV)", scores, f"{stem}.csv", where=csv_column, on_click=record, args=("csv",)
+    _("Scores (CSV)"), scores, f"{stem}.csv", where=csv_column, on_click=record, args=("csv",)
 )
 # Issue 24: the workbook and the PDF report are built, access-checked and audited by the
 # core (leadcoach.reporting) when their button is pressed.
 cohort_workbook_download(
-    viewer, cohort_id, review, stem, label="Workbook (XLSX)", where=xlsx_column
+    viewer, cohort_id, review, stem, label=_("Workbook (XLSX)"), where=xlsx_column
 )
-cohort_report_download(viewer, cohort_id, review, stem, label="Report (PDF)", where=report_column)
+cohort_report_download(
+    viewer, cohort_id, review, stem, label=_("Report (PDF)"), where=report_column
+)
 cohort_zip_download(
     viewer,
     cohort_id,
     names[cohort_id],
-    label="Make every member's report (ZIP)",
-    save_label="Save every member's report (ZIP)",
+    label=_("Make every member's report (ZIP)"),
+    save_label=_("Save every member's report (ZIP)"),
 )
 st.caption(
-    "Scores: one row per person and round, one column per skill, with team, site, vendor "
-    "and language. The workbook adds a summary, the change per skill, the scores at each "
-    "round and the method; the report is the same for a director to read, and the ZIP "
-    "holds every member's own report. Every export is recorded in the audit log."
+    _(
+        "Scores: one row per person and round, one column per skill, with team, site, vendor "
+        "and language. The workbook adds a summary, the change per skill, the scores at each "
+        "round and the method; the report is the same for a director to read, and the ZIP "
+        "holds every member's own report. Every export is recorded in the audit log."
+    )
 )
 with context.db() as session:  # issue 25: say when the review pools languages
     if pooled := context.language_pooling_note(session):

@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -203,7 +204,7 @@ def new_code_for(*, session: Session, form_id: int) -> str:
     """Replace a form's code (a lost or locked one); the old code stops working at once."""
     form = session.get(RaterForm, form_id)
     if form is None:
-        raise InvalidInput("This rater form does not exist.")
+        raise InvalidInput(_("This rater form does not exist."))
     code, handle, code_hash = new_code()
     form.code_handle, form.code_hash = handle, code_hash
     form.failed_attempts, form.locked_at = 0, None
@@ -390,7 +391,7 @@ def save_rater_answer(
 ) -> None:
     """Save one answer now (insert or replace); None means "could not observe"."""
     now = now or utcnow()
-    form, _ = _usable(session, rater_pass, now)
+    form, _round_row = _usable(session, rater_pass, now)
     instrument = _instrument(session, form)
     allowed = {
         q.item_id
@@ -399,11 +400,15 @@ def save_rater_answer(
         )
     }
     if item_id not in allowed:
-        raise InvalidInput(f"Statement '{item_id}' is not part of this form.")
+        raise InvalidInput(
+            _("Statement '{item_id}' is not part of this form.").format(item_id=item_id)
+        )
     points = instrument.scale_values()
     if value is not None and (type(value) is not int or value not in points):
         raise InvalidInput(
-            f"Statement {item_id}: choose {points[0]} to {points[-1]} or 'Could not observe'."
+            _("Statement {item_id}: choose {points} to {points2} or 'Could not observe'.").format(
+                item_id=item_id, points=points[0], points2=points[-1]
+            )
         )
     # Touch the form while it is still open: a submit committed meanwhile changes no row here.
     touched = session.execute(
@@ -436,7 +441,7 @@ def save_comments(
 ) -> None:
     """Save the answers to the two open questions (either may be left out or empty)."""
     now = now or utcnow()
-    form, _ = _usable(session, rater_pass, now)
+    form, _round_row = _usable(session, rater_pass, now)
     values = {}
     for name, text in (("keep_doing", keep_doing), ("do_differently", do_differently)):
         if text is None:
@@ -444,7 +449,10 @@ def save_comments(
         cleaned = str(text).replace("\x00", "").strip()
         if len(cleaned) > COMMENT_MAX:
             raise InvalidInput.of(
-                "Comment", f"write at most {COMMENT_MAX} characters ({len(cleaned)} now)."
+                "Comment",
+                _("write at most {comment_max} characters ({cleaned} now).").format(
+                    comment_max=COMMENT_MAX, cleaned=len(cleaned)
+                ),
             )
         values[name] = cleaned
     if not values:
@@ -466,7 +474,7 @@ def submit_rater_form(
 ) -> None:
     """Score the form and close it for good, in the caller's transaction; once only."""
     now = now or utcnow()
-    form, _ = _usable(session, rater_pass, now)
+    form, _round_row = _usable(session, rater_pass, now)
     claimed = session.execute(
         update(RaterForm)
         .where(
@@ -485,8 +493,10 @@ def submit_rater_form(
     }
     if not any(value is not None for value in answers.values()):
         raise InvalidInput(
-            "Answer at least one statement before sending (or decline if you cannot give "
-            "this feedback)."
+            _(
+                "Answer at least one statement before sending (or decline if you cannot give "
+                "this feedback)."
+            )
         )
     session.add_all(score_rows(instrument, form.id, form.rater_group, supervisor, answers))
 

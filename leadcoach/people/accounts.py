@@ -158,9 +158,17 @@ def check_password_policy(password: str, *, name: str = "", email: str = "") -> 
     """Raise InvalidInput when the password is too short or long, common, a pattern, or
     contains the person's name or email (NIST SP 800-63B; no composition rules)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Password: use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(
+            _("Password: use at least {min_password_length} characters.").format(
+                min_password_length=MIN_PASSWORD_LENGTH
+            )
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"Password: use at most {MAX_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(
+            _("Password: use at most {max_password_length} characters.").format(
+                max_password_length=MAX_PASSWORD_LENGTH
+            )
+        )
     folded = password.casefold()
     common = common_passwords()
     if folded in common or folded.strip() in common:
@@ -187,10 +195,12 @@ def normalise_email(email: str) -> str:
     cleaned = (email or "").strip().lower()
     if forbidden_character(cleaned, one_line=True) is not None:
         raise InvalidInput(
-            f"Email: '{visible(email)}' holds an invisible character; type it again."
+            _("Email: '{email}' holds an invisible character; type it again.").format(
+                email=visible(email)
+            )
         )
     if not _EMAIL.match(cleaned) or len(cleaned) > 254:
-        raise InvalidInput(f"Email: '{email}' is not a valid email address.")
+        raise InvalidInput(_("Email: '{email}' is not a valid email address.").format(email=email))
     return cleaned
 
 
@@ -215,14 +225,14 @@ def create_person_with_account(
     viewer. Pages use add_person (admins) or create_first_admin (empty database).
     """
     if not (name or "").strip():
-        raise InvalidInput("Name: enter the person's name.")
+        raise InvalidInput(_("Name: enter the person's name."))
     name = clean_text(name, "Name", 200, one_line=True)
     email = normalise_email(email)
     if password_hash is None:
         check_password_policy(password, name=name, email=email)
         password_hash = hash_password(password)
     if session.exec(select(Person.id).where(Person.email == email)).first() is not None:
-        raise InvalidInput(f"Email: {email} already belongs to someone.")
+        raise InvalidInput(_("Email: {email} already belongs to someone.").format(email=email))
     person = Person(name=name, email=email, role=Role(role).value, team_id=team_id)
     session.add(person)
     session.flush()
@@ -348,7 +358,7 @@ def add_person(
     """An admin adds a person with a local account."""
     require(viewer, Action.MANAGE_ACCOUNTS)
     if role == Role.SUPERVISOR and team_id is None:
-        raise InvalidInput("Team: a supervisor needs a team.")
+        raise InvalidInput(_("Team: a supervisor needs a team."))
     person = create_person_with_account(
         session=session, name=name, email=email, role=role, password=password, team_id=team_id
     )
@@ -359,7 +369,7 @@ def add_person(
 def create_first_admin(*, session: Session, name: str, email: str, password: str) -> Person:
     """Create the first account of an empty database, an admin; refused once any exists."""
     if has_any_account(session=session):
-        raise InvalidInput("An account exists already; please sign in.")
+        raise InvalidInput(_("An account exists already; please sign in."))
     person = create_person_with_account(
         session=session, name=name, email=email, role=Role.ADMIN, password=password
     )
@@ -381,7 +391,7 @@ def _managed_person(session: Session, viewer: Viewer, person_id: int) -> Person:
     require(viewer, Action.MANAGE_ACCOUNTS)
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -440,7 +450,9 @@ def unlock(
     person = _managed_person(session, viewer, person_id)
     account = session.exec(select(Account).where(Account.person_id == person.id)).first()
     if account is None:
-        raise InvalidInput(f"{person.name} has no account yet; set a password instead.")
+        raise InvalidInput(
+            _("{name} has no account yet; set a password instead.").format(name=person.name)
+        )
     now = now or utcnow()
     was_locked = account.locked_until is not None and account.locked_until > now
     account.locked_until = None
@@ -460,7 +472,11 @@ def change_role(
         new_role = Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"Role: '{role}' is not a role; choose one of {choices}.") from None
+        raise InvalidInput(
+            _("Role: '{role}' is not a role; choose one of {choices}.").format(
+                role=role, choices=choices
+            )
+        ) from None
     old_role = Role(person.role)
     if new_role == old_role:
         return RoleChange(person.name, old_role, new_role, 0)
@@ -473,13 +489,17 @@ def change_role(
         if len(admins) <= 1:
             who = "you are" if person.id == viewer.person_id else f"{person.name} is"
             raise InvalidInput(
-                f"Role: {who} the last admin, so the role stays admin. "
-                "Make someone else an admin first."
+                _(
+                    "Role: {who} the last admin, so the role stays admin. Make someone else "
+                    "an admin first."
+                ).format(who=who)
             )
     if new_role == Role.SUPERVISOR and person.team_id is None:
         raise InvalidInput(
-            f"Role: a supervisor needs a team, and {person.name} has none. "
-            "Give them a team first (roster import), or choose another role."
+            _(
+                "Role: a supervisor needs a team, and {name} has none. Give them a team first"
+                " (roster import), or choose another role."
+            ).format(name=person.name)
         )
     released = 0
     if old_role == Role.COACH:

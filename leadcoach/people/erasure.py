@@ -21,6 +21,7 @@ from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.platform.db import scrub_after_commit
 from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     Account,
     Answer,
@@ -175,13 +176,15 @@ def erase_person(
     require(viewer, Action.ERASE_PERSON)
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     if person.id == viewer.person_id:
-        raise AccessDenied("You cannot erase yourself; ask another HR person or admin to do it.")
+        raise AccessDenied(_("You cannot erase yourself; ask another HR person or admin to do it."))
     if not _same_name(confirm_name or "", person.name):
         raise InvalidInput(
-            "Confirm: the name typed does not match the person chosen; "
-            "type their full name exactly as shown to confirm."
+            _(
+                "Confirm: the name typed does not match the person chosen; type their full "
+                "name exactly as shown to confirm."
+            )
         )
     if person.role == Role.ADMIN.value:
         admins = session.exec(
@@ -189,7 +192,9 @@ def erase_person(
         ).one()
         if admins <= 1:
             raise InvalidInput(
-                f"{person.name} is the last admin; make someone else an admin first."
+                _("{name} is the last admin; make someone else an admin first.").format(
+                    name=person.name
+                )
             )
     email = person.email
     counts: dict[str, int] = {}

@@ -33,6 +33,7 @@ from leadcoach.people.access import (
     visible_people,
 )
 from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import (
     Cohort,
     CohortMember,
@@ -55,15 +56,22 @@ BEFORE_MONTHS = 6
 AFTER_FROM_MONTH = 3
 AFTER_MONTHS = 6
 VALUE_COLUMNS = ["team_id", "team", "kpi_id", "measure", "unit", "period", "value"]
+# Texts of the catalog (issue 25): shown in the reader's language with `_()`.
 CAVEATS = (
-    "These figures show an association between the programme and the teams' numbers, not "
-    "proof that the programme caused a change: teams were not assigned to it at random, "
-    "and other things (new hires, a new product, a vendor's staffing) change team numbers.",
-    "The comparison teams are those whose supervisors were not (yet) in a cohort over the "
-    "same months; if the cohort's teams were already improving faster before the programme, "
-    "the difference would appear without any effect of the programme.",
-    "A team counts once however many of its supervisors are in the cohort; teams with too "
-    "few months of data on either side are left out.",
+    N_(
+        "These figures show an association between the programme and the teams' numbers, not "
+        "proof that the programme caused a change: teams were not assigned to it at random, "
+        "and other things (new hires, a new product, a vendor's staffing) change team numbers."
+    ),
+    N_(
+        "The comparison teams are those whose supervisors were not (yet) in a cohort over the "
+        "same months; if the cohort's teams were already improving faster before the "
+        "programme, the difference would appear without any effect of the programme."
+    ),
+    N_(
+        "A team counts once however many of its supervisors are in the cohort; teams with too "
+        "few months of data on either side are left out."
+    ),
 )
 
 
@@ -326,12 +334,14 @@ def cohort_kpi_review(
     after = (_month(start, AFTER_FROM_MONTH), after_end)
     notes = []
     if after_end < after[0]:
-        notes.append("The cohort started less than four months ago: there is no 'after' yet.")
+        notes.append(_("The cohort started less than four months ago: there is no 'after' yet."))
     elif after_end < _month(start, AFTER_FROM_MONTH + AFTER_MONTHS - 1):
         months = (after_end.year - after[0].year) * 12 + after_end.month - after[0].month + 1
         notes.append(
-            f"Only {months} of the {AFTER_MONTHS} months after the programme have passed; "
-            "the figures will change as more months arrive."
+            _(
+                "Only {months} of the {total} months after the programme have passed; the "
+                "figures will change as more months arrive."
+            ).format(months=months, total=AFTER_MONTHS)
         )
     members = session.exec(
         select(Person.id, Person.team_id)

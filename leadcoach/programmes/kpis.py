@@ -49,6 +49,7 @@ from sqlmodel import Session, select
 
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.people.audit import record
+from leadcoach.platform import i18n
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import KpiDefinition, KpiValue, Team
 from leadcoach.platform.validation import clean_text, forbidden_character, visible
@@ -78,16 +79,17 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _FIRST_DAY = re.compile(r"^(\d{4})-(\d{2})-01(?: 00:00:00)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+%?$")
-PERIOD_HINT = (
+PERIOD_HINT = i18n.N_(
     "write the month as YYYY-MM (for example 2025-03); forms such as 03/2025, March 2025 "
     "or 2025-3 are not accepted, so no month is misread."
 )
-TOO_MANY_ROWS = (
-    f"The file has more than {MAX_ROWS:,} values; one import takes at most {MAX_ROWS:,}. "
+_TOO_MANY_ROWS = i18n.N_(
+    "The file has more than {most} values; one import takes at most {most}. "
     "Export one value per team, month and measure (not per day or per agent), or split the "
     "file by month; each file is checked whole and importing it again changes nothing."
 )
-_EMPTY_FILE = (
+TOO_MANY_ROWS = _TOO_MANY_ROWS.format(most=f"{MAX_ROWS:,}")  # as English reads it
+_EMPTY_FILE = i18n.N_(
     "The file is empty. Put the column names (team, period, measure, value, contacts) in the "
     "first row and one value on each row below."
 )
@@ -222,19 +224,31 @@ def add_definition(
     key = (key or "").strip().lower()
     if not _KEY.match(key):
         raise InvalidInput(
-            "The key must be 2 to 40 lower-case letters, digits or underscores, starting "
-            f"with a letter (for example hold_time); got {_shown(key)}."
+            i18n.gettext(
+                "The key must be 2 to 40 lower-case letters, digits or underscores, starting "
+                "with a letter (for example hold_time); got {key}."
+            ).format(key=_shown(key))
         )
     name = clean_text(name, "Name", 120, one_line=True)
     if unit not in UNITS:
-        raise InvalidInput(f"Unit: use one of {', '.join(UNITS)}.")
+        raise InvalidInput(i18n.gettext("Unit: use one of {units}.").format(units=", ".join(UNITS)))
     if combine not in COMBINES:
-        raise InvalidInput(f"How teams combine: use one of {', '.join(COMBINES)}.")
+        raise InvalidInput(
+            i18n.gettext("How teams combine: use one of {combines}.").format(
+                combines=", ".join(COMBINES)
+            )
+        )
     if not (math.isfinite(min_value) and math.isfinite(max_value) and max_value > min_value):
-        raise InvalidInput("The valid range needs a lowest value below its highest value.")
+        raise InvalidInput(
+            i18n.gettext("The valid range needs a lowest value below its highest value.")
+        )
     for existing in measures(session).values():
         if existing.key == key or existing.name.casefold() == name.casefold():
-            raise InvalidInput(f"A measure called {_shown(existing.name)} already exists.")
+            raise InvalidInput(
+                i18n.gettext("A measure called {name} already exists.").format(
+                    name=_shown(existing.name)
+                )
+            )
     definition = KpiDefinition(
         key=key,
         name=name,
@@ -283,28 +297,42 @@ def read_kpi_file(data: bytes, filename: str) -> KpiFile:
         return _file_problem(
             filename,
             "csv",
-            "This kind of spreadsheet cannot be read: save it as .xlsx or as CSV UTF-8.",
+            i18n.gettext(
+                "This kind of spreadsheet cannot be read: save it as .xlsx or as CSV UTF-8."
+            ),
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _file_problem(filename, "csv", f"The file is saved as UTF-16. {SAVE_AS_UTF8}")
+        return _file_problem(
+            filename,
+            "csv",
+            i18n.gettext("The file is saved as UTF-16. {save_as_utf8}").format(
+                save_as_utf8=i18n.gettext(SAVE_AS_UTF8)
+            ),
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         if b"\x00" in data[:BINARY_SNIFF]:
-            return _file_problem(filename, "csv", NOT_TEXT)
+            return _file_problem(filename, "csv", i18n.gettext(NOT_TEXT))
         line = data.count(b"\n", 0, error.start) + 1
         return _file_problem(
             filename,
             "csv",
-            f"the file is not saved as UTF-8 (wrong encoding): byte 0x{data[error.start]:02X} "
-            f"at position {error.start + 1} cannot be read. {SAVE_AS_UTF8}",
+            i18n.gettext(
+                "the file is not saved as UTF-8 (wrong encoding): byte 0x{data:02X} at "
+                "position {value} cannot be read. {save_as_utf8}"
+            ).format(
+                data=data[error.start],
+                value=error.start + 1,
+                save_as_utf8=i18n.gettext(SAVE_AS_UTF8),
+            ),
             row=line,
         )
     if not text.strip():
-        return _file_problem(filename, "csv", _EMPTY_FILE)
+        return _file_problem(filename, "csv", i18n.gettext(_EMPTY_FILE))
     header_line = text.split("\n", 1)[0]
     if "\x00" in header_line:
-        return _file_problem(filename, "csv", NOT_TEXT)
+        return _file_problem(filename, "csv", i18n.gettext(NOT_TEXT))
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     records: list[list[str]] = []
@@ -318,7 +346,9 @@ def read_kpi_file(data: bytes, filename: str) -> KpiFile:
         return _file_problem(
             filename,
             "csv",
-            f"This row cannot be read as CSV ({error}). Check for a stray quote mark.",
+            i18n.gettext(
+                "This row cannot be read as CSV ({error}). Check for a stray quote mark."
+            ).format(error=error),
             row=len(records) + 1,
         )
     return _build(filename, "csv", records)
@@ -342,10 +372,10 @@ def _read_xlsx(data: bytes, filename: str) -> KpiFile:
             workbook.close()
     # As for the roster: any failure of the parser on these bytes means "cannot be read".
     except Exception:
-        return _file_problem(filename, "xlsx", NOT_A_WORKBOOK)
+        return _file_problem(filename, "xlsx", i18n.gettext(NOT_A_WORKBOOK))
     warnings = ()
     if others:
-        warnings = ("Only the first sheet was read; the others were ignored.",)
+        warnings = (i18n.gettext("Only the first sheet was read; the others were ignored."),)
     records = [[_cell_text(value) for value in row] for row in values]
     return _build(filename, "xlsx", records, warnings)
 
@@ -356,7 +386,7 @@ def _build(
     while records and not any(cell.strip() for cell in records[-1]):
         records.pop()
     if not records:
-        return _file_problem(filename, kind, _EMPTY_FILE)
+        return _file_problem(filename, kind, i18n.gettext(_EMPTY_FILE))
     headers = tuple(cell.strip() for cell in records[0])
     problems: list[KpiProblem] = []
     index: dict[str, int] = {}
@@ -369,8 +399,9 @@ def _build(
                     KpiProblem(
                         1,
                         key,
-                        f"this column appears twice (columns {index[key] + 1} and "
-                        f"{position + 1}); keep one.",
+                        i18n.gettext(
+                            "this column appears twice (columns {value} and {value2}); keep one."
+                        ).format(value=index[key] + 1, value2=position + 1),
                     )
                 )
             else:
@@ -385,12 +416,19 @@ def _build(
                 KpiProblem(
                     1,
                     column,
-                    f'the file has no "{column}" column. The first row must name the columns '
-                    f"team, period, measure and value (contacts is optional; found: {found}).",
+                    i18n.gettext(
+                        'the file has no "{column}" column. The first row must name the '
+                        "columns team, period, measure and value (contacts is optional; "
+                        "found: {found})."
+                    ).format(column=column, found=found),
                 )
             )
     if len(records) - 1 > MAX_ROWS:
-        problems.append(KpiProblem(0, "", TOO_MANY_ROWS))
+        problems.append(
+            KpiProblem(
+                0, "", i18n.gettext(_TOO_MANY_ROWS).format(most=i18n.formatted(MAX_ROWS, ","))
+            )
+        )
         return KpiFile(filename, kind, headers, problems=tuple(problems), warnings=warnings)
     positions = [index.get(column) for column in COLUMNS]
     width = len(headers)
@@ -404,8 +442,10 @@ def _build(
                 KpiProblem(
                     number,
                     "",
-                    f"this row has {len(cells)} cells but the first row names only {width} "
-                    "columns. A value holding the separator must be inside double quotes.",
+                    i18n.gettext(
+                        "this row has {cells} cells but the first row names only {width} "
+                        "columns. A value holding the separator must be inside double quotes."
+                    ).format(cells=len(cells), width=width),
                 )
             )
         rows.append(
@@ -419,7 +459,9 @@ def _build(
         raw.append(tuple(cells))
     if not rows and not problems:
         problems.append(
-            KpiProblem(0, "", "The file has a header row but no values: add one on each row.")
+            KpiProblem(
+                0, "", i18n.gettext("The file has a header row but no values: add one on each row.")
+            )
         )
     return KpiFile(
         filename,
@@ -469,14 +511,24 @@ class KpiCheck:
         ready = _plural(len(self.entries), "value")
         rejected = len(self.rejected_row_numbers)
         if not self.problems:
-            return f"{ready} ready to import, no problems."
+            return i18n.gettext("{ready} ready to import, no problems.").format(ready=ready)
         if not rejected:
-            return f"{ready} ready; {_plural(len(self.problems), 'problem')} in the file."
-        return f"{ready} ready, {_plural(rejected, 'row')} with problems."
+            return i18n.gettext("{ready} ready; {problems} in the file.").format(
+                ready=ready, problems=_plural(len(self.problems), "problem")
+            )
+        return i18n.gettext("{ready} ready, {rows} with problems.").format(
+            ready=ready, rows=_plural(rejected, "row")
+        )
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+    """ "1 value", "3 rows", by the language's plural rule (issue 25)."""
+    forms = {
+        "value": i18n.ngettext("{count} value", "{count} values", count),
+        "row": i18n.ngettext("{count} row", "{count} rows", count),
+        "problem": i18n.ngettext("{count} problem", "{count} problems", count),
+    }
+    return forms[noun].format(count=i18n.formatted(count, ","))
 
 
 def parse_period(raw: str) -> date | None:
@@ -503,7 +555,9 @@ def _number(raw: str) -> float | None:
 def _range_text(measure: Measure) -> str:
     unit = UNIT_WORDS.get(measure.unit, "")
     low, high = f"{measure.min_value:g}", f"{measure.max_value:g}"
-    return f"{low} to {high}{(' ' + unit) if unit == 's' else unit}"
+    return i18n.gettext("{low} to {high}").format(low=low, high=high) + (
+        (" " + unit) if unit == "s" else unit
+    )
 
 
 def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> KpiCheck:
@@ -540,57 +594,100 @@ def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> Kpi
             for column, cell in zip(COLUMNS, cells, strict=True):
                 found = forbidden_character(cell, one_line=True)
                 if found is not None:
-                    problem(column, f"this cell holds {found}; remove it.")
+                    problem(
+                        column,
+                        i18n.gettext("this cell holds {found}; remove it.").format(found=found),
+                    )
         if row_problems:
             problems.extend(row_problems)
             bad_rows.add(number)
             continue
         team_id = teams.get(team_cell.casefold()) if team_cell else None
         if not team_cell:
-            problem("team", "the team is empty; give the team's name as LeadCoach knows it.")
-        elif team_id is None:
-            first = unknown_team.setdefault(team_cell.casefold(), number)
-            again = f" (as on row {first})" if first != number else ""
             problem(
                 "team",
-                f"there is no team {_shown(team_cell)} in LeadCoach{again}. Check the "
-                "spelling, or add the team through the roster import first.",
+                i18n.gettext("the team is empty; give the team's name as LeadCoach knows it."),
+            )
+        elif team_id is None:
+            first = unknown_team.setdefault(team_cell.casefold(), number)
+            again = i18n.gettext(" (as on row {row})").format(row=first) if first != number else ""
+            problem(
+                "team",
+                i18n.gettext(
+                    "there is no team {team_cell} in LeadCoach{again}. Check the spelling, or"
+                    " add the team through the roster import first."
+                ).format(team_cell=_shown(team_cell), again=again),
             )
         period = parse_period(period_cell) if period_cell else None
         if not period_cell:
-            problem("period", f"the period is empty; {PERIOD_HINT}")
+            problem(
+                "period",
+                i18n.gettext("the period is empty; {period_hint}").format(
+                    period_hint=i18n.gettext(PERIOD_HINT)
+                ),
+            )
         elif period is None:
-            problem("period", f"{_shown(period_cell)} is not a month: {PERIOD_HINT}")
+            problem(
+                "period",
+                i18n.gettext("{period_cell} is not a month: {period_hint}").format(
+                    period_cell=_shown(period_cell), period_hint=i18n.gettext(PERIOD_HINT)
+                ),
+            )
         measure = by_name.get(measure_cell.casefold()) if measure_cell else None
         if not measure_cell:
-            problem("measure", "the measure is empty; give its key or name (for example csat).")
+            problem(
+                "measure",
+                i18n.gettext("the measure is empty; give its key or name (for example csat)."),
+            )
         elif measure is None:
             known = ", ".join(m.key for m in by_id.values())
             problem(
                 "measure",
-                f"there is no measure {_shown(measure_cell)}; use one of {known} "
-                "(HR can add a measure of their own first).",
+                i18n.gettext(
+                    "there is no measure {measure_cell}; use one of {known} (HR can add a "
+                    "measure of their own first)."
+                ).format(measure_cell=_shown(measure_cell), known=known),
             )
         value = None
         if not value_cell:
-            problem("value", "the value is empty; leave the row out when there is no value.")
+            problem(
+                "value",
+                i18n.gettext("the value is empty; leave the row out when there is no value."),
+            )
         elif _DECIMAL_COMMA.match(value_cell):
             problem(
                 "value",
-                f"{_shown(value_cell)} uses a decimal comma; write {value_cell.replace(',', '.')}.",
+                i18n.gettext("{value_cell} uses a decimal comma; write {value}.").format(
+                    value_cell=_shown(value_cell), value=value_cell.replace(",", ".")
+                ),
             )
         else:
             value = _number(value_cell)
             if value is None:
-                problem("value", f"{_shown(value_cell)} is not a number.")
+                problem(
+                    "value",
+                    i18n.gettext("{value_cell} is not a number.").format(
+                        value_cell=_shown(value_cell)
+                    ),
+                )
             elif measure is not None and value_cell.endswith("%") and measure.unit != "percent":
-                problem("value", f"{measure.name} is not a percentage; leave out the % sign.")
+                problem(
+                    "value",
+                    i18n.gettext(
+                        "{name} is not a percentage; leave out the percent sign (%)."
+                    ).format(name=measure.name),
+                )
                 value = None
             elif measure is not None and not measure.min_value <= value <= measure.max_value:
                 problem(
                     "value",
-                    f"{_shown(value_cell)} is outside the valid range of {measure.name} "
-                    f"({_range_text(measure)}).",
+                    i18n.gettext(
+                        "{value_cell} is outside the valid range of {name} ({measure})."
+                    ).format(
+                        value_cell=_shown(value_cell),
+                        name=measure.name,
+                        measure=_range_text(measure),
+                    ),
                 )
                 value = None
         contacts = None
@@ -599,10 +696,17 @@ def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> Kpi
             if number_value is None or number_value < 0 or not float(number_value).is_integer():
                 problem(
                     "contacts",
-                    f"{_shown(contacts_cell)} is not a whole number of contacts (0 or more).",
+                    i18n.gettext(
+                        "{contacts_cell} is not a whole number of contacts (0 or more)."
+                    ).format(contacts_cell=_shown(contacts_cell)),
                 )
             elif number_value > 2**31 - 1:
-                problem("contacts", f"{_shown(contacts_cell)} is too large.")
+                problem(
+                    "contacts",
+                    i18n.gettext("{contacts_cell} is too large.").format(
+                        contacts_cell=_shown(contacts_cell)
+                    ),
+                )
             else:
                 contacts = int(number_value)
         if row_problems:
@@ -622,9 +726,17 @@ def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> Kpi
                 KpiProblem(
                     number,
                     "value",
-                    f"row {earlier.row} gives {team_cell} {measure.name} for "
-                    f"{period:%Y-%m} as {earlier.value:g}, this row as {value:g}; keep the "
-                    "right one and remove the other.",
+                    i18n.gettext(
+                        "row {row} gives {team_cell} {name} for {period} as {value:g}, this "
+                        "row as {value2:g}; keep the right one and remove the other."
+                    ).format(
+                        row=earlier.row,
+                        team_cell=team_cell,
+                        name=measure.name,
+                        period=f"{period:%Y-%m}",
+                        value=earlier.value,
+                        value2=value,
+                    ),
                 )
             )
             conflicted.add(earlier.row)
@@ -636,8 +748,10 @@ def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> Kpi
                 KpiProblem(
                     row,
                     "value",
-                    f"a later row gives another value for the same team, month and measure "
-                    f"({first.value:g} here); keep one.",
+                    i18n.gettext(
+                        "a later row gives another value for the same team, month and measure"
+                        " ({value:g} here); keep one."
+                    ).format(value=first.value),
                 )
             )
             bad_rows.add(row)
@@ -673,18 +787,22 @@ class KpiImportResult:
     def summary(self) -> str:
         if not self.written:
             if self.mode == "all_or_nothing" and self.problems:
-                return (
-                    f"Nothing was imported: {_plural(len(self.problems), 'problem')} to fix first."
+                return i18n.gettext("Nothing was imported: {problems} to fix first.").format(
+                    problems=_plural(len(self.problems), "problem")
                 )
-            return "Nothing was imported: no row is ready."
-        text = (
-            f"{self.inserted:,} added, {self.updated:,} changed, {self.unchanged:,} unchanged, "
-            f"{self.removed:,} removed"
-        )
+            return i18n.gettext("Nothing was imported: no row is ready.")
+        text = i18n.gettext(
+            "{inserted} added, {updated} changed, {unchanged} unchanged, {removed} removed"
+        ).format(**{name: i18n.formatted(getattr(self, name), ",") for name in (
+            "inserted", "updated", "unchanged", "removed")})  # fmt: skip
         if self.replaced_periods:
-            text += f"; months replaced: {', '.join(self.replaced_periods)}"
+            text += i18n.gettext("; months replaced: {months}").format(
+                months=", ".join(self.replaced_periods)
+            )
         if self.check.rejected_row_numbers:
-            text += f"; {_plural(len(self.check.rejected_row_numbers), 'row')} left out"
+            text += i18n.gettext("; {rows} left out").format(
+                rows=_plural(len(self.check.rejected_row_numbers), "row")
+            )
         return text + "."
 
 
@@ -741,7 +859,11 @@ def import_kpis(
     commits). A team and month in the file replace what LeadCoach held for them."""
     require(viewer, Action.MANAGE_KPIS)
     if mode not in MODES:
-        raise InvalidInput(f'Import mode: use "all_or_nothing" or "clean_rows", not "{mode}".')
+        raise InvalidInput(
+            i18n.gettext('Import mode: use "all_or_nothing" or "clean_rows", not "{mode}".').format(
+                mode=mode
+            )
+        )
     check = validate_kpi_file(session=session, viewer=viewer, file=file)
     table = rejected_rows(check)
     if not check.entries or (mode == "all_or_nothing" and check.problems):

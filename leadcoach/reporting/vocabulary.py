@@ -595,6 +595,14 @@ MEANINGS = {
     "cannot be judged yet": "cannot be judged yet",
 }
 VALUES["meaning"] = MEANINGS
+# The 360 report's readings and verdicts (leadcoach.measurement.multirater's words).
+VALUES["verdict"] = MEANINGS
+VALUES["reading"] = {
+    "blind spot": "blind spot",
+    "hidden strength": "hidden strength",
+    "in agreement": "in agreement",
+    "cannot be judged yet": "cannot be judged yet",
+}
 
 
 # --- issue 25 (h-vocab): the report words in the reader's language ---

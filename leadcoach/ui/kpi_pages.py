@@ -8,17 +8,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from leadcoach.platform.i18n import _, strftime
+from leadcoach.platform.i18n import N_, _, formatted, strftime
 from leadcoach.programmes import kpi_views, kpis, work_plans
 from leadcoach.reporting import exports, kpi_charts, vocabulary
 from leadcoach.ui import context, tables
 from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
 
-NO_KPIS = (
+NO_KPIS = N_(
     "No team numbers yet. HR imports them from the workforce-management system "
     "(Import KPIs), usually once a month."
 )
+
+
+# What each import mode does, as the choice reads (texts of the catalog).
+IMPORT_MODES = {
+    "all_or_nothing": N_("Import nothing until the file is clean"),
+    "clean_rows": N_("Import the clean rows; give me the rejected ones back as a file"),
+}
 
 
 def _both_downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
@@ -47,7 +54,7 @@ def supervisor_view(viewer, person_id: int) -> None:
         ).format(team=md(view.team))
     )
     if view.values.empty:
-        st.info(NO_KPIS)
+        st.info(_(NO_KPIS))
     else:
         names = [m.name for m in view.measures]
         planned = [name for name in dict.fromkeys(view.targets["measure"]) if name in names]
@@ -76,7 +83,7 @@ def supervisor_view(viewer, person_id: int) -> None:
         )
         wide = (
             view.skills.pivot_table(index="skill", columns="submitted_at", values="score")
-            .rename(columns=lambda at: f"{at:%d %b %Y}")
+            .rename(columns=lambda at: strftime(at, "%d %b %Y"))
             .reset_index()
         )
         tables.show(wide, formats={column: ".0f" for column in wide.columns[1:]})
@@ -101,8 +108,8 @@ def supervisor_view(viewer, person_id: int) -> None:
                     for t in plan.targets
                 ]
             )
-            labels = {"measure": "Measure", "target": "Plan target", "value": "Latest",
-                      "status": "Status", "goal": "Development goal"}  # fmt: skip
+            labels = {"measure": _("Measure"), "target": _("Plan target"), "value": _("Latest"),
+                      "status": _("Status"), "goal": _("Development goal")}  # fmt: skip
             tables.show(rows, labels=labels, formats={"target": ",.1f", "value": ",.1f"})
             for comment in plan.comments:
                 st.markdown(
@@ -188,7 +195,7 @@ def cohort_section(viewer, cohort_id: int, min_group: int) -> pd.DataFrame | Non
             min_group=min_group,
         )
     )
-    for caveat in (*review.notes, *review.caveats):
+    for caveat in (*review.notes, *(_(text) for text in review.caveats)):
         st.warning(caveat, icon=":material/info:")
     changes = review.changes.drop(columns=["kpi_id"])
     tables.show(
@@ -234,21 +241,24 @@ def cohort_section(viewer, cohort_id: int, min_group: int) -> pd.DataFrame | Non
 def report_section(changes: pd.DataFrame) -> tuple[str, str, None, pd.DataFrame]:
     """The 'did it help' table as a section of the printable cohort report, caveats first."""
     shown = changes[~changes["suppressed"]] if "suppressed" in changes else changes
-    note = " ".join(kpi_views.CAVEATS)
+    note = " ".join(_(text) for text in kpi_views.CAVEATS)
     figures = ("cohort_change", "comparison_change", "difference", "ci_low", "ci_high")
     table = vocabulary.people_frame(shown, formats=dict.fromkeys(figures, "+,.2f"))
-    return ("Did the programme help the teams?", note, None, table)
+    return (_("Did the programme help the teams?"), note, None, table)
 
 
 def import_page(viewer) -> None:
     """HR: import teams' monthly KPI values from a CSV or XLSX file."""
     st.title(_("Import team KPIs"), anchor=False)
     st.write(
-        "One row per team, month and measure with the columns "
-        + ", ".join(f"`{c}`" for c in kpis.COLUMNS)
-        + " (`contacts` is optional). Months as YYYY-MM. A team's month in the file replaces "
-        "what LeadCoach holds for it; importing the same file again changes nothing. At most "
-        f"{kpis.MAX_ROWS:,} values a file."
+        _(
+            "One row per team, month and measure with the columns {columns} (`contacts` is "
+            "optional). Months as YYYY-MM. A team's month in the file replaces what LeadCoach "
+            "holds for it; importing the same file again changes nothing. At most {most} "
+            "values a file."
+        ).format(
+            columns=", ".join(f"`{c}`" for c in kpis.COLUMNS), most=formatted(kpis.MAX_ROWS, ",")
+        )
     )
     with context.db() as session, context.stop_on_error():
         catalogue = kpis.catalogue(session=session, viewer=viewer)
@@ -258,10 +268,7 @@ def import_page(viewer) -> None:
     mode = st.radio(
         _("If some rows have problems"),
         kpis.MODES,
-        format_func={
-            "all_or_nothing": "Import nothing until the file is clean",
-            "clean_rows": "Import the clean rows; give me the rejected ones back as a file",
-        }.get,
+        format_func=lambda mode: _(IMPORT_MODES[mode]),
         key="kpi_mode",
     )
     if upload is None:
@@ -278,8 +285,8 @@ def import_page(viewer) -> None:
     elif check.problems:
         st.dataframe(
             pd.DataFrame(
-                [(p.row or "file", p.column, p.message) for p in check.problems[:5000]],
-                columns=["Row", "Column", "Problem"],
+                [(p.row or _("file"), p.column, p.message) for p in check.problems[:5000]],
+                columns=[_("Row"), _("Column"), _("Problem")],
             ),
             hide_index=True,
         )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from leadcoach.messaging import hours, preferences
 from leadcoach.people.access import Action, allowed
-from leadcoach.platform.i18n import _, strftime
+from leadcoach.platform.i18n import _, strftime, zone_name
 from leadcoach.ui import auth, context, notifications
 from leadcoach.ui.text import md
 
@@ -49,7 +49,7 @@ with st.form("notify_mine"):
             choice.label,
             value=choice.enabled,
             key=f"notify_kind_{choice.kind.value}",
-            help=None if choice.organisation_enabled else "Switched off for everyone for now.",
+            help=None if choice.organisation_enabled else _("Switched off for everyone for now."),
         )
     st.subheader(_("When"), anchor=False)
     zones = sorted(available_timezones())
@@ -57,8 +57,9 @@ with st.form("notify_mine"):
         _("My time zone"),
         zones,
         index=zones.index(mine.time_zone) if mine.time_zone in zones else None,
+        format_func=zone_name,  # as the reader's language names the zone (CLDR, Babel)
         placeholder=_("Not set: the organisation's ({default_time_zone})").format(
-            default_time_zone=mine.default_time_zone
+            default_time_zone=zone_name(mine.default_time_zone)
         ),
         key="notify_zone",
     )
@@ -78,11 +79,11 @@ if save:
         ]
         changed.append(preferences.set_time_zone(session=session, viewer=viewer, time_zone=zone))
         changed.append(preferences.set_any_hour(session=session, viewer=viewer, any_hour=any_hour))
-        st.success("Saved." if any(changed) else "Nothing changed.")
+        st.success(_("Saved.") if any(changed) else _("Nothing changed."))
 
 if mine.time_zone or zone:
     local = hours.zone(zone or mine.time_zone, mine.default_time_zone)
-    st.caption(_("Times are in {local}.").format(local=md(str(local))))
+    st.caption(_("Times are in {local}.").format(local=md(zone_name(str(local)))))
 
 if allowed(viewer, Action.SWITCH_EMAILS):
     st.subheader(_("For everyone"), anchor=False)
@@ -106,4 +107,4 @@ if allowed(viewer, Action.SWITCH_EMAILS):
                 preferences.switch(session=session, viewer=viewer, kind=kind, enabled=on)
                 for kind, on in wanted.items()
             ]
-            st.success("Saved for everyone." if any(changed) else "Nothing changed.")
+            st.success(_("Saved for everyone.") if any(changed) else _("Nothing changed."))

@@ -6,7 +6,7 @@ import streamlit as st
 from leadcoach.people import accounts
 from leadcoach.people.people import accounts_overview, coached_teams
 from leadcoach.platform.errors import InvalidInput
-from leadcoach.platform.i18n import _, formatted
+from leadcoach.platform.i18n import _, formatted, isolate, ngettext, number
 from leadcoach.platform.models import Role
 from leadcoach.reporting import vocabulary
 from leadcoach.ui import auth, context, tables
@@ -20,8 +20,11 @@ with context.db() as session, context.stop_on_error():
 st.title(_("Accounts"), anchor=False)
 ROLES = [r.value for r in Role]
 labels = {
-    int(row.person_id): f"{row.name} ({row.email}, {vocabulary.role(row.role)})"
-    + ("" if row.has_account else ", no account yet")
+    int(row.person_id): (
+        _("{name} ({email}, {role})")
+        if row.has_account
+        else _("{name} ({email}, {role}, no account yet)")
+    ).format(name=row.name, email=row.email, role=vocabulary.role(row.role))
     for row in everyone.itertuples()
 }
 
@@ -46,7 +49,12 @@ with add_tab:
         name = st.text_input(_("Name"), key="accounts_new_name")
         email = st.text_input(_("Email"), key="accounts_new_email")
         role = st.selectbox(_("Role"), ROLES, format_func=vocabulary.role, key="accounts_new_role")
-        team = st.selectbox(_("Team"), ["(none)", *teams["team"]], key="accounts_new_team")
+        team = st.selectbox(
+            _("Team"),
+            [None, *teams["team"]],
+            format_func=lambda name: _("(none)") if name is None else name,
+            key="accounts_new_team",
+        )
         password = st.text_input(
             _("Initial password (at least 12 characters)"), type="password", key="accounts_new_pw"
         )
@@ -63,7 +71,11 @@ with add_tab:
                 password=password,
                 team_id=team_ids.get(team),
             )
-            st.success(_("Added {name} ({role}).").format(name=md(person.name), role=person.role))
+            st.success(
+                _("Added {name} ({role}).").format(
+                    name=isolate(md(person.name)), role=vocabulary.role(person.role)
+                )
+            )
 
 with password_tab:
     st.caption(
@@ -93,12 +105,12 @@ with password_tab:
                 person = accounts.reset_password(
                     session=session, viewer=viewer, person_id=reset_id, new_password=new_password
                 )
-            done = "Password set" if had_account else "Account created"
-            st.success(
-                _("{done} for {name}. They can sign in with it now.").format(
-                    done=done, name=md(person.name)
-                )
+            done = (
+                _("Password set for {name}. They can sign in with it now.")
+                if had_account
+                else _("Account created for {name}. They can sign in with it now.")
             )
+            st.success(done.format(name=isolate(md(person.name))))
 
 with role_tab:
     st.caption(
@@ -123,23 +135,28 @@ with role_tab:
                 )
             if result.old_role == result.new_role:
                 st.info(
-                    _("{name} is {value} already; nothing changed.").format(
-                        name=md(result.name), value=result.new_role.value
+                    _("{name} is {role} already; nothing changed.").format(
+                        name=isolate(md(result.name)), role=vocabulary.role(result.new_role.value)
                     )
                 )
             else:
                 released = (
-                    f" They no longer coach {result.coached_teams_released} team(s)."
+                    " "
+                    + ngettext(
+                        "They no longer coach {count} team.",
+                        "They no longer coach {count} teams.",
+                        result.coached_teams_released,
+                    ).format(count=number(result.coached_teams_released))
                     if result.coached_teams_released
                     else ""
                 )
                 st.success(
-                    _("{name} is now {value} (was {value2}).{released}").format(
-                        name=md(result.name),
-                        value=result.new_role.value,
-                        value2=result.old_role.value,
-                        released=released,
+                    _("{name} is now {role} (was {old_role}).").format(
+                        name=isolate(md(result.name)),
+                        role=vocabulary.role(result.new_role.value),
+                        old_role=vocabulary.role(result.old_role.value),
                     )
+                    + released
                 )
 
 with unlock_tab:

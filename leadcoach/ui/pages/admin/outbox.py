@@ -4,7 +4,7 @@ send a failed one again; copy an email's link (how emails reach people without S
 import streamlit as st
 
 from leadcoach.messaging import outbox
-from leadcoach.platform.i18n import _
+from leadcoach.platform.i18n import _, number
 from leadcoach.ui import auth, context
 from leadcoach.ui.text import md
 
@@ -29,15 +29,16 @@ else:
         )
     )
 columns = st.columns(len(outbox.STATE_LABELS))
-for column, (state, label) in zip(columns, outbox.STATE_LABELS.items(), strict=True):
-    column.metric(label.capitalize(), counts[state])
+for column, state in zip(columns, outbox.STATE_LABELS, strict=True):
+    label = outbox.state_label(state)
+    column.metric(label[:1].upper() + label[1:], number(counts[state]))
 
 kinds = dict(outbox.kind_options())
 left, middle, right = st.columns(3)
 states = left.multiselect(
     _("State"),
     list(outbox.STATE_LABELS),
-    format_func=lambda state: outbox.STATE_LABELS[state],
+    format_func=outbox.state_label,
     placeholder=_("Every state"),
     key="outbox_states",
 )
@@ -57,22 +58,25 @@ st.dataframe(
     listed.drop(columns=["link"]),
     hide_index=True,
     column_config={
-        "id": st.column_config.NumberColumn("No.", format="%d"),
-        "recipient": "To",
-        "email": "Address",
-        "kind": "Kind",
-        "state": "State",
-        "subject": "Subject",
-        "due_at": st.column_config.DatetimeColumn("Due", format="D MMM YYYY HH:mm"),
-        "send_after": st.column_config.DatetimeColumn("Not before", format="D MMM YYYY HH:mm"),
-        "sent_at": st.column_config.DatetimeColumn("Sent", format="D MMM YYYY HH:mm"),
-        "attempts": "Tries",
-        "last_error": "Last problem",
+        "id": st.column_config.NumberColumn(_("No."), format="%d"),
+        "recipient": _("To"),
+        "email": _("Address"),
+        "kind": _("Kind"),
+        "state": _("State"),
+        "subject": _("Subject"),
+        "due_at": st.column_config.DatetimeColumn(_("Due"), format="D MMM YYYY HH:mm"),
+        "send_after": st.column_config.DatetimeColumn(_("Not before"), format="D MMM YYYY HH:mm"),
+        "sent_at": st.column_config.DatetimeColumn(_("Sent"), format="D MMM YYYY HH:mm"),
+        "attempts": _("Tries"),
+        "last_error": _("Last problem"),
     },
 )
 
 labels = {
-    int(row.id): f"No. {row.id}: {row.recipient}, {row.subject}" for row in listed.itertuples()
+    int(row.id): _("No. {number}: {recipient}, {subject}").format(
+        number=row.id, recipient=row.recipient, subject=row.subject
+    )
+    for row in listed.itertuples()
 }
 link_tab, resend_tab = st.tabs([_("Copy a link"), _("Send a failed email again")])
 with link_tab:
@@ -86,7 +90,7 @@ with link_tab:
         )
         st.code(row.link, language=None)
 with resend_tab:
-    failed = [int(i) for i in listed.loc[listed["state"] == outbox.STATE_LABELS["failed"], "id"]]
+    failed = [int(i) for i in listed.loc[listed["state"] == outbox.state_label("failed"), "id"]]
     if not failed:
         st.caption(_("No failed email among those listed."))
     else:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.measurement import groups
-from leadcoach.platform.i18n import _, strftime
+from leadcoach.platform.i18n import _, number, strftime
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
 from leadcoach.ui import auth, chart_specs, context, feedback_views, kpi_pages, tables
@@ -84,8 +84,12 @@ columns = [
 ]
 for column, row in zip(columns, completion.itertuples(), strict=False):
     column.metric(
-        _("{round} ({status})").format(round=row.round, status=row.status),
-        f"{row.submitted} of {row.members}",
+        _("{round} ({status})").format(
+            round=row.round, status=vocabulary.cell(row.status, column="status")
+        ),
+        _("{submitted} of {members}").format(
+            submitted=number(row.submitted), members=number(row.members)
+        ),
         help=_("{opens_on} to {closes_on}").format(
             opens_on=strftime(row.opens_on, "%d %b"), closes_on=strftime(row.closes_on, "%d %b %Y")
         ),
@@ -147,39 +151,45 @@ if change_tab.open:
             # The interval in one column and the verdict beside the change, so the table
             # fits a laptop's width without scrolling to its most read column.
             intervals = [  # no-break spaces: the interval stays on one line
-                float("nan") if pd.isna(low) else f"{low:+.1f}\u00a0to\u00a0{high:+.1f}"
+                float("nan")
+                if pd.isna(low)
+                else _("{low}\u00a0to\u00a0{high}").format(
+                    low=number(low, 1, sign=True), high=number(high, 1, sign=True)
+                )
                 for low, high in zip(changes["ci_low"], changes["ci_high"], strict=True)
             ]
             verdicts = [
-                vocabulary.SUPPRESSED
+                _(vocabulary.SUPPRESSED)
                 if few
-                else vocabulary.YES
+                else _(vocabulary.YES)
                 if real
-                else vocabulary.NO_SPREAD
+                else _(vocabulary.NO_SPREAD)
                 if pd.isna(p)
-                else vocabulary.NO
+                else _(vocabulary.NO)
                 for few, real, p in zip(
                     changes["suppressed"], changes["significant"], changes["p"], strict=True
                 )
             ]
             dz_intervals = [
-                float("nan") if pd.isna(low) else f"{low:.2f}\u00a0to\u00a0{high:.2f}"
+                float("nan")
+                if pd.isna(low)
+                else _("{low}\u00a0to\u00a0{high}").format(low=number(low, 2), high=number(high, 2))
                 for low, high in zip(changes["dz_low"], changes["dz_high"], strict=True)
             ]
             tables.show(
                 changes.assign(ci=intervals, verdict=verdicts, dz_ci=dz_intervals),
                 {
-                    "skill": "Skill",
-                    "n": "People",
-                    "baseline_mean": "Baseline",
-                    "latest_mean": "Latest",
-                    "mean_change": "Change",
-                    "ci": "95% CI",
-                    "verdict": "Real change",
+                    "skill": _("Skill"),
+                    "n": _("People"),
+                    "baseline_mean": _("Baseline"),
+                    "latest_mean": _("Latest"),
+                    "mean_change": _("Change"),
+                    "ci": _("95% CI"),
+                    "verdict": _("Real change"),
                     "d_z": vocabulary.header("d_z"),
                     "dz_ci": vocabulary.header(_("dz_ci")),
                     "p_holm": vocabulary.header(_("p_holm")),
-                    "sd_change": "SD of change",
+                    "sd_change": _("SD of change"),
                 },
                 {
                     "baseline_mean": ".1f",
@@ -191,7 +201,7 @@ if change_tab.open:
                 },
                 minor=PHONE_MINOR_CHANGE,
             )
-            if "no spread" in verdicts:
+            if _(vocabulary.NO_SPREAD) in verdicts:
                 st.caption(
                     _(
                         "**No spread**: everyone with both scores changed by the same amount,"
@@ -214,12 +224,12 @@ if change_tab.open:
             tables.show(
                 counts[~counts["suppressed"]],
                 {
-                    "skill": "Skill",
-                    "n": "People",
-                    "real_gains": "Real gain",
-                    "real_drops": "Real drop",
-                    "within_noise": "Within noise",
-                    "threshold": "Threshold used",
+                    "skill": _("Skill"),
+                    "n": _("People"),
+                    "real_gains": _("Real gain"),
+                    "real_drops": _("Real drop"),
+                    "within_noise": _("Within noise"),
+                    "threshold": _("Threshold used"),
                 },
             )
             st.caption(
@@ -239,7 +249,11 @@ if change_tab.open:
                 if row.skill_id in thresholds and thresholds[row.skill_id].provisional
             ]
             if unjudged:
-                st.caption("Change cannot be judged yet for " + "; ".join(unjudged) + ".")
+                st.caption(
+                    _("Change cannot be judged yet for {skills}.").format(
+                        skills="; ".join(unjudged)
+                    )
+                )
 
 distribution = review.distribution
 if rounds_tab.open:
@@ -262,7 +276,7 @@ if rounds_tab.open:
             )
             tables.show(
                 shown,
-                {"round": "Round", **groups.LABELS},
+                {"round": _("Round"), **{k: _(v) for k, v in groups.LABELS.items()}},
                 dict.fromkeys(groups.FIGURES, ".1f"),
                 minor=PHONE_MINOR_SPREAD,
             )
@@ -275,7 +289,7 @@ if breakdown_tab.open:
         else:
             by_column, round_column = st.columns(2)
             by = by_column.selectbox(
-                _("By"), cohorts.BREAKDOWNS, key="review_by", format_func=str.capitalize
+                _("By"), cohorts.BREAKDOWNS, key="review_by", format_func=vocabulary.header
             )
             round_name = round_column.selectbox(
                 _("Round"), scored_rounds, index=len(scored_rounds) - 1, key="review_round"
@@ -289,13 +303,16 @@ if breakdown_tab.open:
                 wide = split[~split["suppressed"]].pivot_table(
                     index="skill", columns="group", values="mean", sort=False
                 )
-                wide = wide.reset_index().rename(columns={"skill": "Skill"})
+                wide = wide.reset_index().rename(columns={"skill": _("Skill")})
                 tables.show(wide, formats=dict.fromkeys(wide.columns[1:], ".0f"))
-            protect = f"fewer than {min_group} people, or a small group could be worked out"
+            protect = _("fewer than {minimum} people, or a small group could be worked out").format(
+                minimum=number(min_group)
+            )
             if hidden:
                 st.caption(
-                    f"Not shown, to protect individuals ({protect}): "
-                    + ", ".join(md(g) for g in hidden)
+                    _("Not shown, to protect individuals ({protect}): {groups}").format(
+                        protect=protect, groups=", ".join(md(g) for g in hidden)
+                    )
                 )
             if partly:
                 partly_named = ", ".join(md(g) for g in partly)
@@ -328,10 +345,12 @@ if other_tab.open:
                 index="skill", columns="cohort", values=["latest_mean", "mean_change"], sort=False
             )
             wide.columns = [
-                f"{cohort}: {'latest' if v == 'latest_mean' else 'change'}"
+                (_("{cohort}: latest") if v == "latest_mean" else _("{cohort}: change")).format(
+                    cohort=cohort
+                )
                 for v, cohort in wide.columns
             ]
-            wide = wide.reset_index().rename(columns={"skill": "Skill"})
+            wide = wide.reset_index().rename(columns={"skill": _("Skill")})
             tables.show(wide, formats=dict.fromkeys(wide.columns[1:], ".1f"))
             profile = (
                 side.drop(columns="n")

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
-from leadcoach.platform.i18n import _
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -52,12 +52,13 @@ MAX_CODE_ATTEMPTS = 5
 COMMENT_MAX = 2000
 
 # People-facing group names (the vocabulary of the rater page and the nomination lists).
+# Texts of the catalog: shown in the reader's language with `_()` (issue 25).
 GROUP_LABELS = {
-    RaterGroup.SELF.value: "Self",
-    RaterGroup.MANAGER.value: "Manager",
-    RaterGroup.PEER.value: "Peer (another supervisor)",
-    RaterGroup.DIRECT_REPORT.value: "Team member (agent)",
-    RaterGroup.COUNTERPART.value: "Client or vendor counterpart",
+    RaterGroup.SELF.value: N_("Self"),
+    RaterGroup.MANAGER.value: N_("Manager"),
+    RaterGroup.PEER.value: N_("Peer (another supervisor)"),
+    RaterGroup.DIRECT_REPORT.value: N_("Team member (agent)"),
+    RaterGroup.COUNTERPART.value: N_("Client or vendor counterpart"),
 }
 
 

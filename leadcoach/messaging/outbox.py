@@ -31,6 +31,7 @@ from leadcoach.messaging.preferences import _insert_ignoring_duplicates, switche
 from leadcoach.messaging.templates import templates
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import InvalidInput, NotFound
@@ -126,6 +127,8 @@ def queue(
             zone = hours.zone(recipient.time_zone, settings.default_time_zone)
             send_after = hours.first_allowed(now, zone, start, end)
         values = {"name": recipient.name, **candidate.values}
+        with i18n.using(recipient.language):  # issue 25: in the recipient's language
+            subject = texts.subject(candidate.kind, values)
         rows.append(
             {
                 "recipient_id": recipient.id,
@@ -136,7 +139,7 @@ def queue(
                 "due_at": due_at,
                 "send_after": send_after,
                 "state": OutboxState.QUEUED.value,
-                "subject": texts.subject(candidate.kind, values),
+                "subject": subject,
                 "link": page_link(settings, candidate.page),
                 "context": json.dumps(candidate.values, sort_keys=True, default=str),
                 "attempts": 0,

@@ -24,6 +24,7 @@ from leadcoach.instrument import bank
 from leadcoach.messaging import due, hours, mailer, outbox, preferences, rater_emails
 from leadcoach.messaging.kinds import Kind
 from leadcoach.messaging.templates import templates
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.models import (
@@ -223,10 +224,11 @@ def _prepare(
                     continue
             token = preferences.stop_token(key, person.id, message.kind, person.email)
             stop = preferences.stop_link(settings.public_url, token)
-            rendered = templates().render(
-                Kind(message.kind),
-                {"name": person.name, **values, "link": message.link, "stop_link": stop},
-            )
+            with i18n.using(person.language):  # issue 25: written in the recipient's language
+                rendered = templates().render(
+                    Kind(message.kind),
+                    {"name": person.name, **values, "link": message.link, "stop_link": stop},
+                )
             mail = mailer.build(
                 settings=settings, message=message, name=person.name, email=person.email,
                 rendered=rendered, stop_url=stop, now=utcnow(),
@@ -256,9 +258,10 @@ def _prepare_rater(
         outcomes["postponed"] += 1
         return None
     values = json.loads(message.context or "{}")
-    rendered = templates().render(
-        Kind(message.kind), {**values, "link": message.link, "stop_link": message.link}
-    )
+    with i18n.using(rater_emails.rater_language(session, message)):  # the rater's language
+        rendered = templates().render(
+            Kind(message.kind), {**values, "link": message.link, "stop_link": message.link}
+        )
     mail = mailer.build(
         settings=settings, message=message, name=values.get("rater_name", ""),
         email=message.email, rendered=rendered, stop_url=message.link, now=utcnow(),

@@ -71,24 +71,24 @@ _COMMON_PASSWORDS_FILE = "common-passwords.txt"
 # Name parts and email local parts shorter than this are too common inside ordinary words
 # ("ana" in "banana") to refuse on.
 _MIN_CONTEXT_WORD = 4
-COMMON_MESSAGE = (
+COMMON_MESSAGE = N_(
     "Password: this is one of the most common passwords, which attackers try first. "
     "Choose another, for example a phrase of four or more unrelated words."
 )
-PADDED_COMMON_MESSAGE = (
+PADDED_COMMON_MESSAGE = N_(
     "Password: a common password with digits or symbols added is still easy to guess. "
     "Choose another, for example a phrase of four or more unrelated words."
 )
-PATTERN_MESSAGE = (
+PATTERN_MESSAGE = N_(
     "Password: repeated or sequential characters (like 'aaaa' or '1234') are easy to guess. "
     "Choose another."
 )
-KEYBOARD_MESSAGE = (
+KEYBOARD_MESSAGE = N_(
     "Password: keys next to each other on the keyboard (like 'qwerty' or '1qaz2wsx') "
     "are among the first guesses attackers try. Choose another, for example a phrase of "
     "four or more unrelated words."
 )
-PERSONAL_MESSAGE = "Password: do not use the person's name or email address in the password."
+PERSONAL_MESSAGE = N_("Password: do not use the person's name or email address in the password.")
 
 # A US/UK QWERTY keyboard: each row unshifted and shifted, and how far its first key sits from
 # the left edge, in key widths (the Tab, Caps Lock and Shift keys before it: 1.5, 1.75, 2.25).
@@ -172,22 +172,22 @@ def check_password_policy(password: str, *, name: str = "", email: str = "") -> 
     folded = password.casefold()
     common = common_passwords()
     if folded in common or folded.strip() in common:
-        raise InvalidInput(COMMON_MESSAGE)
+        raise InvalidInput(_(COMMON_MESSAGE))
     # "Summer2024!!", "password12345": a listed password padded with digits or symbols.
     core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", folded)
     if core != folded and core in common:
-        raise InvalidInput(PADDED_COMMON_MESSAGE)
+        raise InvalidInput(_(PADDED_COMMON_MESSAGE))
     if _is_repetitive_or_sequential(password):
-        raise InvalidInput(PATTERN_MESSAGE)
+        raise InvalidInput(_(PATTERN_MESSAGE))
     if _is_keyboard_walk(password):
-        raise InvalidInput(KEYBOARD_MESSAGE)
+        raise InvalidInput(_(KEYBOARD_MESSAGE))
     squeezed = _letters_and_digits(password)
     local_part = email.partition("@")[0] if "@" in email else ""
     context = {_letters_and_digits(name), _letters_and_digits(local_part)}
     context |= {_letters_and_digits(part) for part in re.split(r"[\s.\-_'+]+", name)}
     context |= {_letters_and_digits(part) for part in re.split(r"[.\-_+]+", local_part)}
     if any(len(word) >= _MIN_CONTEXT_WORD and word in squeezed for word in context):
-        raise InvalidInput(PERSONAL_MESSAGE)
+        raise InvalidInput(_(PERSONAL_MESSAGE))
 
 
 def normalise_email(email: str) -> str:
@@ -487,12 +487,18 @@ def change_role(
             select(Person.id).where(Person.role == Role.ADMIN.value).with_for_update()
         ).all()
         if len(admins) <= 1:
-            who = "you are" if person.id == viewer.person_id else f"{person.name} is"
             raise InvalidInput(
-                _(
-                    "Role: {who} the last admin, so the role stays admin. Make someone else "
-                    "an admin first."
-                ).format(who=who)
+                (
+                    _(
+                        "Role: you are the last admin, so the role stays admin. Make someone "
+                        "else an admin first."
+                    )
+                    if person.id == viewer.person_id
+                    else _(
+                        "Role: {name} is the last admin, so the role stays admin. Make someone "
+                        "else an admin first."
+                    )
+                ).format(name=person.name)
             )
     if new_role == Role.SUPERVISOR and person.team_id is None:
         raise InvalidInput(

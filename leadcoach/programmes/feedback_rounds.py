@@ -30,7 +30,7 @@ from leadcoach.people.access import (
 )
 from leadcoach.platform.config import Settings
 from leadcoach.platform.errors import AccessDenied, InvalidInput
-from leadcoach.platform.i18n import _
+from leadcoach.platform.i18n import _, ngettext
 from leadcoach.platform.models import (
     CohortMember,
     FeedbackRound,
@@ -284,9 +284,13 @@ def nominate(
     in_group = sum(1 for n in active if n.rater_group == group)
     most = MAX_MANAGERS if group == RaterGroup.MANAGER.value else settings.max_raters
     if in_group >= most:
-        label = rater_forms.GROUP_LABELS[group]
+        label = _(rater_forms.GROUP_LABELS[group])
         raise InvalidInput(
-            _("{label}: at most {most} rater(s) per round.").format(label=label, most=most)
+            ngettext(
+                "{label}: at most {most} rater per round.",
+                "{label}: at most {most} raters per round.",
+                most,
+            ).format(label=label, most=most)
         )
     # A nomination removed earlier may be proposed again: reuse its row (unique per round).
     previous = session.exec(
@@ -423,14 +427,22 @@ def list_problems(rows: list[NominationRow], settings: Settings) -> list[str]:
     for group in GROUPS_WITH_MINIMUM:
         if counts[group] < settings.min_raters:
             problems.append(
-                f"{rater_forms.GROUP_LABELS[group]}: at least {settings.min_raters} raters are "
-                f"needed so that no one can be singled out ({counts[group]} now)."
+                _(
+                    "{group}: at least {minimum} raters are needed so that no one can be "
+                    "singled out ({count} now)."
+                ).format(
+                    group=_(rater_forms.GROUP_LABELS[group]),
+                    minimum=settings.min_raters,
+                    count=counts[group],
+                )
             )
     for group in NOMINATED_GROUPS:
         most = MAX_MANAGERS if group == RaterGroup.MANAGER.value else settings.max_raters
         if counts[group] > most:
             problems.append(
-                f"{rater_forms.GROUP_LABELS[group]}: at most {most} ({counts[group]} now)."
+                _("{group}: at most {most} ({count} now).").format(
+                    group=_(rater_forms.GROUP_LABELS[group]), most=most, count=counts[group]
+                )
             )
     return problems
 

@@ -155,6 +155,15 @@ VALUES: dict[str, dict[str, str]] = {
         "upcoming": "Upcoming",
         "draft": "Draft",
         "submitted": "Submitted",
+        # a development goal's status (coaching.plans)
+        "active": "Active",
+        "achieved": "Achieved",
+        "dropped": "Dropped",
+        # where a supervisor's assessment stands (coaching.teams.STATUS_ORDER)
+        "Not assessed": "Not assessed",
+        "Overdue": "Overdue",
+        "In progress": "In progress",
+        "Up to date": "Up to date",
     },
     "kind": {"csv": "CSV", "xlsx": "Excel", "html": "Report", "cohort": "Cohort"},
     "method": {"sso": "Single sign-on", "password": "Password"},

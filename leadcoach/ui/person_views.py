@@ -19,7 +19,7 @@ from leadcoach.measurement import norms, reliability
 from leadcoach.people import people
 from leadcoach.people.access import Viewer
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
-from leadcoach.platform.i18n import _, day, isolate, number, strftime
+from leadcoach.platform.i18n import _, day, isolate, number, percent, strftime
 from leadcoach.platform.models import GoalStatus
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
@@ -490,17 +490,22 @@ def plan(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     person, goals, scores, shared_notes = loaded
     if title:
         st.title(
-            "Your development plan" if own else f"Development plan of {md(person)}", anchor=False
+            _("Your development plan")
+            if own
+            else _("Development plan of {name}").format(name=isolate(md(person))),
+            anchor=False,
         )
     if notice := st.session_state.pop("plan_notice", None):
         st.success(notice)
 
     if not goals:
         st.info(
-            "No goals yet. A good plan has one to three focus skills, each with one specific "
-            "goal, a way to see progress, a target date and a few concrete actions."
+            _(
+                "No goals yet. A good plan has one to three focus skills, each with one "
+                "specific goal, a way to see progress, a target date and a few concrete actions."
+            )
             if own
-            else f"{md(person)} has no development goals yet."
+            else _("{name} has no development goals yet.").format(name=isolate(md(person)))
         )
     for goal in goals:
         _goal_card(viewer, goal, own)
@@ -525,12 +530,15 @@ def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
             st.markdown(_("**Progress shows as:** {measure}").format(measure=md(goal.measure)))
         st.caption(
             _("Target date {target_date} · {status}").format(
-                target_date=strftime(goal.target_date, "%d %B %Y"), status=goal.status
+                target_date=strftime(goal.target_date, "%d %B %Y"),
+                status=vocabulary.cell(goal.status, column="status"),
             )
         )
         st.progress(
             goal.progress / 100,
-            text=_("{progress}% reached (latest check-in)").format(progress=goal.progress),
+            text=_("{progress} reached (latest check-in)").format(
+                progress=percent(goal.progress / 100)
+            ),
         )
         for action in goal.actions:
             key = f"plan_action_{action.id}"
@@ -544,12 +552,12 @@ def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
                 ),
             )
         if goal.check_ins:
-            with st.expander(_("Check-ins ({check_ins})").format(check_ins=len(goal.check_ins))):
+            with st.expander(_("Check-ins ({count})").format(count=number(len(goal.check_ins)))):
                 for check in reversed(goal.check_ins):
                     st.markdown(
-                        _("- {at}: **{progress}%** {note}").format(
+                        _("- {at}: **{progress}** {note}").format(
                             at=strftime(check.at, "%d %b %Y"),
-                            progress=check.progress,
+                            progress=percent(check.progress / 100),
                             note=md(check.note),
                         )
                     )
@@ -588,7 +596,7 @@ def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
                 text = st.text_area(_("Comment on this goal"), max_chars=2000, height=80)
                 sent = st.form_submit_button(_("Add comment"))
             if sent and _run(viewer, plans.add_comment, goal_id=goal.id, text=text):
-                st.session_state["plan_notice"] = "Comment added."
+                st.session_state["plan_notice"] = _("Comment added.")
                 st.rerun()
 
 
@@ -613,7 +621,11 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         s.id for s in instrument.skills
     ]
     if suggested:
-        st.write("Suggested from your latest results: " + ", ".join(names[s] for s in suggested))
+        st.write(
+            _("Suggested from your latest results: {skills}").format(
+                skills=", ".join(names[s] for s in suggested)
+            )
+        )
     else:
         st.caption(_("Take an assessment to get suggestions; you can choose any skill meanwhile."))
     ordered = suggested + [s for s in available if s not in suggested]
@@ -627,11 +639,11 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         name: f"goal_{name}_{generation}" for name in ("specific", "measure", "target", "own")
     } | {"picked": f"goal_tips_{skill_id}_{generation}"}
     labels = {
-        "Goal": "Specific: what will you do differently?",
-        "Measure": "Measurable: how will you and your coach see progress?",
-        "Target date": "Target date",
-        "Actions": "Actions from the coaching library",
-        "Action": "An action of your own (optional)",
+        "Goal": _("Specific: what will you do differently?"),
+        "Measure": _("Measurable: how will you and your coach see progress?"),
+        "Target date": _("Target date"),
+        "Actions": _("Actions from the coaching library"),
+        "Action": _("An action of your own (optional)"),
     }
     slots = {}
     with st.form("new_goal"):
@@ -702,7 +714,7 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         st.error(str(error))
         return
     st.session_state["goal_form_generation"] = generation + 1
-    st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
+    st.session_state["plan_notice"] = _("Goal added for {skill}.").format(skill=names[skill_id])
     st.rerun()  # outside the transaction, which has committed
 
 
@@ -727,12 +739,12 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
             placeholder=_("What you observed, what you agreed, what to follow up."),
         )
         shared = st.checkbox(
-            _("Share with {person}").format(person=md(person)),
+            _("Share with {name}").format(name=isolate(md(person))),
             help=_("Unshared notes are for coaches only."),
         )
         save = st.form_submit_button(_("Save note"), type="primary")
     if save and _run(viewer, notes.add_note, person_id=person_id, text=text, shared=shared):
-        st.session_state["notes_notice"] = "Note saved."
+        st.session_state["notes_notice"] = _("Note saved.")
         st.rerun()
     if not written:
         st.caption(
@@ -741,7 +753,11 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
     for note in written:
         with st.container(border=True):
             st.markdown(md(note.text))
-            visibility = f"shared with {md(person)}" if note.shared else "coaches only"
+            visibility = (
+                _("shared with {name}").format(name=isolate(md(person)))
+                if note.shared
+                else _("coaches only")
+            )
             st.caption(
                 _("{author} · {at} · {visibility}").format(
                     author=md(note.author),
@@ -750,7 +766,11 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
                 )
             )
             if note.author_id == viewer.person_id:
-                label = "Take back" if note.shared else f"Share with {md(person)}"
+                label = (
+                    _("Take back")
+                    if note.shared
+                    else _("Share with {name}").format(name=isolate(md(person)))
+                )
                 if st.button(label, key=f"share_{note.id}"):
                     _run(viewer, notes.set_shared, note_id=note.id, shared=not note.shared)
                     st.rerun()

@@ -13,7 +13,7 @@ import streamlit as st
 
 from leadcoach.assessment import rater_forms
 from leadcoach.platform.errors import LeadCoachError
-from leadcoach.platform.i18n import _, strftime
+from leadcoach.platform.i18n import _, number, strftime
 from leadcoach.ui import browser, context
 from leadcoach.ui.text import md
 
@@ -124,7 +124,7 @@ def render() -> None:
             skills.append((question.skill_name, []))
         skills[-1][1].append(question)
     # Steps: welcome, one per skill, the two open questions, send.
-    titles = ["Welcome", *[name for name, _items in skills], "In your own words", "Send"]
+    titles = [_("Welcome"), *[name for name, _items in skills], _("In your own words"), _("Send")]
     if STEP_KEY not in st.session_state:
         first_open = state.resume_index()
         if state.answered == 0:
@@ -143,13 +143,16 @@ def render() -> None:
     )
     st.caption(
         _("You answer as: {group_label}. Open until {closes_on}.").format(
-            group_label=state.group_label, closes_on=strftime(state.closes_on, "%d %B %Y")
+            group_label=_(state.group_label), closes_on=strftime(state.closes_on, "%d %B %Y")
         )
     )
     st.progress(
         state.answered / total if total else 0.0,
         text=_("Step {value} of {titles} · {answered} of {total} answers saved").format(
-            value=index + 1, titles=len(titles), answered=state.answered, total=total
+            value=number(index + 1),
+            titles=number(len(titles)),
+            answered=number(state.answered),
+            total=number(total),
         ),
     )
     if error := st.session_state.pop(ERROR_KEY, None):
@@ -163,7 +166,8 @@ def render() -> None:
     if index == 0:
         st.write(state.instructions)
         st.markdown(
-            "The answer scale is the same throughout:\n\n"
+            _("The answer scale is the same throughout:")
+            + "\n\n"
             + "\n".join(f"- **{md(label)}**" for label in scale.values())
         )
         st.caption(

@@ -7,22 +7,23 @@ from datetime import timedelta
 import streamlit as st
 
 from leadcoach.people.access import Action, allowed
-from leadcoach.platform.i18n import _
+from leadcoach.platform.i18n import N_, _, ngettext, number, strftime
 from leadcoach.platform.models import NominationStatus, Person, Role, RoundStatus, utcnow
 from leadcoach.programmes import feedback_rounds
 from leadcoach.ui import auth, context
 
+# Texts of the catalog, shown in the reader's language with `_()`.
 GROUPS = {
-    "manager": "Manager",
-    "peer": "Peer (another supervisor)",
-    "direct_report": "Team member (agent)",
-    "counterpart": "Client or vendor counterpart",
+    "manager": N_("Manager"),
+    "peer": N_("Peer (another supervisor)"),
+    "direct_report": N_("Team member (agent)"),
+    "counterpart": N_("Client or vendor counterpart"),
 }
 STATUS = {
-    RoundStatus.NOMINATING.value: "raters being chosen",
-    RoundStatus.OPEN.value: "open for answers",
-    RoundStatus.CLOSED.value: "closed",
-    RoundStatus.CANCELLED.value: "cancelled",
+    RoundStatus.NOMINATING.value: N_("raters being chosen"),
+    RoundStatus.OPEN.value: N_("open for answers"),
+    RoundStatus.CLOSED.value: N_("closed"),
+    RoundStatus.CANCELLED.value: N_("cancelled"),
 }
 
 viewer = auth.require_viewer()
@@ -74,8 +75,12 @@ if not shown:
     st.stop()
 
 labels = {
-    r.round_id: f"{r.supervisor_name} · {r.opens_on:%d %b %Y} to {r.closes_on:%d %b %Y} · "
-    f"{STATUS[r.status]}"
+    r.round_id: _("{name} · {opens_on} to {closes_on} · {status}").format(
+        name=r.supervisor_name,
+        opens_on=strftime(r.opens_on, "%d %b %Y"),
+        closes_on=strftime(r.closes_on, "%d %b %Y"),
+        status=_(STATUS[r.status]),
+    )
     for r in shown
 }
 round_id = st.selectbox(_("Round"), list(labels), format_func=labels.get, key="feedback_round")
@@ -95,10 +100,10 @@ if progress:
     st.subheader(_("Answers so far"), anchor=False)
     st.table(
         {
-            "Group": [p.group_label for p in progress],
-            "Asked": [p.asked for p in progress],
-            "Answered": [p.answered for p in progress],
-            "Declined": [p.declined for p in progress],
+            _("Group"): [_(p.group_label) for p in progress],
+            _("Asked"): [number(p.asked) for p in progress],
+            _("Answered"): [number(p.answered) for p in progress],
+            _("Declined"): [number(p.declined) for p in progress],
         }
     )
 
@@ -106,15 +111,19 @@ st.subheader(_("Raters"), anchor=False)
 active = [r for r in rows if r.status != NominationStatus.REMOVED.value]
 if active:
     listed = {
-        "Name": [r.name for r in active],
-        "Group": [r.group_label for r in active],
-        "Email": [r.email or "one-time code" for r in active],
+        _("Name"): [r.name for r in active],
+        _("Group"): [_(r.group_label) for r in active],
+        _("Email"): [r.email or _("one-time code") for r in active],
     }
     # Who declined or answered is never shown; how often each was asked matters only while
     # the list can still change (rater fatigue).
     if chosen.status == RoundStatus.NOMINATING.value:
-        listed["Asked lately"] = [
-            f"{r.asked_recently} rounds (many)" if r.fatigued else str(r.asked_recently)
+        listed[_("Asked lately")] = [
+            ngettext("{count} round (many)", "{count} rounds (many)", r.asked_recently).format(
+                count=number(r.asked_recently)
+            )
+            if r.fatigued
+            else number(r.asked_recently)
             for r in active
         ]
     st.table(listed)
@@ -135,7 +144,7 @@ else:
 if chosen.status == RoundStatus.NOMINATING.value:
     with st.form("feedback_nominate", clear_on_submit=True):
         st.markdown(_("**Add a rater**"))
-        group = st.selectbox(_("Group"), list(GROUPS), format_func=GROUPS.get)
+        group = st.selectbox(_("Group"), list(GROUPS), format_func=lambda code: _(GROUPS[code]))
         name = st.text_input(_("Name"), max_chars=200)
         email = st.text_input(_("Email (leave empty for an agent without company email)"))
         added = st.form_submit_button(_("Add"))
@@ -145,7 +154,10 @@ if chosen.status == RoundStatus.NOMINATING.value:
     ):  # fmt: skip
         st.rerun()
     if active:
-        names = {r.nomination_id: f"{r.name} ({r.group_label})" for r in active}
+        names = {
+            r.nomination_id: _("{name} ({group})").format(name=r.name, group=_(r.group_label))
+            for r in active
+        }
         gone = st.selectbox(_("Take off the list"), list(names), format_func=names.get, index=None)
         if (
             gone is not None
@@ -182,8 +194,8 @@ if codes:
             " them at the *Give feedback* page):"
         )
     )
-    st.table({"Name": [c[0] for c in codes], "Group": [c[1] for c in codes],
-              "Code": [c[2] for c in codes]})  # fmt: skip
+    st.table({_("Name"): [c[0] for c in codes], _("Group"): [_(c[1]) for c in codes],
+              _("Code"): [c[2] for c in codes]})  # fmt: skip
 
 if (
     chosen.status == RoundStatus.OPEN.value

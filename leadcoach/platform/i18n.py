@@ -231,17 +231,20 @@ def quarter(moment: date | datetime) -> str:
 def _zone_names(code: str) -> dict[str, str]:
     from zoneinfo import ZoneInfo, available_timezones
 
-    unknown = Locale.parse(code).territories.get("ZZ", "\0")  # CLDR's "Unknown Region"
+    territories = Locale.parse(code).territories
+    # CLDR's "Unknown Region" and "World": a zone that is no place (Etc/GMT+5, EST5EDT).
+    unknown = (territories.get("ZZ", "\0"), territories.get("001", "\0"))
     names = {}
     for zone in sorted(available_timezones()):
         try:
             where = babel_dates.get_timezone_location(zone, locale=code)
             city = babel_dates.get_timezone_location(zone, locale=code, return_city=True)
-            if unknown in where:  # Etc/GMT+5, UTC: no place, only an offset ("GMT-05:00")
+            if any(name in where for name in unknown) or city == zone:  # only an offset
                 moment = datetime(2000, 1, 1, tzinfo=ZoneInfo(zone))
                 where, city = babel_dates.get_timezone_gmt(moment, "long", locale=code), ""
-        except (LookupError, ValueError):
-            names[zone] = zone
+        except (LookupError, ValueError):  # an old alias CLDR does not know ("Cuba", "CET")
+            moment = datetime(2000, 1, 1, tzinfo=ZoneInfo(zone))
+            names[zone] = f"{babel_dates.get_timezone_gmt(moment, 'long', locale=code)} ({zone})"
             continue
         names[zone] = where if not city or city in where else f"{where} ({city})"
     return names

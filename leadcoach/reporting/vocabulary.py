@@ -394,6 +394,7 @@ HEADERS.update(
         "value": "Value",
         "topic": "Topic",
         "figure": "Figure",
+        "key": "Key",  # a KPI measure's key, as a KPI file names it (issue 23)
     }
 )
 # "95% c..." would read as a %-format directive to gettext tools (msgfmt -c and

@@ -185,7 +185,7 @@ def cohort_section(viewer, cohort_id: int, min_group: int) -> pd.DataFrame | Non
             "Change in each measure from before the programme ({before} to {before2}) to "
             "after it ({after} to {after2}), for the teams of the cohort's supervisors and "
             "for teams whose supervisors were not in a programme over the same months; the "
-            "difference between the two (difference in differences) with its 95% interval. "
+            "difference between the two (difference in differences) with its interval (95%). "
             "Groups of fewer than {min_group} teams are not shown."
         ).format(
             before=strftime(review.before[0], "%b %Y"),
@@ -219,7 +219,7 @@ def cohort_section(viewer, cohort_id: int, min_group: int) -> pd.DataFrame | Non
     st.caption(
         _(
             "The correlation between each supervisor's change in a skill (baseline to latest "
-            "round) and their team's change in a measure, with its 95% interval and the "
+            "round) and their team's change in a measure, with its interval (95%) and the "
             "number of supervisors. An association, not a cause: with few supervisors the "
             "intervals are wide and most will include zero."
         )

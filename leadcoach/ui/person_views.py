@@ -121,7 +121,7 @@ def _how_change_is_judged(profile: pd.DataFrame, thresholds, *, unjudged: bool =
 
 def _take_assessment_link() -> None:
     st.page_link(
-        _("pages/supervisor/assessment.py"), label=_("Take the assessment"), icon=":material/edit:"
+        "pages/supervisor/assessment.py", label=_("Take the assessment"), icon=":material/edit:"
     )
 
 
@@ -303,7 +303,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
                 st.markdown(_("**{title}.** {action}").format(title=tip.title, action=tip.action))
     if own:
         st.page_link(
-            _("pages/supervisor/plan.py"),
+            "pages/supervisor/plan.py",
             label=_("Turn these into your development plan"),
             icon=":material/flag:",
         )

@@ -121,7 +121,7 @@ if skills_tab.open:
                 key="coach_team_person",
             )
             link_column.page_link(
-                _("pages/coach/person.py"),
+                "pages/coach/person.py",
                 label=_("Open {name}").format(name=isolate(md(person_names[picked]))),
                 icon=":material/person:",
                 query_params={"person": str(picked)},

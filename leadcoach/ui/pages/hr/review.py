@@ -129,15 +129,15 @@ if change_tab.open:
             st.info(
                 _(
                     "Change appears once a second round has scores. So far only {value} has any."
-                ).format(value=review.baseline_round or "no round")
+                ).format(value=review.baseline_round or _("no round"))
             )
         else:
             st.caption(
                 _(
                     "From {baseline_round} to {latest_round}, among the people who took both:"
-                    " the mean change with its 95% confidence interval, and the effect size "
+                    " the mean change with its confidence interval (95%), and the effect size "
                     "d_z (mean change / SD of the changes; 0.2 small, 0.5 medium, 0.8 large) "
-                    "with its 95% confidence interval (noncentral t; Algina and Keselman, "
+                    "with its confidence interval (95%; noncentral t; Algina and Keselman, "
                     "2003). A change is called real only when it holds after correcting for "
                     "testing twelve skills at once (Holm). Skills with fewer than {min_group}"
                     " people are not shown."

@@ -369,15 +369,15 @@ def distribution_chart(distribution: pd.DataFrame, skill: str) -> alt.Chart:
     )
 
 
-REAL_CHANGE = "Real change (Holm-corrected p < .05)"
-CHANCE = "Could be chance"
+REAL_CHANGE = N_("Real change (Holm-corrected p < .05)")
+CHANCE = N_("Could be chance")
 
 
 def change_chart(changes: pd.DataFrame) -> alt.Chart:
     """Mean change per skill with its 95% confidence interval (a forest plot); skills whose
     change holds after correcting for twelve tests (Holm) are filled."""
     data = changes[~changes["suppressed"]].assign(
-        verdict=lambda f: f["significant"].map({True: REAL_CHANGE, False: CHANCE})
+        verdict=lambda f: f["significant"].map({True: _(REAL_CHANGE), False: _(CHANCE)})
     )[["skill", "n", "mean_change", "ci_low", "ci_high", "d_z", "p_holm", "verdict"]]
     order = list(data["skill"])
     y = alt.Y("skill:N", sort=order, title=None, axis=None)
@@ -402,7 +402,7 @@ def change_chart(changes: pd.DataFrame) -> alt.Chart:
         x="mean_change:Q",
         fill=alt.Fill(
             "verdict:N",
-            scale=alt.Scale(domain=[REAL_CHANGE, CHANCE], range=[ACCENT, "white"]),
+            scale=alt.Scale(domain=[_(REAL_CHANGE), _(CHANCE)], range=[ACCENT, "white"]),
             legend=alt.Legend(orient="bottom", title=None, labelLimit=320),
         ),
     )

@@ -358,6 +358,7 @@ EVENTS.update(
 VALUES["status"].update({"met": "Met", "not_met": "Not met yet", "no_data": "No data yet"})
 VALUES["direction"] = {"better": "Better", "worse": "Worse"}
 VALUES["better"] = {"higher": "Higher", "lower": "Lower"}
+VALUES["unit"] = {"seconds": "seconds", "percent": "percent", "count": "count", "score": "score"}
 VALUES["group"] = {"cohort": "The cohort's teams", "comparison": "Comparison teams"}
 VALUES["combine"] = {
     "weighted_mean": "Mean weighted by contacts",

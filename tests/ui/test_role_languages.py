@@ -24,10 +24,11 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlmodel import select
 
+from leadcoach.instrument import bank
 from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, session_scope
-from leadcoach.platform.models import Cohort, CohortRound, KpiDefinition
+from leadcoach.platform.models import Cohort, CohortRound, KpiDefinition, RaterForm
 from tests.ui.conftest import app_signed_in_as, open_tab
 from tests.ui.test_languages import LATIN_WORD, _leftover, allowed_texts, shown_texts
 
@@ -138,14 +139,20 @@ def _grid_texts(at) -> list[str]:
 
 @pytest.fixture(scope="module")
 def allowed(demo_url) -> list[str]:
-    """The data's and the questionnaire's own texts (tests/ui/test_languages.py), and the
-    names of cohorts, rounds and measures the demo holds."""
+    """The data's and the questionnaire's own texts (tests/ui/test_languages.py), the
+    statements' ids, and what the demo's people wrote or named: cohorts, rounds, 360
+    comments, and the KPI measures HR keeps (name, key and description)."""
     texts = allowed_texts(demo_url)
-    with session_scope(make_engine(Settings(database_url=demo_url))) as session:
+    settings = Settings(database_url=demo_url)
+    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    texts += [item.id for skill in instrument.skills for item in skill.items]
+    with session_scope(make_engine(settings)) as session:
         texts += list(session.exec(select(Cohort.name)))
         texts += list(session.exec(select(CohortRound.name)))
-        texts += [m for m in session.exec(select(KpiDefinition.name))]
-        texts += [m for m in session.exec(select(KpiDefinition.key))]
+        for kept, changed in session.exec(select(RaterForm.keep_doing, RaterForm.do_differently)):
+            texts += [line for line in (kept + "\n" + changed).splitlines() if line.strip()]
+        for measure in session.exec(select(KpiDefinition)):
+            texts += [measure.name, measure.key, measure.description]
     texts += KEPT_LATIN
     return sorted(set(texts), key=len, reverse=True)
 

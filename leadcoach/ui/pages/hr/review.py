@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.measurement import groups
-from leadcoach.platform.i18n import _, number, strftime
+from leadcoach.platform.i18n import _, ngettext, number, strftime
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import charts, exports, vocabulary
 from leadcoach.ui import auth, chart_specs, context, feedback_views, kpi_pages, tables
@@ -102,9 +102,11 @@ if open_or_closed.empty:
     st.caption(_("Nobody to chase: every member has submitted in every round so far."))
 else:
     st.caption(
-        _("{open_or_closed} submissions missing so far: see Who to chase.").format(
-            open_or_closed=len(open_or_closed)
-        )
+        ngettext(
+            "{count} submission missing so far: see Who to chase.",
+            "{count} submissions missing so far: see Who to chase.",
+            len(open_or_closed),
+        ).format(count=number(len(open_or_closed)))
     )
 
 # One view at a time, each drawn (and the figures only it needs computed) when opened, its
@@ -187,8 +189,8 @@ if change_tab.open:
                     "ci": _("95% CI"),
                     "verdict": _("Real change"),
                     "d_z": vocabulary.header("d_z"),
-                    "dz_ci": vocabulary.header(_("dz_ci")),
-                    "p_holm": vocabulary.header(_("p_holm")),
+                    "dz_ci": vocabulary.header("dz_ci"),
+                    "p_holm": vocabulary.header("p_holm"),
                     "sd_change": _("SD of change"),
                 },
                 {

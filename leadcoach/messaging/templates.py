@@ -30,6 +30,14 @@ DATE_VALUES = frozenset({"last_date", "due_date", "opens_on", "closes_on"})
 COUNT_VALUES = frozenset(
     {"days", "minutes", "answered", "idle_days", "members", "missing", "check_in_days"}
 )
+# Names people gave (persons, teams, cohorts, rounds, skills): each in Unicode isolates in a
+# right-to-left email (and wherever it holds right-to-left letters), so that a Latin name
+# keeps its direction inside Arabic text and a line that starts with one still reads right
+# to left (i18n.isolate; UAX #9 skips isolated text when it finds a line's direction).
+NAME_VALUES = frozenset(
+    {"name", "author", "supervisor", "rater_name", "cohort", "round", "teams", "skill", "group"}
+)
+NAME_LISTS = frozenset({"overdue", "submitted", "no_check_in"})
 
 
 class TemplateError(Exception):
@@ -83,6 +91,12 @@ def localised(values: dict[str, Any]) -> dict[str, Any]:
         )
     if shown.get("rater_group") in GROUP_LABELS:  # a 360 rater's group (issue 22)
         shown["group"] = i18n.gettext(GROUP_LABELS[shown["rater_group"]]).lower()
+    for key in NAME_VALUES & shown.keys():
+        if isinstance(shown[key], str):
+            shown[key] = i18n.isolate(shown[key])
+    for key in NAME_LISTS & shown.keys():
+        if isinstance(shown[key], list):
+            shown[key] = [i18n.isolate(name) for name in shown[key]]
     return shown
 
 

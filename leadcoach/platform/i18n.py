@@ -172,6 +172,8 @@ def day(moment: date | datetime, *, month: str = "MMM") -> str:
     if current() == SOURCE:
         return f"{moment.day} {moment:%b %Y}" if month == "MMM" else f"{moment.day} {moment:%B %Y}"
     plain = moment.date() if isinstance(moment, datetime) else moment
+    if month == "MMMM":  # the language's own long form: "4 de diciembre de 2026" (CLDR)
+        return babel_dates.format_date(plain, "long", locale=locale())
     return babel_dates.format_date(plain, f"d {month} y", locale=locale())
 
 

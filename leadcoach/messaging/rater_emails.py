@@ -25,6 +25,7 @@ from leadcoach.messaging.kinds import Kind
 from leadcoach.messaging.templates import templates
 from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
+from leadcoach.platform.i18n import N_
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -155,14 +156,14 @@ def not_needed(session: Session, message: OutboxMessage) -> str | None:
     """Why a queued rater email should not go out any more, or None."""
     form = session.get(RaterForm, message.rater_form_id)
     if form is None:
-        return "the rater's form was erased"
+        return N_("the rater's form was erased")
     if form.status == FormStatus.SUBMITTED.value:
-        return "the rater answered meanwhile"
+        return N_("the rater answered meanwhile")
     if form.status == FormStatus.DECLINED.value:
-        return "the rater declined meanwhile"
+        return N_("the rater declined meanwhile")
     feedback_round = session.get(FeedbackRound, form.round_id)
     if feedback_round is None or feedback_round.status != RoundStatus.OPEN.value:
-        return "the feedback round has closed"
+        return N_("the feedback round has closed")
     return None
 
 

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
-from leadcoach.platform.i18n import N_, _
+from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -68,22 +68,32 @@ class FormUnavailable(LeadCoachError):
     `reason` is one of: unknown, expired, submitted, declined, locked, wrong_code."""
 
     def __init__(self, reason: str, message: str, attempts_left: int | None = None):
-        super().__init__(message)
+        super().__init__(_(message))  # a text of the catalog, in the reader's language
         self.reason = reason
         self.attempts_left = attempts_left
 
 
+# Texts of the catalog, in the reader's language when raised (FormUnavailable translates).
 _MESSAGES = {
-    "unknown": "This link does not open a feedback form. Please use the newest link in your "
-    "invitation email, or ask the person who invited you for a new one.",
-    "expired": "This feedback round has closed, so the form can no longer be filled in. "
-    "Thank you for your time.",
-    "submitted": "This feedback has already been sent. Thank you: your answers are saved and "
-    "cannot be changed or viewed again.",
-    "declined": "You declined to give this feedback, so the form is closed. Thank you for "
-    "letting us know.",
-    "locked": "This code was typed wrongly 5 times, so it is locked to protect the form. "
-    "Please ask the person who gave you the code for a new one.",
+    "unknown": N_(
+        "This link does not open a feedback form. Please use the newest link in your "
+        "invitation email, or ask the person who invited you for a new one."
+    ),
+    "expired": N_(
+        "This feedback round has closed, so the form can no longer be filled in. "
+        "Thank you for your time."
+    ),
+    "submitted": N_(
+        "This feedback has already been sent. Thank you: your answers are saved and "
+        "cannot be changed or viewed again."
+    ),
+    "declined": N_(
+        "You declined to give this feedback, so the form is closed. Thank you for letting us know."
+    ),
+    "locked": N_(
+        "This code was typed wrongly 5 times, so it is locked to protect the form. "
+        "Please ask the person who gave you the code for a new one."
+    ),
 }
 
 
@@ -271,14 +281,16 @@ def open_by_code(*, session: Session, code: str, now: datetime | None = None) ->
     if len(typed) != CODE_HANDLE_LENGTH + CODE_SECRET_LENGTH:
         raise FormUnavailable(
             "wrong_code",
-            f"A code has {CODE_HANDLE_LENGTH + CODE_SECRET_LENGTH} letters and digits "
-            "(for example K7QM-4HX9TB). Please check it and type it again.",
+            _(
+                "A code has {count} letters and digits (for example K7QM-4HX9TB). Please check "
+                "it and type it again."
+            ).format(count=CODE_HANDLE_LENGTH + CODE_SECRET_LENGTH),
         )
     handle, secret = typed[:CODE_HANDLE_LENGTH], typed[CODE_HANDLE_LENGTH:]
     form = session.exec(select(RaterForm).where(RaterForm.code_handle == handle)).first()
     if form is None or form.code_hash is None:
         raise FormUnavailable(
-            "wrong_code", "This code is not right. Please check it and type it again."
+            "wrong_code", _("This code is not right. Please check it and type it again.")
         )
     if form.locked_at is not None or form.failed_attempts >= MAX_CODE_ATTEMPTS:
         raise FormUnavailable("locked", _MESSAGES["locked"], 0)
@@ -298,8 +310,11 @@ def open_by_code(*, session: Session, code: str, now: datetime | None = None) ->
             raise FormUnavailable("locked", _MESSAGES["locked"], 0)
         raise FormUnavailable(
             "wrong_code",
-            f"This code is not right. {left} {'try' if left == 1 else 'tries'} left before "
-            "the code is locked.",
+            ngettext(
+                "This code is not right. {count} try left before the code is locked.",
+                "This code is not right. {count} tries left before the code is locked.",
+                left,
+            ).format(count=left),
             left,
         )
     _check_open(session, form, now)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlmodel import Session, func, select
 
+from leadcoach.platform import i18n
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import (
@@ -749,3 +750,22 @@ def test_a_language_outside_the_supported_list_gets_a_row_and_column_message(eng
     assert languages["dev.shah@test.example"] == "ar"  # the language's own name reads too
     assert languages["eve.ross@test.example"] == "fr"  # and a browser tag
     assert "ana.lima@test.example" not in languages
+
+
+def test_an_import_problem_reads_in_the_importers_language_with_its_row_and_column(engine, org):
+    """Issue 25: HR importing in Spanish reads each problem in Spanish, still naming the
+    spreadsheet row and the column (as the file spells it), and the summary in Spanish."""
+    file = _csv(
+        "Ana Lima,ana.lima@test.example,supervisor,Team A,,Leeds,,German,,,,",
+        "Dev Shah,not-an-email,supervisor,Team A,,Leeds,,es,,,,",
+    )
+    with i18n.using("es"):
+        result = _import(engine, org, file, mode="clean_rows")
+        messages = result.check.messages()
+        summary = result.summary()
+    assert messages == [
+        'Fila 2, columna "language": "German" no es un idioma que hable LeadCoach; use uno de '
+        "en (English), ar (العربية), es (Español), fr (Français).",
+        'Fila 3, columna "email": "not-an-email" no es una dirección de correo.',
+    ]
+    assert summary == "No se importó nada: ninguna fila está lista."

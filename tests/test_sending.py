@@ -5,9 +5,11 @@ at once and a sender killed mid-batch. Nothing is lost and nothing arrives twice
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import unicodedata
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from leadcoach.messaging import outbox, preferences, scheduler
 from leadcoach.messaging.due import Candidate, Recipient
 from leadcoach.messaging.kinds import Kind
 from leadcoach.people.access import load_viewer
+from leadcoach.platform import i18n
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.models import (
     AuditEvent,
@@ -26,7 +29,7 @@ from leadcoach.platform.models import (
     Person,
 )
 from tests import REPO_ROOT
-from tests.factories import build_org
+from tests.factories import build_org, keyed_answers, submit
 from tests.mail import broken_server, free_port, smtp_server
 
 NOW = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)  # daytime in the default zone (UTC)
@@ -265,3 +268,67 @@ def test_a_claim_takes_at_most_its_batch_and_two_claims_never_overlap(engine, se
             select(OutboxMessage.claimed_by).where(OutboxMessage.state == OutboxState.SENDING)
         ).all()
     assert sorted(holders) == ["first"] * outbox.BATCH + ["second"] * outbox.BATCH
+
+
+# --- issue 25: each email in its recipient's language -----------------------------------------
+
+
+def _first_strong_direction(line: str) -> str | None:
+    """The direction a line takes by Unicode's first-strong rule (UAX #9, rules P2 and P3):
+    "rtl" or "ltr" from its first strong letter outside isolates (U+2066-U+2069), None if it
+    has none. Plain-text mail clients set each paragraph's direction this way."""
+    depth = 0
+    for character in line:
+        if character in "\u2066\u2067\u2068":
+            depth += 1
+        elif character == "\u2069":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            kind = unicodedata.bidirectional(character)
+            if kind in ("R", "AL"):
+                return "rtl"
+            if kind == "L":
+                return "ltr"
+    return None
+
+
+def test_an_email_reaches_each_person_in_their_own_language(engine, settings, org, instrument):
+    """Two supervisors are due for their reassessment: the one whose stored language is
+    Arabic gets it in Arabic (subject, body, reason, footer; the date in Arabic month names;
+    every line reading right to left, names kept in isolates), the other in English; both
+    through the real SMTP server."""
+    with session_scope(engine) as session:
+        for person_id, language in ((org.sup_a1, "ar"), (org.sup_a2, None)):
+            person = session.get(Person, person_id)
+            person.language = language
+            session.add(person)
+    answers = keyed_answers(instrument, {})
+    assessed = NOW - timedelta(days=91)
+    for person_id in (org.sup_a1, org.sup_a2):
+        submit(engine, person_id, instrument, answers, assessed)
+    with smtp_server() as sink:
+        report = scheduler.run_pass(engine, _with_smtp(settings, sink.port), instrument, NOW)
+    assert report.sent == 2
+    mails = {str(mail["To"]).split(" <")[0]: mail for mail in sink.messages}
+    arabic, english = mails["Sup A One"], mails["Sup A Two"]
+
+    assert english["Content-Language"] == "en"
+    assert english["Subject"] == "Your next LeadCoach self-assessment is due"
+    assert english.get_content().startswith("Hello Sup A Two,")
+
+    assert arabic["Content-Language"] == "ar"
+    assert arabic.get_content_type() == "text/plain"  # LeadCoach sends no HTML part
+    with i18n.using("ar"):
+        subject = i18n.gettext("Your next LeadCoach self-assessment is due")
+        written_date = i18n.day(assessed.date(), month="MMMM")
+    assert arabic["Subject"] == subject and re.search("[\u0600-\u06ff]", subject)
+    body = arabic.get_content()
+    assert body.startswith("مرحبًا \u2068Sup A One\u2069،")
+    assert written_date in body and "أغسطس" in written_date  # 5 August 2026, in Arabic
+    assert "سبب وصول هذه الرسالة إليك:" in body and "http://localhost:8501/assessment" in body
+    assert not re.search(r"\b(Hello|You get this email|To stop emails|minutes)\b", body)
+    # Every line with words reads right to left: the Latin name and links do not turn it.
+    lines = [line for line in body.splitlines() if _first_strong_direction(line)]
+    assert lines and all(_first_strong_direction(line) == "rtl" for line in lines), [
+        line for line in lines if _first_strong_direction(line) != "rtl"
+    ]

@@ -28,6 +28,7 @@ from sqlmodel import Session, select
 from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
+from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -51,12 +52,13 @@ MAX_CODE_ATTEMPTS = 5
 COMMENT_MAX = 2000
 
 # People-facing group names (the vocabulary of the rater page and the nomination lists).
+# Texts of the catalog: shown in the reader's language with `_()` (issue 25).
 GROUP_LABELS = {
-    RaterGroup.SELF.value: "Self",
-    RaterGroup.MANAGER.value: "Manager",
-    RaterGroup.PEER.value: "Peer (another supervisor)",
-    RaterGroup.DIRECT_REPORT.value: "Team member (agent)",
-    RaterGroup.COUNTERPART.value: "Client or vendor counterpart",
+    RaterGroup.SELF.value: N_("Self"),
+    RaterGroup.MANAGER.value: N_("Manager"),
+    RaterGroup.PEER.value: N_("Peer (another supervisor)"),
+    RaterGroup.DIRECT_REPORT.value: N_("Team member (agent)"),
+    RaterGroup.COUNTERPART.value: N_("Client or vendor counterpart"),
 }
 
 
@@ -66,22 +68,32 @@ class FormUnavailable(LeadCoachError):
     `reason` is one of: unknown, expired, submitted, declined, locked, wrong_code."""
 
     def __init__(self, reason: str, message: str, attempts_left: int | None = None):
-        super().__init__(message)
+        super().__init__(_(message))  # a text of the catalog, in the reader's language
         self.reason = reason
         self.attempts_left = attempts_left
 
 
+# Texts of the catalog, in the reader's language when raised (FormUnavailable translates).
 _MESSAGES = {
-    "unknown": "This link does not open a feedback form. Please use the newest link in your "
-    "invitation email, or ask the person who invited you for a new one.",
-    "expired": "This feedback round has closed, so the form can no longer be filled in. "
-    "Thank you for your time.",
-    "submitted": "This feedback has already been sent. Thank you: your answers are saved and "
-    "cannot be changed or viewed again.",
-    "declined": "You declined to give this feedback, so the form is closed. Thank you for "
-    "letting us know.",
-    "locked": "This code was typed wrongly 5 times, so it is locked to protect the form. "
-    "Please ask the person who gave you the code for a new one.",
+    "unknown": N_(
+        "This link does not open a feedback form. Please use the newest link in your "
+        "invitation email, or ask the person who invited you for a new one."
+    ),
+    "expired": N_(
+        "This feedback round has closed, so the form can no longer be filled in. "
+        "Thank you for your time."
+    ),
+    "submitted": N_(
+        "This feedback has already been sent. Thank you: your answers are saved and "
+        "cannot be changed or viewed again."
+    ),
+    "declined": N_(
+        "You declined to give this feedback, so the form is closed. Thank you for letting us know."
+    ),
+    "locked": N_(
+        "This code was typed wrongly 5 times, so it is locked to protect the form. "
+        "Please ask the person who gave you the code for a new one."
+    ),
 }
 
 
@@ -203,7 +215,7 @@ def new_code_for(*, session: Session, form_id: int) -> str:
     """Replace a form's code (a lost or locked one); the old code stops working at once."""
     form = session.get(RaterForm, form_id)
     if form is None:
-        raise InvalidInput("This rater form does not exist.")
+        raise InvalidInput(_("This rater form does not exist."))
     code, handle, code_hash = new_code()
     form.code_handle, form.code_hash = handle, code_hash
     form.failed_attempts, form.locked_at = 0, None
@@ -269,14 +281,16 @@ def open_by_code(*, session: Session, code: str, now: datetime | None = None) ->
     if len(typed) != CODE_HANDLE_LENGTH + CODE_SECRET_LENGTH:
         raise FormUnavailable(
             "wrong_code",
-            f"A code has {CODE_HANDLE_LENGTH + CODE_SECRET_LENGTH} letters and digits "
-            "(for example K7QM-4HX9TB). Please check it and type it again.",
+            _(
+                "A code has {count} letters and digits (for example K7QM-4HX9TB). Please check "
+                "it and type it again."
+            ).format(count=CODE_HANDLE_LENGTH + CODE_SECRET_LENGTH),
         )
     handle, secret = typed[:CODE_HANDLE_LENGTH], typed[CODE_HANDLE_LENGTH:]
     form = session.exec(select(RaterForm).where(RaterForm.code_handle == handle)).first()
     if form is None or form.code_hash is None:
         raise FormUnavailable(
-            "wrong_code", "This code is not right. Please check it and type it again."
+            "wrong_code", _("This code is not right. Please check it and type it again.")
         )
     if form.locked_at is not None or form.failed_attempts >= MAX_CODE_ATTEMPTS:
         raise FormUnavailable("locked", _MESSAGES["locked"], 0)
@@ -296,8 +310,11 @@ def open_by_code(*, session: Session, code: str, now: datetime | None = None) ->
             raise FormUnavailable("locked", _MESSAGES["locked"], 0)
         raise FormUnavailable(
             "wrong_code",
-            f"This code is not right. {left} {'try' if left == 1 else 'tries'} left before "
-            "the code is locked.",
+            ngettext(
+                "This code is not right. {count} try left before the code is locked.",
+                "This code is not right. {count} tries left before the code is locked.",
+                left,
+            ).format(count=left),
             left,
         )
     _check_open(session, form, now)
@@ -390,7 +407,7 @@ def save_rater_answer(
 ) -> None:
     """Save one answer now (insert or replace); None means "could not observe"."""
     now = now or utcnow()
-    form, _ = _usable(session, rater_pass, now)
+    form, _round_row = _usable(session, rater_pass, now)
     instrument = _instrument(session, form)
     allowed = {
         q.item_id
@@ -399,11 +416,15 @@ def save_rater_answer(
         )
     }
     if item_id not in allowed:
-        raise InvalidInput(f"Statement '{item_id}' is not part of this form.")
+        raise InvalidInput(
+            _("Statement '{item_id}' is not part of this form.").format(item_id=item_id)
+        )
     points = instrument.scale_values()
     if value is not None and (type(value) is not int or value not in points):
         raise InvalidInput(
-            f"Statement {item_id}: choose {points[0]} to {points[-1]} or 'Could not observe'."
+            _("Statement {item_id}: choose {points} to {points2} or 'Could not observe'.").format(
+                item_id=item_id, points=points[0], points2=points[-1]
+            )
         )
     # Touch the form while it is still open: a submit committed meanwhile changes no row here.
     touched = session.execute(
@@ -436,7 +457,7 @@ def save_comments(
 ) -> None:
     """Save the answers to the two open questions (either may be left out or empty)."""
     now = now or utcnow()
-    form, _ = _usable(session, rater_pass, now)
+    form, _round_row = _usable(session, rater_pass, now)
     values = {}
     for name, text in (("keep_doing", keep_doing), ("do_differently", do_differently)):
         if text is None:
@@ -444,7 +465,10 @@ def save_comments(
         cleaned = str(text).replace("\x00", "").strip()
         if len(cleaned) > COMMENT_MAX:
             raise InvalidInput.of(
-                "Comment", f"write at most {COMMENT_MAX} characters ({len(cleaned)} now)."
+                "Comment",
+                _("write at most {comment_max} characters ({cleaned} now).").format(
+                    comment_max=COMMENT_MAX, cleaned=len(cleaned)
+                ),
             )
         values[name] = cleaned
     if not values:
@@ -466,7 +490,7 @@ def submit_rater_form(
 ) -> None:
     """Score the form and close it for good, in the caller's transaction; once only."""
     now = now or utcnow()
-    form, _ = _usable(session, rater_pass, now)
+    form, _round_row = _usable(session, rater_pass, now)
     claimed = session.execute(
         update(RaterForm)
         .where(
@@ -485,8 +509,10 @@ def submit_rater_form(
     }
     if not any(value is not None for value in answers.values()):
         raise InvalidInput(
-            "Answer at least one statement before sending (or decline if you cannot give "
-            "this feedback)."
+            _(
+                "Answer at least one statement before sending (or decline if you cannot give "
+                "this feedback)."
+            )
         )
     session.add_all(score_rows(instrument, form.id, form.rater_group, supervisor, answers))
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
 from leadcoach.platform.errors import AccessDenied, AlreadySubmitted, InvalidInput
+from leadcoach.platform.i18n import _
 from leadcoach.platform.languages import SUPPORTED
 from leadcoach.platform.models import (
     Answer,
@@ -157,21 +158,35 @@ def _validate_answer(
     instrument: bank.Instrument, tags: frozenset[str], item_id: str, option_id: str, value
 ) -> None:
     if option_id:
-        applicable = {s.id: s for _, s in instrument.scenarios_for(tags)}
+        applicable = {s.id: s for _where, s in instrument.scenarios_for(tags)}
         scenario = applicable.get(item_id)
         if scenario is None:
-            raise InvalidInput(f"Scenario '{item_id}' is not part of this assessment.")
+            raise InvalidInput(
+                _("Scenario '{item_id}' is not part of this assessment.").format(item_id=item_id)
+            )
         if option_id not in {o.id for o in scenario.options}:
-            raise InvalidInput(f"Scenario {item_id}: there is no option '{option_id}'.")
+            raise InvalidInput(
+                _("Scenario {item_id}: there is no option '{option_id}'.").format(
+                    item_id=item_id, option_id=option_id
+                )
+            )
         if type(value) is not int or value not in SCENARIO_RATINGS:
-            raise InvalidInput(f"Scenario {item_id}, option {option_id}: rate it from 1 to 4.")
+            raise InvalidInput(
+                _("Scenario {item_id}, option {option_id}: rate it from 1 to 4.").format(
+                    item_id=item_id, option_id=option_id
+                )
+            )
         return
-    if item_id not in {item.id for _, item in instrument.items_for(tags)}:
-        raise InvalidInput(f"Statement '{item_id}' is not part of this assessment.")
+    if item_id not in {item.id for _where, item in instrument.items_for(tags)}:
+        raise InvalidInput(
+            _("Statement '{item_id}' is not part of this assessment.").format(item_id=item_id)
+        )
     points = [p.value for p in instrument.scale.points]
     if value is not None and (type(value) is not int or value not in points):
         raise InvalidInput(
-            f"Statement {item_id}: choose {points[0]} to {points[-1]} or 'Not applicable'."
+            _("Statement {item_id}: choose {points} to {points2} or 'Not applicable'.").format(
+                item_id=item_id, points=points[0], points2=points[-1]
+            )
         )
 
 
@@ -197,7 +212,7 @@ def save_answer(
         .values(updated_at=now)
     )
     if touched.rowcount != 1:
-        raise AlreadySubmitted("This assessment was already submitted; answers can't change.")
+        raise AlreadySubmitted(_("This assessment was already submitted; answers can't change."))
     person = session.get(Person, draft.person_id)
     instrument = instruments.frozen_definition(
         session=session, instrument_row_id=draft.instrument_id
@@ -227,7 +242,11 @@ def submit_assessment(
     transaction; a draft can be submitted once only. `at` backdates demo data only;
     `language` is the language the questionnaire was shown in (issue 25; None: English)."""
     if language is not None and language not in SUPPORTED:
-        raise InvalidInput(f"Language: '{language}' is not one of {', '.join(SUPPORTED)}.")
+        raise InvalidInput(
+            _("Language: '{language}' is not one of {supported}.").format(
+                language=language, supported=", ".join(SUPPORTED)
+            )
+        )
     _own_draft(session, viewer, draft_id, Action.TAKE_ASSESSMENT)
     now = at or utcnow()
     # Claim the draft first: of two racing submits only one changes a row, and an answer
@@ -238,10 +257,10 @@ def submit_assessment(
         .values(submitted_at=now)
     )
     if claimed.rowcount != 1:
-        raise AlreadySubmitted("This assessment was already submitted.")
+        raise AlreadySubmitted(_("This assessment was already submitted."))
     state = load_draft(session=session, viewer=viewer, draft_id=draft_id)
     if not any(v is not None for v in state.item_answers.values()):
-        raise InvalidInput("Answer at least one statement before submitting.")
+        raise InvalidInput(_("Answer at least one statement before submitting."))
     result = scoring.score_assessment(
         state.instrument, state.tags, state.item_answers, state.option_ratings
     )

@@ -14,6 +14,7 @@ from leadcoach.coaching import comparison, plans, priorities, teams
 from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people.access import Viewer
+from leadcoach.platform.i18n import _
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,11 @@ def team_overview(
     organisation = teams.organisation_statistics(
         session=session, viewer=viewer, instrument=instrument, min_group=min_group
     )
-    team_label = "Your teams" if team_ids is None or len(team_ids) != 1 else "This team"
+    team_label = _("Your teams") if team_ids is None or len(team_ids) != 1 else _("This team")
+    whole = _(comparison.ORGANISATION)
     profile = comparison.profiles(
         [
-            ("Whole organisation", "organisation", organisation),
+            (whole, "organisation", organisation),
             (team_label, "team", teams.skill_statistics(scores, instrument, min_group)),
         ]
     )
@@ -84,7 +86,7 @@ def team_overview(
     versus = comparison.Comparison(
         profile,
         comparison.differences(profile, errors),
-        "Whole organisation",
+        whole,
         tuple(s for s, r in reliabilities.items() if r.provisional),
     )
     goals = plans.active_goal_counts(
@@ -92,7 +94,7 @@ def team_overview(
     )
     changes = teams.latest_changes(past, instrument)
     team_stats = profile[profile["group"] == team_label]
-    organisation_stats = profile[profile["group"] == "Whole organisation"]
+    organisation_stats = profile[profile["group"] == whole]
     ranked = priorities.rank(
         team=team_stats, organisation=organisation_stats, changes=changes, status=status,
         goals=goals, sem=errors, now=now,

@@ -24,10 +24,13 @@ from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people.access import Action, Viewer, person_for
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import SkillScore
 
 PROFILE_COLUMNS = ["group", "kind", "skill_id", "skill", "n", "mean", "sd"]
 DIFFERENCE_COLUMNS = ["group", "skill_id", "skill", "difference", "margin", "beyond_noise"]
+# The label of the whole organisation's averages (read in the reader's language: `_()`).
+ORGANISATION = N_("Whole organisation")
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,10 @@ def group_scores(
         scores = teams.latest_scores(
             session=session, viewer=viewer, instrument=instrument, team_ids=[team.id]
         )
-        return f"Team {team.name}", scores
+        return _("Team {name}").format(name=team.name), scores
     if group.kind == "organisation":
-        raise InvalidInput("Compare: the whole organisation is compared by its averages only.")
-    raise InvalidInput(f"Compare: unknown kind of group '{group.kind}'.")
+        raise InvalidInput(_("Compare: the whole organisation is compared by its averages only."))
+    raise InvalidInput(_("Compare: unknown kind of group '{kind}'.").format(kind=group.kind))
 
 
 def group_statistics(
@@ -88,7 +91,7 @@ def group_statistics(
         stats = teams.organisation_statistics(
             session=session, viewer=viewer, instrument=instrument, min_group=min_group
         )
-        return "Whole organisation", stats
+        return _(ORGANISATION), stats
     label, scores = group_scores(session=session, viewer=viewer, instrument=instrument, group=group)
     if group.kind == "person":
         return label, teams.person_statistics(scores, instrument)
@@ -228,9 +231,9 @@ def compare(
 ) -> Comparison:
     """Profiles of two or more groups side by side, differences to the first one marked."""
     if len(groups) < 2:
-        raise InvalidInput("Compare: choose at least two people or teams.")
+        raise InvalidInput(_("Compare: choose at least two people or teams."))
     if len(set(groups)) < len(groups):
-        raise InvalidInput("Compare: each person or team can be chosen once.")
+        raise InvalidInput(_("Compare: each person or team can be chosen once."))
     loaded = []
     for group in groups:
         label, stats = group_statistics(

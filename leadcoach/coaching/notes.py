@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from leadcoach.people import audit
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
 from leadcoach.platform.errors import AccessDenied
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import CoachingNote, Person
 from leadcoach.platform.validation import clean_text
 
@@ -72,7 +73,7 @@ def set_shared(*, session: Session, viewer: Viewer, note_id: int, shared: bool) 
         raise AccessDenied(NO_ACCESS)
     person_for(session=session, viewer=viewer, action=Action.WRITE_NOTES, person_id=note.person_id)
     if note.author_id != viewer.person_id:
-        raise AccessDenied("Only the coach who wrote a note can share it or take it back.")
+        raise AccessDenied(_("Only the coach who wrote a note can share it or take it back."))
     if note.shared != shared:
         note.shared = shared
         session.add(note)

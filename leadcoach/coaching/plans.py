@@ -12,6 +12,7 @@ from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for, visible_people
 from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     DevelopmentGoal,
     GoalAction,
@@ -142,7 +143,9 @@ def add_goal(
     today = today or date.today()
     applicable = {s.id for s in instrument.skills_for(applicability_tags(person))}
     if skill_id not in applicable:
-        raise InvalidInput(f"Focus skill: '{skill_id}' is not one of your skills.")
+        raise InvalidInput(
+            _("Focus skill: '{skill_id}' is not one of your skills.").format(skill_id=skill_id)
+        )
     active = session.exec(
         select(DevelopmentGoal.skill_id).where(
             DevelopmentGoal.person_id == person.id,
@@ -151,19 +154,26 @@ def add_goal(
     ).all()
     if skill_id not in active and len(set(active)) >= MAX_FOCUS_SKILLS:
         raise InvalidInput(
-            f"Focus skill: a plan has at most {MAX_FOCUS_SKILLS} focus skills at a time. "
-            "Mark a goal achieved or dropped first."
+            _(
+                "Focus skill: a plan has at most {max_focus_skills} focus skills at a time. "
+                "Mark a goal achieved or dropped first."
+            ).format(max_focus_skills=MAX_FOCUS_SKILLS)
         )
     if not isinstance(target_date, date):
-        raise InvalidInput.of("Target date", "choose a date.")
+        raise InvalidInput.of("Target date", _("choose a date."))
     if target_date <= today:
-        raise InvalidInput.of("Target date", "choose a date after today.")
+        raise InvalidInput.of("Target date", _("choose a date after today."))
     if target_date > today + LONGEST_PLAN:
         raise InvalidInput.of(
-            "Target date", "choose a date within a year; plans are reviewed yearly."
+            "Target date", _("choose a date within a year; plans are reviewed yearly.")
         )
     if len(actions) > MAX_ACTIONS_PER_GOAL:
-        raise InvalidInput.of("Actions", f"choose at most {MAX_ACTIONS_PER_GOAL}.")
+        raise InvalidInput.of(
+            "Actions",
+            _("choose at most {max_actions_per_goal}.").format(
+                max_actions_per_goal=MAX_ACTIONS_PER_GOAL
+            ),
+        )
     goal = DevelopmentGoal(
         person_id=person.id,
         skill_id=skill_id,
@@ -200,7 +210,11 @@ def add_action(
     goal = _goal(session, viewer, goal_id, Action.EDIT_PLAN)
     count = len(session.exec(select(GoalAction.id).where(GoalAction.goal_id == goal.id)).all())
     if count >= MAX_ACTIONS_PER_GOAL:
-        raise InvalidInput(f"Actions: a goal has at most {MAX_ACTIONS_PER_GOAL}.")
+        raise InvalidInput(
+            _("Actions: a goal has at most {max_actions_per_goal}.").format(
+                max_actions_per_goal=MAX_ACTIONS_PER_GOAL
+            )
+        )
     session.add(
         GoalAction(
             goal_id=goal.id,
@@ -226,7 +240,7 @@ def record_check_in(
     """Record how far the goal has come (0-100 %) with an optional note."""
     goal = _goal(session, viewer, goal_id, Action.EDIT_PLAN)
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise InvalidInput("Progress: choose a whole number from 0 to 100.")
+        raise InvalidInput(_("Progress: choose a whole number from 0 to 100."))
     session.add(
         GoalCheckIn(goal_id=goal.id, progress=progress, note=clean_text(note, "Note", 1000, False))
     )
@@ -238,7 +252,9 @@ def set_goal_status(*, session: Session, viewer: Viewer, goal_id: int, status: s
     """Mark a goal active, achieved or dropped."""
     goal = _goal(session, viewer, goal_id, Action.EDIT_PLAN)
     if status not in {s.value for s in GoalStatus}:
-        raise InvalidInput(f"Status: '{status}' is not active, achieved or dropped.")
+        raise InvalidInput(
+            _("Status: '{status}' is not active, achieved or dropped.").format(status=status)
+        )
     goal.status = status
     goal.updated_at = utcnow()
     session.add(goal)

@@ -22,12 +22,26 @@ import numpy as np
 import pandas as pd
 
 from leadcoach.measurement.reliability import noise_margin
+from leadcoach.platform.i18n import N_, _, ngettext, number, strftime
 
 LOWEST_SKILLS = 3
 NO_PLAN_POINTS = 10
 NO_PLAN_DAYS_PER_POINT = 9
 NO_PLAN_MAX_POINTS = 20
 COLUMNS = ["rank", "kind", "subject", "person_id", "skill_id", "points", "reason"]
+# The module's explanation as the coach's page shows it (under "How the list is ranked"), in
+# the reader's language: `_(HOW_RANKED)`.
+HOW_RANKED = N_(
+    'Three kinds of concern, put on one scale of "points at stake" (0-100 score points) so '
+    "they can be ranked together:\n\n"
+    "- a skill where the team's average is among its three lowest: the gap to the "
+    "organisation's average (0 when the team is not below it);\n"
+    "- a person whose skill score dropped since their previous assessment by more than "
+    "measurement noise (Jacobson-Truax): the size of the drop;\n"
+    "- a person assessed but without an active development goal: 10 points, plus one for "
+    "every 9 days since that assessment, up to 20 (a plan drifts the longer it is missing).\n\n"
+    "The weights are a heuristic, stated here, not a statistical model."
+)
 
 
 # Plain loops over a few dozen rows: this runs on every team overview, where each pandas
@@ -48,20 +62,24 @@ def _skill_concerns(team: pd.DataFrame, organisation: pd.DataFrame) -> list[dict
         org_mean = reference.get(skill_id, math.nan)
         gap = org_mean - mean if pd.notna(org_mean) else 0.0
         where = (
-            f"{gap:.0f} below the organisation ({org_mean:.0f})"
+            _("{gap} below the organisation ({mean})").format(
+                gap=number(gap, 0), mean=number(org_mean, 0)
+            )
             if gap >= 0.5
-            else f"the organisation averages {org_mean:.0f}"
+            else _("the organisation averages {mean}").format(mean=number(org_mean, 0))
             if pd.notna(org_mean)
-            else "no organisation average to compare with"
+            else _("no organisation average to compare with")
         )
         concerns.append(
             {
-                "kind": "Team skill",
+                "kind": N_("Team skill"),
                 "subject": skill,
                 "person_id": None,
                 "skill_id": skill_id,
                 "points": max(gap, 0.0),
-                "reason": f"One of the team's lowest averages: {mean:.0f} ({n} people), {where}.",
+                "reason": _(
+                    "One of the team's lowest averages: {mean} ({n} people), {where}."
+                ).format(mean=number(mean, 0), n=number(n), where=where),
             }
         )
     return concerns
@@ -79,13 +97,22 @@ def _drop_concerns(changes: pd.DataFrame, sem: dict[str, float]) -> list[dict]:
     columns = ["name", "person_id", "skill_id", "skill", "previous", "latest", "previous_at"]
     return [
         {
-            "kind": "Drop",
+            "kind": N_("Drop"),
             "subject": name,
             "person_id": person_id,
             "skill_id": skill_id,
             "points": -change[i],
-            "reason": f"{skill} fell {-change[i]:.0f} points ({previous:.0f} to {latest:.0f}) "
-            f"since {previous_at:%d %b %Y}; more than measurement noise (±{margin[i]:.0f}).",
+            "reason": _(
+                "{skill} fell {points} points ({previous} to {latest}) since {date}; more "
+                "than measurement noise (±{margin})."
+            ).format(
+                skill=skill,
+                points=number(-change[i], 0),
+                previous=number(previous, 0),
+                latest=number(latest, 0),
+                date=strftime(previous_at, "%d %b %Y"),
+                margin=number(margin[i], 0),
+            ),
         }
         for i, name, person_id, skill_id, skill, previous, latest, previous_at in zip(
             dropped, *(rows[column].tolist() for column in columns), strict=True
@@ -106,13 +133,16 @@ def _plan_concerns(status: pd.DataFrame, goals: dict[int, int], now: datetime) -
         points = min(NO_PLAN_POINTS + days / NO_PLAN_DAYS_PER_POINT, NO_PLAN_MAX_POINTS)
         concerns.append(
             {
-                "kind": "No plan",
+                "kind": N_("No plan"),
                 "subject": name,
                 "person_id": person_id,
                 "skill_id": None,
                 "points": points,
-                "reason": f"No active development goal, {days} days after their assessment "
-                f"on {last_assessed:%d %b %Y}.",
+                "reason": ngettext(
+                    "No active development goal, {days} day after their assessment on {date}.",
+                    "No active development goal, {days} days after their assessment on {date}.",
+                    days,
+                ).format(days=number(days), date=strftime(last_assessed, "%d %b %Y")),
             }
         )
     return concerns

@@ -74,3 +74,21 @@ def extract_tables(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
             if _table(target) in names:
                 for line, text in _texts(value):
                     yield line, None, text, []
+
+
+def extract_email_templates(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extraction method for leadcoach/messaging/templates.yaml (issue 25): every
+    email text, exactly as leadcoach.messaging.templates looks it up (a kind's subject, reason
+    and body trimmed, footers as written). Each is a Jinja2 template: a translation keeps its
+    {{ values }} and {% tags %}."""
+    import yaml
+
+    from leadcoach.messaging.templates import PARTS
+
+    source = yaml.safe_load(fileobj.read())
+    yield 1, None, source["footer"], []
+    for kind in (source.get("kinds") or {}).values():
+        for part in PARTS:
+            yield 1, None, kind[part].strip(), []
+        if isinstance(kind.get("footer"), str):
+            yield 1, None, kind["footer"], []

@@ -51,7 +51,7 @@ from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.platform import data_version, i18n
-from leadcoach.platform.i18n import _, ngettext
+from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.languages import SOURCE, SUPPORTED
 from leadcoach.platform.models import Instrument, ItemComparisonExclusion, Submission, utcnow
 
@@ -60,7 +60,7 @@ NEGLIGIBLE_BELOW = 0.17
 LARGE_ABOVE = 0.25
 SIGNIFICANCE = 0.05
 NEGLIGIBLE, MODERATE, LARGE = "negligible", "moderate", "large"
-RULE = (
+RULE = N_(
     "ETS rule for statements with more than two answers (Zwick, Thayer & Mazzeo, 1997; "
     "Zwick, 2012): negligible when p >= 0.05 or |SMD/SD| <= 0.17, large when p < 0.05 and "
     "|SMD/SD| > 0.25, moderate otherwise"

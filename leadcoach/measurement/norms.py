@@ -219,7 +219,11 @@ def norm_percentiles(
     `min_norm_group` people (or a person with none recorded) falls back to the organisation.
     """
     if group not in GROUPS:
-        raise InvalidInput(f"Norm group: choose one of {', '.join(GROUPS)} (got {group!r}).")
+        raise InvalidInput(
+            _("Norm group: choose one of {groups} (got {group}).").format(
+                groups=", ".join(GROUPS), group=repr(group)
+            )
+        )
     person = person_for(
         session=session, viewer=viewer, action=Action.READ_RESULTS, person_id=person_id
     )

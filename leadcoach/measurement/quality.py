@@ -35,8 +35,9 @@ from sqlmodel import Session
 from leadcoach.instrument import bank, scoring
 from leadcoach.measurement import plausibility, psychometrics, reliability, structure
 from leadcoach.people.access import Action, Viewer, cohort_for, require
-from leadcoach.platform import data_version
+from leadcoach.platform import data_version, i18n
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import N_, _, ngettext
 
 MIN_RELIABILITY = 0.70  # Nunnally (1978): the usual floor for a scale in applied use
 MIN_ITEM_REST = 0.30  # below this a statement tracks the rest of its skill poorly
@@ -55,8 +56,8 @@ ITEM_COLUMNS = ["skill_id", "skill", "item_id", "text", "reverse", "answers", "n
                 "not_applicable_share", "rated", "mean", "sd", "item_rest", "alpha_if_deleted",
                 *ANSWER_COLUMNS, "ceiling", "flag", "note"]  # fmt: skip
 
-KEYING_ERROR = "Likely keying error"
-WEAK_ITEM = "Weak item"
+KEYING_ERROR = N_("Likely keying error")
+WEAK_ITEM = N_("Weak item")
 
 
 @dataclass(frozen=True)
@@ -181,16 +182,27 @@ def _report(
 
 
 def _too_few(people: int, min_sample: int, cohort: str | None) -> str:
-    need = f"at least {min_sample} are needed for a stable reliability estimate."
+    need = _("at least {minimum} are needed for a stable reliability estimate.").format(
+        minimum=i18n.number(min_sample)
+    )
+    count = i18n.number(people)
     if cohort is None:
         if people == 0:
-            return f"No one submitted a self-assessment in this period; {need}"
-        noun = "person" if people == 1 else "people"
-        return f"Only {people} {noun} submitted in this period; {need}"
+            return _("No one submitted a self-assessment in this period; {need}").format(need=need)
+        return ngettext(
+            "Only {count} person submitted in this period; {need}",
+            "Only {count} people submitted in this period; {need}",
+            people,
+        ).format(count=count, need=need)
     if people == 0:
-        return f"No member of the cohort {cohort!r} has submitted a self-assessment; {need}"
-    members = "member" if people == 1 else "members"
-    return f"Only {people} {members} of the cohort {cohort!r} submitted; {need}"
+        return _("No member of the cohort {cohort} has submitted a self-assessment; {need}").format(
+            cohort=repr(cohort), need=need
+        )
+    return ngettext(
+        "Only {count} member of the cohort {cohort} submitted; {need}",
+        "Only {count} members of the cohort {cohort} submitted; {need}",
+        people,
+    ).format(count=count, cohort=repr(cohort), need=need)
 
 
 def _long_values(answers: pd.DataFrame) -> pd.DataFrame:
@@ -224,10 +236,9 @@ def analyse(
                 _item_row(skill, item, wide[item.id], counts, stats, min_sample, people, usable)
             )
         if people < min_sample:
-            note = (
-                f"Only {people} people rated this skill's statements; at least {min_sample} "
-                "are needed."
-            )
+            note = _(
+                "Only {people} people rated this skill's statements; at least {minimum} are needed."
+            ).format(people=i18n.number(people), minimum=i18n.number(min_sample))
             skill_rows.append(
                 [skill.id, skill.name, 0, people, *[math.nan] * 8, None, None, math.nan, False,
                  note]
@@ -286,7 +297,7 @@ def _statistic(name: str, compute, wide: pd.DataFrame, notes: list[str]):
     try:
         return compute(wide)
     except ValueError as error:
-        notes.append(f"{name} not computed: {error}.")
+        notes.append(_("{name} not computed: {error}.").format(name=_(name), error=error))
         return None
 
 
@@ -296,9 +307,9 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
     fits would warn about becomes a note."""
     stats: dict = {}
     if wide.shape[1] < 2:
-        notes.append("Fewer than two statements have enough ratings: nothing computed.")
+        notes.append(_("Fewer than two statements have enough ratings: nothing computed."))
         return stats
-    estimate = _statistic("Alpha", psychometrics.cronbach_alpha_ci, wide, notes)
+    estimate = _statistic(N_("Alpha"), psychometrics.cronbach_alpha_ci, wide, notes)
     if estimate is not None:
         verdict = plausibility.reliability(estimate.alpha, name="alpha")
         stats["alpha"] = estimate.alpha
@@ -307,10 +318,10 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
         else:
             notes.append(verdict.reason[0].upper() + verdict.reason[1:] + ".")
     for name, label, compute in (
-        ("item_rest", "Item-rest correlations", psychometrics.item_rest_correlations),
-        ("alpha_if_deleted", "Alpha if deleted", psychometrics.alpha_if_deleted),
-        ("lambda6", "Lambda 6", structure.guttman_lambda6),
-        ("parallel", "Parallel analysis", structure.parallel_analysis),
+        ("item_rest", N_("Item-rest correlations"), psychometrics.item_rest_correlations),
+        ("alpha_if_deleted", N_("Alpha if deleted"), psychometrics.alpha_if_deleted),
+        ("lambda6", N_("Lambda 6"), structure.guttman_lambda6),
+        ("parallel", N_("Parallel analysis"), structure.parallel_analysis),
     ):
         if (value := _statistic(label, compute, wide, notes)) is not None:
             stats[name] = value
@@ -318,13 +329,17 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
     # used to cost the whole skill its omega.
     varying = wide.loc[:, wide.nunique(dropna=True) > 1]
     if constant := [str(c) for c in wide.columns if c not in varying.columns]:
-        notes.append(f"Omega leaves out {', '.join(constant)}: everyone gave the same answer.")
-    fit = _statistic("Omega", psychometrics.one_factor_fit, varying, notes)
+        notes.append(
+            _("Omega leaves out {statements}: everyone gave the same answer.").format(
+                statements=", ".join(constant)
+            )
+        )
+    fit = _statistic(N_("Omega"), psychometrics.one_factor_fit, varying, notes)
     if fit is not None:
         stats["omega"] = fit.omega
         stats["omega_ci"] = structure.omega_interval(varying)
         if fit_notes := fit.notes():
-            notes.append("Omega: " + "; ".join(fit_notes) + ".")
+            notes.append(_("Omega: {notes}.").format(notes="; ".join(fit_notes)))
     return stats
 
 
@@ -339,9 +354,11 @@ def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, u
     ceiling = False
     flag = note = ""
     if rated < min_sample or people < min_sample:
-        note = f"Only {rated} ratings; at least {min_sample} are needed for item figures."
+        note = _("Only {rated} ratings; at least {minimum} are needed for item figures.").format(
+            rated=i18n.number(rated), minimum=i18n.number(min_sample)
+        )
     elif item.id not in usable:
-        note = "Left out: too few people answered it together with the skill's other statements."
+        note = _("Left out: too few people answered it together with the skill's other statements.")
     else:
         mean, sd = float(keyed.mean()), float(keyed.std())
         # Frequencies of the answers as given (before reverse-keying), so they read as the
@@ -352,26 +369,32 @@ def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, u
         rest = float(stats["item_rest"][item.id]) if "item_rest" in stats else nan
         dropped = float(stats["alpha_if_deleted"][item.id]) if "alpha_if_deleted" in stats else nan
         if "item_rest" not in stats:
-            note = "No item-rest correlation: see the skill's note."
+            note = _("No item-rest correlation: see the skill's note.")
         elif math.isnan(rest):
-            note = (
+            note = _(
                 "No item-rest correlation: the statement or the rest of its skill is constant, "
                 "or too few people answered it together with the others."
             )
         elif rest < 0:
-            flag = KEYING_ERROR
+            flag = _(KEYING_ERROR)
             note = (
-                "Higher ratings go with lower ratings of the skill's other statements: check "
-                "whether it should be reverse-scored."
+                _(
+                    "Higher ratings go with lower ratings of the skill's other statements: "
+                    "check whether it should be reverse-scored."
+                )
                 if not item.reverse
-                else "Higher ratings go with lower ratings of the skill's other statements: "
-                "check whether it should be reverse-scored (it is now)."
+                else _(
+                    "Higher ratings go with lower ratings of the skill's other statements: "
+                    "check whether it should be reverse-scored (it is now)."
+                )
             )
         elif rest < MIN_ITEM_REST:
-            flag = WEAK_ITEM
-            note = f"Item-rest correlation below {MIN_ITEM_REST:.2f}: it tracks its skill poorly."
+            flag = _(WEAK_ITEM)
+            note = _("Item-rest correlation below {limit}: it tracks its skill poorly.").format(
+                limit=i18n.number(MIN_ITEM_REST, 2)
+            )
         if ceiling:
-            note = (note + " " if note else "") + (
+            note = (note + " " if note else "") + _(
                 "Ceiling: more than half answered at the top of the scale, so growth hardly shows."
             )
     return [skill.id, skill.name, item.id, item.text, item.reverse, answers, not_applicable,
@@ -419,21 +442,26 @@ def general_factors(
         wide = _keyed_wide(given, skill)
         if int(wide.notna().any(axis=1).sum()) < min_sample:
             continue
-        usable, _ = reliability.counted_items(wide, min_sample)
+        usable, _left_out = reliability.counted_items(wide, min_sample)
         varying = [c for c in usable if wide[c].nunique(dropna=True) > 1]
         columns.append(wide[varying])
         clusters.update(dict.fromkeys(varying, skill.name))
     if not columns:
-        return GeneralFactors(None, None, "No skill has enough ratings for a general factor.", None)
+        return GeneralFactors(
+            None, None, _("No skill has enough ratings for a general factor."), None
+        )
     everything = pd.concat(columns, axis=1)
     # Statements of skills few people share (remote) must overlap with the rest too.
-    kept, _ = reliability.counted_items(everything, min_sample)
+    kept, _left_out = reliability.counted_items(everything, min_sample)
     try:
         corr = pd.DataFrame(structure.correlations(everything[kept]), index=kept, columns=kept)
         skills = structure.general_factor(corr, {item: clusters[item] for item in kept})
     except ValueError as error:
         return GeneralFactors(
-            None, None, f"The general factor could not be estimated: {error}.", None
+            None,
+            None,
+            _("The general factor could not be estimated: {error}.").format(error=error),
+            None,
         )
     # The same statements as the skills model (a skill with too few statements is out).
     items = list(skills.general.index)
@@ -453,7 +481,12 @@ def general_factors(
         else:
             follow = structure.follows(exploratory, clusters)
             return GeneralFactors(exploratory, skills, "", (follow, len(items)))
-    return GeneralFactors(None, skills, f"The exploratory model was not fitted: {reason}.", None)
+    return GeneralFactors(
+        None,
+        skills,
+        _("The exploratory model was not fitted: {reason}.").format(reason=reason),
+        None,
+    )
 
 
 def alpha_chart(report: QualityReport) -> alt.Chart:
@@ -461,11 +494,12 @@ def alpha_chart(report: QualityReport) -> alt.Chart:
     data = report.skills.dropna(subset=["alpha"])[["skill", "alpha", "omega", "people"]].copy()
     data["alpha"] = data["alpha"].astype(float)
     data["omega"] = data["omega"].astype(float)
-    data["status"] = np.where(data["alpha"] < MIN_RELIABILITY, "Below 0.70", "0.70 or above")
+    below, above = _("Below 0.70"), _("0.70 or above")
+    data["status"] = np.where(data["alpha"] < MIN_RELIABILITY, below, above)
     order = list(report.skills["skill"])
     top = max(1.0, float(data["alpha"].max()) if len(data) else 1.0)
     low = min(0.0, float(data["alpha"].min()) if len(data) else 0.0)
-    x = alt.X("alpha:Q", title="Cronbach's alpha", scale=alt.Scale(domain=[low, top]))
+    x = alt.X("alpha:Q", title=_("Cronbach's alpha"), scale=alt.Scale(domain=[low, top]))
     bars = (
         alt.Chart(data)
         .mark_bar(height=16)
@@ -474,16 +508,14 @@ def alpha_chart(report: QualityReport) -> alt.Chart:
             y=alt.Y("skill:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color(
                 "status:N",
-                scale=alt.Scale(
-                    domain=["0.70 or above", "Below 0.70"], range=["#0072B2", "#D55E00"]
-                ),
+                scale=alt.Scale(domain=[above, below], range=["#0072B2", "#D55E00"]),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
             tooltip=[
-                alt.Tooltip("skill:N", title="Skill"),
-                alt.Tooltip("alpha:Q", title="Alpha", format=".2f"),
-                alt.Tooltip("omega:Q", title="Omega", format=".2f"),
-                alt.Tooltip("people:Q", title="People"),
+                alt.Tooltip("skill:N", title=_("Skill")),
+                alt.Tooltip("alpha:Q", title=_("Alpha"), format=".2f"),
+                alt.Tooltip("omega:Q", title=_("Omega"), format=".2f"),
+                alt.Tooltip("people:Q", title=_("People")),
             ],
         )
     )
@@ -495,8 +527,10 @@ def alpha_chart(report: QualityReport) -> alt.Chart:
     # Its text alternative, worded as leadcoach.reporting.charts.TABLE_BESIDE (a layer above).
     return (bars + rule).properties(
         height=alt.Step(26),
-        description="Bar chart of each skill's reliability (Cronbach's alpha). "
-        "The same figures are in the table beside it.",
+        description=_(
+            "Bar chart of each skill's reliability (Cronbach's alpha). The same figures are in "
+            "the table beside it."
+        ),
     )
 
 
@@ -526,8 +560,9 @@ class QualityReports:
         cohort_name = report_scope(
             session=session, viewer=viewer, since=since, until=until, cohort_id=cohort_id
         )
+        # Per language too (issue 25): the report's notes are written in the reader's.
         key = (*data_version.current(session), instrument.id, instrument.version, since,
-               until, cohort_id, min_sample)  # fmt: skip
+               until, cohort_id, min_sample, i18n.current())  # fmt: skip
         report = self._cache.get(
             key,
             lambda: _report(session, instrument, since, until, cohort_id, cohort_name, min_sample),

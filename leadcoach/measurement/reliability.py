@@ -30,6 +30,7 @@ from leadcoach.assessment.submissions import newest_first_rank
 from leadcoach.instrument import bank, scoring
 from leadcoach.measurement import plausibility, psychometrics
 from leadcoach.people.access import Action, Viewer, visible_people
+from leadcoach.platform import i18n
 from leadcoach.platform.i18n import _, ngettext
 from leadcoach.platform.models import (
     Answer,
@@ -78,9 +79,13 @@ class SkillReliability:
     def describe(self) -> str:
         """The reliability in words: its value, sample size and date, or why there is none."""
         if self.provisional:
-            return f"change {CANNOT_JUDGE}: {self.reason}"
-        when = f" on {self.as_of:%d %b %Y}" if self.as_of else ""
-        return f"reliability {self.alpha:.2f} from {self.people} people{when}"
+            return _("change cannot be judged yet: {reason}").format(reason=self.reason)
+        values = {"alpha": i18n.number(self.alpha, 2), "people": i18n.number(self.people)}
+        if self.as_of:
+            return _("reliability {alpha} from {people} people on {date}").format(
+                date=i18n.strftime(self.as_of, "%d %b %Y"), **values
+            )
+        return _("reliability {alpha} from {people} people").format(**values)
 
 
 def counted_items(data: pd.DataFrame, min_ratings: int) -> tuple[list[str], list[str]]:
@@ -378,11 +383,15 @@ class ChangeThreshold:
     def describe(self) -> str:
         """Where the threshold comes from, in words (or why there is none)."""
         if self.provisional:
-            return f"change {CANNOT_JUDGE}: {self.reason}"
-        when = f" on {self.as_of:%d %b %Y}" if self.as_of else ""
-        return (
-            f"±{self.points:.0f} points, from a reliability of {self.reliability:.2f} "
-            f"({self.people} people{when})"
+            return _("change cannot be judged yet: {reason}").format(reason=self.reason)
+        values = {"points": i18n.number(self.points, 0), "people": i18n.number(self.people),
+                  "reliability": i18n.number(self.reliability, 2)}  # fmt: skip
+        if self.as_of:
+            return _(
+                "±{points} points, from a reliability of {reliability} ({people} people on {date})"
+            ).format(date=i18n.strftime(self.as_of, "%d %b %Y"), **values)
+        return _("±{points} points, from a reliability of {reliability} ({people} people)").format(
+            **values
         )
 
 

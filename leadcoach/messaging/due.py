@@ -64,6 +64,7 @@ class Recipient:
     email: str
     role: str
     time_zone: str | None
+    language: str | None = None  # issue 25: their emails are written in it (None: English)
 
 
 @dataclass
@@ -100,10 +101,12 @@ def midnight(day: date) -> datetime:
 
 
 def _recipient(row) -> Recipient:
-    return Recipient(row.id, row.name, row.email, row.role, row.time_zone)
+    return Recipient(row.id, row.name, row.email, row.role, row.time_zone, row.language)
 
 
-_PERSON_COLUMNS = (Person.id, Person.name, Person.email, Person.role, Person.time_zone)
+_PERSON_COLUMNS = (
+    Person.id, Person.name, Person.email, Person.role, Person.time_zone, Person.language
+)  # fmt: skip
 
 
 def _minutes(instrument: bank.Instrument, person: Person | None = None) -> int:
@@ -143,9 +146,10 @@ def reassessments(
         last = aware(row.last_at)
         due = last + cycle
         overdue = due + OVERDUE_AFTER
+        # Days as ISO dates: each email writes them in its recipient's language (templates).
         values = {
-            "last_date": f"{last:%d %B %Y}",
-            "due_date": f"{due:%d %B %Y}",
+            "last_date": last.date().isoformat(),
+            "due_date": due.date().isoformat(),
             "days": settings.reassessment_days,
             "minutes": minutes,
             "since": last.isoformat(),
@@ -274,7 +278,7 @@ def check_ins(
                     _recipient(row), Kind.PLAN_CHECK_IN, f"goal:{row.goal_id}",
                     f"{moment:%Y-%m-%d}", moment, "plan",
                     {"skill": names.get(row.skill_id, row.skill_id),
-                     "due_date": f"{moment:%d %B %Y}", "goal_id": row.goal_id,
+                     "due_date": moment.date().isoformat(), "goal_id": row.goal_id,
                      "since": last.isoformat()},
                 )
             )  # fmt: skip
@@ -441,8 +445,8 @@ def rounds(
         values = {
             "cohort": state.cohort,
             "round": state.round,
-            "opens_on": f"{state.opens_on:%d %B %Y}",
-            "closes_on": f"{state.closes_on:%d %B %Y}",
+            "opens_on": state.opens_on.isoformat(),
+            "closes_on": state.closes_on.isoformat(),
             "minutes": minutes,
             "round_id": state.round_id,
         }
@@ -624,10 +628,17 @@ def work_plan_reviews(
             plan = f"{row.starts_on:%B %Y}"
         else:
             plan = f"Q{(row.starts_on.month - 1) // 3 + 1} {row.starts_on.year}"
+        # "plan" as English reads it; the period itself, for the recipient's language.
+        values = {
+            "plan": plan,
+            "plan_starts_on": row.starts_on.isoformat(),
+            "plan_cadence": row.cadence,
+            "due_date": row.ends_on.isoformat(),
+        }
         found.append(
             Candidate(
                 _recipient(row), Kind.WORK_PLAN_REVIEW, f"work_plan:{row.plan_id}", "review",
-                moment, "team_numbers", {"plan": plan, "due_date": f"{row.ends_on:%d %B %Y}"},
+                moment, "team_numbers", values,
             )
         )  # fmt: skip
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import Role
 
 
@@ -29,7 +30,7 @@ class Kind(StrEnum):
 class KindInfo:
     """How a kind reads on the settings pages, who may get it, and where its link goes."""
 
-    label: str  # people-facing, as a choice on the settings page
+    label: str  # people-facing, as a choice on the settings page (English: `label()` translates)
     roles: frozenset[Role]
     page: str  # the app's address of the page the email links to (st.Page's url_path)
 
@@ -37,33 +38,37 @@ class KindInfo:
 _EVERYONE = frozenset(Role)
 _SUPERVISORS = frozenset({Role.SUPERVISOR})
 KINDS: dict[Kind, KindInfo] = {
-    Kind.REASSESSMENT_DUE: KindInfo("My next self-assessment is due", _SUPERVISORS, "assessment"),
-    Kind.REASSESSMENT_OVERDUE: KindInfo(
-        "My self-assessment is overdue", _SUPERVISORS, "assessment"
+    Kind.REASSESSMENT_DUE: KindInfo(
+        N_("My next self-assessment is due"), _SUPERVISORS, "assessment"
     ),
-    Kind.DRAFT_LEFT: KindInfo("I left a self-assessment half-finished", _SUPERVISORS, "assessment"),
-    Kind.PLAN_CHECK_IN: KindInfo("A check-in on my development plan is due", _EVERYONE, "plan"),
-    Kind.PLAN_COMMENT: KindInfo("My coach commented on my development plan", _EVERYONE, "plan"),
-    Kind.NOTE_SHARED: KindInfo("My coach shared a coaching note with me", _EVERYONE, "plan"),
+    Kind.REASSESSMENT_OVERDUE: KindInfo(
+        N_("My self-assessment is overdue"), _SUPERVISORS, "assessment"
+    ),
+    Kind.DRAFT_LEFT: KindInfo(
+        N_("I left a self-assessment half-finished"), _SUPERVISORS, "assessment"
+    ),
+    Kind.PLAN_CHECK_IN: KindInfo(N_("A check-in on my development plan is due"), _EVERYONE, "plan"),
+    Kind.PLAN_COMMENT: KindInfo(N_("My coach commented on my development plan"), _EVERYONE, "plan"),
+    Kind.NOTE_SHARED: KindInfo(N_("My coach shared a coaching note with me"), _EVERYONE, "plan"),
     Kind.ROUND_OPENS: KindInfo(
-        "An assessment round of my cohort opens", _SUPERVISORS, "assessment"
+        N_("An assessment round of my cohort opens"), _SUPERVISORS, "assessment"
     ),
     Kind.ROUND_CLOSES: KindInfo(
-        "An assessment round of my cohort closes soon", _SUPERVISORS, "assessment"
+        N_("An assessment round of my cohort closes soon"), _SUPERVISORS, "assessment"
     ),
     Kind.ROUND_SUMMARY: KindInfo(
-        "Summary of a cohort round that has closed", frozenset({Role.HR}), "review"
+        N_("Summary of a cohort round that has closed"), frozenset({Role.HR}), "review"
     ),
     Kind.COACH_DIGEST: KindInfo(
-        "Weekly digest of the teams I coach", frozenset({Role.COACH}), "team"
+        N_("Weekly digest of the teams I coach"), frozenset({Role.COACH}), "team"
     ),
     # --- KPIs and work plans (issue 23)
     Kind.WORK_PLAN_REVIEW: KindInfo(
-        "My team's work plan is due for review", _SUPERVISORS, "team_numbers"
+        N_("My team's work plan is due for review"), _SUPERVISORS, "team_numbers"
     ),
     # issue 22: raters stop these by declining on the form itself, not by a setting.
-    Kind.RATER_INVITATION: KindInfo("Invitation to give 360 feedback", frozenset(), "rater"),
-    Kind.RATER_REMINDER: KindInfo("Reminder to give 360 feedback", frozenset(), "rater"),
+    Kind.RATER_INVITATION: KindInfo(N_("Invitation to give 360 feedback"), frozenset(), "rater"),
+    Kind.RATER_REMINDER: KindInfo(N_("Reminder to give 360 feedback"), frozenset(), "rater"),
 }
 
 
@@ -75,6 +80,6 @@ def kinds_for(role: Role) -> list[Kind]:
 def label(kind: str) -> str:
     """A kind's people-facing name (the raw name only for a kind this version does not know)."""
     try:
-        return KINDS[Kind(kind)].label
+        return _(KINDS[Kind(kind)].label)
     except ValueError:
         return kind

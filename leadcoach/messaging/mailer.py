@@ -81,6 +81,8 @@ def build(
     mail["List-Unsubscribe"] = f"<{stop_url}>"
     mail["Auto-Submitted"] = "auto-generated"
     mail["X-LeadCoach-Kind"] = message.kind
+    # RFC 3282: the language the email is written in (its recipient's, issue 25).
+    mail["Content-Language"] = rendered.language
     return mail
 
 

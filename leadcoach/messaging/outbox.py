@@ -31,9 +31,11 @@ from leadcoach.messaging.preferences import _insert_ignoring_duplicates, switche
 from leadcoach.messaging.templates import templates
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import InvalidInput, NotFound
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import (
     NotificationPreference,
     NotificationProfile,
@@ -57,13 +59,21 @@ OUTBOX_COLUMNS = [
     "id", "recipient", "email", "kind", "state", "subject", "link", "due_at", "send_after",
     "sent_at", "attempts", "last_error",
 ]  # fmt: skip
+# What each state reads as (texts of the catalog: `state_label` gives the reader's words).
 STATE_LABELS = {
-    OutboxState.QUEUED.value: "waiting",
-    OutboxState.SENDING.value: "being sent",
-    OutboxState.SENT.value: "sent",
-    OutboxState.FAILED.value: "failed",
-    OutboxState.CANCELLED.value: "not needed any more",
+    OutboxState.QUEUED.value: N_("waiting"),
+    OutboxState.SENDING.value: N_("being sent"),
+    OutboxState.SENT.value: N_("sent"),
+    OutboxState.FAILED.value: N_("failed"),
+    OutboxState.CANCELLED.value: N_("not needed any more"),
 }
+
+
+def state_label(state: str) -> str:
+    """A state as the reader names it ("waiting", "في الانتظار")."""
+    return _(STATE_LABELS[state]) if state in STATE_LABELS else state
+
+
 MAX_LISTED = 5000
 
 
@@ -117,6 +127,8 @@ def queue(
             zone = hours.zone(recipient.time_zone, settings.default_time_zone)
             send_after = hours.first_allowed(now, zone, start, end)
         values = {"name": recipient.name, **candidate.values}
+        with i18n.using(recipient.language):  # issue 25: in the recipient's language
+            subject = texts.subject(candidate.kind, values)
         rows.append(
             {
                 "recipient_id": recipient.id,
@@ -127,7 +139,7 @@ def queue(
                 "due_at": due_at,
                 "send_after": send_after,
                 "state": OutboxState.QUEUED.value,
-                "subject": texts.subject(candidate.kind, values),
+                "subject": subject,
                 "link": page_link(settings, candidate.page),
                 "context": json.dumps(candidate.values, sort_keys=True, default=str),
                 "attempts": 0,
@@ -313,10 +325,14 @@ def messages(
     or email (admins): OUTBOX_COLUMNS, with people-facing kinds."""
     require(viewer, Action.READ_OUTBOX)
     if not 1 <= limit <= MAX_LISTED:
-        raise InvalidInput(f"Limit: show between 1 and {MAX_LISTED} emails.")
+        raise InvalidInput(_("Limit: show between 1 and {most} emails.").format(most=MAX_LISTED))
     unknown = set(states) - {s.value for s in OutboxState}
     if unknown:
-        raise InvalidInput(f"State: {', '.join(sorted(unknown))} is not a state of an email.")
+        raise InvalidInput(
+            _("State: {states} is not a state of an email.").format(
+                states=", ".join(sorted(unknown))
+            )
+        )
     query = select(
         OutboxMessage.id,
         Person.name,
@@ -346,7 +362,10 @@ def messages(
     ).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=OUTBOX_COLUMNS)
     frame["kind"] = frame["kind"].map(kind_label)
-    frame["state"] = frame["state"].map(lambda state: STATE_LABELS.get(state, state))
+    frame["state"] = frame["state"].map(state_label)
+    # Reasons the sender wrote (why an email was not needed) are texts of the catalog; a mail
+    # server's own words stay as the server wrote them.
+    frame["last_error"] = frame["last_error"].map(lambda text: _(text) if text else text)
     for column in ("due_at", "send_after", "sent_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
@@ -360,10 +379,12 @@ def resend(
     require(viewer, Action.READ_OUTBOX)
     message = session.get(OutboxMessage, message_id)
     if message is None:
-        raise NotFound("No such email.")
+        raise NotFound(_("No such email."))
     if message.state != OutboxState.FAILED.value:
         raise InvalidInput(
-            f"Only a failed email can be sent again; this one is {STATE_LABELS[message.state]}."
+            _("Only a failed email can be sent again; this one is {state}.").format(
+                state=state_label(message.state)
+            )
         )
     now = now or utcnow()
     message.state = OutboxState.QUEUED.value
@@ -385,4 +406,4 @@ def resend(
 
 def kind_options() -> list[tuple[str, str]]:
     """(kind, label) of every kind, for filters."""
-    return [(kind.value, info.label) for kind, info in KINDS.items()]
+    return [(kind.value, _(info.label)) for kind, info in KINDS.items()]

@@ -18,6 +18,7 @@ from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, person_for, require
 from leadcoach.platform.config import Settings
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     MessagingSetting,
     NotificationPreference,
@@ -92,8 +93,10 @@ def unsubscribe(*, session: Session, settings: Settings, token: str) -> Unsubscr
     No sign-in is needed: the token's signature is the proof. A wrong or altered token reads
     as a broken link, whatever part of it is wrong."""
     broken = InvalidInput(
-        "This link to stop emails is broken or out of date. Sign in and choose which emails "
-        "you get under Notifications."
+        _(
+            "This link to stop emails is broken or out of date. Sign in and choose which "
+            "emails you get under Notifications."
+        )
     )
     parts = (token or "").strip().split(".")
     if len(parts) != 3 or not parts[0].isdigit():
@@ -188,7 +191,7 @@ def email_settings(*, session: Session, viewer: Viewer, settings: Settings) -> E
         refused_at=profile.refused_at if refused else None,
         refused_reason=profile.refused_reason if refused else "",
         choices=tuple(
-            KindChoice(kind, KINDS[kind].label, own.get(kind.value, True), organisation[kind])
+            KindChoice(kind, _(KINDS[kind].label), own.get(kind.value, True), organisation[kind])
             for kind in kinds_for(Role(person.role))
         ),
     )
@@ -198,7 +201,9 @@ def _kind(value: str | Kind) -> Kind:
     try:
         return Kind(value)
     except ValueError:
-        raise InvalidInput(f"Kind of email: '{value}' is not one LeadCoach sends.") from None
+        raise InvalidInput(
+            _("Kind of email: '{value}' is not one LeadCoach sends.").format(value=value)
+        ) from None
 
 
 def choose(*, session: Session, viewer: Viewer, kind: str | Kind, enabled: bool) -> bool:
@@ -279,7 +284,7 @@ def clear_refusal(profile: NotificationProfile) -> None:
 def organisation_switches(*, session: Session, viewer: Viewer) -> list[tuple[Kind, str, bool]]:
     """Every kind with its label and whether it is on for the organisation."""
     require(viewer, Action.SWITCH_EMAILS)
-    return [(kind, KINDS[kind].label, on) for kind, on in switches(session).items()]
+    return [(kind, _(KINDS[kind].label), on) for kind, on in switches(session).items()]
 
 
 def switch(*, session: Session, viewer: Viewer, kind: str | Kind, enabled: bool) -> bool:

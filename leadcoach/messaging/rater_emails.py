@@ -23,7 +23,9 @@ from leadcoach.messaging import hours
 from leadcoach.messaging.due import aware as _aware
 from leadcoach.messaging.kinds import Kind
 from leadcoach.messaging.templates import templates
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
+from leadcoach.platform.i18n import N_
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -51,8 +53,9 @@ def _values(feedback_round: FeedbackRound, nomination: RaterNomination, supervis
         "rater_name": nomination.rater_name,
         "supervisor": supervisor.name,
         "group": rater_forms.GROUP_LABELS[nomination.rater_group].lower(),
+        "rater_group": nomination.rater_group,  # the group in the rater's language (templates)
         "self_form": nomination.rater_group == RaterGroup.SELF.value,
-        "closes_on": f"{feedback_round.closes_on:%d %B %Y}",
+        "closes_on": feedback_round.closes_on.isoformat(),
     }
 
 
@@ -110,6 +113,8 @@ def queue_rater_emails(session: Session, settings: Settings, now: datetime) -> i
         send_after = hours.first_allowed(
             now, zone, settings.quiet_hours_start, settings.quiet_hours_end
         )
+        with i18n.using(form.language):  # issue 25: in the rater's language
+            subject = texts.subject(kind, {"name": nomination.rater_name, **values})
         row = {
             "recipient_id": None,
             "rater_form_id": form.id,
@@ -120,7 +125,7 @@ def queue_rater_emails(session: Session, settings: Settings, now: datetime) -> i
             "due_at": now,
             "send_after": send_after,
             "state": OutboxState.QUEUED.value,
-            "subject": texts.subject(kind, {"name": nomination.rater_name, **values}),
+            "subject": subject,
             "link": rater_link(settings, token),
             "context": json.dumps(values, sort_keys=True),
             "attempts": 0,
@@ -151,15 +156,22 @@ def not_needed(session: Session, message: OutboxMessage) -> str | None:
     """Why a queued rater email should not go out any more, or None."""
     form = session.get(RaterForm, message.rater_form_id)
     if form is None:
-        return "the rater's form was erased"
+        return N_("the rater's form was erased")
     if form.status == FormStatus.SUBMITTED.value:
-        return "the rater answered meanwhile"
+        return N_("the rater answered meanwhile")
     if form.status == FormStatus.DECLINED.value:
-        return "the rater declined meanwhile"
+        return N_("the rater declined meanwhile")
     feedback_round = session.get(FeedbackRound, form.round_id)
     if feedback_round is None or feedback_round.status != RoundStatus.OPEN.value:
-        return "the feedback round has closed"
+        return N_("the feedback round has closed")
     return None
+
+
+def rater_language(session: Session, message: OutboxMessage) -> str | None:
+    """The language a rater's email is written in: their form's (theirs when they are in
+    LeadCoach, chosen when the round's raters were approved; issue 25)."""
+    form = session.get(RaterForm, message.rater_form_id)
+    return form.language if form is not None else None
 
 
 def rater_zone(session: Session, message: OutboxMessage, settings: Settings):

@@ -24,8 +24,10 @@ from leadcoach.instrument import bank
 from leadcoach.messaging import due, hours, mailer, outbox, preferences, rater_emails
 from leadcoach.messaging.kinds import Kind
 from leadcoach.messaging.templates import templates
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import session_scope
+from leadcoach.platform.i18n import N_
 from leadcoach.platform.models import (
     AssessmentDraft,
     CoachingNote,
@@ -117,45 +119,46 @@ def _not_needed(
     chosen: bool | None,
 ) -> str | None:
     """Why a queued email should not go out any more, or None: each kind re-checks what made
-    it due, so a reminder never arrives after the thing was done. `chosen` is the person's
-    own choice for the kind (None: never chosen, so on)."""
+    it due, so a reminder never arrives after the thing was done. The reason is kept in English
+    (a text of the catalog: the outbox page shows it in its reader's language). `chosen` is the
+    person's own choice for the kind (None: never chosen, so on)."""
     kind = Kind(message.kind)
     person_id = message.recipient_id
     if not organisation[kind]:
-        return "this kind of email was turned off for everyone"
+        return N_("this kind of email was turned off for everyone")
     if chosen is False:
-        return "the person turned this kind of email off"
+        return N_("the person turned this kind of email off")
     if kind in (Kind.REASSESSMENT_DUE, Kind.REASSESSMENT_OVERDUE):
         if _submitted_since(session, person_id, datetime.fromisoformat(values["since"])):
-            return "the self-assessment was taken meanwhile"
+            return N_("the self-assessment was taken meanwhile")
     elif kind is Kind.DRAFT_LEFT:
         draft = session.get(AssessmentDraft, values["draft_id"])
         if draft is None or draft.submitted_at is not None:
-            return "the self-assessment was submitted meanwhile"
+            return N_("the self-assessment was submitted meanwhile")
         if f"{due.aware(draft.updated_at):%Y-%m-%dT%H:%M:%S}" != message.period:
-            return "the person went on with the self-assessment meanwhile"
+            return N_("the person went on with the self-assessment meanwhile")
     elif kind is Kind.PLAN_CHECK_IN:
         goal = session.get(DevelopmentGoal, values["goal_id"])
         if goal is None or goal.status != GoalStatus.ACTIVE.value:
-            return "the goal is no longer active"
+            return N_("the goal is no longer active")
         since = datetime.fromisoformat(values["since"])
         later = session.exec(
             select(GoalCheckIn.id).where(GoalCheckIn.goal_id == goal.id, GoalCheckIn.at > since)
         ).first()
         if later is not None:
-            return "a check-in was recorded meanwhile"
+            return N_("a check-in was recorded meanwhile")
     elif kind is Kind.NOTE_SHARED:
         note = session.get(CoachingNote, values["note_id"])
         if note is None or not note.shared:
-            return "the note is no longer shared"
+            return N_("the note is no longer shared")
     elif kind in (Kind.ROUND_OPENS, Kind.ROUND_CLOSES):
         entry = session.get(CohortRound, values["round_id"])
         if entry is None:
-            return "the round was removed"
+            return N_("the round was removed")
         opens = due.midnight(entry.opens_on) - timedelta(microseconds=1)
         until = due.midnight(entry.closes_on + timedelta(days=1))
         if _submitted_since(session, person_id, opens, until):
-            return "the self-assessment of this round was taken meanwhile"
+            return N_("the self-assessment of this round was taken meanwhile")
     return None
 
 
@@ -223,10 +226,11 @@ def _prepare(
                     continue
             token = preferences.stop_token(key, person.id, message.kind, person.email)
             stop = preferences.stop_link(settings.public_url, token)
-            rendered = templates().render(
-                Kind(message.kind),
-                {"name": person.name, **values, "link": message.link, "stop_link": stop},
-            )
+            with i18n.using(person.language):  # issue 25: written in the recipient's language
+                rendered = templates().render(
+                    Kind(message.kind),
+                    {"name": person.name, **values, "link": message.link, "stop_link": stop},
+                )
             mail = mailer.build(
                 settings=settings, message=message, name=person.name, email=person.email,
                 rendered=rendered, stop_url=stop, now=utcnow(),
@@ -256,9 +260,10 @@ def _prepare_rater(
         outcomes["postponed"] += 1
         return None
     values = json.loads(message.context or "{}")
-    rendered = templates().render(
-        Kind(message.kind), {**values, "link": message.link, "stop_link": message.link}
-    )
+    with i18n.using(rater_emails.rater_language(session, message)):  # the rater's language
+        rendered = templates().render(
+            Kind(message.kind), {**values, "link": message.link, "stop_link": message.link}
+        )
     mail = mailer.build(
         settings=settings, message=message, name=values.get("rater_name", ""),
         email=message.email, rendered=rendered, stop_url=message.link, now=utcnow(),

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, false, or_, true
 from sqlmodel import Session, select
 
 from leadcoach.platform.errors import AccessDenied, NotFound
+from leadcoach.platform.i18n import _
 from leadcoach.platform.languages import code_for
 from leadcoach.platform.models import Cohort, Person, Role, TeamCoach
 
@@ -145,7 +146,7 @@ def load_viewer(*, session: Session, person_id: int) -> Viewer:
     """Build the viewer from the database; the role and teams are never taken from the page."""
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("This account no longer exists.")
+        raise NotFound(_("This account no longer exists."))
     teams = session.exec(select(TeamCoach.team_id).where(TeamCoach.coach_id == person_id)).all()
     return Viewer(
         person.id, person.name, Role(person.role), frozenset(teams), code_for(person.language)

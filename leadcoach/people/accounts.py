@@ -71,24 +71,24 @@ _COMMON_PASSWORDS_FILE = "common-passwords.txt"
 # Name parts and email local parts shorter than this are too common inside ordinary words
 # ("ana" in "banana") to refuse on.
 _MIN_CONTEXT_WORD = 4
-COMMON_MESSAGE = (
+COMMON_MESSAGE = N_(
     "Password: this is one of the most common passwords, which attackers try first. "
     "Choose another, for example a phrase of four or more unrelated words."
 )
-PADDED_COMMON_MESSAGE = (
+PADDED_COMMON_MESSAGE = N_(
     "Password: a common password with digits or symbols added is still easy to guess. "
     "Choose another, for example a phrase of four or more unrelated words."
 )
-PATTERN_MESSAGE = (
+PATTERN_MESSAGE = N_(
     "Password: repeated or sequential characters (like 'aaaa' or '1234') are easy to guess. "
     "Choose another."
 )
-KEYBOARD_MESSAGE = (
+KEYBOARD_MESSAGE = N_(
     "Password: keys next to each other on the keyboard (like 'qwerty' or '1qaz2wsx') "
     "are among the first guesses attackers try. Choose another, for example a phrase of "
     "four or more unrelated words."
 )
-PERSONAL_MESSAGE = "Password: do not use the person's name or email address in the password."
+PERSONAL_MESSAGE = N_("Password: do not use the person's name or email address in the password.")
 
 # A US/UK QWERTY keyboard: each row unshifted and shifted, and how far its first key sits from
 # the left edge, in key widths (the Tab, Caps Lock and Shift keys before it: 1.5, 1.75, 2.25).
@@ -158,28 +158,36 @@ def check_password_policy(password: str, *, name: str = "", email: str = "") -> 
     """Raise InvalidInput when the password is too short or long, common, a pattern, or
     contains the person's name or email (NIST SP 800-63B; no composition rules)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"Password: use at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(
+            _("Password: use at least {min_password_length} characters.").format(
+                min_password_length=MIN_PASSWORD_LENGTH
+            )
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"Password: use at most {MAX_PASSWORD_LENGTH} characters.")
+        raise InvalidInput(
+            _("Password: use at most {max_password_length} characters.").format(
+                max_password_length=MAX_PASSWORD_LENGTH
+            )
+        )
     folded = password.casefold()
     common = common_passwords()
     if folded in common or folded.strip() in common:
-        raise InvalidInput(COMMON_MESSAGE)
+        raise InvalidInput(_(COMMON_MESSAGE))
     # "Summer2024!!", "password12345": a listed password padded with digits or symbols.
     core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", folded)
     if core != folded and core in common:
-        raise InvalidInput(PADDED_COMMON_MESSAGE)
+        raise InvalidInput(_(PADDED_COMMON_MESSAGE))
     if _is_repetitive_or_sequential(password):
-        raise InvalidInput(PATTERN_MESSAGE)
+        raise InvalidInput(_(PATTERN_MESSAGE))
     if _is_keyboard_walk(password):
-        raise InvalidInput(KEYBOARD_MESSAGE)
+        raise InvalidInput(_(KEYBOARD_MESSAGE))
     squeezed = _letters_and_digits(password)
     local_part = email.partition("@")[0] if "@" in email else ""
     context = {_letters_and_digits(name), _letters_and_digits(local_part)}
     context |= {_letters_and_digits(part) for part in re.split(r"[\s.\-_'+]+", name)}
     context |= {_letters_and_digits(part) for part in re.split(r"[.\-_+]+", local_part)}
     if any(len(word) >= _MIN_CONTEXT_WORD and word in squeezed for word in context):
-        raise InvalidInput(PERSONAL_MESSAGE)
+        raise InvalidInput(_(PERSONAL_MESSAGE))
 
 
 def normalise_email(email: str) -> str:
@@ -187,10 +195,12 @@ def normalise_email(email: str) -> str:
     cleaned = (email or "").strip().lower()
     if forbidden_character(cleaned, one_line=True) is not None:
         raise InvalidInput(
-            f"Email: '{visible(email)}' holds an invisible character; type it again."
+            _("Email: '{email}' holds an invisible character; type it again.").format(
+                email=visible(email)
+            )
         )
     if not _EMAIL.match(cleaned) or len(cleaned) > 254:
-        raise InvalidInput(f"Email: '{email}' is not a valid email address.")
+        raise InvalidInput(_("Email: '{email}' is not a valid email address.").format(email=email))
     return cleaned
 
 
@@ -215,14 +225,14 @@ def create_person_with_account(
     viewer. Pages use add_person (admins) or create_first_admin (empty database).
     """
     if not (name or "").strip():
-        raise InvalidInput("Name: enter the person's name.")
+        raise InvalidInput(_("Name: enter the person's name."))
     name = clean_text(name, "Name", 200, one_line=True)
     email = normalise_email(email)
     if password_hash is None:
         check_password_policy(password, name=name, email=email)
         password_hash = hash_password(password)
     if session.exec(select(Person.id).where(Person.email == email)).first() is not None:
-        raise InvalidInput(f"Email: {email} already belongs to someone.")
+        raise InvalidInput(_("Email: {email} already belongs to someone.").format(email=email))
     person = Person(name=name, email=email, role=Role(role).value, team_id=team_id)
     session.add(person)
     session.flush()
@@ -348,7 +358,7 @@ def add_person(
     """An admin adds a person with a local account."""
     require(viewer, Action.MANAGE_ACCOUNTS)
     if role == Role.SUPERVISOR and team_id is None:
-        raise InvalidInput("Team: a supervisor needs a team.")
+        raise InvalidInput(_("Team: a supervisor needs a team."))
     person = create_person_with_account(
         session=session, name=name, email=email, role=role, password=password, team_id=team_id
     )
@@ -359,7 +369,7 @@ def add_person(
 def create_first_admin(*, session: Session, name: str, email: str, password: str) -> Person:
     """Create the first account of an empty database, an admin; refused once any exists."""
     if has_any_account(session=session):
-        raise InvalidInput("An account exists already; please sign in.")
+        raise InvalidInput(_("An account exists already; please sign in."))
     person = create_person_with_account(
         session=session, name=name, email=email, role=Role.ADMIN, password=password
     )
@@ -381,7 +391,7 @@ def _managed_person(session: Session, viewer: Viewer, person_id: int) -> Person:
     require(viewer, Action.MANAGE_ACCOUNTS)
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -440,7 +450,9 @@ def unlock(
     person = _managed_person(session, viewer, person_id)
     account = session.exec(select(Account).where(Account.person_id == person.id)).first()
     if account is None:
-        raise InvalidInput(f"{person.name} has no account yet; set a password instead.")
+        raise InvalidInput(
+            _("{name} has no account yet; set a password instead.").format(name=person.name)
+        )
     now = now or utcnow()
     was_locked = account.locked_until is not None and account.locked_until > now
     account.locked_until = None
@@ -460,7 +472,11 @@ def change_role(
         new_role = Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"Role: '{role}' is not a role; choose one of {choices}.") from None
+        raise InvalidInput(
+            _("Role: '{role}' is not a role; choose one of {choices}.").format(
+                role=role, choices=choices
+            )
+        ) from None
     old_role = Role(person.role)
     if new_role == old_role:
         return RoleChange(person.name, old_role, new_role, 0)
@@ -471,15 +487,25 @@ def change_role(
             select(Person.id).where(Person.role == Role.ADMIN.value).with_for_update()
         ).all()
         if len(admins) <= 1:
-            who = "you are" if person.id == viewer.person_id else f"{person.name} is"
             raise InvalidInput(
-                f"Role: {who} the last admin, so the role stays admin. "
-                "Make someone else an admin first."
+                (
+                    _(
+                        "Role: you are the last admin, so the role stays admin. Make someone "
+                        "else an admin first."
+                    )
+                    if person.id == viewer.person_id
+                    else _(
+                        "Role: {name} is the last admin, so the role stays admin. Make someone "
+                        "else an admin first."
+                    )
+                ).format(name=person.name)
             )
     if new_role == Role.SUPERVISOR and person.team_id is None:
         raise InvalidInput(
-            f"Role: a supervisor needs a team, and {person.name} has none. "
-            "Give them a team first (roster import), or choose another role."
+            _(
+                "Role: a supervisor needs a team, and {name} has none. Give them a team first"
+                " (roster import), or choose another role."
+            ).format(name=person.name)
         )
     released = 0
     if old_role == Role.COACH:

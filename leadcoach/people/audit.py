@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import AuditEvent, Person
 
 EVENT_COLUMNS = ["id", "at", "action", "actor_id", "actor", "subject", "detail"]
@@ -56,7 +57,9 @@ def events(
     """
     require(viewer, Action.READ_AUDIT)
     if not 1 <= limit <= MAX_EVENTS:
-        raise InvalidInput(f"Limit: show between 1 and {MAX_EVENTS} events.")
+        raise InvalidInput(
+            _("Limit: show between 1 and {max_events} events.").format(max_events=MAX_EVENTS)
+        )
     query = select(
         AuditEvent.id,
         AuditEvent.at,

@@ -11,6 +11,7 @@ when a table is added that neither list handles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,6 +22,7 @@ from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.platform.db import scrub_after_commit
 from leadcoach.platform.errors import AccessDenied, InvalidInput, NotFound
+from leadcoach.platform.i18n import _, ngettext, number
 from leadcoach.platform.models import (
     Account,
     Answer,
@@ -129,30 +131,42 @@ class ErasureReport:
         or "" when nothing but the person was stored. Scores, actions and check-ins are
         parts of the assessments and goals named, so they are not listed again."""
         parts = [
-            f"{count} {one if count == 1 else many}"
-            for kind, (one, many) in _DESCRIBED.items()
+            counted(count).format(count=number(count))
+            for kind, counted in _DESCRIBED.items()
             if (count := self.counts.get(kind, 0)) > 0
         ]
         if len(parts) <= 1:
             return "".join(parts)
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
 
 
 # The kinds of erased data a person reads about, in this order, with their singular and
-# plural names.
-_DESCRIBED: dict[str, tuple[str, str]] = {
-    "accounts": ("sign-in account", "sign-in accounts"),
-    "submissions": ("submitted assessment", "submitted assessments"),
-    "answers": ("answer", "answers"),
-    "goals": ("development goal", "development goals"),
-    "plan_comments": ("comment on a development plan", "comments on development plans"),
-    "coaching_notes": ("coaching note", "coaching notes"),
-    "cohort_memberships": ("cohort membership", "cohort memberships"),
-    "coached_teams": ("team they coached", "teams they coached"),
-    "work_plans": ("team work plan", "team work plans"),
-    "work_plan_comments": ("comment on a work plan", "comments on work plans"),
-    "feedback_rounds": ("360 feedback round", "360 feedback rounds"),
-    "rater_forms": ("360 feedback form", "360 feedback forms"),
+# plural names (ngettext: a language may have more plural forms than two, issue 25).
+_DESCRIBED: dict[str, Callable[[int], str]] = {
+    "accounts": lambda n: ngettext("{count} sign-in account", "{count} sign-in accounts", n),
+    "submissions": lambda n: ngettext(
+        "{count} submitted assessment", "{count} submitted assessments", n
+    ),
+    "answers": lambda n: ngettext("{count} answer", "{count} answers", n),
+    "goals": lambda n: ngettext("{count} development goal", "{count} development goals", n),
+    "plan_comments": lambda n: ngettext(
+        "{count} comment on a development plan", "{count} comments on development plans", n
+    ),
+    "coaching_notes": lambda n: ngettext("{count} coaching note", "{count} coaching notes", n),
+    "cohort_memberships": lambda n: ngettext(
+        "{count} cohort membership", "{count} cohort memberships", n
+    ),
+    "coached_teams": lambda n: ngettext(
+        "{count} team they coached", "{count} teams they coached", n
+    ),
+    "work_plans": lambda n: ngettext("{count} team work plan", "{count} team work plans", n),
+    "work_plan_comments": lambda n: ngettext(
+        "{count} comment on a work plan", "{count} comments on work plans", n
+    ),
+    "feedback_rounds": lambda n: ngettext(
+        "{count} 360 feedback round", "{count} 360 feedback rounds", n
+    ),
+    "rater_forms": lambda n: ngettext("{count} 360 feedback form", "{count} 360 feedback forms", n),
 }
 
 
@@ -175,13 +189,15 @@ def erase_person(
     require(viewer, Action.ERASE_PERSON)
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     if person.id == viewer.person_id:
-        raise AccessDenied("You cannot erase yourself; ask another HR person or admin to do it.")
+        raise AccessDenied(_("You cannot erase yourself; ask another HR person or admin to do it."))
     if not _same_name(confirm_name or "", person.name):
         raise InvalidInput(
-            "Confirm: the name typed does not match the person chosen; "
-            "type their full name exactly as shown to confirm."
+            _(
+                "Confirm: the name typed does not match the person chosen; type their full "
+                "name exactly as shown to confirm."
+            )
         )
     if person.role == Role.ADMIN.value:
         admins = session.exec(
@@ -189,7 +205,9 @@ def erase_person(
         ).one()
         if admins <= 1:
             raise InvalidInput(
-                f"{person.name} is the last admin; make someone else an admin first."
+                _("{name} is the last admin; make someone else an admin first.").format(
+                    name=person.name
+                )
             )
     email = person.email
     counts: dict[str, int] = {}

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from leadcoach.platform.i18n import N_, _
+
+# The names the core gives the fields of its forms (`InvalidInput.of(field, ...)` and
+# `validation.clean_text(value, field, ...)`): texts of the catalog, so that a message names
+# the field in the reader's language (issue 25).
+FIELD_NAMES = (
+    N_("Action"), N_("Actions"), N_("Closes on"), N_("Comment"), N_("Dates"), N_("Description"),
+    N_("Email"), N_("Expectations"), N_("Goal"), N_("Group"), N_("Measure"), N_("Name"),
+    N_("Note"), N_("Person"), N_("Plan for"), N_("Round name"), N_("Target date"),
+    N_("Targets"), N_("Time zone"),
+)  # fmt: skip
+
 
 class LeadCoachError(Exception):
     """Base of every expected, user-facing error."""
@@ -30,8 +42,14 @@ class InvalidInput(LeadCoachError):
 
     @classmethod
     def of(cls, field: str, problem: str) -> InvalidInput:
-        """The problem with one field: "Target date: choose a date after today."."""
-        return cls(f"{field}: {problem}", field=field, problem=problem)
+        """The problem with one field: "Target date: choose a date after today.". The field is
+        named in the reader's language (a text of the catalog, marked with N_ where it is
+        named); `field` keeps the core's English name, which forms match on."""
+        return cls(
+            _("{field}: {problem}").format(field=_(field), problem=problem),
+            field=field,
+            problem=problem,
+        )
 
 
 class AlreadySubmitted(LeadCoachError):

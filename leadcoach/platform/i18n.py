@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel import Locale, numbers
@@ -172,15 +172,92 @@ def day(moment: date | datetime, *, month: str = "MMM") -> str:
     if current() == SOURCE:
         return f"{moment.day} {moment:%b %Y}" if month == "MMM" else f"{moment.day} {moment:%B %Y}"
     plain = moment.date() if isinstance(moment, datetime) else moment
+    if month == "MMMM":  # the language's own long form: "4 de diciembre de 2026" (CLDR)
+        return babel_dates.format_date(plain, "long", locale=locale())
     return babel_dates.format_date(plain, f"d {month} y", locale=locale())
 
 
-def month(moment: date | datetime) -> str:
-    """A month as the language writes it: "Dec 2026" (team numbers are monthly)."""
+_STRFTIME = {
+    "%d": "dd", "%-d": "d", "%b": "MMM", "%B": "MMMM", "%m": "MM", "%Y": "y", "%y": "yy",
+    "%H": "HH", "%M": "mm", "%S": "ss", "%a": "EEE", "%A": "EEEE", "%%": "%",
+}  # fmt: skip
+_DIRECTIVE = re.compile(r"%-?[a-zA-Z%]")
+
+
+def _cldr_pattern(spec: str) -> str:
+    """A strftime spec ("%d %b %Y %H:%M") as a CLDR date pattern ("dd MMM y HH:mm"); text
+    between the directives is quoted, so no letter of it reads as a field."""
+    parts = []
+    position = 0
+    for match in _DIRECTIVE.finditer(spec):
+        literal = spec[position : match.start()]
+        if literal:
+            parts.append("'" + literal.replace("'", "''") + "'" if re.search("[A-Za-z']", literal)
+                         else literal)  # fmt: skip
+        parts.append(_STRFTIME.get(match.group(), match.group()))
+        position = match.end()
+    tail = spec[position:]
+    if tail:
+        parts.append("'" + tail.replace("'", "''") + "'" if re.search("[A-Za-z']", tail) else tail)
+    return "".join(parts)
+
+
+def strftime(moment: date | datetime, spec: str) -> str:
+    """A date or time in a strftime spec ("%d %b %Y"), with the language's month and day
+    names (Babel, CLDR); in English exactly what `moment.strftime(spec)` gives. An aware time
+    is shown in its own zone, a naive one as it is (the app's times are UTC)."""
     if current() == SOURCE:
-        return f"{moment:%b %Y}"
+        return moment.strftime(spec)
+    pattern = _cldr_pattern(spec)
+    if isinstance(moment, datetime):
+        zone = moment.tzinfo or UTC
+        plain = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return babel_dates.format_datetime(plain, pattern, tzinfo=zone, locale=locale())
+    return babel_dates.format_date(moment, pattern, locale=locale())
+
+
+def month(moment: date | datetime) -> str:
+    """A month as the language writes it: "Nov 2025", "نوفمبر 2025", "nov. 2025"."""
+    return strftime(moment, "%b %Y")
+
+
+def quarter(moment: date | datetime) -> str:
+    """The quarter a day is in: "Q4 2026" ("الربع الرابع 2026", "T4 2026")."""
+    if current() == SOURCE:
+        return f"Q{(moment.month - 1) // 3 + 1} {moment.year}"
     plain = moment.date() if isinstance(moment, datetime) else moment
-    return babel_dates.format_date(plain, "MMM y", locale=locale())
+    return babel_dates.format_date(plain, "QQQ y", locale=locale())
+
+
+@functools.cache
+def _zone_names(code: str) -> dict[str, str]:
+    from zoneinfo import ZoneInfo, available_timezones
+
+    territories = Locale.parse(code).territories
+    # CLDR's "Unknown Region" and "World": a zone that is no place (Etc/GMT+5, EST5EDT).
+    unknown = (territories.get("ZZ", "\0"), territories.get("001", "\0"))
+    names = {}
+    for zone in sorted(available_timezones()):
+        try:
+            where = babel_dates.get_timezone_location(zone, locale=code)
+            city = babel_dates.get_timezone_location(zone, locale=code, return_city=True)
+            if any(name in where for name in unknown) or city == zone:  # only an offset
+                moment = datetime(2000, 1, 1, tzinfo=ZoneInfo(zone))
+                where, city = babel_dates.get_timezone_gmt(moment, "long", locale=code), ""
+        except (LookupError, ValueError):  # an old alias CLDR does not know ("Cuba", "CET")
+            moment = datetime(2000, 1, 1, tzinfo=ZoneInfo(zone))
+            names[zone] = f"{babel_dates.get_timezone_gmt(moment, 'long', locale=code)} ({zone})"
+            continue
+        names[zone] = where if not city or city in where else f"{where} ({city})"
+    return names
+
+
+def zone_name(zone: str) -> str:
+    """A time zone as the language names it ("توقيت مصر (القاهرة)"); in English, and for a
+    zone CLDR does not name, its identifier ("Africa/Cairo")."""
+    if current() == SOURCE:
+        return zone
+    return _zone_names(current()).get(zone, zone)
 
 
 def language_name(code: str) -> str:

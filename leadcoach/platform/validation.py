@@ -19,22 +19,23 @@ import re
 import unicodedata
 
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import N_, _
 
 # What a text box sends for a new line on each platform; stored as "\n".
 _LINE_BREAKS = re.compile(r"\r\n?")
 _MULTILINE_CONTROLS = frozenset("\n\t")
+# What each control is, as a message names it (texts of the catalog, issue 25).
 _CONTROL_NAMES = {
-    0x00: "null character",
-    0x07: "bell character",
-    0x08: "backspace character",
-    0x09: "tab",
-    0x0A: "line break",
-    0x0B: "vertical tab",
-    0x0C: "page break",
-    0x0D: "line break (carriage return)",
-    0x1B: "escape character",
-    0x7F: "delete character",
+    0x00: N_("an invisible null character ({code})"),
+    0x07: N_("an invisible bell character ({code})"),
+    0x08: N_("an invisible backspace character ({code})"),
+    0x0B: N_("an invisible vertical tab ({code})"),
+    0x0C: N_("an invisible page break ({code})"),
+    0x1B: N_("an invisible escape character ({code})"),
+    0x7F: N_("an invisible delete character ({code})"),
 }
+_TAB, _LINE_BREAK = N_("a tab"), N_("a line break")
+_CARRIAGE_RETURN = N_("a line break (carriage return)")
 
 
 def forbidden_character(text: str, *, one_line: bool) -> str | None:
@@ -44,16 +45,18 @@ def forbidden_character(text: str, *, one_line: bool) -> str | None:
         if one_line or character not in _MULTILINE_CONTROLS:
             category = unicodedata.category(character)
             if category in ("Cc", "Cs"):
-                return f"{_describe(character)} at character {position}"
+                return _("{what} at character {position}").format(
+                    what=_describe(character), position=position
+                )
     return None
 
 
 def _describe(character: str) -> str:
     code = ord(character)
     if code in (0x09, 0x0A, 0x0D):
-        return f"a {_CONTROL_NAMES[code]}"
-    name = _CONTROL_NAMES.get(code, "control character")
-    return f"an invisible {name} (U+{code:04X})"
+        return _({0x09: _TAB, 0x0A: _LINE_BREAK, 0x0D: _CARRIAGE_RETURN}[code])
+    name = _CONTROL_NAMES.get(code, N_("an invisible control character ({code})"))
+    return _(name).format(code=f"U+{code:04X}")
 
 
 def visible(text: str) -> str:
@@ -82,24 +85,35 @@ def clean_text(
     breaks and tabs."""
     cleaned = _LINE_BREAKS.sub("\n", value or "").strip()
     if required and not cleaned:
-        raise InvalidInput.of(field, "write something here.")
+        raise InvalidInput.of(field, _("write something here."))
     if len(cleaned) > limit:
-        raise InvalidInput.of(field, f"use at most {limit} characters (now {len(cleaned)}).")
+        raise InvalidInput.of(
+            field,
+            _("use at most {limit} characters (now {length}).").format(
+                limit=limit, length=len(cleaned)
+            ),
+        )
     found = forbidden_character(cleaned, one_line=one_line)
     if found is None:
         return cleaned
-    if found.startswith("a line break"):
-        raise InvalidInput.of(field, f"remove {found}; write this on one line.")
-    if found.startswith("a tab"):
-        raise InvalidInput.of(field, f"remove {found}; use a space instead.")
+    first = next(c for c in cleaned if unicodedata.category(c) in ("Cc", "Cs") and (
+        one_line or c not in _MULTILINE_CONTROLS))  # fmt: skip
+    if first in "\n\r":
+        raise InvalidInput.of(
+            field, _("remove {found}; write this on one line.").format(found=found)
+        )
+    if first == "\t":
+        raise InvalidInput.of(field, _("remove {found}; use a space instead.").format(found=found))
     raise InvalidInput.of(
         field,
-        f"remove {found}. Such characters are invisible and not accepted; they "
-        "often come from copying out of another program.",
+        _(
+            "remove {found}. Such characters are invisible and not accepted; they "
+            "often come from copying out of another program."
+        ).format(found=found),
     )
 
 
-def time_zone(value: str | None, field: str = "Time zone") -> str | None:
+def time_zone(value: str | None, field: str = N_("Time zone")) -> str | None:
     """An IANA time zone name as zoneinfo knows it (None when empty), or InvalidInput."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -110,7 +124,9 @@ def time_zone(value: str | None, field: str = "Time zone") -> str | None:
         ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f'{field}: "{cleaned[:60]}" is not a time zone; use a name such as Europe/London, '
-            "Asia/Manila or America/Bogota."
+            _(
+                '{field}: "{value}" is not a time zone; use a name such as Europe/London, '
+                "Asia/Manila or America/Bogota."
+            ).format(field=_(field), value=cleaned[:60])
         ) from None
     return cleaned

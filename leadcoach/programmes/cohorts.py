@@ -33,6 +33,7 @@ from leadcoach.measurement import plausibility, reliability
 from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, cohort_for, require
 from leadcoach.platform.errors import InvalidInput, NotFound
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     Cohort,
     CohortMember,
@@ -167,9 +168,13 @@ def default_rounds(start_date: date) -> list[RoundSpec]:
 
 def _check_date(value: object, field: str) -> date:
     if value is None or value == "":
-        raise InvalidInput(f"{field}: give a date.")
+        raise InvalidInput(_("{field}: give a date.").format(field=field))
     if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidInput(f"{field}: give a calendar date such as 2026-03-01 (got {value!r}).")
+        raise InvalidInput(
+            _("{field}: give a calendar date such as 2026-03-01 (got {value}).").format(
+                field=field, value=repr(value)
+            )
+        )
     return value
 
 
@@ -177,7 +182,7 @@ def _managed_cohort(session: Session, viewer: Viewer, cohort_id: int) -> Cohort:
     require(viewer, Action.MANAGE_COHORTS)
     cohort = session.get(Cohort, cohort_id)
     if cohort is None:
-        raise NotFound("No such cohort.")
+        raise NotFound(_("No such cohort."))
     return cohort
 
 
@@ -191,7 +196,11 @@ def create_cohort(
     about = clean_text(description, "Description", 500, required=False, one_line=True)
     # Compared casefolded in Python: SQL lower() differs between SQLite and PostgreSQL.
     if any(taken.casefold() == cleaned.casefold() for taken in session.exec(select(Cohort.name))):
-        raise InvalidInput(f"Name: a cohort called {cleaned!r} already exists; choose another.")
+        raise InvalidInput(
+            _("Name: a cohort called {cleaned} already exists; choose another.").format(
+                cleaned=repr(cleaned)
+            )
+        )
     cohort = Cohort(name=cleaned, start_date=start, description=about)
     session.add(cohort)
     session.flush()
@@ -215,11 +224,13 @@ def add_members(
     unknown = [person_id for person_id in wanted if person_id not in people]
     if unknown:
         listed = ", ".join(str(person_id) for person_id in unknown)
-        raise InvalidInput(f"Members: no person has the id {listed}.")
+        raise InvalidInput(_("Members: no person has the id {listed}.").format(listed=listed))
     others = [people[pid] for pid in wanted if people[pid].role != Role.SUPERVISOR.value]
     if others:
         listed = ", ".join(f"{person.name} ({person.role})" for person in others)
-        raise InvalidInput(f"Members: only supervisors can join a cohort, not {listed}.")
+        raise InvalidInput(
+            _("Members: only supervisors can join a cohort, not {listed}.").format(listed=listed)
+        )
     present = set(
         session.exec(
             select(CohortMember.person_id).where(
@@ -281,8 +292,10 @@ def add_round(
     closes = _check_date(closes_on, "Closes on")
     if closes < opens:
         raise InvalidInput(
-            f"Closes on: the window closes ({closes}) before it opens ({opens}); "
-            "pick a closing date on or after the opening date."
+            _(
+                "Closes on: the window closes ({closes}) before it opens ({opens}); pick a "
+                "closing date on or after the opening date."
+            ).format(closes=closes, opens=opens)
         )
     existing = session.exec(
         select(CohortRound).where(CohortRound.cohort_id == cohort_id).order_by(CohortRound.opens_on)
@@ -290,13 +303,22 @@ def add_round(
     for other in existing:
         if other.name.casefold() == cleaned.casefold():
             raise InvalidInput(
-                f"Round name: this cohort already has a round called {other.name!r}."
+                _("Round name: this cohort already has a round called {name}.").format(
+                    name=repr(other.name)
+                )
             )
         if opens <= other.closes_on and other.opens_on <= closes:
             raise InvalidInput(
-                f"Opens on / closes on: the window {opens} to {closes} overlaps the round "
-                f"{other.name!r} ({other.opens_on} to {other.closes_on}); rounds of a cohort "
-                "must not overlap."
+                _(
+                    "Opens on / closes on: the window {opens} to {closes} overlaps the round "
+                    "{name} ({opens_on} to {closes_on}); rounds of a cohort must not overlap."
+                ).format(
+                    opens=opens,
+                    closes=closes,
+                    name=repr(other.name),
+                    opens_on=other.opens_on,
+                    closes_on=other.closes_on,
+                )
             )
     cohort_round = CohortRound(cohort_id=cohort_id, name=cleaned, opens_on=opens, closes_on=closes)
     session.add(cohort_round)
@@ -601,7 +623,11 @@ def chase_list(
     rounds = _rounds_frame(session, cohort_id)
     if round_name is not None:
         if round_name not in set(rounds["round"]):
-            raise InvalidInput(f"Round: this cohort has no round called {round_name!r}.")
+            raise InvalidInput(
+                _("Round: this cohort has no round called {round_name}.").format(
+                    round_name=repr(round_name)
+                )
+            )
         rounds = rounds[rounds["round"] == round_name]
     assigned = _assigned_submissions(session, cohort_id, rounds, instrument)
     return _chase_frame(members, rounds, assigned)
@@ -761,7 +787,11 @@ def holm(p_values: npt.ArrayLike) -> np.ndarray:
 
 def _check_round(frame: pd.DataFrame, round_name: str, field: str) -> None:
     if not frame["round"].eq(round_name).any():  # vectorised: a set() walks every row
-        raise InvalidInput(f"{field}: this cohort has no round called {round_name!r}.")
+        raise InvalidInput(
+            _("{field}: this cohort has no round called {round_name}.").format(
+                field=field, round_name=repr(round_name)
+            )
+        )
 
 
 def _skill_order(frame: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
@@ -890,7 +920,7 @@ def skill_changes(
     _check_round(round_scores, baseline_round, "Baseline round")
     _check_round(round_scores, latest_round, "Latest round")
     if baseline_round == latest_round:
-        raise InvalidInput("Latest round: choose a different round from the baseline.")
+        raise InvalidInput(_("Latest round: choose a different round from the baseline."))
     skills, names = _skill_order(round_scores)
     pairs = _pairs(round_scores, baseline_round, latest_round)
     min_group = gate.checked_minimum(min_group)
@@ -937,7 +967,11 @@ def breakdown(round_scores: pd.DataFrame, by: str, round_name: str, min_group: i
     shown groups would otherwise give away their mean (complementary suppression).
     """
     if by not in BREAKDOWNS:
-        raise InvalidInput(f"Breakdown: choose one of {', '.join(BREAKDOWNS)} (got {by!r}).")
+        raise InvalidInput(
+            _("Breakdown: choose one of {breakdowns} (got {by}).").format(
+                breakdowns=", ".join(BREAKDOWNS), by=repr(by)
+            )
+        )
     _check_round(round_scores, round_name, "Round")
     min_group = gate.checked_minimum(min_group)
     skills, names = _skill_order(round_scores)
@@ -1036,7 +1070,7 @@ def compare_cohorts(
     """Two cohorts side by side, labelled with their names (see `compare_round_scores`)."""
     first_id, second_id = cohort_ids
     if first_id == second_id:
-        raise InvalidInput("Cohorts: choose two different cohorts to compare.")
+        raise InvalidInput(_("Cohorts: choose two different cohorts to compare."))
     frames = {}
     for cohort_id in (first_id, second_id):
         cohort = cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
@@ -1046,7 +1080,11 @@ def compare_cohorts(
     for field, name in (("Baseline round", baseline_round), ("Latest round", latest_round)):
         for label, frame in frames.items():
             if name is not None and name not in set(frame["round"]):
-                raise InvalidInput(f"{field}: the cohort {label!r} has no round called {name!r}.")
+                raise InvalidInput(
+                    _("{field}: the cohort {label} has no round called {name}.").format(
+                        field=field, label=repr(label), name=repr(name)
+                    )
+                )
     return compare_round_scores(frames, min_group, baseline_round, latest_round)
 
 

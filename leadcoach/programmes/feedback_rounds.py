@@ -30,6 +30,7 @@ from leadcoach.people.access import (
 )
 from leadcoach.platform.config import Settings
 from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.i18n import _, ngettext
 from leadcoach.platform.models import (
     CohortMember,
     FeedbackRound,
@@ -106,18 +107,20 @@ def _round(session: Session, viewer: Viewer, round_id: int, action: Action) -> F
 
 def _dates(opens_on: date, closes_on: date, today: date) -> None:
     if not isinstance(opens_on, date) or not isinstance(closes_on, date):
-        raise InvalidInput.of("Dates", "choose the day the round opens and the day it closes.")
+        raise InvalidInput.of("Dates", _("choose the day the round opens and the day it closes."))
     if closes_on < opens_on:
-        raise InvalidInput.of("Closes on", "choose a day on or after the day the round opens.")
+        raise InvalidInput.of("Closes on", _("choose a day on or after the day the round opens."))
     if closes_on < today:
-        raise InvalidInput.of("Closes on", "choose today or a later day.")
+        raise InvalidInput.of("Closes on", _("choose today or a later day."))
 
 
 def _feedback_instrument(session: Session, instrument: bank.Instrument) -> int:
     if not instrument.has_rater_form:
         raise InvalidInput(
-            f"Questionnaire {instrument.label} has no rater form; use a version with observer "
-            "wordings (1.1.0 or later)."
+            _(
+                "Questionnaire {label} has no rater form; use a version with observer "
+                "wordings (1.1.0 or later)."
+            ).format(label=instrument.label)
         )
     return instruments.freeze(session=session, instrument=instrument).id
 
@@ -174,7 +177,7 @@ def start_round(
         session=session, viewer=viewer, action=Action.START_FEEDBACK, person_id=supervisor_id
     )
     if supervisor.role != Role.SUPERVISOR.value:
-        raise InvalidInput("Feedback rounds are for supervisors.")
+        raise InvalidInput(_("Feedback rounds are for supervisors."))
     _dates(opens_on, closes_on, today or utcnow().date())
     running = session.exec(
         select(FeedbackRound.id).where(
@@ -183,7 +186,9 @@ def start_round(
         )
     ).first()
     if running is not None:
-        raise InvalidInput(f"{supervisor.name} already has a feedback round under way.")
+        raise InvalidInput(
+            _("{name} already has a feedback round under way.").format(name=supervisor.name)
+        )
     instrument_id = _feedback_instrument(session, instrument)
     feedback_round = _create(
         session, viewer, supervisor, opens_on, closes_on, instrument_id, "", None
@@ -217,7 +222,7 @@ def start_cohort_rounds(
         .order_by(Person.id)
     ).all()
     if not members:
-        raise InvalidInput("This cohort has no supervisors to ask for feedback about.")
+        raise InvalidInput(_("This cohort has no supervisors to ask for feedback about."))
     existing = set(
         session.exec(
             select(FeedbackRound.supervisor_id).where(
@@ -252,20 +257,20 @@ def nominate(
     agent without company email gets a one-time code instead). Returns the nomination id."""
     feedback_round = _round(session, viewer, round_id, Action.NOMINATE_RATERS)
     if feedback_round.status != RoundStatus.NOMINATING.value:
-        raise InvalidInput("Raters can be added only before the list is approved.")
+        raise InvalidInput(_("Raters can be added only before the list is approved."))
     if group not in NOMINATED_GROUPS:
-        raise InvalidInput.of("Group", "choose manager, peer, team member or counterpart.")
+        raise InvalidInput.of("Group", _("choose manager, peer, team member or counterpart."))
     if person_id is not None:
         person = session.get(Person, person_id)
         if person is None:
-            raise InvalidInput.of("Person", "this person is not in LeadCoach.")
+            raise InvalidInput.of("Person", _("this person is not in LeadCoach."))
         if person.id == feedback_round.supervisor_id:
-            raise InvalidInput.of("Person", "the supervisor's own view is already included.")
+            raise InvalidInput.of("Person", _("the supervisor's own view is already included."))
         name, email = person.name, person.email
     name = clean_text(name, "Name", 200, one_line=True)
     email = (email or "").strip().lower() or None
     if email is not None and not _EMAIL.match(email):
-        raise InvalidInput.of("Email", f"'{email}' is not an email address.")
+        raise InvalidInput.of("Email", _("'{email}' is not an email address.").format(email=email))
     active = session.exec(
         select(RaterNomination).where(
             RaterNomination.round_id == round_id, col(RaterNomination.status).in_(ACTIVE)
@@ -275,12 +280,18 @@ def nominate(
         (email and n.rater_email == email) or (person_id and n.rater_person_id == person_id)
         for n in active
     ):
-        raise InvalidInput(f"{name} is already on the list.")
+        raise InvalidInput(_("{name} is already on the list.").format(name=name))
     in_group = sum(1 for n in active if n.rater_group == group)
     most = MAX_MANAGERS if group == RaterGroup.MANAGER.value else settings.max_raters
     if in_group >= most:
-        label = rater_forms.GROUP_LABELS[group]
-        raise InvalidInput(f"{label}: at most {most} rater(s) per round.")
+        label = _(rater_forms.GROUP_LABELS[group])
+        raise InvalidInput(
+            ngettext(
+                "{label}: at most {most} rater per round.",
+                "{label}: at most {most} raters per round.",
+                most,
+            ).format(label=label, most=most)
+        )
     # A nomination removed earlier may be proposed again: reuse its row (unique per round).
     previous = session.exec(
         select(RaterNomination).where(
@@ -313,9 +324,9 @@ def _nomination(
         raise AccessDenied(NO_ACCESS)
     feedback_round = _round(session, viewer, nomination.round_id, action)
     if nomination.rater_group == RaterGroup.SELF.value:
-        raise InvalidInput("The supervisor's own view is part of every round.")
+        raise InvalidInput(_("The supervisor's own view is part of every round."))
     if feedback_round.status != RoundStatus.NOMINATING.value:
-        raise InvalidInput("The list was approved already; it can no longer change.")
+        raise InvalidInput(_("The list was approved already; it can no longer change."))
     return nomination, feedback_round
 
 
@@ -332,9 +343,9 @@ def change_group(
     *, session: Session, viewer: Viewer, nomination_id: int, group: str, settings: Settings
 ) -> None:
     """The coach or HR moves a rater to another group before approval."""
-    nomination, _ = _nomination(session, viewer, nomination_id, Action.APPROVE_RATERS)
+    nomination, _round_row = _nomination(session, viewer, nomination_id, Action.APPROVE_RATERS)
     if group not in NOMINATED_GROUPS:
-        raise InvalidInput.of("Group", "choose manager, peer, team member or counterpart.")
+        raise InvalidInput.of("Group", _("choose manager, peer, team member or counterpart."))
     nomination.rater_group = group
     session.add(nomination)
     session.flush()
@@ -416,14 +427,22 @@ def list_problems(rows: list[NominationRow], settings: Settings) -> list[str]:
     for group in GROUPS_WITH_MINIMUM:
         if counts[group] < settings.min_raters:
             problems.append(
-                f"{rater_forms.GROUP_LABELS[group]}: at least {settings.min_raters} raters are "
-                f"needed so that no one can be singled out ({counts[group]} now)."
+                _(
+                    "{group}: at least {minimum} raters are needed so that no one can be "
+                    "singled out ({count} now)."
+                ).format(
+                    group=_(rater_forms.GROUP_LABELS[group]),
+                    minimum=settings.min_raters,
+                    count=counts[group],
+                )
             )
     for group in NOMINATED_GROUPS:
         most = MAX_MANAGERS if group == RaterGroup.MANAGER.value else settings.max_raters
         if counts[group] > most:
             problems.append(
-                f"{rater_forms.GROUP_LABELS[group]}: at most {most} ({counts[group]} now)."
+                _("{group}: at most {most} ({count} now).").format(
+                    group=_(rater_forms.GROUP_LABELS[group]), most=most, count=counts[group]
+                )
             )
     return problems
 
@@ -440,9 +459,9 @@ def approve_round(
     the one-time codes of raters without email, to be handed over (they are shown only now)."""
     feedback_round = _round(session, viewer, round_id, Action.APPROVE_RATERS)
     if feedback_round.supervisor_id == viewer.person_id:
-        raise InvalidInput("Someone else (your coach or HR) approves the raters of your round.")
+        raise InvalidInput(_("Someone else (your coach or HR) approves the raters of your round."))
     if feedback_round.status != RoundStatus.NOMINATING.value:
-        raise InvalidInput("This list was approved already.")
+        raise InvalidInput(_("This list was approved already."))
     problems = list_problems(
         nominations(session=session, viewer=viewer, round_id=round_id, settings=settings),
         settings,
@@ -469,7 +488,7 @@ def approve_round(
             nomination.decided_by_id, nomination.decided_at = viewer.person_id, now
             session.add(nomination)
         without_email = not nomination.rater_email
-        _, code = rater_forms.issue_form(
+        _form, code = rater_forms.issue_form(
             session=session,
             nomination=nomination,
             feedback_round=feedback_round,
@@ -501,7 +520,7 @@ def reissue_code(*, session: Session, viewer: Viewer, nomination_id: int) -> Iss
     _round(session, viewer, nomination.round_id, Action.APPROVE_RATERS)
     form = session.exec(select(RaterForm).where(RaterForm.nomination_id == nomination_id)).first()
     if form is None or form.status in (FormStatus.SUBMITTED.value, FormStatus.DECLINED.value):
-        raise InvalidInput("This rater has no open form.")
+        raise InvalidInput(_("This rater has no open form."))
     code = rater_forms.new_code_for(session=session, form_id=form.id)
     audit.record(session, viewer.person_id, "rater_code_reissued", f"form {form.id}")
     return IssuedCode(nomination.rater_name, rater_forms.GROUP_LABELS[nomination.rater_group], code)
@@ -513,7 +532,7 @@ def close_round(
     """Close a round early (the coach or HR): no more answers; the report may be shown."""
     feedback_round = _round(session, viewer, round_id, Action.APPROVE_RATERS)
     if feedback_round.status not in (RoundStatus.OPEN.value, RoundStatus.NOMINATING.value):
-        raise InvalidInput("This round is closed already.")
+        raise InvalidInput(_("This round is closed already."))
     _close(feedback_round, now or utcnow())
     session.add(feedback_round)
     session.flush()

@@ -33,7 +33,7 @@ from leadcoach.people.access import (
     visible_people,
 )
 from leadcoach.platform.errors import AccessDenied
-from leadcoach.platform.i18n import N_
+from leadcoach.platform.i18n import N_, _
 from leadcoach.platform.models import (
     Cohort,
     CohortMember,
@@ -56,7 +56,7 @@ BEFORE_MONTHS = 6
 AFTER_FROM_MONTH = 3
 AFTER_MONTHS = 6
 VALUE_COLUMNS = ["team_id", "team", "kpi_id", "measure", "unit", "period", "value"]
-# In English here; a page or report shows them through gettext (`_(caveat)`).
+# Texts of the catalog (issue 25): shown in the reader's language with `_()`.
 CAVEATS = (
     N_(
         "These figures show an association between the programme and the teams' numbers, not "
@@ -377,12 +377,14 @@ def cohort_kpi_review(
         0, (after_end.year - after[0].year) * 12 + after_end.month - after[0].month + 1
     )
     if after_end < after[0]:
-        notes.append("The cohort started less than four months ago: there is no 'after' yet.")
+        notes.append(_("The cohort started less than four months ago: there is no 'after' yet."))
     elif after_end < _month(start, AFTER_FROM_MONTH + AFTER_MONTHS - 1):
         months = (after_end.year - after[0].year) * 12 + after_end.month - after[0].month + 1
         notes.append(
-            f"Only {months} of the {AFTER_MONTHS} months after the programme have passed; "
-            "the figures will change as more months arrive."
+            _(
+                "Only {months} of the {total} months after the programme have passed; the "
+                "figures will change as more months arrive."
+            ).format(months=months, total=AFTER_MONTHS)
         )
     members = session.exec(
         select(Person.id, Person.team_id)

@@ -52,7 +52,7 @@ from sqlmodel import Session, select
 
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.people.audit import record
-from leadcoach.platform import data_version
+from leadcoach.platform import data_version, i18n
 from leadcoach.platform.errors import InvalidInput
 from leadcoach.platform.models import KpiDefinition, KpiValue, Team
 from leadcoach.platform.validation import clean_text, forbidden_character
@@ -82,16 +82,17 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _FIRST_DAY = re.compile(r"^(\d{4})-(\d{2})-01(?: 00:00:00)?$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+%?$")
-PERIOD_HINT = (
+PERIOD_HINT = i18n.N_(
     "write the month as YYYY-MM (for example 2025-03); forms such as 03/2025, March 2025 "
     "or 2025-3 are not accepted, so no month is misread."
 )
-TOO_MANY_ROWS = (
-    f"The file has more than {MAX_ROWS:,} values; one import takes at most {MAX_ROWS:,}. "
+_TOO_MANY_ROWS = i18n.N_(
+    "The file has more than {most} values; one import takes at most {most}. "
     "Export one value per team, month and measure (not per day or per agent), or split the "
     "file by month; each file is checked whole and importing it again changes nothing."
 )
-_EMPTY_FILE = (
+TOO_MANY_ROWS = _TOO_MANY_ROWS.format(most=f"{MAX_ROWS:,}")  # as English reads it
+_EMPTY_FILE = i18n.N_(
     "The file is empty. Put the column names (team, period, measure, value, contacts) in the "
     "first row and one value on each row below."
 )
@@ -233,11 +234,17 @@ def add_definition(
         )
     name = clean_text(name, "Name", 120, one_line=True)
     if unit not in UNITS:
-        raise InvalidInput(f"Unit: use one of {', '.join(UNITS)}.")
+        raise InvalidInput(i18n.gettext("Unit: use one of {units}.").format(units=", ".join(UNITS)))
     if combine not in COMBINES:
-        raise InvalidInput(f"How teams combine: use one of {', '.join(COMBINES)}.")
+        raise InvalidInput(
+            i18n.gettext("How teams combine: use one of {combines}.").format(
+                combines=", ".join(COMBINES)
+            )
+        )
     if not (math.isfinite(min_value) and math.isfinite(max_value) and max_value > min_value):
-        raise InvalidInput("The valid range needs a lowest value below its highest value.")
+        raise InvalidInput(
+            i18n.gettext("The valid range needs a lowest value below its highest value.")
+        )
     for existing in measures(session).values():
         if existing.key == key or existing.name.casefold() == name.casefold():
             raise InvalidInput(f"A measure called {quoted(existing.name)} already exists.")
@@ -279,7 +286,7 @@ class KpiFile:
 def read_kpi_file(data: bytes, filename: str) -> KpiFile:
     """Parse a CSV or XLSX file of KPI values; never raises on content."""
     filename = file_name(filename, "kpis")
-    sheet = read_sheet(data, filename, max_rows=MAX_ROWS, empty_message=_EMPTY_FILE)
+    sheet = read_sheet(data, filename, max_rows=MAX_ROWS, empty_message=i18n.gettext(_EMPTY_FILE))
     if sheet.problem is not None:
         return KpiFile(filename, sheet.kind, problems=(sheet.problem,))
     return _build(filename, sheet.kind, sheet.records, sheet.warnings)
@@ -299,7 +306,11 @@ def _build(
         headers, index, REQUIRED_COLUMNS, "team, period, measure and value (contacts is optional)"
     )
     if len(records) - 1 > MAX_ROWS:
-        problems.append(KpiProblem(0, "", TOO_MANY_ROWS))
+        problems.append(
+            KpiProblem(
+                0, "", i18n.gettext(_TOO_MANY_ROWS).format(most=i18n.formatted(MAX_ROWS, ","))
+            )
+        )
         return KpiFile(filename, kind, headers, problems=tuple(problems), warnings=warnings)
     width = len(headers)
     body = records[1:]
@@ -338,7 +349,9 @@ def _build(
         raw.append(tuple(cells))
     if not rows and not problems:
         problems.append(
-            KpiProblem(0, "", "The file has a header row but no values: add one on each row.")
+            KpiProblem(
+                0, "", i18n.gettext("The file has a header row but no values: add one on each row.")
+            )
         )
     return KpiFile(
         filename,
@@ -389,7 +402,7 @@ class KpiCheck:
         ready = plural(len(self.entries), "value")
         rejected = len(self.rejected_row_numbers)
         if not self.problems:
-            return f"{ready} ready to import, no problems."
+            return i18n.gettext("{ready} ready to import, no problems.").format(ready=ready)
         if not rejected:
             return f"{ready} ready; {plural(len(self.problems), 'problem')} in the file."
         return f"{ready} ready, {plural(rejected, 'row')} with problems."
@@ -419,7 +432,9 @@ def _number(raw: str) -> float | None:
 def _range_text(measure: Measure) -> str:
     unit = UNIT_WORDS.get(measure.unit, "")
     low, high = f"{measure.min_value:g}", f"{measure.max_value:g}"
-    return f"{low} to {high}{(' ' + unit) if unit == 's' else unit}"
+    return i18n.gettext("{low} to {high}").format(low=low, high=high) + (
+        (" " + unit) if unit == "s" else unit
+    )
 
 
 _UNSET: Any = object()  # a contacts cell that is not a usable count
@@ -680,8 +695,10 @@ def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> Kpi
                 KpiProblem(
                     row,
                     "value",
-                    f"a later row gives another value for the same team, month and measure "
-                    f"({first.value:g} here); keep one.",
+                    i18n.gettext(
+                        "a later row gives another value for the same team, month and measure"
+                        " ({value:g} here); keep one."
+                    ).format(value=first.value),
                 )
             )
             bad_rows.add(row)
@@ -720,13 +737,15 @@ class KpiImportResult:
                 return (
                     f"Nothing was imported: {plural(len(self.problems), 'problem')} to fix first."
                 )
-            return "Nothing was imported: no row is ready."
-        text = (
-            f"{self.inserted:,} added, {self.updated:,} changed, {self.unchanged:,} unchanged, "
-            f"{self.removed:,} removed"
-        )
+            return i18n.gettext("Nothing was imported: no row is ready.")
+        text = i18n.gettext(
+            "{inserted} added, {updated} changed, {unchanged} unchanged, {removed} removed"
+        ).format(**{name: i18n.formatted(getattr(self, name), ",") for name in (
+            "inserted", "updated", "unchanged", "removed")})  # fmt: skip
         if self.replaced_periods:
-            text += f"; months replaced: {', '.join(self.replaced_periods)}"
+            text += i18n.gettext("; months replaced: {months}").format(
+                months=", ".join(self.replaced_periods)
+            )
         if self.check.rejected_row_numbers:
             text += f"; {plural(len(self.check.rejected_row_numbers), 'row')} left out"
         return text + "."
@@ -810,7 +829,11 @@ def import_kpis(
     commits). A team and month in the file replace what LeadCoach held for them."""
     require(viewer, Action.MANAGE_KPIS)
     if mode not in MODES:
-        raise InvalidInput(f'Import mode: use "all_or_nothing" or "clean_rows", not "{mode}".')
+        raise InvalidInput(
+            i18n.gettext('Import mode: use "all_or_nothing" or "clean_rows", not "{mode}".').format(
+                mode=mode
+            )
+        )
     check = validate_kpi_file(session=session, viewer=viewer, file=file)
     table = rejected_rows(check)
     if not check.entries or (mode == "all_or_nothing" and check.problems):

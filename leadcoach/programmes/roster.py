@@ -43,7 +43,9 @@ from sqlmodel import Session, select
 from leadcoach.people.access import Action, Viewer, allowed, require
 from leadcoach.people.accounts import normalise_email
 from leadcoach.people.audit import record
+from leadcoach.platform import i18n
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.languages import SUPPORTED, code_for
 from leadcoach.platform.models import Cohort, CohortMember, Person, Role, Team, TeamCoach
 from leadcoach.platform.validation import forbidden_character
@@ -183,10 +185,14 @@ class RosterCheck:
         ready = _plural(len(self.clean_row_numbers), "row")
         rejected = len(self.rejected_row_numbers)
         if not rejected and not self.problems:
-            return f"{ready} ready to import, no problems."
+            return _("{ready} ready to import, no problems.").format(ready=ready)
         if not rejected:
-            return f"{ready} ready; {_plural(len(self.problems), 'problem')} in the file."
-        return f"{ready} ready, {_plural(rejected, 'row')} with problems."
+            return _("{ready} ready; {problems} in the file.").format(
+                ready=ready, problems=_plural(len(self.problems), "problem")
+            )
+        return _("{ready} ready, {rows} with problems.").format(
+            ready=ready, rows=_plural(rejected, "row")
+        )
 
 
 @dataclass(frozen=True)
@@ -217,14 +223,17 @@ class ImportResult:
         """One line for the page or the command line."""
         if not self.written:
             if self.mode == "all_or_nothing" and self.problems:
-                return (
-                    f"Nothing was imported: {_plural(len(self.problems), 'problem')} to fix first."
+                return _("Nothing was imported: {problems} to fix first.").format(
+                    problems=_plural(len(self.problems), "problem")
                 )
-            return "Nothing was imported: no row is ready."
-        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+            return _("Nothing was imported: no row is ready.")
+        counts = {"created": i18n.number(self.created), "updated": i18n.number(self.updated),
+                  "unchanged": i18n.number(self.unchanged)}  # fmt: skip
         if self.rejected:
-            text += f", {_plural(self.rejected, 'row')} left out"
-        return text + "."
+            return _(
+                "{created} created, {updated} updated, {unchanged} unchanged, {rows} left out."
+            ).format(rows=_plural(self.rejected, "row"), **counts)
+        return _("{created} created, {updated} updated, {unchanged} unchanged.").format(**counts)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -233,23 +242,24 @@ class ImportResult:
 def read_roster(data: bytes, filename: str) -> RosterFile:
     """Parse a CSV (UTF-8, comma, semicolon or tab) or XLSX roster; never raises on content."""
     filename = file_name(filename, "roster")
-    sheet = read_sheet(data, filename, max_rows=MAX_ROWS, empty_message=_EMPTY_FILE)
+    sheet = read_sheet(data, filename, max_rows=MAX_ROWS, empty_message=_(_EMPTY_FILE))
     if sheet.problem is not None:
         return RosterFile(filename, sheet.kind, problems=(sheet.problem,))
     return _build(filename, sheet.kind, sheet.records, sheet.warnings)
 
 
-_EMPTY_FILE = (
+_EMPTY_FILE = N_(
     "The file is empty. Put the column names (name, email, role, team, ...) in the first row "
     "and one person on each row below."
 )
-TOO_MANY_ROWS = (
-    f"The file has more than {MAX_ROWS:,} people; one import takes at most {MAX_ROWS:,}. "
-    f"Split it into files of at most {MAX_ROWS:,} rows, each starting with the row of "
+_TOO_MANY_ROWS = N_(
+    "The file has more than {most} people; one import takes at most {most}. "
+    "Split it into files of at most {most} rows, each starting with the row of "
     "column names, and import them one after the other, coaches first (a supervisor's "
     "coach must already be in LeadCoach or in the same file). Each file is checked whole, "
     "and importing a file again changes nothing."
 )
+TOO_MANY_ROWS = _TOO_MANY_ROWS.format(most=f"{MAX_ROWS:,}")  # as English reads it
 
 
 def _build(
@@ -263,12 +273,15 @@ def _build(
     headers = tuple(cleaned[0])
     if not any(headers):
         problem = RosterProblem(
-            1, "", "The first row is empty: it must hold the column names (name, email, role, ...)."
+            1,
+            "",
+            _("The first row is empty: it must hold the column names (name, email, role, ...)."),
         )
         return RosterFile(filename, kind, problems=(problem,))
     column_index, problems, ignored = match_headers(headers, COLUMNS)
     if len(cleaned) - 1 > MAX_ROWS:
-        problems.append(RosterProblem(0, "", TOO_MANY_ROWS))
+        most = i18n.formatted(MAX_ROWS, ",")
+        problems.append(RosterProblem(0, "", _(_TOO_MANY_ROWS).format(most=most)))
         cleaned = cleaned[: MAX_ROWS + 1]
     rows: list[RosterRow] = []
     width = len(headers)
@@ -279,7 +292,7 @@ def _build(
         # workbook it is only a cell under a column without a name, which is ignored.
         if kind == "csv" and len(cells) > width:
             problems.append(
-                shifted_row(number, len(cells), width, " (for example a comma in a name)")
+                shifted_row(number, len(cells), width, _(" (for example a comma in a name)"))
             )
         rows.append(RosterRow(number, tuple(cells) + ("",) * (width - len(cells))))
     if not rows and not problems:
@@ -287,7 +300,7 @@ def _build(
             RosterProblem(
                 0,
                 "",
-                "The file has a header row but no people: add one person on each row under it.",
+                _("The file has a header row but no people: add one person on each row under it."),
             )
         )
     return RosterFile(
@@ -338,7 +351,9 @@ def validate_roster(
                     RosterProblem(
                         row.row,
                         "email",
-                        f"{_shown(email)} is already on row {first}; list each person once.",
+                        _("{email} is already on row {first}; list each person once.").format(
+                            email=_shown(email), first=first
+                        ),
                     )
                 )
         if entry is not None:
@@ -431,41 +446,50 @@ def _parse_row(
         if len(value) > limit:
             problem(
                 column,
-                f"this cell is {len(value)} characters long; the most allowed is {limit}.",
+                _("this cell is {length} characters long; the most allowed is {limit}.").format(
+                    length=len(value), limit=limit
+                ),
             )
     for column in COLUMNS:
         found = forbidden_character(cell(column), one_line=True)
         if found is not None:
             problem(
                 column,
-                f"this cell holds {found}; remove it. Such characters are invisible and not "
-                "accepted in a roster; they often come from copying out of another program.",
+                _(
+                    "this cell holds {found}; remove it. Such characters are invisible and not "
+                    "accepted in a roster; they often come from copying out of another program."
+                ).format(found=found),
             )
     refused = {p.column for p in problems}  # too long or with a control character
 
     name = cell("name")
     if not name:
-        problem("name", "the name is empty; enter the person's full name.")
+        problem("name", _("the name is empty; enter the person's full name."))
 
     email = None
     raw_email = cell("email")
     if not raw_email:
-        problem("email", "the email is empty; every person needs their work email.")
+        problem("email", _("the email is empty; every person needs their work email."))
     elif "email" not in refused:
         try:
             email = normalise_email(raw_email)
         except InvalidInput:
-            problem("email", f"{_shown(raw_email)} is not an email address.")
+            problem("email", _("{value} is not an email address.").format(value=_shown(raw_email)))
 
     role = None
     raw_role = cell("role")
     if not raw_role:
-        problem("role", f"the role is empty; use {ROLE_LIST}.")
+        problem("role", _("the role is empty; use {roles}.").format(roles=_(ROLE_LIST)))
     elif "role" not in refused:
         try:
             role = Role(raw_role.lower())
         except ValueError:
-            problem("role", f"{_shown(raw_role)} is not a role; use {ROLE_LIST}.")
+            problem(
+                "role",
+                _("{value} is not a role; use {roles}.").format(
+                    value=_shown(raw_role), roles=_(ROLE_LIST)
+                ),
+            )
 
     coach = None
     raw_coach = cell("coach")
@@ -475,10 +499,12 @@ def _parse_row(
         except InvalidInput:
             problem(
                 "coach",
-                f"{_shown(raw_coach)} is not an email address; give the coach's email.",
+                _("{value} is not an email address; give the coach's email.").format(
+                    value=_shown(raw_coach)
+                ),
             )
     if raw_coach and not cell("team"):
-        problem("coach", "a coach is linked to a team: fill in this person's team.")
+        problem("coach", _("a coach is linked to a team: fill in this person's team."))
 
     start_date = None
     raw_date = cell("start_date")
@@ -490,9 +516,11 @@ def _parse_row(
         except ValueError:
             problem(
                 "start_date",
-                f"{_shown(raw_date)} is not a date written YYYY-MM-DD (for example "
-                "2025-01-31). Other forms such as DD/MM/YYYY are not accepted, because "
-                "05/01 could be 5 January or 1 May.",
+                _(
+                    "{value} is not a date written YYYY-MM-DD (for example 2025-01-31). Other "
+                    "forms such as DD/MM/YYYY are not accepted, because 05/01 could be 5 "
+                    "January or 1 May."
+                ).format(value=_shown(raw_date)),
             )
 
     flags: dict[str, bool | None] = {}
@@ -503,7 +531,10 @@ def _parse_row(
             flag = FLAG_VALUES.get(raw.lower())
             if flag is None:
                 problem(
-                    column, f"{_shown(raw)} is not yes or no; use yes, no, true, false, 1 or 0."
+                    column,
+                    _("{value} is not yes or no; use yes, no, true, false, 1 or 0.").format(
+                        value=_shown(raw)
+                    ),
                 )
             flags[column] = flag
 
@@ -513,9 +544,10 @@ def _parse_row(
     if language and "language" not in refused and code_for(language) is None:
         problem(
             "language",
-            f"{_shown(language)} is not a language LeadCoach speaks; use one of "
-            + ", ".join(f"{code} ({name})" for code, name in SUPPORTED.items())
-            + ".",
+            _("{value} is not a language LeadCoach speaks; use one of {languages}.").format(
+                value=_shown(language),
+                languages=", ".join(f"{code} ({name})" for code, name in SUPPORTED.items()),
+            ),
         )
 
     if problems or email is None or role is None:
@@ -551,8 +583,10 @@ def _time_zone(raw: str, problem: Callable[[str, str], None]) -> str | None:
     except InvalidInput:
         problem(
             "timezone",
-            f"{_shown(raw)} is not a time zone; use a name from the IANA list such as "
-            "Europe/London, Asia/Manila or America/Bogota (not an abbreviation like PST).",
+            _(
+                "{value} is not a time zone; use a name from the IANA list such as "
+                "Europe/London, Asia/Manila or America/Bogota (not an abbreviation like PST)."
+            ).format(value=_shown(raw)),
         )
         return None
 
@@ -574,18 +608,25 @@ def _check_against_database(
         if existing.id == viewer.person_id:
             problem(
                 "role",
-                f"this is you; your own role ({existing.role}) cannot be changed by an import.",
+                _("this is you; your own role ({role}) cannot be changed by an import.").format(
+                    role=existing.role
+                ),
             )
         elif not may_manage_accounts:
             problem(
                 "role",
-                f"this person's role is {existing.role}; only an admin can change a role.",
+                _("this person's role is {role}; only an admin can change a role.").format(
+                    role=existing.role
+                ),
             )
     elif existing is None and entry.role in (Role.HR, Role.ADMIN) and not may_manage_accounts:
-        problem("role", f"only an admin can add people with the role {entry.role.value}.")
+        problem(
+            "role",
+            _("only an admin can add people with the role {role}.").format(role=entry.role.value),
+        )
     no_team = existing is None or existing.team_id is None
     if entry.role is Role.SUPERVISOR and entry.team is None and no_team:
-        problem("team", 'a supervisor needs a team; give its name in the "team" column.')
+        problem("team", _('a supervisor needs a team; give its name in the "team" column.'))
 
 
 def _check_across_rows(
@@ -620,8 +661,10 @@ def _check_across_rows(
             if not create_teams:
                 problem(
                     "team",
-                    f"there is no team {_shown(entry.team)}. Check the spelling, or import "
-                    'with "create missing teams" turned on.',
+                    _(
+                        "there is no team {team}. Check the spelling, or import with "
+                        '"create missing teams" turned on.'
+                    ).format(team=_shown(entry.team)),
                 )
                 continue
             for column, value, seen in (
@@ -634,16 +677,25 @@ def _check_across_rows(
                 if earlier[0] != value:
                     problem(
                         column,
-                        f"row {earlier[1]} gives the new team {_shown(entry.team)} the {column} "
-                        f"{_shown(earlier[0])}, this row {_shown(value)}; a team has one "
-                        f"{column}.",
+                        _(
+                            "row {row} gives the new team {team} the {column} {earlier}, this "
+                            "row {value}; a team has one {column}."
+                        ).format(
+                            row=earlier[1],
+                            team=_shown(entry.team),
+                            column=column,
+                            earlier=_shown(earlier[0]),
+                            value=_shown(value),
+                        ),
                     )
         cohort_key = entry.cohort.casefold() if entry.cohort else None
         if cohort_key and cohort_key not in ctx.cohorts and cohort_key not in cohort_dates:
             problem(
                 "cohort",
-                f"the cohort {_shown(entry.cohort)} is new and no row of it has a "
-                "start_date; fill in the start date of at least one of its people.",
+                _(
+                    "the cohort {cohort} is new and no row of it has a start_date; fill in "
+                    "the start date of at least one of its people."
+                ).format(cohort=_shown(entry.cohort)),
             )
         if entry.coach:
             in_file = by_email.get(entry.coach)
@@ -656,28 +708,34 @@ def _check_across_rows(
                 role = None
             coach_row = file_rows.get(entry.coach)
             waiting = (
-                f" Their row {coach_row} has a problem; fix it first."
+                " " + _("Their row {row} has a problem; fix it first.").format(row=coach_row)
                 if in_file is None and coach_row is not None
                 else ""
             )
             if role is None and coach_row is not None:
                 problem(
                     "coach",
-                    f"{_shown(entry.coach)} is on row {coach_row}, which has a problem; "
-                    "fix that row first.",
+                    _("{coach} is on row {row}, which has a problem; fix that row first.").format(
+                        coach=_shown(entry.coach), row=coach_row
+                    ),
                 )
             elif role is None:
                 problem(
                     "coach",
-                    f"no one with the email {_shown(entry.coach)} is in LeadCoach or in this file.",
+                    _("no one with the email {coach} is in LeadCoach or in this file.").format(
+                        coach=_shown(entry.coach)
+                    ),
                 )
             elif role != Role.COACH.value:
                 problem(
                     "coach",
-                    f"{_shown(entry.coach)} has the role {role}, not coach.{waiting}",
+                    _("{coach} has the role {role}, not coach.").format(
+                        coach=_shown(entry.coach), role=role
+                    )
+                    + waiting,
                 )
             elif entry.coach == entry.email:
-                problem("coach", "a person cannot be their own coach.")
+                problem("coach", _("a person cannot be their own coach."))
 
     # A new team needs a site; rows naming one that no clean row gives a site are rejected.
     if create_teams:
@@ -689,8 +747,10 @@ def _check_across_rows(
                     RosterProblem(
                         entry.row,
                         "site",
-                        f"the team {_shown(entry.team)} is new and no row gives its site; "
-                        "fill in the site to create it.",
+                        _(
+                            "the team {team} is new and no row gives its site; fill in the "
+                            "site to create it."
+                        ).format(team=_shown(entry.team)),
                     )
                 )
     return found
@@ -706,7 +766,12 @@ def _new_names(entries: Sequence[RosterEntry], column: str, existing: dict[str, 
 
 
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """ "1 row", "3 problems", by the language's plural rule (Arabic has six forms)."""
+    if noun == "row":
+        text = ngettext("{count} row", "{count} rows", count)
+    else:
+        text = ngettext("{count} problem", "{count} problems", count)
+    return text.format(count=i18n.number(count))
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -731,7 +796,9 @@ def import_roster(
     """
     require(viewer, Action.MANAGE_COHORTS)
     if mode not in MODES:
-        raise InvalidInput(f'Import mode: use "all_or_nothing" or "clean_rows", not "{mode}".')
+        raise InvalidInput(
+            _('Import mode: use "all_or_nothing" or "clean_rows", not "{mode}".').format(mode=mode)
+        )
     check = validate_roster(
         session=session, viewer=viewer, roster=roster, create_teams=create_teams
     )

@@ -26,26 +26,28 @@ from itertools import islice
 from pathlib import PurePath
 from typing import Any
 
+from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.validation import visible
 
 # git's test for a binary file (buffer_is_binary in xdiff-interface.c): a null byte among
 # the first 8,000 bytes. Used only where the bytes are not UTF-8 text or the header row
 # holds one, so that one stray null character in a cell is reported on its row.
 BINARY_SNIFF = 8_000
-SAVE_AS_UTF8 = (
+# Messages are texts of the catalog (issue 25), put in the reader's language when made.
+SAVE_AS_UTF8 = N_(
     'Save it as UTF-8 and import it again (in Excel: File > Save As > "CSV UTF-8 '
     '(Comma delimited)"; in LibreOffice tick "Edit filter settings" and pick Unicode (UTF-8)).'
 )
-NOT_TEXT = (
+NOT_TEXT = N_(
     "This file is not a text (CSV) file: it holds binary data, as an image, a PDF, a damaged "
     "file or a file saved as UTF-16 do. Save the list from Excel as .xlsx, or as CSV UTF-8."
 )
-NOT_A_WORKBOOK = (
+NOT_A_WORKBOOK = N_(
     "This file is not a readable Excel workbook (.xlsx): it is damaged (for example cut "
     "short while copying) or another kind of file with an .xlsx name. Open it in Excel and "
     "save it again as .xlsx, or save it as CSV UTF-8."
 )
-OLD_SPREADSHEET = "This kind of spreadsheet cannot be read: save it as .xlsx or as CSV UTF-8."
+OLD_SPREADSHEET = N_("This kind of spreadsheet cannot be read: save it as .xlsx or as CSV UTF-8.")
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ class RowProblem:
 
     def __str__(self) -> str:
         if self.row and self.column:
-            return f'Row {self.row}, column "{self.column}": {self.message}'
+            return _('Row {row}, column "{column}": {message}').format(
+                row=self.row, column=self.column, message=self.message
+            )
         if self.row:
-            return f"Row {self.row}: {self.message}"
+            return _("Row {row}: {message}").format(row=self.row, message=self.message)
         return self.message
 
 
@@ -92,31 +96,35 @@ def read_sheet(data: bytes, filename: str, *, max_rows: int, empty_message: str)
     if data.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data, max_rows, empty_message)
     if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in (".xls", ".ods", ".numbers"):
-        return _refused("csv", OLD_SPREADSHEET)
+        return _refused("csv", _(OLD_SPREADSHEET))
     return _read_csv(data, max_rows, empty_message)
 
 
 def _read_csv(data: bytes, max_rows: int, empty_message: str) -> Sheet:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _refused("csv", f"The file is saved as UTF-16. {SAVE_AS_UTF8}")
+        return _refused("csv", _("The file is saved as UTF-16.") + " " + _(SAVE_AS_UTF8))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         if b"\x00" in data[:BINARY_SNIFF]:
-            return _refused("csv", NOT_TEXT)
+            return _refused("csv", _(NOT_TEXT))
         line = data.count(b"\n", 0, error.start) + 1
         byte = data[error.start]
         return _refused(
             "csv",
-            f"the file is not saved as UTF-8 (wrong encoding): byte 0x{byte:02X} at position "
-            f"{error.start + 1} of the file cannot be read. {SAVE_AS_UTF8}",
+            _(
+                "the file is not saved as UTF-8 (wrong encoding): byte 0x{byte} at position "
+                "{position} of the file cannot be read."
+            ).format(byte=f"{byte:02X}", position=error.start + 1)
+            + " "
+            + _(SAVE_AS_UTF8),
             row=line,
         )
     if not text.strip():
         return _refused("csv", empty_message)
     header_line = text.split("\n", 1)[0]
     if "\x00" in header_line:  # column names never hold one: UTF-16 without its mark, or binary
-        return _refused("csv", NOT_TEXT)
+        return _refused("csv", _(NOT_TEXT))
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
     records: list[list[str]] = []
@@ -127,7 +135,9 @@ def _read_csv(data: bytes, max_rows: int, empty_message: str) -> Sheet:
     except csv.Error as error:
         return _refused(
             "csv",
-            f"This row cannot be read as CSV ({error}). Check for a stray quote mark.",
+            _("This row cannot be read as CSV ({error}). Check for a stray quote mark.").format(
+                error=error
+            ),
             row=len(records) + 1,
         )
     return Sheet("csv", records)
@@ -155,16 +165,18 @@ def _read_xlsx(data: bytes, max_rows: int, empty_message: str) -> Sheet:
     # without the workbook's parts), zlib.error, ParseError (XML cut short or junk, even
     # while reading rows) and ValueError; a traceback must never be the answer.
     except Exception:
-        return _refused("xlsx", NOT_A_WORKBOOK)
+        return _refused("xlsx", _(NOT_A_WORKBOOK))
     if not titles:
         return _refused("xlsx", empty_message)
     warnings = ()
     if others:
-        ignored = " and ".join(f"'{visible(title)}'" for title in others)
+        ignored = _(" and ").join(f"'{visible(title)}'" for title in others)
         warnings = (
-            f"Only the first sheet, '{visible(titles[0])}', was read; "
-            f"{'sheet' if len(others) == 1 else 'sheets'} {ignored} "
-            f"{'was' if len(others) == 1 else 'were'} ignored.",
+            ngettext(
+                "Only the first sheet, '{first}', was read; sheet {ignored} was ignored.",
+                "Only the first sheet, '{first}', was read; sheets {ignored} were ignored.",
+                len(others),
+            ).format(first=visible(titles[0]), ignored=ignored),
         )
     return Sheet("xlsx", [[cell_text(value) for value in row] for row in values], warnings)
 
@@ -214,8 +226,9 @@ def match_headers(
                     RowProblem(
                         1,
                         key,
-                        f"this column appears twice (columns {index[key] + 1} and "
-                        f"{position + 1}); keep one.",
+                        _(
+                            "this column appears twice (columns {first} and {second}); keep one."
+                        ).format(first=index[key] + 1, second=position + 1),
                     )
                 )
             else:
@@ -230,13 +243,15 @@ def missing_columns(
 ) -> list[RowProblem]:
     """A problem for each required column the header row lacks; `needs` says which the
     first row must name (e.g. "name, email and role")."""
-    found = ", ".join(f'"{visible(h)}"' for h in headers if h) or "none"
+    found = ", ".join(f'"{visible(h)}"' for h in headers if h) or _("none")
     return [
         RowProblem(
             1,
             column,
-            f'the file has no "{column}" column. The first row must name the columns '
-            f"{needs} (found: {found}).",
+            _(
+                'the file has no "{column}" column. The first row must name the columns '
+                "{needs} (found: {found})."
+            ).format(column=column, needs=needs, found=found),
         )
         for column in required
         if column not in index
@@ -248,8 +263,10 @@ def shifted_row(number: int, cells: int, width: int, example: str = "") -> RowPr
     return RowProblem(
         number,
         "",
-        f"this row has {cells} cells but the first row names only {width} columns. A value "
-        f"holding the separator{example} must be inside double quotes.",
+        _(
+            "this row has {cells} cells but the first row names only {width} columns. A value "
+            "holding the separator{example} must be inside double quotes."
+        ).format(cells=cells, width=width, example=example),
     )
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
 from leadcoach.platform.errors import AccessDenied, InvalidInput
+from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     DevelopmentGoal,
     KpiValue,
@@ -91,7 +92,7 @@ class WorkPlanView:
 def period_bounds(cadence: str, starts_on: date) -> tuple[date, date]:
     """The first and last day of the month or quarter that `starts_on` falls in."""
     if cadence not in CADENCES:
-        raise InvalidInput.of("Plan for", "choose a month or a quarter.")
+        raise InvalidInput.of("Plan for", _("choose a month or a quarter."))
     month = starts_on.month if cadence == "month" else (starts_on.month - 1) // 3 * 3 + 1
     first = date(starts_on.year, month, 1)
     length = 1 if cadence == "month" else 3
@@ -123,14 +124,16 @@ def write_plan(
         session=session, viewer=viewer, action=Action.EDIT_WORK_PLAN, person_id=person_id
     )
     if person.role != Role.SUPERVISOR.value or person.team_id is None:
-        raise InvalidInput("A work plan is for a supervisor's team; this person leads no team.")
+        raise InvalidInput(_("A work plan is for a supervisor's team; this person leads no team."))
     first, last = period_bounds(cadence, starts_on)
     expectations = clean_text(expectations, "Expectations", 2000)
     actions = clean_text(actions, "Actions", 2000)
     if not targets:
-        raise InvalidInput.of("Targets", "choose at least one measure and its target.")
+        raise InvalidInput.of("Targets", _("choose at least one measure and its target."))
     if len(targets) > MAX_TARGETS:
-        raise InvalidInput.of("Targets", f"choose at most {MAX_TARGETS} measures.")
+        raise InvalidInput.of(
+            "Targets", _("choose at most {max_targets} measures.").format(max_targets=MAX_TARGETS)
+        )
     catalogue = measures(session)
     goals = dict(
         session.exec(
@@ -143,9 +146,11 @@ def write_plan(
     for spec in targets:
         measure = catalogue.get(spec.kpi_id)
         if measure is None:
-            raise InvalidInput.of("Targets", "one of the measures does not exist.")
+            raise InvalidInput.of("Targets", _("one of the measures does not exist."))
         if spec.kpi_id in seen:
-            raise InvalidInput.of("Targets", f"{measure.name} is chosen twice; keep one target.")
+            raise InvalidInput.of(
+                "Targets", _("{name} is chosen twice; keep one target.").format(name=measure.name)
+            )
         seen.add(spec.kpi_id)
         if not (
             isinstance(spec.target, int | float)
@@ -154,12 +159,13 @@ def write_plan(
         ):
             raise InvalidInput.of(
                 "Targets",
-                f"the target for {measure.name} must lie between {measure.min_value:g} and "
-                f"{measure.max_value:g}.",
+                _("the target for {name} must lie between {min_value:g} and {max_value:g}.").format(
+                    name=measure.name, min_value=measure.min_value, max_value=measure.max_value
+                ),
             )
         if spec.goal_id is not None and spec.goal_id not in goals:
             # Another person's goal is refused exactly as a missing one.
-            raise InvalidInput.of("Targets", "the linked development goal is not in this plan.")
+            raise InvalidInput.of("Targets", _("the linked development goal is not in this plan."))
     plan = session.exec(
         select(WorkPlan).where(
             WorkPlan.person_id == person.id,

@@ -208,17 +208,17 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
             axis=alt.Axis(labelLimit=300, labelOverlap=False),
         ),
         tooltip=[
-            alt.Tooltip("name:N", title="Person"),
-            alt.Tooltip("team:N", title="Team"),
-            alt.Tooltip("skill:N", title="Skill"),
-            alt.Tooltip("score:Q", title="Score", format=".0f"),
+            alt.Tooltip("name:N", title=_("Person")),
+            alt.Tooltip("team:N", title=_("Team")),
+            alt.Tooltip("skill:N", title=_("Skill")),
+            alt.Tooltip("score:Q", title=_("Score"), format=".0f"),
         ],
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
             "score:Q",
             scale=alt.Scale(scheme="cividis", domain=[0, 100]),
-            legend=alt.Legend(title="Score", orient="bottom"),
+            legend=alt.Legend(title=_("Score"), orient="bottom"),
         ),
     )
     values = base.mark_text(fontSize=11).encode(
@@ -228,7 +228,7 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
     return (cells + values).properties(
         height=alt.Step(26),
         width=alt.Step(40),
-        description="Heatmap of each person's latest score per skill." + TABLE_BESIDE,
+        description=_("Heatmap of each person's latest score per skill.") + _(TABLE_BESIDE),
     )
 
 
@@ -248,7 +248,9 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
     order = list(dict.fromkeys(data["skill"]))
     groups = list(dict.fromkeys(data["group"]))
     y = alt.Y("skill:N", sort=order, title=None, axis=None)
-    x = alt.X("mean:Q", scale=SCORE_SCALE, title="Score (0-100)", axis=alt.Axis(values=SCORE_TICKS))
+    x = alt.X(
+        "mean:Q", scale=SCORE_SCALE, title=_("Score (0-100)"), axis=alt.Axis(values=SCORE_TICKS)
+    )
     base = alt.Chart(data).encode(
         y=y,
         x=x,
@@ -259,11 +261,11 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
             legend=alt.Legend(orient="bottom", columns=1, title=None, labelLimit=300),
         ),
         tooltip=[
-            alt.Tooltip("group:N", title="Who"),
-            alt.Tooltip("skill:N", title="Skill"),
-            alt.Tooltip("mean:Q", title="Score", format=".0f"),
-            alt.Tooltip("n:Q", title="People"),
-            alt.Tooltip("beyond_noise:N", title="Beyond noise"),
+            alt.Tooltip("group:N", title=_("Who")),
+            alt.Tooltip("skill:N", title=_("Skill")),
+            alt.Tooltip("mean:Q", title=_("Score"), format=".0f"),
+            alt.Tooltip("n:Q", title=_("People")),
+            alt.Tooltip("beyond_noise:N", title=_("Beyond noise")),
         ],
     )
     names = (
@@ -281,7 +283,7 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
         size=330, strokeWidth=2, yOffset=BAR_OFFSET
     )
     return (names + rules + dots + rings).properties(
-        description="Dot chart of each group's average score per skill." + TABLE_BESIDE,
+        description=_("Dot chart of each group's average score per skill.") + _(TABLE_BESIDE),
         height=alt.Step(44),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
@@ -299,22 +301,25 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
         grid=False,
     )
     base = alt.Chart(data).encode(
-        x=alt.X("round_start:T", title="Round (quarter)", axis=quarters),
+        x=alt.X("round_start:T", title=_("Round (quarter)"), axis=quarters),
         tooltip=[
-            alt.Tooltip("round:N", title="Round"),
-            alt.Tooltip("n:Q", title="People"),
-            alt.Tooltip("mean:Q", title="Average", format=".0f"),
-            alt.Tooltip("q1:Q", title="Lower quartile", format=".0f"),
-            alt.Tooltip("q3:Q", title="Upper quartile", format=".0f"),
+            alt.Tooltip("round:N", title=_("Round")),
+            alt.Tooltip("n:Q", title=_("People")),
+            alt.Tooltip("mean:Q", title=_("Average"), format=".0f"),
+            alt.Tooltip("q1:Q", title=_("Lower quartile"), format=".0f"),
+            alt.Tooltip("q3:Q", title=_("Upper quartile"), format=".0f"),
         ],
     )
     band = base.mark_area(opacity=0.25, color=ACCENT).encode(
-        y=alt.Y("q1:Q", scale=SCORE_SCALE, title="Score (0-100)"), y2="q3:Q"
+        y=alt.Y("q1:Q", scale=SCORE_SCALE, title=_("Score (0-100)")), y2="q3:Q"
     )
     line = base.mark_line(color=ACCENT, point=True).encode(y="mean:Q")
     return (band + line).properties(
-        description=f"Line chart of the team's average {skill} score per quarter, with the "
-        "middle half of the team as a band." + TABLE_BESIDE,
+        description=_(
+            "Line chart of the team's average {skill} score per quarter, with the middle half "
+            "of the team as a band."
+        ).format(skill=skill)
+        + _(TABLE_BESIDE),
         height=260,
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
@@ -343,52 +348,53 @@ def distribution_chart(distribution: pd.DataFrame, skill: str) -> alt.Chart:
     base = alt.Chart(data).encode(
         x=x,
         tooltip=[
-            alt.Tooltip("round:N", title="Round"),
-            alt.Tooltip("n:Q", title="People"),
-            alt.Tooltip("median:Q", title="Median", format=".0f"),
-            alt.Tooltip("q1:Q", title="Lower quartile", format=".0f"),
-            alt.Tooltip("q3:Q", title="Upper quartile", format=".0f"),
-            alt.Tooltip("mean:Q", title="Mean", format=".1f"),
+            alt.Tooltip("round:N", title=_("Round")),
+            alt.Tooltip("n:Q", title=_("People")),
+            alt.Tooltip("median:Q", title=_("Median"), format=".0f"),
+            alt.Tooltip("q1:Q", title=_("Lower quartile"), format=".0f"),
+            alt.Tooltip("q3:Q", title=_("Upper quartile"), format=".0f"),
+            alt.Tooltip("mean:Q", title=_("Mean"), format=".1f"),
         ],
     )
     whiskers = base.mark_rule(color="#555").encode(
-        y=alt.Y("min:Q", scale=score, title="Score (0-100)"), y2="max:Q"
+        y=alt.Y("min:Q", scale=score, title=_("Score (0-100)")), y2="max:Q"
     )
     boxes = base.mark_bar(size=36, color=ACCENT, opacity=0.75).encode(y="q1:Q", y2="q3:Q")
     medians = base.mark_tick(size=36, thickness=2, color="white").encode(y="median:Q")
     return (whiskers + boxes + medians).properties(
-        description=f"Box plots of the {skill} scores at each round." + TABLE_BESIDE,
+        description=_("Box plots of the {skill} scores at each round.").format(skill=skill)
+        + _(TABLE_BESIDE),
         height=260,
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
-REAL_CHANGE = "Real change (Holm-corrected p < .05)"
-CHANCE = "Could be chance"
+REAL_CHANGE = N_("Real change (Holm-corrected p < .05)")
+CHANCE = N_("Could be chance")
 
 
 def change_chart(changes: pd.DataFrame) -> alt.Chart:
     """Mean change per skill with its 95% confidence interval (a forest plot); skills whose
     change holds after correcting for twelve tests (Holm) are filled."""
     data = changes[~changes["suppressed"]].assign(
-        verdict=lambda f: f["significant"].map({True: REAL_CHANGE, False: CHANCE})
+        verdict=lambda f: f["significant"].map({True: _(REAL_CHANGE), False: _(CHANCE)})
     )[["skill", "n", "mean_change", "ci_low", "ci_high", "d_z", "p_holm", "verdict"]]
     order = list(data["skill"])
     y = alt.Y("skill:N", sort=order, title=None, axis=None)
     tooltip = [
-        alt.Tooltip("skill:N", title="Skill"),
-        alt.Tooltip("n:Q", title="People"),
-        alt.Tooltip("mean_change:Q", title="Mean change", format="+.1f"),
-        alt.Tooltip("ci_low:Q", title="95% CI from", format="+.1f"),
-        alt.Tooltip("ci_high:Q", title="95% CI to", format="+.1f"),
-        alt.Tooltip("d_z:Q", title="Effect size d_z", format=".2f"),
-        alt.Tooltip("p_holm:Q", title="p (Holm)", format=".3f"),
+        alt.Tooltip("skill:N", title=_("Skill")),
+        alt.Tooltip("n:Q", title=_("People")),
+        alt.Tooltip("mean_change:Q", title=_("Mean change"), format="+.1f"),
+        alt.Tooltip("ci_low:Q", title=_("95% CI from"), format="+.1f"),
+        alt.Tooltip("ci_high:Q", title=_("95% CI to"), format="+.1f"),
+        alt.Tooltip("d_z:Q", title=_("Effect size d_z"), format=".2f"),
+        alt.Tooltip("p_holm:Q", title=_("p (Holm)"), format=".3f"),
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
     names = base.mark_text(align="left", baseline="bottom", yOffset=-3, color="#222").encode(
         x=alt.value(0), text="skill:N"
     )
-    x = alt.X("ci_low:Q", title="Change in score points (95% CI)")
+    x = alt.X("ci_low:Q", title=_("Change in score points (95% CI)"))
     intervals = base.mark_rule(strokeWidth=2, color=ACCENT, yOffset=BAR_OFFSET).encode(
         x=x, x2="ci_high:Q"
     )
@@ -396,14 +402,16 @@ def change_chart(changes: pd.DataFrame) -> alt.Chart:
         x="mean_change:Q",
         fill=alt.Fill(
             "verdict:N",
-            scale=alt.Scale(domain=[REAL_CHANGE, CHANCE], range=[ACCENT, "white"]),
+            scale=alt.Scale(domain=[_(REAL_CHANGE), _(CHANCE)], range=[ACCENT, "white"]),
             legend=alt.Legend(orient="bottom", title=None, labelLimit=320),
         ),
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#999").encode(x="x:Q")
     return (names + zero + intervals + points).properties(
-        description="Forest plot of each skill's average change with its 95% confidence "
-        "interval." + TABLE_BESIDE,
+        description=_(
+            "Forest plot of each skill's average change with its confidence interval (95%)."
+        )
+        + _(TABLE_BESIDE),
         height=alt.Step(44),
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )

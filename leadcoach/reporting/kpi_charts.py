@@ -7,6 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from leadcoach.platform.i18n import _
 from leadcoach.reporting.charts import ACCENT, LINE_COLOURS, MONTHS, PREVIOUS, TABLE_BESIDE
 
 SIGNAL = "#D55E00"  # Okabe-Ito vermilion, 3.6:1 on white
@@ -24,7 +25,9 @@ def _assessment_rules(assessments: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(dates)
         .mark_rule(color=ASSESSMENT, strokeDash=[2, 3])
-        .encode(x="at:T", tooltip=[alt.Tooltip("at:T", title="Self-assessment", format="%d %b %Y")])
+        .encode(
+            x="at:T", tooltip=[alt.Tooltip("at:T", title=_("Self-assessment"), format="%d %b %Y")]
+        )
     )
 
 
@@ -40,13 +43,13 @@ def kpi_chart(
     plan's month or quarter, and the dates of the supervisor's self-assessments as dotted
     rules, on the shared time axis."""
     data = values[values["measure"] == measure][["period", "value", "target"]].copy()
-    x = alt.X("period:T", title="Month", axis=MONTHS, scale=_domain(start, end))
+    x = alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_domain(start, end))
     base = alt.Chart(data)
     line = base.mark_line(color=ACCENT, point=True).encode(
         x=x,
         y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
         tooltip=[
-            alt.Tooltip("period:T", title="Month", format="%b %Y"),
+            alt.Tooltip("period:T", title=_("Month"), format="%b %Y"),
             alt.Tooltip("value:Q", title=measure, format=",.1f"),
         ],
     )
@@ -68,16 +71,19 @@ def kpi_chart(
             x2="ends_on:T",
             y="target:Q",
             tooltip=[
-                alt.Tooltip("starts_on:T", title="Plan from", format="%b %Y"),
-                alt.Tooltip("target:Q", title="Plan target", format=",.1f"),
+                alt.Tooltip("starts_on:T", title=_("Plan from"), format="%b %Y"),
+                alt.Tooltip("target:Q", title=_("Plan target"), format=",.1f"),
             ],
         )
     )
     return (line + target + _assessment_rules(assessments)).properties(
         height=220,
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        description=f"Line chart of {measure} by month, the plan's targets dashed, "
-        "self-assessment dates as dotted rules." + TABLE_BESIDE,
+        description=_(
+            "Line chart of {measure} by month, the plan's targets dashed, self-assessment "
+            "dates as dotted rules."
+        ).format(measure=measure)
+        + _(TABLE_BESIDE),
     )
 
 
@@ -90,22 +96,25 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("at:T", title="Month", axis=MONTHS, scale=_domain(start, end)),
-            y=alt.Y("score:Q", title="Score (0-100)", scale=alt.Scale(domain=[0, 100])),
+            x=alt.X("at:T", title=_("Month"), axis=MONTHS, scale=_domain(start, end)),
+            y=alt.Y("score:Q", title=_("Score (0-100)"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "skill:N", legend=alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None)
             ),
             tooltip=[
-                alt.Tooltip("skill:N", title="Skill"),
-                alt.Tooltip("at:T", title="Date", format="%d %b %Y"),
-                alt.Tooltip("score:Q", title="Score", format=".0f"),
+                alt.Tooltip("skill:N", title=_("Skill")),
+                alt.Tooltip("at:T", title=_("Date"), format="%d %b %Y"),
+                alt.Tooltip("score:Q", title=_("Score"), format=".0f"),
             ],
         )
         .properties(
             height=260,
             autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-            description="Line chart of each skill's score at each self-assessment, on the "
-            "same months as the team's numbers." + TABLE_BESIDE,
+            description=_(
+                "Line chart of each skill's score at each self-assessment, on the same months "
+                "as the team's numbers."
+            )
+            + _(TABLE_BESIDE),
         )
     )
 
@@ -116,7 +125,7 @@ def xmr_chart(frame: pd.DataFrame, measure: str) -> alt.Chart:
     data = frame[frame["measure"] == measure][
         ["team", "period", "value", "centre", "lower", "upper", "signal"]
     ]
-    base = alt.Chart().encode(x=alt.X("period:T", title="Month", axis=MONTHS))
+    base = alt.Chart().encode(x=alt.X("period:T", title=_("Month"), axis=MONTHS))
     layers = alt.layer(
         base.mark_line(color=ACCENT).encode(
             y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False))
@@ -129,10 +138,10 @@ def xmr_chart(frame: pd.DataFrame, measure: str) -> alt.Chart:
             color=alt.condition("datum.signal", alt.value(SIGNAL), alt.value(ACCENT)),
             shape=alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
             tooltip=[
-                alt.Tooltip("team:N", title="Team"),
-                alt.Tooltip("period:T", title="Month", format="%b %Y"),
+                alt.Tooltip("team:N", title=_("Team")),
+                alt.Tooltip("period:T", title=_("Month"), format="%b %Y"),
                 alt.Tooltip("value:Q", title=measure, format=",.1f"),
-                alt.Tooltip("signal:N", title="Beyond usual variation"),
+                alt.Tooltip("signal:N", title=_("Beyond usual variation")),
             ],
         ),
         data=data,
@@ -143,9 +152,11 @@ def xmr_chart(frame: pd.DataFrame, measure: str) -> alt.Chart:
             row=alt.Row("team:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
         )
         .properties(
-            description=f"One chart per team of {measure} by month, with the limits of usual "
-            "month-to-month variation dashed and months beyond them marked as diamonds."
-            + TABLE_BESIDE
+            description=_(
+                "One chart per team of {measure} by month, with the limits of usual "
+                "month-to-month variation dashed and months beyond them marked as diamonds."
+            ).format(measure=measure)
+            + _(TABLE_BESIDE)
         )
     )
 
@@ -160,7 +171,7 @@ def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timesta
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title="Month", axis=MONTHS),
+            x=alt.X("period:T", title=_("Month"), axis=MONTHS),
             y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "group:N",
@@ -170,8 +181,8 @@ def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timesta
             ),
             strokeDash=alt.StrokeDash("group:N", legend=None),
             tooltip=[
-                alt.Tooltip("group:N", title="Group"),
-                alt.Tooltip("period:T", title="Month", format="%b %Y"),
+                alt.Tooltip("group:N", title=_("Group")),
+                alt.Tooltip("period:T", title=_("Month"), format="%b %Y"),
                 alt.Tooltip("value:Q", title=measure, format=",.1f"),
             ],
         )
@@ -184,6 +195,9 @@ def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timesta
     return (lines + start).properties(
         height=240,
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        description=f"Line chart of {measure} by month for the cohort's teams and the "
-        "comparison teams; the dotted rule marks the cohort's start." + TABLE_BESIDE,
+        description=_(
+            "Line chart of {measure} by month for the cohort's teams and the comparison teams; "
+            "the dotted rule marks the cohort's start."
+        ).format(measure=measure)
+        + _(TABLE_BESIDE),
     )

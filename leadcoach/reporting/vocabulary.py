@@ -155,6 +155,15 @@ VALUES: dict[str, dict[str, str]] = {
         "upcoming": "Upcoming",
         "draft": "Draft",
         "submitted": "Submitted",
+        # a development goal's status (coaching.plans)
+        "active": "Active",
+        "achieved": "Achieved",
+        "dropped": "Dropped",
+        # where a supervisor's assessment stands (coaching.teams.STATUS_ORDER)
+        "Not assessed": "Not assessed",
+        "Overdue": "Overdue",
+        "In progress": "In progress",
+        "Up to date": "Up to date",
     },
     "kind": {"csv": "CSV", "xlsx": "Excel", "html": "Report", "cohort": "Cohort"},
     "method": {"sso": "Single sign-on", "password": "Password"},
@@ -213,11 +222,11 @@ def cell(value: object, spec: str | None = None, column: str | None = None) -> s
             return _(YES) if value else _(NO)
     if isinstance(value, datetime):
         if spec:
-            return value.strftime(spec)
+            return i18n.strftime(value, spec)
         plain = value.hour == value.minute == value.second == 0
         return i18n.day(value) + ("" if plain else f" {value:%H:%M}")
     if isinstance(value, date):
-        return value.strftime(spec) if spec else i18n.day(value)
+        return i18n.strftime(value, spec) if spec else i18n.day(value)
     if isinstance(value, int | float):
         return i18n.formatted(value, spec or "")
     text = " ".join(str(value).splitlines())
@@ -349,6 +358,7 @@ EVENTS.update(
 VALUES["status"].update({"met": "Met", "not_met": "Not met yet", "no_data": "No data yet"})
 VALUES["direction"] = {"better": "Better", "worse": "Worse"}
 VALUES["better"] = {"higher": "Higher", "lower": "Lower"}
+VALUES["unit"] = {"seconds": "seconds", "percent": "percent", "count": "count", "score": "score"}
 VALUES["group"] = {"cohort": "The cohort's teams", "comparison": "Comparison teams"}
 VALUES["combine"] = {
     "weighted_mean": "Mean weighted by contacts",
@@ -385,6 +395,7 @@ HEADERS.update(
         "value": "Value",
         "topic": "Topic",
         "figure": "Figure",
+        "key": "Key",  # a KPI measure's key, as a KPI file names it (issue 23)
     }
 )
 # "95% c..." would read as a %-format directive to gettext tools (msgfmt -c and
@@ -595,6 +606,14 @@ MEANINGS = {
     "cannot be judged yet": "cannot be judged yet",
 }
 VALUES["meaning"] = MEANINGS
+# The 360 report's readings and verdicts (leadcoach.measurement.multirater's words).
+VALUES["verdict"] = MEANINGS
+VALUES["reading"] = {
+    "blind spot": "blind spot",
+    "hidden strength": "hidden strength",
+    "in agreement": "in agreement",
+    "cannot be judged yet": "cannot be judged yet",
+}
 
 
 # --- issue 23: the cohort review's KPI section ("did the programme help the teams?"), on the

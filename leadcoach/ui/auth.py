@@ -177,6 +177,9 @@ def require_viewer() -> Viewer:
     """The signed-in viewer; pages call this, and stop at the sign-in screen without one."""
     viewer = _signed_in_viewer()
     if viewer is not None:
+        # This rerun's language again (app.py set it already): a page run on its own, as
+        # AppTest runs a top-level page, is shown in the viewer's language too (issue 25).
+        language.activate(viewer)
         return viewer
     gate_page()
     st.stop()

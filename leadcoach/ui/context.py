@@ -20,6 +20,7 @@ from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
+from leadcoach.platform.i18n import _
 from leadcoach.platform.languages import SOURCE
 from leadcoach.programmes.cohort_reviews import CohortKpiReviews, CohortReviews
 from leadcoach.ui.text import md
@@ -208,15 +209,20 @@ def startup() -> None:
         instrument()
         tips()
     except bank.BankError as error:
-        st.error(f"The questionnaire files have a problem, so LeadCoach cannot start:\n\n{error}")
+        st.error(
+            _(
+                "The questionnaire files have a problem, so LeadCoach cannot start:\n\n{error}"
+            ).format(error=error)
+        )
         st.stop()
     try:
         engine()
     except Exception as error:
         st.error(
-            "LeadCoach cannot open its database "
-            f"({type(error).__name__}: {str(error).splitlines()[0]}). "
-            "Check LEADCOACH_DATABASE_URL."
+            _(
+                "LeadCoach cannot open its database ({name}: {splitlines}). Check "
+                "LEADCOACH_DATABASE_URL."
+            ).format(name=type(error).__name__, splitlines=str(error).splitlines()[0])
         )
         st.stop()
 
@@ -257,7 +263,7 @@ def subject_person_id(viewer_person_id: int) -> int:
     if raw is None:
         return viewer_person_id
     if not raw.isdigit():
-        st.error(f"The link is broken: person '{md(raw)}' is not a number.")
+        st.error(_("The link is broken: person '{raw}' is not a number.").format(raw=md(raw)))
         st.stop()
     return int(raw)
 

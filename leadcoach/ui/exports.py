@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.people.access import Viewer
+from leadcoach.platform.i18n import _
 from leadcoach.reporting import batch, charts, cohort_report, person_report, vocabulary, workbook
 from leadcoach.reporting import exports as files
 from leadcoach.ui import context
@@ -101,14 +102,14 @@ def downloads(table: pd.DataFrame, chart: Callable[[], alt.TopLevelMixin], name:
     """CSV of the table, and the chart (`chart()` makes it) as SVG and PNG; drawn only when
     asked for."""
     csv, svg, png = st.columns(3)
-    table_download("Table (CSV)", table, f"{name}.csv", where=csv, key=f"{name}_csv")
+    table_download(_("Table (CSV)"), table, f"{name}.csv", where=csv, key=f"{name}_csv")
     # Callables run only when clicked, so drawing the chart costs nothing until then.
     file_download(
-        "Chart (SVG)", lambda: charts.as_svg(chart()), f"{name}.svg", "image/svg+xml",
+        _("Chart (SVG)"), lambda: charts.as_svg(chart()), f"{name}.svg", "image/svg+xml",
         where=svg, key=f"{name}_svg",
     )  # fmt: skip
     file_download(
-        "Chart (PNG)", lambda: charts.as_png(chart()), f"{name}.png", "image/png",
+        _("Chart (PNG)"), lambda: charts.as_png(chart()), f"{name}.png", "image/png",
         where=png, key=f"{name}_png",
     )  # fmt: skip
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from leadcoach.messaging import preferences
 from leadcoach.platform.errors import InvalidInput
+from leadcoach.platform.i18n import _
 from leadcoach.ui import auth
 from leadcoach.ui.context import db, settings
 from leadcoach.ui.text import md
@@ -30,11 +31,13 @@ def apply_stop_link() -> None:
     what = md(done.label.lower())
     if done.changed:
         st.success(
-            f"Done: no more emails about this: *{what}*. You can turn them on again under "
-            "Notifications in LeadCoach."
+            _(
+                "Done: no more emails about this: *{what}*. You can turn them on again under "
+                "Notifications in LeadCoach."
+            ).format(what=what)
         )
     else:
-        st.info(f"These emails are off already: *{what}*.")
+        st.info(_("These emails are off already: *{what}*.").format(what=what))
 
 
 def signed_out_page() -> None:

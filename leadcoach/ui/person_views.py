@@ -19,7 +19,7 @@ from leadcoach.measurement import norms, reliability
 from leadcoach.people import people
 from leadcoach.people.access import Viewer
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
-from leadcoach.platform.i18n import _, day, isolate, number
+from leadcoach.platform.i18n import _, day, isolate, number, percent, strftime
 from leadcoach.platform.models import GoalStatus
 from leadcoach.reporting import charts, vocabulary
 from leadcoach.ui import chart_specs, context, tables
@@ -294,10 +294,13 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     st.subheader(_("Coaching suggestions for the development areas"), anchor=False)
     library = context.tips()
     for row in develop.itertuples():
-        with st.expander(f"{row.skill} ({number(row.score, 0)})", expanded=row.Index == 0):
+        with st.expander(
+            _("{skill} ({score})").format(skill=row.skill, score=number(row.score, 0)),
+            expanded=row.Index == 0,
+        ):
             st.caption(instrument.skill(row.skill_id).definition)
             for tip in library.get(row.skill_id, ()):
-                st.markdown(f"**{tip.title}.** {tip.action}")
+                st.markdown(_("**{title}.** {action}").format(title=tip.title, action=tip.action))
     if own:
         st.page_link(
             "pages/supervisor/plan.py",
@@ -319,7 +322,7 @@ def _skill_list(listed: pd.DataFrame) -> None:
     """Strengths or development areas, one a line; skills tied at the end of the list are
     named together, as tied, never cut at an arbitrary one."""
     for row in listed[~listed["tied"]].itertuples():
-        st.markdown(f"- **{row.skill}**: {number(row.score, 0)}")
+        st.markdown(_("- **{skill}**: {score}").format(skill=row.skill, score=number(row.score, 0)))
     tied = listed[listed["tied"]]
     if not tied.empty:
         names = ", ".join(f"**{skill}**" for skill in tied["skill"])
@@ -487,25 +490,34 @@ def plan(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
     person, goals, scores, shared_notes = loaded
     if title:
         st.title(
-            "Your development plan" if own else f"Development plan of {md(person)}", anchor=False
+            _("Your development plan")
+            if own
+            else _("Development plan of {name}").format(name=isolate(md(person))),
+            anchor=False,
         )
     if notice := st.session_state.pop("plan_notice", None):
         st.success(notice)
 
     if not goals:
         st.info(
-            "No goals yet. A good plan has one to three focus skills, each with one specific "
-            "goal, a way to see progress, a target date and a few concrete actions."
+            _(
+                "No goals yet. A good plan has one to three focus skills, each with one "
+                "specific goal, a way to see progress, a target date and a few concrete actions."
+            )
             if own
-            else f"{md(person)} has no development goals yet."
+            else _("{name} has no development goals yet.").format(name=isolate(md(person)))
         )
     for goal in goals:
         _goal_card(viewer, goal, own)
 
     if shared_notes:
-        st.subheader("Notes from your coach", anchor=False)
+        st.subheader(_("Notes from your coach"), anchor=False)
         for note in shared_notes:
-            st.info(f"**{md(note.author)}**, {note.at:%d %b %Y}: {md(note.text)}")
+            st.info(
+                _("**{author}**, {at}: {text}").format(
+                    author=md(note.author), at=strftime(note.at, "%d %b %Y"), text=md(note.text)
+                )
+            )
     if own:
         _new_goal_form(viewer, goals, scores)
 
@@ -513,11 +525,21 @@ def plan(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
 def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
     with st.container(border=True):
         st.subheader(goal.skill, anchor=False)
-        st.markdown(f"**Goal:** {md(goal.specific)}")
+        st.markdown(_("**Goal:** {specific}").format(specific=md(goal.specific)))
         if goal.measure:
-            st.markdown(f"**Progress shows as:** {md(goal.measure)}")
-        st.caption(f"Target date {goal.target_date:%d %B %Y} · {goal.status}")
-        st.progress(goal.progress / 100, text=f"{goal.progress}% reached (latest check-in)")
+            st.markdown(_("**Progress shows as:** {measure}").format(measure=md(goal.measure)))
+        st.caption(
+            _("Target date {target_date} · {status}").format(
+                target_date=strftime(goal.target_date, "%d %B %Y"),
+                status=vocabulary.cell(goal.status, column="status"),
+            )
+        )
+        st.progress(
+            goal.progress / 100,
+            text=_("{progress} reached (latest check-in)").format(
+                progress=percent(goal.progress / 100)
+            ),
+        )
         for action in goal.actions:
             key = f"plan_action_{action.id}"
             st.checkbox(
@@ -530,39 +552,51 @@ def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
                 ),
             )
         if goal.check_ins:
-            with st.expander(f"Check-ins ({len(goal.check_ins)})"):
+            with st.expander(_("Check-ins ({count})").format(count=number(len(goal.check_ins)))):
                 for check in reversed(goal.check_ins):
-                    st.markdown(f"- {check.at:%d %b %Y}: **{check.progress}%** {md(check.note)}")
+                    st.markdown(
+                        _("- {at}: **{progress}** {note}").format(
+                            at=strftime(check.at, "%d %b %Y"),
+                            progress=percent(check.progress / 100),
+                            note=md(check.note),
+                        )
+                    )
         for comment in goal.comments:
-            st.info(f"**{md(comment.author)}**, {comment.at:%d %b %Y}: {md(comment.text)}")
+            st.info(
+                _("**{author}**, {at}: {text}").format(
+                    author=md(comment.author),
+                    at=strftime(comment.at, "%d %b %Y"),
+                    text=md(comment.text),
+                )
+            )
         if own and goal.status == GoalStatus.ACTIVE:
             with st.form(f"check_in_{goal.id}", clear_on_submit=True):
                 progress = st.slider(
-                    "How far along is this goal?", 0, 100, goal.progress, 5, format="%d%%"
+                    _("How far along is this goal?"), 0, 100, goal.progress, 5, format="%d%%"
                 )
-                note = st.text_input("What happened since the last check-in? (optional)")
-                saved = st.form_submit_button("Record check-in")
+                note = st.text_input(_("What happened since the last check-in? (optional)"))
+                saved = st.form_submit_button(_("Record check-in"))
             if saved and _run(
                 viewer, plans.record_check_in, goal_id=goal.id, progress=progress, note=note
             ):
                 st.rerun()
             done, drop = st.columns(2)
-            if done.button("Mark achieved", key=f"achieved_{goal.id}", icon=":material/check:"):
+            if done.button(_("Mark achieved"), key=f"achieved_{goal.id}", icon=":material/check:"):
                 _run(
                     viewer, plans.set_goal_status, goal_id=goal.id, status=GoalStatus.ACHIEVED.value
                 )
                 st.rerun()
-            if drop.button("Drop this goal", key=f"drop_{goal.id}"):
+            if drop.button(_("Drop this goal"), key=f"drop_{goal.id}"):
                 _run(
                     viewer, plans.set_goal_status, goal_id=goal.id, status=GoalStatus.DROPPED.value
                 )
                 st.rerun()
         if not own:
             with st.form(f"comment_{goal.id}", clear_on_submit=True):
-                text = st.text_area("Comment on this goal", max_chars=2000, height=80)
-                sent = st.form_submit_button("Add comment")
+                text = st.text_area(_("Comment on this goal"), max_chars=2000, height=80)
+                sent = st.form_submit_button(_("Add comment"))
             if sent and _run(viewer, plans.add_comment, goal_id=goal.id, text=text):
-                st.session_state["plan_notice"] = "Comment added."
+                st.session_state["plan_notice"] = _("Comment added.")
                 st.rerun()
 
 
@@ -570,26 +604,32 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
     instrument = context.instrument()
     active = [g for g in goals if g.status == GoalStatus.ACTIVE]
     st.divider()
-    st.subheader("Add a goal", anchor=False)
+    st.subheader(_("Add a goal"), anchor=False)
     if len({g.skill_id for g in active}) >= plans.MAX_FOCUS_SKILLS:
         st.caption(
-            f"Your plan has {plans.MAX_FOCUS_SKILLS} focus skills. Mark a goal achieved or "
-            "dropped to choose another."
+            _(
+                "Your plan has {max_focus_skills} focus skills. Mark a goal achieved or "
+                "dropped to choose another."
+            ).format(max_focus_skills=plans.MAX_FOCUS_SKILLS)
         )
         return
     profile = person_results.profile(scores, instrument)
-    _, develop = person_results.strengths_and_development(profile)
+    _strengths, develop = person_results.strengths_and_development(profile)
     suggested = [s for s in develop["skill_id"] if s not in {g.skill_id for g in active}]
     names = {s.id: s.name for s in instrument.skills}
     available = [s.id for s in instrument.skills if s.id in set(profile["skill_id"])] or [
         s.id for s in instrument.skills
     ]
     if suggested:
-        st.write("Suggested from your latest results: " + ", ".join(names[s] for s in suggested))
+        st.write(
+            _("Suggested from your latest results: {skills}").format(
+                skills=", ".join(names[s] for s in suggested)
+            )
+        )
     else:
-        st.caption("Take an assessment to get suggestions; you can choose any skill meanwhile.")
+        st.caption(_("Take an assessment to get suggestions; you can choose any skill meanwhile."))
     ordered = suggested + [s for s in available if s not in suggested]
-    skill_id = st.selectbox("Focus skill", ordered, format_func=names.get, key="plan_skill")
+    skill_id = st.selectbox(_("Focus skill"), ordered, format_func=names.get, key="plan_skill")
     tips = context.tips().get(skill_id, ())
     # What was typed stays after a refusal, and each problem shows under its own field, in
     # the field's own words (the core names fields "Goal", "Measure"...). Once the goal is
@@ -599,31 +639,33 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         name: f"goal_{name}_{generation}" for name in ("specific", "measure", "target", "own")
     } | {"picked": f"goal_tips_{skill_id}_{generation}"}
     labels = {
-        "Goal": "Specific: what will you do differently?",
-        "Measure": "Measurable: how will you and your coach see progress?",
-        "Target date": "Target date",
-        "Actions": "Actions from the coaching library",
-        "Action": "An action of your own (optional)",
+        "Goal": _("Specific: what will you do differently?"),
+        "Measure": _("Measurable: how will you and your coach see progress?"),
+        "Target date": _("Target date"),
+        "Actions": _("Actions from the coaching library"),
+        "Action": _("An action of your own (optional)"),
     }
     slots = {}
     with st.form("new_goal"):
         specific = st.text_area(
             labels["Goal"],
-            placeholder="e.g. Hold a 10-minute check-in with each remote team lead every week.",
+            placeholder=_("e.g. Hold a 10-minute check-in with each remote team lead every week."),
             max_chars=500,
             key=keys["specific"],
         )
         slots["Goal"] = st.empty()
         measure = st.text_input(
             labels["Measure"],
-            placeholder="e.g. 4 check-ins a month logged; vendor SLA discussed in each",
+            placeholder=_("e.g. 4 check-ins a month logged; vendor SLA discussed in each"),
             max_chars=300,
             key=keys["measure"],
         )
         slots["Measure"] = st.empty()
         st.caption(
-            "Achievable and relevant: pick something within your control that matters to "
-            "your team's results. Time-bound: set a date."
+            _(
+                "Achievable and relevant: pick something within your control that matters to "
+                "your team's results. Time-bound: set a date."
+            )
         )
         target = st.date_input(
             labels["Target date"],
@@ -641,7 +683,7 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         slots["Actions"] = st.empty()
         own_action = st.text_input(labels["Action"], max_chars=500, key=keys["own"])
         slots["Action"] = st.empty()
-        add = st.form_submit_button("Add goal", type="primary")
+        add = st.form_submit_button(_("Add goal"), type="primary")
     if not add:
         return
     chosen = [(f"{t.title}: {t.action}", t.title) for t in tips if t.title in picked]
@@ -662,7 +704,9 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
     except InvalidInput as error:
         if error.field in slots:
             problem = error.problem[:1].upper() + error.problem[1:]
-            slots[error.field].error(f"**{md(labels[error.field])}** {problem}")
+            slots[error.field].error(
+                _("**{labels}** {problem}").format(labels=md(labels[error.field]), problem=problem)
+            )
         else:
             st.error(str(error))
         return
@@ -670,7 +714,7 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         st.error(str(error))
         return
     st.session_state["goal_form_generation"] = generation + 1
-    st.session_state["plan_notice"] = f"Goal added for {names[skill_id]}."
+    st.session_state["plan_notice"] = _("Goal added for {skill}.").format(skill=names[skill_id])
     st.rerun()  # outside the transaction, which has committed
 
 
@@ -689,29 +733,44 @@ def coaching_notes(viewer: Viewer, person_id: int) -> None:
         st.success(notice)
     with st.form(f"new_note_{person_id}", clear_on_submit=True):
         text = st.text_area(
-            "New coaching note",
+            _("New coaching note"),
             max_chars=notes.NOTE_LIMIT,
             height=120,
-            placeholder="What you observed, what you agreed, what to follow up.",
+            placeholder=_("What you observed, what you agreed, what to follow up."),
         )
         shared = st.checkbox(
-            f"Share with {md(person)}", help="Unshared notes are for coaches only."
+            _("Share with {name}").format(name=isolate(md(person))),
+            help=_("Unshared notes are for coaches only."),
         )
-        save = st.form_submit_button("Save note", type="primary")
+        save = st.form_submit_button(_("Save note"), type="primary")
     if save and _run(viewer, notes.add_note, person_id=person_id, text=text, shared=shared):
-        st.session_state["notes_notice"] = "Note saved."
+        st.session_state["notes_notice"] = _("Note saved.")
         st.rerun()
     if not written:
         st.caption(
-            "No notes yet. Notes are dated and kept; share one when the person should read it."
+            _("No notes yet. Notes are dated and kept; share one when the person should read it.")
         )
     for note in written:
         with st.container(border=True):
             st.markdown(md(note.text))
-            visibility = f"shared with {md(person)}" if note.shared else "coaches only"
-            st.caption(f"{md(note.author)} · {note.at:%d %b %Y %H:%M} · {visibility}")
+            visibility = (
+                _("shared with {name}").format(name=isolate(md(person)))
+                if note.shared
+                else _("coaches only")
+            )
+            st.caption(
+                _("{author} · {at} · {visibility}").format(
+                    author=md(note.author),
+                    at=strftime(note.at, "%d %b %Y %H:%M"),
+                    visibility=visibility,
+                )
+            )
             if note.author_id == viewer.person_id:
-                label = "Take back" if note.shared else f"Share with {md(person)}"
+                label = (
+                    _("Take back")
+                    if note.shared
+                    else _("Share with {name}").format(name=isolate(md(person)))
+                )
                 if st.button(label, key=f"share_{note.id}"):
                     _run(viewer, notes.set_shared, note_id=note.id, shared=not note.shared)
                     st.rerun()

@@ -13,6 +13,7 @@ import streamlit as st
 
 from leadcoach.assessment import rater_forms
 from leadcoach.platform.errors import LeadCoachError
+from leadcoach.platform.i18n import _, number, strftime
 from leadcoach.ui import browser, context
 from leadcoach.ui.text import md
 
@@ -26,7 +27,7 @@ NOT_OBSERVED = 0  # the radio's value for "could not observe" (stored as None)
 def _unavailable(error: rater_forms.FormUnavailable) -> None:
     """A clear page for a link or code that opens nothing now; never anyone's data."""
     st.session_state.pop(PASS_KEY, None)
-    st.title("Feedback form", anchor=False)
+    st.title(_("Feedback form"), anchor=False)
     if error.reason in ("submitted", "declined"):
         st.success(str(error))
     else:
@@ -36,14 +37,16 @@ def _unavailable(error: rater_forms.FormUnavailable) -> None:
 
 def _code_form() -> None:
     """Typing a one-time code (agents without company email, any device)."""
-    st.title("Give feedback", anchor=False)
+    st.title(_("Give feedback"), anchor=False)
     st.write(
-        "Type the code you were given (for example **K7QM-4HX9TB**). Capitals, spaces and "
-        "dashes do not matter."
+        _(
+            "Type the code you were given (for example **K7QM-4HX9TB**). Capitals, spaces and"
+            " dashes do not matter."
+        )
     )
     with st.form("rater_code", enter_to_submit=True):
-        code = st.text_input("Your code", max_chars=20, autocomplete="off")
-        sent = st.form_submit_button("Open my form", type="primary")
+        code = st.text_input(_("Your code"), max_chars=20, autocomplete="off")
+        sent = st.form_submit_button(_("Open my form"), type="primary")
     if sent:
         try:
             rater_pass = rater_forms.try_code(engine=context.engine(), code=code)
@@ -56,7 +59,9 @@ def _code_form() -> None:
         st.session_state[PASS_KEY] = {"form_id": rater_pass.form_id, "token": None}
         st.session_state.pop(STEP_KEY, None)
         st.rerun()
-    st.caption("Did you get an email instead? Open the link in it: it leads straight to your form.")
+    st.caption(
+        _("Did you get an email instead? Open the link in it: it leads straight to your form.")
+    )
     st.stop()
 
 
@@ -153,7 +158,7 @@ def render() -> None:
             skills.append((question.skill_name, []))
         skills[-1][1].append(question)
     # Steps: welcome, one per skill, the two open questions, send.
-    titles = ["Welcome", *[name for name, _ in skills], "In your own words", "Send"]
+    titles = [_("Welcome"), *[name for name, _items in skills], _("In your own words"), _("Send")]
     if STEP_KEY not in st.session_state:
         first_open = state.resume_index()
         if state.answered == 0:
@@ -162,15 +167,27 @@ def render() -> None:
             st.session_state[STEP_KEY] = len(titles) - 2
         else:
             target = state.questions[first_open].skill_name
-            st.session_state[STEP_KEY] = 1 + [name for name, _ in skills].index(target)
+            st.session_state[STEP_KEY] = 1 + [name for name, _items in skills].index(target)
     index = min(st.session_state[STEP_KEY], len(titles) - 1)
     total = len(state.questions)
 
-    st.title(f"Feedback on {md(state.supervisor_name)}", anchor=False)
-    st.caption(f"You answer as: {state.group_label}. Open until {state.closes_on:%d %B %Y}.")
+    st.title(
+        _("Feedback on {supervisor_name}").format(supervisor_name=md(state.supervisor_name)),
+        anchor=False,
+    )
+    st.caption(
+        _("You answer as: {group_label}. Open until {closes_on}.").format(
+            group_label=_(state.group_label), closes_on=strftime(state.closes_on, "%d %B %Y")
+        )
+    )
     st.progress(
         state.answered / total if total else 0.0,
-        text=f"Step {index + 1} of {len(titles)} · {state.answered} of {total} answers saved",
+        text=_("Step {value} of {titles} · {answered} of {total} answers saved").format(
+            value=number(index + 1),
+            titles=number(len(titles)),
+            answered=number(state.answered),
+            total=number(total),
+        ),
     )
     if error := st.session_state.pop(ERROR_KEY, None):
         st.error(error)
@@ -178,25 +195,30 @@ def render() -> None:
     st.header(title, anchor=False)
     scale = dict(state.scale)
     scale[NOT_OBSERVED] = state.not_observed_label
-    options = [value for value, _ in state.scale] + [NOT_OBSERVED]
+    options = [value for value, _label in state.scale] + [NOT_OBSERVED]
 
     if index == 0:
         st.write(state.instructions)
         st.markdown(
-            "The answer scale is the same throughout:\n\n"
+            _("The answer scale is the same throughout:")
+            + "\n\n"
             + "\n".join(f"- **{md(label)}**" for label in scale.values())
         )
         st.caption(
-            "Every answer is saved as you give it: you can close this page and come back "
-            "with the same link (or code) to carry on where you stopped."
-        )
-        with st.expander("I cannot give this feedback"):
-            st.write(
-                "If you do not know this supervisor's work well enough, or prefer not to "
-                "answer, you can decline. Anything you answered is deleted, and you will get "
-                "no more reminders."
+            _(
+                "Every answer is saved as you give it: you can close this page and come back "
+                "with the same link (or code) to carry on where you stopped."
             )
-            if st.button("Decline", key="rater_decline"):
+        )
+        with st.expander(_("I cannot give this feedback")):
+            st.write(
+                _(
+                    "If you do not know this supervisor's work well enough, or prefer not to "
+                    "answer, you can decline. Anything you answered is deleted, and you will "
+                    "get no more reminders."
+                )
+            )
+            if st.button(_("Decline"), key="rater_decline"):
                 try:
                     with context.db() as session:
                         rater_forms.decline_form(session=session, rater_pass=rater_pass)
@@ -223,7 +245,7 @@ def render() -> None:
                 args=(rater_pass, target, key),
             )
     elif index == len(skills) + 1:
-        st.write("Both questions are optional. Your words are shown without your name.")
+        st.write(_("Both questions are optional. Your words are shown without your name."))
         for name, text in state.open_questions:
             stored = state.comments.get(name, "")
             key = _drawn(rater_pass, f"rater_comment_{state.form_id}_{name}", ("comment", name),
@@ -240,13 +262,15 @@ def render() -> None:
         missing = total - state.answered
         if missing:
             st.warning(
-                f"{missing} of {total} statements have no answer yet. You can still send, "
-                "or go back and answer them."
+                _(
+                    "{missing} of {total} statements have no answer yet. You can still send, "
+                    "or go back and answer them."
+                ).format(missing=missing, total=total)
             )
         else:
-            st.success("Every statement has an answer. You can send your feedback.")
-        st.caption("Once sent, your answers cannot be changed or viewed again.")
-        if st.button("Send my feedback", type="primary", key="rater_send"):
+            st.success(_("Every statement has an answer. You can send your feedback."))
+        st.caption(_("Once sent, your answers cannot be changed or viewed again."))
+        if st.button(_("Send my feedback"), type="primary", key="rater_send"):
             try:
                 with context.db() as session:
                     rater_forms.submit_rater_form(session=session, rater_pass=rater_pass)
@@ -258,18 +282,18 @@ def render() -> None:
             st.session_state.pop(STEP_KEY, None)
             st.session_state.pop(PASS_KEY, None)
             st.session_state.pop(f"{LEDGER_PREFIX}{rater_pass.form_id}", None)
-            st.title("Thank you", anchor=False)
-            st.success("Your feedback is sent. You can close this page.")
+            st.title(_("Thank you"), anchor=False)
+            st.success(_("Your feedback is sent. You can close this page."))
             st.stop()
 
-    back, _, forward = st.columns([1, 2, 1])
+    back, _middle, forward = st.columns([1, 2, 1])
     back.button(
-        "Back", icon=":material/arrow_back:", disabled=index == 0, on_click=_go,
+        _("Back"), icon=":material/arrow_back:", disabled=index == 0, on_click=_go,
         args=(index - 1,), width="stretch", key="rater_back",
     )  # fmt: skip
     if index < len(titles) - 1:
         forward.button(
-            "Next", icon=":material/arrow_forward:", type="primary", on_click=_go,
+            _("Next"), icon=":material/arrow_forward:", type="primary", on_click=_go,
             args=(index + 1,), width="stretch", key="rater_next",
         )  # fmt: skip
     shown = st.session_state.get("rater_shown", (index, 0))

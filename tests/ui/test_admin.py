@@ -133,7 +133,7 @@ def test_an_admin_changes_a_role_but_not_the_last_admins(url, monkeypatch):
     at.selectbox(key="accounts_role_person").set_value(person_id(url, HR))
     at.selectbox(key="accounts_role_role").set_value("coach")
     at = _submit(at, "Change role")
-    assert "Helen Okafor is now coach (was hr)." in _texts(at, "success")
+    assert "Helen Okafor is now Coach (was HR)." in _texts(at, "success")
     with _session(url) as session:
         assert session.get(Person, person_id(url, HR)).role == "coach"
 

@@ -7,21 +7,23 @@ from datetime import timedelta
 import streamlit as st
 
 from leadcoach.people.access import Action, allowed
+from leadcoach.platform.i18n import N_, _, ngettext, number, strftime
 from leadcoach.platform.models import NominationStatus, Person, Role, RoundStatus, utcnow
 from leadcoach.programmes import feedback_rounds
 from leadcoach.ui import auth, context
 
+# Texts of the catalog, shown in the reader's language with `_()`.
 GROUPS = {
-    "manager": "Manager",
-    "peer": "Peer (another supervisor)",
-    "direct_report": "Team member (agent)",
-    "counterpart": "Client or vendor counterpart",
+    "manager": N_("Manager"),
+    "peer": N_("Peer (another supervisor)"),
+    "direct_report": N_("Team member (agent)"),
+    "counterpart": N_("Client or vendor counterpart"),
 }
 STATUS = {
-    RoundStatus.NOMINATING.value: "raters being chosen",
-    RoundStatus.OPEN.value: "open for answers",
-    RoundStatus.CLOSED.value: "closed",
-    RoundStatus.CANCELLED.value: "cancelled",
+    RoundStatus.NOMINATING.value: N_("raters being chosen"),
+    RoundStatus.OPEN.value: N_("open for answers"),
+    RoundStatus.CLOSED.value: N_("closed"),
+    RoundStatus.CANCELLED.value: N_("cancelled"),
 }
 
 viewer = auth.require_viewer()
@@ -37,27 +39,31 @@ def done(function, **arguments) -> bool:
 
 
 settings = context.settings()
-st.title("360 feedback", anchor=False)
+st.title(_("360 feedback"), anchor=False)
 st.caption(
-    "The people around a supervisor (their manager, peers, agents and client or vendor "
-    "counterparts) rate the same behaviours. Answers are shown only for groups with at least "
-    f"{settings.min_raters} raters, never one by one."
+    _(
+        "The people around a supervisor (their manager, peers, agents and client or vendor "
+        "counterparts) rate the same behaviours. Answers are shown only for groups with at "
+        "least {min_raters} raters, never one by one."
+    ).format(min_raters=settings.min_raters)
 )
 
 with context.db() as session, context.stop_on_error():
     shown = feedback_rounds.rounds(session=session, viewer=viewer)
     startable = feedback_rounds.supervisors_for_feedback(session=session, viewer=viewer)
 
-with st.expander("Start a feedback round", expanded=not shown):
+with st.expander(_("Start a feedback round"), expanded=not shown):
     if not startable:
-        st.info("There is no supervisor you can start a round for.")
+        st.info(_("There is no supervisor you can start a round for."))
     else:
         with st.form("feedback_start"):
             names = dict(startable)
-            who = st.selectbox("Supervisor", list(names), format_func=names.get)
+            who = st.selectbox(_("Supervisor"), list(names), format_func=names.get)
             today = utcnow().date()
-            closes = st.date_input("Closes on", value=today + timedelta(days=14), min_value=today)
-            started = st.form_submit_button("Start the round", type="primary")
+            closes = st.date_input(
+                _("Closes on"), value=today + timedelta(days=14), min_value=today
+            )
+            started = st.form_submit_button(_("Start the round"), type="primary")
         if started and done(
             feedback_rounds.start_round, supervisor_id=who, opens_on=today, closes_on=closes,
             instrument=context.instrument(),
@@ -65,15 +71,19 @@ with st.expander("Start a feedback round", expanded=not shown):
             st.rerun()
 
 if not shown:
-    st.info("No feedback rounds yet.")
+    st.info(_("No feedback rounds yet."))
     st.stop()
 
 labels = {
-    r.round_id: f"{r.supervisor_name} · {r.opens_on:%d %b %Y} to {r.closes_on:%d %b %Y} · "
-    f"{STATUS[r.status]}"
+    r.round_id: _("{name} · {opens_on} to {closes_on} · {status}").format(
+        name=r.supervisor_name,
+        opens_on=strftime(r.opens_on, "%d %b %Y"),
+        closes_on=strftime(r.closes_on, "%d %b %Y"),
+        status=_(STATUS[r.status]),
+    )
     for r in shown
 }
-round_id = st.selectbox("Round", list(labels), format_func=labels.get, key="feedback_round")
+round_id = st.selectbox(_("Round"), list(labels), format_func=labels.get, key="feedback_round")
 chosen = next(r for r in shown if r.round_id == round_id)
 
 with context.db() as session, context.stop_on_error():
@@ -87,59 +97,71 @@ may_approve = allowed(viewer, Action.APPROVE_RATERS, subject) and (
 )
 
 if progress:
-    st.subheader("Answers so far", anchor=False)
+    st.subheader(_("Answers so far"), anchor=False)
     st.table(
         {
-            "Group": [p.group_label for p in progress],
-            "Asked": [p.asked for p in progress],
-            "Answered": [p.answered for p in progress],
-            "Declined": [p.declined for p in progress],
+            _("Group"): [_(p.group_label) for p in progress],
+            _("Asked"): [number(p.asked) for p in progress],
+            _("Answered"): [number(p.answered) for p in progress],
+            _("Declined"): [number(p.declined) for p in progress],
         }
     )
 
-st.subheader("Raters", anchor=False)
+st.subheader(_("Raters"), anchor=False)
 active = [r for r in rows if r.status != NominationStatus.REMOVED.value]
 if active:
     listed = {
-        "Name": [r.name for r in active],
-        "Group": [r.group_label for r in active],
-        "Email": [r.email or "one-time code" for r in active],
+        _("Name"): [r.name for r in active],
+        _("Group"): [_(r.group_label) for r in active],
+        _("Email"): [r.email or _("one-time code") for r in active],
     }
     # Who declined or answered is never shown; how often each was asked matters only while
     # the list can still change (rater fatigue).
     if chosen.status == RoundStatus.NOMINATING.value:
-        listed["Asked lately"] = [
-            f"{r.asked_recently} rounds (many)" if r.fatigued else str(r.asked_recently)
+        listed[_("Asked lately")] = [
+            ngettext("{count} round (many)", "{count} rounds (many)", r.asked_recently).format(
+                count=number(r.asked_recently)
+            )
+            if r.fatigued
+            else number(r.asked_recently)
             for r in active
         ]
     st.table(listed)
     if chosen.status == RoundStatus.NOMINATING.value and any(r.fatigued for r in active):
         st.warning(
-            "Someone on this list has been asked for feedback by many supervisors lately "
-            f"(more than {settings.rater_fatigue_limit} rounds in {settings.rater_fatigue_days} "
-            "days). Consider asking someone else."
+            _(
+                "Someone on this list has been asked for feedback by many supervisors lately "
+                "(more than {rater_fatigue_limit} rounds in {rater_fatigue_days} days). "
+                "Consider asking someone else."
+            ).format(
+                rater_fatigue_limit=settings.rater_fatigue_limit,
+                rater_fatigue_days=settings.rater_fatigue_days,
+            )
         )
 else:
-    st.info("No raters chosen yet.")
+    st.info(_("No raters chosen yet."))
 
 if chosen.status == RoundStatus.NOMINATING.value:
     with st.form("feedback_nominate", clear_on_submit=True):
-        st.markdown("**Add a rater**")
-        group = st.selectbox("Group", list(GROUPS), format_func=GROUPS.get)
-        name = st.text_input("Name", max_chars=200)
-        email = st.text_input("Email (leave empty for an agent without company email)")
-        added = st.form_submit_button("Add")
+        st.markdown(_("**Add a rater**"))
+        group = st.selectbox(_("Group"), list(GROUPS), format_func=lambda code: _(GROUPS[code]))
+        name = st.text_input(_("Name"), max_chars=200)
+        email = st.text_input(_("Email (leave empty for an agent without company email)"))
+        added = st.form_submit_button(_("Add"))
     if added and done(
         feedback_rounds.nominate, round_id=round_id, group=group, settings=settings,
         name=name, email=email or None,
     ):  # fmt: skip
         st.rerun()
     if active:
-        names = {r.nomination_id: f"{r.name} ({r.group_label})" for r in active}
-        gone = st.selectbox("Take off the list", list(names), format_func=names.get, index=None)
+        names = {
+            r.nomination_id: _("{name} ({group})").format(name=r.name, group=_(r.group_label))
+            for r in active
+        }
+        gone = st.selectbox(_("Take off the list"), list(names), format_func=names.get, index=None)
         if (
             gone is not None
-            and st.button("Remove")
+            and st.button(_("Remove"))
             and done(feedback_rounds.remove_nomination, nomination_id=gone)
         ):
             st.rerun()
@@ -147,7 +169,7 @@ if chosen.status == RoundStatus.NOMINATING.value:
         problems = feedback_rounds.list_problems(active, settings)
         for problem in problems:
             st.warning(problem)
-        if st.button("Approve the list and send the invitations", type="primary",
+        if st.button(_("Approve the list and send the invitations"), type="primary",
                      disabled=bool(problems)):  # fmt: skip
             issued = []
             with context.db() as session, context.shown_errors():
@@ -160,23 +182,25 @@ if chosen.status == RoundStatus.NOMINATING.value:
             if st.session_state.get("feedback_codes"):
                 st.rerun()
     elif viewer.role == Role.SUPERVISOR:
-        st.caption("Your coach or HR approves the list; then the invitations go out.")
+        st.caption(_("Your coach or HR approves the list; then the invitations go out."))
 
 if codes := st.session_state.pop("feedback_codes", None):
-    st.success("Approved: the invitations go out by email.")
+    st.success(_("Approved: the invitations go out by email."))
     codes = [c for c in codes if c[2]]
 if codes:
     st.markdown(
-        "Hand these codes to the raters without email (they are shown only now; they type "
-        "them at the *Give feedback* page):"
+        _(
+            "Hand these codes to the raters without email (they are shown only now; they type"
+            " them at the *Give feedback* page):"
+        )
     )
-    st.table({"Name": [c[0] for c in codes], "Group": [c[1] for c in codes],
-              "Code": [c[2] for c in codes]})  # fmt: skip
+    st.table({_("Name"): [c[0] for c in codes], _("Group"): [_(c[1]) for c in codes],
+              _("Code"): [c[2] for c in codes]})  # fmt: skip
 
 if (
     chosen.status == RoundStatus.OPEN.value
     and may_approve
-    and st.button("Close the round now")
+    and st.button(_("Close the round now"))
     and done(feedback_rounds.close_round, round_id=round_id)
 ):
     st.rerun()

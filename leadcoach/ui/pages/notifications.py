@@ -7,11 +7,12 @@ import streamlit as st
 
 from leadcoach.messaging import hours, preferences
 from leadcoach.people.access import Action, allowed
+from leadcoach.platform.i18n import _, strftime, zone_name
 from leadcoach.ui import auth, context, notifications
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
-st.title("Notifications", anchor=False)
+st.title(_("Notifications"), anchor=False)
 notifications.apply_stop_link()
 configured = context.settings()
 with context.db() as session, context.stop_on_error():
@@ -19,45 +20,57 @@ with context.db() as session, context.stop_on_error():
 
 start, end = f"{configured.quiet_hours_start:%H:%M}", f"{configured.quiet_hours_end:%H:%M}"
 st.caption(
-    f"LeadCoach emails you at {md(mine.email)} when something is due. Each email says why "
-    "you get it and has a link to stop that kind."
+    _(
+        "LeadCoach emails you at {email} when something is due. Each email says why you get "
+        "it and has a link to stop that kind."
+    ).format(email=md(mine.email))
 )
 if mine.refused_email:
     st.warning(
-        f"The mail server refused your address {md(mine.refused_email)} on "
-        f"{mine.refused_at:%d %B %Y}, so LeadCoach stopped emailing you "
-        f"({md(mine.refused_reason)})."
+        _(
+            "The mail server refused your address {refused_email} on {refused_at}, so "
+            "LeadCoach stopped emailing you ({refused_reason})."
+        ).format(
+            refused_email=md(mine.refused_email),
+            refused_at=strftime(mine.refused_at, "%d %B %Y"),
+            refused_reason=md(mine.refused_reason),
+        )
     )
-    if st.button("My address works now: try again", key="notify_retry"):
+    if st.button(_("My address works now: try again"), key="notify_retry"):
         with context.db() as session, context.shown_errors():
             preferences.retry_refused_address(session=session, viewer=viewer)
         st.rerun()
 
 with st.form("notify_mine"):
-    st.subheader("Emails I get", anchor=False)
+    st.subheader(_("Emails I get"), anchor=False)
     chosen = {}
     for choice in mine.choices:
         chosen[choice.kind] = st.toggle(
             choice.label,
             value=choice.enabled,
             key=f"notify_kind_{choice.kind.value}",
-            help=None if choice.organisation_enabled else "Switched off for everyone for now.",
+            help=None if choice.organisation_enabled else _("Switched off for everyone for now."),
         )
-    st.subheader("When", anchor=False)
+    st.subheader(_("When"), anchor=False)
     zones = sorted(available_timezones())
     zone = st.selectbox(
-        "My time zone",
+        _("My time zone"),
         zones,
         index=zones.index(mine.time_zone) if mine.time_zone in zones else None,
-        placeholder=f"Not set: the organisation's ({mine.default_time_zone})",
+        format_func=zone_name,  # as the reader's language names the zone (CLDR, Babel)
+        placeholder=_("Not set: the organisation's ({default_time_zone})").format(
+            default_time_zone=zone_name(mine.default_time_zone)
+        ),
         key="notify_zone",
     )
     any_hour = st.toggle(
-        f"Emails may come at any hour (otherwise only from {end} to {start} my time)",
+        _("Emails may come at any hour (otherwise only from {end} to {start} my time)").format(
+            end=end, start=start
+        ),
         value=mine.any_hour,
         key="notify_any_hour",
     )
-    save = st.form_submit_button("Save my choices", type="primary")
+    save = st.form_submit_button(_("Save my choices"), type="primary")
 if save:
     with context.db() as session, context.shown_errors():
         changed = [
@@ -66,17 +79,19 @@ if save:
         ]
         changed.append(preferences.set_time_zone(session=session, viewer=viewer, time_zone=zone))
         changed.append(preferences.set_any_hour(session=session, viewer=viewer, any_hour=any_hour))
-        st.success("Saved." if any(changed) else "Nothing changed.")
+        st.success(_("Saved.") if any(changed) else _("Nothing changed."))
 
 if mine.time_zone or zone:
     local = hours.zone(zone or mine.time_zone, mine.default_time_zone)
-    st.caption(f"Times are in {md(str(local))}.")
+    st.caption(_("Times are in {local}.").format(local=md(zone_name(str(local)))))
 
 if allowed(viewer, Action.SWITCH_EMAILS):
-    st.subheader("For everyone", anchor=False)
+    st.subheader(_("For everyone"), anchor=False)
     st.caption(
-        "Switch a kind of email off for the whole organisation (people's own choices are kept "
-        "for when it is switched on again)."
+        _(
+            "Switch a kind of email off for the whole organisation (people's own choices are "
+            "kept for when it is switched on again)."
+        )
     )
     with context.db() as session, context.stop_on_error():
         switches = preferences.organisation_switches(session=session, viewer=viewer)
@@ -85,11 +100,11 @@ if allowed(viewer, Action.SWITCH_EMAILS):
             kind: st.toggle(label, value=on, key=f"notify_all_{kind.value}")
             for kind, label, on in switches
         }
-        switch = st.form_submit_button("Save for everyone")
+        switch = st.form_submit_button(_("Save for everyone"))
     if switch:
         with context.db() as session, context.shown_errors():
             changed = [
                 preferences.switch(session=session, viewer=viewer, kind=kind, enabled=on)
                 for kind, on in wanted.items()
             ]
-            st.success("Saved for everyone." if any(changed) else "Nothing changed.")
+            st.success(_("Saved for everyone.") if any(changed) else _("Nothing changed."))

@@ -3,15 +3,16 @@
 import streamlit as st
 
 from leadcoach.people import people
+from leadcoach.platform.i18n import _
 from leadcoach.ui import auth, context, feedback_views, person_views
 
 viewer = auth.require_viewer()
 with context.db() as session, context.stop_on_error():
     coached = people.people_overview(session=session, viewer=viewer)
 
-st.title("Person", anchor=False)
+st.title(_("Person"), anchor=False)
 if coached.empty:
-    st.info("Nobody to show yet: you coach no team with supervisors on it.")
+    st.info(_("Nobody to show yet: you coach no team with supervisors on it."))
     st.stop()
 
 names = dict(zip(coached["person_id"], coached["name"] + " · " + coached["team"], strict=True))
@@ -20,14 +21,15 @@ asked = context.subject_person_id(viewer.person_id)
 # which refuses it with a plain message: the list is a convenience, not the access check.
 options = list(names) if asked in names or asked == viewer.person_id else [asked, *names]
 person_id = st.selectbox(
-    "Person", options, index=options.index(asked) if asked in options else 0,
-    format_func=lambda pid: names.get(pid, f"person {pid}"), key="coach_person",
+    _("Person"), options, index=options.index(asked) if asked in options else 0,
+    format_func=lambda pid: names.get(pid, _("person {number}").format(number=pid)),
+    key="coach_person",
 )  # fmt: skip
 if person_id != asked:
     st.query_params["person"] = str(person_id)
 
 results, growth, plan, notes, others = st.tabs(
-    ["Results", "Growth", "Development plan", "Notes", "Feedback from others"]
+    [_("Results"), _("Growth"), _("Development plan"), _("Notes"), _("Feedback from others")]
 )
 with results:
     person_views.results(viewer, person_id, title=False)

@@ -5,12 +5,13 @@ from datetime import date
 import streamlit as st
 
 from leadcoach.people import people
+from leadcoach.platform.i18n import _, isolate, number
 from leadcoach.programmes import cohorts
 from leadcoach.ui import auth, context, tables
 from leadcoach.ui.text import md
 
 viewer = auth.require_viewer()
-st.title("Cohorts", anchor=False)
+st.title(_("Cohorts"), anchor=False)
 if notice := st.session_state.pop("cohort_notice", None):
     st.success(notice)
 
@@ -26,13 +27,15 @@ def run(action, **arguments) -> bool:
 with context.db() as session, context.stop_on_error():
     listed = cohorts.cohort_list(session=session, viewer=viewer)
 
-with st.expander("Create a cohort", expanded=listed.empty):
+with st.expander(_("Create a cohort"), expanded=listed.empty):
     with st.form("new_cohort", clear_on_submit=True):
-        name = st.text_input("Cohort name", max_chars=120, placeholder="e.g. 2027 Spring intake")
-        start = st.date_input("Start date", value=date.today())
-        description = st.text_input("Description (optional)", max_chars=500)
-        standard = st.checkbox("Add the usual rounds: Baseline, Day 90, Day 180", value=True)
-        create = st.form_submit_button("Create cohort", type="primary")
+        name = st.text_input(
+            _("Cohort name"), max_chars=120, placeholder=_("e.g. 2027 Spring intake")
+        )
+        start = st.date_input(_("Start date"), value=date.today())
+        description = st.text_input(_("Description (optional)"), max_chars=500)
+        standard = st.checkbox(_("Add the usual rounds: Baseline, Day 90, Day 180"), value=True)
+        create = st.form_submit_button(_("Create cohort"), type="primary")
     if create:
         created = committed = None
         with context.shown_errors(), context.db() as session:
@@ -54,26 +57,33 @@ with st.expander("Create a cohort", expanded=listed.empty):
                 )
             committed = created  # reached only when every step succeeded
         if committed:
-            st.session_state["cohort_notice"] = f"Cohort {md(name.strip())} created."
+            st.session_state["cohort_notice"] = _("Cohort {name} created.").format(
+                name=isolate(md(name.strip()))
+            )
             st.session_state["cohort_choice"] = committed
             st.rerun()
 
 if listed.empty:
-    st.info("No cohorts yet. Create one above, or import a roster with a cohort column.")
+    st.info(_("No cohorts yet. Create one above, or import a roster with a cohort column."))
     st.stop()
 
 tables.grid(listed)
 names = dict(zip(listed["cohort_id"], listed["name"], strict=True))
-cohort_id = st.selectbox("Cohort", list(names), format_func=names.get, key="cohort_choice")
+cohort_id = st.selectbox(_("Cohort"), list(names), format_func=names.get, key="cohort_choice")
 with context.db() as session, context.stop_on_error():
     members = cohorts.cohort_members(session=session, viewer=viewer, cohort_id=cohort_id)
     rounds = cohorts.cohort_rounds(session=session, viewer=viewer, cohort_id=cohort_id)
     supervisors = people.people_overview(session=session, viewer=viewer)
 
-members_tab, rounds_tab = st.tabs([f"Members ({len(members)})", f"Rounds ({len(rounds)})"])
+members_tab, rounds_tab = st.tabs(
+    [
+        _("Members ({members})").format(members=len(members)),
+        _("Rounds ({rounds})").format(rounds=len(rounds)),
+    ]
+)
 with members_tab:
     if members.empty:
-        st.caption("No members yet.")
+        st.caption(_("No members yet."))
     else:
         tables.grid(members)
     outside = supervisors[~supervisors["person_id"].isin(members["person_id"])]
@@ -81,40 +91,44 @@ with members_tab:
         zip(outside["person_id"], outside["name"] + " · " + outside["team"].fillna(""), strict=True)
     )
     with st.form(f"add_members_{cohort_id}", clear_on_submit=True):
-        chosen = st.multiselect("Add supervisors", list(labels), format_func=labels.get)
-        add = st.form_submit_button("Add to cohort")
+        chosen = st.multiselect(_("Add supervisors"), list(labels), format_func=labels.get)
+        add = st.form_submit_button(_("Add to cohort"))
     if add and not chosen:
-        st.warning("Choose at least one supervisor to add.")
+        st.warning(_("Choose at least one supervisor to add."))
     elif add and run(cohorts.add_members, cohort_id=cohort_id, person_ids=chosen):
-        st.session_state["cohort_notice"] = f"{len(chosen)} added to {md(names[cohort_id])}."
+        st.session_state["cohort_notice"] = _("{count} added to {cohort}.").format(
+            count=number(len(chosen)), cohort=isolate(md(names[cohort_id]))
+        )
         st.rerun()
     if not members.empty:
         leaving = st.selectbox(
-            "Remove a member",
+            _("Remove a member"),
             [None, *members["person_id"]],
             format_func=lambda pid: (
                 "—" if pid is None else members.set_index("person_id").loc[pid, "name"]
             ),
         )
-        if leaving is not None and st.button("Remove from cohort"):
+        if leaving is not None and st.button(_("Remove from cohort")):
             run(cohorts.remove_member, cohort_id=cohort_id, person_id=leaving)
             st.rerun()
 
 with rounds_tab:
     if rounds.empty:
-        st.caption("No rounds yet: add the baseline first.")
+        st.caption(_("No rounds yet: add the baseline first."))
     else:
         tables.grid(rounds)
     st.caption(
-        "A submission counts for a round when it is made between the round's first and last "
-        "day (both included). Windows cannot overlap."
+        _(
+            "A submission counts for a round when it is made between the round's first and "
+            "last day (both included). Windows cannot overlap."
+        )
     )
     with st.form(f"add_round_{cohort_id}", clear_on_submit=True):
-        round_name = st.text_input("Round name", max_chars=60, placeholder="e.g. Day 270")
+        round_name = st.text_input(_("Round name"), max_chars=60, placeholder=_("e.g. Day 270"))
         opens, closes = st.columns(2)
-        opens_on = opens.date_input("Opens on")
-        closes_on = closes.date_input("Closes on")
-        add_round = st.form_submit_button("Add round")
+        opens_on = opens.date_input(_("Opens on"))
+        closes_on = closes.date_input(_("Closes on"))
+        add_round = st.form_submit_button(_("Add round"))
     if add_round and run(
         cohorts.add_round,
         cohort_id=cohort_id,
@@ -122,5 +136,7 @@ with rounds_tab:
         opens_on=opens_on,
         closes_on=closes_on,
     ):
-        st.session_state["cohort_notice"] = f"Round {md(round_name.strip())} added."
+        st.session_state["cohort_notice"] = _("Round {name} added.").format(
+            name=isolate(md(round_name.strip()))
+        )
         st.rerun()

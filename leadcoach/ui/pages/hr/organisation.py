@@ -3,6 +3,7 @@
 import streamlit as st
 
 from leadcoach.people.people import coached_teams, people_overview
+from leadcoach.platform.i18n import _, number, percent
 from leadcoach.ui import auth, context, tables
 
 viewer = auth.require_viewer()
@@ -10,14 +11,19 @@ with context.db() as session, context.shown_errors():
     teams = coached_teams(session=session, viewer=viewer)
     people = people_overview(session=session, viewer=viewer)
 
-st.title("Organisation", anchor=False)
+st.title(_("Organisation"), anchor=False)
 if people.empty:
-    st.info("No supervisors yet. Add people on the Accounts page or load the demo data.")
+    st.info(_("No supervisors yet. Add people on the Accounts page or load the demo data."))
     st.stop()
 assessed = people["last_assessed"].notna().sum()
 total, done, teams_count = st.columns(3)
-total.metric("Supervisors", len(people))
-done.metric("Assessed at least once", f"{assessed} ({assessed / len(people):.0%})")
-teams_count.metric("Teams", len(teams))
+total.metric(_("Supervisors"), number(len(people)))
+done.metric(
+    _("Assessed at least once"),
+    _("{count} ({share})").format(
+        count=number(int(assessed)), share=percent(assessed / len(people))
+    ),
+)
+teams_count.metric(_("Teams"), number(len(teams)))
 tables.grid(teams)
 tables.grid(people, formats={"last_assessed": "%d %b %Y", "overall_index": ".0f"})

@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from leadcoach.platform.i18n import N_, _, number
+from leadcoach.platform.i18n import N_, _, ngettext, number
 
 # Relative size under which a spread counts as zero: floating-point sums of equal values
 # leave ~1e-15 of the scale, and anything under a millionth of the scale is not a spread a
@@ -125,8 +125,11 @@ def respondents(n: int, method: str, *, items: int = 0) -> Verdict:
     return Verdict(float(n))
 
 
-def loadings(values: Mapping[str, float] | Iterable[tuple[str, float]]) -> Verdict:
-    """Factor loadings: flagged (not refused) when any is negative, naming the statements.
+def loadings(
+    values: Mapping[str, float] | Iterable[tuple[str, float]], *, general: bool = False
+) -> Verdict:
+    """Factor loadings on a skill (or on the general factor): flagged (not refused) when any
+    is negative, naming the statements.
 
     A negative loading in a skill whose statements are keyed one way means a statement moves
     against its skill, so a reliability built on the model is not to be trusted as it is.
@@ -138,7 +141,20 @@ def loadings(values: Mapping[str, float] | Iterable[tuple[str, float]]) -> Verdi
     return Verdict(
         float(len(negative)),
         flag=(
-            f"{', '.join(negative)} load{'s' if len(negative) == 1 else ''} negatively on the "
-            "skill: check whether it is scored the wrong way round"
-        ),
+            ngettext(
+                "{names} loads negatively on the general factor: check whether it is scored "
+                "the wrong way round",
+                "{names} load negatively on the general factor: check whether they are scored "
+                "the wrong way round",
+                len(negative),
+            )
+            if general
+            else ngettext(
+                "{names} loads negatively on the skill: check whether it is scored the wrong "
+                "way round",
+                "{names} load negatively on the skill: check whether they are scored the wrong "
+                "way round",
+                len(negative),
+            )
+        ).format(names=", ".join(negative)),
     )

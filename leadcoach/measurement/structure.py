@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from leadcoach.measurement import factoring, plausibility, psychometrics
+from leadcoach.platform.i18n import _, ngettext
 
 # Bootstrap resamples for omega's interval: 500 keeps the 2.5% and 97.5% percentiles
 # stable to about ±0.01 (Efron & Tibshirani, 1993, ch. 13, advise 500-1000 for percentile
@@ -371,19 +372,26 @@ def _against(
             names = [f'"{f}"' for f in against]
         else:
             names = [
-                f'{f} (mostly "{skills[f]}")' if skills and f in skills else f for f in against
+                _('{factor} (mostly "{skill}")').format(factor=f, skill=skills[f])
+                if skills and f in skills
+                else f
+                for f in against
             ]
-        one = len(names) == 1
+        # Notes are read on the quality page: texts of the catalog (issue 25).
         notes.append(
-            f"{', '.join(names)} {'loads' if one else 'load'} negatively on the general "
-            "factor: the skills may not share one general factor, or "
-            f"{'its' if one else 'their'} statements are scored the wrong way round"
+            ngettext(
+                "{names} loads negatively on the general factor: the skills may not share one "
+                "general factor, or its statements are scored the wrong way round",
+                "{names} load negatively on the general factor: the skills may not share one "
+                "general factor, or their statements are scored the wrong way round",
+                len(names),
+            ).format(names=", ".join(names))
         )
     general = found.general
     alone = general[(general < 0) & ~found.factor_of.isin(against)]
-    negative = plausibility.loadings(alone.items())
+    negative = plausibility.loadings(alone.items(), general=True)
     if negative.flag and statements:
-        notes.append(negative.flag.replace("on the skill", "on the general factor"))
+        notes.append(negative.flag)
     return notes
 
 
@@ -392,7 +400,7 @@ def _second_order(phi: np.ndarray, notes: list[str]) -> np.ndarray:
     signed to sum >= 0."""
     fit = factoring.minres(phi, 1)
     if fit.heywood.any():
-        notes.append("a group factor's loading on the general factor was capped near 1")
+        notes.append(_("a group factor's loading on the general factor was capped near 1"))
     return fit.loadings[:, 0]
 
 
@@ -437,15 +445,21 @@ def exploratory_general_factor(
     r = _finite(corr)
     fit = factoring.minres(r, factors)
     if not fit.converged:
-        notes.append("the factor fit did not fully converge")
+        notes.append(_("the factor fit did not fully converge"))
     if fit.heywood.any():
         flagged = ", ".join(str(items[i]) for i in np.flatnonzero(fit.heywood))
-        notes.append(f"{flagged}: explained almost entirely by the factors (a Heywood case)")
+        notes.append(
+            _("{flagged}: explained almost entirely by the factors (a Heywood case)").format(
+                flagged=flagged
+            )
+        )
     start = factoring.sign_and_order(factoring.varimax(fit.loadings))
     rotation = factoring.oblimin(start)
     if not rotation.converged:
         notes.append(
-            f"the oblimin rotation did not converge in {factoring.ROTATION_MAXIT} iterations"
+            _("the oblimin rotation did not converge in {iterations} iterations").format(
+                iterations=factoring.ROTATION_MAXIT
+            )
         )
     columns = [f"F{i + 1}*" for i in range(factors)]
     pattern = pd.DataFrame(rotation.loadings, index=items, columns=columns)
@@ -506,13 +520,17 @@ def general_factor(
     loadings = {}
     for skill, items in list(by_skill.items()):
         if len(items) < min_items:
-            notes.append(f"{skill} left out: fewer than {min_items} statements")
+            notes.append(
+                _("{skill} left out: fewer than {count} statements").format(
+                    skill=skill, count=min_items
+                )
+            )
             del by_skill[skill]
             continue
         block = corr.loc[items, items].to_numpy(dtype=float)
-        values, _, heywood = psychometrics._one_factor_minres(block)
+        values, _residual, heywood = psychometrics._one_factor_minres(block)
         if heywood.any():
-            notes.append(f"{skill}: a loading was capped at 1")
+            notes.append(_("{skill}: a loading was capped at 1").format(skill=skill))
         loadings.update(zip(items, values, strict=True))
     skills = list(by_skill)
     if len(skills) < 3:
@@ -542,9 +560,13 @@ def general_factor(
             if not math.isfinite(values[i, j]):
                 raise ValueError(f"{s} and {skills[j]}: {checked.reason}")
             if not checked.ok:
-                notes.append(f"{s} and {skills[j]}: {checked.reason}; capped")
+                notes.append(
+                    _("{first} and {second}: {reason}; capped").format(
+                        first=s, second=skills[j], reason=checked.reason
+                    )
+                )
             phi.iloc[i, j] = phi.iloc[j, i] = float(np.clip(values[i, j], -1.0, 1.0))
-    _, _, g = schmid_leiman(pattern, {i: clusters[i] for i in items}, phi)
+    _general, _group, g = schmid_leiman(pattern, {i: clusters[i] for i in items}, phi)
     found = _omegas(corr, member.mul(pattern, axis=0), g, pattern**2, notes, SKILLS)
     # A statement loading negatively on its skill was flagged above; its general loading
     # has the same sign, so statements are named again only when none was.

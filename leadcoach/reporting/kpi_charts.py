@@ -8,7 +8,15 @@ import altair as alt
 import pandas as pd
 
 from leadcoach.platform.i18n import _
-from leadcoach.reporting.charts import ACCENT, LINE_COLOURS, MONTHS, PREVIOUS, TABLE_BESIDE
+from leadcoach.reporting.charts import (
+    ACCENT,
+    LEGEND_TEXT,
+    LINE_COLOURS,
+    MONTHS,
+    PREVIOUS,
+    TABLE_BESIDE,
+    line_styles,
+)
 
 SIGNAL = "#D55E00"  # Okabe-Ito vermilion, 3.6:1 on white
 ASSESSMENT = "#555555"
@@ -92,6 +100,13 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
     data = skills.assign(at=pd.to_datetime(skills["submitted_at"]).dt.tz_localize(None))[
         ["at", "skill", "score"]
     ]
+    # Told apart by colour and dash, with dark legend text, as the Growth page's chart
+    # (charts.growth_chart): eleven default colours came in look-alike pairs (issue 19, 9).
+    names = list(dict.fromkeys(data["skill"]))
+    colours, dashes = line_styles(len(names))
+    legend = alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None,
+                        labelColor=LEGEND_TEXT, labelFontSize=12, symbolType="stroke",
+                        symbolSize=400, symbolStrokeWidth=2.5)  # fmt: skip
     return (
         alt.Chart(data)
         .mark_line(point=True)
@@ -99,7 +114,10 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
             x=alt.X("at:T", title=_("Month"), axis=MONTHS, scale=_domain(start, end)),
             y=alt.Y("score:Q", title=_("Score (0-100)"), scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
-                "skill:N", legend=alt.Legend(orient="bottom", columns=1, labelLimit=320, title=None)
+                "skill:N", sort=names, scale=alt.Scale(domain=names, range=colours), legend=legend
+            ),
+            strokeDash=alt.StrokeDash(
+                "skill:N", sort=names, scale=alt.Scale(domain=names, range=dashes), legend=legend
             ),
             tooltip=[
                 alt.Tooltip("skill:N", title=_("Skill")),
@@ -119,10 +137,11 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
     )
 
 
-def xmr_chart(frame: pd.DataFrame, measure: str) -> alt.Chart:
-    """Each team's months of one measure with its natural process limits (dashed) and the
-    months beyond usual variation marked, one small chart per team."""
-    data = frame[frame["measure"] == measure][
+def xmr_chart(frame: pd.DataFrame, measure: str, team: str) -> alt.Chart:
+    """One team's months of one measure with its natural process limits (dashed) and the
+    months beyond usual variation marked. One chart per team, each as wide as its column: a
+    faceted chart has a fixed width and ran over the tables beside it, and off a phone."""
+    data = frame[(frame["measure"] == measure) & (frame["team"] == team)][
         ["team", "period", "value", "centre", "lower", "upper", "signal"]
     ]
     base = alt.Chart().encode(x=alt.X("period:T", title=_("Month"), axis=MONTHS))
@@ -146,18 +165,15 @@ def xmr_chart(frame: pd.DataFrame, measure: str) -> alt.Chart:
         ),
         data=data,
     )
-    return (
-        layers.properties(height=160, width=560)
-        .facet(
-            row=alt.Row("team:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-        )
-        .properties(
-            description=_(
-                "One chart per team of {measure} by month, with the limits of usual "
-                "month-to-month variation dashed and months beyond them marked as diamonds."
-            ).format(measure=measure)
-            + _(TABLE_BESIDE)
-        )
+    return layers.properties(
+        title=alt.TitleParams(team, anchor="start", fontSize=14),
+        height=160,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        description=_(
+            "Chart of {measure} by month for {team}, with the limits of usual month-to-month "
+            "variation dashed and months beyond them marked as diamonds."
+        ).format(measure=measure, team=team)
+        + _(TABLE_BESIDE),
     )
 
 

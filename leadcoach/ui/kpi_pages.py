@@ -152,8 +152,11 @@ def coach_view(viewer) -> None:
     names = list(dict.fromkeys(frame["measure"]))
     measure = st.selectbox(_("Measure"), names, key="kpi_coach_measure")
     chart_column, table_column = st.columns([3, 2])
-    chart_column.altair_chart(kpi_charts.xmr_chart(frame, measure), use_container_width=False)
     part = frame[frame["measure"] == measure]
+    for team in dict.fromkeys(part["team"]):
+        chart_column.altair_chart(
+            kpi_charts.xmr_chart(frame, measure, team), use_container_width=True
+        )
     with table_column:
         signals = part[part["signal"]][["team", "period", "value", "lower", "upper"]]
         if signals.empty:

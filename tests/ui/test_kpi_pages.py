@@ -41,8 +41,19 @@ def test_coach_sees_teams_with_process_behaviour_limits(demo_url, monkeypatch):
     at.switch_page("pages/coach/teams_numbers.py").run()
     assert not at.exception, at.exception
     assert "2.66" in " ".join(c.value for c in at.caption)
-    spec = json.dumps(_specs(at)[0])
-    assert "facet" in spec and "upper" in spec and "lower" in spec
+    specs = _specs(at)
+    # One chart per coached team (Daniel Reyes coaches the Manila vendor teams), each
+    # as wide as its column: a faceted chart of fixed width ran over the tables beside it.
+    titles = [spec["title"]["text"] for spec in specs]
+    assert len(titles) >= 2 and len(set(titles)) == len(titles)
+    assert {"Manila Tech Support", "Manila Billing"} <= set(titles)
+    for spec in specs:
+        assert "facet" not in spec and spec["autosize"]["type"] == "fit-x"
+        assert "upper" in json.dumps(spec) and "lower" in json.dumps(spec)
+    # The skill growth beside the team numbers tells skills apart by dash as well as colour.
+    at = app_signed_in_as(demo_url, "Maria Santos", monkeypatch).run()
+    at.switch_page("pages/supervisor/team_numbers.py").run()
+    assert "strokeDash" in _specs(at)[-1]["encoding"]
 
 
 def test_hr_sees_did_it_help_in_its_own_tab_with_caveats_and_a_table_beside_the_chart(

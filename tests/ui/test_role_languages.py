@@ -75,6 +75,8 @@ KEPT_LATIN = sorted(
         "ETS", "XmR", "SMD/SD", "SMD", "SD", "DIF", "James", "Demaree", "Wolf", "r_wg(J)",
         "d_z", "dz", "LEADCOACH_SMTP_HOST", "README", "YYYY-MM-DD", "YYYY-MM", "CSV", "XLSX",
         "SVG", "PNG", "PDF", "ZIP", "UTC", "GMT", "R ",
+        # R functions and rotations named as R users know them (the quality page's method).
+        "omega", "oblimin",
     ],
     key=len,
     reverse=True,

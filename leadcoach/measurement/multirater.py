@@ -161,7 +161,7 @@ class Cells:
 
     skills: pd.DataFrame  # CELL_KEYS + raters, score, sd, answered, agreement, shown
     items: pd.DataFrame  # supervisor_id, round_id, group, item_id, skill_id, raters, mean
-    responses: pd.DataFrame  # supervisor_id, round_id, group, raters (counted on a skill)
+    responses: pd.DataFrame  # supervisor_id, round_id, group, raters (on a shown skill)
     min_raters: int = 3
 
 
@@ -326,19 +326,21 @@ def _item_cells(
 
 
 def _responses(counted: pd.DataFrame, shown_cells: pd.DataFrame) -> pd.DataFrame:
-    """Raters per group counted on at least one skill, for the groups shown on one."""
+    """Per group, the raters counted on at least one skill the group is shown on: the people
+    behind the figures shown. A rater who scored only skills where their group is hidden
+    (too few raters there) is not one of them: counting them would report more answers than
+    any figure rests on, and tell that someone answered whose answers are dropped (issue
+    22, item 5: a rater counts for a skill only when they scored it)."""
     columns = ["supervisor_id", "round_id", "group", "raters"]
     if counted.empty or shown_cells.empty:
         return pd.DataFrame(columns=columns)
-    shown = shown_cells[~shown_cells["group"].isin([OTHERS, SELF])][
-        ["supervisor_id", "round_id", "group"]
-    ].drop_duplicates()
+    shown = shown_cells[~shown_cells["group"].isin([OTHERS, SELF])][CELL_KEYS]
     per = (
-        counted.groupby(["supervisor_id", "round_id", "group"])["rater"]
+        counted.merge(shown, on=CELL_KEYS)
+        .groupby(["supervisor_id", "round_id", "group"])["rater"]
         .nunique()
         .rename("raters")
         .reset_index()
-        .merge(shown, on=["supervisor_id", "round_id", "group"])
     )
     per["raters"] = per["raters"].astype(float)
     return per[columns]

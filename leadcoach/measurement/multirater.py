@@ -59,8 +59,8 @@ GROUPS = (SELF, MANAGER, PEER, DIRECT_REPORT, COUNTERPART)
 RATER_GROUPS = GROUPS[1:]
 GROUP_ORDER = {code: order for order, code in enumerate((*GROUPS, OTHERS))}
 # A rater counts for a skill when they answered at least this share of its statements
-# (issue 22: "at least half its items").
-MIN_SHARE = 0.5
+# (issue 22: "at least half its items"); the rater forms store their scores by the same rule.
+MIN_SHARE = scoring.RATER_MIN_PROPORTION
 # The uniform null distribution's variance for an A-point scale, (A^2 - 1) / 12 = 2 for five
 # points (James, Demaree & Wolf, 1984, J. Appl. Psychol. 69(1), 85-98, eq. 1).
 SCALE_POINTS = scoring.SCALE_HIGH - scoring.SCALE_LOW + 1

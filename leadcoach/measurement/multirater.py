@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -165,6 +166,60 @@ class Cells:
     min_raters: int = 3
 
 
+SKILL_COLUMNS = [*CELL_KEYS, "raters", "score", "sd", "answered", "shown"]
+ITEM_COLUMNS = ["supervisor_id", "round_id", "group", "item_id", "skill_id", "raters", "mean"]
+RESPONSE_COLUMNS = ["supervisor_id", "round_id", "group", "raters"]
+
+
+class _Skill(NamedTuple):
+    """One cell of the gate: a group's (or all others') figures on a skill; NaN if hidden."""
+
+    supervisor_id: int
+    round_id: int
+    group: str
+    skill_id: str
+    raters: float
+    score: float
+    sd: float
+    answered: float
+    shown: bool
+    agreement: float
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """The gate's decisions as plain rows (the frames of `Cells` are made from these)."""
+
+    skills: list[_Skill]  # sorted by supervisor, round, group (GROUPS order), skill
+    items: list[tuple]  # ITEM_COLUMNS
+    responses: list[tuple]  # RESPONSE_COLUMNS
+    minimum: int
+
+    def frames(self) -> Cells:
+        if self.skills:
+            columns = zip(*self.skills, strict=True)
+            skills = pd.DataFrame(dict(zip(_Skill._fields, columns, strict=True)))
+            skills = skills.astype({"raters": float, "shown": bool, "agreement": float})
+        else:
+            skills = pd.DataFrame(columns=[*SKILL_COLUMNS, "agreement"]).astype(
+                {"shown": bool, "raters": float, "agreement": float}
+            )
+        return Cells(
+            skills=skills[[*SKILL_COLUMNS, "agreement"]],
+            items=_table(self.items, ITEM_COLUMNS, ("raters", "mean")),
+            responses=_table(self.responses, RESPONSE_COLUMNS, ("raters",)),
+            min_raters=self.minimum,
+        )
+
+
+def _table(rows: list[tuple], columns: list[str], floats: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A frame of plain rows, built column by column (a frame per row was the slow part)."""
+    if not rows:
+        return pd.DataFrame(columns=columns).astype(dict.fromkeys(floats, float))
+    frame = pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
+    return frame.astype(dict.fromkeys(floats, float)) if floats else frame
+
+
 def cells(
     ratings: pd.DataFrame,
     items: pd.DataFrame,
@@ -178,190 +233,282 @@ def cells(
     round_id, group, rater, skill_id, answered, score, counted), each group's and all
     others' figures per skill and statement, hidden where too few raters back them.
     Statement means and agreement need the answers (`with_items`)."""
+    return _gated(ratings, items, min_raters=min_raters, with_items=with_items,
+                  per_rater=per_rater).frames()  # fmt: skip
+
+
+# The gate works on plain rows: one supervisor's report holds about a thousand answers and a
+# cohort about 35,000 stored skill scores, where pandas' per-call overhead (merges, groupbys
+# and masks on frames of a few rows) took most of the report's time (issue 22's targets:
+# 100 ms for a report and a team heatmap, 300 ms for a cohort's review).
+
+
+def _gated(
+    ratings: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    min_raters: int,
+    with_items: bool = True,
+    per_rater: pd.DataFrame | None = None,
+    supervisor_id: int | None = None,
+    round_ids: Collection[int] | None = None,
+) -> _Gate:
+    """`cells` as plain rows, optionally for one supervisor's rounds only."""
     minimum = groups.checked_minimum(min_raters)
-    answers = keyed_answers(ratings, items) if with_items or per_rater is None else None
+    answers = (
+        _answer_rows(ratings, items, supervisor_id, round_ids)
+        if with_items or per_rater is None
+        else []
+    )
     if per_rater is None:
-        per_rater = rater_skill_scores(answers, items)
-    counted = per_rater[per_rater["counted"].astype(bool)]
-    skills = _skill_cells(counted, minimum)
-    shown_cells = skills[skills["shown"]]
-    if with_items:
-        skills["agreement"] = _agreements(answers, counted, skills)
-        item_frame = _item_cells(answers, counted, shown_cells, minimum)
+        counted = _counted_from_answers(answers, items)
     else:
-        skills["agreement"] = math.nan
-        item_frame = _no_items()
-    return Cells(
-        skills=skills.sort_values(CELL_KEYS, key=_order, kind="stable").reset_index(drop=True),
-        items=item_frame,
-        responses=_responses(counted, shown_cells),
-        min_raters=minimum,
+        counted = _counted_rows(per_rater, supervisor_id, round_ids)
+    skills, members = _skill_cells(counted, minimum)
+    shown = {(s.supervisor_id, s.round_id, s.group, s.skill_id) for s in skills
+             if s.shown and s.group != OTHERS}  # fmt: skip
+    if with_items:
+        skills = _with_agreements(skills, answers, members)
+        item_rows = _item_cells(answers, counted, shown, minimum)
+    else:
+        item_rows = []
+    return _Gate(skills, item_rows, _responses(counted, shown), minimum)
+
+
+def _keep(supervisor_id: int | None, round_ids: Collection[int] | None):
+    """A test on (supervisor, round) for the optional filter of `_gated`."""
+    rounds = None if round_ids is None else set(round_ids)
+    return lambda sup, rnd: (
+        (supervisor_id is None or sup == supervisor_id) and (rounds is None or rnd in rounds)
     )
 
 
-SKILL_COLUMNS = [*CELL_KEYS, "raters", "score", "sd", "answered", "shown"]
-
-
-def _summary(counted: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return (
-        counted.groupby(keys, sort=False)
-        .agg(raters=("score", "size"), score=("score", "mean"), sd=("score", "std"),
-             answered=("answered", "mean"))
-        .reset_index()
-    )  # fmt: skip
-
-
-def _skill_cells(counted: pd.DataFrame, minimum: int) -> pd.DataFrame:
-    """Per group and skill the counted raters' figures, blanked (count too) where the rule
-    hides them; and all others over the raters of the shown cells only."""
-    if counted.empty:
-        return pd.DataFrame(columns=SKILL_COLUMNS).astype({"shown": bool, "raters": float})
-    per = _summary(counted, CELL_KEYS)
-    n = per["raters"]
-    # The manager alone only when the round has one manager: two, each rating other skills,
-    # would each be "the manager" on some skill.
-    managers = (
-        counted[counted["group"] == MANAGER]
-        .groupby(["supervisor_id", "round_id"])["rater"]
-        .nunique()
-    )
-    in_round = pd.Series(
-        list(zip(per["supervisor_id"], per["round_id"], strict=True)), index=per.index
-    ).map(managers.to_dict())
-    per["shown"] = (
-        ((per["group"] == SELF) & (n >= 1))
-        | ((per["group"] == MANAGER) & (n == 1) & (in_round == 1))
-        | ((per["group"] != SELF) & (n >= minimum))
-    )
-    hidden = ~per["shown"]
-    per["raters"] = per["raters"].astype(float)
-    per.loc[hidden, ["raters", "score", "sd", "answered"]] = math.nan
-    kept = per[per["shown"] & (per["group"] != SELF)][CELL_KEYS]
-    pooled = counted.merge(kept, on=CELL_KEYS)
-    others = _summary(pooled, ["supervisor_id", "round_id", "skill_id"]).assign(
-        group=OTHERS, shown=True
-    )
-    others["raters"] = others["raters"].astype(float)
-    frames = [f for f in (per, others[per.columns]) if not f.empty]
-    return pd.concat(frames, ignore_index=True)[SKILL_COLUMNS]
-
-
-def _agreements(answers: pd.DataFrame, counted: pd.DataFrame, skills: pd.DataFrame) -> list:
-    """r_wg(J) of each shown cell with two or more raters (NaN elsewhere). Plain Python over
-    one supervisor's few hundred answers: pandas' per-cell filtering took seconds."""
-    by_rater: dict[tuple, dict[str, float]] = {}
-    for sup, rnd, grp, rater, item, skill, value in zip(
-        answers["supervisor_id"], answers["round_id"], answers["group"], answers["rater"],
-        answers["item_id"], answers["skill_id"], answers["keyed"], strict=True,
+def _answer_rows(
+    ratings: pd.DataFrame,
+    items: pd.DataFrame,
+    supervisor_id: int | None = None,
+    round_ids: Collection[int] | None = None,
+) -> list[tuple]:
+    """`keyed_answers` as rows: (supervisor, round, group, rater, item, skill, keyed), the
+    answered ratings of statements in `items` (not applicable dropped), reverse keys recoded."""
+    if ratings.empty:
+        return []
+    statements = {
+        item: (skill, bool(reverse))
+        for item, skill, reverse in zip(
+            items["item_id"].tolist(), items["skill_id"].tolist(), items["reverse"].tolist(),
+            strict=True,
+        )
+    }  # fmt: skip
+    keep = _keep(supervisor_id, round_ids)
+    flip = scoring.SCALE_LOW + scoring.SCALE_HIGH
+    values = pd.to_numeric(ratings["value"], errors="coerce").to_numpy(dtype=float).tolist()
+    rows = []
+    for sup, rnd, grp, rater, item, value in zip(
+        ratings["supervisor_id"].tolist(), ratings["round_id"].tolist(),
+        ratings["group"].tolist(), ratings["rater"].tolist(), ratings["item_id"].tolist(),
+        values, strict=True,
     ):  # fmt: skip
-        by_rater.setdefault((sup, rnd, skill, grp, rater), {})[item] = float(value)
-    members: dict[tuple, list[tuple]] = {}
-    for sup, rnd, grp, rater, skill in zip(
-        counted["supervisor_id"], counted["round_id"], counted["group"], counted["rater"],
-        counted["skill_id"], strict=True,
-    ):  # fmt: skip
-        members.setdefault((sup, rnd, grp, skill), []).append((grp, rater))
-    shown_groups: dict[tuple, list[str]] = {}
-    for row in skills.itertuples(index=False):
-        if row.shown and row.group not in (SELF, OTHERS):
-            shown_groups.setdefault((row.supervisor_id, row.round_id, row.skill_id), []).append(
-                row.group
-            )
-    values = []
-    for row in skills.itertuples(index=False):
-        if not row.shown or not row.raters >= 2:
-            values.append(math.nan)
+        if value != value or not keep(sup, rnd):  # NaN: not applicable
             continue
-        cell = (row.supervisor_id, row.round_id, row.skill_id)
-        wanted = shown_groups.get(cell, []) if row.group == OTHERS else [row.group]
-        raters = [m for g in wanted for m in members.get((*cell[:2], g, cell[2]), [])]
-        answered = [by_rater.get((*cell, g, r), {}) for g, r in raters]
+        known = statements.get(item)
+        if known is not None:
+            rows.append((sup, rnd, grp, rater, item, known[0], flip - value if known[1] else value))
+    return rows
+
+
+def _counted_from_answers(answers: list[tuple], items: pd.DataFrame) -> list[tuple]:
+    """`rater_skill_scores` as rows, the counted ones only: (supervisor, round, group, rater,
+    skill, answered, score), a rater counting when they answered at least half the skill's
+    statements."""
+    asked: dict[str, int] = {}
+    for skill in items["skill_id"].tolist():
+        asked[skill] = asked.get(skill, 0) + 1
+    per: dict[tuple, list[float]] = {}
+    for sup, rnd, grp, rater, _, skill, keyed in answers:
+        per.setdefault((sup, rnd, grp, rater, skill), []).append(keyed)
+    return [
+        (*key, len(values), scoring.pomp(sum(values) / len(values)))
+        for key, values in per.items()
+        if len(values) >= MIN_SHARE * asked[key[4]]
+    ]
+
+
+def _counted_rows(
+    per_rater: pd.DataFrame, supervisor_id: int | None, round_ids: Collection[int] | None
+) -> list[tuple]:
+    """The counted rows of stored skill scores: (supervisor, round, group, rater, skill,
+    answered, score)."""
+    if per_rater.empty:
+        return []
+    keep = _keep(supervisor_id, round_ids)
+    names = ["supervisor_id", "round_id", "group", "rater", "skill_id", "answered", "score"]
+    columns = [per_rater[name].tolist() for name in names]
+    counted = per_rater["counted"].astype(bool).tolist()
+    return [
+        row
+        for row, counts in zip(zip(*columns, strict=True), counted, strict=True)
+        if counts and keep(row[0], row[1])
+    ]
+
+
+def _summary(values: list[tuple[float, float]]) -> tuple[float, float, float]:
+    """Mean score, its sample SD (ddof 1; NaN under two) and mean statements answered of
+    (score, answered) pairs, as pandas' mean and std would give them (NaN scores skipped)."""
+    scores = [score for score, _ in values if score == score]
+    n = len(scores)
+    mean = sum(scores) / n if n else math.nan
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1)) if n > 1 else math.nan
+    return mean, sd, sum(answered for _, answered in values) / len(values)
+
+
+def _skill_cells(counted: list[tuple], minimum: int) -> tuple[list[_Skill], dict]:
+    """Per group and skill the counted raters' figures, blanked (count too) where the rule
+    hides them; and all others over the raters of the shown cells only. Also the counted
+    raters of each cell, (group, rater), for agreement."""
+    values: dict[tuple, list[tuple[float, float]]] = {}
+    members: dict[tuple, list[tuple]] = {}
+    managers: dict[tuple, set] = {}
+    for sup, rnd, grp, rater, skill, answered, score in counted:
+        key = (sup, rnd, grp, skill)
+        values.setdefault(key, []).append((score, answered))
+        members.setdefault(key, []).append((grp, rater))
+        if grp == MANAGER:
+            managers.setdefault((sup, rnd), set()).add(rater)
+    rows: list[_Skill] = []
+    pooled: dict[tuple, list[tuple[float, float]]] = {}
+    pooled_members: dict[tuple, list[tuple]] = {}
+    for key, cell in values.items():
+        sup, rnd, grp, skill = key
+        n = len(cell)
+        if grp == SELF:
+            shown = n >= 1
+        else:
+            # The manager alone only when the round has one manager: two, each rating other
+            # skills, would each be "the manager" on some skill.
+            alone = grp == MANAGER and n == 1 and len(managers[(sup, rnd)]) == 1
+            shown = n >= minimum or alone
+        if shown:
+            rows.append(_Skill(*key, float(n), *_summary(cell), True, math.nan))
+            if grp != SELF:
+                pooled.setdefault((sup, rnd, skill), []).extend(cell)
+                pooled_members.setdefault((sup, rnd, OTHERS, skill), []).extend(members[key])
+        else:
+            rows.append(_Skill(*key, math.nan, math.nan, math.nan, math.nan, False, math.nan))
+    for (sup, rnd, skill), cell in pooled.items():
+        rows.append(_Skill(sup, rnd, OTHERS, skill, float(len(cell)), *_summary(cell), True,
+                           math.nan))  # fmt: skip
+    rows.sort(key=lambda s: (s.supervisor_id, s.round_id, _rank(s.group), s.skill_id))
+    return rows, members | pooled_members
+
+
+def _rank(group: str) -> tuple[int, str]:
+    return GROUP_ORDER.get(group, len(GROUP_ORDER)), group
+
+
+def _with_agreements(skills: list[_Skill], answers: list[tuple], members: dict) -> list[_Skill]:
+    """r_wg(J) of each shown cell with two or more raters (NaN elsewhere), all others' over
+    the raters of the shown groups."""
+    by_rater: dict[tuple, dict[str, float]] = {}
+    for sup, rnd, grp, rater, item, skill, keyed in answers:
+        by_rater.setdefault((sup, rnd, skill, grp, rater), {})[item] = float(keyed)
+    result = []
+    for cell in skills:
+        if not cell.shown or not cell.raters >= 2:
+            result.append(cell)
+            continue
+        key = (cell.supervisor_id, cell.round_id, cell.group, cell.skill_id)
+        answered = [
+            by_rater.get((cell.supervisor_id, cell.round_id, cell.skill_id, grp, rater), {})
+            for grp, rater in members.get(key, [])
+        ]
         statements = sorted({item for mine in answered for item in mine})
         table = np.array(
             [[mine.get(item, math.nan) for item in statements] for mine in answered], dtype=float
         ).reshape(len(answered), len(statements))
-        values.append(rwg_j(table))
-    return values
-
-
-def _order(column: pd.Series) -> pd.Series:
-    return column.map(GROUP_ORDER) if column.name == "group" else column
-
-
-def _no_items() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["supervisor_id", "round_id", "group", "item_id", "skill_id", "raters", "mean"]
-    )
+        result.append(cell._replace(agreement=rwg_j(table)))
+    return result
 
 
 def _item_cells(
-    answers: pd.DataFrame, counted: pd.DataFrame, shown_cells: pd.DataFrame, minimum: int
-) -> pd.DataFrame:
+    answers: list[tuple], counted: list[tuple], shown: set[tuple], minimum: int
+) -> list[tuple]:
     """Statement means of shown groups, each over at least `minimum` raters (the manager's
     over one), and all others' over the shown statement cells only."""
-    if shown_cells.empty:
-        return _no_items()
-    allowed = counted.merge(shown_cells[shown_cells["group"] != OTHERS][CELL_KEYS], on=CELL_KEYS)[
-        ["supervisor_id", "round_id", "group", "rater", "skill_id"]
+    if not shown:
+        return []
+    allowed = {(sup, rnd, grp, rater, skill) for sup, rnd, grp, rater, skill, _, _ in counted
+               if (sup, rnd, grp, skill) in shown}  # fmt: skip
+    per: dict[tuple, list[float]] = {}
+    for sup, rnd, grp, rater, item, skill, keyed in answers:
+        if (sup, rnd, grp, rater, skill) in allowed:
+            per.setdefault((sup, rnd, grp, item, skill), []).append(keyed)
+    rows, others = [], {}
+    for (sup, rnd, grp, item, skill), values in per.items():
+        if shown_group(grp, len(values), minimum):
+            rows.append((sup, rnd, grp, item, skill, float(len(values)), _mean(values)))
+            if grp != SELF:
+                others.setdefault((sup, rnd, item, skill), []).extend(values)
+    rows += [
+        (sup, rnd, OTHERS, item, skill, float(len(values)), _mean(values))
+        for (sup, rnd, item, skill), values in others.items()
     ]
-    mine = answers.merge(allowed, on=["supervisor_id", "round_id", "group", "rater", "skill_id"])
-    keys = ["supervisor_id", "round_id", "group", "item_id", "skill_id"]
-    per = mine.groupby(keys, sort=False)["keyed"].agg(["count", "mean"]).reset_index()
-    per = per.rename(columns={"count": "raters"})
-    show = [shown_group(g, n, minimum) for g, n in zip(per["group"], per["raters"], strict=True)]
-    per = per[show]
-    others_source = mine.merge(per[per["group"] != SELF][keys], on=keys)
-    others = (
-        others_source.groupby(["supervisor_id", "round_id", "item_id", "skill_id"], sort=False)[
-            "keyed"
-        ]
-        .agg(["count", "mean"])
-        .reset_index()
-        .rename(columns={"count": "raters"})
-        .assign(group=OTHERS)
-    )
-    frame = pd.concat([per, others[per.columns]], ignore_index=True)
-    frame["raters"] = frame["raters"].astype(float)
-    return frame.reset_index(drop=True)
+    return rows
 
 
-def _responses(counted: pd.DataFrame, shown_cells: pd.DataFrame) -> pd.DataFrame:
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _responses(counted: list[tuple], shown: set[tuple]) -> list[tuple]:
     """Per group, the raters counted on at least one skill the group is shown on: the people
     behind the figures shown. A rater who scored only skills where their group is hidden
     (too few raters there) is not one of them: counting them would report more answers than
     any figure rests on, and tell that someone answered whose answers are dropped (issue
     22, item 5: a rater counts for a skill only when they scored it)."""
-    columns = ["supervisor_id", "round_id", "group", "raters"]
-    if counted.empty or shown_cells.empty:
-        return pd.DataFrame(columns=columns)
-    shown = shown_cells[~shown_cells["group"].isin([OTHERS, SELF])][CELL_KEYS]
-    per = (
-        counted.merge(shown, on=CELL_KEYS)
-        .groupby(["supervisor_id", "round_id", "group"])["rater"]
-        .nunique()
-        .rename("raters")
-        .reset_index()
-    )
-    per["raters"] = per["raters"].astype(float)
-    return per[columns]
+    raters: dict[tuple, set] = {}
+    for sup, rnd, grp, rater, skill, _, _ in counted:
+        if grp != SELF and (sup, rnd, grp, skill) in shown:
+            raters.setdefault((sup, rnd, grp), set()).add(rater)
+    return [(*key, float(len(raters[key]))) for key in sorted(raters)]
 
 
 def shown_comments(comments: pd.DataFrame, shown: Cells, *, rng=None) -> pd.DataFrame:
     """Comments of the groups shown on at least one skill: question, group and text only,
     shuffled within each question (never in the order given, groups mixed), never
     attributed; pages show the text alone."""
-    columns = ["supervisor_id", "round_id", "question", "group", "text"]
-    if comments.empty or shown.responses.empty:
-        return pd.DataFrame(columns=columns)
-    keep = shown.responses[["supervisor_id", "round_id", "group"]]
-    kept = comments.merge(keep, on=["supervisor_id", "round_id", "group"])
-    kept = kept[kept["text"].fillna("").astype(str).str.strip() != ""]
+    groups_shown = set(
+        zip(
+            shown.responses["supervisor_id"].tolist(), shown.responses["round_id"].tolist(),
+            shown.responses["group"].tolist(), strict=True,
+        )
+    )  # fmt: skip
+    return _table(
+        _shown_comments(comments, groups_shown, rng=rng),
+        ["supervisor_id", "round_id", "question", "group", "text"],
+    )
+
+
+def _shown_comments(
+    comments: pd.DataFrame, groups_shown: set[tuple], *, rng=None, where=None
+) -> list[tuple]:
+    """(supervisor, round, question, group, text) of the comments of the shown (supervisor,
+    round, group)s, shuffled, then stably by question (`where`: a test on supervisor, round)."""
+    if comments.empty or not groups_shown:
+        return []
+    kept = []
+    for sup, rnd, grp, question, text in zip(
+        comments["supervisor_id"].tolist(), comments["round_id"].tolist(),
+        comments["group"].tolist(), comments["question"].tolist(), comments["text"].tolist(),
+        strict=True,
+    ):  # fmt: skip
+        wanted = (where is None or where(sup, rnd)) and (sup, rnd, grp) in groups_shown
+        if wanted and not _empty(text) and str(text).strip():
+            kept.append((sup, rnd, question, grp, text))
     order = list(range(len(kept)))
     (rng or random.SystemRandom()).shuffle(order)
-    kept = kept.iloc[order]
     # Stable: shuffled within a question, groups mixed, so the order tells nothing either.
-    kept = kept.sort_values("question", kind="stable")
-    return kept[columns].reset_index(drop=True)
+    return sorted((kept[i] for i in order), key=lambda row: row[2])
 
 
 # ---- the noise rule ---------------------------------------------------------------------
@@ -429,6 +576,14 @@ class FeedbackReport:
     notes: list[str] = field(default_factory=list)
 
 
+REPORT_SKILL_COLUMNS = ["skill_id", "skill", "group", "raters", "score", "agreement"]
+STATEMENT_COLUMNS = ["item_id", "skill_id", "skill", "statement", "raters", "mean"]
+SELF_OTHER_COLUMNS = ["skill_id", "skill", "group", "raters", "self", "score", "difference",
+                      "margin", "reading"]  # fmt: skip
+CHANGE_COLUMNS = ["skill_id", "skill", "group", "previous", "score", "change", "margin",
+                  "verdict"]  # fmt: skip
+
+
 def report(
     ratings: pd.DataFrame,
     comments: pd.DataFrame,
@@ -450,113 +605,132 @@ def report(
     agreement within each group, comments, and change per group since `previous_round_id`."""
     names = dict(skill_names or {})
     rounds = {round_id} | ({previous_round_id} if previous_round_id is not None else set())
-    mine = ratings[(ratings["supervisor_id"] == supervisor_id) & ratings["round_id"].isin(rounds)]
-    if per_rater is not None:
-        per_rater = per_rater[
-            (per_rater["supervisor_id"] == supervisor_id) & per_rater["round_id"].isin(rounds)
-        ]
-    gated = cells(mine, items, min_raters=min_raters, per_rater=per_rater)
-    skills = gated.skills[gated.skills["shown"]]
-    now = skills[skills["round_id"] == round_id]
-    now = now.assign(skill=now["skill_id"].map(names).fillna(now["skill_id"]))
-    asked = set(ratings.loc[ratings["supervisor_id"] == supervisor_id, "group"]) - {SELF}
-    shown_now = set(now["group"]) - {SELF, OTHERS}
+    gate = _gated(ratings, items, min_raters=min_raters, per_rater=per_rater,
+                  supervisor_id=supervisor_id, round_ids=rounds)  # fmt: skip
+    shown = [cell for cell in gate.skills if cell.shown]
+    now = [cell for cell in shown if cell.round_id == round_id]
+    asked = {
+        grp
+        for sup, rnd, grp in zip(
+            ratings["supervisor_id"].tolist(), ratings["round_id"].tolist(),
+            ratings["group"].tolist(), strict=True,
+        )
+        if sup == supervisor_id and rnd == round_id
+    } - {SELF}  # fmt: skip
+    shown_now = {cell.group for cell in now} - {SELF, OTHERS}
     hidden = tuple(g for g in RATER_GROUPS if g in asked and g not in shown_now)
-    item_text = items.set_index("item_id")["text"] if "text" in items.columns else None
-    item_now = gated.items[(gated.items["round_id"] == round_id) & (gated.items["group"] == OTHERS)]
-    ranked = item_now.sort_values(["mean", "item_id"], ascending=[False, True], kind="stable")
-    ranked = ranked.assign(
-        statement=ranked["item_id"].map(item_text) if item_text is not None else ranked["item_id"],
-        skill=ranked["skill_id"].map(names).fillna(ranked["skill_id"]),
-    )[["item_id", "skill_id", "skill", "statement", "raters", "mean"]]
-    count = min(top, len(ranked) // 2)
-    responses = gated.responses[gated.responses["round_id"] == round_id]
+    texts = (
+        dict(zip(items["item_id"].tolist(), items["text"].tolist(), strict=True))
+        if "text" in items.columns
+        else {}
+    )
+    ranked = sorted(
+        (row for row in gate.items if row[1] == round_id and row[2] == OTHERS),
+        key=lambda row: (-row[6], row[3]),
+    )
+    statements = [
+        (item, skill, names.get(skill, skill), texts.get(item, item), raters, mean)
+        for _, _, _, item, skill, raters, mean in ranked
+    ]
+    count = min(top, len(statements) // 2)
+    responses = [(grp, raters) for _, rnd, grp, raters in gate.responses if rnd == round_id]
     notes = []
     if hidden:
         notes.append(
-            f"Fewer than {gated.min_raters} people answered for some groups; their answers are "
+            f"Fewer than {gate.minimum} people answered for some groups; their answers are "
             "left out everywhere, also from all others."
         )
-    cols_skill = ["skill_id", "skill", "group", "raters", "score", "agreement"]
+    comment_rows = _shown_comments(
+        comments,
+        {(supervisor_id, round_id, grp) for grp, _ in responses},
+        rng=rng,
+        where=lambda sup, rnd: sup == supervisor_id and rnd == round_id,
+    )
+    floats = ("raters", "mean")
     return FeedbackReport(
         supervisor_id=supervisor_id,
         round_id=round_id,
-        responses=responses[["group", "raters"]].reset_index(drop=True),
-        skills=now[cols_skill].reset_index(drop=True),
-        self_other=_self_other(now, thresholds),
-        highest=ranked.head(count).reset_index(drop=True),
-        lowest=ranked.tail(count).iloc[::-1].reset_index(drop=True),
-        comments=shown_comments(
-            comments[
-                (comments["supervisor_id"] == supervisor_id) & (comments["round_id"] == round_id)
-            ]
-            if not comments.empty
-            else comments,
-            Cells(now, gated.items, gated.responses[gated.responses["round_id"] == round_id]),
-            rng=rng,
-        )[["question", "group", "text"]],
-        change=_change(skills, round_id, previous_round_id, thresholds, names),
+        responses=_table(responses, ["group", "raters"], ("raters",)),
+        skills=_table(
+            [
+                (
+                    c.skill_id,
+                    names.get(c.skill_id, c.skill_id),
+                    c.group,
+                    c.raters,
+                    c.score,
+                    c.agreement,
+                )
+                for c in now
+            ],
+            REPORT_SKILL_COLUMNS,
+            ("raters", "score", "agreement"),
+        ),
+        self_other=_self_other(now, thresholds, names),
+        highest=_table(statements[:count], STATEMENT_COLUMNS, floats),
+        lowest=_table(statements[::-1][:count], STATEMENT_COLUMNS, floats),
+        comments=_table([row[2:] for row in comment_rows], ["question", "group", "text"]),
+        change=_change(shown, round_id, previous_round_id, thresholds, names),
         hidden_groups=hidden,
-        min_raters=gated.min_raters,
+        min_raters=gate.minimum,
         notes=notes,
     )
 
 
-def _self_other(now: pd.DataFrame, thresholds: Mapping[str, ChangeThreshold]) -> pd.DataFrame:
+def _self_other(
+    now: list[_Skill], thresholds: Mapping[str, ChangeThreshold], names: Mapping[str, str]
+) -> pd.DataFrame:
     """Self against each shown group and all others, per skill, judged against noise."""
-    columns = ["skill_id", "skill", "group", "raters", "self", "score", "difference", "margin",
-               "reading"]  # fmt: skip
-    own = now[now["group"] == SELF].set_index("skill_id")
+    own = {cell.skill_id: cell for cell in now if cell.group == SELF}
     rows = []
-    for row in now[now["group"] != SELF].itertuples(index=False):
-        if row.skill_id not in own.index:
+    for cell in now:
+        mine = own.get(cell.skill_id)
+        if cell.group == SELF or mine is None:
             continue
-        mine = own.loc[row.skill_id]
-        threshold = thresholds.get(row.skill_id)
+        threshold = thresholds.get(cell.skill_id)
         limit = margin(
-            error_variance(threshold, 1, math.nan, mine["answered"]),
-            error_variance(threshold, row.raters, row.sd, row.answered),
+            error_variance(threshold, 1, math.nan, mine.answered),
+            error_variance(threshold, cell.raters, cell.sd, cell.answered),
         )
-        difference = float(mine["score"]) - float(row.score)
+        difference = mine.score - cell.score
         rows.append(
-            (row.skill_id, row.skill, row.group, row.raters, float(mine["score"]), row.score,
-             difference, limit,
+            (cell.skill_id, names.get(cell.skill_id, cell.skill_id), cell.group, cell.raters,
+             mine.score, cell.score, difference, limit,
              _verdict(difference, limit, BLIND_SPOT, HIDDEN_STRENGTH, IN_AGREEMENT))
         )  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    return _table(rows, SELF_OTHER_COLUMNS,
+                  ("raters", "self", "score", "difference", "margin"))  # fmt: skip
 
 
 def _change(
-    skills: pd.DataFrame,
+    shown: list[_Skill],
     round_id: int,
     previous_round_id: int | None,
     thresholds: Mapping[str, ChangeThreshold],
     names: Mapping[str, str],
 ) -> pd.DataFrame:
     """Change per group and skill between two rounds where both are shown, real or noise."""
-    columns = ["skill_id", "skill", "group", "previous", "score", "change", "margin", "verdict"]
+    floats = ("previous", "score", "change", "margin")
     if previous_round_id is None:
-        return pd.DataFrame(columns=columns)
-    keys = ["skill_id", "group"]
-    now = skills[skills["round_id"] == round_id].set_index(keys)
-    before = skills[skills["round_id"] == previous_round_id].set_index(keys)
+        return _table([], CHANGE_COLUMNS, floats)
+    before = {(c.skill_id, c.group): c for c in shown if c.round_id == previous_round_id}
     rows = []
-    for key in now.index.intersection(before.index):
-        a, b = before.loc[key], now.loc[key]
-        threshold = thresholds.get(key[0])
+    for b in shown:
+        a = before.get((b.skill_id, b.group))
+        if b.round_id != round_id or a is None:
+            continue
+        threshold = thresholds.get(b.skill_id)
         limit = margin(
-            error_variance(threshold, a["raters"], a["sd"], a["answered"]),
-            error_variance(threshold, b["raters"], b["sd"], b["answered"]),
+            error_variance(threshold, a.raters, a.sd, a.answered),
+            error_variance(threshold, b.raters, b.sd, b.answered),
         )
-        change = float(b["score"]) - float(a["score"])
+        change = b.score - a.score
         rows.append(
-            (key[0], names.get(key[0], key[0]), key[1], float(a["score"]), float(b["score"]),
-             change, limit, _verdict(change, limit, REAL_GAIN, REAL_DROP, WITHIN_NOISE))
+            (b.skill_id, names.get(b.skill_id, b.skill_id), b.group, a.score, b.score, change,
+             limit, _verdict(change, limit, REAL_GAIN, REAL_DROP, WITHIN_NOISE))
         )  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["skill_id", "group"], key=_order, kind="stable").reset_index(
-        drop=True
-    )
+    rows.sort(key=lambda row: (row[0], _rank(row[2])))
+    return _table(rows, CHANGE_COLUMNS, floats)
 
 
 # ---- the property, written once ---------------------------------------------------------

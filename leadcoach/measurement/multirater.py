@@ -196,28 +196,30 @@ class _Gate:
     minimum: int
 
     def frames(self) -> Cells:
-        if self.skills:
-            columns = zip(*self.skills, strict=True)
-            skills = pd.DataFrame(dict(zip(_Skill._fields, columns, strict=True)))
-            skills = skills.astype({"raters": float, "shown": bool, "agreement": float})
-        else:
-            skills = pd.DataFrame(columns=[*SKILL_COLUMNS, "agreement"]).astype(
-                {"shown": bool, "raters": float, "agreement": float}
-            )
         return Cells(
-            skills=skills[[*SKILL_COLUMNS, "agreement"]],
+            skills=_table(self.skills, list(_Skill._fields), ("raters", "score", "sd",
+                                                               "answered", "agreement"),
+                          flags="shown"),
             items=_table(self.items, ITEM_COLUMNS, ("raters", "mean")),
             responses=_table(self.responses, RESPONSE_COLUMNS, ("raters",)),
             min_raters=self.minimum,
-        )
+        )  # fmt: skip
 
 
-def _table(rows: list[tuple], columns: list[str], floats: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A frame of plain rows, built column by column (a frame per row was the slow part)."""
-    if not rows:
-        return pd.DataFrame(columns=columns).astype(dict.fromkeys(floats, float))
-    frame = pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
-    return frame.astype(dict.fromkeys(floats, float)) if floats else frame
+def _table(
+    rows: list[tuple], columns: list[str], floats: tuple[str, ...] = (), *, flags: str = ""
+) -> pd.DataFrame:
+    """A frame of plain rows, built column by column: `floats` as float arrays, the column
+    `flags` as booleans (frames built row by row, or cast after, took most of a report's
+    time)."""
+    data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    kinds = dict.fromkeys(floats, float) | ({flags: bool} if flags else {})
+    return pd.DataFrame(
+        {
+            name: np.array(values, dtype=kinds[name]) if name in kinds else list(values)
+            for name, values in zip(columns, data, strict=True)
+        }
+    )
 
 
 def cells(
@@ -523,17 +525,44 @@ def error_variance(
     mean's sampling variance, max(s², SEM²) / n: the observed spread between raters, never
     taken as less than one rating's own measurement error (three raters can agree by
     chance; a spread of 0 would otherwise call every difference real)."""
+    return _cell_variance(_sem(threshold, _statements(answered)), raters, sd)
+
+
+def _statements(answered: float) -> int:
+    return round(answered) if answered and math.isfinite(answered) else 0
+
+
+def _sem(threshold: ChangeThreshold | None, k: int) -> float:
+    """The SEM of one score from k statements (k = 0: the skill's whole reliability)."""
     if threshold is None or threshold.provisional or threshold.source is None:
         return math.nan
-    k = round(answered) if answered and math.isfinite(answered) else 0
     reliability = threshold.source.for_items(k) if k else threshold.reliability
-    sem = measurement_error(threshold.sd, reliability)
+    return measurement_error(threshold.sd, reliability)
+
+
+def _cell_variance(sem: float, raters: float, sd: float) -> float:
     if not math.isfinite(sem):
         return math.nan
     if not raters or not math.isfinite(raters) or raters <= 1:
         return sem**2
     spread = sd if math.isfinite(sd) else 0.0
     return max(spread**2, sem**2) / raters
+
+
+class ErrorVariances:
+    """`error_variance` per skill for many cells (a cohort's thousands), each skill's SEM at
+    k statements computed once."""
+
+    def __init__(self, thresholds: Mapping[str, ChangeThreshold]):
+        self._thresholds = thresholds
+        self._sems: dict[tuple[str, int], float] = {}
+
+    def __call__(self, skill_id: str, raters: float, sd: float, answered: float) -> float:
+        key = (skill_id, _statements(answered))
+        sem = self._sems.get(key)
+        if sem is None:
+            sem = self._sems[key] = _sem(self._thresholds.get(skill_id), key[1])
+        return _cell_variance(sem, raters, sd)
 
 
 def margin(variance_a: float, variance_b: float) -> float:
@@ -682,15 +711,15 @@ def _self_other(
 ) -> pd.DataFrame:
     """Self against each shown group and all others, per skill, judged against noise."""
     own = {cell.skill_id: cell for cell in now if cell.group == SELF}
+    variance = ErrorVariances(thresholds)
     rows = []
     for cell in now:
         mine = own.get(cell.skill_id)
         if cell.group == SELF or mine is None:
             continue
-        threshold = thresholds.get(cell.skill_id)
         limit = margin(
-            error_variance(threshold, 1, math.nan, mine.answered),
-            error_variance(threshold, cell.raters, cell.sd, cell.answered),
+            variance(cell.skill_id, 1, math.nan, mine.answered),
+            variance(cell.skill_id, cell.raters, cell.sd, cell.answered),
         )
         difference = mine.score - cell.score
         rows.append(
@@ -714,15 +743,15 @@ def _change(
     if previous_round_id is None:
         return _table([], CHANGE_COLUMNS, floats)
     before = {(c.skill_id, c.group): c for c in shown if c.round_id == previous_round_id}
+    variance = ErrorVariances(thresholds)
     rows = []
     for b in shown:
         a = before.get((b.skill_id, b.group))
         if b.round_id != round_id or a is None:
             continue
-        threshold = thresholds.get(b.skill_id)
         limit = margin(
-            error_variance(threshold, a.raters, a.sd, a.answered),
-            error_variance(threshold, b.raters, b.sd, b.answered),
+            variance(b.skill_id, a.raters, a.sd, a.answered),
+            variance(b.skill_id, b.raters, b.sd, b.answered),
         )
         change = b.score - a.score
         rows.append(

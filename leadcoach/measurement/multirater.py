@@ -186,24 +186,30 @@ class _Skill(NamedTuple):
     agreement: float
 
 
+SKILL_FLOATS = ("raters", "score", "sd", "answered", "agreement")
+
+
 @dataclass(frozen=True)
 class _Gate:
-    """The gate's decisions as plain rows (the frames of `Cells` are made from these)."""
+    """The gate's decisions: skill cells column by column (as `Cells.skills`, sorted by
+    supervisor, round, group in GROUPS order, skill), statement cells and responses as rows."""
 
-    skills: list[_Skill]  # sorted by supervisor, round, group (GROUPS order), skill
+    skills: dict[str, np.ndarray]  # the fields of _Skill
     items: list[tuple]  # ITEM_COLUMNS
     responses: list[tuple]  # RESPONSE_COLUMNS
     minimum: int
 
+    def skill_rows(self) -> list[_Skill]:
+        columns = [self.skills[name].tolist() for name in _Skill._fields]
+        return [_Skill(*row) for row in zip(*columns, strict=True)]
+
     def frames(self) -> Cells:
         return Cells(
-            skills=_table(self.skills, list(_Skill._fields), ("raters", "score", "sd",
-                                                               "answered", "agreement"),
-                          flags="shown"),
+            skills=pd.DataFrame(self.skills),
             items=_table(self.items, ITEM_COLUMNS, ("raters", "mean")),
             responses=_table(self.responses, RESPONSE_COLUMNS, ("raters",)),
             min_raters=self.minimum,
-        )  # fmt: skip
+        )
 
 
 def _table(
@@ -239,10 +245,11 @@ def cells(
                   per_rater=per_rater).frames()  # fmt: skip
 
 
-# The gate works on plain rows: one supervisor's report holds about a thousand answers and a
-# cohort about 35,000 stored skill scores, where pandas' per-call overhead (merges, groupbys
-# and masks on frames of a few rows) took most of the report's time (issue 22's targets:
-# 100 ms for a report and a team heatmap, 300 ms for a cohort's review).
+# Speed (issue 22's targets at cohort-10k: 100 ms for a report and a team heatmap, 300 ms
+# for a cohort's review). Skill cells are counted with numpy over codes (a cohort has some
+# 35,000 stored skill scores); one supervisor's answers (about a thousand) go through plain
+# Python. pandas' merges and groupbys, at a fixed cost per call on frames of a few rows,
+# took most of a report's time before.
 
 
 def _gated(
@@ -255,7 +262,7 @@ def _gated(
     supervisor_id: int | None = None,
     round_ids: Collection[int] | None = None,
 ) -> _Gate:
-    """`cells` as plain rows, optionally for one supervisor's rounds only."""
+    """`cells` before its frames are made, optionally for one supervisor's rounds only."""
     minimum = groups.checked_minimum(min_raters)
     answers = (
         _answer_rows(ratings, items, supervisor_id, round_ids)
@@ -263,18 +270,26 @@ def _gated(
         else []
     )
     if per_rater is None:
-        counted = _counted_from_answers(answers, items)
+        counted = _Counted.of_rows(_counted_from_answers(answers, items))
     else:
-        counted = _counted_rows(per_rater, supervisor_id, round_ids)
-    skills, members = _skill_cells(counted, minimum)
-    shown = {(s.supervisor_id, s.round_id, s.group, s.skill_id) for s in skills
-             if s.shown and s.group != OTHERS}  # fmt: skip
+        counted = _Counted.of_frame(per_rater, supervisor_id, round_ids)
+    skills, row_shown = _skill_cells(counted, minimum)
     if with_items:
-        skills = _with_agreements(skills, answers, members)
-        item_rows = _item_cells(answers, counted, shown, minimum)
+        rows = counted.rows()
+        shown = {
+            (sup, rnd, grp, skill)
+            for sup, rnd, grp, skill, flag in zip(
+                *(skills[name].tolist() for name in ("supervisor_id", "round_id", "group",
+                                                     "skill_id", "shown")),
+                strict=True,
+            )
+            if flag and grp != OTHERS
+        }  # fmt: skip
+        skills["agreement"] = _agreements(skills, answers, _members(rows, shown))
+        item_rows = _item_cells(answers, rows, shown, minimum)
     else:
         item_rows = []
-    return _Gate(skills, item_rows, _responses(counted, shown), minimum)
+    return _Gate(skills, item_rows, _responses(counted, row_shown), minimum)
 
 
 def _keep(supervisor_id: int | None, round_ids: Collection[int] | None):
@@ -336,100 +351,166 @@ def _counted_from_answers(answers: list[tuple], items: pd.DataFrame) -> list[tup
     ]
 
 
-def _counted_rows(
-    per_rater: pd.DataFrame, supervisor_id: int | None, round_ids: Collection[int] | None
-) -> list[tuple]:
-    """The counted rows of stored skill scores: (supervisor, round, group, rater, skill,
-    answered, score)."""
-    if per_rater.empty:
-        return []
-    keep = _keep(supervisor_id, round_ids)
-    names = ["supervisor_id", "round_id", "group", "rater", "skill_id", "answered", "score"]
-    columns = [per_rater[name].tolist() for name in names]
-    counted = per_rater["counted"].astype(bool).tolist()
-    return [
-        row
-        for row, counts in zip(zip(*columns, strict=True), counted, strict=True)
-        if counts and keep(row[0], row[1])
-    ]
+COUNTED_COLUMNS = ["supervisor_id", "round_id", "group", "rater", "skill_id", "answered", "score"]
 
 
-def _summary(values: list[tuple[float, float]]) -> tuple[float, float, float]:
-    """Mean score, its sample SD (ddof 1; NaN under two) and mean statements answered of
-    (score, answered) pairs, as pandas' mean and std would give them (NaN scores skipped)."""
-    scores = [score for score, _ in values if score == score]
-    n = len(scores)
-    mean = sum(scores) / n if n else math.nan
-    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (n - 1)) if n > 1 else math.nan
-    return mean, sd, sum(answered for _, answered in values) / len(values)
+class _Counted(NamedTuple):
+    """The counted raters' skill scores, one entry per rater and skill, column by column."""
+
+    supervisor_id: np.ndarray
+    round_id: np.ndarray
+    group: np.ndarray
+    rater: np.ndarray
+    skill_id: np.ndarray
+    answered: np.ndarray  # float
+    score: np.ndarray  # float
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple]) -> _Counted:
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(COUNTED_COLUMNS)
+        kinds = [None] * 5 + [float, float]
+        return cls(*(np.array(c, dtype=k) for c, k in zip(columns, kinds, strict=True)))
+
+    @classmethod
+    def of_frame(
+        cls, per_rater: pd.DataFrame, supervisor_id: int | None, round_ids: Collection[int] | None
+    ) -> _Counted:
+        if per_rater.empty:
+            return cls.of_rows([])
+        keep = per_rater["counted"].astype(bool).to_numpy()
+        if supervisor_id is not None:
+            keep = keep & (per_rater["supervisor_id"].to_numpy() == supervisor_id)
+        if round_ids is not None:
+            keep = keep & per_rater["round_id"].isin(list(round_ids)).to_numpy()
+        kinds = [None] * 5 + [float, float]
+        return cls(
+            *(
+                per_rater[name].to_numpy(dtype=kind)[keep]
+                for name, kind in zip(COUNTED_COLUMNS, kinds, strict=True)
+            )
+        )
+
+    def rows(self) -> list[tuple]:
+        return list(zip(*(column.tolist() for column in self), strict=True))
 
 
-def _skill_cells(counted: list[tuple], minimum: int) -> tuple[list[_Skill], dict]:
+def _mean_sd(codes: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """Per code: the mean and sample SD (ddof 1; NaN under two) of `values`, NaN skipped,
+    as pandas' groupby mean and std give them."""
+    valid = ~np.isnan(values)
+    codes, values = codes[valid], values[valid]
+    count = np.bincount(codes, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(codes, weights=values, minlength=size) / count
+        squares = np.bincount(codes, weights=(values - mean[codes]) ** 2, minlength=size)
+        sd = np.where(count > 1, np.sqrt(squares / (count - 1)), math.nan)
+    return mean, sd
+
+
+def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Per group and skill the counted raters' figures, blanked (count too) where the rule
-    hides them; and all others over the raters of the shown cells only. Also the counted
-    raters of each cell, (group, rater), for agreement."""
-    values: dict[tuple, list[tuple[float, float]]] = {}
-    members: dict[tuple, list[tuple]] = {}
-    managers: dict[tuple, set] = {}
-    for sup, rnd, grp, rater, skill, answered, score in counted:
-        key = (sup, rnd, grp, skill)
-        values.setdefault(key, []).append((score, answered))
-        members.setdefault(key, []).append((grp, rater))
-        if grp == MANAGER:
-            managers.setdefault((sup, rnd), set()).add(rater)
-    rows: list[_Skill] = []
-    pooled: dict[tuple, list[tuple[float, float]]] = {}
-    pooled_members: dict[tuple, list[tuple]] = {}
-    for key, cell in values.items():
-        sup, rnd, grp, skill = key
-        n = len(cell)
-        if grp == SELF:
-            shown = n >= 1
-        else:
-            # The manager alone only when the round has one manager: two, each rating other
-            # skills, would each be "the manager" on some skill.
-            alone = grp == MANAGER and n == 1 and len(managers[(sup, rnd)]) == 1
-            shown = n >= minimum or alone
-        if shown:
-            rows.append(_Skill(*key, float(n), *_summary(cell), True, math.nan))
-            if grp != SELF:
-                pooled.setdefault((sup, rnd, skill), []).extend(cell)
-                pooled_members.setdefault((sup, rnd, OTHERS, skill), []).extend(members[key])
-        else:
-            rows.append(_Skill(*key, math.nan, math.nan, math.nan, math.nan, False, math.nan))
-    for (sup, rnd, skill), cell in pooled.items():
-        rows.append(_Skill(sup, rnd, OTHERS, skill, float(len(cell)), *_summary(cell), True,
-                           math.nan))  # fmt: skip
-    rows.sort(key=lambda s: (s.supervisor_id, s.round_id, _rank(s.group), s.skill_id))
-    return rows, members | pooled_members
+    hides them; and all others over the raters of the shown cells only. Also, per counted
+    score, whether its cell is shown."""
+    size = len(counted.score)
+    if size == 0:
+        empty = {name: np.array([], dtype=object) for name in _Skill._fields}
+        empty |= {name: np.array([], dtype=float) for name in SKILL_FLOATS}
+        return empty | {"shown": np.array([], dtype=bool)}, np.array([], dtype=bool)
+    sup_code, sups = pd.factorize(counted.supervisor_id, sort=True)
+    round_code, rounds = pd.factorize(counted.round_id, sort=True)
+    group_code, names = pd.factorize(counted.group)
+    skill_code, skills = pd.factorize(counted.skill_id, sort=True)
+    rater_code, raters = pd.factorize(counted.rater)
+    pair_code, pairs = pd.factorize(sup_code.astype(np.int64) * len(rounds) + round_code)
+    n_groups, n_skills = len(names) + 1, len(skills)  # + all others
+    cell, keys = pd.factorize((pair_code * n_groups + group_code) * n_skills + skill_code)
+    n = np.bincount(cell).astype(float)
+    score, sd = _mean_sd(cell, counted.score, len(keys))
+    answered = np.bincount(cell, weights=counted.answered) / n
+    cell_pair, cell_group = keys // (n_groups * n_skills), keys // n_skills % n_groups
+    group = np.asarray(names, dtype=object)[cell_group]
+    # The manager alone only when the round has one manager: two, each rating other skills,
+    # would each be "the manager" on some skill.
+    manager = counted.group == MANAGER
+    one_each = np.unique(pair_code[manager].astype(np.int64) * len(raters) + rater_code[manager])
+    managers = np.bincount(one_each // len(raters), minlength=len(pairs))
+    alone = (group == MANAGER) & (n == 1) & (managers[cell_pair] == 1)
+    shown = np.where(group == SELF, n >= 1, (n >= minimum) | alone)
+    row_shown = shown[cell]
+    # All others: the counted raters of the shown groups only, never a hidden one.
+    pool = row_shown & (counted.group != SELF)
+    other, other_keys = pd.factorize(pair_code[pool] * n_skills + skill_code[pool])
+    other_n = np.bincount(other, minlength=len(other_keys)).astype(float)
+    other_score, other_sd = _mean_sd(other, counted.score[pool], len(other_keys))
+    other_answered = (
+        np.bincount(other, weights=counted.answered[pool], minlength=len(other_keys)) / other_n
+        if len(other_keys)
+        else np.array([], dtype=float)
+    )
+    hidden = np.where(shown, 1.0, math.nan)
+    pair_of = np.concatenate([cell_pair, other_keys // n_skills])
+    skill_of = np.concatenate([keys % n_skills, other_keys % n_skills])
+    group_of = np.concatenate([group, np.full(len(other_keys), OTHERS, dtype=object)])
+    labels = [*names.tolist(), OTHERS]  # the group codes' names, all others last
+    position = {label: i for i, label in enumerate(sorted(set(labels), key=_rank))}
+    label_rank = np.array([position[label] for label in labels])
+    rank_of = label_rank[np.concatenate([cell_group, np.full(len(other_keys), len(names))])]
+    sup_of, round_of = pairs[pair_of] // len(rounds), pairs[pair_of] % len(rounds)
+    order = np.lexsort((skill_of, rank_of, round_of, sup_of))
+    columns = {
+        "supervisor_id": np.asarray(sups)[sup_of],
+        "round_id": np.asarray(rounds)[round_of],
+        "group": group_of,
+        "skill_id": np.asarray(skills, dtype=object)[skill_of],
+        "raters": np.concatenate([n * hidden, other_n]),
+        "score": np.concatenate([score * hidden, other_score]),
+        "sd": np.concatenate([sd * hidden, other_sd]),
+        "answered": np.concatenate([answered * hidden, other_answered]),
+        "shown": np.concatenate([shown, np.ones(len(other_keys), dtype=bool)]),
+        "agreement": np.full(len(group_of), math.nan),
+    }
+    return {name: values[order] for name, values in columns.items()}, row_shown
 
 
 def _rank(group: str) -> tuple[int, str]:
     return GROUP_ORDER.get(group, len(GROUP_ORDER)), group
 
 
-def _with_agreements(skills: list[_Skill], answers: list[tuple], members: dict) -> list[_Skill]:
+def _members(counted: list[tuple], shown: set[tuple]) -> dict[tuple, list[tuple]]:
+    """The counted raters, (group, rater), of each cell, all others' from the shown groups."""
+    members: dict[tuple, list[tuple]] = {}
+    for sup, rnd, grp, rater, skill, _, _ in counted:
+        members.setdefault((sup, rnd, grp, skill), []).append((grp, rater))
+        if grp != SELF and (sup, rnd, grp, skill) in shown:
+            members.setdefault((sup, rnd, OTHERS, skill), []).append((grp, rater))
+    return members
+
+
+def _agreements(skills: dict[str, np.ndarray], answers: list[tuple], members: dict) -> list:
     """r_wg(J) of each shown cell with two or more raters (NaN elsewhere), all others' over
     the raters of the shown groups."""
     by_rater: dict[tuple, dict[str, float]] = {}
     for sup, rnd, grp, rater, item, skill, keyed in answers:
         by_rater.setdefault((sup, rnd, skill, grp, rater), {})[item] = float(keyed)
-    result = []
-    for cell in skills:
-        if not cell.shown or not cell.raters >= 2:
-            result.append(cell)
+    values = []
+    for sup, rnd, group, skill, raters, shown in zip(
+        *(skills[name].tolist() for name in ("supervisor_id", "round_id", "group", "skill_id",
+                                             "raters", "shown")),
+        strict=True,
+    ):  # fmt: skip
+        if not shown or not raters >= 2:
+            values.append(math.nan)
             continue
-        key = (cell.supervisor_id, cell.round_id, cell.group, cell.skill_id)
         answered = [
-            by_rater.get((cell.supervisor_id, cell.round_id, cell.skill_id, grp, rater), {})
-            for grp, rater in members.get(key, [])
+            by_rater.get((sup, rnd, skill, grp, rater), {})
+            for grp, rater in members.get((sup, rnd, group, skill), [])
         ]
         statements = sorted({item for mine in answered for item in mine})
         table = np.array(
             [[mine.get(item, math.nan) for item in statements] for mine in answered], dtype=float
         ).reshape(len(answered), len(statements))
-        result.append(cell._replace(agreement=rwg_j(table)))
-    return result
+        values.append(rwg_j(table))
+    return np.array(values, dtype=float)
 
 
 def _item_cells(
@@ -462,16 +543,18 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def _responses(counted: list[tuple], shown: set[tuple]) -> list[tuple]:
+def _responses(counted: _Counted, row_shown: np.ndarray) -> list[tuple]:
     """Per group, the raters counted on at least one skill the group is shown on: the people
     behind the figures shown. A rater who scored only skills where their group is hidden
     (too few raters there) is not one of them: counting them would report more answers than
     any figure rests on, and tell that someone answered whose answers are dropped (issue
     22, item 5: a rater counts for a skill only when they scored it)."""
+    keep = row_shown & (counted.group != SELF)
     raters: dict[tuple, set] = {}
-    for sup, rnd, grp, rater, skill, _, _ in counted:
-        if grp != SELF and (sup, rnd, grp, skill) in shown:
-            raters.setdefault((sup, rnd, grp), set()).add(rater)
+    for sup, rnd, grp, rater in zip(
+        *(column[keep].tolist() for column in counted[:4]), strict=True
+    ):
+        raters.setdefault((sup, rnd, grp), set()).add(rater)
     return [(*key, float(len(raters[key]))) for key in sorted(raters)]
 
 
@@ -636,7 +719,7 @@ def report(
     rounds = {round_id} | ({previous_round_id} if previous_round_id is not None else set())
     gate = _gated(ratings, items, min_raters=min_raters, per_rater=per_rater,
                   supervisor_id=supervisor_id, round_ids=rounds)  # fmt: skip
-    shown = [cell for cell in gate.skills if cell.shown]
+    shown = [cell for cell in gate.skill_rows() if cell.shown]
     now = [cell for cell in shown if cell.round_id == round_id]
     asked = {
         grp

@@ -205,7 +205,14 @@ class _Gate:
 
     def frames(self) -> Cells:
         return Cells(
-            skills=pd.DataFrame(self.skills),
+            # Object columns kept as they are: pandas' string type would convert a cohort's
+            # 30,000 group and skill names, and the bulk views convert them back.
+            skills=pd.DataFrame(
+                {
+                    name: pd.Series(values, dtype=values.dtype, copy=False)
+                    for name, values in self.skills.items()
+                }
+            ),
             items=_table(self.items, ITEM_COLUMNS, ("raters", "mean")),
             responses=_table(self.responses, RESPONSE_COLUMNS, ("raters",)),
             min_raters=self.minimum,
@@ -273,7 +280,7 @@ def _gated(
         counted = _Counted.of_rows(_counted_from_answers(answers, items))
     else:
         counted = _Counted.of_frame(per_rater, supervisor_id, round_ids)
-    skills, row_shown = _skill_cells(counted, minimum)
+    skills, responses = _skill_cells(counted, minimum)
     if with_items:
         rows = counted.rows()
         shown = {
@@ -289,7 +296,7 @@ def _gated(
         item_rows = _item_cells(answers, rows, shown, minimum)
     else:
         item_rows = []
-    return _Gate(skills, item_rows, _responses(counted, row_shown), minimum)
+    return _Gate(skills, item_rows, responses, minimum)
 
 
 def _keep(supervisor_id: int | None, round_ids: Collection[int] | None):
@@ -407,15 +414,20 @@ def _mean_sd(codes: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarr
     return mean, sd
 
 
-def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray], list[tuple]]:
     """Per group and skill the counted raters' figures, blanked (count too) where the rule
-    hides them; and all others over the raters of the shown cells only. Also, per counted
-    score, whether its cell is shown."""
+    hides them; and all others over the raters of the shown cells only. Also the responses
+    (RESPONSE_COLUMNS): per group, the raters counted on at least one skill the group is
+    shown on, the people behind the figures shown. A rater who scored only skills where
+    their group is hidden (too few raters there) is not one of them: counting them would
+    report more answers than any figure rests on, and tell that someone answered whose
+    answers are dropped (issue 22, item 5: a rater counts for a skill only when they
+    scored it)."""
     size = len(counted.score)
     if size == 0:
         empty = {name: np.array([], dtype=object) for name in _Skill._fields}
         empty |= {name: np.array([], dtype=float) for name in SKILL_FLOATS}
-        return empty | {"shown": np.array([], dtype=bool)}, np.array([], dtype=bool)
+        return empty | {"shown": np.array([], dtype=bool)}, []
     sup_code, sups = pd.factorize(counted.supervisor_id, sort=True)
     round_code, rounds = pd.factorize(counted.round_id, sort=True)
     group_code, names = pd.factorize(counted.group)
@@ -469,7 +481,22 @@ def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray]
         "shown": np.concatenate([shown, np.ones(len(other_keys), dtype=bool)]),
         "agreement": np.full(len(group_of), math.nan),
     }
-    return {name: values[order] for name, values in columns.items()}, row_shown
+    # Responses: per (supervisor, round, group) the raters counted on a shown cell.
+    behind = row_shown & (counted.group != SELF)
+    one = np.unique((pair_code[behind] * n_groups + group_code[behind]) * len(raters)
+                    + rater_code[behind])  # fmt: skip
+    cell_groups, sizes = np.unique(one // len(raters), return_counts=True)
+    pair_at, group_at = pairs[cell_groups // n_groups], cell_groups % n_groups
+    responses = sorted(
+        zip(
+            np.asarray(sups)[pair_at // len(rounds)].tolist(),
+            np.asarray(rounds)[pair_at % len(rounds)].tolist(),
+            np.asarray(names, dtype=object)[group_at].tolist(),
+            sizes.astype(float).tolist(),
+            strict=True,
+        )
+    )
+    return {name: values[order] for name, values in columns.items()}, responses
 
 
 def _rank(group: str) -> tuple[int, str]:
@@ -541,21 +568,6 @@ def _item_cells(
 
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
-
-
-def _responses(counted: _Counted, row_shown: np.ndarray) -> list[tuple]:
-    """Per group, the raters counted on at least one skill the group is shown on: the people
-    behind the figures shown. A rater who scored only skills where their group is hidden
-    (too few raters there) is not one of them: counting them would report more answers than
-    any figure rests on, and tell that someone answered whose answers are dropped (issue
-    22, item 5: a rater counts for a skill only when they scored it)."""
-    keep = row_shown & (counted.group != SELF)
-    raters: dict[tuple, set] = {}
-    for sup, rnd, grp, rater in zip(
-        *(column[keep].tolist() for column in counted[:4]), strict=True
-    ):
-        raters.setdefault((sup, rnd, grp), set()).add(rater)
-    return [(*key, float(len(raters[key]))) for key in sorted(raters)]
 
 
 def shown_comments(comments: pd.DataFrame, shown: Cells, *, rng=None) -> pd.DataFrame:

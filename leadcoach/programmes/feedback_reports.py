@@ -67,16 +67,29 @@ def _rows(session: Session, statement) -> list:
     return session.connection().execute(statement).all()
 
 
-def _frame(rows, columns: list[str], floats: Collection[str] = ()) -> pd.DataFrame:
-    """A frame built column by column (`floats` as float arrays, None as NaN): building it
-    row by row, then converting, took longer than the query."""
+def _frame(
+    rows,
+    columns: list[str],
+    floats: Collection[str] = (),
+    ints: Collection[str] = (),
+    objects: Collection[str] = (),
+) -> pd.DataFrame:
+    """A frame built column by column: `floats` as float arrays (None as NaN), `ints` (never
+    None) as int64 arrays, `objects` kept as Python objects (no conversion to pandas'
+    string type), the rest as pandas makes them. Built row by row, then converted, the
+    frame of a cohort's 36,000 rater scores took longer than reading them."""
     data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    return pd.DataFrame(
-        {
-            name: np.array(values, dtype=float) if name in floats else list(values)
-            for name, values in zip(columns, data, strict=True)
-        }
-    )
+
+    def column(name: str, values: tuple):
+        if name in floats:
+            return np.array(values, dtype=float)
+        if name in ints:
+            return np.fromiter(values, dtype=np.int64, count=len(values))
+        if name in objects:
+            return pd.Series(np.array(values, dtype=object), dtype=object)
+        return list(values)
+
+    return pd.DataFrame({name: column(name, v) for name, v in zip(columns, data, strict=True)})
 
 
 def ratings_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
@@ -97,7 +110,7 @@ def ratings_of(session: Session, round_ids: Collection[int]) -> pd.DataFrame:
         .join(RaterAnswer, RaterAnswer.form_id == RaterForm.id)
         .where(col(RaterForm.round_id).in_(list(round_ids)), RaterForm.status == SUBMITTED),
     )
-    return _frame(rows, mr.RATINGS_COLUMNS, ("value",))
+    return _frame(rows, mr.RATINGS_COLUMNS, ("value",), ("supervisor_id", "round_id", "rater"))
 
 
 def per_rater_of(session: Session, where) -> pd.DataFrame:
@@ -129,7 +142,9 @@ def per_rater_of(session: Session, where) -> pd.DataFrame:
         "applicable",
         "score",
     ]
-    frame = _frame(rows, columns, ("score",))
+    frame = _frame(rows, columns, ("score",), ("supervisor_id", "round_id", "rater",
+                                                "answered", "applicable"),
+                   ("group", "skill_id"))  # fmt: skip
     frame["counted"] = (frame["answered"] * 2 >= frame["applicable"]) & frame["score"].notna()
     return frame.drop(columns="applicable")
 
@@ -411,16 +426,26 @@ def cohort_self_other(
     if not campaigns:
         return CohortSelfOther([], _empty_agreement(), _empty_change(), minimum)
     members = select(CohortMember.person_id).where(CohortMember.cohort_id == cohort_id)
-    closed_of_members = (
-        FeedbackRound.cohort_id == cohort_id,
-        FeedbackRound.status == CLOSED,
-        col(FeedbackRound.supervisor_id).in_(members),
-    )
     campaign_of = dict(
-        _rows(session, select(FeedbackRound.id, FeedbackRound.campaign).where(*closed_of_members))
+        _rows(
+            session,
+            select(FeedbackRound.id, FeedbackRound.campaign).where(
+                FeedbackRound.cohort_id == cohort_id,
+                FeedbackRound.status == CLOSED,
+                col(FeedbackRound.supervisor_id).in_(members),
+            ),
+        )
     )
-    cohort_rounds = select(FeedbackRound.id).where(*closed_of_members)
-    per = per_rater_of(session, col(RaterForm.round_id).in_(cohort_rounds))
+    # The scores of every round of the cohort (by its index; a round's status or its
+    # supervisor's membership made SQLite walk every closed round), then only those of the
+    # closed rounds of members go through the gate.
+    per = per_rater_of(
+        session,
+        col(RaterForm.round_id).in_(
+            select(FeedbackRound.id).where(FeedbackRound.cohort_id == cohort_id)
+        ),
+    )
+    per = per[per["round_id"].isin(list(campaign_of))]
     gated = mr.cells(
         mr.empty_ratings(),
         mr.item_table(instrument),
@@ -457,22 +482,23 @@ class _Pair(NamedTuple):
     answered: float
 
 
+KEYS = ("supervisor_id", "round_id", "skill_id")
+
+
 def _pairs(skills: pd.DataFrame, campaign_of: Mapping[int, str]) -> list[_Pair]:
     """Self and all others per supervisor, round (of `campaign_of`) and skill, from the
-    shown cells of the gate; in plain Python, as a cohort has some 30,000 cells."""
+    shown cells of the gate. Masks over whole columns first: a cohort has some 30,000 cells,
+    a fifth of them self or all others."""
+    column = {name: skills[name].to_numpy() for name in skills.columns}
+    wanted = column["shown"].astype(bool) & np.isin(column["round_id"], list(campaign_of))
     found: dict[tuple, list[float]] = {}
-    names = ("supervisor_id", "round_id", "group", "skill_id", "score", "answered", "raters",
-             "sd", "shown")  # fmt: skip
-    for sup, rnd, grp, skill, score, answered, raters, sd, shown in zip(
-        *(skills[name].tolist() for name in names), strict=True
-    ):
-        if not shown or rnd not in campaign_of or grp not in (mr.SELF, mr.OTHERS):
-            continue
-        pair = found.setdefault((sup, rnd, skill), [math.nan] * 6)
-        if grp == mr.SELF:
-            pair[0:2] = [score, answered]
-        else:
-            pair[2:6] = [score, raters, sd, answered]
+    for group, fields, at in ((mr.SELF, ("score", "answered"), 0),
+                              (mr.OTHERS, ("score", "raters", "sd", "answered"), 2)):  # fmt: skip
+        mask = wanted & (column["group"] == group)
+        keys = zip(*(column[name][mask].tolist() for name in KEYS), strict=True)
+        values = zip(*(column[name][mask].tolist() for name in fields), strict=True)
+        for key, value in zip(keys, values, strict=True):
+            found.setdefault(key, [math.nan] * 6)[at : at + len(value)] = value
     return [_Pair(sup, campaign_of[rnd], skill, *values)
             for (sup, rnd, skill), values in found.items()]  # fmt: skip
 
@@ -571,20 +597,21 @@ def _agreement(
 def _others_change(pairs: list[_Pair], first: str, latest: str, names, minimum) -> pd.DataFrame:
     """Per skill, the paired change in all others' score from the first campaign to the
     latest, over supervisors shown in both (a mean where one has two rounds of a campaign)."""
-    scores: dict[tuple[str, int], dict[str, list[float]]] = {}
+    scores: dict[str, dict[int, dict[str, list[float]]]] = {}
     for pair in pairs:
-        if pair.campaign in (first, latest) and math.isfinite(pair.others):
-            campaigns = scores.setdefault((pair.skill_id, pair.supervisor_id), {})
-            campaigns.setdefault(pair.campaign, []).append(pair.others)
-    present = {pair.skill_id for pair in pairs if math.isfinite(pair.others)}
+        if math.isfinite(pair.others):
+            of_skill = scores.setdefault(pair.skill_id, {})
+            if pair.campaign in (first, latest):
+                found = of_skill.setdefault(pair.supervisor_id, {})
+                found.setdefault(pair.campaign, []).append(pair.others)
     rows = []
     for skill in names:
-        if skill not in present:
+        if skill not in scores:
             continue
         both = [
-            (float(np.mean(found[first])), float(np.mean(found[latest])))
-            for (rated, _), found in scores.items()
-            if rated == skill and first in found and latest in found
+            (_mean(found[first]), _mean(found[latest]))
+            for _, found in sorted(scores[skill].items())
+            if first in found and latest in found
         ]
         before = np.array([b for b, _ in both], dtype=float)
         after = np.array([a for _, a in both], dtype=float)
@@ -611,6 +638,10 @@ def _others_change(pairs: list[_Pair], first: str, latest: str, names, minimum) 
         ["baseline_mean", "latest_mean", "change", "ci_low", "ci_high", "d_z", "p_holm"],
         min_group=minimum,
     )
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
 
 
 def cohort_tables(result: CohortSelfOther) -> dict[str, pd.DataFrame]:

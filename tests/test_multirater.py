@@ -129,6 +129,28 @@ def test_two_managers_are_not_shown_one_is_labelled():
     assert not two.skills.loc[two.skills["group"] == "manager", "shown"].any()
 
 
+def test_a_statement_only_one_of_two_managers_answered_is_not_shown():
+    """Two managers with a minimum of two: their skill cells are shown over both, but a
+    statement only one of them answered would be that manager's own answer."""
+    one = {**full(4), "DEC1": 1}
+    other = {item: value for item, value in full(4).items() if item != "DEC1"}
+    ratings = build({"manager": [one, other]})
+    gated = mr.cells(ratings, ITEMS, min_raters=2)
+    assert gated.skills.loc[gated.skills["skill_id"] == "DEC", "raters"].tolist() == [2.0, 2.0]
+    assert "DEC1" not in set(gated.items["item_id"])
+    assert gated.items.loc[gated.items["item_id"] == "DEC2", "raters"].tolist() == [2.0, 2.0]
+    assert mr.violations(gated, ratings, ITEMS, min_raters=2) == []
+    # The checker sees the single manager's statement where a view shows it.
+    leaky = pd.DataFrame(
+        [(1, 1, "manager", "DEC1", "DEC", 1.0, 1.0)],
+        columns=["supervisor_id", "round_id", "group", "item_id", "skill_id", "raters", "mean"],
+    )
+    assert mr.violations(leaky, ratings, ITEMS, min_raters=2)
+    # One manager alone is shown as the manager's, statements too.
+    alone = mr.cells(build({"manager": [one]}), ITEMS, min_raters=2)
+    assert alone.items.loc[alone.items["item_id"] == "DEC1", "mean"].tolist() == [1.0, 1.0]
+
+
 def test_the_checker_catches_a_group_folded_into_all_others():
     """The property can fail: a view that pools every rater (the usual bug) is caught."""
     ratings = build({"self": [full(5)], "peer": [full(1), full(1)], "direct_report": [full(4)] * 3})

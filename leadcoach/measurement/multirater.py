@@ -120,13 +120,15 @@ def rater_skill_scores(answers: pd.DataFrame, items: pd.DataFrame) -> pd.DataFra
     return per.drop(columns="mean")
 
 
-def shown_group(group: object, raters: object, min_raters: int) -> bool:
+def shown_group(group: object, raters: object, min_raters: int, *, managers: int) -> bool:
     """The rule: a group's figure is shown over at least `min_raters` raters; the manager's
-    over exactly one (the manager, labelled); the supervisor's own always."""
+    over exactly one when the round has one manager (`managers`: the managers counted in
+    the round; with two, one manager's figure is that person's); the supervisor's own
+    always."""
     count = 0 if raters is None or pd.isna(raters) else int(raters)
     if group == SELF:
         return count >= 1
-    if group == MANAGER and count == 1:
+    if group == MANAGER and count == 1 and managers == 1:
         return True
     return count >= groups.checked_minimum(min_raters)
 
@@ -544,18 +546,24 @@ def _item_cells(
     answers: list[tuple], counted: list[tuple], shown: set[tuple], minimum: int
 ) -> list[tuple]:
     """Statement means of shown groups, each over at least `minimum` raters (the manager's
-    over one), and all others' over the shown statement cells only."""
+    over one, when the round has one manager: two managers' skill cell can be shown while a
+    statement only one of them answered is that one's answer), and all others' over the
+    shown statement cells only."""
     if not shown:
         return []
     allowed = {(sup, rnd, grp, rater, skill) for sup, rnd, grp, rater, skill, _, _ in counted
                if (sup, rnd, grp, skill) in shown}  # fmt: skip
+    managers: dict[tuple, set] = {}
+    for sup, rnd, grp, rater, *_ in counted:
+        if grp == MANAGER:
+            managers.setdefault((sup, rnd), set()).add(rater)
     per: dict[tuple, list[float]] = {}
     for sup, rnd, grp, rater, item, skill, keyed in answers:
         if (sup, rnd, grp, rater, skill) in allowed:
             per.setdefault((sup, rnd, grp, item, skill), []).append(keyed)
     rows, others = [], {}
     for (sup, rnd, grp, item, skill), values in per.items():
-        if shown_group(grp, len(values), minimum):
+        if shown_group(grp, len(values), minimum, managers=len(managers.get((sup, rnd), ()))):
             rows.append((sup, rnd, grp, item, skill, float(len(values)), _mean(values)))
             if grp != SELF:
                 others.setdefault((sup, rnd, item, skill), []).extend(values)
@@ -881,10 +889,12 @@ def _truth(per_rater: pd.DataFrame, minimum: int) -> dict:
         else:
             alone = grp == MANAGER and len(managers[key[:2]]) == 1
             shown[key] = len(raters) >= minimum or alone
-    return {"counted": counted, "shown": shown}
+    return {"counted": counted, "shown": shown, "managers": managers}
 
 
-def _items_truth(answers: pd.DataFrame, counted: dict, shown: dict, minimum: int) -> dict:
+def _items_truth(
+    answers: pd.DataFrame, counted: dict, shown: dict, managers: dict, minimum: int
+) -> dict:
     """Per (supervisor, round, group, item) the keyed answers of the counted raters of a
     shown skill cell, and per (supervisor, round, item) those of the shown statement cells
     of every group but self (what all others' statement mean may rest on)."""
@@ -895,7 +905,11 @@ def _items_truth(answers: pd.DataFrame, counted: dict, shown: dict, minimum: int
             cells_.setdefault((row.supervisor_id, row.round_id, row.group, row.item_id), []).append(
                 float(row.keyed)
             )
-    visible = {k: v for k, v in cells_.items() if shown_group(k[2], len(v), minimum)}
+    visible = {
+        k: v
+        for k, v in cells_.items()
+        if shown_group(k[2], len(v), minimum, managers=len(managers.get(k[:2], ())))
+    }
     others: dict[tuple, list[float]] = {}
     for (sup, rnd, grp, item), values in visible.items():
         if grp != SELF:
@@ -971,7 +985,9 @@ def violations(
         per_rater = rater_skill_scores(keyed_answers(ratings, items), items)
     truth = _truth(per_rater, minimum)
     counted, shown = truth["counted"], truth["shown"]
-    items_truth = _items_truth(keyed_answers(ratings, items), counted, shown, minimum)
+    items_truth = _items_truth(
+        keyed_answers(ratings, items), counted, shown, truth["managers"], minimum
+    )
     found: list[str] = []
     for place, frame in _frames(result, where):
         leaked = RATER_COLUMNS & {str(c) for c in frame.columns}
@@ -994,7 +1010,10 @@ def violations(
                 continue
             if not visible or "skill_id" not in row:
                 if visible and grp not in (SELF, OTHERS) and "raters" in row:
-                    if not _empty(row["raters"]) and not shown_group(grp, row["raters"], minimum):
+                    managers = len(truth["managers"].get((sup, rnd), ()))
+                    if not _empty(row["raters"]) and not shown_group(
+                        grp, row["raters"], minimum, managers=managers
+                    ):
                         found.append(f"{place}[{position}]: {grp} count {row['raters']} shown")
                     true_n = len({r for k, v in counted.items() if k[:3] == (sup, rnd, grp)
                                   and shown.get(k) for r in v})  # fmt: skip

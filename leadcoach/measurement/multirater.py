@@ -981,13 +981,13 @@ def violations(
     `round_id`. `per_rater` (the raters' stored skill scores) replaces scoring `ratings`
     where a view reads stored scores."""
     minimum = groups.checked_minimum(min_raters)
+    answers = keyed_answers(ratings, items)
     if per_rater is None:
-        per_rater = rater_skill_scores(keyed_answers(ratings, items), items)
+        per_rater = rater_skill_scores(answers, items)
     truth = _truth(per_rater, minimum)
     counted, shown = truth["counted"], truth["shown"]
-    items_truth = _items_truth(
-        keyed_answers(ratings, items), counted, shown, truth["managers"], minimum
-    )
+    items_truth = _items_truth(answers, counted, shown, truth["managers"], minimum)
+    written = _written(comments)
     found: list[str] = []
     for place, frame in _frames(result, where):
         leaked = RATER_COLUMNS & {str(c) for c in frame.columns}
@@ -1006,7 +1006,7 @@ def violations(
             grp = row["group"]
             visible = [c for c in figures if not _empty(row[c])]
             if "text" in frame.columns and "question" in frame.columns:
-                found += _comment_problems(row, sup, rnd, shown, comments, f"{place}[{position}]")
+                found += _comment_problems(row, sup, rnd, shown, written, f"{place}[{position}]")
                 continue
             if not visible or "skill_id" not in row:
                 if visible and grp not in (SELF, OTHERS) and "raters" in row:
@@ -1075,19 +1075,23 @@ def _empty(value: object) -> bool:
         return False
 
 
-def _comment_problems(row, sup, rnd, shown, comments, place) -> list[str]:
+def _written(comments: pd.DataFrame | None) -> dict[tuple, set[str]] | None:
+    """The texts written per (supervisor, round, group, question); None when not given."""
+    if comments is None or comments.empty:
+        return None
+    written: dict[tuple, set[str]] = {}
+    for row in comments.itertuples(index=False):
+        key = (row.supervisor_id, row.round_id, row.group, row.question)
+        written.setdefault(key, set()).add(row.text)
+    return written
+
+
+def _comment_problems(row, sup, rnd, shown, written, place) -> list[str]:
     grp = row["group"]
     group_shown = any(v for k, v in shown.items() if k[:3] == (sup, rnd, grp))
     problems = []
     if not group_shown:
         problems.append(f"{place}: a comment of {grp}, a group not shown")
-    if comments is not None and not comments.empty:
-        theirs = comments[
-            (comments["supervisor_id"] == sup)
-            & (comments["round_id"] == rnd)
-            & (comments["group"] == grp)
-            & (comments["question"] == row["question"])
-        ]
-        if row["text"] not in set(theirs["text"]):
-            problems.append(f"{place}: a comment that {grp} did not write")
+    if written is not None and row["text"] not in written.get((sup, rnd, grp, row["question"]), ()):
+        problems.append(f"{place}: a comment that {grp} did not write")
     return problems

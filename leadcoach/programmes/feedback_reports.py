@@ -482,7 +482,7 @@ class _Pair(NamedTuple):
     answered: float
 
 
-KEYS = ("supervisor_id", "round_id", "skill_id")
+PAIR_KEYS = ("supervisor_id", "round_id", "skill_id")
 
 
 def _pairs(skills: pd.DataFrame, campaign_of: Mapping[int, str]) -> list[_Pair]:
@@ -495,7 +495,7 @@ def _pairs(skills: pd.DataFrame, campaign_of: Mapping[int, str]) -> list[_Pair]:
     for group, fields, at in ((mr.SELF, ("score", "answered"), 0),
                               (mr.OTHERS, ("score", "raters", "sd", "answered"), 2)):  # fmt: skip
         mask = wanted & (column["group"] == group)
-        keys = zip(*(column[name][mask].tolist() for name in KEYS), strict=True)
+        keys = zip(*(column[name][mask].tolist() for name in PAIR_KEYS), strict=True)
         values = zip(*(column[name][mask].tolist() for name in fields), strict=True)
         for key, value in zip(keys, values, strict=True):
             found.setdefault(key, [math.nan] * 6)[at : at + len(value)] = value

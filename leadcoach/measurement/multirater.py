@@ -9,7 +9,10 @@ applies one rule (issue 22, item 5):
   its statements. The minimum goes through the small-group gate's own check
   (`groups.checked_minimum`): a "group" of one is a person.
 - The manager is one person and is shown as the manager's, labelled (issue 22). Two
-  managers are not: each would learn the other's score from the mean.
+  managers are not: each would learn the other's score from the mean; nor is a statement
+  only one of two managers answered.
+- A group's count of responses is its raters counted on a skill it is shown on: a rater
+  who scored only skills where the group is hidden is behind no figure shown.
 - A group below the minimum is dropped whole, scores and comments, and is NOT folded into
   "all others": "all others" is the raters of the shown groups only, so subtracting two
   shown figures can never give back a hidden group (Culture Amp and Qualtrics 360's

@@ -26,6 +26,11 @@ FIGURES = [
     "Send one email to a local SMTP server",
     "Autosave one answer (outbox full)",
     "Submit one assessment (outbox full)",
+    # issue 22
+    "360: loading two rounds per supervisor (bulk)",
+    "360: one supervisor's report",
+    "360: a coach's team heatmap with others",
+    "360: a cohort's self-other review",
     # issue 24
     "Report: one person's PDF",
     "Report: a cohort's ZIP of every member's report",

@@ -509,3 +509,25 @@ def test_autosaves_leave_the_data_version_alone_and_a_submit_moves_it(
     with session_scope(engine) as session:
         rater_forms.submit_rater_form(session=session, rater_pass=rater_pass, now=NOW)
     assert version() > before
+
+
+def test_a_rater_scores_a_skill_with_half_its_statements_answered_not_fewer(instrument):
+    """Issue 22, item 5: "a rater counts for a skill only when they answered at least half
+    its items" (not the self-questionnaire's two thirds). Decisions has six statements, and
+    without the vendor tag Delegation has four applicable; "could not observe" is no answer."""
+    decisions = [item.id for item in instrument.skill("DEC").items]
+    delegation = [i.id for i in instrument.skill("DEL").items if i.applies_to is None]
+    assert (len(decisions), len(delegation)) == (6, 4)
+
+    def scores(answers):
+        rows = rater_forms.score_rows(instrument, 1, "peer", None, answers)
+        return {row.skill_id: (row.score, row.answered, row.applicable) for row in rows}
+
+    # 3 is the scale's middle, reverse-keyed or not: POMP 50.
+    half = {**dict.fromkeys(decisions[:3], 3), decisions[3]: None,
+            **dict.fromkeys(delegation[:2], 3)}  # fmt: skip
+    got = scores(half)
+    assert got["DEC"] == (50.0, 3, 6) and got["DEL"] == (50.0, 2, 4)
+    fewer = {**dict.fromkeys(decisions[:2], 3), decisions[2]: None, delegation[0]: 3}
+    got = scores(fewer)
+    assert got["DEC"] == (None, 2, 6) and got["DEL"] == (None, 1, 4)

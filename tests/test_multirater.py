@@ -11,7 +11,6 @@ import math
 import random
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -103,11 +102,52 @@ def test_a_rater_counts_for_a_skill_only_with_half_its_statements():
     assert gated.skills.loc[gated.skills["group"] == "peer", "raters"].tolist() == [3.0]
 
 
+def test_a_rater_who_scored_only_a_hidden_skill_is_not_a_response_of_the_group():
+    """Found by the property: three peers score Decisions (shown), a fourth answers two
+    Planning statements only (counted there, but alone: hidden). The group's response count
+    is the three behind the shown figures, not four."""
+    decisions = {"DEC1": 4, "DEC2": 3, "DEC3": 4, "DEC4": 2}
+    planning = {"PLN1": 2, "PLN2": 5}
+    ratings = build({"self": [full(4)], "peer": [decisions] * 3 + [planning]})
+    gated = mr.cells(ratings, ITEMS, min_raters=MIN)
+    peers = gated.skills[gated.skills["group"] == "peer"].set_index("skill_id")
+    assert peers.loc["DEC", "raters"] == 3.0 and not peers.loc["PLN", "shown"]
+    assert gated.responses[["group", "raters"]].values.tolist() == [["peer", 3.0]]
+    result = mr.report(
+        ratings, NO_COMMENTS, ITEMS, thresholds(), supervisor_id=1, round_id=1,
+        min_raters=MIN, skill_names=SKILLS,
+    )  # fmt: skip
+    assert result.responses.values.tolist() == [["peer", 3.0]]
+    assert mr.violations(gated, ratings, ITEMS, min_raters=MIN) == []
+
+
 def test_two_managers_are_not_shown_one_is_labelled():
     one = mr.cells(build({"manager": [full(4)]}), ITEMS, min_raters=MIN)
     assert one.skills.loc[one.skills["group"] == "manager", "shown"].all()
     two = mr.cells(build({"manager": [full(4), full(2)]}), ITEMS, min_raters=MIN)
     assert not two.skills.loc[two.skills["group"] == "manager", "shown"].any()
+
+
+def test_a_statement_only_one_of_two_managers_answered_is_not_shown():
+    """Two managers with a minimum of two: their skill cells are shown over both, but a
+    statement only one of them answered would be that manager's own answer."""
+    one = {**full(4), "DEC1": 1}
+    other = {item: value for item, value in full(4).items() if item != "DEC1"}
+    ratings = build({"manager": [one, other]})
+    gated = mr.cells(ratings, ITEMS, min_raters=2)
+    assert gated.skills.loc[gated.skills["skill_id"] == "DEC", "raters"].tolist() == [2.0, 2.0]
+    assert "DEC1" not in set(gated.items["item_id"])
+    assert gated.items.loc[gated.items["item_id"] == "DEC2", "raters"].tolist() == [2.0, 2.0]
+    assert mr.violations(gated, ratings, ITEMS, min_raters=2) == []
+    # The checker sees the single manager's statement where a view shows it.
+    leaky = pd.DataFrame(
+        [(1, 1, "manager", "DEC1", "DEC", 1.0, 1.0)],
+        columns=["supervisor_id", "round_id", "group", "item_id", "skill_id", "raters", "mean"],
+    )
+    assert mr.violations(leaky, ratings, ITEMS, min_raters=2)
+    # One manager alone is shown as the manager's, statements too.
+    alone = mr.cells(build({"manager": [one]}), ITEMS, min_raters=2)
+    assert alone.items.loc[alone.items["item_id"] == "DEC1", "mean"].tolist() == [1.0, 1.0]
 
 
 def test_the_checker_catches_a_group_folded_into_all_others():
@@ -218,59 +258,75 @@ def test_comments_are_shuffled():
 
 # ---- the property, driven by random rounds ---------------------------------------------
 
-GROUP_SIZES = st.integers(min_value=0, max_value=12)
+GROUP_SIZES = 12  # issue 22: group sizes 0-12
+SKILL_ITEMS = {skill: list(ITEMS.loc[ITEMS["skill_id"] == skill, "item_id"]) for skill in SKILLS}
+POSITION = {item: at for at, item in enumerate(ITEMS["item_id"])}
+
+
+@st.composite
+def rater(draw):
+    """One rater's answers: declined or late (nothing counts), or per skill how many of its
+    four statements they answered (so the half rule's edge, 2 of 4, comes up often), a few
+    "not applicable", values from a base and a step (rater x statement variety without a
+    draw per answer), and maybe a comment. Every choice shrinks toward fewer answers."""
+    fate = draw(st.sampled_from(["answered", "declined", "late"]))
+    if fate != "answered":
+        return None, False
+    counts = draw(st.tuples(*(st.integers(0, 4) for _ in SKILLS)))
+    offset = draw(st.integers(0, 3))
+    base, step = draw(st.integers(1, 5)), draw(st.integers(0, 4))
+    not_applicable = draw(st.sets(st.integers(0, len(ITEMS) - 1), max_size=2))
+    answers = {}
+    for skill, count in zip(SKILLS, counts, strict=True):
+        statements = SKILL_ITEMS[skill]
+        for k in range(count):
+            item = statements[(offset + k) % len(statements)]
+            at = POSITION[item]
+            answers[item] = None if at in not_applicable else (base - 1 + step * at) % 5 + 1
+    return answers, draw(st.booleans())
 
 
 @st.composite
 def rounds(draw):
-    """Random rounds: 1-2 supervisors, 1-2 rounds, every group 0-12 raters; each rater
-    answers a random part of the statements (some none: declined; some after the close:
-    late, dropped as the loader drops them), with a comment now and then."""
+    """Random rounds: 1-2 supervisors, 1-2 rounds, every rater group 0-12 raters (one
+    self, at most two managers); declined and late forms count nowhere (the loader drops
+    them), partial answers, not applicable, comments now and then."""
     rows, comments = [], []
     for supervisor in range(1, draw(st.integers(1, 2)) + 1):
         for round_id in range(1, draw(st.integers(1, 2)) + 1):
             for group in mr.GROUPS:
-                size = 1 if group == "self" else draw(GROUP_SIZES)
-                if group == "manager":
-                    size = min(size, 2)
-                for index in range(size):
-                    rater = f"{supervisor}-{round_id}-{group}-{index}"
-                    fate = draw(st.sampled_from(["full", "part", "declined", "late"]))
-                    if fate in ("declined", "late"):
-                        continue  # no answers count
-                    share = 1.0 if fate == "full" else draw(st.floats(0.1, 0.9))
-                    seed = draw(st.integers(0, 2**16))
-                    generator = np.random.default_rng(seed)
-                    for item in ITEMS["item_id"]:
-                        if generator.random() < share:
-                            value = int(generator.integers(1, 6))
-                            na = generator.random() < 0.1
-                            rows.append(
-                                (supervisor, round_id, group, rater, item, None if na else value)
-                            )
-                    if generator.random() < 0.5:
+                most = {"self": 1, "manager": 2}.get(group, GROUP_SIZES)
+                raters = draw(st.lists(rater(), min_size=1 if group == "self" else 0,
+                                       max_size=most))  # fmt: skip
+                for index, (answers, comment) in enumerate(raters):
+                    key = f"{supervisor}-{round_id}-{group}-{index}"
+                    rows += rater_rows(supervisor, round_id, group, key, answers or {})
+                    if answers is not None and comment:
                         comments.append(
-                            (supervisor, round_id, group, rater, "keep_doing", f"text {rater}")
+                            (supervisor, round_id, group, key, "keep_doing", f"text {key}")
                         )
     return frame(rows), pd.DataFrame(comments, columns=mr.COMMENT_COLUMNS)
 
 
-@pytest.mark.xfail(
-    reason="open defect (issue 22): Hypothesis found a group's response count in the report "
-    "(3) that differs from the raters the checker counts (2); to be settled in the core",
-    strict=False,
-)
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Bounded cost: an example builds up to ~190 raters and checks every view, about 0.1 s of
+# CPU, so 100 examples pass in about 10 s on a busy machine (the seed-driven strategy took
+# 30 s for 30 examples, and a failure shrank until Hypothesis's five-minute limit: answers
+# drawn from a seed cannot shrink). Raters and answers now shrink away: a failure shrank in
+# 1.5-2 minutes under load. 100 examples found a planted response-count defect in 10 of 10
+# runs (30 examples of the former strategy: 2 of 10). No deadline and no too_slow check: on
+# a shared machine one example can be slow without any fault of the code.
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=rounds(), min_raters=st.integers(2, 5))
 def test_no_view_of_the_core_rests_on_too_few_raters(data, min_raters):
     ratings, comments = data
     gated = mr.cells(ratings, ITEMS, min_raters=min_raters)
-    assert mr.violations(gated, ratings, ITEMS, min_raters=min_raters) == []
     # The path of the views over many supervisors (team heatmap, cohort): stored scores only.
     per_rater = mr.rater_skill_scores(mr.keyed_answers(ratings, ITEMS), ITEMS)
     bulk = mr.cells(mr.empty_ratings(), ITEMS, min_raters=min_raters, with_items=False,
                     per_rater=per_rater)  # fmt: skip
-    assert mr.violations(bulk, ratings, ITEMS, min_raters=min_raters) == []
+    # The raters' scores, as the checker would compute them from the ratings, once.
+    truth = {"per_rater": per_rater, "min_raters": min_raters}
+    assert mr.violations([gated, bulk], ratings, ITEMS, **truth) == []
     for (supervisor, round_id), _ in ratings.groupby(["supervisor_id", "round_id"]):
         result = mr.report(
             ratings, comments, ITEMS, thresholds(), supervisor_id=supervisor,
@@ -278,11 +334,11 @@ def test_no_view_of_the_core_rests_on_too_few_raters(data, min_raters):
             min_raters=min_raters, skill_names=SKILLS,
         )  # fmt: skip
         # The report as the page draws it and as HR's XLSX holds it.
-        for view in (result, feedback_reports.report_tables(result)):
-            assert (
-                mr.violations(
-                    view, ratings, ITEMS, min_raters=min_raters, comments=comments,
-                    supervisor_id=supervisor, round_id=round_id,
-                )
-                == []
-            )  # fmt: skip
+        views = [result, feedback_reports.report_tables(result)]
+        assert (
+            mr.violations(
+                views, ratings, ITEMS, comments=comments, supervisor_id=supervisor,
+                round_id=round_id, **truth,
+            )
+            == []
+        )  # fmt: skip

@@ -524,8 +524,10 @@ def score_rows(
     supervisor: Person | None,
     answers: dict[str, int | None],
 ) -> list[RaterSkillScore]:
-    """A form's skill scores, scored exactly as a self-assessment is (the same items, reverse
-    keys, 0-100 scale and minimum proportion answered), over the skills its group rates."""
+    """A form's skill scores over the skills its group rates, scored as a self-assessment is
+    (the same items, reverse keys and 0-100 scale) except for the share of a skill's items
+    that must be answered: at least half (issue 22, item 5: "a rater counts for a skill only
+    when they answered at least half its items"), not the bank's self-assessment rule."""
     tags = applicability_tags(supervisor) if supervisor is not None else frozenset()
     chosen = set(instrument.observable_skills(group))
     rows = []
@@ -533,9 +535,7 @@ def score_rows(
         if skill.id not in chosen:
             continue
         items = [item for item in skill.items if instrument.applies(item.applies_to, tags)]
-        result = scoring.score_skill(
-            skill.id, items, answers, instrument.scoring.min_answered_proportion
-        )
+        result = scoring.score_skill(skill.id, items, answers, scoring.RATER_MIN_PROPORTION)
         rows.append(
             RaterSkillScore(
                 form_id=form_id,

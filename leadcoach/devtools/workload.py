@@ -594,7 +594,7 @@ def build_feedback(
         instrument_row_id = instruments.freeze(session=session, instrument=instrument).id
         session.commit()
     skills = [skill.id for skill in instrument.skills]
-    rule = instrument.scoring.min_answered_proportion
+    rule = scoring.RATER_MIN_PROPORTION  # as rater_forms.score_rows stores them
     tags = {False: frozenset({"remote_or_offshore"}),
             True: frozenset({"remote_or_offshore", "vendor"})}  # fmt: skip
     items = {

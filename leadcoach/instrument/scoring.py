@@ -37,6 +37,13 @@ def enough_answered(answered: int, applicable: int, min_proportion: float) -> bo
     return applicable > 0 and round(answered / applicable, 2) >= min_proportion
 
 
+# A 360 rater's skill score (others and the supervisor's own form in a feedback round): issue
+# 22, item 5, "a rater counts for a skill only when they answered at least half its items",
+# not the self-questionnaire's two thirds. Exactly half counts (3 of 6); at two decimals no
+# skill of under 100 items lands between 0.495 and 0.5, so `enough_answered` is exact here.
+RATER_MIN_PROPORTION = 0.5
+
+
 @dataclass(frozen=True)
 class SkillResult:
     """One skill's score, or None for insufficient data."""

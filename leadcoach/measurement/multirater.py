@@ -9,7 +9,10 @@ applies one rule (issue 22, item 5):
   its statements. The minimum goes through the small-group gate's own check
   (`groups.checked_minimum`): a "group" of one is a person.
 - The manager is one person and is shown as the manager's, labelled (issue 22). Two
-  managers are not: each would learn the other's score from the mean.
+  managers are not: each would learn the other's score from the mean; nor is a statement
+  only one of two managers answered.
+- A group's count of responses is its raters counted on a skill it is shown on: a rater
+  who scored only skills where the group is hidden is behind no figure shown.
 - A group below the minimum is dropped whole, scores and comments, and is NOT folded into
   "all others": "all others" is the raters of the shown groups only, so subtracting two
   shown figures can never give back a hidden group (Culture Amp and Qualtrics 360's
@@ -32,8 +35,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -59,8 +63,8 @@ GROUPS = (SELF, MANAGER, PEER, DIRECT_REPORT, COUNTERPART)
 RATER_GROUPS = GROUPS[1:]
 GROUP_ORDER = {code: order for order, code in enumerate((*GROUPS, OTHERS))}
 # A rater counts for a skill when they answered at least this share of its statements
-# (issue 22: "at least half its items").
-MIN_SHARE = 0.5
+# (issue 22: "at least half its items"); the rater forms store their scores by the same rule.
+MIN_SHARE = scoring.RATER_MIN_PROPORTION
 # The uniform null distribution's variance for an A-point scale, (A^2 - 1) / 12 = 2 for five
 # points (James, Demaree & Wolf, 1984, J. Appl. Psychol. 69(1), 85-98, eq. 1).
 SCALE_POINTS = scoring.SCALE_HIGH - scoring.SCALE_LOW + 1
@@ -119,13 +123,15 @@ def rater_skill_scores(answers: pd.DataFrame, items: pd.DataFrame) -> pd.DataFra
     return per.drop(columns="mean")
 
 
-def shown_group(group: object, raters: object, min_raters: int) -> bool:
+def shown_group(group: object, raters: object, min_raters: int, *, managers: int) -> bool:
     """The rule: a group's figure is shown over at least `min_raters` raters; the manager's
-    over exactly one (the manager, labelled); the supervisor's own always."""
+    over exactly one when the round has one manager (`managers`: the managers counted in
+    the round; with two, one manager's figure is that person's); the supervisor's own
+    always."""
     count = 0 if raters is None or pd.isna(raters) else int(raters)
     if group == SELF:
         return count >= 1
-    if group == MANAGER and count == 1:
+    if group == MANAGER and count == 1 and managers == 1:
         return True
     return count >= groups.checked_minimum(min_raters)
 
@@ -161,8 +167,77 @@ class Cells:
 
     skills: pd.DataFrame  # CELL_KEYS + raters, score, sd, answered, agreement, shown
     items: pd.DataFrame  # supervisor_id, round_id, group, item_id, skill_id, raters, mean
-    responses: pd.DataFrame  # supervisor_id, round_id, group, raters (counted on a skill)
+    responses: pd.DataFrame  # supervisor_id, round_id, group, raters (on a shown skill)
     min_raters: int = 3
+
+
+SKILL_COLUMNS = [*CELL_KEYS, "raters", "score", "sd", "answered", "shown"]
+ITEM_COLUMNS = ["supervisor_id", "round_id", "group", "item_id", "skill_id", "raters", "mean"]
+RESPONSE_COLUMNS = ["supervisor_id", "round_id", "group", "raters"]
+
+
+class _Skill(NamedTuple):
+    """One cell of the gate: a group's (or all others') figures on a skill; NaN if hidden."""
+
+    supervisor_id: int
+    round_id: int
+    group: str
+    skill_id: str
+    raters: float
+    score: float
+    sd: float
+    answered: float
+    shown: bool
+    agreement: float
+
+
+SKILL_FLOATS = ("raters", "score", "sd", "answered", "agreement")
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """The gate's decisions: skill cells column by column (as `Cells.skills`, sorted by
+    supervisor, round, group in GROUPS order, skill), statement cells and responses as rows."""
+
+    skills: dict[str, np.ndarray]  # the fields of _Skill
+    items: list[tuple]  # ITEM_COLUMNS
+    responses: list[tuple]  # RESPONSE_COLUMNS
+    minimum: int
+
+    def skill_rows(self) -> list[_Skill]:
+        columns = [self.skills[name].tolist() for name in _Skill._fields]
+        return [_Skill(*row) for row in zip(*columns, strict=True)]
+
+    def frames(self) -> Cells:
+        return Cells(
+            # Object columns kept as they are: pandas' string type would convert a cohort's
+            # 30,000 group and skill names, and the bulk views convert them back.
+            skills=pd.DataFrame(
+                {
+                    name: pd.Series(values, dtype=values.dtype, copy=False)
+                    for name, values in self.skills.items()
+                }
+            ),
+            items=_table(self.items, ITEM_COLUMNS, ("raters", "mean")),
+            responses=_table(self.responses, RESPONSE_COLUMNS, ("raters",)),
+            min_raters=self.minimum,
+        )
+
+
+def _table(
+    rows: list[tuple], columns: list[str], floats: tuple[str, ...] = (), *, flags: str = ""
+) -> pd.DataFrame:
+    """A frame of plain rows, built column by column: `floats` as float arrays, the column
+    `flags` as booleans (frames built row by row, or cast after, took most of a report's
+    time)."""
+    data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    kinds = dict.fromkeys(floats, float) | ({flags: bool} if flags else {})
+    return pd.DataFrame(
+        {
+            name: np.array(values, dtype=kinds[name]) if name in kinds else list(values)
+            for name, values in zip(columns, data, strict=True)
+        }
+    )
 
 
 def cells(
@@ -178,188 +253,370 @@ def cells(
     round_id, group, rater, skill_id, answered, score, counted), each group's and all
     others' figures per skill and statement, hidden where too few raters back them.
     Statement means and agreement need the answers (`with_items`)."""
+    return _gated(ratings, items, min_raters=min_raters, with_items=with_items,
+                  per_rater=per_rater).frames()  # fmt: skip
+
+
+# Speed (issue 22's targets at cohort-10k: 100 ms for a report and a team heatmap, 300 ms
+# for a cohort's review). Skill cells are counted with numpy over codes (a cohort has some
+# 35,000 stored skill scores); one supervisor's answers (about a thousand) go through plain
+# Python. pandas' merges and groupbys, at a fixed cost per call on frames of a few rows,
+# took most of a report's time before.
+
+
+def _gated(
+    ratings: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    min_raters: int,
+    with_items: bool = True,
+    per_rater: pd.DataFrame | None = None,
+    supervisor_id: int | None = None,
+    round_ids: Collection[int] | None = None,
+) -> _Gate:
+    """`cells` before its frames are made, optionally for one supervisor's rounds only."""
     minimum = groups.checked_minimum(min_raters)
-    answers = keyed_answers(ratings, items) if with_items or per_rater is None else None
+    answers = (
+        _answer_rows(ratings, items, supervisor_id, round_ids)
+        if with_items or per_rater is None
+        else []
+    )
     if per_rater is None:
-        per_rater = rater_skill_scores(answers, items)
-    counted = per_rater[per_rater["counted"].astype(bool)]
-    skills = _skill_cells(counted, minimum)
-    shown_cells = skills[skills["shown"]]
-    if with_items:
-        skills["agreement"] = _agreements(answers, counted, skills)
-        item_frame = _item_cells(answers, counted, shown_cells, minimum)
+        counted = _Counted.of_rows(_counted_from_answers(answers, items))
     else:
-        skills["agreement"] = math.nan
-        item_frame = _no_items()
-    return Cells(
-        skills=skills.sort_values(CELL_KEYS, key=_order, kind="stable").reset_index(drop=True),
-        items=item_frame,
-        responses=_responses(counted, shown_cells),
-        min_raters=minimum,
+        counted = _Counted.of_frame(per_rater, supervisor_id, round_ids)
+    skills, responses = _skill_cells(counted, minimum)
+    if with_items:
+        rows = counted.rows()
+        shown = {
+            (sup, rnd, grp, skill)
+            for sup, rnd, grp, skill, flag in zip(
+                *(skills[name].tolist() for name in ("supervisor_id", "round_id", "group",
+                                                     "skill_id", "shown")),
+                strict=True,
+            )
+            if flag and grp != OTHERS
+        }  # fmt: skip
+        skills["agreement"] = _agreements(skills, answers, _members(rows, shown))
+        item_rows = _item_cells(answers, rows, shown, minimum)
+    else:
+        item_rows = []
+    return _Gate(skills, item_rows, responses, minimum)
+
+
+def _keep(supervisor_id: int | None, round_ids: Collection[int] | None):
+    """A test on (supervisor, round) for the optional filter of `_gated`."""
+    rounds = None if round_ids is None else set(round_ids)
+    return lambda sup, rnd: (
+        (supervisor_id is None or sup == supervisor_id) and (rounds is None or rnd in rounds)
     )
 
 
-SKILL_COLUMNS = [*CELL_KEYS, "raters", "score", "sd", "answered", "shown"]
+def _answer_rows(
+    ratings: pd.DataFrame,
+    items: pd.DataFrame,
+    supervisor_id: int | None = None,
+    round_ids: Collection[int] | None = None,
+) -> list[tuple]:
+    """`keyed_answers` as rows: (supervisor, round, group, rater, item, skill, keyed), the
+    answered ratings of statements in `items` (not applicable dropped), reverse keys recoded."""
+    if ratings.empty:
+        return []
+    statements = {
+        item: (skill, bool(reverse))
+        for item, skill, reverse in zip(
+            items["item_id"].tolist(), items["skill_id"].tolist(), items["reverse"].tolist(),
+            strict=True,
+        )
+    }  # fmt: skip
+    keep = _keep(supervisor_id, round_ids)
+    flip = scoring.SCALE_LOW + scoring.SCALE_HIGH
+    values = pd.to_numeric(ratings["value"], errors="coerce").to_numpy(dtype=float).tolist()
+    rows = []
+    for sup, rnd, grp, rater, item, value in zip(
+        ratings["supervisor_id"].tolist(), ratings["round_id"].tolist(),
+        ratings["group"].tolist(), ratings["rater"].tolist(), ratings["item_id"].tolist(),
+        values, strict=True,
+    ):  # fmt: skip
+        if value != value or not keep(sup, rnd):  # NaN: not applicable
+            continue
+        known = statements.get(item)
+        if known is not None:
+            rows.append((sup, rnd, grp, rater, item, known[0], flip - value if known[1] else value))
+    return rows
 
 
-def _summary(counted: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    return (
-        counted.groupby(keys, sort=False)
-        .agg(raters=("score", "size"), score=("score", "mean"), sd=("score", "std"),
-             answered=("answered", "mean"))
-        .reset_index()
-    )  # fmt: skip
+def _counted_from_answers(answers: list[tuple], items: pd.DataFrame) -> list[tuple]:
+    """`rater_skill_scores` as rows, the counted ones only: (supervisor, round, group, rater,
+    skill, answered, score), a rater counting when they answered at least half the skill's
+    statements."""
+    asked: dict[str, int] = {}
+    for skill in items["skill_id"].tolist():
+        asked[skill] = asked.get(skill, 0) + 1
+    per: dict[tuple, list[float]] = {}
+    for sup, rnd, grp, rater, _, skill, keyed in answers:
+        per.setdefault((sup, rnd, grp, rater, skill), []).append(keyed)
+    return [
+        (*key, len(values), scoring.pomp(sum(values) / len(values)))
+        for key, values in per.items()
+        if len(values) >= MIN_SHARE * asked[key[4]]
+    ]
 
 
-def _skill_cells(counted: pd.DataFrame, minimum: int) -> pd.DataFrame:
+COUNTED_COLUMNS = ["supervisor_id", "round_id", "group", "rater", "skill_id", "answered", "score"]
+
+
+class _Counted(NamedTuple):
+    """The counted raters' skill scores, one entry per rater and skill, column by column."""
+
+    supervisor_id: np.ndarray
+    round_id: np.ndarray
+    group: np.ndarray
+    rater: np.ndarray
+    skill_id: np.ndarray
+    answered: np.ndarray  # float
+    score: np.ndarray  # float
+
+    @classmethod
+    def of_rows(cls, rows: list[tuple]) -> _Counted:
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(COUNTED_COLUMNS)
+        kinds = [None] * 5 + [float, float]
+        return cls(*(np.array(c, dtype=k) for c, k in zip(columns, kinds, strict=True)))
+
+    @classmethod
+    def of_frame(
+        cls, per_rater: pd.DataFrame, supervisor_id: int | None, round_ids: Collection[int] | None
+    ) -> _Counted:
+        if per_rater.empty:
+            return cls.of_rows([])
+        keep = per_rater["counted"].astype(bool).to_numpy()
+        if supervisor_id is not None:
+            keep = keep & (per_rater["supervisor_id"].to_numpy() == supervisor_id)
+        if round_ids is not None:
+            keep = keep & per_rater["round_id"].isin(list(round_ids)).to_numpy()
+        kinds = [None] * 5 + [float, float]
+        return cls(
+            *(
+                per_rater[name].to_numpy(dtype=kind)[keep]
+                for name, kind in zip(COUNTED_COLUMNS, kinds, strict=True)
+            )
+        )
+
+    def rows(self) -> list[tuple]:
+        return list(zip(*(column.tolist() for column in self), strict=True))
+
+
+def _mean_sd(codes: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """Per code: the mean and sample SD (ddof 1; NaN under two) of `values`, NaN skipped,
+    as pandas' groupby mean and std give them."""
+    valid = ~np.isnan(values)
+    codes, values = codes[valid], values[valid]
+    count = np.bincount(codes, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(codes, weights=values, minlength=size) / count
+        squares = np.bincount(codes, weights=(values - mean[codes]) ** 2, minlength=size)
+        sd = np.where(count > 1, np.sqrt(squares / (count - 1)), math.nan)
+    return mean, sd
+
+
+def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray], list[tuple]]:
     """Per group and skill the counted raters' figures, blanked (count too) where the rule
-    hides them; and all others over the raters of the shown cells only."""
-    if counted.empty:
-        return pd.DataFrame(columns=SKILL_COLUMNS).astype({"shown": bool, "raters": float})
-    per = _summary(counted, CELL_KEYS)
-    n = per["raters"]
+    hides them; and all others over the raters of the shown cells only. Also the responses
+    (RESPONSE_COLUMNS): per group, the raters counted on at least one skill the group is
+    shown on, the people behind the figures shown. A rater who scored only skills where
+    their group is hidden (too few raters there) is not one of them: counting them would
+    report more answers than any figure rests on, and tell that someone answered whose
+    answers are dropped (issue 22, item 5: a rater counts for a skill only when they
+    scored it)."""
+    size = len(counted.score)
+    if size == 0:
+        empty = {name: np.array([], dtype=object) for name in _Skill._fields}
+        empty |= {name: np.array([], dtype=float) for name in SKILL_FLOATS}
+        return empty | {"shown": np.array([], dtype=bool)}, []
+    sup_code, sups = pd.factorize(counted.supervisor_id, sort=True)
+    round_code, rounds = pd.factorize(counted.round_id, sort=True)
+    group_code, names = pd.factorize(counted.group)
+    skill_code, skills = pd.factorize(counted.skill_id, sort=True)
+    rater_code, raters = pd.factorize(counted.rater)
+    pair_code, pairs = pd.factorize(sup_code.astype(np.int64) * len(rounds) + round_code)
+    n_groups, n_skills = len(names) + 1, len(skills)  # + all others
+    cell, keys = pd.factorize((pair_code * n_groups + group_code) * n_skills + skill_code)
+    n = np.bincount(cell).astype(float)
+    score, sd = _mean_sd(cell, counted.score, len(keys))
+    answered = np.bincount(cell, weights=counted.answered) / n
+    cell_pair, cell_group = keys // (n_groups * n_skills), keys // n_skills % n_groups
+    group = np.asarray(names, dtype=object)[cell_group]
     # The manager alone only when the round has one manager: two, each rating other skills,
     # would each be "the manager" on some skill.
-    managers = (
-        counted[counted["group"] == MANAGER]
-        .groupby(["supervisor_id", "round_id"])["rater"]
-        .nunique()
+    manager = counted.group == MANAGER
+    one_each = np.unique(pair_code[manager].astype(np.int64) * len(raters) + rater_code[manager])
+    managers = np.bincount(one_each // len(raters), minlength=len(pairs))
+    alone = (group == MANAGER) & (n == 1) & (managers[cell_pair] == 1)
+    shown = np.where(group == SELF, n >= 1, (n >= minimum) | alone)
+    row_shown = shown[cell]
+    # All others: the counted raters of the shown groups only, never a hidden one.
+    pool = row_shown & (counted.group != SELF)
+    other, other_keys = pd.factorize(pair_code[pool] * n_skills + skill_code[pool])
+    other_n = np.bincount(other, minlength=len(other_keys)).astype(float)
+    other_score, other_sd = _mean_sd(other, counted.score[pool], len(other_keys))
+    other_answered = (
+        np.bincount(other, weights=counted.answered[pool], minlength=len(other_keys)) / other_n
+        if len(other_keys)
+        else np.array([], dtype=float)
     )
-    in_round = pd.Series(
-        list(zip(per["supervisor_id"], per["round_id"], strict=True)), index=per.index
-    ).map(managers.to_dict())
-    per["shown"] = (
-        ((per["group"] == SELF) & (n >= 1))
-        | ((per["group"] == MANAGER) & (n == 1) & (in_round == 1))
-        | ((per["group"] != SELF) & (n >= minimum))
+    hidden = np.where(shown, 1.0, math.nan)
+    pair_of = np.concatenate([cell_pair, other_keys // n_skills])
+    skill_of = np.concatenate([keys % n_skills, other_keys % n_skills])
+    group_of = np.concatenate([group, np.full(len(other_keys), OTHERS, dtype=object)])
+    labels = [*names.tolist(), OTHERS]  # the group codes' names, all others last
+    position = {label: i for i, label in enumerate(sorted(set(labels), key=_rank))}
+    label_rank = np.array([position[label] for label in labels])
+    rank_of = label_rank[np.concatenate([cell_group, np.full(len(other_keys), len(names))])]
+    sup_of, round_of = pairs[pair_of] // len(rounds), pairs[pair_of] % len(rounds)
+    order = np.lexsort((skill_of, rank_of, round_of, sup_of))
+    columns = {
+        "supervisor_id": np.asarray(sups)[sup_of],
+        "round_id": np.asarray(rounds)[round_of],
+        "group": group_of,
+        "skill_id": np.asarray(skills, dtype=object)[skill_of],
+        "raters": np.concatenate([n * hidden, other_n]),
+        "score": np.concatenate([score * hidden, other_score]),
+        "sd": np.concatenate([sd * hidden, other_sd]),
+        "answered": np.concatenate([answered * hidden, other_answered]),
+        "shown": np.concatenate([shown, np.ones(len(other_keys), dtype=bool)]),
+        "agreement": np.full(len(group_of), math.nan),
+    }
+    # Responses: per (supervisor, round, group) the raters counted on a shown cell.
+    behind = row_shown & (counted.group != SELF)
+    one = np.unique((pair_code[behind] * n_groups + group_code[behind]) * len(raters)
+                    + rater_code[behind])  # fmt: skip
+    cell_groups, sizes = np.unique(one // len(raters), return_counts=True)
+    pair_at, group_at = pairs[cell_groups // n_groups], cell_groups % n_groups
+    responses = sorted(
+        zip(
+            np.asarray(sups)[pair_at // len(rounds)].tolist(),
+            np.asarray(rounds)[pair_at % len(rounds)].tolist(),
+            np.asarray(names, dtype=object)[group_at].tolist(),
+            sizes.astype(float).tolist(),
+            strict=True,
+        )
     )
-    hidden = ~per["shown"]
-    per["raters"] = per["raters"].astype(float)
-    per.loc[hidden, ["raters", "score", "sd", "answered"]] = math.nan
-    kept = per[per["shown"] & (per["group"] != SELF)][CELL_KEYS]
-    pooled = counted.merge(kept, on=CELL_KEYS)
-    others = _summary(pooled, ["supervisor_id", "round_id", "skill_id"]).assign(
-        group=OTHERS, shown=True
-    )
-    others["raters"] = others["raters"].astype(float)
-    frames = [f for f in (per, others[per.columns]) if not f.empty]
-    return pd.concat(frames, ignore_index=True)[SKILL_COLUMNS]
+    return {name: values[order] for name, values in columns.items()}, responses
 
 
-def _agreements(answers: pd.DataFrame, counted: pd.DataFrame, skills: pd.DataFrame) -> list:
-    """r_wg(J) of each shown cell with two or more raters (NaN elsewhere). Plain Python over
-    one supervisor's few hundred answers: pandas' per-cell filtering took seconds."""
-    by_rater: dict[tuple, dict[str, float]] = {}
-    for sup, rnd, grp, rater, item, skill, value in zip(
-        answers["supervisor_id"], answers["round_id"], answers["group"], answers["rater"],
-        answers["item_id"], answers["skill_id"], answers["keyed"], strict=True,
-    ):  # fmt: skip
-        by_rater.setdefault((sup, rnd, skill, grp, rater), {})[item] = float(value)
+def _rank(group: str) -> tuple[int, str]:
+    return GROUP_ORDER.get(group, len(GROUP_ORDER)), group
+
+
+def _members(counted: list[tuple], shown: set[tuple]) -> dict[tuple, list[tuple]]:
+    """The counted raters, (group, rater), of each cell, all others' from the shown groups."""
     members: dict[tuple, list[tuple]] = {}
-    for sup, rnd, grp, rater, skill in zip(
-        counted["supervisor_id"], counted["round_id"], counted["group"], counted["rater"],
-        counted["skill_id"], strict=True,
-    ):  # fmt: skip
+    for sup, rnd, grp, rater, skill, _, _ in counted:
         members.setdefault((sup, rnd, grp, skill), []).append((grp, rater))
-    shown_groups: dict[tuple, list[str]] = {}
-    for row in skills.itertuples(index=False):
-        if row.shown and row.group not in (SELF, OTHERS):
-            shown_groups.setdefault((row.supervisor_id, row.round_id, row.skill_id), []).append(
-                row.group
-            )
+        if grp != SELF and (sup, rnd, grp, skill) in shown:
+            members.setdefault((sup, rnd, OTHERS, skill), []).append((grp, rater))
+    return members
+
+
+def _agreements(skills: dict[str, np.ndarray], answers: list[tuple], members: dict) -> list:
+    """r_wg(J) of each shown cell with two or more raters (NaN elsewhere), all others' over
+    the raters of the shown groups."""
+    by_rater: dict[tuple, dict[str, float]] = {}
+    for sup, rnd, grp, rater, item, skill, keyed in answers:
+        by_rater.setdefault((sup, rnd, skill, grp, rater), {})[item] = float(keyed)
     values = []
-    for row in skills.itertuples(index=False):
-        if not row.shown or not row.raters >= 2:
+    for sup, rnd, group, skill, raters, shown in zip(
+        *(skills[name].tolist() for name in ("supervisor_id", "round_id", "group", "skill_id",
+                                             "raters", "shown")),
+        strict=True,
+    ):  # fmt: skip
+        if not shown or not raters >= 2:
             values.append(math.nan)
             continue
-        cell = (row.supervisor_id, row.round_id, row.skill_id)
-        wanted = shown_groups.get(cell, []) if row.group == OTHERS else [row.group]
-        raters = [m for g in wanted for m in members.get((*cell[:2], g, cell[2]), [])]
-        answered = [by_rater.get((*cell, g, r), {}) for g, r in raters]
+        answered = [
+            by_rater.get((sup, rnd, skill, grp, rater), {})
+            for grp, rater in members.get((sup, rnd, group, skill), [])
+        ]
         statements = sorted({item for mine in answered for item in mine})
         table = np.array(
             [[mine.get(item, math.nan) for item in statements] for mine in answered], dtype=float
         ).reshape(len(answered), len(statements))
         values.append(rwg_j(table))
-    return values
-
-
-def _order(column: pd.Series) -> pd.Series:
-    return column.map(GROUP_ORDER) if column.name == "group" else column
-
-
-def _no_items() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=["supervisor_id", "round_id", "group", "item_id", "skill_id", "raters", "mean"]
-    )
+    return np.array(values, dtype=float)
 
 
 def _item_cells(
-    answers: pd.DataFrame, counted: pd.DataFrame, shown_cells: pd.DataFrame, minimum: int
-) -> pd.DataFrame:
+    answers: list[tuple], counted: list[tuple], shown: set[tuple], minimum: int
+) -> list[tuple]:
     """Statement means of shown groups, each over at least `minimum` raters (the manager's
-    over one), and all others' over the shown statement cells only."""
-    if shown_cells.empty:
-        return _no_items()
-    allowed = counted.merge(shown_cells[shown_cells["group"] != OTHERS][CELL_KEYS], on=CELL_KEYS)[
-        ["supervisor_id", "round_id", "group", "rater", "skill_id"]
+    over one, when the round has one manager: two managers' skill cell can be shown while a
+    statement only one of them answered is that one's answer), and all others' over the
+    shown statement cells only."""
+    if not shown:
+        return []
+    allowed = {(sup, rnd, grp, rater, skill) for sup, rnd, grp, rater, skill, _, _ in counted
+               if (sup, rnd, grp, skill) in shown}  # fmt: skip
+    managers: dict[tuple, set] = {}
+    for sup, rnd, grp, rater, *_ in counted:
+        if grp == MANAGER:
+            managers.setdefault((sup, rnd), set()).add(rater)
+    per: dict[tuple, list[float]] = {}
+    for sup, rnd, grp, rater, item, skill, keyed in answers:
+        if (sup, rnd, grp, rater, skill) in allowed:
+            per.setdefault((sup, rnd, grp, item, skill), []).append(keyed)
+    rows, others = [], {}
+    for (sup, rnd, grp, item, skill), values in per.items():
+        if shown_group(grp, len(values), minimum, managers=len(managers.get((sup, rnd), ()))):
+            rows.append((sup, rnd, grp, item, skill, float(len(values)), _mean(values)))
+            if grp != SELF:
+                others.setdefault((sup, rnd, item, skill), []).extend(values)
+    rows += [
+        (sup, rnd, OTHERS, item, skill, float(len(values)), _mean(values))
+        for (sup, rnd, item, skill), values in others.items()
     ]
-    mine = answers.merge(allowed, on=["supervisor_id", "round_id", "group", "rater", "skill_id"])
-    keys = ["supervisor_id", "round_id", "group", "item_id", "skill_id"]
-    per = mine.groupby(keys, sort=False)["keyed"].agg(["count", "mean"]).reset_index()
-    per = per.rename(columns={"count": "raters"})
-    show = [shown_group(g, n, minimum) for g, n in zip(per["group"], per["raters"], strict=True)]
-    per = per[show]
-    others_source = mine.merge(per[per["group"] != SELF][keys], on=keys)
-    others = (
-        others_source.groupby(["supervisor_id", "round_id", "item_id", "skill_id"], sort=False)[
-            "keyed"
-        ]
-        .agg(["count", "mean"])
-        .reset_index()
-        .rename(columns={"count": "raters"})
-        .assign(group=OTHERS)
-    )
-    frame = pd.concat([per, others[per.columns]], ignore_index=True)
-    frame["raters"] = frame["raters"].astype(float)
-    return frame.reset_index(drop=True)
+    return rows
 
 
-def _responses(counted: pd.DataFrame, shown_cells: pd.DataFrame) -> pd.DataFrame:
-    """Raters per group counted on at least one skill, for the groups shown on one."""
-    columns = ["supervisor_id", "round_id", "group", "raters"]
-    if counted.empty or shown_cells.empty:
-        return pd.DataFrame(columns=columns)
-    shown = shown_cells[~shown_cells["group"].isin([OTHERS, SELF])][
-        ["supervisor_id", "round_id", "group"]
-    ].drop_duplicates()
-    per = (
-        counted.groupby(["supervisor_id", "round_id", "group"])["rater"]
-        .nunique()
-        .rename("raters")
-        .reset_index()
-        .merge(shown, on=["supervisor_id", "round_id", "group"])
-    )
-    per["raters"] = per["raters"].astype(float)
-    return per[columns]
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
 
 
 def shown_comments(comments: pd.DataFrame, shown: Cells, *, rng=None) -> pd.DataFrame:
     """Comments of the groups shown on at least one skill: question, group and text only,
     shuffled within each question (never in the order given, groups mixed), never
     attributed; pages show the text alone."""
-    columns = ["supervisor_id", "round_id", "question", "group", "text"]
-    if comments.empty or shown.responses.empty:
-        return pd.DataFrame(columns=columns)
-    keep = shown.responses[["supervisor_id", "round_id", "group"]]
-    kept = comments.merge(keep, on=["supervisor_id", "round_id", "group"])
-    kept = kept[kept["text"].fillna("").astype(str).str.strip() != ""]
+    groups_shown = set(
+        zip(
+            shown.responses["supervisor_id"].tolist(), shown.responses["round_id"].tolist(),
+            shown.responses["group"].tolist(), strict=True,
+        )
+    )  # fmt: skip
+    return _table(
+        _shown_comments(comments, groups_shown, rng=rng),
+        ["supervisor_id", "round_id", "question", "group", "text"],
+    )
+
+
+def _shown_comments(
+    comments: pd.DataFrame, groups_shown: set[tuple], *, rng=None, where=None
+) -> list[tuple]:
+    """(supervisor, round, question, group, text) of the comments of the shown (supervisor,
+    round, group)s, shuffled, then stably by question (`where`: a test on supervisor, round)."""
+    if comments.empty or not groups_shown:
+        return []
+    kept = []
+    for sup, rnd, grp, question, text in zip(
+        comments["supervisor_id"].tolist(), comments["round_id"].tolist(),
+        comments["group"].tolist(), comments["question"].tolist(), comments["text"].tolist(),
+        strict=True,
+    ):  # fmt: skip
+        wanted = (where is None or where(sup, rnd)) and (sup, rnd, grp) in groups_shown
+        if wanted and not _empty(text) and str(text).strip():
+            kept.append((sup, rnd, question, grp, text))
     order = list(range(len(kept)))
     (rng or random.SystemRandom()).shuffle(order)
-    kept = kept.iloc[order]
     # Stable: shuffled within a question, groups mixed, so the order tells nothing either.
-    kept = kept.sort_values("question", kind="stable")
-    return kept[columns].reset_index(drop=True)
+    return sorted((kept[i] for i in order), key=lambda row: row[2])
 
 
 # ---- the noise rule ---------------------------------------------------------------------
@@ -374,17 +631,44 @@ def error_variance(
     mean's sampling variance, max(s², SEM²) / n: the observed spread between raters, never
     taken as less than one rating's own measurement error (three raters can agree by
     chance; a spread of 0 would otherwise call every difference real)."""
+    return _cell_variance(_sem(threshold, _statements(answered)), raters, sd)
+
+
+def _statements(answered: float) -> int:
+    return round(answered) if answered and math.isfinite(answered) else 0
+
+
+def _sem(threshold: ChangeThreshold | None, k: int) -> float:
+    """The SEM of one score from k statements (k = 0: the skill's whole reliability)."""
     if threshold is None or threshold.provisional or threshold.source is None:
         return math.nan
-    k = round(answered) if answered and math.isfinite(answered) else 0
     reliability = threshold.source.for_items(k) if k else threshold.reliability
-    sem = measurement_error(threshold.sd, reliability)
+    return measurement_error(threshold.sd, reliability)
+
+
+def _cell_variance(sem: float, raters: float, sd: float) -> float:
     if not math.isfinite(sem):
         return math.nan
     if not raters or not math.isfinite(raters) or raters <= 1:
         return sem**2
     spread = sd if math.isfinite(sd) else 0.0
     return max(spread**2, sem**2) / raters
+
+
+class ErrorVariances:
+    """`error_variance` per skill for many cells (a cohort's thousands), each skill's SEM at
+    k statements computed once."""
+
+    def __init__(self, thresholds: Mapping[str, ChangeThreshold]):
+        self._thresholds = thresholds
+        self._sems: dict[tuple[str, int], float] = {}
+
+    def __call__(self, skill_id: str, raters: float, sd: float, answered: float) -> float:
+        key = (skill_id, _statements(answered))
+        sem = self._sems.get(key)
+        if sem is None:
+            sem = self._sems[key] = _sem(self._thresholds.get(skill_id), key[1])
+        return _cell_variance(sem, raters, sd)
 
 
 def margin(variance_a: float, variance_b: float) -> float:
@@ -427,6 +711,14 @@ class FeedbackReport:
     notes: list[str] = field(default_factory=list)
 
 
+REPORT_SKILL_COLUMNS = ["skill_id", "skill", "group", "raters", "score", "agreement"]
+STATEMENT_COLUMNS = ["item_id", "skill_id", "skill", "statement", "raters", "mean"]
+SELF_OTHER_COLUMNS = ["skill_id", "skill", "group", "raters", "self", "score", "difference",
+                      "margin", "reading"]  # fmt: skip
+CHANGE_COLUMNS = ["skill_id", "skill", "group", "previous", "score", "change", "margin",
+                  "verdict"]  # fmt: skip
+
+
 def report(
     ratings: pd.DataFrame,
     comments: pd.DataFrame,
@@ -448,113 +740,132 @@ def report(
     agreement within each group, comments, and change per group since `previous_round_id`."""
     names = dict(skill_names or {})
     rounds = {round_id} | ({previous_round_id} if previous_round_id is not None else set())
-    mine = ratings[(ratings["supervisor_id"] == supervisor_id) & ratings["round_id"].isin(rounds)]
-    if per_rater is not None:
-        per_rater = per_rater[
-            (per_rater["supervisor_id"] == supervisor_id) & per_rater["round_id"].isin(rounds)
-        ]
-    gated = cells(mine, items, min_raters=min_raters, per_rater=per_rater)
-    skills = gated.skills[gated.skills["shown"]]
-    now = skills[skills["round_id"] == round_id]
-    now = now.assign(skill=now["skill_id"].map(names).fillna(now["skill_id"]))
-    asked = set(ratings.loc[ratings["supervisor_id"] == supervisor_id, "group"]) - {SELF}
-    shown_now = set(now["group"]) - {SELF, OTHERS}
+    gate = _gated(ratings, items, min_raters=min_raters, per_rater=per_rater,
+                  supervisor_id=supervisor_id, round_ids=rounds)  # fmt: skip
+    shown = [cell for cell in gate.skill_rows() if cell.shown]
+    now = [cell for cell in shown if cell.round_id == round_id]
+    asked = {
+        grp
+        for sup, rnd, grp in zip(
+            ratings["supervisor_id"].tolist(), ratings["round_id"].tolist(),
+            ratings["group"].tolist(), strict=True,
+        )
+        if sup == supervisor_id and rnd == round_id
+    } - {SELF}  # fmt: skip
+    shown_now = {cell.group for cell in now} - {SELF, OTHERS}
     hidden = tuple(g for g in RATER_GROUPS if g in asked and g not in shown_now)
-    item_text = items.set_index("item_id")["text"] if "text" in items.columns else None
-    item_now = gated.items[(gated.items["round_id"] == round_id) & (gated.items["group"] == OTHERS)]
-    ranked = item_now.sort_values(["mean", "item_id"], ascending=[False, True], kind="stable")
-    ranked = ranked.assign(
-        statement=ranked["item_id"].map(item_text) if item_text is not None else ranked["item_id"],
-        skill=ranked["skill_id"].map(names).fillna(ranked["skill_id"]),
-    )[["item_id", "skill_id", "skill", "statement", "raters", "mean"]]
-    count = min(top, len(ranked) // 2)
-    responses = gated.responses[gated.responses["round_id"] == round_id]
+    texts = (
+        dict(zip(items["item_id"].tolist(), items["text"].tolist(), strict=True))
+        if "text" in items.columns
+        else {}
+    )
+    ranked = sorted(
+        (row for row in gate.items if row[1] == round_id and row[2] == OTHERS),
+        key=lambda row: (-row[6], row[3]),
+    )
+    statements = [
+        (item, skill, names.get(skill, skill), texts.get(item, item), raters, mean)
+        for _, _, _, item, skill, raters, mean in ranked
+    ]
+    count = min(top, len(statements) // 2)
+    responses = [(grp, raters) for _, rnd, grp, raters in gate.responses if rnd == round_id]
     notes = []
     if hidden:
         notes.append(
-            f"Fewer than {gated.min_raters} people answered for some groups; their answers are "
+            f"Fewer than {gate.minimum} people answered for some groups; their answers are "
             "left out everywhere, also from all others."
         )
-    cols_skill = ["skill_id", "skill", "group", "raters", "score", "agreement"]
+    comment_rows = _shown_comments(
+        comments,
+        {(supervisor_id, round_id, grp) for grp, _ in responses},
+        rng=rng,
+        where=lambda sup, rnd: sup == supervisor_id and rnd == round_id,
+    )
+    floats = ("raters", "mean")
     return FeedbackReport(
         supervisor_id=supervisor_id,
         round_id=round_id,
-        responses=responses[["group", "raters"]].reset_index(drop=True),
-        skills=now[cols_skill].reset_index(drop=True),
-        self_other=_self_other(now, thresholds),
-        highest=ranked.head(count).reset_index(drop=True),
-        lowest=ranked.tail(count).iloc[::-1].reset_index(drop=True),
-        comments=shown_comments(
-            comments[
-                (comments["supervisor_id"] == supervisor_id) & (comments["round_id"] == round_id)
-            ]
-            if not comments.empty
-            else comments,
-            Cells(now, gated.items, gated.responses[gated.responses["round_id"] == round_id]),
-            rng=rng,
-        )[["question", "group", "text"]],
-        change=_change(skills, round_id, previous_round_id, thresholds, names),
+        responses=_table(responses, ["group", "raters"], ("raters",)),
+        skills=_table(
+            [
+                (
+                    c.skill_id,
+                    names.get(c.skill_id, c.skill_id),
+                    c.group,
+                    c.raters,
+                    c.score,
+                    c.agreement,
+                )
+                for c in now
+            ],
+            REPORT_SKILL_COLUMNS,
+            ("raters", "score", "agreement"),
+        ),
+        self_other=_self_other(now, thresholds, names),
+        highest=_table(statements[:count], STATEMENT_COLUMNS, floats),
+        lowest=_table(statements[::-1][:count], STATEMENT_COLUMNS, floats),
+        comments=_table([row[2:] for row in comment_rows], ["question", "group", "text"]),
+        change=_change(shown, round_id, previous_round_id, thresholds, names),
         hidden_groups=hidden,
-        min_raters=gated.min_raters,
+        min_raters=gate.minimum,
         notes=notes,
     )
 
 
-def _self_other(now: pd.DataFrame, thresholds: Mapping[str, ChangeThreshold]) -> pd.DataFrame:
+def _self_other(
+    now: list[_Skill], thresholds: Mapping[str, ChangeThreshold], names: Mapping[str, str]
+) -> pd.DataFrame:
     """Self against each shown group and all others, per skill, judged against noise."""
-    columns = ["skill_id", "skill", "group", "raters", "self", "score", "difference", "margin",
-               "reading"]  # fmt: skip
-    own = now[now["group"] == SELF].set_index("skill_id")
+    own = {cell.skill_id: cell for cell in now if cell.group == SELF}
+    variance = ErrorVariances(thresholds)
     rows = []
-    for row in now[now["group"] != SELF].itertuples(index=False):
-        if row.skill_id not in own.index:
+    for cell in now:
+        mine = own.get(cell.skill_id)
+        if cell.group == SELF or mine is None:
             continue
-        mine = own.loc[row.skill_id]
-        threshold = thresholds.get(row.skill_id)
         limit = margin(
-            error_variance(threshold, 1, math.nan, mine["answered"]),
-            error_variance(threshold, row.raters, row.sd, row.answered),
+            variance(cell.skill_id, 1, math.nan, mine.answered),
+            variance(cell.skill_id, cell.raters, cell.sd, cell.answered),
         )
-        difference = float(mine["score"]) - float(row.score)
+        difference = mine.score - cell.score
         rows.append(
-            (row.skill_id, row.skill, row.group, row.raters, float(mine["score"]), row.score,
-             difference, limit,
+            (cell.skill_id, names.get(cell.skill_id, cell.skill_id), cell.group, cell.raters,
+             mine.score, cell.score, difference, limit,
              _verdict(difference, limit, BLIND_SPOT, HIDDEN_STRENGTH, IN_AGREEMENT))
         )  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    return _table(rows, SELF_OTHER_COLUMNS,
+                  ("raters", "self", "score", "difference", "margin"))  # fmt: skip
 
 
 def _change(
-    skills: pd.DataFrame,
+    shown: list[_Skill],
     round_id: int,
     previous_round_id: int | None,
     thresholds: Mapping[str, ChangeThreshold],
     names: Mapping[str, str],
 ) -> pd.DataFrame:
     """Change per group and skill between two rounds where both are shown, real or noise."""
-    columns = ["skill_id", "skill", "group", "previous", "score", "change", "margin", "verdict"]
+    floats = ("previous", "score", "change", "margin")
     if previous_round_id is None:
-        return pd.DataFrame(columns=columns)
-    keys = ["skill_id", "group"]
-    now = skills[skills["round_id"] == round_id].set_index(keys)
-    before = skills[skills["round_id"] == previous_round_id].set_index(keys)
+        return _table([], CHANGE_COLUMNS, floats)
+    before = {(c.skill_id, c.group): c for c in shown if c.round_id == previous_round_id}
+    variance = ErrorVariances(thresholds)
     rows = []
-    for key in now.index.intersection(before.index):
-        a, b = before.loc[key], now.loc[key]
-        threshold = thresholds.get(key[0])
+    for b in shown:
+        a = before.get((b.skill_id, b.group))
+        if b.round_id != round_id or a is None:
+            continue
         limit = margin(
-            error_variance(threshold, a["raters"], a["sd"], a["answered"]),
-            error_variance(threshold, b["raters"], b["sd"], b["answered"]),
+            variance(b.skill_id, a.raters, a.sd, a.answered),
+            variance(b.skill_id, b.raters, b.sd, b.answered),
         )
-        change = float(b["score"]) - float(a["score"])
+        change = b.score - a.score
         rows.append(
-            (key[0], names.get(key[0], key[0]), key[1], float(a["score"]), float(b["score"]),
-             change, limit, _verdict(change, limit, REAL_GAIN, REAL_DROP, WITHIN_NOISE))
+            (b.skill_id, names.get(b.skill_id, b.skill_id), b.group, a.score, b.score, change,
+             limit, _verdict(change, limit, REAL_GAIN, REAL_DROP, WITHIN_NOISE))
         )  # fmt: skip
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.sort_values(["skill_id", "group"], key=_order, kind="stable").reset_index(
-        drop=True
-    )
+    rows.sort(key=lambda row: (row[0], _rank(row[2])))
+    return _table(rows, CHANGE_COLUMNS, floats)
 
 
 # ---- the property, written once ---------------------------------------------------------
@@ -581,10 +892,12 @@ def _truth(per_rater: pd.DataFrame, minimum: int) -> dict:
         else:
             alone = grp == MANAGER and len(managers[key[:2]]) == 1
             shown[key] = len(raters) >= minimum or alone
-    return {"counted": counted, "shown": shown}
+    return {"counted": counted, "shown": shown, "managers": managers}
 
 
-def _items_truth(answers: pd.DataFrame, counted: dict, shown: dict, minimum: int) -> dict:
+def _items_truth(
+    answers: pd.DataFrame, counted: dict, shown: dict, managers: dict, minimum: int
+) -> dict:
     """Per (supervisor, round, group, item) the keyed answers of the counted raters of a
     shown skill cell, and per (supervisor, round, item) those of the shown statement cells
     of every group but self (what all others' statement mean may rest on)."""
@@ -595,7 +908,11 @@ def _items_truth(answers: pd.DataFrame, counted: dict, shown: dict, minimum: int
             cells_.setdefault((row.supervisor_id, row.round_id, row.group, row.item_id), []).append(
                 float(row.keyed)
             )
-    visible = {k: v for k, v in cells_.items() if shown_group(k[2], len(v), minimum)}
+    visible = {
+        k: v
+        for k, v in cells_.items()
+        if shown_group(k[2], len(v), minimum, managers=len(managers.get(k[:2], ())))
+    }
     others: dict[tuple, list[float]] = {}
     for (sup, rnd, grp, item), values in visible.items():
         if grp != SELF:
@@ -667,11 +984,13 @@ def violations(
     `round_id`. `per_rater` (the raters' stored skill scores) replaces scoring `ratings`
     where a view reads stored scores."""
     minimum = groups.checked_minimum(min_raters)
+    answers = keyed_answers(ratings, items)
     if per_rater is None:
-        per_rater = rater_skill_scores(keyed_answers(ratings, items), items)
+        per_rater = rater_skill_scores(answers, items)
     truth = _truth(per_rater, minimum)
     counted, shown = truth["counted"], truth["shown"]
-    items_truth = _items_truth(keyed_answers(ratings, items), counted, shown, minimum)
+    items_truth = _items_truth(answers, counted, shown, truth["managers"], minimum)
+    written = _written(comments)
     found: list[str] = []
     for place, frame in _frames(result, where):
         leaked = RATER_COLUMNS & {str(c) for c in frame.columns}
@@ -690,11 +1009,14 @@ def violations(
             grp = row["group"]
             visible = [c for c in figures if not _empty(row[c])]
             if "text" in frame.columns and "question" in frame.columns:
-                found += _comment_problems(row, sup, rnd, shown, comments, f"{place}[{position}]")
+                found += _comment_problems(row, sup, rnd, shown, written, f"{place}[{position}]")
                 continue
             if not visible or "skill_id" not in row:
                 if visible and grp not in (SELF, OTHERS) and "raters" in row:
-                    if not _empty(row["raters"]) and not shown_group(grp, row["raters"], minimum):
+                    managers = len(truth["managers"].get((sup, rnd), ()))
+                    if not _empty(row["raters"]) and not shown_group(
+                        grp, row["raters"], minimum, managers=managers
+                    ):
                         found.append(f"{place}[{position}]: {grp} count {row['raters']} shown")
                     true_n = len({r for k, v in counted.items() if k[:3] == (sup, rnd, grp)
                                   and shown.get(k) for r in v})  # fmt: skip
@@ -756,19 +1078,23 @@ def _empty(value: object) -> bool:
         return False
 
 
-def _comment_problems(row, sup, rnd, shown, comments, place) -> list[str]:
+def _written(comments: pd.DataFrame | None) -> dict[tuple, set[str]] | None:
+    """The texts written per (supervisor, round, group, question); None when not given."""
+    if comments is None or comments.empty:
+        return None
+    written: dict[tuple, set[str]] = {}
+    for row in comments.itertuples(index=False):
+        key = (row.supervisor_id, row.round_id, row.group, row.question)
+        written.setdefault(key, set()).add(row.text)
+    return written
+
+
+def _comment_problems(row, sup, rnd, shown, written, place) -> list[str]:
     grp = row["group"]
     group_shown = any(v for k, v in shown.items() if k[:3] == (sup, rnd, grp))
     problems = []
     if not group_shown:
         problems.append(f"{place}: a comment of {grp}, a group not shown")
-    if comments is not None and not comments.empty:
-        theirs = comments[
-            (comments["supervisor_id"] == sup)
-            & (comments["round_id"] == rnd)
-            & (comments["group"] == grp)
-            & (comments["question"] == row["question"])
-        ]
-        if row["text"] not in set(theirs["text"]):
-            problems.append(f"{place}: a comment that {grp} did not write")
+    if written is not None and row["text"] not in written.get((sup, rnd, grp, row["question"]), ()):
+        problems.append(f"{place}: a comment that {grp} did not write")
     return problems

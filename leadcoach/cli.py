@@ -447,6 +447,7 @@ def _reports(args: argparse.Namespace, settings: Settings) -> int:
                     review=review,
                     thresholds=inputs.thresholds,
                     min_group=settings.min_group_size,
+                    instrument=inputs.instrument,
                 )
             )
             written.append(args.cohort_report)

@@ -496,3 +496,36 @@ def test_every_members_report_in_one_zip_with_progress(demo, tmp_path, monkeypat
         event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert '"reports_zip"' in event.detail and f'"rows": {len(members)}' in event.detail
     assert sys.modules["__main__"] is page
+
+
+def test_the_cohort_report_carries_the_teams_numbers_as_the_review_shows_them(demo):
+    """Issue 23: the review's 'did the programme help the teams?' section goes into the
+    cohort PDF with its caveats (or the reason it has no figures), from the same gated core
+    section as the page; without the instrument the report is as before."""
+    from leadcoach.reporting import kpi_section
+
+    _, engine, inputs = demo
+    minimum = 3
+    with session_scope(engine) as session:
+        hr = _viewer(session, "Helen Okafor")
+        review = _review(session, hr, inputs, minimum)
+        common = {"session": session, "viewer": hr, "cohort_id": _spring(session),
+                  "review": review, "thresholds": inputs.thresholds, "min_group": minimum,
+                  "today": TODAY}  # fmt: skip
+        with_kpis = _flat(
+            " ".join(_pages(cohort_report.build(**common, instrument=inputs.instrument)))
+        )
+        without = _flat(" ".join(_pages(cohort_report.build(**common))))
+        section = kpi_section.cohort_kpi_section(
+            session=session, viewer=hr, cohort_id=_spring(session), instrument=inputs.instrument,
+            min_group=minimum, today=TODAY, round_scores=review.round_scores,
+        )  # fmt: skip
+    assert _flat(section.title) in with_kpis and _flat(section.title) not in without
+    if section.empty:
+        assert _flat(section.empty) in with_kpis
+    else:
+        assert _flat(section.caveats[-1]) in with_kpis
+        for header in section.changes.columns:
+            assert _flat(header) in with_kpis, header
+        for measure in section.changes[section.changes.columns[0]]:
+            assert _flat(measure) in with_kpis, measure

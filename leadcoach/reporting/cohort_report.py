@@ -12,19 +12,21 @@ report and the page agree cell for cell, suppressed cells included. Access:
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
+from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people import access, audit
 from leadcoach.people.access import Action, Viewer, require
 from leadcoach.platform import i18n
 from leadcoach.platform.i18n import _
 from leadcoach.programmes import cohorts
-from leadcoach.reporting import pdf, svg, vocabulary
+from leadcoach.reporting import kpi_section, pdf, svg, vocabulary
 
 # Cohen (1988), Statistical power analysis for the behavioral sciences, 2nd ed., p. 25-27:
 # d of 0.2 small, 0.5 medium, 0.8 large; below 0.2 we say negligible.
@@ -102,8 +104,10 @@ def report_values(
     thresholds: dict[str, reliability.ChangeThreshold],
     min_group: int,
     today: date | None = None,
+    kpis: kpi_section.KpiSection | None = None,
 ) -> dict[str, Any]:
-    """Everything the cohort report shows, as text and SVG ready for its template."""
+    """Everything the cohort report shows, as text and SVG ready for its template; with
+    `kpis`, the review's "did the programme help the teams?" section too (issue 23)."""
     require(viewer, Action.EXPORT_COHORT)
     words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
@@ -187,7 +191,37 @@ def report_values(
         for _, part in distribution.groupby("round_order", sort=True)
     ]
     values["breakdowns"] = _breakdowns(review, min_group)
+    values["kpi"] = _kpi_values(kpis) if kpis is not None else None
     return values
+
+
+def _kpi_values(kpis: kpi_section.KpiSection) -> dict[str, Any]:
+    """The KPI section as the page shows it (the same gated, people-facing tables)."""
+    return {
+        "title": kpis.title,
+        "empty": kpis.empty,
+        "summary": kpis.summary,
+        "caveats": list(kpis.caveats),
+        "changes": _text_table(kpis.changes),
+        "associations_title": kpis.associations_title,
+        "associations_note": kpis.associations_note,
+        "associations": None if kpis.associations.empty else _text_table(kpis.associations),
+        "associations_empty": kpis.associations_empty,
+    }
+
+
+_FIGURE = re.compile(r"^[+\-\u2212]?\d")
+
+
+def _text_table(shown: pd.DataFrame) -> dict:
+    """A table already in people-facing text: figures (a sign or a digit first, or an empty
+    cell's dash) are set right as numbers are."""
+    empty = vocabulary.cell(None)
+    numeric = [
+        all(_FIGURE.match(str(value)) or value == empty for value in shown[column])
+        for column in shown.columns
+    ]
+    return {"headers": list(shown.columns), "rows": shown.to_numpy().tolist(), "numeric": numeric}
 
 
 def _next_steps(review: cohorts.CohortReview, min_group: int) -> list[str]:
@@ -269,9 +303,17 @@ def build(
     thresholds: dict[str, reliability.ChangeThreshold],
     min_group: int,
     today: date | None = None,
+    instrument: bank.Instrument | None = None,
 ) -> bytes:
-    """The cohort's report as a PDF, its download written to the audit log."""
+    """The cohort's report as a PDF, its download written to the audit log; with the
+    `instrument`, the teams' numbers before and after the programme are in it too."""
     cohort = access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+    kpis = None
+    if instrument is not None:
+        kpis = kpi_section.cohort_kpi_section(
+            session=session, viewer=viewer, cohort_id=cohort_id, instrument=instrument,
+            min_group=min_group, today=today, round_scores=review.round_scores,
+        )  # fmt: skip
     values = report_values(
         session=session,
         viewer=viewer,
@@ -280,6 +322,7 @@ def build(
         thresholds=thresholds,
         min_group=min_group,
         today=today,
+        kpis=kpis,
     )
     data = pdf.to_pdf(pdf.render_html("cohort_report.html", **values))
     audit.record(session, viewer.person_id, "export", subject=cohort.name, kind="cohort_pdf")

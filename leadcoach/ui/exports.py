@@ -167,7 +167,7 @@ def cohort_report_download(
             return cohort_report.build(
                 session=session, viewer=viewer, cohort_id=cohort_id, review=review,
                 thresholds=context.change_thresholds(),
-                min_group=context.settings().min_group_size,
+                min_group=context.settings().min_group_size, instrument=context.instrument(),
             )  # fmt: skip
 
     file_download(

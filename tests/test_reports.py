@@ -318,7 +318,7 @@ def _empty_values() -> dict:
     return {
         "t": vocabulary.REPORT, "h": vocabulary.HEADERS, "name": "A", "footer": "A",
         "team": "T", "instrument": "I", "generated": "today", "empty": True,
-        "no_results": "none", "others": None, "goals": [],
+        "no_results": "none", "others": None, "goals": [], "team_numbers": None,
     }  # fmt: skip
 
 
@@ -465,8 +465,11 @@ def test_the_workbook_in_arabic_reads_in_arabic_right_to_left(demo):
     scores = book.worksheets[4]
     with i18n.using("ar"):
         column = [cell.value for cell in scores[1]].index(vocabulary.header_words()["language"])
+        # A person with no language on their profile (their browser's decides) has an
+        # empty cell, as openpyxl reads it back: None, never the text "None".
         languages = {row[column] for row in scores.iter_rows(min_row=2, values_only=True)}
-        assert languages and languages <= {vocabulary.cell(c, column="language") for c in SUPPORTED}
+        named = languages - {None}
+        assert named and named <= {vocabulary.cell(c, column="language") for c in SUPPORTED}
 
 
 def test_every_members_report_in_one_zip_with_progress(demo, tmp_path, monkeypatch):
@@ -529,3 +532,42 @@ def test_the_cohort_report_carries_the_teams_numbers_as_the_review_shows_them(de
             assert _flat(header) in with_kpis, header
         for measure in section.changes[section.changes.columns[0]]:
             assert _flat(measure) in with_kpis, measure
+
+
+def test_the_persons_report_carries_their_teams_numbers(demo, tmp_path):
+    """Issue 23: the team's latest month per measure, the same month a year earlier and the
+    plan's target go into the person's report (the same figures as kpi_views gives the
+    Team numbers page); a person whose team has no numbers gets no such section."""
+    from leadcoach.programmes import kpi_views
+
+    _, engine, inputs = demo
+    with session_scope(engine) as session:
+        ana = _viewer(session, "Ana Lima")
+        kpis = kpi_views.supervisor_kpis(
+            session=session, viewer=ana, person_id=ana.person_id, instrument=inputs.instrument
+        )
+        values = person_report.report_values(
+            session=session, viewer=ana, person_id=ana.person_id, inputs=inputs, today=TODAY
+        )["team_numbers"]
+        data = person_report.build(
+            session=session, viewer=ana, person_id=ana.person_id, inputs=inputs, today=TODAY
+        )
+        session.rollback()
+    assert not kpis.values.empty  # the premise: the demo's Leeds Billing has numbers
+    words = vocabulary.report_words()
+    text = _flat(_pdftotext(data, tmp_path))
+    lines = _pdftotext(data, tmp_path, "-layout").splitlines()
+    assert words["team_numbers"] in text
+    measures = sorted(set(kpis.values["measure"]))
+    assert [row[0] for row in values["rows"]] == measures
+    for row in values["rows"]:
+        latest = kpis.values[kpis.values["measure"] == row[0]].sort_values("period").iloc[-1]
+        assert row[2] == vocabulary.cell(latest["value"], ",.1f")
+        # The row's measure, month and figures on one line of the PDF, in that order.
+        assert any(
+            all(cell in line for cell in row if cell != vocabulary.EMPTY)
+            and line.index(row[0]) < line.index(row[1]) < line.rindex(row[2])
+            for line in lines
+        ), row
+    for bad in ("nan", "None", "<NA>", "year_earlier"):
+        assert bad not in " ".join(" ".join(row) for row in values["rows"])

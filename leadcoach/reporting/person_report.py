@@ -42,9 +42,10 @@ from leadcoach.people import audit
 from leadcoach.people.access import Action, Viewer, allowed, person_for
 from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
+from leadcoach.platform.errors import AccessDenied
 from leadcoach.platform.languages import SOURCE, code_for
 from leadcoach.platform.models import Answer, Person, Submission, Team
-from leadcoach.programmes import feedback_reports
+from leadcoach.programmes import feedback_reports, kpi_views
 from leadcoach.reporting import pdf, svg, vocabulary
 
 BEHAVIOURS_SHOWN = 5  # highest and lowest rated statements listed (each)
@@ -348,6 +349,9 @@ def report_values(
     }
     goals = plans.plan(session=session, viewer=viewer, person_id=person_id, instrument=instrument)
     values["goals"] = [_goal(goal) for goal in goals]
+    values["team_numbers"] = _team_numbers(
+        session=session, viewer=viewer, person_id=person_id, instrument=instrument
+    )
     if submissions.empty:
         return values
 
@@ -469,6 +473,54 @@ def report_values(
         scenario_figure=_fmt(latest["scenario_score"]),
     )
     return values
+
+
+def _team_numbers(
+    *, session: Session, viewer: Viewer, person_id: int, instrument: bank.Instrument
+) -> dict[str, Any] | None:
+    """Issue 23: the team's latest month per measure beside the same month a year earlier
+    and the plan's target; None when the reader may not read the team's numbers (access
+    decided by kpi_views) or there are none."""
+    try:
+        kpis = kpi_views.supervisor_kpis(
+            session=session, viewer=viewer, person_id=person_id, instrument=instrument
+        )
+    except AccessDenied:
+        return None
+    if kpis.values.empty:
+        return None
+    rows = []
+    for measure, part in kpis.values.groupby("measure", sort=True):
+        part = part.sort_values("period")
+        latest = part.iloc[-1]
+        latest_month = pd.Timestamp(latest["period"])
+        earlier = part[pd.to_datetime(part["period"]) == latest_month - pd.DateOffset(years=1)]
+        rows.append(
+            {
+                "measure": measure,
+                "period": latest_month.date(),
+                "value": latest["value"],
+                "year_earlier": earlier["value"].iloc[0] if len(earlier) else None,
+                "target": latest["target"],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    words = vocabulary.report_words()
+    labels = {
+        "measure": "measure",
+        "period": "period",
+        "value": "value",
+        "year_earlier": words["year_earlier"],
+        "target": "target",
+    }
+    formats = {"period": "%b %Y", "value": ",.1f", "year_earlier": ",.1f", "target": ",.1f"}
+    shown = vocabulary.people_frame(frame, labels, formats)
+    return {
+        "note": words["team_numbers_note"].format(team=i18n.isolate(kpis.team or "")),
+        "headers": list(shown.columns),
+        "rows": shown.to_numpy().tolist(),
+        "numeric": [False, False, True, True, True],
+    }
 
 
 def _float(value: Any) -> float:

@@ -478,6 +478,11 @@ REPORT: dict[str, str] = {
     "coach_comments": "Coach comments",
     "others_view": "How others see you",
     "no_results": "{name} has not submitted a self-assessment yet.",
+    # The team's numbers (issue 23)
+    "team_numbers": "Your team's numbers",
+    "team_numbers_note": "The latest month of each of {team}'s measures, the same month a "
+    "year earlier, and the target of the work plan that covers the latest month.",
+    "year_earlier": "A year earlier",
     # The cohort report
     "cohort_title": "Cohort report",
     "cohort_footer": "{cohort} · Confidential: for HR and the programme's sponsors",

@@ -152,3 +152,29 @@ def _backup(source: Path, target: Path) -> None:
         read.backup(write)
     read.close()
     write.close()
+
+
+# --- Slowest files first -------------------------------------------------------------------
+# `make test` runs on two workers, a file at a time each (pytest-xdist --dist loadfile). A
+# long file handed out last runs alone at the end while the other worker idles; started
+# first, the short files fill in around it. The order within a file is kept (sorting is
+# stable), so module fixtures still serve their tests together. From the durations that
+# `make test` prints (slowest first).
+SLOW_FIRST = (
+    "tests/e2e/test_bench_browser.py",
+    "tests/e2e/test_keyboard.py",
+    "tests/e2e/test_rater_browser.py",
+    "tests/e2e/test_two_servers.py",
+    "tests/e2e/test_arabic.py",
+    "tests/e2e/test_accessibility.py",
+    "tests/test_bench.py",
+    "tests/e2e/test_supervisor_journey.py",
+    "tests/e2e/test_kpi_journey.py",
+    "tests/e2e/test_coach_journey.py",
+    "tests/e2e/test_phone.py",
+)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    rank = {path: position for position, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -14,8 +14,9 @@ version themselves (`data_version.bump`, once per import).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import pandas as pd
 from sqlmodel import Session
@@ -29,14 +30,32 @@ from leadcoach.programmes import cohorts, kpi_views
 Review = TypeVar("Review", cohorts.CohortReview, kpi_views.CohortKpiReview)
 
 
-class CohortReviews:
-    """`cohorts.cohort_review`, cached per data version and date. Bounded (oldest out
-    first); each caller gets its own copy of the frames, never the cached ones."""
+class _Reviews(Generic[Review]):
+    """What both caches share: bounded (oldest out first), keyed on the data version, the
+    cohort, the instrument, the minimum group and the date; the viewer's access checked on
+    every call, not only when computing; each caller gets its own copy of the frames."""
 
     def __init__(self, max_entries: int = 16):
-        self._cache: data_version.VersionedCache[cohorts.CohortReview] = (
-            data_version.VersionedCache(max_entries)
-        )
+        self._cache: data_version.VersionedCache[Review] = data_version.VersionedCache(max_entries)
+
+    def _get(
+        self,
+        session: Session,
+        viewer: Viewer,
+        cohort_id: int,
+        instrument: bank.Instrument,
+        min_group: int,
+        today: date | None,
+        compute: Callable[[date], Review],
+    ) -> Review:
+        access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+        today = today or datetime.now(UTC).date()
+        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
+        return _copy(self._cache.get(key, lambda: compute(today)))
+
+
+class CohortReviews(_Reviews[cohorts.CohortReview]):
+    """`cohorts.cohort_review`, cached per data version and date."""
 
     def get(
         self,
@@ -48,45 +67,23 @@ class CohortReviews:
         min_group: int,
         today: date | None = None,
     ) -> cohorts.CohortReview:
-        # The viewer's access is checked on every call, not only when computing.
-        access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
-        today = today or datetime.now(UTC).date()
-        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
-        review = self._cache.get(
-            key,
-            lambda: cohorts.cohort_review(
+        def compute(day: date) -> cohorts.CohortReview:
+            return cohorts.cohort_review(
                 session=session,
                 viewer=viewer,
                 cohort_id=cohort_id,
                 instrument=instrument,
                 min_group=min_group,
-                today=today,
-            ),
-        )
-        return _copy(review)
+                today=day,
+            )
+
+        return self._get(session, viewer, cohort_id, instrument, min_group, today, compute)
 
 
-def _copy(review: Review) -> Review:
-    """The review with copies of its frames: a caller's change never reaches the cache."""
-    return dataclasses.replace(
-        review,
-        **{
-            field.name: value.copy()
-            for field in dataclasses.fields(review)
-            if isinstance(value := getattr(review, field.name), pd.DataFrame)
-        },
-    )
-
-
-class CohortKpiReviews:
+class CohortKpiReviews(_Reviews[kpi_views.CohortKpiReview]):
     """`kpi_views.cohort_kpi_review`, cached per data version and date like CohortReviews:
     the review page's KPI tab is drawn on every rerun (each measure picked) for every HR
     user, and its first read aggregates every team's months of the cohort's windows."""
-
-    def __init__(self, max_entries: int = 16):
-        self._cache: data_version.VersionedCache[kpi_views.CohortKpiReview] = (
-            data_version.VersionedCache(max_entries)
-        )
 
     def get(
         self,
@@ -101,19 +98,28 @@ class CohortKpiReviews:
     ) -> kpi_views.CohortKpiReview:
         """The cohort's KPI section; `round_scores` as for `cohort_kpi_review` (used only
         when it is computed)."""
-        access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
-        today = today or datetime.now(UTC).date()
-        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
-        review = self._cache.get(
-            key,
-            lambda: kpi_views.cohort_kpi_review(
+
+        def compute(day: date) -> kpi_views.CohortKpiReview:
+            return kpi_views.cohort_kpi_review(
                 session=session,
                 viewer=viewer,
                 cohort_id=cohort_id,
                 instrument=instrument,
                 min_group=min_group,
-                today=today,
+                today=day,
                 round_scores=round_scores,
-            ),
-        )
-        return _copy(review)
+            )
+
+        return self._get(session, viewer, cohort_id, instrument, min_group, today, compute)
+
+
+def _copy(review: Review) -> Review:
+    """The review with copies of its frames: a caller's change never reaches the cache."""
+    return dataclasses.replace(
+        review,
+        **{
+            field.name: value.copy()
+            for field in dataclasses.fields(review)
+            if isinstance(value := getattr(review, field.name), pd.DataFrame)
+        },
+    )

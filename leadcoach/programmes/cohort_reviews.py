@@ -23,7 +23,7 @@ from sqlmodel import Session
 from leadcoach.instrument import bank
 from leadcoach.people import access
 from leadcoach.people.access import Viewer
-from leadcoach.platform import data_version
+from leadcoach.platform import data_version, i18n
 from leadcoach.programmes import cohorts, kpi_views
 
 Review = TypeVar("Review", cohorts.CohortReview, kpi_views.CohortKpiReview)
@@ -103,7 +103,9 @@ class CohortKpiReviews:
         when it is computed)."""
         access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
         today = today or datetime.now(UTC).date()
-        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
+        # Per language too (issue 25): the built-in measures are named in the reader's.
+        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today,
+               i18n.current())  # fmt: skip
         review = self._cache.get(
             key,
             lambda: kpi_views.cohort_kpi_review(

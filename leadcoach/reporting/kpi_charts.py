@@ -121,8 +121,12 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
         .mark_line(point=True)
         .encode(
             x=alt.X("at:T", title=_("Month"), axis=MONTHS, scale=_domain(start, end)),
-            y=alt.Y("score:Q", title=_("Score (0-100)"), scale=alt.Scale(domain=[0, 100]),
-                    axis=_value_axis()),  # fmt: skip
+            y=alt.Y(
+                "score:Q",
+                title=_("Score (0-100)"),
+                scale=alt.Scale(domain=[0, 100]),
+                axis=_value_axis(),
+            ),
             color=alt.Color(
                 "skill:N", sort=names, scale=alt.Scale(domain=names, range=colours), legend=legend
             ),
@@ -155,7 +159,8 @@ def xmr_chart(frame: pd.DataFrame, measure: str, team: str) -> alt.Chart:
         ["team", "period", "value", "centre", "lower", "upper", "signal"]
     ]
     # The signal's yes or no as the reader says it (a boolean field reads "true").
-    data = data.assign(beyond=data["signal"].map({True: _(vocabulary.YES), False: _(vocabulary.NO)}))
+    said = {True: _(vocabulary.YES), False: _(vocabulary.NO)}
+    data = data.assign(beyond=data["signal"].map(said))
     base = alt.Chart().encode(
         x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_time_scale())
     )

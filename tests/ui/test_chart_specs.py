@@ -102,7 +102,7 @@ def months_are_the_languages(spec: dict, code: str) -> bool:
     formatted by Vega in the browser) with the language's month names."""
     from leadcoach.reporting import charts
 
-    if "\"temporal\"" not in json.dumps(spec, default=str) or code == "en":
+    if '"temporal"' not in json.dumps(spec, default=str) or code == "en":
         return True
     return spec.get("config", {}).get("locale") == charts.vega_locale(code)
 

@@ -216,6 +216,15 @@ def texts_for(
     return texts
 
 
+def skill_names(
+    instrument: Instrument, language: str | None, translations: dict[str, Translation]
+) -> dict[str, str]:
+    """skill id -> the skill's name in `language` (English where not translated), for
+    frames that carry skill names (cohort reports and workbooks built in a language)."""
+    texts = texts_for(instrument, language, translations)
+    return {skill.id: texts[f"skill.{skill.id}.name"] for skill in instrument.skills}
+
+
 def translate(
     instrument: Instrument, language: str | None, translations: dict[str, Translation]
 ) -> Instrument:

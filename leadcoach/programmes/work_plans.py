@@ -17,8 +17,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
-from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform import i18n
+from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
     DevelopmentGoal,

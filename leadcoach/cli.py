@@ -448,6 +448,7 @@ def _reports(args: argparse.Namespace, settings: Settings) -> int:
                     thresholds=inputs.thresholds,
                     min_group=settings.min_group_size,
                     instrument=inputs.instrument,
+                    translations=inputs.translations,
                 )
             )
             written.append(args.cohort_report)

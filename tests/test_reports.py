@@ -571,3 +571,27 @@ def test_the_persons_report_carries_their_teams_numbers(demo, tmp_path):
         ), row
     for bad in ("nan", "None", "<NA>", "year_earlier"):
         assert bad not in " ".join(" ".join(row) for row in values["rows"])
+
+
+def test_the_cohort_report_names_the_skills_in_its_language(demo):
+    """Issue 25: built in French, the cohort report names each skill as the questionnaire's
+    French translation does (page one, the forest plot, the tables, the breakdowns), none
+    as the English source; the figures are the same review's."""
+    _, engine, inputs = demo
+    with session_scope(engine) as session, i18n.using("fr"):
+        hr = _viewer(session, "Helen Okafor")
+        review = _review(session, hr, inputs, 5)
+        data = cohort_report.build(
+            session=session, viewer=hr, cohort_id=_spring(session), review=review,
+            thresholds=inputs.thresholds, min_group=5, today=TODAY,
+            instrument=inputs.instrument, translations=inputs.translations,
+        )  # fmt: skip
+        session.rollback()
+    text = _flat(" ".join(_pages(data)))
+    french = {s.id: s.name for s in inputs.shown_in("fr")[0].skills}
+    for skill in inputs.instrument.skills:
+        assert french[skill.id] != skill.name
+        assert _flat(skill.name) not in text, skill.name
+        assert _flat(french[skill.id]) in text, french[skill.id]
+    # The review itself (cached and shared by every reader) keeps the source's names.
+    assert set(review.changes["skill"]) <= {s.name for s in inputs.instrument.skills}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -27,8 +28,10 @@ from sqlmodel import Session, select
 
 from leadcoach.assessment.responses import applicability_tags
 from leadcoach.instrument import bank, instruments, scoring
+from leadcoach.instrument import translations as questionnaire
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
 from leadcoach.platform.i18n import N_, _, ngettext
+from leadcoach.platform.languages import SOURCE, SUPPORTED, code_for
 from leadcoach.platform.models import (
     FeedbackRound,
     FormStatus,
@@ -130,6 +133,7 @@ class RaterFormState:
     comments: dict[str, str]
     closes_on: date
     status: str
+    language: str = "en"  # the form's language (issue 25): its texts are in it when translated
 
     @property
     def answered(self) -> int:
@@ -356,11 +360,20 @@ def questions_for(
 
 
 def form_state(
-    *, session: Session, rater_pass: RaterPass, now: datetime | None = None
+    *,
+    session: Session,
+    rater_pass: RaterPass,
+    now: datetime | None = None,
+    translations: Mapping[str, questionnaire.Translation] | None = None,
 ) -> RaterFormState:
-    """Everything the rater page needs to show this form and resume it exactly."""
+    """Everything the rater page needs to show this form and resume it exactly; with the
+    questionnaire's `translations`, its texts in the form's language (issue 25: the
+    language the invitation was sent in, the rater's profile language at the time)."""
     form, feedback_round = _usable(session, rater_pass, now or utcnow())
     instrument = _instrument(session, form)
+    language = code_for(form.language) or SOURCE
+    if translations and language in translations:
+        instrument = questionnaire.translate(instrument, language, dict(translations))
     supervisor = session.get(Person, form.supervisor_id)
     rater_form = instrument.rater_form
     answers = {
@@ -385,6 +398,7 @@ def form_state(
         comments={"keep_doing": form.keep_doing, "do_differently": form.do_differently},
         closes_on=feedback_round.closes_on,
         status=form.status,
+        language=language,
     )
 
 
@@ -445,6 +459,24 @@ def save_rater_answer(
             index_elements=["form_id", "item_id"], set_={"value": value, "answered_at": now}
         )
     )
+
+
+def set_form_language(
+    *, session: Session, rater_pass: RaterPass, language: str, now: datetime | None = None
+) -> None:
+    """The rater reads the form in another language (issue 25): its texts follow, and the
+    form records the language its answers are given in, as a self-assessment does."""
+    form, _round_row = _usable(session, rater_pass, now or utcnow())
+    code = code_for(language)
+    if code is None:
+        raise InvalidInput(
+            _("{value} is not a language LeadCoach speaks; use one of {languages}.").format(
+                value=language, languages=", ".join(SUPPORTED)
+            )
+        )
+    form.language = code
+    session.add(form)
+    session.flush()
 
 
 def save_comments(

@@ -92,3 +92,15 @@ def extract_email_templates(fileobj, keywords, comment_tags, options) -> Iterato
             yield 1, None, kind[part].strip(), []
         if isinstance(kind.get("footer"), str):
             yield 1, None, kind["footer"], []
+
+
+def extract_kpi_catalogue(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extraction method for leadcoach/programmes/kpi_catalogue.yaml (issue 25): the
+    built-in measures' names and descriptions, which leadcoach.programmes.kpis shows in the
+    reader's language (a measure HR adds keeps the name HR wrote)."""
+    import yaml
+
+    for entry in yaml.safe_load(fileobj.read())["measures"]:
+        yield 1, None, entry["name"], []
+        if entry.get("description"):
+            yield 1, None, entry["description"], []

@@ -8,6 +8,8 @@ text a respondent reads, keyed by where the text lives in the source (see `sourc
     scenario.SJT-DEC-1.text                     a situation
     scenario.SJT-DEC-1.option.a.text            one of its responses
     scale.1.label ... scale.5.label, scale.not_applicable_label
+    rater_form.title, rater_form.instructions, rater_form.not_observed_label
+    rater_form.open_question.keep_doing.text    the 360 form's own texts (issue 22)
     title, instructions, scenarios_intro
     tip.DEC.1.title, tip.DEC.1.action           the coaching tips (1 = the skill's first)
 
@@ -61,6 +63,13 @@ def source_texts(
     }
     for point in instrument.scale.points:
         texts[f"scale.{point.value}.label"] = point.label
+    if instrument.rater_form is not None:  # the 360 form's own texts (issue 22)
+        form = instrument.rater_form
+        texts["rater_form.title"] = form.title
+        texts["rater_form.instructions"] = form.instructions
+        texts["rater_form.not_observed_label"] = form.not_observed_label
+        for question in form.open_questions:
+            texts[f"rater_form.open_question.{question.id}.text"] = question.text
     for skill in instrument.skills:
         texts[f"skill.{skill.id}.name"] = skill.name
         texts[f"skill.{skill.id}.definition"] = skill.definition
@@ -216,6 +225,15 @@ def texts_for(
     return texts
 
 
+def skill_names(
+    instrument: Instrument, language: str | None, translations: dict[str, Translation]
+) -> dict[str, str]:
+    """skill id -> the skill's name in `language` (English where not translated), for
+    frames that carry skill names (cohort reports and workbooks built in a language)."""
+    texts = texts_for(instrument, language, translations)
+    return {skill.id: texts[f"skill.{skill.id}.name"] for skill in instrument.skills}
+
+
 def translate(
     instrument: Instrument, language: str | None, translations: dict[str, Translation]
 ) -> Instrument:
@@ -230,6 +248,12 @@ def translate(
     data["scale"]["not_applicable_label"] = texts["scale.not_applicable_label"]
     for point in data["scale"]["points"]:
         point["label"] = texts[f"scale.{point['value']}.label"]
+    if data.get("rater_form") is not None:
+        form = data["rater_form"]
+        for name in ("title", "instructions", "not_observed_label"):
+            form[name] = texts[f"rater_form.{name}"]
+        for question in form["open_questions"]:
+            question["text"] = texts[f"rater_form.open_question.{question['id']}.text"]
     for skill in data["skills"]:
         skill["name"] = texts[f"skill.{skill['id']}.name"]
         skill["definition"] = texts[f"skill.{skill['id']}.definition"]

@@ -24,7 +24,7 @@ from sqlmodel import Session
 from leadcoach.instrument import bank
 from leadcoach.people import access
 from leadcoach.people.access import Viewer
-from leadcoach.platform import data_version
+from leadcoach.platform import data_version, i18n
 from leadcoach.programmes import cohorts, kpi_views
 
 Review = TypeVar("Review", cohorts.CohortReview, kpi_views.CohortKpiReview)
@@ -47,10 +47,18 @@ class _Reviews(Generic[Review]):
         min_group: int,
         today: date | None,
         compute: Callable[[date], Review],
+        *extra_key: object,
     ) -> Review:
         access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
         today = today or datetime.now(UTC).date()
-        key = (*data_version.current(session), cohort_id, instrument.id, min_group, today)
+        key = (
+            *data_version.current(session),
+            cohort_id,
+            instrument.id,
+            min_group,
+            today,
+            *extra_key,
+        )
         return _copy(self._cache.get(key, lambda: compute(today)))
 
 
@@ -110,7 +118,10 @@ class CohortKpiReviews(_Reviews[kpi_views.CohortKpiReview]):
                 round_scores=round_scores,
             )
 
-        return self._get(session, viewer, cohort_id, instrument, min_group, today, compute)
+        # Per language too (issue 25): the built-in measures are named in the reader's.
+        return self._get(
+            session, viewer, cohort_id, instrument, min_group, today, compute, i18n.current()
+        )
 
 
 def _copy(review: Review) -> Review:

@@ -38,7 +38,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, partial
 from operator import attrgetter, itemgetter, le
@@ -115,6 +115,9 @@ class Measure:
     combine: str
     description: str
     built_in: bool
+    # The name as stored, which import files and HR's new names are matched against in any
+    # language; `name` is the one people read (see `measures`).
+    stored_name: str = ""
 
     @property
     def label(self) -> str:
@@ -184,7 +187,24 @@ def measures(session: Session) -> dict[int, Measure]:
         rows = session.connection().execute(select(*_FIELDS)).all()
     order = {entry["key"]: i for i, entry in enumerate(built_in)}
     rows = sorted(rows, key=lambda d: (order.get(d.key, len(order)), d.name.casefold()))
-    return {row.id: Measure(*row) for row in rows}
+    return {row.id: _shown(row, built_in[order[row.key]] if row.key in order else None)
+            for row in rows}  # fmt: skip
+
+
+def _shown(row, entry: dict[str, Any] | None) -> Measure:
+    """A measure as the reader reads it (issue 25). A built-in measure's name and description
+    are texts of the interface catalog (kpi_catalogue.yaml, extracted by `make messages`), so
+    they are shown in the reader's language; a measure HR added is data, named in the words
+    HR chose, and kept as written in every language, as team and cohort names are. A built-in
+    whose stored name differs from the catalogue's (renamed in the database) is kept too: the
+    catalog has no translation of that name."""
+    measure = Measure(*row, stored_name=row.name)
+    if not (row.built_in and entry is not None and entry["name"] == row.name):
+        return measure
+    description = row.description
+    if description and description == entry.get("description"):
+        description = i18n.gettext(description)
+    return replace(measure, name=i18n.gettext(row.name), description=description)
 
 
 def catalogue(*, session: Session, viewer: Viewer) -> pd.DataFrame:
@@ -246,7 +266,8 @@ def add_definition(
             i18n.gettext("The valid range needs a lowest value below its highest value.")
         )
     for existing in measures(session).values():
-        if existing.key == key or existing.name.casefold() == name.casefold():
+        taken = {existing.stored_name.casefold(), existing.name.casefold()}
+        if existing.key == key or name.casefold() in taken:
             raise InvalidInput(f"A measure called {quoted(existing.name)} already exists.")
     definition = KpiDefinition(
         key=key,
@@ -631,8 +652,10 @@ def validate_kpi_file(*, session: Session, viewer: Viewer, file: KpiFile) -> Kpi
     by_id = measures(session)
     by_name: dict[str, Measure] = {}
     for measure in by_id.values():
-        by_name[measure.key.casefold()] = measure
-        by_name[measure.name.casefold()] = measure
+        # The key, the stored name (a file from another language's user) or the name as this
+        # reader reads it: all name the same measure.
+        for name in (measure.key, measure.stored_name, measure.name):
+            by_name.setdefault(name.casefold(), measure)
     rules = _Rules(teams, by_id, by_name)
     shifted = {problem.row for problem in file.problems}
     entries: dict[int, KpiEntry] = {}

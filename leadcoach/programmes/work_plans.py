@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from leadcoach.people.access import NO_ACCESS, Action, Viewer, person_for
+from leadcoach.platform import i18n
 from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.i18n import _
 from leadcoach.platform.models import (
@@ -82,11 +83,14 @@ class WorkPlanView:
 
     @property
     def title(self) -> str:
-        """'March 2025' or 'Q1 2025 (January to March)'."""
+        """'March 2025' or 'Q1 2025 (January to March)', in the reader's language."""
         if self.cadence == "month":
-            return f"{self.starts_on:%B %Y}"
-        quarter = (self.starts_on.month - 1) // 3 + 1
-        return f"Q{quarter} {self.starts_on.year} ({self.starts_on:%B} to {self.ends_on:%B})"
+            return i18n.strftime(self.starts_on, "%B %Y")
+        return _("{quarter} ({first} to {last})").format(
+            quarter=i18n.quarter(self.starts_on),
+            first=i18n.strftime(self.starts_on, "%B"),
+            last=i18n.strftime(self.ends_on, "%B"),
+        )
 
 
 def period_bounds(cadence: str, starts_on: date) -> tuple[date, date]:

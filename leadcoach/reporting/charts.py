@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 import vl_convert
+from babel import Locale
+from babel import numbers as babel_numbers
 
 from leadcoach.platform import i18n
 from leadcoach.platform.i18n import N_, _
+from leadcoach.platform.languages import SOURCE
 
 SCORE_SCALE = alt.Scale(domain=[0, 100])
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
@@ -27,12 +32,69 @@ SCORE_TICKS = [0, 25, 50, 75, 100]
 # WCAG 2.1 1.1.1) ends by pointing to its table, which screen readers read row by row.
 TABLE_BESIDE = N_(" The same figures are in the table beside it.")
 BAR_OFFSET = 9  # pixels below the middle of a skill's row: its name sits above the bar
+# Every time axis of every chart (issue 25): Vega formats its labels and tooltips in the
+# browser with the d3 time locale that `localised` gives the chart, so "%b" is the reader's
+# month name ("nov.", "نوفمبر"); quarters have no d3 name, see `quarter_axis`.
 MONTHS = alt.Axis(format="%b %Y", tickCount="month", labelAngle=0)
+DAY_FORMAT = "%d %b %Y"  # a tooltip's date
+MONTH_FORMAT = "%b %Y"  # a tooltip's month
 
 
-def _time_scale() -> alt.Scale:
+def _time_scale(**domain) -> alt.Scale:
     """Time runs the way the language reads: right to left in Arabic (issue 25)."""
-    return alt.Scale(reverse=i18n.is_rtl())
+    return alt.Scale(reverse=i18n.is_rtl(), **domain)
+
+
+def vega_locale(language: str) -> dict:
+    """The d3 time and number locales of a language from CLDR (Babel), for Vega's
+    `config.locale`: month and day names, decimal mark and grouping as the app's tables
+    write them (leadcoach.platform.i18n.number: Arabic keeps CLDR's default Latin digits)."""
+    names = Locale.parse(language)
+    days, months = names.days["format"], names.months["format"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
+    symbols = names.number_symbols[names.default_numbering_system]
+    # The percent sign with the language's spacing ("25 %" in French), as i18n.percent.
+    percent = babel_numbers.format_percent(0, locale=names).replace("0", "", 1)
+    return {
+        "time": {
+            "dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+            "days": [days["wide"][i] for i in sunday_first],
+            "shortDays": [days["abbreviated"][i] for i in sunday_first],
+            "months": [months["wide"][i] for i in range(1, 13)],
+            "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
+        },
+        "number": {
+            "decimal": symbols["decimal"], "thousands": symbols["group"], "grouping": [3],
+            "currency": ["", ""], "percent": percent,
+        },
+    }  # fmt: skip
+
+
+def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with the current language's time and number locale (issue 25): every
+    month, day and number Vega writes on its axes, labels and tooltips is the reader's,
+    in the browser and in SVG/PNG files alike. English keeps Vega's own (the same)."""
+    language = i18n.current()
+    if language == SOURCE:
+        return chart
+    return chart.configure(locale=vega_locale(language))
+
+
+def quarter_axis(starts) -> alt.Axis:
+    """A time axis with one tick per quarter at the given days, labelled as the language
+    names quarters ("T4 2026", "الربع الرابع 2026", as i18n.quarter): d3's "%q" is a bare
+    digit and its locale has no quarter names."""
+    values = [alt.DateTime(year=d.year, month=d.month, date=1) for d in starts]
+    if i18n.current() == SOURCE:  # as the rounds are named: "2026 Q1"
+        return alt.Axis(values=values, format="%Y Q%q", labelAngle=0, grid=False)
+    names = Locale.parse(i18n.current()).quarters["format"]["abbreviated"]
+    labels = json.dumps([names[q] for q in range(1, 5)], ensure_ascii=False)
+    return alt.Axis(
+        values=values,
+        labelExpr=f"{labels}[quarter(datum.value) - 1] + ' ' + timeFormat(datum.value, '%Y')",
+        labelAngle=0,
+        grid=False,
+    )
 
 
 def _value_axis() -> alt.Axis:
@@ -127,7 +189,7 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
         opacity=alt.condition(emphasised, alt.value(1.0), alt.value(0.35)),
         tooltip=[
             alt.Tooltip("skill:N", title=_("Skill")),
-            alt.Tooltip("submitted_at:T", title=_("Date"), format="%d %b %Y"),
+            alt.Tooltip("submitted_at:T", title=_("Date"), format=DAY_FORMAT),
             alt.Tooltip("score:Q", title=_("Score"), format=".0f"),
         ],
     )
@@ -172,7 +234,7 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
             axis=_value_axis(),
         ),
         tooltip=[
-            alt.Tooltip("submitted_at:T", title=_("Date"), format="%d %b %Y"),
+            alt.Tooltip("submitted_at:T", title=_("Date"), format=DAY_FORMAT),
             alt.Tooltip("overall_index:Q", title=_("Overall index"), format=".0f"),
         ],
     )
@@ -294,14 +356,13 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
     data = growth[growth["skill"] == skill][["round", "round_start", "n", "mean", "q1", "q3",
                                              "min", "max"]]  # fmt: skip
     # One tick per quarter, at the rounds themselves: the data are quarterly.
-    quarters = alt.Axis(
-        values=[alt.DateTime(year=d.year, month=d.month, date=1) for d in data["round_start"]],
-        format="%Y Q%q",
-        labelAngle=0,
-        grid=False,
-    )
     base = alt.Chart(data).encode(
-        x=alt.X("round_start:T", title=_("Round (quarter)"), axis=quarters),
+        x=alt.X(
+            "round_start:T",
+            title=_("Round (quarter)"),
+            axis=quarter_axis(data["round_start"]),
+            scale=_time_scale(),
+        ),
         tooltip=[
             alt.Tooltip("round:N", title=_("Round")),
             alt.Tooltip("n:Q", title=_("People")),
@@ -326,7 +387,8 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
 
 
 def as_svg(chart: alt.TopLevelMixin) -> bytes:
-    """The chart drawn as an SVG file (for reports and slides)."""
+    """The chart drawn as an SVG file (for reports and slides); a chart made by
+    `localised` keeps its language's months and numbers."""
     return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
 
 

@@ -12,7 +12,9 @@ report and the page agree cell for cell, suppressed cells included. Access:
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ import pandas as pd
 from sqlmodel import Session
 
 from leadcoach.instrument import bank
+from leadcoach.instrument import translations as questionnaire
 from leadcoach.measurement import reliability
 from leadcoach.people import access, audit
 from leadcoach.people.access import Action, Viewer, require
@@ -294,6 +297,26 @@ def _breakdowns(review: cohorts.CohortReview, min_group: int) -> list[dict]:
     return result
 
 
+def in_language(
+    review: cohorts.CohortReview,
+    instrument: bank.Instrument,
+    found: Mapping[str, questionnaire.Translation],
+) -> cohorts.CohortReview:
+    """The review with its skills named in the current language (the questionnaire's own
+    translations, issue 25): the review's frames carry the source's names, shared by every
+    reader of the cached review; figures, ids and order unchanged."""
+    if i18n.current() not in found:
+        return review
+    names = questionnaire.skill_names(instrument, i18n.current(), dict(found))
+    renamed = {
+        field.name: value.assign(skill=value["skill_id"].map(names).fillna(value["skill"]))
+        for field in dataclasses.fields(review)
+        if isinstance(value := getattr(review, field.name), pd.DataFrame)
+        and {"skill", "skill_id"} <= set(value.columns)
+    }
+    return dataclasses.replace(review, **renamed)
+
+
 def build(
     *,
     session: Session,
@@ -304,10 +327,14 @@ def build(
     min_group: int,
     today: date | None = None,
     instrument: bank.Instrument | None = None,
+    translations: Mapping[str, questionnaire.Translation] | None = None,
 ) -> bytes:
-    """The cohort's report as a PDF, its download written to the audit log; with the
-    `instrument`, the teams' numbers before and after the programme are in it too."""
+    """The cohort's report as a PDF in the current language, its download written to the
+    audit log; with the `instrument`, the teams' numbers before and after the programme are
+    in it too, and with its `translations` the skills are named in the report's language."""
     cohort = access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
+    if instrument is not None and translations:
+        review = in_language(review, instrument, translations)
     kpis = None
     if instrument is not None:
         kpis = kpi_section.cohort_kpi_section(

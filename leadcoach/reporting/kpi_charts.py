@@ -7,14 +7,19 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from leadcoach.platform.i18n import _
+from leadcoach.platform.i18n import N_, _
+from leadcoach.reporting import vocabulary
 from leadcoach.reporting.charts import (
     ACCENT,
+    DAY_FORMAT,
     LEGEND_TEXT,
     LINE_COLOURS,
+    MONTH_FORMAT,
     MONTHS,
     PREVIOUS,
     TABLE_BESIDE,
+    _time_scale,
+    _value_axis,
     line_styles,
 )
 
@@ -22,10 +27,14 @@ SIGNAL = "#D55E00"  # Okabe-Ito vermilion, 3.6:1 on white
 ASSESSMENT = "#555555"
 
 
+GROUPS = {"cohort": N_("The cohort's teams"), "comparison": N_("Comparison teams")}
+
+
 def _domain(start: pd.Timestamp | None, end: pd.Timestamp | None) -> alt.Scale:
+    """The shared months, running right to left in Arabic as every time axis (charts)."""
     if start is None or end is None:
-        return alt.Scale()
-    return alt.Scale(domain=[start.isoformat(), end.isoformat()])
+        return _time_scale()
+    return _time_scale(domain=[start.isoformat(), end.isoformat()])
 
 
 def _assessment_rules(assessments: pd.DataFrame) -> alt.Chart:
@@ -34,7 +43,7 @@ def _assessment_rules(assessments: pd.DataFrame) -> alt.Chart:
         alt.Chart(dates)
         .mark_rule(color=ASSESSMENT, strokeDash=[2, 3])
         .encode(
-            x="at:T", tooltip=[alt.Tooltip("at:T", title=_("Self-assessment"), format="%d %b %Y")]
+            x="at:T", tooltip=[alt.Tooltip("at:T", title=_("Self-assessment"), format=DAY_FORMAT)]
         )
     )
 
@@ -55,9 +64,9 @@ def kpi_chart(
     base = alt.Chart(data)
     line = base.mark_line(color=ACCENT, point=True).encode(
         x=x,
-        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False), axis=_value_axis()),
         tooltip=[
-            alt.Tooltip("period:T", title=_("Month"), format="%b %Y"),
+            alt.Tooltip("period:T", title=_("Month"), format=MONTH_FORMAT),
             alt.Tooltip("value:Q", title=measure, format=",.1f"),
         ],
     )
@@ -79,7 +88,7 @@ def kpi_chart(
             x2="ends_on:T",
             y="target:Q",
             tooltip=[
-                alt.Tooltip("starts_on:T", title=_("Plan from"), format="%b %Y"),
+                alt.Tooltip("starts_on:T", title=_("Plan from"), format=MONTH_FORMAT),
                 alt.Tooltip("target:Q", title=_("Plan target"), format=",.1f"),
             ],
         )
@@ -112,7 +121,12 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
         .mark_line(point=True)
         .encode(
             x=alt.X("at:T", title=_("Month"), axis=MONTHS, scale=_domain(start, end)),
-            y=alt.Y("score:Q", title=_("Score (0-100)"), scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y(
+                "score:Q",
+                title=_("Score (0-100)"),
+                scale=alt.Scale(domain=[0, 100]),
+                axis=_value_axis(),
+            ),
             color=alt.Color(
                 "skill:N", sort=names, scale=alt.Scale(domain=names, range=colours), legend=legend
             ),
@@ -121,7 +135,7 @@ def skills_chart(skills: pd.DataFrame, assessments: pd.DataFrame, start, end) ->
             ),
             tooltip=[
                 alt.Tooltip("skill:N", title=_("Skill")),
-                alt.Tooltip("at:T", title=_("Date"), format="%d %b %Y"),
+                alt.Tooltip("at:T", title=_("Date"), format=DAY_FORMAT),
                 alt.Tooltip("score:Q", title=_("Score"), format=".0f"),
             ],
         )
@@ -144,10 +158,15 @@ def xmr_chart(frame: pd.DataFrame, measure: str, team: str) -> alt.Chart:
     data = frame[(frame["measure"] == measure) & (frame["team"] == team)][
         ["team", "period", "value", "centre", "lower", "upper", "signal"]
     ]
-    base = alt.Chart().encode(x=alt.X("period:T", title=_("Month"), axis=MONTHS))
+    # The signal's yes or no as the reader says it (a boolean field reads "true").
+    said = {True: _(vocabulary.YES), False: _(vocabulary.NO)}
+    data = data.assign(beyond=data["signal"].map(said))
+    base = alt.Chart().encode(
+        x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_time_scale())
+    )
     layers = alt.layer(
         base.mark_line(color=ACCENT).encode(
-            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False))
+            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False), axis=_value_axis())
         ),
         base.mark_line(color=LINE_COLOURS[4], strokeDash=[1, 0], opacity=0.5).encode(y="centre:Q"),
         base.mark_line(color=LINE_COLOURS[4], strokeDash=[6, 3]).encode(y="lower:Q"),
@@ -158,9 +177,9 @@ def xmr_chart(frame: pd.DataFrame, measure: str, team: str) -> alt.Chart:
             shape=alt.condition("datum.signal", alt.value("diamond"), alt.value("circle")),
             tooltip=[
                 alt.Tooltip("team:N", title=_("Team")),
-                alt.Tooltip("period:T", title=_("Month"), format="%b %Y"),
+                alt.Tooltip("period:T", title=_("Month"), format=MONTH_FORMAT),
                 alt.Tooltip("value:Q", title=measure, format=",.1f"),
-                alt.Tooltip("signal:N", title=_("Beyond usual variation")),
+                alt.Tooltip("beyond:N", title=_("Beyond usual variation")),
             ],
         ),
         data=data,
@@ -181,14 +200,14 @@ def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timesta
     """The cohort's teams and the comparison teams month by month for one measure (months
     with too few teams are left out), with the programme's start marked."""
     data = monthly[(monthly["measure"] == measure) & ~monthly["suppressed"]].replace(
-        {"group": {"cohort": "The cohort's teams", "comparison": "Comparison teams"}}
+        {"group": {code: _(name) for code, name in GROUPS.items()}}
     )[["period", "group", "value"]]
     lines = (
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title=_("Month"), axis=MONTHS),
-            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False)),
+            x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_time_scale()),
+            y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False), axis=_value_axis()),
             color=alt.Color(
                 "group:N",
                 title=None,
@@ -198,7 +217,7 @@ def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timesta
             strokeDash=alt.StrokeDash("group:N", legend=None),
             tooltip=[
                 alt.Tooltip("group:N", title=_("Group")),
-                alt.Tooltip("period:T", title=_("Month"), format="%b %Y"),
+                alt.Tooltip("period:T", title=_("Month"), format=MONTH_FORMAT),
                 alt.Tooltip("value:Q", title=measure, format=",.1f"),
             ],
         )

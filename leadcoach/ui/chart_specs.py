@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 import altair as alt
 import streamlit as st
-from babel import Locale
 
 # Private, but the very conversion st.altair_chart runs (Streamlit's theme handling and
 # its Arrow datasets); Streamlit is pinned, and tests/ui/test_chart_specs.py checks the
@@ -24,6 +23,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from leadcoach.platform import i18n
 from leadcoach.platform.languages import SOURCE
+from leadcoach.reporting import charts
 
 # Streamlit's chart theme draws axis and legend text in a light grey (#808495, 3.8:1 on
 # white; WCAG 2.1 1.4.3 asks 4.5:1); its own text colour is 12.6:1.
@@ -41,29 +41,19 @@ def _builder(module: str, name: str) -> Callable[..., alt.TopLevelMixin]:
     return getattr(importlib.import_module(module), name)
 
 
-def _time_locale(language: str) -> dict:
-    """d3's time locale from CLDR (Babel), so month names on axes are the language's."""
-    names = Locale.parse(language)
-    days = names.days["format"]
-    months = names.months["format"]
-    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
-    return {
-        "dateTime": "%x %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
-        "days": [days["wide"][i] for i in sunday_first],
-        "shortDays": [days["abbreviated"][i] for i in sunday_first],
-        "months": [months["wide"][i] for i in range(1, 13)],
-        "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
-    }  # fmt: skip
-
-
 @st.cache_data(max_entries=1000, show_spinner=False)
 def _spec(module: str, name: str, args: tuple, kwargs: dict, language: str = SOURCE) -> dict:
     # Keyed on the language too (issue 25): titles, axes and direction differ per language.
     with i18n.using(language):
-        chart = readable(_builder(module, name)(*args, **kwargs))
-        if language != SOURCE:
-            chart = chart.configure(locale={"time": _time_locale(language)})
-        return _convert_altair_to_vega_lite_spec(chart)
+        return _convert_altair_to_vega_lite_spec(readable(_built(language, module, name, args,
+                                                                 kwargs)))  # fmt: skip
+
+
+def _built(language: str, module: str, name: str, args: tuple, kwargs: dict) -> alt.TopLevelMixin:
+    """The chart in the language, with its months and numbers (charts.localised): the one
+    place every drawn or downloaded chart gets them."""
+    with i18n.using(language):
+        return charts.localised(_builder(module, name)(*args, **kwargs))
 
 
 def draw(
@@ -76,5 +66,7 @@ def draw(
     module, name = build.__module__, build.__name__
     if not module.startswith("leadcoach.") or _builder(module, name) is not build:
         raise ValueError(f"{name} is not a chart builder of the leadcoach core")
-    st.vega_lite_chart(spec=_spec(module, name, args, kwargs, i18n.current()), width=width)
-    return functools.partial(build, *args, **kwargs)
+    language = i18n.current()
+    st.vega_lite_chart(spec=_spec(module, name, args, kwargs, language), width=width)
+    # A download is made when clicked, maybe outside this rerun: in the language drawn now.
+    return functools.partial(_built, language, module, name, args, kwargs)

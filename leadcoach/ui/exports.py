@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.people.access import Viewer
+from leadcoach.platform import i18n
 from leadcoach.platform.i18n import _
 from leadcoach.reporting import batch, charts, cohort_report, person_report, vocabulary, workbook
 from leadcoach.reporting import exports as files
@@ -93,9 +94,19 @@ def file_download(
         SPREADSHEET_SUFFIXES
     ):
         raise ValueError(f"{file_name}: a table is offered with table_download, not file_download")
+    if callable(data):  # made when clicked, maybe outside this rerun: in the page's language
+        data = _in_language(i18n.current(), data)
     where.download_button(
         label, data, file_name, mime, icon=icon, key=key, on_click=on_click, args=args
     )
+
+
+def _in_language(language: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    def made() -> bytes:
+        with i18n.using(language):
+            return make()
+
+    return made
 
 
 def downloads(table: pd.DataFrame, chart: Callable[[], alt.TopLevelMixin], name: str) -> None:
@@ -168,6 +179,7 @@ def cohort_report_download(
                 session=session, viewer=viewer, cohort_id=cohort_id, review=review,
                 thresholds=context.change_thresholds(),
                 min_group=context.settings().min_group_size, instrument=context.instrument(),
+                translations=context.questionnaire_translations(),
             )  # fmt: skip
 
     file_download(

@@ -11,7 +11,7 @@ import streamlit as st
 from leadcoach.platform.i18n import N_, _, formatted, strftime
 from leadcoach.programmes import kpi_views, kpis, work_plans
 from leadcoach.reporting import exports, kpi_charts, kpi_section
-from leadcoach.ui import context, tables
+from leadcoach.ui import chart_specs, context, tables
 from leadcoach.ui.exports import table_download
 from leadcoach.ui.text import md
 
@@ -63,12 +63,9 @@ def supervisor_view(viewer, person_id: int) -> None:
         for name in chosen:
             st.subheader(name, anchor=False)
             chart_column, table_column = st.columns([3, 2])
-            chart_column.altair_chart(
-                kpi_charts.kpi_chart(
-                    view.values, name, view.assessments, view.start, view.end, view.targets
-                ),
-                use_container_width=True,
-            )
+            with chart_column:
+                chart_specs.draw(kpi_charts.kpi_chart, view.values, name, view.assessments,
+                                 view.start, view.end, view.targets)  # fmt: skip
             with table_column:
                 part = view.values[view.values["measure"] == name][["period", "value", "target"]]
                 tables.show(part.iloc[::-1].head(12), formats={"period": "%b %Y", "value": ",.1f",
@@ -77,9 +74,8 @@ def supervisor_view(viewer, person_id: int) -> None:
     if view.skills.empty:
         st.info(_("No self-assessment yet: your skill growth appears here after the first."))
     else:
-        st.altair_chart(
-            kpi_charts.skills_chart(view.skills, view.assessments, view.start, view.end),
-            use_container_width=True,
+        chart_specs.draw(
+            kpi_charts.skills_chart, view.skills, view.assessments, view.start, view.end
         )
         wide = (
             view.skills.pivot_table(index="skill", columns="submitted_at", values="score")
@@ -153,10 +149,9 @@ def coach_view(viewer) -> None:
     measure = st.selectbox(_("Measure"), names, key="kpi_coach_measure")
     chart_column, table_column = st.columns([3, 2])
     part = frame[frame["measure"] == measure]
-    for team in dict.fromkeys(part["team"]):
-        chart_column.altair_chart(
-            kpi_charts.xmr_chart(frame, measure, team), use_container_width=True
-        )
+    with chart_column:
+        for team in dict.fromkeys(part["team"]):
+            chart_specs.draw(kpi_charts.xmr_chart, frame, measure, team)
     with table_column:
         signals = part[part["signal"]][["team", "period", "value", "lower", "upper"]]
         if signals.empty:
@@ -205,10 +200,10 @@ def cohort_section(viewer, cohort_id: int, min_group: int, round_scores: pd.Data
         )
     else:
         chart_column, table_column = st.columns([3, 2])
-        chart_column.altair_chart(
-            kpi_charts.cohort_monthly_chart(monthly, measure, pd.Timestamp(review.after[0])),
-            use_container_width=True,
-        )
+        with chart_column:
+            chart_specs.draw(
+                kpi_charts.cohort_monthly_chart, monthly, measure, pd.Timestamp(review.after[0])
+            )
         with table_column:
             tables.show(
                 monthly[~monthly["suppressed"].astype(bool)].drop(columns=["measure"]),

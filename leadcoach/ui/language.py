@@ -6,6 +6,8 @@ rerun's thread at the top of app.py, before any page draws a word."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from leadcoach.people import profile
@@ -17,6 +19,9 @@ from leadcoach.ui import styles
 from leadcoach.ui.context import db, shown_errors
 
 _CHOICE_KEY = "_language_choice"  # a signed-out visitor's choice in this tab
+# The language of the 360 form this tab holds (a signed-out rater, leadcoach.ui.rater_view):
+# the invitation was sent in it, so the page follows it rather than the browser.
+FORM_LANGUAGE_KEY = "_rater_form_language"
 CHOOSER_KEY = "language_chooser"
 
 
@@ -30,24 +35,39 @@ def browser_language() -> str | None:
 
 def activate(viewer: Viewer | None) -> str:
     """Set this rerun's language: the one chosen in this tab (the chooser also keeps it in
-    the profile), else the profile's, else the browser's, else English. Returns the code."""
+    the profile), else the profile's, else (signed out) the language of the rater form this
+    tab holds, else the browser's, else English. Returns the code."""
     choice = st.session_state.get(_CHOICE_KEY)
-    code = choice or (viewer.language if viewer else None) or browser_language() or SOURCE
+    profile_or_form = viewer.language if viewer else st.session_state.get(FORM_LANGUAGE_KEY)
+    code = choice or profile_or_form or browser_language() or SOURCE
     return i18n.activate(code)
 
 
-def _chosen(viewer: Viewer | None) -> None:
+def follow_form(viewer: Viewer | None, form_language: str) -> None:
+    """On the rater page: read it in the form's language unless this tab chose another or
+    the rater is signed in (their own language). The language is decided before the page's
+    direction is drawn (app.py), so a change is one more rerun, once per form."""
+    if viewer is not None or st.session_state.get(FORM_LANGUAGE_KEY) == form_language:
+        return
+    st.session_state[FORM_LANGUAGE_KEY] = form_language
+    if not st.session_state.get(_CHOICE_KEY) and i18n.current() != form_language:
+        st.rerun()
+
+
+def _chosen(viewer: Viewer | None, then: Callable[[str], None] | None = None) -> None:
     code = st.session_state[CHOOSER_KEY]
     st.session_state[_CHOICE_KEY] = code
+    if then is not None:
+        then(code)
     if viewer is None:
         return
     with db() as session, shown_errors():
         profile.set_language(session=session, viewer=viewer, language=code)
 
 
-def chooser(viewer: Viewer | None) -> None:
+def chooser(viewer: Viewer | None, then: Callable[[str], None] | None = None) -> None:
     """A select box of the languages, each in its own name; the choice shows at once (a
-    rerun) and, signed in, is kept in the person's profile."""
+    rerun) and, signed in, is kept in the person's profile; `then(code)` is told too."""
     codes = list(SUPPORTED)
     current = i18n.current()
     st.session_state[CHOOSER_KEY] = current  # follows the profile when it changes elsewhere
@@ -57,7 +77,7 @@ def chooser(viewer: Viewer | None) -> None:
         format_func=SUPPORTED.get,
         key=CHOOSER_KEY,
         on_change=_chosen,
-        args=(viewer,),
+        args=(viewer, then),
     )
 
 

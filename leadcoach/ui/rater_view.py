@@ -9,12 +9,14 @@ browser tab holds lives in st.session_state (server-side, per tab) only.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from leadcoach.assessment import rater_forms
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.platform.i18n import _, number, strftime
-from leadcoach.ui import browser, context
+from leadcoach.ui import auth, browser, context, language
 from leadcoach.ui.text import md
 
 PASS_KEY = "rater_pass"  # {"form_id": int, "token": str | None}
@@ -139,19 +141,32 @@ def _drawn(rater_pass: rater_forms.RaterPass, widget_key: str, target: tuple[str
     return widget_key
 
 
+def _record_language(rater_pass: rater_forms.RaterPass, code: str) -> None:
+    with context.db() as session, context.shown_errors():
+        rater_forms.set_form_language(session=session, rater_pass=rater_pass, language=code)
+    st.session_state[language.FORM_LANGUAGE_KEY] = code
+
+
 def _go(index: int) -> None:
     st.session_state[STEP_KEY] = index
 
 
 def render() -> None:
     """The whole rater page."""
+    language.activate(auth.current_viewer())  # also when the page runs on its own (tests)
     rater_pass = _current_pass()
     _store_unsaved(rater_pass)
     try:
         with context.db() as session:
-            state = rater_forms.form_state(session=session, rater_pass=rater_pass)
+            state = rater_forms.form_state(
+                session=session, rater_pass=rater_pass,
+                translations=context.questionnaire_translations(),
+            )  # fmt: skip
     except rater_forms.FormUnavailable as error:
         _unavailable(error)
+    # Issue 25: the page in the form's language (the invitation's), not the browser's.
+    viewer = auth.current_viewer()
+    language.follow_form(viewer, state.language)
     skills: list[tuple[str, list[rater_forms.Question]]] = []
     for question in state.questions:
         if not skills or skills[-1][0] != question.skill_name:
@@ -296,6 +311,9 @@ def render() -> None:
             _("Next"), icon=":material/arrow_forward:", type="primary", on_click=_go,
             args=(index + 1,), width="stretch", key="rater_next",
         )  # fmt: skip
+    if viewer is None:  # signed in, the sidebar has the chooser
+        # The form's language first; the rater may read another, which the form records.
+        language.chooser(None, then=functools.partial(_record_language, rater_pass))
     shown = st.session_state.get("rater_shown", (index, 0))
     visit = shown[1] + (shown[0] != index)
     st.session_state["rater_shown"] = (index, visit)

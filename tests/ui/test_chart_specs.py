@@ -4,6 +4,7 @@ st.altair_chart draws, and a second draw of the same input does not build the ch
 from __future__ import annotations
 
 import json
+import re
 from unittest import mock
 
 import pytest
@@ -60,3 +61,73 @@ def test_axis_and_legend_text_is_drawn_dark_enough_to_read():
         assert spec["config"][part]["labelColor"] == chart_specs.CHART_TEXT
         assert spec["config"][part]["titleColor"] == chart_specs.CHART_TEXT
     assert _contrast(chart_specs.CHART_TEXT) >= 4.5
+
+
+# --- issue 25: every time axis and tooltip in the page's language ---------------------------
+
+ENGLISH_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+
+
+def _time_charts() -> dict[str, tuple]:
+    """Every chart builder with a time axis, and a small input for it."""
+    import pandas as pd
+
+    from leadcoach.reporting import charts, kpi_charts
+
+    months = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"])
+    at = pd.to_datetime(["2026-01-15", "2026-03-20"])
+    skills = pd.DataFrame({"submitted_at": at.tz_localize("UTC"), "skill": "Decisions",
+                           "score": [50.0, 60.0]})  # fmt: skip
+    values = pd.DataFrame({"measure": "Attrition", "period": months,
+                           "value": [1.5, 2.0, 1234.5, 3.0], "target": None})  # fmt: skip
+    xmr = values.assign(team="Cairo", centre=2.0, lower=1.0, upper=3.0,
+                        signal=[False, False, True, False])  # fmt: skip
+    monthly = values.assign(group="cohort", suppressed=False)
+    rounds = pd.DataFrame({"round": ["2026 Q1", "2026 Q2"], "round_start": months[[0, 3]],
+                           "skill": "Decisions", "n": 6, "mean": [50.0, 55.0], "q1": 40.0,
+                           "q3": 60.0, "min": 20.0, "max": 90.0})  # fmt: skip
+    return {
+        "growth": (charts.growth_chart, skills),
+        "overall": (charts.overall_chart, skills.rename(columns={"score": "overall_index"})),
+        "team_growth": (charts.team_growth_chart, rounds, "Decisions"),
+        "kpi": (kpi_charts.kpi_chart, values, "Attrition", skills, months[0], months[-1]),
+        "kpi_skills": (kpi_charts.skills_chart, skills, skills, months[0], months[-1]),
+        "xmr": (kpi_charts.xmr_chart, xmr, "Attrition", "Cairo"),
+        "cohort_monthly": (kpi_charts.cohort_monthly_chart, monthly, "Attrition", months[1]),
+    }
+
+
+def months_are_the_languages(spec: dict, code: str) -> bool:
+    """Whether a drawn chart with a time field writes its months (axes and tooltips, both
+    formatted by Vega in the browser) with the language's month names."""
+    from leadcoach.reporting import charts
+
+    if '"temporal"' not in json.dumps(spec, default=str) or code == "en":
+        return True
+    return spec.get("config", {}).get("locale") == charts.vega_locale(code)
+
+
+@pytest.mark.parametrize("code", ["ar", "es", "fr"])
+@pytest.mark.parametrize("name", list(_time_charts()))
+def test_every_time_axis_names_its_months_in_the_readers_language(name, code):
+    """Drawn (the spec st.vega_lite_chart gets) and downloaded (SVG, as Vega draws it): the
+    month labels are the language's (Babel, CLDR), none is English."""
+    from babel import Locale
+    from babel.dates import get_month_names
+
+    from leadcoach.platform import i18n
+    from leadcoach.reporting import charts
+
+    build, *args = _time_charts()[name]
+    with i18n.using(code):
+        spec = chart_specs._spec(build.__module__, build.__name__, tuple(args), {}, code)
+        chart = chart_specs._built(code, build.__module__, build.__name__, tuple(args), {})
+    assert months_are_the_languages(spec, code)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", charts.as_svg(chart).decode())
+    assert not [t for t in texts if ENGLISH_MONTH.search(t)], texts
+    if name == "team_growth":  # quarters: "T1 2026", "الربع الأول 2026"
+        quarter = Locale.parse(code).quarters["format"]["abbreviated"][1]
+        assert f"{quarter} 2026" in texts, texts
+    else:
+        short = set(get_month_names("abbreviated", locale=code).values())
+        assert any(t.split(" ")[0] in short for t in texts), texts

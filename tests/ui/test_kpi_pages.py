@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.models import Cohort, CohortRound
@@ -100,3 +102,36 @@ def test_a_cohort_without_months_after_it_says_why_there_are_no_figures(
     at.switch_page("pages/hr/kpi_import.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Import team KPIs"
+
+
+def _in(demo_url, name: str, page: str, code: str, monkeypatch):
+    at = app_signed_in_as(demo_url, name, monkeypatch)
+    at.session_state["_language_choice"] = code
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.parametrize("code", ["es", "fr"])
+def test_kpi_charts_and_measures_read_in_the_pages_language(demo_url, code, monkeypatch):
+    """Issue 25: the months on the KPI charts' axes and tooltips are the language's (Vega's
+    time locale from Babel), and a built-in measure is named in the language; the English
+    names are gone from the page."""
+    from leadcoach.platform import i18n
+    from leadcoach.programmes import kpis
+    from tests.ui.test_chart_specs import months_are_the_languages
+
+    at = _in(demo_url, "Maria Santos", "pages/supervisor/team_numbers.py", code, monkeypatch)
+    specs = _specs(at)
+    assert len(specs) >= 2
+    assert all(months_are_the_languages(spec, code) for spec in specs)
+    with i18n.using(code):
+        names = {e["name"]: i18n.gettext(e["name"]) for e in kpis.built_in_catalogue()}
+    assert all(shown != english for english, shown in names.items())
+    chosen = at.multiselect[0]
+    assert chosen.options and set(chosen.options) <= set(names.values())
+    assert not set(chosen.options) & set(names)
+    coach = _in(demo_url, "Daniel Reyes", "pages/coach/teams_numbers.py", code, monkeypatch)
+    assert all(months_are_the_languages(spec, code) for spec in _specs(coach))
+    assert coach.selectbox(key="kpi_coach_measure").value in names.values()

@@ -125,3 +125,36 @@ def test_a_rater_answer_or_comment_whose_callback_was_cut_off_still_reaches_the_
     assert not at.exception, at.exception
     assert at.header[0].value == "Send"
     assert _stored(url)[1] == "Calm huddles"
+
+
+def test_the_rater_page_reads_in_the_forms_language_not_the_browsers(rater_code):
+    """Issue 25: a form sent in French opens in French in an English browser (the page's
+    words from the catalog, the form's own texts and statements from the questionnaire's
+    French translation); the rater may still choose another language."""
+    url, code = rater_code
+    with session_scope(make_engine(Settings(database_url=url))) as session:
+        for form in session.exec(select(RaterForm)):
+            form.language = "fr"
+            session.add(form)
+    at = AppTest.from_file(RATER_PAGE, default_timeout=60)
+    at.context = {"locale": "en-GB"}
+    at.run()
+    assert at.title[0].value == "Give feedback"  # no form yet: the browser's language
+    at.text_input[0].input(code)
+    _button(at, "Open my form").click().run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == "Bienvenue"
+    assert at.title[0].value.startswith("Retour sur")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Pensez aux 3 derniers mois" in text and "Pas pu observer" in text
+    chooser = at.selectbox(key="language_chooser")
+    assert chooser.value == "fr"
+    _button(at, "Suivant").click().run()
+    assert "Pas pu observer" in at.radio[0].options
+    assert at.radio[0].label.startswith("Quand ")  # the statement's French observer wording
+    chooser.select("en").run()  # the rater's own choice wins, and the form records it
+    assert not at.exception, at.exception
+    assert "Could not observe" in at.radio[0].options
+    assert at.radio[0].label.startswith("When ")
+    with session_scope(make_engine(Settings(database_url=url))) as session:
+        assert "en" in {form.language for form in session.exec(select(RaterForm))}

@@ -1,17 +1,24 @@
-"""Issue 25: the coach's, HR's and admin's pages (and the notifications page) in Arabic.
+"""Issue 25: every page of every role in Arabic, Spanish and French.
 
-Each page of each of these roles, and each tab bound to the address, is drawn under AppTest
-in Arabic, and two checks are made on everything it shows a person (labels, bodies, options,
-help texts, the headers and cells of data grids, chart titles and axis titles):
+Each page of each role (and the notifications and 360 pages), and each tab bound to the
+address, is drawn under AppTest in each language in turn (one signed-in session per page,
+the language switched by a rerun, as the chooser does), and these checks are made on
+everything it shows a person (labels, bodies, options, help texts, the headers and cells of
+data grids and tables, chart titles and axis titles):
 
-- no text is one of the catalog's English texts (a msgid whose Arabic translation differs),
-  whole or with its {fields} filled in: a heading, label or message left in English;
-- no Latin word is left once the names the data holds (people, teams, sites, cohorts,
-  rounds, measures), the questionnaire's own texts (translated by its own files), email
-  addresses, file column names in `code` and the cited authors and statistical symbols that
-  every language writes in Latin letters are taken out.
+- no text is one of the catalog's English texts (a msgid whose translation differs), whole
+  or with its {fields} filled in: a heading, label or message left in English;
+- Arabic: no Latin word is left once the names the data holds (people, teams, sites,
+  cohorts, rounds, HR's own measures, what people wrote), the questionnaire's own texts
+  (translated by its own files), email addresses, file column names in `code` and the cited
+  authors and statistical symbols every language writes in Latin letters (KEPT_LATIN) are
+  taken out;
+- Spanish and French, written in Latin letters too: with the same texts taken out, no word
+  is left that the catalog's English texts use and none of the language's translations
+  does ("the", "your", "handle"): an English text that never went through the catalog;
+- every chart with a time axis carries the language's month names (Vega's time locale).
 
-The supervisor's pages are checked the same way by tests/ui/test_languages.py."""
+tests/ui/test_languages.py checks the catalogs themselves and the sign-in page."""
 
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ from functools import cache
 
 import pandas as pd
 import pytest
+from babel import Locale
 from babel.messages.pofile import read_po
 from sqlmodel import select
 
@@ -30,13 +38,38 @@ from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.languages import SUPPORTED
-from leadcoach.platform.models import Cohort, CohortRound, KpiDefinition, RaterForm
-from tests.ui.conftest import app_signed_in_as, open_tab, table_cells
+from leadcoach.platform.models import (
+    CoachingNote,
+    Cohort,
+    CohortRound,
+    DevelopmentGoal,
+    GoalAction,
+    GoalCheckIn,
+    KpiDefinition,
+    PlanComment,
+    RaterForm,
+    WorkPlan,
+    WorkPlanComment,
+    WorkPlanTarget,
+)
+from tests.ui.conftest import app_signed_in_as, table_cells
+from tests.ui.test_chart_specs import months_are_the_languages
 from tests.ui.test_languages import LATIN_WORD, _leftover, allowed_texts, shown_texts
 
-COACH, HR, ADMIN = "Priya Shah", "Helen Okafor", "Alex Morgan"
+SUPERVISOR, COACH, HR, ADMIN = "Maria Santos", "Priya Shah", "Helen Okafor", "Alex Morgan"
+LANGUAGES = ("ar", "es", "fr")
 # (who, page, tab opened through the address or None)
 PAGES = [
+    (SUPERVISOR, "pages/supervisor/home.py", None),
+    (SUPERVISOR, "pages/supervisor/assessment.py", None),
+    (SUPERVISOR, "pages/supervisor/results.py", None),
+    (SUPERVISOR, "pages/supervisor/growth.py", None),
+    (SUPERVISOR, "pages/supervisor/plan.py", None),
+    (SUPERVISOR, "pages/supervisor/team_numbers.py", None),
+    (SUPERVISOR, "pages/supervisor/feedback_report.py", None),
+    (SUPERVISOR, "pages/feedback.py", None),
+    (SUPERVISOR, "pages/notifications.py", None),
+    (SUPERVISOR, "pages/rater.py", None),
     (COACH, "pages/coach/team.py", None),
     (COACH, "pages/coach/team.py", "Against the organisation"),
     (COACH, "pages/coach/team.py", "Who to remind"),
@@ -75,6 +108,7 @@ KEPT_LATIN = sorted(
         "ETS", "XmR", "SMD/SD", "SMD", "SD", "DIF", "James", "Demaree", "Wolf", "r_wg(J)",
         "d_z", "dz", "LEADCOACH_SMTP_HOST", "README", "YYYY-MM-DD", "YYYY-MM", "CSV", "XLSX",
         "SVG", "PNG", "PDF", "ZIP", "UTC", "GMT", "R ",
+        "K7QM-4HX9TB",  # the rater page's example of a one-time code
         # R functions and rotations named as R users know them (the quality page's method).
         "omega", "oblimin",
     ],
@@ -168,20 +202,46 @@ def allowed(demo_url) -> list[str]:
         texts += list(session.exec(select(CohortRound.name)))
         for kept, changed in session.exec(select(RaterForm.keep_doing, RaterForm.do_differently)):
             texts += [line for line in (kept + "\n" + changed).splitlines() if line.strip()]
+        # KPI measures: keys as files name them; names and descriptions only of the measures
+        # HR added (the built-in ones are texts of the catalog, shown translated).
         for measure in session.exec(select(KpiDefinition)):
-            texts += [measure.name, measure.key, measure.description]
+            texts.append(measure.key)
+            if not measure.built_in:
+                texts += [measure.name, measure.description]
+        # What people wrote: goals, plans, notes and comments.
+        for column in (DevelopmentGoal.specific, DevelopmentGoal.measure, GoalAction.text,
+                       GoalCheckIn.note, PlanComment.text, CoachingNote.text,
+                       WorkPlan.expectations, WorkPlan.actions, WorkPlanTarget.note,
+                       WorkPlanComment.text):  # fmt: skip
+            for text in session.exec(select(column)):
+                texts += [line for line in (text or "").splitlines() if line.strip()]
     texts += KEPT_LATIN
     return sorted(set(texts), key=len, reverse=True)
 
 
 def _page(demo_url, who: str, page: str, tab: str | None, code: str, monkeypatch):
     at = app_signed_in_as(demo_url, who, monkeypatch)
+    return _in(at, page, tab, code)
+
+
+def _in(at, page: str, tab: str | None, code: str):
+    """The page in the language: the first call opens it, later ones switch the language
+    with a rerun (what the chooser does), the tab's address following the language."""
     at.session_state["_language_choice"] = code
-    at.run()
-    at.switch_page(page).run()
+    if "_lc_page" not in at.session_state:  # the first language: sign in, open the page
+        at.run()
+        at.switch_page(page).run()
+        at.session_state["_lc_page"] = page
+        if tab is None:
+            assert not at.exception, at.exception
+            return at
     if tab is not None:
         with i18n.using(code):  # the tab's label as the reader sees it (and the address says)
-            open_tab(at, "view", i18n.gettext(tab))
+            at.query_params["view"] = i18n.gettext(tab)
+    # Without the previous language's widget values: AppTest sends a select box's value
+    # back as the label it showed ("Site") and fails on a list.index of the new labels
+    # before the script runs (its own harness, streamlit/testing/v1/element_tree.py).
+    at._run(timeout=at.default_timeout)
     assert not at.exception, at.exception
     return at
 
@@ -191,45 +251,94 @@ def _without_code(text: str) -> str:
     return re.sub(r"`[^`]*`", "", text)
 
 
-@pytest.mark.parametrize(
-    ("who", "page", "tab"), PAGES, ids=[f"{p.split('/')[-1]}-{t or 'first'}" for _, p, t in PAGES]
-)
-def test_arabic_pages_of_coaches_hr_and_admins_leave_nothing_in_english(
-    demo_url, allowed, who, page, tab, monkeypatch
-):
-    at = _page(demo_url, who, page, tab, "ar", monkeypatch)
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in WORD.findall(re.sub(r"\{[^{}]*\}", " ", text))}
+
+
+@cache
+def _english_only(code: str) -> frozenset[str]:
+    """Words the catalog's English texts use and none of the language's translations does
+    (nor a name every language keeps): in a page in that language, a sign of English."""
+    with i18n.po_path(code).open("rb") as handle:
+        catalog = read_po(handle, locale=code)
+    english: set[str] = set()
+    translated: set[str] = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        for text in message.id if isinstance(message.id, tuple) else (message.id,):
+            english |= _words(_without_code(text))
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            translated |= _words(text)
+    kept = set().union(*(_words(name) for name in KEPT_LATIN + sorted(SUPPORTED.values())))
+    # The language's own month, day and quarter names (Babel writes dates with them): "may",
+    # "jun" and "ago" are Spanish months as well as English words.
+    names = Locale.parse(code)
+    for table in (names.months, names.days, names.quarters):
+        for context in table.values():
+            for width in context.values():
+                kept |= set().union(*(_words(str(name)) for name in width.values()))
+    # Time zones as CLDR names them in the language, its place names in them ("Broken Hill").
+    kept |= set().union(*(_words(name) for name in i18n._zone_names(code).values()))
+    return frozenset(english - translated - kept)
+
+
+def english_left(at, code: str, allowed: list[str]) -> list[str]:
+    """What the page shows in English although it is drawn in `code` (see the docstring)."""
     texts = _readable(shown_texts(at)) + _grid_texts(at)
     charts = _chart_texts(at)
-    assert any(re.search("[\u0600-\u06ff]", t) for t in texts), "nothing in Arabic"
-    # 1. No English text of the catalog, whole or filled in (the language chooser names each
-    # language in its own words: "English" there is right in every language).
     names = set(allowed)  # the data's own names ("Baseline" is a round's name too)
-    english = {
+    left = [
         text
         for text in texts + charts
         if text not in SUPPORTED.values() and text.strip() not in names
-        for msgid, pattern in _patterns("ar")
-        if pattern.fullmatch(text.strip())
-    }
-    assert not english, f"{page} {tab}: English texts of the catalog: {sorted(english)[:8]}"
-    # 2. No Latin word outside names, questionnaire texts, code and cited names.
-    left = [t for t in texts + charts if LATIN_WORD.search(_leftover(_without_code(t), allowed))]
-    assert not left, f"{page} {tab}: English left in Arabic: {left[:8]}"
+        and any(pattern.fullmatch(text.strip()) for _, pattern in _patterns(code))
+    ]  # fmt: skip
+    for text in texts + charts:
+        rest = _leftover(_without_code(text), allowed)
+        if code == "ar" and LATIN_WORD.search(rest):
+            left.append(text)
+        elif code != "ar" and text not in left and (words := _words(rest) & _english_only(code)):
+            left.append(f"{text[:160]} ({', '.join(sorted(words))})")
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    left += [f"a chart's months: {s.get('description', '')[:60]}" for s in specs
+             if not months_are_the_languages(s, code)]  # fmt: skip
+    return list(dict.fromkeys(left))
 
 
-def test_the_check_catches_an_english_heading(demo_url, allowed, monkeypatch):
-    """The checks above can fail: the coach's team page drawn in Arabic with one heading
-    taken out of the Arabic catalog shows it in English, and both checks name it."""
-    translations = i18n.translations("ar")
-    original = translations._catalog.get("Where coaching is needed most")
-    assert original, "the heading has an Arabic translation"
-    del translations._catalog["Where coaching is needed most"]
+@pytest.mark.parametrize(
+    ("who", "page", "tab"), PAGES, ids=[f"{p.split('/')[-1]}-{t or 'first'}" for _, p, t in PAGES]
+)
+def test_every_page_in_arabic_spanish_and_french_leaves_nothing_in_english(
+    demo_url, allowed, who, page, tab, monkeypatch
+):
+    at = app_signed_in_as(demo_url, who, monkeypatch)
+    for code in LANGUAGES:
+        _in(at, page, tab, code)
+        if code == "ar":
+            shown = _readable(shown_texts(at))
+            assert any(re.search("[\u0600-\u06ff]", t) for t in shown), "nothing in Arabic"
+        left = english_left(at, code, allowed)
+        assert not left, f"{page} {tab} in {code}: English left: {left[:8]}"
+
+
+@pytest.mark.parametrize("code", ["ar", "es"])
+def test_the_check_catches_an_english_heading(demo_url, allowed, code, monkeypatch):
+    """The checks above can fail: the coach's team page drawn with one heading taken out of
+    the language's catalog shows it in English, and the checks name it (in Spanish by its
+    English-only words too: "Where", "coaching", "needed", "most")."""
+    heading = "Where coaching is needed most"
+    translations = i18n.translations(code)
+    original = translations._catalog.get(heading)
+    assert original, "the heading has a translation"
+    del translations._catalog[heading]
     try:
-        at = _page(demo_url, COACH, "pages/coach/team.py", None, "ar", monkeypatch)
-        texts = shown_texts(at)
-        assert "Where coaching is needed most" in texts
-        assert any(p.fullmatch("Where coaching is needed most") for _, p in _patterns("ar"))
-        left = [t for t in texts if LATIN_WORD.search(_leftover(t, allowed))]
-        assert left == ["Where coaching is needed most"]
+        at = _page(demo_url, COACH, "pages/coach/team.py", None, code, monkeypatch)
+        assert heading in shown_texts(at)
+        assert english_left(at, code, allowed) == [heading]
+        assert _words(heading) & _english_only(code)
     finally:
-        translations._catalog["Where coaching is needed most"] = original
+        translations._catalog[heading] = original

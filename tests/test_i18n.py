@@ -66,3 +66,15 @@ def test_language_names_codes_and_browser_tags_read_as_codes():
         "ar", "ar", "fr", "ar", "es", "fr",
     ]  # fmt: skip
     assert [code_for(v) for v in ("Filipino", "German", "", None, "  ")] == [None] * 5
+
+
+def test_a_large_bound_reads_as_a_number_in_every_language_never_in_exponent_form():
+    # The KPI catalogue's bounds (valid_to up to 10,000,000) were shown as "1e+07".
+    from leadcoach.reporting import vocabulary
+
+    expected = {"en": ["10,000,000", "0.5"], "fr": ["10\u202f000\u202f000", "0,5"],
+                "es": ["10.000.000", "0,5"]}  # fmt: skip
+    for code, (large, half) in expected.items():
+        with i18n.using(code):
+            assert vocabulary.cell(10_000_000.0, ",.12g") == large
+            assert vocabulary.cell(0.5, ",.12g") == half

@@ -157,10 +157,12 @@ def formatted(value: float | int, spec: str) -> str:
         return format(value, spec)
     if not spec:
         return numbers.format_decimal(value, locale=locale(), numbering_system=_numbering())
-    match = re.fullmatch(r"(\+)?,?(?:\.(\d+))?([fd%])?", spec)
+    match = re.fullmatch(r"(\+)?,?(?:\.(\d+))?([fdg%])?", spec)
     if match is None:
         return format(value, spec)
     plus, places, kind = match.groups()
+    if kind == "g":  # as many decimals as the number has (CLDR's pattern keeps up to 3)
+        return numbers.format_decimal(value, locale=locale(), numbering_system=_numbering())
     digits = int(places) if places is not None else (None if kind != "d" else 0)
     if kind == "%":
         return percent(float(value), digits or 0)

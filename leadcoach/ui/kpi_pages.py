@@ -238,7 +238,7 @@ def import_page(viewer) -> None:
     with context.db() as session, context.stop_on_error():
         catalogue = kpis.catalogue(session=session, viewer=viewer)
     with st.expander(_("Measures LeadCoach knows")):
-        tables.show(catalogue, formats={"valid_from": ",g", "valid_to": ",g"})
+        tables.show(catalogue, formats={"valid_from": ",.12g", "valid_to": ",.12g"})
     upload = st.file_uploader(_("KPI file"), type=["csv", "tsv", "txt", "xlsx"], key="kpi_file")
     mode = st.radio(
         _("If some rows have problems"),

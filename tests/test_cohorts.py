@@ -765,3 +765,9 @@ def test_reviews_are_reused_until_their_data_or_date_changes(engine, review, ins
         # The next day may open or close a round.
         get(today=date(2026, 5, 1))
         assert computed[-1] == date(2026, 5, 1) and len(computed) == 3
+        # A member's language is a breakdown of the review: a change of it (the chooser in
+        # the app writes the profile) is seen, though it leaves the data version alone.
+        with session_scope(engine) as session:
+            session.get(Person, org.sup_a1).language = "ar"
+        assert "ar" in set(get(today=date(2026, 5, 1)).round_scores["language"])
+        assert len(computed) == 4

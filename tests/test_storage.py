@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from datetime import date, datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -11,12 +14,16 @@ from sqlmodel import SQLModel, select
 
 from leadcoach.assessment import responses
 from leadcoach.instrument import instruments, scoring
+from leadcoach.people import profile
 from leadcoach.platform import data_version
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, pending_migrations, session_scope
 from leadcoach.platform.errors import AlreadySubmitted, InvalidInput
 from leadcoach.platform.models import Answer, AssessmentDraft, SkillScore, Submission
 from tests.factories import build_org
+
+_0012 = importlib.import_module("leadcoach.migrations.versions.0012_data_version_languages")
+FIGURE_COLUMNS, OWN_SETTINGS = _0012.FIGURE_COLUMNS, _0012.OWN_SETTINGS
 
 EXPECTED_TABLES = {
     "team",
@@ -296,6 +303,44 @@ def test_the_data_version_moves_with_what_cached_figures_are_computed_from(engin
     assert changed_by("DELETE FROM skillscore", "DELETE FROM submission")
     # Each statement on its own bumps it too (a bulk change bumps once on PostgreSQL).
     assert changed_by("DELETE FROM cohort")
+
+
+def test_a_persons_own_settings_leave_cached_figures_alone(engine, instrument):
+    """Issue 25: switching language in the app must not recompute every organisation-wide
+    figure (migration 0012). Every other column of a person still moves the data version;
+    a change of language moves its own count, which the language breakdowns read."""
+    org, _ = _start(engine, instrument)
+
+    def versions():
+        with session_scope(engine) as session:
+            return data_version.current(session), data_version.with_languages(session)[3]
+
+    def after(column: str, value) -> tuple[bool, bool]:
+        before, languages_before = versions()
+        with session_scope(engine) as session:
+            update = text(f"UPDATE person SET {column} = :v WHERE id = :p")
+            session.execute(update, {"v": value, "p": org.sup_a1})
+        now, languages_now = versions()
+        return now != before, languages_now != languages_before
+
+    with session_scope(engine) as session:
+        viewer = org.viewer(session, org.sup_a1)
+        before, languages_before = versions()
+        assert profile.set_language(session=session, viewer=viewer, language="ar")
+    now, languages_now = versions()
+    assert now == before and languages_now != languages_before
+    assert after("language", "es") == (False, True)
+    assert after("time_zone", "Africa/Cairo") == (False, False)
+    values = {"name": "Renamed", "email": "renamed@example.com", "role": "coach",
+              "team_id": org.team_b, "site": "Cairo", "vendor": "Acme",
+              "start_date": date(2026, 1, 5), "manages_remote": True, "oversees_vendor": True,
+              "created_at": datetime(2026, 1, 5, 9)}  # fmt: skip
+    columns = {column["name"] for column in inspect(engine).get_columns("person")}
+    # A new column of person must be named in migration 0012's lists (and here).
+    assert columns == {"id", *values, *OWN_SETTINGS}
+    assert set(FIGURE_COLUMNS) == {"id", *values}
+    for column, value in values.items():
+        assert after(column, value) == (True, False), column
 
 
 def test_two_databases_never_share_a_data_version(tmp_path):

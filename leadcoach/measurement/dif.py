@@ -50,7 +50,7 @@ from leadcoach.assessment.submissions import newest_first_rank
 from leadcoach.instrument import bank
 from leadcoach.measurement import reliability
 from leadcoach.people.access import Action, Viewer, require
-from leadcoach.platform import data_version, i18n
+from leadcoach.platform import data_version
 from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.languages import SOURCE, SUPPORTED
 from leadcoach.platform.models import Instrument, ItemComparisonExclusion, Submission, utcnow
@@ -367,11 +367,25 @@ def _alpha(group: pd.DataFrame) -> float:
 def pooling_note(session: Session, instrument: bank.Instrument) -> str | None:
     """A sentence for pooled figures (norms, cohort reviews) when their people answered in
     more than one language; None when everyone answered in one."""
-    languages = languages_of_latest(session, instrument)
-    used = [SUPPORTED.get(lang, lang) for lang in SUPPORTED if lang in set(languages)]
-    if len(used) < 2:
+    return pooling_sentence(*pooling_facts(session, instrument))
+
+
+def pooling_facts(
+    session: Session, instrument: bank.Instrument
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What `pooling_note` says, in no language: the codes of the languages people's latest
+    self-assessments were answered in, and the statements HR set aside."""
+    answered = set(languages_of_latest(session, instrument))
+    return tuple(code for code in SUPPORTED if code in answered), set_aside_items(
+        session, instrument
+    )
+
+
+def pooling_sentence(languages: tuple[str, ...], aside: tuple[str, ...]) -> str | None:
+    """`pooling_note`'s sentence in the current language, from `pooling_facts`."""
+    if len(languages) < 2:
         return None
-    aside = set_aside_items(session, instrument)
+    used = [SUPPORTED[code] for code in languages]
     note = _(
         "These figures pool people who answered in different languages ({languages}). "
         "The instrument-quality page checks whether each translated statement measures "
@@ -393,16 +407,15 @@ class DifReports:
         self._cache: data_version.VersionedCache[DifReport] = data_version.VersionedCache(
             max_entries
         )
-        self._notes: data_version.VersionedCache[str | None] = data_version.VersionedCache(
-            max_entries
-        )
+        self._notes: data_version.VersionedCache[tuple] = data_version.VersionedCache(max_entries)
 
     def pooling_note(self, *, session: Session, instrument: bank.Instrument) -> str | None:
-        """`pooling_note`, once per data version, choice of set-aside statements and language
-        (the note is written in the language being shown)."""
+        """`pooling_note`, read once per data version and choice of set-aside statements
+        and written in the language being shown (a switch of language reads nothing again;
+        issue 25)."""
         key = (*data_version.current(session), instrument.id,
-               set_aside_items(session, instrument), i18n.current())  # fmt: skip
-        return self._notes.get(key, lambda: pooling_note(session, instrument))
+               set_aside_items(session, instrument))  # fmt: skip
+        return pooling_sentence(*self._notes.get(key, lambda: pooling_facts(session, instrument)))
 
     def get(self, *, session: Session, viewer: Viewer, instrument: bank.Instrument,
             since: date | None = None, until: date | None = None,

@@ -191,8 +191,20 @@ def current(
     Open to every signed-in role: it returns one coefficient per skill, which says nothing
     about any person.
     """
+    responses, as_of = latest_self_responses(session, instrument)
+    return skill_reliabilities(
+        responses, instrument, floor=floor, min_ratings=min_ratings, as_of=as_of
+    )
+
+
+def latest_self_responses(
+    session: Session, instrument: bank.Instrument
+) -> tuple[pd.DataFrame, date | None]:
+    """What `current` computes from, in no language: everyone's latest behavioural answers
+    (person x statement, wide) and the date of the newest. The app reads it once for every
+    language it shows the reliabilities in (their reasons are in the reader's language)."""
     _, answers, as_of = latest_self_answers(session, instrument)
-    return from_answers(answers, instrument, floor=floor, min_ratings=min_ratings, as_of=as_of)
+    return wide(answers), as_of
 
 
 def from_answers(
@@ -205,15 +217,19 @@ def from_answers(
 ) -> dict[str, SkillReliability]:
     """`skill_reliabilities` of long answers (person_id, item_id, value; None = not
     applicable)."""
-    if answers.empty:
-        responses = pd.DataFrame(index=pd.Index([], name="person_id"))
-    else:
-        values = answers.assign(value=pd.to_numeric(answers["value"], errors="coerce"))
-        responses = values.pivot_table(
-            index="person_id", columns="item_id", values="value", aggfunc="last", dropna=False
-        )
     return skill_reliabilities(
-        responses, instrument, floor=floor, min_ratings=min_ratings, as_of=as_of
+        wide(answers), instrument, floor=floor, min_ratings=min_ratings, as_of=as_of
+    )
+
+
+def wide(answers: pd.DataFrame) -> pd.DataFrame:
+    """Long answers (person_id, item_id, value; None = not applicable) as person x
+    statement values."""
+    if answers.empty:
+        return pd.DataFrame(index=pd.Index([], name="person_id"))
+    values = answers.assign(value=pd.to_numeric(answers["value"], errors="coerce"))
+    return values.pivot_table(
+        index="person_id", columns="item_id", values="value", aggfunc="last", dropna=False
     )
 
 
@@ -435,6 +451,12 @@ def change_thresholds(
     Aggregates only (one figure per skill), so open to every signed-in role.
     """
     alphas = reliabilities or current(session=session, instrument=instrument)
+    return thresholds_from(score_spread(session), alphas)
+
+
+def score_spread(session: Session) -> pd.DataFrame:
+    """Per skill (index), the spread (`std`) and `count` of everyone's latest scores: what
+    the change thresholds take besides the reliabilities, in no language."""
     newest = (
         select(Submission.person_id, func.max(Submission.submitted_at).label("last_at"))
         .group_by(Submission.person_id)
@@ -453,7 +475,13 @@ def change_thresholds(
         .where(col(SkillScore.score).is_not(None))
     ).all()
     scores = pd.DataFrame(rows, columns=["skill_id", "score"])
-    spread = scores.groupby("skill_id")["score"].agg(["std", "count"])
+    return scores.groupby("skill_id")["score"].agg(["std", "count"])
+
+
+def thresholds_from(
+    spread: pd.DataFrame, alphas: dict[str, SkillReliability]
+) -> dict[str, ChangeThreshold]:
+    """`change_thresholds` from the score spread (`score_spread`) and the reliabilities."""
     result = {}
     for skill_id, row in spread.iterrows():
         if skill_id not in alphas or not row["count"] > 1:

@@ -5,6 +5,11 @@ whenever a submission is added or removed; migration 0006 adds any change of a p
 team, a cohort, its members or its rounds. Reading it is one primary-key lookup; the
 figures it guards (everyone's latest scores, the organisation review, cohort reviews) take
 hundreds of milliseconds to recompute with 10,000 supervisors.
+
+A person's own settings do not move it (migration 0012): switching the interface language
+in the app would otherwise recompute every one of those figures for the person who switched
+(issue 25). A change of language moves a counter of its own, which the figures broken down
+by the members' language (cohort reviews) read as well (`with_languages`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,15 @@ def current(session: Session) -> tuple[str, int, int]:
     """(database, lineage, counter): equal only when read from the same data."""
     row = session.exec(select(DataVersion.lineage, DataVersion.counter)).one()
     return (str(session.get_bind().url), row[0], row[1])
+
+
+def with_languages(session: Session) -> tuple[str, int, int, int]:
+    """`current` and the count of language changes: for figures that show people's
+    languages (a cohort review's breakdown by language)."""
+    row = session.exec(
+        select(DataVersion.lineage, DataVersion.counter, DataVersion.languages)
+    ).one()
+    return (str(session.get_bind().url), row[0], row[1], row[2])
 
 
 def bump(session: Session) -> None:

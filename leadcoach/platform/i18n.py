@@ -91,6 +91,15 @@ def translations(code: str) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(buffer)
 
 
+def preload() -> None:
+    """Load every language's catalog and CLDR data now (the app server does at start-up),
+    so the first person to switch to a language, or to open a page in it, does not wait
+    for them (issue 25: a switch is a rerun)."""
+    for code in SUPPORTED:
+        translations(code)
+        Locale.parse(code).number_symbols  # noqa: B018 (reading it loads the locale's data)
+
+
 def gettext(message: str) -> str:
     """The message in the current language (the English source when it has no translation)."""
     if not message:

@@ -272,16 +272,21 @@ class DataVersion(SQLModel, table=True):
     """One row that changes whenever what the organisation-wide figures are computed from
     changes, so caches of those figures can check freshness with one primary-key read.
 
-    Database triggers (migrations 0005 and 0006) bump `counter` on every insert or delete of
-    a submission and every insert, delete or change of a person, team, cohort, cohort member
-    or cohort round, so no code path can forget to. `lineage` is random per database, so two
-    databases (a test's fresh one, say, at the same address as the last) never share a
-    version.
+    Database triggers (migrations 0005, 0006 and 0012) bump `counter` on every insert or
+    delete of a submission and every insert, delete or change of a person (but for their own
+    settings: language and time zone), team, cohort, cohort member or cohort round, so no
+    code path can forget to. `lineage` is random per database, so two databases (a test's
+    fresh one, say, at the same address as the last) never share a version.
     """
 
     id: int = Field(default=1, primary_key=True)
     lineage: int = Field(sa_column=Column(BigInteger, nullable=False))
     counter: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # Moved by every change of a person's language (migration 0012), which `counter`
+    # ignores: only figures broken down by the members' language check it.
+    languages: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
 
 
 class OutboxState(StrEnum):

@@ -85,6 +85,19 @@ def instrument() -> bank.Instrument:
     return _instrument_for(str(current.assessments_dir), current.instrument_id)
 
 
+# What the reliabilities and change thresholds are computed from, in no language: read
+# once for all languages (issue 25: keyed on the language, the first switch to Arabic read
+# everyone's latest answers again, seconds at 10,000 people). A resource, not data: one
+# read-only object for every session, not an unpickled copy per rerun.
+@st.cache_resource(ttl=600, max_entries=4, show_spinner=False)
+def _reliability_sample_for(database_url: str, directory: str, instrument_id: str):
+    with session_scope(_engine_for(database_url)) as session:
+        responses, as_of = reliability.latest_self_responses(
+            session, _instrument_for(directory, instrument_id)
+        )
+        return responses, as_of, reliability.score_spread(session)
+
+
 @st.cache_data(ttl=600, show_spinner=False)
 def _reliabilities_for(
     database_url: str,
@@ -95,13 +108,16 @@ def _reliabilities_for(
     language: str = SOURCE,
 ):
     # Recomputed at most every 10 minutes: alphas move slowly as submissions accumulate.
-    # Per language too (issue 25): the reasons a skill cannot be judged are read by people.
-    with i18n.using(language), session_scope(_engine_for(database_url)) as session:
-        return reliability.current(
-            session=session,
-            instrument=_instrument_for(directory, instrument_id),
+    # Per language too (issue 25): the reasons a skill cannot be judged are read by people;
+    # the answers they come from are read once for every language.
+    responses, as_of, _spread = _reliability_sample_for(database_url, directory, instrument_id)
+    with i18n.using(language):
+        return reliability.skill_reliabilities(
+            responses,
+            _instrument_for(directory, instrument_id),
             floor=floor,
             min_ratings=min_ratings,
+            as_of=as_of,
         )
 
 
@@ -132,14 +148,12 @@ def _thresholds_for(
     min_ratings: int,
     language: str = SOURCE,
 ):
-    with i18n.using(language), session_scope(_engine_for(database_url)) as session:
-        return reliability.change_thresholds(
-            session=session,
-            instrument=_instrument_for(directory, instrument_id),
-            reliabilities=_reliabilities_for(
-                database_url, directory, instrument_id, floor, min_ratings, language
-            ),
-        )
+    spread = _reliability_sample_for(database_url, directory, instrument_id)[2]
+    alphas = _reliabilities_for(
+        database_url, directory, instrument_id, floor, min_ratings, language
+    )
+    with i18n.using(language):
+        return reliability.thresholds_from(spread, alphas)
 
 
 def change_thresholds() -> dict[str, reliability.ChangeThreshold]:

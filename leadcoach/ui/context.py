@@ -16,12 +16,10 @@ from leadcoach.assessment import responses
 from leadcoach.instrument import bank, translations
 from leadcoach.measurement import dif, norms, quality, reliability
 from leadcoach.people.sign_ins import SignIns
-from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.platform.i18n import _
-from leadcoach.platform.languages import SOURCE
 from leadcoach.programmes.cohort_reviews import CohortKpiReviews, CohortReviews
 from leadcoach.ui.text import md
 
@@ -92,11 +90,11 @@ def _reliabilities_for(
     instrument_id: str,
     floor: float,
     min_ratings: int,
-    language: str = SOURCE,
 ):
     # Recomputed at most every 10 minutes: alphas move slowly as submissions accumulate.
-    # Per language too (issue 25): the reasons a skill cannot be judged are read by people.
-    with i18n.using(language), session_scope(_engine_for(database_url)) as session:
+    # Not per language (issue 25): the reasons a skill cannot be judged are kept unworded
+    # (`i18n.Text`) and worded in the reader's language where they are shown.
+    with session_scope(_engine_for(database_url)) as session:
         return reliability.current(
             session=session,
             instrument=_instrument_for(directory, instrument_id),
@@ -113,7 +111,6 @@ def _reliability_key() -> tuple:
         current.instrument_id,
         current.min_reliability,
         current.min_quality_sample,
-        i18n.current(),
     )
 
 
@@ -130,14 +127,13 @@ def _thresholds_for(
     instrument_id: str,
     floor: float,
     min_ratings: int,
-    language: str = SOURCE,
 ):
-    with i18n.using(language), session_scope(_engine_for(database_url)) as session:
+    with session_scope(_engine_for(database_url)) as session:
         return reliability.change_thresholds(
             session=session,
             instrument=_instrument_for(directory, instrument_id),
             reliabilities=_reliabilities_for(
-                database_url, directory, instrument_id, floor, min_ratings, language
+                database_url, directory, instrument_id, floor, min_ratings
             ),
         )
 

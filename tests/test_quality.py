@@ -15,6 +15,7 @@ from sqlmodel import Session
 from leadcoach.assessment import responses
 from leadcoach.measurement import psychometrics, quality, reliability, structure
 from leadcoach.people.access import load_viewer
+from leadcoach.platform import i18n
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import Answer, Role
@@ -267,7 +268,9 @@ def test_a_statistic_that_cannot_be_computed_leaves_an_empty_cell_and_a_note(ins
     skills, items = quality.analyse(answers, instrument, MIN_SAMPLE)
     dec = skills.set_index("skill_id").loc["DEC"]
     assert math.isnan(dec["alpha"]) and math.isnan(dec["omega"]) and not dec["flagged"]
-    assert "Alpha not computed" in dec["note"] and "Omega not computed" in dec["note"]
+    # Notes are texts worded when shown (issue 25: one computation serves every language).
+    note = str(dec["note"])
+    assert "Alpha not computed" in note and "Omega not computed" in note
     dec1 = items.set_index("item_id").loc["DEC1"]
     assert dec1["mean"] == 4 and dec1["sd"] == 0
     assert math.isnan(dec1["item_rest"]) and dec1["flag"] == ""
@@ -373,6 +376,45 @@ def test_reports_are_computed_once_per_data_version(engine, instrument, sample):
         assert get().people == 36 and len(computed) == 2
 
 
+def test_a_report_is_computed_once_for_every_language(engine, instrument, sample):
+    """Issue 25: switching language on the quality page words the cached report anew and
+    does not compute it again (seconds on the demo data), and each language reads exactly
+    what a report computed in it reads."""
+    org, _people, _given = sample
+    reports = quality.QualityReports()
+    computed = []
+    compute = quality._report
+
+    def counted(*arguments):
+        computed.append(arguments)
+        return compute(*arguments)
+
+    def report(get):
+        with session_scope(engine) as session:
+            viewer = load_viewer(session=session, person_id=org.hr)
+            return get(session=session, viewer=viewer, instrument=instrument,
+                       min_sample=MIN_SAMPLE)  # fmt: skip
+
+    shown = {}
+    with mock.patch.object(quality, "_report", counted):
+        for language in ("en", "fr", "ar", "es"):
+            with i18n.using(language):
+                shown[language] = report(reports.get)
+    assert len(computed) == 1
+    with i18n.using("fr"):
+        direct = report(quality.quality_report)
+    pd.testing.assert_frame_equal(shown["fr"].skills, direct.skills)
+    pd.testing.assert_frame_equal(shown["fr"].items, direct.items)
+    assert shown["fr"].general_note == direct.general_note
+    assert shown["fr"].general.notes == direct.general.notes
+    # The words are each language's own: the flag of the statement scored the wrong way round.
+    flags = {language: r.items.set_index("item_id").loc[REVERSED_BY_MISTAKE, "flag"]
+             for language, r in shown.items()}  # fmt: skip
+    assert flags["en"] == quality.KEYING_ERROR
+    assert len(set(flags.values())) == 4, flags
+    assert all(isinstance(note, str) for note in shown["ar"].items["note"])
+
+
 def test_one_place_decides_who_gets_a_report_cached_or_not(engine, instrument, sample):
     """Issue 20 clean-up: `QualityReports.get` and `quality_report` take their access and
     period checks from `report_scope` alone, on a cache hit as on a miss."""
@@ -442,9 +484,9 @@ def test_the_general_factor_leads_with_psychs_exploratory_model_when_people_suff
         structure.general_factor(corr, clusters).omega_h, abs=1e-12
     )
     # The statement answered the wrong way round is named in both models.
-    assert any(f"{REVERSED_BY_MISTAKE} loads negatively on the general factor" in note
+    assert any(f"{REVERSED_BY_MISTAKE} loads negatively on the general factor" in str(note)
                for note in exploratory.notes)  # fmt: skip
-    assert any(f"{REVERSED_BY_MISTAKE} loads negatively on the skill" in note
+    assert any(f"{REVERSED_BY_MISTAKE} loads negatively on the skill" in str(note)
                for note in skills.notes)  # fmt: skip
 
 
@@ -460,4 +502,4 @@ def test_too_few_people_for_the_exploratory_model_leave_the_skills_model_with_a_
     answers = pd.DataFrame(rows, columns=["person_id", "item_id", "value"])
     found = quality.general_factors(answers, instrument, MIN_SAMPLE)
     assert found.exploratory is None and found.lead is found.skills is not None
-    assert found.note.startswith("The exploratory model was not fitted: 40 people answered")
+    assert str(found.note).startswith("The exploratory model was not fitted: 40 people answered")

@@ -464,7 +464,7 @@ def test_a_statement_scored_the_wrong_way_round_is_named():
     flipped.loc["Pedigrees", "Pedigrees"] = 1.0
     found = structure.exploratory_general_factor(flipped, 3, clusters=clusters)
     assert found.general["Pedigrees"] < 0
-    assert any("Pedigrees loads negatively on the general factor" in n for n in found.notes)
+    assert any("Pedigrees loads negatively on the general factor" in str(n) for n in found.notes)
     # Omega hierarchical of the index as scored (psych's flip = FALSE): lower than with
     # the statement the right way round.
     assert found.omega_h < structure.exploratory_general_factor(corr, 3).omega_h - 0.02

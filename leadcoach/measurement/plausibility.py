@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from leadcoach.platform.i18n import N_, _, ngettext, number
+from leadcoach.platform.i18n import N_, Text, _, deferred, later, ngettext, number
 
 # Relative size under which a spread counts as zero: floating-point sums of equal values
 # leave ~1e-15 of the scale, and anything under a millionth of the scale is not a spread a
@@ -29,7 +29,7 @@ ROUNDING = 1e-9
 # correlation matrix to have full rank.
 MIN_PEOPLE = {"correlation": 3, "alpha": 3, "effect size": 2, "factor model": 4}
 # The names `reliability` is called with, marked for the catalog (issue 25): its reasons are
-# shown to people, written in the language being shown (callers cache them per language).
+# shown to people, worded in the language being shown (`Text`).
 RELIABILITY_NAMES = (N_("reliability"), N_("alpha"), N_("lambda 6"))
 
 
@@ -38,8 +38,8 @@ class Verdict:
     """A value that may be shown (reason empty), or NaN with the reason it may not."""
 
     value: float
-    reason: str = ""
-    flag: str = ""  # a warning to show beside a value that is shown
+    reason: str | Text = ""  # a Text is worded when shown
+    flag: str | Text = ""  # a warning to show beside a value that is shown
 
     @property
     def ok(self) -> bool:
@@ -47,7 +47,7 @@ class Verdict:
         return not self.reason and math.isfinite(self.value)
 
 
-def refuse(reason: str) -> Verdict:
+def refuse(reason: str | Text) -> Verdict:
     """No value: only the reason."""
     return Verdict(math.nan, reason)
 
@@ -56,9 +56,11 @@ def spread(sd: float, *, scale: float) -> Verdict:
     """A standard deviation, refused when it is within rounding of zero on a `scale`-wide
     range (e.g. 100 for scores 0-100): nothing can be divided by it."""
     if not math.isfinite(sd) or sd < 0:
-        return refuse(_("the spread could not be computed"))
+        return refuse(deferred(N_("the spread could not be computed")))
     if sd <= ZERO_SPREAD * scale:
-        return refuse(_("everyone has the same value, so there is no spread to compare with"))
+        return refuse(
+            deferred(N_("everyone has the same value, so there is no spread to compare with"))
+        )
     return Verdict(sd)
 
 
@@ -90,30 +92,30 @@ def correlation(r: float) -> Verdict:
 def reliability(value: float, *, floor: float = 0.0, name: str = "reliability") -> Verdict:
     """A reliability coefficient (alpha, omega, lambda 6), refused outside [0, 1] and below
     `floor`. Above 1 is impossible (little overlap under pairwise deletion); below 0 means
-    the items disagree with each other, usually a statement scored the wrong way round."""
-    if not math.isfinite(value):
-        return refuse(_("the {name} could not be estimated").format(name=_(name)))
-    if value > 1 + ROUNDING:
-        return refuse(
-            _(
-                "the {name} came out as {value}, above its maximum of 1, which is impossible: "
-                "the statements were answered by too few of the same people"
-            ).format(name=_(name), value=number(value, 2))
-        )
-    if value < 0:
-        return refuse(
-            _(
-                "the {name} is negative ({value}): the statements disagree with each other, "
-                "which usually means one is scored the wrong way round"
-            ).format(name=_(name), value=number(value, 2))
-        )
-    if value < floor:
-        return refuse(
-            _("the {name} ({value}) is below the minimum of {floor}").format(
-                name=_(name), value=number(value, 2), floor=number(floor, 2)
-            )
-        )
+    the items disagree with each other, usually a statement scored the wrong way round.
+    The reason is worded when shown (a `Text`), so results holding it serve every language."""
+    if not math.isfinite(value) or value > 1 + ROUNDING or value < 0 or value < floor:
+        return refuse(later(_unreliable, value, floor, name))
     return Verdict(min(value, 1.0))
+
+
+def _unreliable(value: float, floor: float, name: str) -> str:
+    """Why `reliability` refused the value, in the language being shown."""
+    if not math.isfinite(value):
+        return _("the {name} could not be estimated").format(name=_(name))
+    if value > 1 + ROUNDING:
+        return _(
+            "the {name} came out as {value}, above its maximum of 1, which is impossible: "
+            "the statements were answered by too few of the same people"
+        ).format(name=_(name), value=number(value, 2))
+    if value < 0:
+        return _(
+            "the {name} is negative ({value}): the statements disagree with each other, "
+            "which usually means one is scored the wrong way round"
+        ).format(name=_(name), value=number(value, 2))
+    return _("the {name} ({value}) is below the minimum of {floor}").format(
+        name=_(name), value=number(value, 2), floor=number(floor, 2)
+    )
 
 
 def respondents(n: int, method: str, *, items: int = 0) -> Verdict:
@@ -138,23 +140,24 @@ def loadings(
     negative = [name for name, value in pairs if value < 0]
     if not negative:
         return Verdict(0.0)
-    return Verdict(
-        float(len(negative)),
-        flag=(
-            ngettext(
-                "{names} loads negatively on the general factor: check whether it is scored "
-                "the wrong way round",
-                "{names} load negatively on the general factor: check whether they are scored "
-                "the wrong way round",
-                len(negative),
-            )
-            if general
-            else ngettext(
-                "{names} loads negatively on the skill: check whether it is scored the wrong "
-                "way round",
-                "{names} load negatively on the skill: check whether they are scored the wrong "
-                "way round",
-                len(negative),
-            )
-        ).format(names=", ".join(negative)),
-    )
+    # Worded when shown (a `Text`), so that fits holding it serve every language.
+    return Verdict(float(len(negative)), flag=later(_loads_negatively, general, *negative))
+
+
+def _loads_negatively(general: bool, *negative: str) -> str:
+    return (
+        ngettext(
+            "{names} loads negatively on the general factor: check whether it is scored "
+            "the wrong way round",
+            "{names} load negatively on the general factor: check whether they are scored "
+            "the wrong way round",
+            len(negative),
+        )
+        if general
+        else ngettext(
+            "{names} loads negatively on the skill: check whether it is scored the wrong way round",
+            "{names} load negatively on the skill: check whether they are scored the wrong "
+            "way round",
+            len(negative),
+        )
+    ).format(names=", ".join(negative))

@@ -37,7 +37,7 @@ from leadcoach.measurement import plausibility, psychometrics, reliability, stru
 from leadcoach.people.access import Action, Viewer, cohort_for, require
 from leadcoach.platform import data_version, i18n
 from leadcoach.platform.errors import InvalidInput
-from leadcoach.platform.i18n import N_, _, ngettext
+from leadcoach.platform.i18n import N_, Text, _, deferred, joined, later, ngettext
 
 MIN_RELIABILITY = 0.70  # Nunnally (1978): the usual floor for a scale in applied use
 MIN_ITEM_REST = 0.30  # below this a statement tracks the rest of its skill poorly
@@ -73,19 +73,43 @@ class QualityReport:
     since: date | None
     until: date | None
     cohort: str | None  # the cohort's name when the sample is a cohort
-    refused: str | None
+    refused: str | Text | None  # a Text until `worded`
     skills: pd.DataFrame
     items: pd.DataFrame
     scenario_key_status: str  # the instrument's own word on its scenario key
     # The general-factor model the page leads with (`general_factors` decides which; its
     # `method` says which it is), or None with `general_note` saying why.
     general: structure.GeneralFactor | None = None
-    general_note: str = ""  # why there is none, or why the exploratory model was not fitted
+    general_note: str | Text = ""  # why there is none, or why the exploratory model was not fitted
     # The skills-as-groups model shown beside an exploratory lead (None otherwise), and how
     # many of the statements load most on their own skill's exploratory factor (of how many).
     general_skills: structure.GeneralFactor | None = None
     factors_follow_skills: tuple[int, int] | None = None
     as_of: date | None = None  # the date of the newest submission in the sample
+
+    def worded(self) -> QualityReport:
+        """A copy whose texts are in the language being shown (issue 25): the computed
+        report keeps `Text`s and msgids, so one computation serves every language."""
+
+        def general(found: structure.GeneralFactor | None):
+            if found is None:
+                return None
+            return replace(found, notes=tuple(str(note) for note in found.notes))
+
+        skills = self.skills.copy()
+        skills["note"] = skills["note"].map(_as_words)
+        items = self.items.copy()
+        items["note"] = items["note"].map(_as_words)
+        items["flag"] = items["flag"].map(lambda flag: _(flag) if flag else "")
+        return replace(
+            self,
+            refused=None if self.refused is None else str(self.refused),
+            general_note=str(self.general_note),
+            general=general(self.general),
+            general_skills=general(self.general_skills),
+            skills=skills,
+            items=items,
+        )
 
     @property
     def ok(self) -> bool:
@@ -118,7 +142,7 @@ def quality_report(
     cohort_name = report_scope(
         session=session, viewer=viewer, since=since, until=until, cohort_id=cohort_id
     )
-    return _report(session, instrument, since, until, cohort_id, cohort_name, min_sample)
+    return _report(session, instrument, since, until, cohort_id, cohort_name, min_sample).worded()
 
 
 def report_scope(
@@ -167,7 +191,7 @@ def _report(
         as_of=as_of,
     )
     if people < min_sample:
-        return replace(empty, refused=_too_few(people, min_sample, cohort_name))
+        return replace(empty, refused=later(_too_few, people, min_sample, cohort_name))
     skills, items = analyse(answers, instrument, min_sample)
     found = general_factors(answers, instrument, min_sample)
     return replace(
@@ -179,6 +203,16 @@ def _report(
         general_skills=found.skills if found.lead is found.exploratory else None,
         factors_follow_skills=found.follow,
     )
+
+
+def _as_words(value: object) -> object:
+    return "" if value is None else i18n.worded(value)
+
+
+def _sentence(reason: object) -> str:
+    """A reason as a sentence of its own: capitalised, with a full stop."""
+    reason = str(reason)
+    return reason[0].upper() + reason[1:] + "."
 
 
 def _too_few(people: int, min_sample: int, cohort: str | None) -> str:
@@ -236,9 +270,14 @@ def analyse(
                 _item_row(skill, item, wide[item.id], counts, stats, min_sample, people, usable)
             )
         if people < min_sample:
-            note = _(
-                "Only {people} people rated this skill's statements; at least {minimum} are needed."
-            ).format(people=i18n.number(people), minimum=i18n.number(min_sample))
+            note = deferred(
+                N_(
+                    "Only {people} people rated this skill's statements; at least {minimum} are "
+                    "needed."
+                ),
+                people=later(i18n.number, people),
+                minimum=later(i18n.number, min_sample),
+            )
             skill_rows.append(
                 [skill.id, skill.name, 0, people, *[math.nan] * 8, None, None, math.nan, False,
                  note]
@@ -258,7 +297,7 @@ def analyse(
              parallel.one_thing if parallel else None,
              structure.items_for_reliability(alpha, len(usable), TARGET_RELIABILITY)
              if not math.isnan(alpha) and alpha < TARGET_RELIABILITY else None,
-             _ceiling_share(wide), flagged, " ".join(notes)]
+             _ceiling_share(wide), flagged, joined(" ", notes)]
         )  # fmt: skip
     skills = pd.DataFrame(skill_rows, columns=SKILL_COLUMNS)
     numbers = ["alpha", "alpha_low", "alpha_high", "omega", "omega_low", "omega_high",
@@ -297,7 +336,13 @@ def _statistic(name: str, compute, wide: pd.DataFrame, notes: list[str]):
     try:
         return compute(wide)
     except ValueError as error:
-        notes.append(_("{name} not computed: {error}.").format(name=_(name), error=error))
+        notes.append(
+            deferred(
+                N_("{name} not computed: {error}."),
+                name=later(_, name),
+                error=reliability.error_text(error),
+            )
+        )
         return None
 
 
@@ -307,7 +352,9 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
     fits would warn about becomes a note."""
     stats: dict = {}
     if wide.shape[1] < 2:
-        notes.append(_("Fewer than two statements have enough ratings: nothing computed."))
+        notes.append(
+            deferred(N_("Fewer than two statements have enough ratings: nothing computed."))
+        )
         return stats
     estimate = _statistic(N_("Alpha"), psychometrics.cronbach_alpha_ci, wide, notes)
     if estimate is not None:
@@ -316,7 +363,7 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
         if verdict.ok:
             stats["alpha_ci"] = (max(estimate.ci_lower, -1.0), min(estimate.ci_upper, 1.0))
         else:
-            notes.append(verdict.reason[0].upper() + verdict.reason[1:] + ".")
+            notes.append(later(_sentence, verdict.reason))
     for name, label, compute in (
         ("item_rest", N_("Item-rest correlations"), psychometrics.item_rest_correlations),
         ("alpha_if_deleted", N_("Alpha if deleted"), psychometrics.alpha_if_deleted),
@@ -330,8 +377,9 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
     varying = wide.loc[:, wide.nunique(dropna=True) > 1]
     if constant := [str(c) for c in wide.columns if c not in varying.columns]:
         notes.append(
-            _("Omega leaves out {statements}: everyone gave the same answer.").format(
-                statements=", ".join(constant)
+            deferred(
+                N_("Omega leaves out {statements}: everyone gave the same answer."),
+                statements=", ".join(constant),
             )
         )
     fit = _statistic(N_("Omega"), psychometrics.one_factor_fit, varying, notes)
@@ -339,7 +387,7 @@ def _item_statistics(wide: pd.DataFrame, notes: list[str]) -> dict:
         stats["omega"] = fit.omega
         stats["omega_ci"] = structure.omega_interval(varying)
         if fit_notes := fit.notes():
-            notes.append(_("Omega: {notes}.").format(notes="; ".join(fit_notes)))
+            notes.append(deferred(N_("Omega: {notes}."), notes=joined("; ", fit_notes)))
     return stats
 
 
@@ -354,11 +402,15 @@ def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, u
     ceiling = False
     flag = note = ""
     if rated < min_sample or people < min_sample:
-        note = _("Only {rated} ratings; at least {minimum} are needed for item figures.").format(
-            rated=i18n.number(rated), minimum=i18n.number(min_sample)
+        note = deferred(
+            N_("Only {rated} ratings; at least {minimum} are needed for item figures."),
+            rated=later(i18n.number, rated),
+            minimum=later(i18n.number, min_sample),
         )
     elif item.id not in usable:
-        note = _("Left out: too few people answered it together with the skill's other statements.")
+        note = deferred(
+            N_("Left out: too few people answered it together with the skill's other statements.")
+        )
     else:
         mean, sd = float(keyed.mean()), float(keyed.std())
         # Frequencies of the answers as given (before reverse-keying), so they read as the
@@ -369,34 +421,41 @@ def _item_row(skill, item, keyed, counts, stats, min_sample: int, people: int, u
         rest = float(stats["item_rest"][item.id]) if "item_rest" in stats else nan
         dropped = float(stats["alpha_if_deleted"][item.id]) if "alpha_if_deleted" in stats else nan
         if "item_rest" not in stats:
-            note = _("No item-rest correlation: see the skill's note.")
+            note = deferred(N_("No item-rest correlation: see the skill's note."))
         elif math.isnan(rest):
-            note = _(
-                "No item-rest correlation: the statement or the rest of its skill is constant, "
-                "or too few people answered it together with the others."
+            note = deferred(
+                N_(
+                    "No item-rest correlation: the statement or the rest of its skill is "
+                    "constant, or too few people answered it together with the others."
+                )
             )
         elif rest < 0:
-            flag = _(KEYING_ERROR)
-            note = (
-                _(
+            flag = KEYING_ERROR  # a msgid: worded when shown (`QualityReport.worded`)
+            note = deferred(
+                N_(
                     "Higher ratings go with lower ratings of the skill's other statements: "
                     "check whether it should be reverse-scored."
                 )
                 if not item.reverse
-                else _(
+                else N_(
                     "Higher ratings go with lower ratings of the skill's other statements: "
                     "check whether it should be reverse-scored (it is now)."
                 )
             )
         elif rest < MIN_ITEM_REST:
-            flag = _(WEAK_ITEM)
-            note = _("Item-rest correlation below {limit}: it tracks its skill poorly.").format(
-                limit=i18n.number(MIN_ITEM_REST, 2)
+            flag = WEAK_ITEM
+            note = deferred(
+                N_("Item-rest correlation below {limit}: it tracks its skill poorly."),
+                limit=later(i18n.number, MIN_ITEM_REST, 2),
             )
         if ceiling:
-            note = (note + " " if note else "") + _(
-                "Ceiling: more than half answered at the top of the scale, so growth hardly shows."
+            ceiling_note = deferred(
+                N_(
+                    "Ceiling: more than half answered at the top of the scale, so growth hardly "
+                    "shows."
+                )
             )
+            note = joined(" ", [note, ceiling_note]) if note else ceiling_note
     return [skill.id, skill.name, item.id, item.text, item.reverse, answers, not_applicable,
             share, rated, mean, sd, rest, dropped, *shares, ceiling, flag,
             note]  # fmt: skip
@@ -408,7 +467,7 @@ class GeneralFactors:
 
     exploratory: structure.GeneralFactor | None
     skills: structure.GeneralFactor | None
-    note: str  # why the exploratory model (or both) could not be fitted; "" when it was
+    note: str | Text  # why the exploratory model (or both) could not be fitted; "" when it was
     follow: tuple[int, int] | None  # statements loading most on their skill's factor, of all
 
     @property
@@ -448,7 +507,7 @@ def general_factors(
         clusters.update(dict.fromkeys(varying, skill.name))
     if not columns:
         return GeneralFactors(
-            None, None, _("No skill has enough ratings for a general factor."), None
+            None, None, deferred(N_("No skill has enough ratings for a general factor.")), None
         )
     everything = pd.concat(columns, axis=1)
     # Statements of skills few people share (remote) must overlap with the rest too.
@@ -460,7 +519,10 @@ def general_factors(
         return GeneralFactors(
             None,
             None,
-            _("The general factor could not be estimated: {error}.").format(error=error),
+            deferred(
+                N_("The general factor could not be estimated: {error}."),
+                error=reliability.error_text(error),
+            ),
             None,
         )
     # The same statements as the skills model (a skill with too few statements is out).
@@ -477,14 +539,14 @@ def general_factors(
                 corr.loc[items, items], len(skills.second_order), clusters=clusters
             )
         except ValueError as error:
-            reason = str(error)
+            reason = reliability.error_text(error)
         else:
             follow = structure.follows(exploratory, clusters)
             return GeneralFactors(exploratory, skills, "", (follow, len(items)))
     return GeneralFactors(
         None,
         skills,
-        _("The exploratory model was not fitted: {reason}.").format(reason=reason),
+        deferred(N_("The exploratory model was not fitted: {reason}."), reason=reason),
         None,
     )
 
@@ -560,11 +622,13 @@ class QualityReports:
         cohort_name = report_scope(
             session=session, viewer=viewer, since=since, until=until, cohort_id=cohort_id
         )
-        # Per language too (issue 25): the report's notes are written in the reader's.
+        # Not per language (issue 25): the cached report holds its texts unworded (`Text`s and
+        # msgids), and each reader gets a copy worded in theirs, so switching language on the
+        # page does not compute the report again.
         key = (*data_version.current(session), instrument.id, instrument.version, since,
-               until, cohort_id, min_sample, i18n.current())  # fmt: skip
+               until, cohort_id, min_sample)  # fmt: skip
         report = self._cache.get(
             key,
             lambda: _report(session, instrument, since, until, cohort_id, cohort_name, min_sample),
         )
-        return replace(report, skills=report.skills.copy(), items=report.items.copy())
+        return report.worded()

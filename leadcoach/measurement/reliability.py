@@ -31,7 +31,7 @@ from leadcoach.instrument import bank, scoring
 from leadcoach.measurement import plausibility, psychometrics
 from leadcoach.people.access import Action, Viewer, visible_people
 from leadcoach.platform import i18n
-from leadcoach.platform.i18n import _, ngettext
+from leadcoach.platform.i18n import N_, _, ngettext
 from leadcoach.platform.models import (
     Answer,
     CohortMember,
@@ -60,7 +60,9 @@ class SkillReliability:
     alpha: float  # the estimate (NaN when it could not be estimated)
     people: int  # how many people's answers it rests on
     items: tuple[str, ...] = ()  # the statements counted
-    reason: str = ""  # why change cannot be judged on this skill ("" when it can)
+    # Why change cannot be judged on this skill ("" when it can), worded when shown (a
+    # `Text`, so that one computation serves every language, issue 25).
+    reason: str | i18n.Text = ""
     as_of: date | None = None  # date of the newest answers in the sample
     left_out: str = ""  # which statements did not count, and why
 
@@ -132,6 +134,19 @@ def keyed(responses: pd.DataFrame, skill: bank.Skill) -> pd.DataFrame:
     return pd.DataFrame(columns, index=responses.index)
 
 
+def _too_few_people(people: int, needed: int) -> str:
+    return ngettext(
+        "only {people} person has answered this skill's statements; at least {needed} are needed",
+        "only {people} people have answered this skill's statements; at least {needed} are needed",
+        people,
+    ).format(people=people, needed=needed)
+
+
+def error_text(error: ValueError) -> object:
+    """What a computation's ValueError says, still unworded when it carries a `Text`."""
+    return error.args[0] if len(error.args) == 1 else str(error)
+
+
 def skill_reliability(
     data: pd.DataFrame,
     skill_id: str,
@@ -145,26 +160,19 @@ def skill_reliability(
     kept, notes = counted_items(data, min_ratings)
     common = {"skill_id": skill_id, "people": people, "as_of": as_of, "left_out": " ".join(notes)}
     if people < min_ratings:
-        reason = ngettext(
-            "only {people} person has answered this skill's statements; at least {needed} "
-            "are needed",
-            "only {people} people have answered this skill's statements; at least {needed} "
-            "are needed",
-            people,
-        ).format(people=people, needed=min_ratings)
+        reason = i18n.later(_too_few_people, people, min_ratings)
         return SkillReliability(alpha=math.nan, reason=reason, **common)
     if len(kept) < 2:
-        reason = _("fewer than two of its statements have {needed} or more ratings").format(
-            needed=min_ratings
+        reason = i18n.deferred(
+            N_("fewer than two of its statements have {needed} or more ratings"),
+            needed=min_ratings,
         )
         return SkillReliability(alpha=math.nan, items=tuple(kept), reason=reason, **common)
     try:
         alpha = psychometrics.cronbach_alpha(data[kept])
     except ValueError as error:
-        return SkillReliability(
-            alpha=math.nan, items=tuple(kept),
-            reason=_("the reliability is undefined: {error}").format(error=error), **common,
-        )  # fmt: skip
+        reason = i18n.deferred(N_("the reliability is undefined: {error}"), error=error_text(error))
+        return SkillReliability(alpha=math.nan, items=tuple(kept), reason=reason, **common)
     verdict = plausibility.reliability(alpha, floor=floor)
     return SkillReliability(alpha=alpha, items=tuple(kept), reason=verdict.reason, **common)
 
@@ -357,7 +365,7 @@ class ChangeThreshold:
     reliability: float  # of the skill's counted statements (NaN when none)
     provisional: bool  # change cannot be judged: see `reason`
     points: float  # 1.96 x sqrt(2) x SEM: a change at least this large is reliable (or NaN)
-    reason: str = ""
+    reason: str | i18n.Text = ""
     people: int = 0  # the people the reliability rests on
     as_of: date | None = None  # the date of the newest answers it rests on
     source: SkillReliability | None = None
@@ -416,8 +424,10 @@ def change_threshold(skill_id: str, sd: float, count: int, source: SkillReliabil
     people) and its reliability; provisional with the reason when it cannot be judged."""
     reason = source.reason if source.provisional else ""
     if not reason and count < MIN_SAMPLE:
-        reason = _("only {count} people have a score; at least {needed} are needed").format(
-            count=count, needed=MIN_SAMPLE
+        reason = i18n.deferred(
+            N_("only {count} people have a score; at least {needed} are needed"),
+            count=count,
+            needed=MIN_SAMPLE,
         )
     if not reason:
         reason = plausibility.spread(sd, scale=100.0).reason

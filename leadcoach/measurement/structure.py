@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from leadcoach.measurement import factoring, plausibility, psychometrics
-from leadcoach.platform.i18n import _, ngettext
+from leadcoach.platform.i18n import N_, Text, deferred, later, ngettext
 
 # Bootstrap resamples for omega's interval: 500 keeps the 2.5% and 97.5% percentiles
 # stable to about ±0.01 (Efron & Tibshirani, 1993, ch. 13, advise 500-1000 for percentile
@@ -229,7 +229,7 @@ class GeneralFactor:
     omega_t: float  # share due to all common factors (general and skills)
     general: pd.Series  # each statement's loading on the general factor
     second_order: pd.Series  # each group factor's loading on the general factor
-    notes: tuple[str, ...]
+    notes: tuple[str | Text, ...]  # Texts worded when shown
     method: str = SKILLS  # EXPLORATORY or SKILLS
     omega_limit: float = math.nan  # omega_h of an infinitely long test like this one
     ecv: float = math.nan  # the general factor's share of the common variance
@@ -291,7 +291,7 @@ def _omegas(
     pattern: pd.DataFrame,
     second: pd.Series,
     communality: pd.Series,
-    notes: list[str],
+    notes: list,
     method: str,
 ) -> GeneralFactor:
     """psych::schmid's loadings and psych::omegah's statistics from an oblique `pattern`
@@ -372,21 +372,14 @@ def _against(
             names = [f'"{f}"' for f in against]
         else:
             names = [
-                _('{factor} (mostly "{skill}")').format(factor=f, skill=skills[f])
+                deferred(N_('{factor} (mostly "{skill}")'), factor=f, skill=skills[f])
                 if skills and f in skills
                 else f
                 for f in against
             ]
-        # Notes are read on the quality page: texts of the catalog (issue 25).
-        notes.append(
-            ngettext(
-                "{names} loads negatively on the general factor: the skills may not share one "
-                "general factor, or its statements are scored the wrong way round",
-                "{names} load negatively on the general factor: the skills may not share one "
-                "general factor, or their statements are scored the wrong way round",
-                len(names),
-            ).format(names=", ".join(names))
-        )
+        # Notes are read on the quality page: texts of the catalog (issue 25), worded when
+        # shown, so one fit serves every language.
+        notes.append(later(_loads_against, *names))
     general = found.general
     alone = general[(general < 0) & ~found.factor_of.isin(against)]
     negative = plausibility.loadings(alone.items(), general=True)
@@ -395,12 +388,24 @@ def _against(
     return notes
 
 
-def _second_order(phi: np.ndarray, notes: list[str]) -> np.ndarray:
+def _loads_against(*names: str) -> str:
+    return ngettext(
+        "{names} loads negatively on the general factor: the skills may not share one "
+        "general factor, or its statements are scored the wrong way round",
+        "{names} load negatively on the general factor: the skills may not share one "
+        "general factor, or their statements are scored the wrong way round",
+        len(names),
+    ).format(names=", ".join(names))
+
+
+def _second_order(phi: np.ndarray, notes: list) -> np.ndarray:
     """The group factors' loadings on g: psych::schmid's fa(phi, 1, fm = "minres"),
     signed to sum >= 0."""
     fit = factoring.minres(phi, 1)
     if fit.heywood.any():
-        notes.append(_("a group factor's loading on the general factor was capped near 1"))
+        notes.append(
+            deferred(N_("a group factor's loading on the general factor was capped near 1"))
+        )
     return fit.loadings[:, 0]
 
 
@@ -441,24 +446,26 @@ def exploratory_general_factor(
         raise ValueError(
             f"{factors} group factors need more than {factors} statements; {len(items)} given"
         )
-    notes: list[str] = []
+    notes: list = []
     r = _finite(corr)
     fit = factoring.minres(r, factors)
     if not fit.converged:
-        notes.append(_("the factor fit did not fully converge"))
+        notes.append(deferred(N_("the factor fit did not fully converge")))
     if fit.heywood.any():
         flagged = ", ".join(str(items[i]) for i in np.flatnonzero(fit.heywood))
         notes.append(
-            _("{flagged}: explained almost entirely by the factors (a Heywood case)").format(
-                flagged=flagged
+            deferred(
+                N_("{flagged}: explained almost entirely by the factors (a Heywood case)"),
+                flagged=flagged,
             )
         )
     start = factoring.sign_and_order(factoring.varimax(fit.loadings))
     rotation = factoring.oblimin(start)
     if not rotation.converged:
         notes.append(
-            _("the oblimin rotation did not converge in {iterations} iterations").format(
-                iterations=factoring.ROTATION_MAXIT
+            deferred(
+                N_("the oblimin rotation did not converge in {iterations} iterations"),
+                iterations=factoring.ROTATION_MAXIT,
             )
         )
     columns = [f"F{i + 1}*" for i in range(factors)]
@@ -513,7 +520,7 @@ def general_factor(
     identified).
     """
     _finite(corr)
-    notes: list[str] = []
+    notes: list = []
     by_skill: dict[str, list[str]] = {}
     for item in corr.index:
         by_skill.setdefault(clusters[item], []).append(item)
@@ -521,8 +528,10 @@ def general_factor(
     for skill, items in list(by_skill.items()):
         if len(items) < min_items:
             notes.append(
-                _("{skill} left out: fewer than {count} statements").format(
-                    skill=skill, count=min_items
+                deferred(
+                    N_("{skill} left out: fewer than {count} statements"),
+                    skill=skill,
+                    count=min_items,
                 )
             )
             del by_skill[skill]
@@ -530,7 +539,7 @@ def general_factor(
         block = corr.loc[items, items].to_numpy(dtype=float)
         values, _residual, heywood = psychometrics._one_factor_minres(block)
         if heywood.any():
-            notes.append(_("{skill}: a loading was capped at 1").format(skill=skill))
+            notes.append(deferred(N_("{skill}: a loading was capped at 1"), skill=skill))
         loadings.update(zip(items, values, strict=True))
     skills = list(by_skill)
     if len(skills) < 3:
@@ -561,8 +570,11 @@ def general_factor(
                 raise ValueError(f"{s} and {skills[j]}: {checked.reason}")
             if not checked.ok:
                 notes.append(
-                    _("{first} and {second}: {reason}; capped").format(
-                        first=s, second=skills[j], reason=checked.reason
+                    deferred(
+                        N_("{first} and {second}: {reason}; capped"),
+                        first=s,
+                        second=skills[j],
+                        reason=checked.reason,
                     )
                 )
             phi.iloc[i, j] = phi.iloc[j, i] = float(np.clip(values[i, j], -1.0, 1.0))

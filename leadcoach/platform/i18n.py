@@ -20,9 +20,10 @@ import gettext as _gettext
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -119,6 +120,55 @@ _ = gettext
 def N_(message: str) -> str:
     """Mark a text for the catalog without translating it here (translated where shown)."""
     return message
+
+
+@dataclass(frozen=True)
+class Text:
+    """A people-facing text not yet worded: a module-level function that words it and its
+    arguments, called in the language being shown each time the text is turned into a string
+    (`str`, `format`, an f-string). Results computed once and read in every language keep
+    these instead of words (issue 25: the quality report is computed once per data version,
+    not once per language). Arguments that are Texts are worded first. Frozen, hashable and
+    picklable (the function is pickled by its name)."""
+
+    words: Callable[..., str]
+    args: tuple = ()
+
+    def __str__(self) -> str:
+        return self.words(*(str(a) if isinstance(a, Text) else a for a in self.args))
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def later(words: Callable[..., str], *args: object) -> Text:
+    """`words(*args)` when shown: e.g. later(number, 0.7, 2) is "0.70" or "0٫70"."""
+    return Text(words, args)
+
+
+def _formatted_message(message: str, *pairs: object) -> str:
+    values = dict(zip(pairs[::2], pairs[1::2], strict=True))
+    return gettext(message).format(**values)
+
+
+def deferred(message: str, /, **values: object) -> Text:
+    """`_(message).format(**values)` when shown; mark the message with N_() where it is
+    written, so that it reaches the catalog."""
+    return Text(_formatted_message, (message, *(x for pair in values.items() for x in pair)))
+
+
+def _joined(separator: str, *parts: str) -> str:
+    return separator.join(parts)
+
+
+def joined(separator: str, parts) -> Text:
+    """The parts (texts or strings) joined by the separator, each worded when shown."""
+    return Text(_joined, (separator, *parts))
+
+
+def worded(value: object) -> object:
+    """A Text in the current language; anything else as it is."""
+    return str(value) if isinstance(value, Text) else value
 
 
 def locale() -> Locale:

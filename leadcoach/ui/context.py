@@ -16,12 +16,10 @@ from leadcoach.assessment import responses
 from leadcoach.instrument import bank, translations
 from leadcoach.measurement import dif, norms, quality, reliability
 from leadcoach.people.sign_ins import SignIns
-from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.platform.i18n import _
-from leadcoach.platform.languages import SOURCE
 from leadcoach.programmes.cohort_reviews import CohortKpiReviews, CohortReviews
 from leadcoach.ui.text import md
 
@@ -105,20 +103,18 @@ def _reliabilities_for(
     instrument_id: str,
     floor: float,
     min_ratings: int,
-    language: str = SOURCE,
 ):
     # Recomputed at most every 10 minutes: alphas move slowly as submissions accumulate.
-    # Per language too (issue 25): the reasons a skill cannot be judged are read by people;
-    # the answers they come from are read once for every language.
+    # Not per language (issue 25): the reasons a skill cannot be judged are kept unworded
+    # (`i18n.Text`) and worded in the reader's language where they are shown.
     responses, as_of, _spread = _reliability_sample_for(database_url, directory, instrument_id)
-    with i18n.using(language):
-        return reliability.skill_reliabilities(
-            responses,
-            _instrument_for(directory, instrument_id),
-            floor=floor,
-            min_ratings=min_ratings,
-            as_of=as_of,
-        )
+    return reliability.skill_reliabilities(
+        responses,
+        _instrument_for(directory, instrument_id),
+        floor=floor,
+        min_ratings=min_ratings,
+        as_of=as_of,
+    )
 
 
 def _reliability_key() -> tuple:
@@ -129,7 +125,6 @@ def _reliability_key() -> tuple:
         current.instrument_id,
         current.min_reliability,
         current.min_quality_sample,
-        i18n.current(),
     )
 
 
@@ -146,14 +141,10 @@ def _thresholds_for(
     instrument_id: str,
     floor: float,
     min_ratings: int,
-    language: str = SOURCE,
 ):
     spread = _reliability_sample_for(database_url, directory, instrument_id)[2]
-    alphas = _reliabilities_for(
-        database_url, directory, instrument_id, floor, min_ratings, language
-    )
-    with i18n.using(language):
-        return reliability.thresholds_from(spread, alphas)
+    alphas = _reliabilities_for(database_url, directory, instrument_id, floor, min_ratings)
+    return reliability.thresholds_from(spread, alphas)
 
 
 def change_thresholds() -> dict[str, reliability.ChangeThreshold]:

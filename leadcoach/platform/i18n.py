@@ -92,10 +92,13 @@ def translations(code: str) -> _gettext.NullTranslations:
 
 
 def gettext(message: str) -> str:
-    """The message in the current language (the English source when it has no translation)."""
+    """The message in the current language (the English source when it has no translation);
+    a questionnaire text the catalog does not hold is looked up in the questionnaire's own
+    translations (`questionnaire_text`)."""
     if not message:
         return message
-    return translations(current()).gettext(message)
+    found = translations(current()).gettext(message)
+    return questionnaire_text(message) if found == message else found
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -105,6 +108,32 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 _ = gettext
+
+
+# --- issue 25: the questionnaire's own words (skill names and definitions) ------------------
+# The questionnaire is translated by its own files (leadcoach.instrument.translations), not by
+# the catalog; its skills' names and definitions, though, are read on every page, in tables,
+# charts, prose, select boxes and files. The core's frames and cached results carry the
+# source's (English) names, shared by readers of every language; so the names are put into
+# the reader's language where a text is shown, by the same lookups the interface's own texts
+# go through: `gettext` (column headers, labels) and `questionnaire_text` (a table's cells,
+# a chart's data), which the funnels call (leadcoach.reporting.vocabulary.cell,
+# leadcoach.ui.chart_specs). The words are registered once per process, from the files
+# (leadcoach.instrument.translations.register), and never change afterwards.
+_QUESTIONNAIRE: dict[str, dict[str, str]] = {}
+
+
+def add_questionnaire_texts(language: str, texts: dict[str, str]) -> None:
+    """Register the questionnaire's translations into `language`: English text -> text."""
+    known = _QUESTIONNAIRE.setdefault(language, {})
+    known.update({source: text for source, text in texts.items() if source and text})
+
+
+def questionnaire_text(text: str) -> str:
+    """A questionnaire text (a skill's name or definition, in the source language) in the
+    current language; any other text, or one not translated, as it is."""
+    words = _QUESTIONNAIRE.get(current())
+    return words.get(text, text) if words and isinstance(text, str) else text
 
 
 def N_(message: str) -> str:

@@ -233,7 +233,8 @@ def cell(value: object, spec: str | None = None, column: str | None = None) -> s
     if column is not None and column in VALUES:
         named = VALUES[column].get(text)
         return text if named is None else _(named)
-    return text
+    # A skill's name or definition in the reader's language (issue 25; leadcoach.platform.i18n).
+    return i18n.questionnaire_text(text)
 
 
 def detail(text: str) -> str:
@@ -720,3 +721,33 @@ REPORT.update(
     }
 )
 HEADERS.update({"not_submitted": "Not submitted"})
+
+
+# --- issue 25: skills named in the reader's language wherever data is drawn -----------------
+def in_language(value):
+    """The value with every skill named (and defined) in the current language: texts, and
+    the texts inside lists, tuples, dicts and frames (cells, column and index labels), as
+    leadcoach.platform.i18n.questionnaire_text gives them; anything else as it is. For data
+    a chart or a file is drawn from: the core's frames carry the source's names."""
+    if isinstance(value, str):
+        return i18n.questionnaire_text(value)
+    if isinstance(value, pd.DataFrame):
+        frame = value.rename(columns=_renamed, index=_renamed)
+        for column in frame.columns:
+            series = frame[column]
+            if isinstance(series.dtype, pd.CategoricalDtype):  # an order kept as categories
+                frame[column] = series.cat.rename_categories(_renamed)
+            elif series.dtype == object or pd.api.types.is_string_dtype(series):
+                frame[column] = series.map(_renamed)
+        return frame
+    if isinstance(value, pd.Series):
+        return value.map(_renamed) if value.dtype == object else value
+    if isinstance(value, list | tuple):
+        return type(value)(in_language(v) for v in value)
+    if isinstance(value, dict):
+        return {in_language(k): in_language(v) for k, v in value.items()}
+    return value
+
+
+def _renamed(value):
+    return i18n.questionnaire_text(value) if isinstance(value, str) else value

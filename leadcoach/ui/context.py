@@ -208,6 +208,7 @@ def startup() -> None:
     try:
         instrument()
         tips()
+        questionnaire_translations()  # registers the skills' names in each language
     except bank.BankError as error:
         st.error(
             _(
@@ -288,7 +289,10 @@ def kept_selectbox(label: str, options: list, *, key: str, default: Callable[[],
 @st.cache_resource(show_spinner=False)
 def _translations_for(directory: str, instrument_id: str) -> dict:
     # Read once per process, like the questionnaire itself; restart after editing them.
-    return translations.load_translations(Path(directory), instrument_id)
+    found = translations.load_translations(Path(directory), instrument_id)
+    # The skills' names and definitions in every language, for every text shown (issue 25).
+    translations.register(_instrument_for(directory, instrument_id), found)
+    return found
 
 
 def questionnaire_translations() -> dict[str, translations.Translation]:

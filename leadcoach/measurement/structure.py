@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from leadcoach.measurement import factoring, plausibility, psychometrics
-from leadcoach.platform.i18n import _, ngettext
+from leadcoach.platform.i18n import _, ngettext, questionnaire_text
 
 # Bootstrap resamples for omega's interval: 500 keeps the 2.5% and 97.5% percentiles
 # stable to about ±0.01 (Efron & Tibshirani, 1993, ch. 13, advise 500-1000 for percentile
@@ -369,10 +369,12 @@ def _against(
     if against:
         # Skill names may hold commas: quoted, so the list reads unambiguously.
         if found.method == SKILLS:
-            names = [f'"{f}"' for f in against]
-        else:
+            names = [f'"{questionnaire_text(f)}"' for f in against]
+        else:  # skills named in the reader's language, as the notes are written (issue 25)
             names = [
-                _('{factor} (mostly "{skill}")').format(factor=f, skill=skills[f])
+                _('{factor} (mostly "{skill}")').format(
+                    factor=f, skill=questionnaire_text(skills[f])
+                )
                 if skills and f in skills
                 else f
                 for f in against

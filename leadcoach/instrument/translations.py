@@ -254,6 +254,14 @@ def register(instrument: Instrument, translations: dict[str, Translation]) -> No
         i18n.add_questionnaire_texts(language, shown_words(instrument, language, translations))
 
 
+def load_for_showing(directory: Path, instrument: Instrument) -> dict[str, Translation]:
+    """`load_translations` for a process that shows the instrument to people (the app, the
+    mail scheduler, reports): its skills' names are registered as well (`register`)."""
+    found = load_translations(Path(directory), instrument.id)
+    register(instrument, found)
+    return found
+
+
 def translate(
     instrument: Instrument, language: str | None, translations: dict[str, Translation]
 ) -> Instrument:

@@ -535,7 +535,7 @@ def cannot_judge_note(
     """ "Differences of one person cannot be judged yet for <skill>: <reason>; ..." over
     the given skill ids whose reliability cannot be used ("" when every one can)."""
     unjudged = [
-        f"{names.get(s, s)} ({reliabilities[s].reason})"
+        f"{i18n.questionnaire_text(names.get(s, s))} ({reliabilities[s].reason})"
         for s in skills
         if s in reliabilities and reliabilities[s].provisional
     ]

@@ -129,6 +129,11 @@ def add_questionnaire_texts(language: str, texts: dict[str, str]) -> None:
     known.update({source: text for source, text in texts.items() if source and text})
 
 
+def has_questionnaire_texts() -> bool:
+    """Whether the current language has questionnaire texts registered (not English)."""
+    return bool(_QUESTIONNAIRE.get(current()))
+
+
 def questionnaire_text(text: str) -> str:
     """A questionnaire text (a skill's name or definition, in the source language) in the
     current language; any other text, or one not translated, as it is."""

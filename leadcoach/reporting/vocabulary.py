@@ -728,25 +728,47 @@ def in_language(value):
     """The value with every skill named (and defined) in the current language: texts, and
     the texts inside lists, tuples, dicts and frames (cells, column and index labels), as
     leadcoach.platform.i18n.questionnaire_text gives them; anything else as it is. For data
-    a chart or a file is drawn from: the core's frames carry the source's names."""
+    a chart or a file is drawn from: the core's frames carry the source's names. A frame
+    with nothing to rename is returned as it is (the same object, the same Arrow data)."""
+    if not i18n.has_questionnaire_texts():  # English, or no translation
+        return value
     if isinstance(value, str):
         return i18n.questionnaire_text(value)
     if isinstance(value, pd.DataFrame):
-        frame = value.rename(columns=_renamed, index=_renamed)
-        for column in frame.columns:
-            series = frame[column]
-            if isinstance(series.dtype, pd.CategoricalDtype):  # an order kept as categories
-                frame[column] = series.cat.rename_categories(_renamed)
-            elif series.dtype == object or pd.api.types.is_string_dtype(series):
-                frame[column] = series.map(_renamed)
-        return frame
+        return _frame_in_language(value)
     if isinstance(value, pd.Series):
-        return value.map(_renamed) if value.dtype == object else value
+        renamed = value.map(_renamed) if value.dtype == object else value
+        return value if renamed.equals(value) else renamed
     if isinstance(value, list | tuple):
         return type(value)(in_language(v) for v in value)
     if isinstance(value, dict):
         return {in_language(k): in_language(v) for k, v in value.items()}
     return value
+
+
+def _frame_in_language(frame: pd.DataFrame) -> pd.DataFrame:
+    changed = {}
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # an order kept as categories
+            categories = list(series.cat.categories)
+            if any(_renamed(c) != c for c in categories):
+                changed[position] = series.cat.rename_categories(_renamed)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            renamed = series.map(_renamed)
+            if not renamed.equals(series):
+                changed[position] = renamed
+    labels = [_renamed(c) for c in frame.columns]
+    index_changes = frame.index.dtype == object and any(_renamed(i) != i for i in frame.index)
+    if not changed and labels == list(frame.columns) and not index_changes:
+        return frame
+    result = frame.copy()
+    for position, series in changed.items():
+        result.isetitem(position, series)
+    result.columns = labels
+    if index_changes:
+        result.index = frame.index.map(_renamed)
+    return result
 
 
 def _renamed(value):

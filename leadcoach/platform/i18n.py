@@ -11,6 +11,21 @@ compile, also run by the install targets). A missing or older compiled `.mo` is 
 from the `.po` in memory with Babel the first time a language is used, so a `pip install`
 (which runs no make target) still speaks every language, and an edited `.po` is never
 shadowed by a stale `.mo`.
+
+The questionnaire's skills (issue 25) are named and defined in the reader's language on every
+page and in every file, by the same lookups as the interface's texts: the translations of
+`assessments/translations/` are registered here once per process where they are loaded for
+showing (`leadcoach.instrument.translations.register`), and `gettext` falls back to them
+(headers, labels), `questionnaire_text` looks one up (a table's cell through
+leadcoach.reporting.vocabulary.cell, a chart's data through vocabulary.in_language in
+leadcoach.ui.chart_specs, a sentence naming a skill). Why there and not in the core's
+results: those carry the English names and many are cached across readers of every
+language (cohort reviews, norms, quality reports, keyed on the instrument's id, not the
+language), and exports compare names with the instrument's; translating where a text is
+shown keeps one cached result for every language, and a new view that draws through the
+tables, charts and catalog gets the names without asking. Passing a translated instrument
+to display code instead would have each page remember to, and would put translated names
+into any cached computation it reached.
 """
 
 from __future__ import annotations

@@ -541,8 +541,7 @@ def cannot_judge_note(
     ]
     if not unjudged:
         return ""
-    return (
-        "For one person, whether a difference is beyond noise cannot be judged yet for "
-        + "; ".join(unjudged)
-        + "."
-    )
+    # Read on the coach's Compare page: a text of the catalog (issue 25).
+    return _(
+        "For one person, whether a difference is beyond noise cannot be judged yet for {skills}."
+    ).format(skills="; ".join(unjudged))

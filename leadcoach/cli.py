@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from leadcoach.instrument import bank
+from leadcoach.instrument import bank, translations
 from leadcoach.people import accounts
 from leadcoach.platform.config import Settings, get_settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
@@ -347,6 +347,8 @@ def _send_due(_args: argparse.Namespace, settings: Settings) -> int:
     from leadcoach.messaging import scheduler
 
     instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    # Emails name skills in the recipient's language (issue 25).
+    translations.load_for_showing(settings.assessments_dir, instrument)
     migrate(settings)
     engine = make_engine(settings)
     try:
@@ -367,6 +369,7 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
         print("error: --interval must be at least 1 second", file=sys.stderr)
         return EXIT_USAGE
     instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    translations.load_for_showing(settings.assessments_dir, instrument)  # skills' names
     migrate(settings)
     stop = threading.Event()
     # systemd and docker stop with SIGTERM, a terminal with Ctrl+C: finish the pass, then exit.
@@ -462,6 +465,7 @@ def _reports(args: argparse.Namespace, settings: Settings) -> int:
                     instrument=inputs.instrument,
                     thresholds=inputs.thresholds,
                     min_group=settings.min_group_size,
+                    translations=inputs.translations,
                 )
             )
             written.append(args.workbook)

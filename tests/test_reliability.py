@@ -133,7 +133,7 @@ def test_omega_leaves_out_a_constant_statement_and_flags_a_negative_loading(inst
     flipped = good.assign(PLN2=6 - good["PLN2"])
     skills, _ = quality.analyse(long(flipped), instrument, 30)
     assert "PLN2" in str(skills.set_index("skill_id").loc["PLN", "note"])
-    assert "negatively" in skills.set_index("skill_id").loc["PLN", "note"]
+    assert "negatively" in str(skills.set_index("skill_id").loc["PLN", "note"])
 
 
 def long(frame: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pytest
 from sqlmodel import select
 
 from leadcoach.demo import NEW_SUPERVISOR, email_for, load_demo
-from leadcoach.instrument import bank
+from leadcoach.instrument import bank, translations
 from leadcoach.measurement import multirater as mr
 from leadcoach.people.access import load_viewer
 from leadcoach.platform import i18n
@@ -470,6 +470,37 @@ def test_the_workbook_in_arabic_reads_in_arabic_right_to_left(demo):
         languages = {row[column] for row in scores.iter_rows(min_row=2, values_only=True)}
         named = languages - {None}
         assert named and named <= {vocabulary.cell(c, column="language") for c in SUPPORTED}
+
+
+def test_the_workbook_in_french_names_the_skills_in_french(demo):
+    """Issue 25: the review's frames carry the questionnaire's English skill names (shared by
+    every reader); the workbook built in French names every skill as the French
+    questionnaire does, in headers and cells, and no English skill name is left."""
+    _, engine, inputs = demo
+    with session_scope(engine) as session, i18n.using("fr"):
+        hr = _viewer(session, "Helen Okafor")
+        review = _review(session, hr, inputs, 5)
+        data = workbook.build(
+            session=session, viewer=hr, cohort_id=_spring(session), review=review,
+            instrument=inputs.instrument, thresholds=inputs.thresholds, min_group=5,
+            today=TODAY, translations=inputs.translations,
+        )  # fmt: skip
+        session.rollback()
+    french = translations.skill_names(inputs.instrument, "fr", dict(inputs.translations))
+    english = {skill.name for skill in inputs.instrument.skills}
+    assert not set(french.values()) & english, "every skill has a French name"
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    # Summary, completion, change per skill, scores at each round, scores, notes.
+    cells = [[v for row in sheet.iter_rows(values_only=True) for v in row if v] for sheet in book]
+    assert book.worksheets[2].title == "Changement par compétence"
+    change, distribution, scores, notes = cells[2:]
+    for skill in inputs.instrument.skills:
+        name = french[skill.id]
+        assert name in change and name in distribution and name in scores, name
+    assert set(french.values()) <= set(notes)
+    assert not [v for values in cells for v in values if v in english]
+    # The cached review itself is unchanged: English for the next reader.
+    assert set(review.distribution["skill"]) <= english
 
 
 def test_every_members_report_in_one_zip_with_progress(demo, tmp_path, monkeypatch):

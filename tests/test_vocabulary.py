@@ -76,3 +76,42 @@ def test_a_data_grid_keeps_full_number_columns_as_numbers():
     shown = people_frame(frame, formats={"alpha": ".2f", "mean": ".1f"}, keep_numbers=True)
     assert shown["People"].tolist() == [3, 12] and shown["Alpha"].tolist() == [0.81, 0.7]
     assert shown["Mean"].tolist() == ["50.0", EMPTY], "a column with a gap reads as text"
+
+
+def test_skills_are_named_in_the_readers_language_in_tables_and_chart_data():
+    """Issue 25: the core's frames carry the questionnaire's English skill names; once the
+    translations are registered (as the app, reports and the scheduler do when loading
+    them), a table's cells and headers and a chart's data name them in the reader's
+    language, and English (and a frame with no skill in it) is left exactly as it is."""
+    from leadcoach.instrument import bank, translations
+    from leadcoach.platform import i18n
+    from leadcoach.platform.config import Settings
+
+    settings = Settings()
+    instrument = bank.load_bank(settings.assessments_dir).current(settings.instrument_id)
+    translations.load_for_showing(settings.assessments_dir, instrument)
+    first, second = instrument.skills[:2]
+    with i18n.using("fr"):
+        french = translations.skill_names(
+            instrument,
+            "fr",
+            translations.load_translations(settings.assessments_dir, instrument.id),
+        )
+    assert french[first.id] != first.name
+    frame = pd.DataFrame({"skill": [first.name, second.name], first.name: [1.0, 2.0]})
+    order = (first.name, second.name)
+    with i18n.using("fr"):
+        shown = people_frame(frame)
+        assert shown.iloc[:, 0].tolist() == [french[first.id], french[second.id]]
+        assert french[first.id] in shown.columns
+        data, sort = vocabulary.in_language((frame, order))
+        assert data["skill"].tolist() == [french[first.id], french[second.id]]
+        assert list(data.columns) == ["skill", french[first.id]]
+        assert sort == (french[first.id], french[second.id])
+        assert frame["skill"].tolist() == list(order)  # the core's frame is not changed
+        plain = pd.DataFrame({"name": ["Ana Lima"]})
+        assert vocabulary.in_language(plain) is plain
+        assert i18n.gettext(first.definition) != first.definition
+    with i18n.using("en"):
+        assert vocabulary.in_language(frame) is frame
+        assert people_frame(frame).iloc[:, 0].tolist() == list(order)

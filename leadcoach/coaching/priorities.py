@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from leadcoach.measurement.reliability import noise_margin
-from leadcoach.platform.i18n import N_, _, ngettext, number, strftime
+from leadcoach.platform.i18n import N_, _, ngettext, number, questionnaire_text, strftime
 
 LOWEST_SKILLS = 3
 NO_PLAN_POINTS = 10
@@ -73,7 +73,8 @@ def _skill_concerns(team: pd.DataFrame, organisation: pd.DataFrame) -> list[dict
         concerns.append(
             {
                 "kind": N_("Team skill"),
-                "subject": skill,
+                # The reasons are written in the reader's language, so is the skill's name.
+                "subject": questionnaire_text(skill),
                 "person_id": None,
                 "skill_id": skill_id,
                 "points": max(gap, 0.0),
@@ -106,7 +107,7 @@ def _drop_concerns(changes: pd.DataFrame, sem: dict[str, float]) -> list[dict]:
                 "{skill} fell {points} points ({previous} to {latest}) since {date}; more "
                 "than measurement noise (±{margin})."
             ).format(
-                skill=skill,
+                skill=questionnaire_text(skill),
                 points=number(-change[i], 0),
                 previous=number(previous, 0),
                 latest=number(latest, 0),

@@ -36,6 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leadcoach.instrument.bank import BankError, Instrument, Tip
+from leadcoach.platform import i18n
 from leadcoach.platform.languages import SOURCE, SUPPORTED, code_for
 
 TRANSLATIONS_DIR = "translations"
@@ -232,6 +233,33 @@ def skill_names(
     frames that carry skill names (cohort reports and workbooks built in a language)."""
     texts = texts_for(instrument, language, translations)
     return {skill.id: texts[f"skill.{skill.id}.name"] for skill in instrument.skills}
+
+
+def shown_words(
+    instrument: Instrument, language: str | None, translations: dict[str, Translation]
+) -> dict[str, str]:
+    """The skills' names and definitions in the source language -> in `language` (where
+    translated and current): what every page, table, chart and file names a skill by."""
+    sources = source_texts(instrument)
+    texts = texts_for(instrument, language, translations)
+    keys = [f"skill.{s.id}.{field}" for s in instrument.skills for field in ("name", "definition")]
+    return {sources[key]: texts[key] for key in keys if texts[key] != sources[key]}
+
+
+def register(instrument: Instrument, translations: dict[str, Translation]) -> None:
+    """Make the skills' translated names and definitions known to i18n, so that every text
+    shown in a language names the skills in it (see leadcoach.platform.i18n): called where
+    the translations are loaded for showing (the ui's context, reports and workbooks)."""
+    for language in translations:
+        i18n.add_questionnaire_texts(language, shown_words(instrument, language, translations))
+
+
+def load_for_showing(directory: Path, instrument: Instrument) -> dict[str, Translation]:
+    """`load_translations` for a process that shows the instrument to people (the app, the
+    mail scheduler, reports): its skills' names are registered as well (`register`)."""
+    found = load_translations(Path(directory), instrument.id)
+    register(instrument, found)
+    return found
 
 
 def translate(

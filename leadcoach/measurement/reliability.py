@@ -573,14 +573,13 @@ def cannot_judge_note(
     """ "Differences of one person cannot be judged yet for <skill>: <reason>; ..." over
     the given skill ids whose reliability cannot be used ("" when every one can)."""
     unjudged = [
-        f"{names.get(s, s)} ({reliabilities[s].reason})"
+        f"{i18n.questionnaire_text(names.get(s, s))} ({reliabilities[s].reason})"
         for s in skills
         if s in reliabilities and reliabilities[s].provisional
     ]
     if not unjudged:
         return ""
-    return (
-        "For one person, whether a difference is beyond noise cannot be judged yet for "
-        + "; ".join(unjudged)
-        + "."
-    )
+    # Read on the coach's Compare page: a text of the catalog (issue 25).
+    return _(
+        "For one person, whether a difference is beyond noise cannot be judged yet for {skills}."
+    ).format(skills="; ".join(unjudged))

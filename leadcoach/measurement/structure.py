@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from leadcoach.measurement import factoring, plausibility, psychometrics
-from leadcoach.platform.i18n import N_, Text, deferred, later, ngettext
+from leadcoach.platform.i18n import N_, Text, deferred, later, ngettext, questionnaire_text
 
 # Bootstrap resamples for omega's interval: 500 keeps the 2.5% and 97.5% percentiles
 # stable to about ±0.01 (Efron & Tibshirani, 1993, ch. 13, advise 500-1000 for percentile
@@ -357,6 +357,10 @@ def _omegas(
     return replace(result, subscales=subscales)
 
 
+def _quoted_skill(name: str) -> str:
+    return f'"{questionnaire_text(name)}"'
+
+
 def _against(
     found: GeneralFactor, skills: Mapping[str, str] | None = None, *, statements: bool = True
 ) -> list[str]:
@@ -369,10 +373,14 @@ def _against(
     if against:
         # Skill names may hold commas: quoted, so the list reads unambiguously.
         if found.method == SKILLS:
-            names = [f'"{f}"' for f in against]
-        else:
+            names = [later(_quoted_skill, f) for f in against]
+        else:  # skills named in the reader's language, as the notes are written (issue 25)
             names = [
-                deferred(N_('{factor} (mostly "{skill}")'), factor=f, skill=skills[f])
+                deferred(
+                    N_('{factor} (mostly "{skill}")'),
+                    factor=f,
+                    skill=later(questionnaire_text, skills[f]),
+                )
                 if skills and f in skills
                 else f
                 for f in against

@@ -91,6 +91,8 @@ def localised(values: dict[str, Any]) -> dict[str, Any]:
         )
     if shown.get("rater_group") in GROUP_LABELS:  # a 360 rater's group (issue 22)
         shown["group"] = i18n.gettext(GROUP_LABELS[shown["rater_group"]]).lower()
+    if isinstance(shown.get("skill"), str):  # a goal's skill, named in the reader's language
+        shown["skill"] = i18n.questionnaire_text(shown["skill"])
     for key in NAME_VALUES & shown.keys():
         if isinstance(shown[key], str):
             shown[key] = i18n.isolate(shown[key])

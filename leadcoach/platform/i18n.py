@@ -11,6 +11,21 @@ compile, also run by the install targets). A missing or older compiled `.mo` is 
 from the `.po` in memory with Babel the first time a language is used, so a `pip install`
 (which runs no make target) still speaks every language, and an edited `.po` is never
 shadowed by a stale `.mo`.
+
+The questionnaire's skills (issue 25) are named and defined in the reader's language on every
+page and in every file, by the same lookups as the interface's texts: the translations of
+`assessments/translations/` are registered here once per process where they are loaded for
+showing (`leadcoach.instrument.translations.register`), and `gettext` falls back to them
+(headers, labels), `questionnaire_text` looks one up (a table's cell through
+leadcoach.reporting.vocabulary.cell, a chart's data through vocabulary.in_language in
+leadcoach.ui.chart_specs, a sentence naming a skill). Why there and not in the core's
+results: those carry the English names and many are cached across readers of every
+language (cohort reviews, norms, quality reports, keyed on the instrument's id, not the
+language), and exports compare names with the instrument's; translating where a text is
+shown keeps one cached result for every language, and a new view that draws through the
+tables, charts and catalog gets the names without asking. Passing a translated instrument
+to display code instead would have each page remember to, and would put translated names
+into any cached computation it reached.
 """
 
 from __future__ import annotations
@@ -102,10 +117,13 @@ def preload() -> None:
 
 
 def gettext(message: str) -> str:
-    """The message in the current language (the English source when it has no translation)."""
+    """The message in the current language (the English source when it has no translation);
+    a questionnaire text the catalog does not hold is looked up in the questionnaire's own
+    translations (`questionnaire_text`)."""
     if not message:
         return message
-    return translations(current()).gettext(message)
+    found = translations(current()).gettext(message)
+    return questionnaire_text(message) if found == message else found
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:
@@ -115,6 +133,37 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 _ = gettext
+
+
+# --- issue 25: the questionnaire's own words (skill names and definitions) ------------------
+# The questionnaire is translated by its own files (leadcoach.instrument.translations), not by
+# the catalog; its skills' names and definitions, though, are read on every page, in tables,
+# charts, prose, select boxes and files. The core's frames and cached results carry the
+# source's (English) names, shared by readers of every language; so the names are put into
+# the reader's language where a text is shown, by the same lookups the interface's own texts
+# go through: `gettext` (column headers, labels) and `questionnaire_text` (a table's cells,
+# a chart's data), which the funnels call (leadcoach.reporting.vocabulary.cell,
+# leadcoach.ui.chart_specs). The words are registered once per process, from the files
+# (leadcoach.instrument.translations.register), and never change afterwards.
+_QUESTIONNAIRE: dict[str, dict[str, str]] = {}
+
+
+def add_questionnaire_texts(language: str, texts: dict[str, str]) -> None:
+    """Register the questionnaire's translations into `language`: English text -> text."""
+    known = _QUESTIONNAIRE.setdefault(language, {})
+    known.update({source: text for source, text in texts.items() if source and text})
+
+
+def has_questionnaire_texts() -> bool:
+    """Whether the current language has questionnaire texts registered (not English)."""
+    return bool(_QUESTIONNAIRE.get(current()))
+
+
+def questionnaire_text(text: str) -> str:
+    """A questionnaire text (a skill's name or definition, in the source language) in the
+    current language; any other text, or one not translated, as it is."""
+    words = _QUESTIONNAIRE.get(current())
+    return words.get(text, text) if words and isinstance(text, str) else text
 
 
 def N_(message: str) -> str:

@@ -105,7 +105,7 @@ def inputs(
         min_norm_group=settings.min_norm_group,
         min_group=settings.min_group_size,
         min_raters=settings.min_raters,
-        translations=translations.load_translations(settings.assessments_dir, instrument.id),
+        translations=translations.load_for_showing(settings.assessments_dir, instrument),
     )
 
 

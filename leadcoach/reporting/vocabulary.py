@@ -233,7 +233,8 @@ def cell(value: object, spec: str | None = None, column: str | None = None) -> s
     if column is not None and column in VALUES:
         named = VALUES[column].get(text)
         return text if named is None else _(named)
-    return text
+    # A skill's name or definition in the reader's language (issue 25; leadcoach.platform.i18n).
+    return i18n.questionnaire_text(text)
 
 
 def detail(text: str) -> str:
@@ -720,3 +721,55 @@ REPORT.update(
     }
 )
 HEADERS.update({"not_submitted": "Not submitted"})
+
+
+# --- issue 25: skills named in the reader's language wherever data is drawn -----------------
+def in_language(value):
+    """The value with every skill named (and defined) in the current language: texts, and
+    the texts inside lists, tuples, dicts and frames (cells, column and index labels), as
+    leadcoach.platform.i18n.questionnaire_text gives them; anything else as it is. For data
+    a chart or a file is drawn from: the core's frames carry the source's names. A frame
+    with nothing to rename is returned as it is (the same object, the same Arrow data)."""
+    if not i18n.has_questionnaire_texts():  # English, or no translation
+        return value
+    if isinstance(value, str):
+        return i18n.questionnaire_text(value)
+    if isinstance(value, pd.DataFrame):
+        return _frame_in_language(value)
+    if isinstance(value, pd.Series):
+        renamed = value.map(_renamed) if value.dtype == object else value
+        return value if renamed.equals(value) else renamed
+    if isinstance(value, list | tuple):
+        return type(value)(in_language(v) for v in value)
+    if isinstance(value, dict):
+        return {in_language(k): in_language(v) for k, v in value.items()}
+    return value
+
+
+def _frame_in_language(frame: pd.DataFrame) -> pd.DataFrame:
+    changed = {}
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # an order kept as categories
+            categories = list(series.cat.categories)
+            if any(_renamed(c) != c for c in categories):
+                changed[position] = series.cat.rename_categories(_renamed)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            renamed = series.map(_renamed)
+            if not renamed.equals(series):
+                changed[position] = renamed
+    labels = [_renamed(c) for c in frame.columns]
+    index_changes = frame.index.dtype == object and any(_renamed(i) != i for i in frame.index)
+    if not changed and labels == list(frame.columns) and not index_changes:
+        return frame
+    result = frame.copy()
+    for position, series in changed.items():
+        result.isetitem(position, series)
+    result.columns = labels
+    if index_changes:
+        result.index = frame.index.map(_renamed)
+    return result
+
+
+def _renamed(value):
+    return i18n.questionnaire_text(value) if isinstance(value, str) else value

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import Session
 
 from leadcoach.instrument import bank
+from leadcoach.instrument import translations as questionnaire
 from leadcoach.measurement import reliability
 from leadcoach.people import access, audit
 from leadcoach.people.access import Action, Viewer, require
@@ -56,6 +58,8 @@ def _value(value: Any) -> Any:
         return _(vocabulary.YES) if value else _(vocabulary.NO)
     if isinstance(value, float) and math.isnan(value):
         return None
+    if isinstance(value, str):  # a skill's name in the reader's language (issue 25)
+        value = i18n.questionnaire_text(value)
     return exports.neutralise_cell(value)
 
 
@@ -134,9 +138,14 @@ def build(
     thresholds: dict[str, reliability.ChangeThreshold],
     min_group: int,
     today: date | None = None,
+    translations: Mapping[str, questionnaire.Translation] | None = None,
 ) -> bytes:
-    """The cohort's workbook, its download written to the audit log."""
+    """The cohort's workbook, its download written to the audit log, in the current
+    language; skills are named in it as `translations` (the questionnaire's own, issue 25)
+    give, in English without them."""
     require(viewer, Action.EXPORT_COHORT)
+    if translations:  # the skills' names in every header and cell (see i18n)
+        questionnaire.register(instrument, dict(translations))
     cohort = access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
     words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
@@ -216,7 +225,7 @@ def build(
         words["method_reliable"], words["method_small"].format(minimum=min_group),
     )]  # fmt: skip
     notes.append((words["alpha"], i18n.percent(cohorts.ALPHA)))
-    names = {s.id: s.name for s in instrument.skills}
+    names = {s.id: i18n.questionnaire_text(s.name) for s in instrument.skills}
     for skill_id, threshold in thresholds.items():
         if skill_id in names:
             notes.append((names[skill_id], _threshold(threshold, words)))

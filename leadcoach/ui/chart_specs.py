@@ -23,7 +23,7 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from leadcoach.platform import i18n
 from leadcoach.platform.languages import SOURCE
-from leadcoach.reporting import charts
+from leadcoach.reporting import charts, vocabulary
 
 # Streamlit's chart theme draws axis and legend text in a light grey (#808495, 3.8:1 on
 # white; WCAG 2.1 1.4.3 asks 4.5:1); its own text colour is 12.6:1.
@@ -50,9 +50,12 @@ def _spec(module: str, name: str, args: tuple, kwargs: dict, language: str = SOU
 
 
 def _built(language: str, module: str, name: str, args: tuple, kwargs: dict) -> alt.TopLevelMixin:
-    """The chart in the language, with its months and numbers (charts.localised): the one
-    place every drawn or downloaded chart gets them."""
+    """The chart in the language, with its months and numbers (charts.localised) and its
+    skills' names (vocabulary.in_language): the one place every drawn or downloaded chart
+    gets them."""
     with i18n.using(language):
+        # The skills named in the language: the core's frames carry the source's names.
+        args, kwargs = vocabulary.in_language(args), vocabulary.in_language(kwargs)
         return charts.localised(_builder(module, name)(*args, **kwargs))
 
 

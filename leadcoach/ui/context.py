@@ -213,6 +213,7 @@ def startup() -> None:
     try:
         instrument()
         tips()
+        questionnaire_translations()  # registers the skills' names in each language
     except bank.BankError as error:
         st.error(
             _(
@@ -293,7 +294,8 @@ def kept_selectbox(label: str, options: list, *, key: str, default: Callable[[],
 @st.cache_resource(show_spinner=False)
 def _translations_for(directory: str, instrument_id: str) -> dict:
     # Read once per process, like the questionnaire itself; restart after editing them.
-    return translations.load_translations(Path(directory), instrument_id)
+    # With the skills' names and definitions in every language, for every text shown.
+    return translations.load_for_showing(Path(directory), _instrument_for(directory, instrument_id))
 
 
 def questionnaire_translations() -> dict[str, translations.Translation]:

@@ -200,10 +200,12 @@ def cohort_workbook_download(
                 session=session, viewer=viewer, cohort_id=cohort_id, review=review,
                 instrument=context.instrument(), thresholds=context.change_thresholds(),
                 min_group=context.settings().min_group_size,
+                translations=context.questionnaire_translations(),
             )  # fmt: skip
 
-    where.download_button(
-        label, data, f"{stem}.xlsx", files.TABLE_FORMATS["xlsx"], icon=ICON,
+    where.download_button(  # made when clicked, maybe outside this rerun: in its language
+        label, _in_language(i18n.current(), data), f"{stem}.xlsx", files.TABLE_FORMATS["xlsx"],
+        icon=ICON,
         key=f"cohort_xlsx_{cohort_id}",
     )  # fmt: skip
 

@@ -160,8 +160,12 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
                 "**Blind spots** (you rate yourself clearly above others): {spots}  \n"
                 "**Hidden strengths** (others rate you clearly above yourself): {strengths}"
             ).format(
-                spots=md(", ".join(sorted(set(spots["skill"])))) or _("none"),
-                strengths=md(", ".join(sorted(set(strengths["skill"])))) or _("none"),
+                spots=md(", ".join(sorted(set(map(vocabulary.in_language, spots["skill"])))))
+                or _("none"),
+                strengths=md(
+                    ", ".join(sorted(set(map(vocabulary.in_language, strengths["skill"]))))
+                )
+                or _("none"),
             )
         )
         tables.show(

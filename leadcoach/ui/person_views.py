@@ -47,7 +47,7 @@ def _real_changes(scores: pd.DataFrame, instrument) -> str:
                 items_before=_count(first.loc[skill.id, "answered"]),
                 items_after=_count(last.loc[skill.id, "answered"]),
             )
-            verdicts.get(verdict, []).append(skill.name)
+            verdicts.get(verdict, []).append(vocabulary.in_language(skill.name))
     gains = ", ".join(verdicts["real gain"]) or _("none")
     drops = ", ".join(verdicts["real drop"]) or _("none")
     text = _(
@@ -170,7 +170,8 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             _take_assessment_link()
         return
 
-    profile = person_results.profile(scores, instrument)
+    # The skills named in the reader's language (the core's frames name them in the source's).
+    profile = vocabulary.in_language(person_results.profile(scores, instrument))
     latest = submissions.iloc[-1]
     st.caption(
         _("Submitted on {date} · assessment {number} of {count} · scores run from 0 to 100").format(
@@ -298,7 +299,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             _("{skill} ({score})").format(skill=row.skill, score=number(row.score, 0)),
             expanded=row.Index == 0,
         ):
-            st.caption(instrument.skill(row.skill_id).definition)
+            st.caption(vocabulary.in_language(instrument.skill(row.skill_id).definition))
             for tip in library.get(row.skill_id, ()):
                 st.markdown(_("**{title}.** {action}").format(title=tip.title, action=tip.action))
     if own:
@@ -441,6 +442,7 @@ def growth(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
         _("Highlight a skill"),
         [everything, *skill_names],
         key=f"growth_highlight_{person_id}",
+        format_func=vocabulary.in_language,
         help=_("You can also click a skill in the legend."),
     )
     chart_specs.draw(charts.growth_chart, table, None if highlight == everything else highlight)
@@ -524,7 +526,7 @@ def plan(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
 
 def _goal_card(viewer: Viewer, goal: plans.GoalView, own: bool) -> None:
     with st.container(border=True):
-        st.subheader(goal.skill, anchor=False)
+        st.subheader(vocabulary.in_language(goal.skill), anchor=False)
         st.markdown(_("**Goal:** {specific}").format(specific=md(goal.specific)))
         if goal.measure:
             st.markdown(_("**Progress shows as:** {measure}").format(measure=md(goal.measure)))
@@ -616,7 +618,7 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
     profile = person_results.profile(scores, instrument)
     _strengths, develop = person_results.strengths_and_development(profile)
     suggested = [s for s in develop["skill_id"] if s not in {g.skill_id for g in active}]
-    names = {s.id: s.name for s in instrument.skills}
+    names = {s.id: vocabulary.in_language(s.name) for s in instrument.skills}
     available = [s.id for s in instrument.skills if s.id in set(profile["skill_id"])] or [
         s.id for s in instrument.skills
     ]

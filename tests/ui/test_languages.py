@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from leadcoach.instrument import bank
+from leadcoach.instrument import bank, translations
 from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, session_scope
@@ -145,8 +145,21 @@ def allowed_texts(database_url: str) -> list[str]:
         instrument.scale.not_applicable_label,
         *(point.label for point in instrument.scale.points),
     ]
+    # A skill's name and definition are shown in the reader's language on every page (issue
+    # 25), so they are allowed in English only where a language has no current translation.
+    found = translations.load_translations(Path(settings.assessments_dir), instrument.id)
+    untranslated = set()
+    for language in ("ar", "es", "fr"):
+        shown = translations.texts_for(instrument, language, found)
+        untranslated |= {
+            text for key, text in translations.source_texts(instrument).items()
+            if key.startswith("skill.") and shown[key] == text
+        }  # fmt: skip
+        # The translations themselves are the questionnaire's own texts too ("écoute active").
+        texts += [text for key, text in shown.items() if key.startswith("skill.")]
     for skill in instrument.skills:
-        texts += [skill.name, skill.definition, *(item.text for item in skill.items)]
+        texts += [t for t in (skill.name, skill.definition) if t in untranslated]
+        texts += [item.text for item in skill.items]
         for scenario in skill.scenarios:
             texts += [scenario.text, *(option.text for option in scenario.options)]
     tips = bank.load_tips(Path(settings.assessments_dir) / bank.TIPS_FILE)

@@ -177,7 +177,9 @@ if growth_tab.open:
             st.caption(_("Team growth appears once the team has assessments in two quarters."))
         else:
             skills = list(dict.fromkeys(growth["skill"]))
-            skill = st.selectbox(_("Skill"), skills, key="coach_growth_skill")
+            skill = st.selectbox(
+                _("Skill"), skills, key="coach_growth_skill", format_func=vocabulary.in_language
+            )
             growth_chart = chart_specs.draw(charts.team_growth_chart, growth, skill)
             st.caption(
                 _("The line is the team average; the band holds the middle half of the team.")

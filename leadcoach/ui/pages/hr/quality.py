@@ -306,7 +306,7 @@ else:
                 )
             ).format(
                 item_id=row.item_id,
-                skill=md(row.skill),
+                skill=md(vocabulary.in_language(row.skill)),
                 language=language_name(row.language),
                 smd=formatted(abs(row.smd), ".1f"),
             )

@@ -247,7 +247,7 @@ if change_tab.open:
                 )
             )
             unjudged = [
-                f"**{row.skill}**: {thresholds[row.skill_id].reason}"
+                f"**{vocabulary.in_language(row.skill)}**: {thresholds[row.skill_id].reason}"
                 for row in counts.itertuples()
                 if row.skill_id in thresholds and thresholds[row.skill_id].provisional
             ]
@@ -261,12 +261,17 @@ if change_tab.open:
 distribution = review.distribution
 if rounds_tab.open:
     with rounds_tab:
-        skill = st.selectbox(_("Skill"), [s.name for s in instrument.skills], key="review_skill")
+        skill = st.selectbox(
+            _("Skill"),
+            [s.name for s in instrument.skills],
+            key="review_skill",
+            format_func=vocabulary.in_language,
+        )
         shown = distribution[(distribution["skill"] == skill) & ~distribution["suppressed"]]
         if shown.empty:
             st.caption(
                 _("No round has {min_group} or more people with a {skill} score yet.").format(
-                    min_group=min_group, skill=skill
+                    min_group=min_group, skill=vocabulary.in_language(skill)
                 )
             )
         else:

@@ -16,6 +16,7 @@ from leadcoach.assessment import responses
 from leadcoach.instrument import bank, translations
 from leadcoach.measurement import dif, norms, quality, reliability
 from leadcoach.people.sign_ins import SignIns
+from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
@@ -70,6 +71,25 @@ def tips() -> dict[str, tuple[bank.Tip, ...]]:
     """The coaching tips library, skill id -> tips."""
     current = settings()
     return _tips_for(str(current.assessments_dir), current.instrument_id)
+
+
+def shown_tips() -> dict[str, tuple[bank.Tip, ...]]:
+    """The coaching tips in the reader's language (English where a tip is not translated),
+    for pages; reports translate `tips()` into their own reader's language."""
+    current = settings()
+    return _shown_tips_for(str(current.assessments_dir), current.instrument_id, i18n.current())
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shown_tips_for(
+    directory: str, instrument_id: str, language: str
+) -> dict[str, tuple[bank.Tip, ...]]:
+    return translations.translate_tips(
+        _tips_for(directory, instrument_id),
+        _instrument_for(directory, instrument_id),
+        language,
+        _translations_for(directory, instrument_id),
+    )
 
 
 def engine() -> Engine:

@@ -293,7 +293,7 @@ def results(viewer: Viewer, person_id: int, *, title: bool = True) -> None:
             st.markdown(_("No skill scores lower than the others: they are all level."))
 
     st.subheader(_("Coaching suggestions for the development areas"), anchor=False)
-    library = context.tips()
+    library = context.shown_tips()
     for row in develop.itertuples():
         with st.expander(
             _("{skill} ({score})").format(skill=row.skill, score=number(row.score, 0)),
@@ -632,7 +632,7 @@ def _new_goal_form(viewer: Viewer, goals: list[plans.GoalView], scores: pd.DataF
         st.caption(_("Take an assessment to get suggestions; you can choose any skill meanwhile."))
     ordered = suggested + [s for s in available if s not in suggested]
     skill_id = st.selectbox(_("Focus skill"), ordered, format_func=names.get, key="plan_skill")
-    tips = context.tips().get(skill_id, ())
+    tips = context.shown_tips().get(skill_id, ())
     # What was typed stays after a refusal, and each problem shows under its own field, in
     # the field's own words (the core names fields "Goal", "Measure"...). Once the goal is
     # added, new widgets (new keys) start empty: the browser would send the old ones' values.

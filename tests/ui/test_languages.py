@@ -145,25 +145,33 @@ def allowed_texts(database_url: str) -> list[str]:
         instrument.scale.not_applicable_label,
         *(point.label for point in instrument.scale.points),
     ]
-    # A skill's name and definition are shown in the reader's language on every page (issue
-    # 25), so they are allowed in English only where a language has no current translation.
+    # A skill's name and definition, and the coaching tips, are shown in the reader's
+    # language on every page (issue 25), so they are allowed in English only where a
+    # language has no current translation.
     found = translations.load_translations(Path(settings.assessments_dir), instrument.id)
+    tips = bank.load_tips(Path(settings.assessments_dir) / bank.TIPS_FILE)
+    shown_keys = ("skill.", "tip.")
     untranslated = set()
     for language in ("ar", "es", "fr"):
-        shown = translations.texts_for(instrument, language, found)
+        shown = translations.texts_for(instrument, language, found, tips)
         untranslated |= {
-            text for key, text in translations.source_texts(instrument).items()
-            if key.startswith("skill.") and shown[key] == text
+            text for key, text in translations.source_texts(instrument, tips).items()
+            if key.startswith(shown_keys) and shown[key] == text
         }  # fmt: skip
         # The translations themselves are the questionnaire's own texts too ("écoute active").
-        texts += [text for key, text in shown.items() if key.startswith("skill.")]
+        texts += [text for key, text in shown.items() if key.startswith(shown_keys)]
     for skill in instrument.skills:
         texts += [t for t in (skill.name, skill.definition) if t in untranslated]
         texts += [item.text for item in skill.items]
         for scenario in skill.scenarios:
             texts += [scenario.text, *(option.text for option in scenario.options)]
-    tips = bank.load_tips(Path(settings.assessments_dir) / bank.TIPS_FILE)
-    texts += [part for group in tips.values() for tip in group for part in (tip.title, tip.action)]
+    texts += [
+        part
+        for group in tips.values()
+        for tip in group
+        for part in (tip.title, tip.action)
+        if part in untranslated
+    ]
     with session_scope(make_engine(settings)) as session:
         texts += [p.name for p in session.exec(select(Person))]
         texts += [t.name for t in session.exec(select(Team))]

@@ -184,8 +184,18 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
     )
 
 
-def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
-    """Skills x people, coloured by each person's latest score, the value in each cell.
+# Past this many cells a heatmap leaves each cell's number to its tooltip and to the table
+# beside it, and is drawn on a canvas. A coach of a hundred people (1,200 cells, cohort-10k)
+# waited for the browser to draw the numbers: Chromium spent about 590 ms of CPU on the heatmap
+# with them and 240 ms without, on a canvas (Performance.getMetrics' TaskDuration, median of
+# seven first loads of My teams, same run); 1,200 marks drawn as SVG, Vega's default below
+# Streamlit's 2,000, took longer than the 2,400 on a canvas. A team of 25 keeps its numbers.
+HEATMAP_NUMBERED_CELLS = 480
+
+
+def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.TopLevelMixin:
+    """Skills x people, coloured by each person's latest score, the value in each cell
+    (up to HEATMAP_NUMBERED_CELLS cells; beyond, in the tooltip only).
 
     Skills run down the side, where their long names fit; people run across the top.
     Cividis is readable with every common colour-vision deficiency and in greyscale.
@@ -221,15 +231,20 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
             legend=alt.Legend(title=_("Score"), orient="bottom"),
         ),
     )
+    size = {
+        "height": alt.Step(26),
+        "width": alt.Step(40),
+        "description": _("Heatmap of each person's latest score per skill.") + _(TABLE_BESIDE),
+    }
+    if len(data) > HEATMAP_NUMBERED_CELLS:
+        # Streamlit reads the renderer from usermeta.embedOptions (its own switch to a
+        # canvas comes only at 2,000 marks); the exports ignore it.
+        return cells.properties(**size, usermeta={"embedOptions": {"renderer": "canvas"}})
     values = base.mark_text(fontSize=11).encode(
         text=alt.Text("score:Q", format=".0f"),
         color=alt.condition(alt.datum.score > 60, alt.value("black"), alt.value("white")),
     )
-    return (cells + values).properties(
-        height=alt.Step(26),
-        width=alt.Step(40),
-        description=_("Heatmap of each person's latest score per skill.") + _(TABLE_BESIDE),
-    )
+    return (cells + values).properties(**size)
 
 
 def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.Chart:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
 from leadcoach.platform import i18n
 from leadcoach.platform.i18n import N_, _
@@ -342,11 +341,15 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
 
 def as_svg(chart: alt.TopLevelMixin) -> bytes:
     """The chart drawn as an SVG file (for reports and slides)."""
+    import vl_convert  # on a download's click, not with the app (issue 19: server memory)
+
     return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
 
 
 def as_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """The chart drawn as a PNG image at `scale` times its size (sharp on print)."""
+    import vl_convert
+
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
 
 

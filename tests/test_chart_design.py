@@ -120,3 +120,25 @@ def test_a_drawn_chart_carries_its_text_alternative():
         pd.DataFrame({"submitted_at": pd.to_datetime(["2026-02-01"]), "overall_index": [50.0]})
     )):  # fmt: skip
         assert chart.to_dict()["description"].endswith(charts.TABLE_BESIDE)
+
+
+def test_a_large_heatmap_leaves_the_numbers_to_its_tooltip_and_is_drawn_on_a_canvas():
+    # A coach of a hundred people: 1,200 numbers took the browser most of the page's time.
+    people = [f"Person {i:03d}" for i in range(100)]
+    skills = [f"Skill {j}" for j in range(12)]
+    scores = pd.DataFrame(
+        [
+            {"name": name, "team": "Team A", "skill": skill, "score": 50.0}
+            for name in people
+            for skill in skills
+        ]
+    )
+    large = charts.heatmap_chart(scores, skills).to_dict()
+    assert "layer" not in large and large["mark"]["type"] == "rect"
+    assert large["usermeta"]["embedOptions"]["renderer"] == "canvas"
+    assert "tooltip" in large["encoding"]
+    assert large["encoding"]["x"]["axis"]["labelOverlap"] is False
+    # A team of eight keeps each cell's number, drawn as Streamlit chooses (SVG).
+    small = charts.heatmap_chart(scores[scores["name"].isin(people[:8])], skills).to_dict()
+    assert [layer["mark"]["type"] for layer in small["layer"]] == ["rect", "text"]
+    assert "usermeta" not in small

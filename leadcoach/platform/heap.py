@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import importlib
 import pkgutil
@@ -69,3 +70,31 @@ def limit_malloc_arenas(arenas: int = 2) -> bool:
     except (OSError, AttributeError):  # not glibc (musl, macOS)
         return False
     return mallopt(_M_ARENA_MAX, arenas) == 1
+
+
+def release_freed_memory() -> bool:
+    """Hand the C heap's freed pages back to the system (glibc's malloc_trim), to be called
+    after each script run. Returns False where there is no glibc.
+
+    A page that computes much (the instrument quality report reads every statement's answer
+    of 10,000 people) frees what it built, but glibc keeps the pages for reuse and the
+    server's resident size stays up: sweeping every page of every role at cohort-10k ended
+    at 474 MB without the trim and 441 MB with it (the quality page alone +66 MB and +13 MB;
+    /tmp probe, same machine). The call takes well under a millisecond."""
+    trim = _glibc_function("malloc_trim")
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@functools.cache
+def _glibc_function(name: str):
+    """A function of glibc, or None (no C library found, or not glibc: musl, macOS)."""
+    library = ctypes.util.find_library("c")
+    if library is None:
+        return None
+    try:
+        return getattr(ctypes.CDLL(library), name)
+    except (OSError, AttributeError):
+        return None

@@ -6,7 +6,6 @@ import json
 
 import altair as alt
 import pandas as pd
-import vl_convert
 from babel import Locale
 from babel import numbers as babel_numbers
 
@@ -246,8 +245,18 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
     )
 
 
-def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
-    """Skills x people, coloured by each person's latest score, the value in each cell.
+# Past this many cells a heatmap leaves each cell's number to its tooltip and to the table
+# beside it, and is drawn on a canvas. A coach of a hundred people (1,200 cells, cohort-10k)
+# waited for the browser to draw the numbers: Chromium spent about 590 ms of CPU on the heatmap
+# with them and 240 ms without, on a canvas (Performance.getMetrics' TaskDuration, median of
+# seven first loads of My teams, same run); 1,200 marks drawn as SVG, Vega's default below
+# Streamlit's 2,000, took longer than the 2,400 on a canvas. A team of 25 keeps its numbers.
+HEATMAP_NUMBERED_CELLS = 480
+
+
+def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.TopLevelMixin:
+    """Skills x people, coloured by each person's latest score, the value in each cell
+    (up to HEATMAP_NUMBERED_CELLS cells; beyond, in the tooltip only).
 
     Skills run down the side, where their long names fit; people run across the top.
     Cividis is readable with every common colour-vision deficiency and in greyscale.
@@ -283,15 +292,20 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.Chart:
             legend=alt.Legend(title=_("Score"), orient="bottom"),
         ),
     )
+    size = {
+        "height": alt.Step(26),
+        "width": alt.Step(40),
+        "description": _("Heatmap of each person's latest score per skill.") + _(TABLE_BESIDE),
+    }
+    if len(data) > HEATMAP_NUMBERED_CELLS:
+        # Streamlit reads the renderer from usermeta.embedOptions (its own switch to a
+        # canvas comes only at 2,000 marks); the exports ignore it.
+        return cells.properties(**size, usermeta={"embedOptions": {"renderer": "canvas"}})
     values = base.mark_text(fontSize=11).encode(
         text=alt.Text("score:Q", format=".0f"),
         color=alt.condition(alt.datum.score > 60, alt.value("black"), alt.value("white")),
     )
-    return (cells + values).properties(
-        height=alt.Step(26),
-        width=alt.Step(40),
-        description=_("Heatmap of each person's latest score per skill.") + _(TABLE_BESIDE),
-    )
+    return (cells + values).properties(**size)
 
 
 def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.Chart:
@@ -389,11 +403,15 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
 def as_svg(chart: alt.TopLevelMixin) -> bytes:
     """The chart drawn as an SVG file (for reports and slides); a chart made by
     `localised` keeps its language's months and numbers."""
+    import vl_convert  # on a download's click, not with the app (issue 19: server memory)
+
     return vl_convert.vegalite_to_svg(chart.to_json()).encode("utf-8")
 
 
 def as_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """The chart drawn as a PNG image at `scale` times its size (sharp on print)."""
+    import vl_convert
+
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
 
 

@@ -16,13 +16,13 @@ import io
 import math
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 from leadcoach.instrument import bank
 from leadcoach.instrument import translations as questionnaire
@@ -41,7 +41,9 @@ TWO_DECIMALS = "0.00"
 P_VALUE = "0.000"
 PERCENT = "0%"
 MAX_WIDTH = 60  # characters: longer text wraps rather than widening the column further
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+HEADER_FILL = "DCE6F1"  # the header row's solid fill
+# openpyxl is imported when a workbook is built, not with the app (issue 19: the server's
+# memory): every module of the core is imported at start-up (leadcoach.platform.heap).
 
 
 def _value(value: Any) -> Any:
@@ -74,13 +76,16 @@ def _sheet(
 ) -> None:
     """One sheet from the frame: people-facing headers, typed cells with formats, a frozen
     and filtered header; where `gated` is true, empty figures read "Not enough people"."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     formats = formats or {}
     sheet = book.create_sheet(title[:31])
     columns = list(frame.columns)
     sheet.append([exports.neutralise_cell(vocabulary.header(c)) for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
     hidden = gated.tolist() if gated is not None else [False] * len(frame)
     for values, gate in zip(frame.itertuples(index=False), hidden, strict=True):
@@ -149,6 +154,8 @@ def build(
     cohort = access.cohort_for(session=session, viewer=viewer, cohort_id=cohort_id)
     words = vocabulary.report_words()
     today = today or datetime.now(UTC).date()
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
 

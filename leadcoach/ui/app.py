@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from leadcoach.platform import heap
 from leadcoach.platform.i18n import _, isolate
 from leadcoach.platform.models import Role
 from leadcoach.reporting import vocabulary
@@ -131,4 +132,9 @@ with st.sidebar:
     language.chooser(viewer)
 
 feedback = ["pages/feedback.py"] if viewer.role in FEEDBACK_ROLES else []
-st.navigation([page(path) for path in [*ROLE_PAGES[viewer.role], *feedback, *EVERYONE_PAGES]]).run()
+try:
+    st.navigation(
+        [page(path) for path in [*ROLE_PAGES[viewer.role], *feedback, *EVERYONE_PAGES]]
+    ).run()
+finally:  # also when the page stops or reruns (Streamlit's own exceptions pass through)
+    heap.release_freed_memory()

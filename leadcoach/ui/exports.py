@@ -109,9 +109,13 @@ def _in_language(language: str, make: Callable[[], bytes]) -> Callable[[], bytes
     return made
 
 
-def downloads(table: pd.DataFrame, chart: Callable[[], alt.TopLevelMixin], name: str) -> None:
-    """CSV of the table, and the chart (`chart()` makes it) as SVG and PNG; drawn only when
-    asked for."""
+def downloads(
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    chart: Callable[[], alt.TopLevelMixin],
+    name: str,
+) -> None:
+    """CSV of the table (or of what `table()` returns), and the chart (`chart()` makes it)
+    as SVG and PNG; each built only when asked for."""
     csv, svg, png = st.columns(3)
     table_download(_("Table (CSV)"), table, f"{name}.csv", where=csv, key=f"{name}_csv")
     # Callables run only when clicked, so drawing the chart costs nothing until then.

@@ -147,23 +147,27 @@ def coach_view(viewer) -> None:
     )
     names = list(dict.fromkeys(frame["measure"]))
     measure = st.selectbox(_("Measure"), names, key="kpi_coach_measure")
-    chart_column, table_column = st.columns([3, 2])
     part = frame[frame["measure"] == measure]
-    with chart_column:
-        for team in dict.fromkeys(part["team"]):
+    # Each team's months beyond its limits beside its own chart, without a Team column,
+    # and the latest month of every team in one table under them: with the team beside
+    # every row, both tables scrolled sideways in a column at 1366 px (issue 19).
+    for team in dict.fromkeys(part["team"]):
+        chart_column, table_column = st.columns([3, 2])
+        with chart_column:
             chart_specs.draw(kpi_charts.xmr_chart, frame, measure, team)
-    with table_column:
-        signals = part[part["signal"]][["team", "period", "value", "lower", "upper"]]
-        if signals.empty:
-            st.success(_("No month beyond usual variation: routine variation only."))
-        else:
-            st.markdown(_("**Months beyond usual variation**"))
-            tables.show(signals, formats={"period": "%b %Y", "value": ",.1f", "lower": ",.1f",
-                                          "upper": ",.1f"})  # fmt: skip
-        latest = part.sort_values("period").groupby("team").tail(1)
-        st.markdown(_("**Latest month**"))
-        tables.show(latest[["team", "period", "value", "centre", "signal"]],
-                    formats={"period": "%b %Y", "value": ",.1f", "centre": ",.1f"})  # fmt: skip
+        mine = part[part["team"] == team]
+        signals = mine[mine["signal"]][["period", "value", "lower", "upper"]]
+        with table_column:
+            if signals.empty:
+                st.success(_("No month beyond usual variation: routine variation only."))
+            else:
+                st.markdown(_("**Months beyond usual variation**"))
+                tables.show(signals, formats={"period": "%b %Y", "value": ",.1f",
+                                              "lower": ",.1f", "upper": ",.1f"})  # fmt: skip
+    latest = part.sort_values("period").groupby("team").tail(1)
+    st.markdown(_("**Latest month**"))
+    tables.show(latest[["team", "period", "value", "centre", "signal"]],
+                formats={"period": "%b %Y", "value": ",.1f", "centre": ",.1f"})  # fmt: skip
     _both_downloads(frame.drop(columns=["team_id", "kpi_id"]), "teams-numbers", "kpi_coach")
 
 

@@ -39,6 +39,23 @@ def test_coach_sees_the_teams_with_limits(browser, demo_server):
     page.context.close()
 
 
+def test_the_coachs_tables_beside_the_charts_fit_without_scrolling_sideways(browser, demo_server):
+    # Issue 19: at 1366 px the months' tables beside the charts scrolled sideways.
+    for viewport in ({"width": 1366, "height": 844}, PHONE):
+        page = open_as(browser, demo_server, "Priya Shah", "teams_numbers", viewport=viewport)
+        page.get_by_text("Latest month").wait_for()
+        page.locator(LINES).first.wait_for()
+        settled(page)
+        tables = page.locator("table.lc-table")
+        assert tables.count() >= 2
+        wider = tables.evaluate_all(
+            "tables => tables.filter(t => t.scrollWidth > t.clientWidth + 1)"
+            ".map(t => [t.scrollWidth, t.clientWidth])"
+        )
+        assert wider == [], (viewport, wider)
+        page.context.close()
+
+
 def test_hr_sees_did_it_help_with_its_caveats(browser, demo_server):
     for viewport, suffix in ((None, ""), (PHONE, "-phone")):
         kwargs = {"viewport": viewport} if viewport else {}

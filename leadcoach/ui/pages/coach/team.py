@@ -98,18 +98,19 @@ if skills_tab.open:
             st.caption(
                 _("Latest score of each person (0-100); darker is lower. Hover for details.")
             )
-            heatmap_table = overview.heatmap_table
             # A hundred rows are drawn only when asked for: the browser's first load of the
-            # page need not lay them out.
+            # page need not lay them out, nor the server build them (a person x skill table
+            # per run, also for the CSV, which builds it when clicked).
             table_box = st.expander(
                 _("The same numbers as a table"), key="heatmap_table", on_change="rerun"
             )
             if table_box.open:
                 with table_box:
+                    heatmap_table = overview.heatmap_table
                     tables.show(
                         heatmap_table, formats=dict.fromkeys(heatmap_table.columns[2:], ".0f")
                     )
-            exports.downloads(heatmap_table, heatmap, "team-skills")
+            exports.downloads(lambda: overview.heatmap_table, heatmap, "team-skills")
             # One picker and one link rather than a link per person: a hundred links were
             # most of the page's elements for the browser to draw.
             picked_column, link_column = st.columns([3, 1], vertical_alignment="bottom")

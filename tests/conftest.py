@@ -155,8 +155,8 @@ def _backup(source: Path, target: Path) -> None:
 
 
 # --- Slowest files first -------------------------------------------------------------------
-# `make test` runs on two workers, a file at a time each (pytest-xdist --dist loadfile). A
-# long file handed out last runs alone at the end while the other worker idles; started
+# `make test` runs on three workers, a file at a time each (pytest-xdist --dist loadfile). A
+# long file handed out last runs alone at the end while the other workers idle; started
 # first, the short files fill in around it. The order within a file is kept (sorting is
 # stable), so module fixtures still serve their tests together. From the durations that
 # `make test` prints (slowest first).
@@ -166,6 +166,7 @@ SLOW_FIRST = (
     "tests/e2e/test_rater_browser.py",
     "tests/e2e/test_two_servers.py",
     "tests/e2e/test_arabic.py",
+    "tests/ui/test_role_languages.py",
     "tests/e2e/test_accessibility.py",
     "tests/test_bench.py",
     "tests/e2e/test_supervisor_journey.py",

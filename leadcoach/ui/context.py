@@ -21,6 +21,7 @@ from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
 from leadcoach.platform.errors import LeadCoachError
 from leadcoach.platform.i18n import _
+from leadcoach.platform.languages import code_for
 from leadcoach.programmes.cohort_reviews import CohortKpiReviews, CohortReviews
 from leadcoach.ui.text import md
 
@@ -325,10 +326,14 @@ def questionnaire_translations() -> dict[str, translations.Translation]:
 
 
 def questionnaire_language(viewer) -> str:
-    """The language the viewer is shown the questionnaire in (theirs, when translated)."""
+    """The language the viewer is shown the questionnaire in: their profile's when it is
+    one LeadCoach speaks, else the one the app is shown in (the browser's), so that a
+    supervisor reading the app in Arabic answers in Arabic too; English where the
+    questionnaire has no translation."""
     with db() as session:
         stored = responses.own_language(session=session, viewer=viewer)
-    return translations.questionnaire_language(stored, questionnaire_translations())
+    wanted = stored if code_for(stored) else i18n.current()
+    return translations.questionnaire_language(wanted, questionnaire_translations())
 
 
 def shown_in(instrument: bank.Instrument, language: str) -> bank.Instrument:

@@ -9,6 +9,7 @@ from leadcoach.instrument import translations
 from leadcoach.platform import i18n
 from leadcoach.platform.config import PACKAGE_ROOT
 from leadcoach.platform.models import Person, Submission
+from tests.ui.conftest import app_signed_in_as
 from tests.ui.test_supervisor import (
     ASSESSMENT,
     answer_the_rest,
@@ -23,7 +24,7 @@ from tests.ui.test_supervisor import (
 )
 
 
-def _set_language(url: str, name: str, language: str) -> None:
+def _set_language(url: str, name: str, language: str | None) -> None:
     with db_session(url) as session:
         person = session.exec(select(Person).where(Person.email == email_for(name))).one()
         person.language = language
@@ -82,3 +83,23 @@ def test_norms_and_the_cohort_review_say_when_they_pool_languages(demo_url, monk
     assert "pool people who answered in different languages" in texts(results)
     review = open_page(demo_url, "Helen Okafor", "pages/hr/review.py", monkeypatch)
     assert "pool people who answered in different languages" in texts(review)
+
+
+def test_without_a_profile_language_the_questionnaire_follows_the_apps_language(
+    own_demo,  # noqa: F811
+    monkeypatch,
+):
+    # Sam's profile names no language: the app is shown in the tab's (the browser's, here
+    # chosen in the tab), and the questionnaire follows it rather than staying English.
+    instrument = current_instrument()
+    french = translations.translate(
+        instrument, "fr", translations.load_translations(PACKAGE_ROOT / "assessments",
+                                                         instrument.id)
+    )  # fmt: skip
+    _set_language(own_demo, "Sam Torres", None)
+    at = app_signed_in_as(own_demo, "Sam Torres", monkeypatch)
+    at.session_state["_language_choice"] = "fr"
+    at.run()
+    at.switch_page(ASSESSMENT).run()
+    assert not at.exception, at.exception
+    assert french.title in texts(at) and instrument.title not in texts(at)

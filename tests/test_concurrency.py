@@ -465,16 +465,20 @@ def _one_supervisor_with_a_draft(engine, instrument):
 def _meanwhile(monkeypatch, action):
     """Run `action` once, in another session, right after the next permission check of an
     answer or a submit: the moment another tab can slip in before this one writes."""
-    check = responses._own_draft
     pending = [action]
 
-    def check_then_act(*args, **kwargs):
-        draft = check(*args, **kwargs)
-        if pending:
-            pending.pop()()
-        return draft
+    def acting_after(check):
+        def check_then_act(*args, **kwargs):
+            draft = check(*args, **kwargs)
+            if pending:
+                pending.pop()()
+            return draft
 
-    monkeypatch.setattr(responses, "_own_draft", check_then_act)
+        return check_then_act
+
+    # A submit checks with _own_draft, an autosave with _draft_to_answer.
+    for name in ("_own_draft", "_draft_to_answer"):
+        monkeypatch.setattr(responses, name, acting_after(getattr(responses, name)))
 
 
 def test_an_answer_cannot_change_after_its_assessment_is_submitted(

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
-from leadcoach.assessment.responses import applicability_tags
+from leadcoach.assessment.responses import applicability_tags, profile_tags
 from leadcoach.instrument import bank, instruments, scoring
 from leadcoach.instrument import translations as questionnaire
 from leadcoach.platform.errors import InvalidInput, LeadCoachError
@@ -44,6 +44,9 @@ from leadcoach.platform.models import (
     RaterSkillScore,
     RoundStatus,
     utcnow,
+)
+from leadcoach.platform.models import (
+    Instrument as InstrumentRow,
 )
 
 TOKEN_BYTES = 32  # 256 bits
@@ -228,18 +231,25 @@ def new_code_for(*, session: Session, form_id: int) -> str:
     return code
 
 
-def _check_open(session: Session, form: RaterForm, now: datetime) -> FeedbackRound:
-    if form.status == FormStatus.SUBMITTED.value:
+def _refuse_unless_open(status: str, round_status: str | None, expires_at: datetime,
+                        now: datetime) -> None:  # fmt: skip
+    """FormUnavailable unless a form of this status, in a round of this status (None: no
+    round), expiring then, may still be answered now."""
+    if status == FormStatus.SUBMITTED.value:
         raise FormUnavailable("submitted", _MESSAGES["submitted"])
-    if form.status == FormStatus.DECLINED.value:
+    if status == FormStatus.DECLINED.value:
         raise FormUnavailable("declined", _MESSAGES["declined"])
-    feedback_round = session.get(FeedbackRound, form.round_id)
-    if (
-        feedback_round is None
-        or feedback_round.status != RoundStatus.OPEN.value
-        or now >= _aware(form.expires_at)
-    ):
+    if round_status != RoundStatus.OPEN.value or now >= _aware(expires_at):
         raise FormUnavailable("expired", _MESSAGES["expired"])
+
+
+def _check_open(session: Session, form: RaterForm, now: datetime) -> FeedbackRound:
+    if form.status in (FormStatus.SUBMITTED.value, FormStatus.DECLINED.value):
+        _refuse_unless_open(form.status, None, form.expires_at, now)
+    feedback_round = session.get(FeedbackRound, form.round_id)
+    _refuse_unless_open(
+        form.status, feedback_round.status if feedback_round else None, form.expires_at, now
+    )
     return feedback_round
 
 
@@ -421,15 +431,37 @@ def save_rater_answer(
 ) -> None:
     """Save one answer now (insert or replace); None means "could not observe"."""
     now = now or utcnow()
-    form, _round_row = _usable(session, rater_pass, now)
-    instrument = _instrument(session, form)
-    allowed = {
-        q.item_id
-        for q in questions_for(
-            instrument, form.rater_group, session.get(Person, form.supervisor_id)
+    # One query for what the save checks (the form, its round, its questionnaire version,
+    # the supervisor's profile), not one each: on PostgreSQL every statement is a round trip
+    # to the server, and the autosave's target is 10 ms (issue 22).
+    form = session.execute(
+        select(
+            RaterForm.id,
+            RaterForm.status,
+            RaterForm.expires_at,
+            RaterForm.rater_group,
+            RaterForm.instrument_id,
+            FeedbackRound.status.label("round_status"),
+            InstrumentRow.content_hash,
+            Person.manages_remote,
+            Person.oversees_vendor,
         )
-    }
-    if item_id not in allowed:
+        .select_from(RaterForm)
+        .outerjoin(FeedbackRound, FeedbackRound.id == RaterForm.round_id)
+        .join(InstrumentRow, InstrumentRow.id == RaterForm.instrument_id)
+        .outerjoin(Person, Person.id == RaterForm.supervisor_id)
+        .where(RaterForm.id == rater_pass.form_id)
+    ).first()
+    if form is None:  # erased meanwhile
+        raise FormUnavailable("unknown", _MESSAGES["unknown"])
+    _refuse_unless_open(form.status, form.round_status, form.expires_at, now)
+    instrument = instruments.definition_for(
+        session=session, instrument_row_id=form.instrument_id, content_hash=form.content_hash
+    )
+    tags = profile_tags(bool(form.manages_remote), bool(form.oversees_vendor))
+    if item_id not in instruments.answerable_items(
+        form.content_hash, instrument, tags, form.rater_group
+    ):
         raise InvalidInput(
             _("Statement '{item_id}' is not part of this form.").format(item_id=item_id)
         )

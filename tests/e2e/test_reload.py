@@ -53,6 +53,7 @@ def test_after_signing_out_a_reload_or_the_old_cookie_signs_no_one_in(browser, p
     page.context.add_cookies([cookie])
     page.reload()
     page.get_by_text("Your answers are saved").wait_for(timeout=60_000)
-    assert page.get_by_role("button", name="Sign in").is_visible()
+    # The form may draw a moment after the message: wait for it rather than look at once.
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
     assert page.get_by_role("button", name="Sign out").count() == 0
     page.context.close()

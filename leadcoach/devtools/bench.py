@@ -1057,11 +1057,14 @@ def measure_browser(
     repeat: int,
     folder: Path,
     *,
-    every_page: bool = True,
+    small: bool = False,
 ) -> list[Figure]:
     """First loads against a blank page, page switches, and the server's memory (after
-    every page of every role; with `every_page` false, after each role's first two pages:
-    the suite's small run, whose every page the accessibility test opens anyway).
+    every page of every role).
+
+    A `small` run is the suite's, which checks that every figure is measured, not what it
+    is: no warm-up, the plain pages loaded once rather than beside every page, and a sweep
+    of each role's first two pages only (the accessibility test opens every page anyway).
 
     People sign in through single sign-on against a local OpenID Connect provider, as in
     production: a first load is then what a signed-in person gets from a bookmarked page
@@ -1160,18 +1163,20 @@ def measure_browser(
                 )
 
             # Warm every server once (imports, caches that live for minutes in the app).
-            for role, path, _ in MAIN_PAGES:
-                context, page = fresh_page(identities[role])
-                open_and_settle(page, path, role)
-                context.close()
-            blank_load()
-            one_chart_load()
+            if not small:
+                for role, path, _ in MAIN_PAGES:
+                    context, page = fresh_page(identities[role])
+                    open_and_settle(page, path, role)
+                    context.close()
+                blank_load()
+                one_chart_load()
             blank_times, one_chart_times = [], []
             loads: dict[str, list[float]] = {path: [] for _, path, _ in MAIN_PAGES}
             for _ in range(repeat):
                 for role, path, _ in MAIN_PAGES:  # interleaved, so noise hits all alike
-                    blank_times.append(blank_load())
-                    one_chart_times.append(one_chart_load())
+                    if not small or not blank_times:
+                        blank_times.append(blank_load())
+                        one_chart_times.append(one_chart_load())
                     context, page = fresh_page(identities[role])
                     loads[path].append(open_and_settle(page, path, role))
                     context.close()
@@ -1247,7 +1252,7 @@ def measure_browser(
                                   "alternately in the same run; profile's language, new "
                                   "browser, to the last chart"))  # fmt: skip
             unsettled: list[str] = []
-            swept = {role: paths if every_page else paths[:2] for role, paths in ALL_PAGES.items()}
+            swept = {role: paths[:2] if small else paths for role, paths in ALL_PAGES.items()}
             for role, paths in swept.items():
                 context, page = fresh_page(identities[role])
                 open_and_settle(page, paths[0], role)

@@ -27,7 +27,7 @@ def test_every_browser_figure_is_measured_and_every_page_settles(tmp_path):
     # running, and the browser fixture of another test in this worker may have left one.
     with concurrent.futures.ThreadPoolExecutor(1) as thread:
         figures = thread.submit(
-            bench.measure_browser, settings, summary, repeat=1, folder=tmp_path, every_page=False
+            bench.measure_browser, settings, summary, repeat=1, folder=tmp_path, small=True
         ).result()
     names = [figure.name for figure in figures]
     assert all(figure.samples and not figure.skipped for figure in figures), names

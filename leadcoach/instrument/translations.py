@@ -238,18 +238,25 @@ def skill_names(
 def shown_words(
     instrument: Instrument, language: str | None, translations: dict[str, Translation]
 ) -> dict[str, str]:
-    """The skills' names and definitions in the source language -> in `language` (where
-    translated and current): what every page, table, chart and file names a skill by."""
+    """The questionnaire's texts that pages, tables, charts and files show outside the
+    questionnaire itself, in the source language -> in `language` (where translated and
+    current): the skills' names and definitions, the statements (the quality page's and the
+    360 report's tables) and the answer scale's labels (column headers, the report's answers)."""
     sources = source_texts(instrument)
     texts = texts_for(instrument, language, translations)
-    keys = [f"skill.{s.id}.{field}" for s in instrument.skills for field in ("name", "definition")]
-    return {sources[key]: texts[key] for key in keys if texts[key] != sources[key]}
+    shown = ("skill.", "item.", "scale.")
+    return {
+        source: texts[key]
+        for key, source in sources.items()
+        if key.startswith(shown) and texts.get(key, source) != source
+    }
 
 
 def register(instrument: Instrument, translations: dict[str, Translation]) -> None:
-    """Make the skills' translated names and definitions known to i18n, so that every text
-    shown in a language names the skills in it (see leadcoach.platform.i18n): called where
-    the translations are loaded for showing (the ui's context, reports and workbooks)."""
+    """Make the questionnaire's shown texts (`shown_words`) known to i18n, so that every text
+    shown in a language names the skills, statements and answers in it (see
+    leadcoach.platform.i18n): called where the translations are loaded for showing (the ui's
+    context, reports and workbooks)."""
     for language in translations:
         i18n.add_questionnaire_texts(language, shown_words(instrument, language, translations))
 

@@ -142,15 +142,13 @@ def allowed_texts(database_url: str) -> list[str]:
         instrument.title,
         instrument.instructions,
         instrument.scenarios_intro,
-        instrument.scale.not_applicable_label,
-        *(point.label for point in instrument.scale.points),
     ]
-    # A skill's name and definition, and the coaching tips, are shown in the reader's
-    # language on every page (issue 25), so they are allowed in English only where a
-    # language has no current translation.
+    # A skill's name and definition, its statements, the answer scale's labels and the
+    # coaching tips are shown in the reader's language on every page (issue 25), so they
+    # are allowed in English only where a language has no current translation.
     found = translations.load_translations(Path(settings.assessments_dir), instrument.id)
     tips = bank.load_tips(Path(settings.assessments_dir) / bank.TIPS_FILE)
-    shown_keys = ("skill.", "tip.")
+    shown_keys = ("skill.", "tip.", "item.", "scale.")
     untranslated = set()
     for language in ("ar", "es", "fr"):
         shown = translations.texts_for(instrument, language, found, tips)
@@ -162,9 +160,11 @@ def allowed_texts(database_url: str) -> list[str]:
         texts += [text for key, text in shown.items() if key.startswith(shown_keys)]
     for skill in instrument.skills:
         texts += [t for t in (skill.name, skill.definition) if t in untranslated]
-        texts += [item.text for item in skill.items]
+        texts += [item.text for item in skill.items if item.text in untranslated]
         for scenario in skill.scenarios:
             texts += [scenario.text, *(option.text for option in scenario.options)]
+    scale = [instrument.scale.not_applicable_label, *(p.label for p in instrument.scale.points)]
+    texts += [label for label in scale if label in untranslated]
     texts += [
         part
         for group in tips.values()

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from leadcoach.measurement import dif, quality, structure
+from leadcoach.platform import i18n
 from leadcoach.platform.i18n import N_, _, formatted, ngettext, number
 from leadcoach.programmes import cohorts
 from leadcoach.reporting import vocabulary
@@ -210,7 +211,7 @@ st.caption(
 )
 
 st.subheader(_("Statements"), anchor=False)
-scale_labels = [point.label for point in instrument.scale.points]
+scale_labels = [i18n.questionnaire_text(point.label) for point in instrument.scale.points]
 only_flagged = st.toggle(_("Only flagged statements"), key="quality_only_flagged")
 items = flagged_items if only_flagged else report.items
 if items.empty:

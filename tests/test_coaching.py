@@ -15,6 +15,7 @@ import pytest
 from leadcoach.coaching import coaching, comparison, notes, plans, priorities, teams
 from leadcoach.coaching.comparison import GroupRef
 from leadcoach.measurement import reliability
+from leadcoach.platform import i18n
 from leadcoach.platform.db import session_scope
 from leadcoach.platform.errors import AccessDenied, InvalidInput
 from leadcoach.platform.models import Person, Role, TeamCoach
@@ -341,6 +342,27 @@ def test_priorities_rank_drops_missing_plans_and_low_team_skills():
     assert "fell 40 points (70 to 30)" in ranked.loc[0, "reason"]
     assert "30 days after their assessment" in ranked.loc[1, "reason"]
     assert "10 below the organisation (50)" in ranked.loc[2, "reason"]
+
+
+def test_tied_priorities_are_in_the_same_order_in_every_language(monkeypatch):
+    """Team skills tied on points keep one order whatever language names them (their names
+    sort the other way round in French here): by skill id, not by a translated name."""
+    team = pd.DataFrame(
+        {"skill_id": ["S1", "S2"], "skill": ["Alpha skill", "Beta skill"], "n": [4, 4],
+         "mean": [40.0, 40.0]}
+    )  # fmt: skip
+    organisation = pd.DataFrame({"skill_id": ["S1", "S2"], "mean": [50.0, 50.0]})
+    nobody = pd.DataFrame(columns=["person_id", "name", "last_assessed"])
+    monkeypatch.setitem(i18n._QUESTIONNAIRE, "fr", {"Alpha skill": "Zèle", "Beta skill": "Aplomb"})
+    orders = {}
+    for code in ("en", "fr"):
+        with i18n.using(code):
+            ranked = priorities.rank(
+                team=team, organisation=organisation, changes=pd.DataFrame(), status=nobody,
+                goals={}, sem={}, now=NOW,
+            )  # fmt: skip
+        orders[code] = list(ranked["skill_id"])
+    assert orders == {"en": ["S1", "S2"], "fr": ["S1", "S2"]}
 
 
 def test_active_goal_counts(engine, org, instrument):

@@ -175,7 +175,16 @@ def rank(
     if not concerns:
         return pd.DataFrame(columns=COLUMNS)
     kinds = {"Drop": 0, "Team skill": 1, "No plan": 2}  # ties: a person's drop first
-    concerns.sort(key=lambda c: (-c["points"], kinds[c["kind"]], c["subject"]))
+    # Then by the person's name and the skill's id, never by a skill's name, which is in the
+    # reader's language: the list is the same, in the same order, in every language.
+    concerns.sort(
+        key=lambda c: (
+            -c["points"],
+            kinds[c["kind"]],
+            "" if c["person_id"] is None else c["subject"],
+            c["skill_id"] or "",
+        )
+    )
     ranked = [
         {**concern, "rank": place, "points": round(concern["points"], 1)}
         for place, concern in enumerate(concerns[:limit], start=1)

@@ -30,6 +30,7 @@ SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 PASSWORD = Settings().demo_password  # every demo account's
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+WIDE = {"width": 1366, "height": 900}
 
 
 class Server:
@@ -81,6 +82,25 @@ def open_as(browser, server, name: str, path: str, viewport=LAPTOP):
     sign_in(page, f"{server.url}/{path}", email_for(name), PASSWORD)
     page.get_by_role("button", name="Sign out").wait_for(state="attached")
     return page
+
+
+def walk(browser, server, name: str, paths: list[str], viewports: tuple[dict, ...]):
+    """Each page in turn after one sign-in (a reload keeps the person signed in), at each
+    width: yields (page, path, viewport) once the page has drawn at that width."""
+    page = open_as(browser, server, name, paths[0], viewports[0])
+    # The sign-in cookie, which a reload signs in with, is handed over once the page ran.
+    page.wait_for_function("() => document.cookie.includes('leadcoach_sign_in=')")
+    for path in paths:
+        if path != paths[0]:
+            page.goto(f"{server.url}/{path}")
+            page.get_by_role("button", name="Sign out").wait_for(state="attached")
+        for viewport in viewports:
+            page.set_viewport_size(viewport)
+            page.get_by_role("heading").first.wait_for()
+            settled(page)
+            page.wait_for_timeout(500)  # charts draw after the run ends
+            yield page, path, viewport
+    page.close()
 
 
 CHART_BOXES = """() => [...document.querySelectorAll("[data-testid='stVegaLiteChart']")]

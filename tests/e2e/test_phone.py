@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import PHONE, _layout_problems, open_as, screenshot, settled
+from tests.e2e.conftest import PHONE, WIDE, _layout_problems, open_as, screenshot, settled, walk
 
-WIDE = {"width": 1366, "height": 900}
 SUPERVISOR_PATHS = ["home", "assessment", "results", "growth", "plan"]
 
 
@@ -98,27 +97,8 @@ def test_the_answer_scale_is_one_column_on_a_phone_and_one_row_on_a_laptop(brows
     page.close()
 
 
-def _walk(browser, server, name: str, paths: list[str], viewports: tuple[dict, ...]):
-    """Each page in turn after one sign-in (a reload keeps the person signed in), at each
-    width: yields (page, path, viewport) once the page has drawn at that width."""
-    page = open_as(browser, server, name, paths[0], viewports[0])
-    # The sign-in cookie, which a reload signs in with, is handed over once the page ran.
-    page.wait_for_function("() => document.cookie.includes('leadcoach_sign_in=')")
-    for path in paths:
-        if path != paths[0]:
-            page.goto(f"{server.url}/{path}")
-            page.get_by_role("button", name="Sign out").wait_for(state="attached")
-        for viewport in viewports:
-            page.set_viewport_size(viewport)
-            page.get_by_role("heading").first.wait_for()
-            settled(page)
-            page.wait_for_timeout(500)  # charts draw after the run ends
-            yield page, path, viewport
-    page.close()
-
-
 def test_no_supervisor_page_scrolls_sideways_on_a_phone(browser, demo_server):
-    for page, path, _ in _walk(browser, demo_server, "Ana Lima", SUPERVISOR_PATHS, (PHONE,)):
+    for page, path, _ in walk(browser, demo_server, "Ana Lima", SUPERVISOR_PATHS, (PHONE,)):
         assert not _sideways(page), path
 
 
@@ -137,9 +117,9 @@ def test_the_cohort_review_shows_its_key_figures_on_a_phone(browser, demo_server
     page.close()
 
 
-CHANGED_PAGES = [  # the pages whose tables now come through the vocabulary
-    ("Priya Shah", "team"),
-    ("Priya Shah", "compare"),
+# The pages whose tables now come through the vocabulary; the coach's team and compare
+# pages are walked at both widths by tests/e2e/test_coach_journey.py.
+CHANGED_PAGES = [
     ("Helen Okafor", "organisation"),
     ("Helen Okafor", "cohorts"),
     ("Helen Okafor", "quality"),
@@ -151,6 +131,6 @@ CHANGED_PAGES = [  # the pages whose tables now come through the vocabulary
 @pytest.mark.parametrize("name", sorted({name for name, _ in CHANGED_PAGES}))
 def test_pages_of_coaches_hr_and_admins_do_not_scroll_sideways(browser, demo_server, name):
     paths = [path for who, path in CHANGED_PAGES if who == name]
-    for page, path, viewport in _walk(browser, demo_server, name, paths, (PHONE, WIDE)):
+    for page, path, viewport in walk(browser, demo_server, name, paths, (PHONE, WIDE)):
         assert not _sideways(page), (path, viewport)
         screenshot(page, f"vocab-{path}-{viewport['width']}")

@@ -1,6 +1,7 @@
 """Issue 22 in Chromium at 390 px: a rater opens the invitation link received by a real SMTP
 server on loopback, answers half, reloads, resumes where they stopped, and sends; the same
-link again and a code typed wrongly five times get clear messages, never a traceback.
+link again and a code typed wrongly five times get clear messages, never a traceback; the
+supervisor's report shows only once the round has closed.
 
 The rater answers each step as fast as the browser clicks (no wait between statements), then
 the test waits for the page to say that many answers are saved: every answer a radio shows
@@ -20,10 +21,10 @@ from leadcoach.messaging import scheduler
 from leadcoach.people.access import load_viewer
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, migrate, session_scope
-from leadcoach.platform.models import Person, Role, Team, TeamCoach
+from leadcoach.platform.models import FeedbackRound, Person, Role, Team, TeamCoach
 from leadcoach.programmes import feedback_rounds
-from tests.e2e.conftest import PHONE, screenshot, settled, start_server, stop_server
-from tests.factories import add_person
+from tests.e2e.conftest import PHONE, screenshot, settled, sign_in, start_server, stop_server
+from tests.factories import PASSWORD, add_person
 from tests.mail import smtp_server
 
 pytestmark = pytest.mark.e2e
@@ -78,6 +79,19 @@ def _open_round(settings: Settings, instrument: bank.Instrument) -> list[str]:
         )
     engine.dispose()
     return [c.code for c in codes]
+
+
+def _close_round(settings: Settings) -> None:
+    """HR closes Sam Torres's round early."""
+    engine = make_engine(settings)
+    with session_scope(engine) as session:
+        people = {p.name: p.id for p in session.exec(select(Person))}
+        hr = load_viewer(session=session, person_id=people["Helen Okafor"])
+        (round_id,) = session.exec(
+            select(FeedbackRound.id).where(FeedbackRound.supervisor_id == people["Sam Torres"])
+        ).all()
+        feedback_rounds.close_round(session=session, viewer=hr, round_id=round_id)
+    engine.dispose()
 
 
 def _saved(page) -> tuple[int, int]:
@@ -211,6 +225,24 @@ def test_a_rater_answers_by_emailed_link_on_a_phone_resumes_and_sends(tmp_path, 
         page.get_by_label("Your code").fill(codes[1].lower())
         page.get_by_role("button", name="Open my form").click()
         page.get_by_role("heading", name="Feedback on Sam Torres").wait_for()
+        context.close()
+
+        # Sam Torres sees no report while the round is open, and the report once it closes.
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        sign_in(page, f"{server.url}/feedback_report", "sam.torres@test.example", PASSWORD)
+        page.get_by_text("No feedback round has closed yet").wait_for()
+        assert page.get_by_text("People who answered").count() == 0
+        _close_round(settings)
+        page.wait_for_function("() => document.cookie.includes('leadcoach_sign_in=')")
+        page.reload()
+        page.get_by_role("columnheader", name="People who answered").wait_for()
+        settled(page)
+        # One agent answered: too few to show the group, and it says so.
+        assert page.get_by_text("No feedback round has closed yet").count() == 0
+        page.get_by_text("Too few answers to show").first.wait_for()
+        screenshot(page, "rater-report-after-close-390")
         context.close()
     finally:
         stop_server(server)

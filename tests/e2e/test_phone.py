@@ -3,6 +3,8 @@ row or one column (issue 19, point 8). Screenshots at 390 and 1366 px of the pag
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.e2e.conftest import PHONE, WIDE, _layout_problems, open_as, screenshot, settled, walk
@@ -19,8 +21,15 @@ def _within_width(page, header: str, width: int) -> dict:
     return box
 
 
-def _sideways(page) -> list[str]:
-    return [problem for problem in _layout_problems(page) if "sideways" in problem]
+def _sideways(page, settle_seconds: float = 5.0) -> list[str]:
+    """Whether the page scrolls sideways, once its layout has had a few seconds to follow
+    the window's width (charts redraw at a new width a moment after it changes)."""
+    deadline = time.monotonic() + settle_seconds
+    while True:
+        problems = [problem for problem in _layout_problems(page) if "sideways" in problem]
+        if not problems or time.monotonic() > deadline:
+            return problems
+        page.wait_for_timeout(250)
 
 
 def test_results_on_a_phone_show_skill_score_and_percentile(browser, demo_server):

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import altair as alt
 import pandas as pd
+import pytest
 
+from leadcoach.platform import i18n
 from leadcoach.reporting import charts
 
 PEOPLE = ["Ana Lima", "Ben Carter", "Chloe Evans", "Farid Haddad", "Grace Kim", "Hugo Martin",
@@ -142,3 +145,54 @@ def test_a_large_heatmap_leaves_the_numbers_to_its_tooltip_and_is_drawn_on_a_can
     small = charts.heatmap_chart(scores[scores["name"].isin(people[:8])], skills).to_dict()
     assert [layer["mark"]["type"] for layer in small["layer"]] == ["rect", "text"]
     assert "usermeta" not in small
+
+
+def _comparison() -> alt.Chart:
+    profiles = pd.DataFrame(
+        [
+            {"group": group, "skill_id": f"S{j}", "skill": skill, "n": 5, "mean": 40.0 + 10 * j}
+            for group in ("Self", "All others")
+            for j, skill in enumerate(SKILLS)
+        ]
+    )
+    return charts.comparison_chart(profiles, pd.DataFrame(columns=["group", "skill_id",
+                                                                   "beyond_noise"]))  # fmt: skip
+
+
+def _change() -> alt.Chart:
+    return charts.change_chart(
+        pd.DataFrame(
+            {"skill": SKILLS, "n": 9, "mean_change": [2.0, -1.0, 4.0], "ci_low": [-1.0, -3, 1],
+             "ci_high": [5.0, 1, 7], "d_z": 0.3, "p_holm": 0.04, "significant": [False, False,
+             True], "suppressed": False}
+        )
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("make", [_comparison, _change], ids=["comparison", "change"])
+def test_skill_names_sit_at_the_right_and_scores_run_from_it_in_arabic(make):
+    """Issue 25: in Arabic the skills' names start at the right edge and the score axis
+    runs from the right, as the profile's bars do; in English, from the left."""
+    for code, side, reverse in (("en", "left", False), ("ar", "right", True)):
+        with i18n.using(code):
+            spec = make().to_dict()
+        names = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
+        assert names["mark"]["align"] == side, code
+        assert names["encoding"]["x"] == ({"value": {"expr": "width"}} if reverse
+                                          else {"value": 0}), code  # fmt: skip
+        scales = [
+            layer["encoding"]["x"]["scale"]
+            for layer in spec["layer"]
+            if "scale" in layer.get("encoding", {}).get("x", {})
+        ]
+        assert scales and all(scale.get("reverse") is reverse for scale in scales), code
+
+
+def test_the_heatmaps_skills_are_at_the_right_and_people_run_from_it_in_arabic():
+    rows = [(name, "Team A", skill, 50.0) for name in PEOPLE[:3] for skill in SKILLS]
+    scores = pd.DataFrame(rows, columns=["name", "team", "skill", "score"])
+    for code, side, reverse in (("en", "left", False), ("ar", "right", True)):
+        with i18n.using(code):
+            encoding = charts.heatmap_chart(scores, SKILLS).to_dict()["layer"][0]["encoding"]
+        assert encoding["y"]["axis"]["orient"] == side, code
+        assert encoding["x"]["scale"]["reverse"] is reverse, code

@@ -39,11 +39,6 @@ DAY_FORMAT = "%d %b %Y"  # a tooltip's date
 MONTH_FORMAT = "%b %Y"  # a tooltip's month
 
 
-def _time_scale(**domain) -> alt.Scale:
-    """Time runs the way the language reads: right to left in Arabic (issue 25)."""
-    return alt.Scale(reverse=i18n.is_rtl(), **domain)
-
-
 def vega_locale(language: str) -> dict:
     """The d3 time and number locales of a language from CLDR (Babel), for Vega's
     `config.locale`: month and day names, decimal mark and grouping as the app's tables
@@ -96,14 +91,25 @@ def quarter_axis(starts) -> alt.Axis:
     )
 
 
+def _side() -> str:
+    """The side the language starts from: the left, or the right in Arabic (issue 25)."""
+    return "right" if i18n.is_rtl() else "left"
+
+
 def _value_axis() -> alt.Axis:
-    """The value axis on the side the language starts from: the right in Arabic."""
-    return alt.Axis(orient="right" if i18n.is_rtl() else "left")
+    """The value axis on the side the language starts from."""
+    return alt.Axis(orient=_side())
 
 
 def _start() -> alt.ValueChannelMixin:
     """The x where a line of text starts: the left edge, or the right in Arabic."""
     return alt.value(alt.expr("width")) if i18n.is_rtl() else alt.value(0)
+
+
+def _across(**scale) -> alt.Scale:
+    """A scale across the chart that runs the way the language reads: from the right in
+    Arabic (issue 25), for time, scores and people alike."""
+    return alt.Scale(reverse=i18n.is_rtl(), **scale)
 
 
 def profile_chart(profile: pd.DataFrame) -> alt.Chart:
@@ -122,9 +128,8 @@ def profile_chart(profile: pd.DataFrame) -> alt.Chart:
     )[["skill", "score", "previous", "change", "label"]]
     y = alt.Y("skill:N", sort=list(data["skill"]), title=None, axis=None)
     # Right to left (issue 25): the bars grow from the right and the names sit at the right.
-    rtl = i18n.is_rtl()
-    scale = alt.Scale(domain=[0, 100], reverse=rtl)
-    start, side = ("right", -1) if rtl else ("left", 1)
+    scale = _across(domain=[0, 100])
+    start, side = _side(), -1 if i18n.is_rtl() else 1
     x = alt.X("score:Q", scale=scale, title=_("Score (0-100)"), axis=alt.Axis(values=SCORE_TICKS))
     tooltip = [
         alt.Tooltip("skill:N", title=_("Skill")),
@@ -182,7 +187,7 @@ def growth_chart(growth: pd.DataFrame, highlight: str | None = None) -> alt.Char
         "skill:N", sort=skills, scale=alt.Scale(domain=skills, range=dashes), legend=legend
     )
     base = alt.Chart(data).encode(
-        x=alt.X("submitted_at:T", title=_("Submitted"), axis=MONTHS, scale=_time_scale()),
+        x=alt.X("submitted_at:T", title=_("Submitted"), axis=MONTHS, scale=_across()),
         y=alt.Y("score:Q", scale=SCORE_SCALE, title=_("Score (0-100)"), axis=_value_axis()),
         color=colour,
         opacity=alt.condition(emphasised, alt.value(1.0), alt.value(0.35)),
@@ -225,7 +230,7 @@ def overall_chart(submissions: pd.DataFrame) -> alt.Chart:
         ["submitted_at", "overall_index"]
     ]
     base = alt.Chart(data).encode(
-        x=alt.X("submitted_at:T", title=_("Submitted"), axis=MONTHS, scale=_time_scale()),
+        x=alt.X("submitted_at:T", title=_("Submitted"), axis=MONTHS, scale=_across()),
         y=alt.Y(
             "overall_index:Q",
             scale=SCORE_SCALE,
@@ -271,12 +276,13 @@ def heatmap_chart(scores: pd.DataFrame, skill_order: list[str]) -> alt.TopLevelM
             # labelOverlap off: Vega's default drops every second name once the rotated
             # labels' boxes touch (issue 19, point 2); each column is a person, name them all.
             axis=alt.Axis(orient="top", labelAngle=-45, labelLimit=140, labelOverlap=False),
+            scale=_across(),  # the first person at the right in Arabic
         ),
         y=alt.Y(
             "skill:N",
             sort=skill_order,
             title=None,
-            axis=alt.Axis(labelLimit=300, labelOverlap=False),
+            axis=alt.Axis(labelLimit=300, labelOverlap=False, orient=_side()),
         ),
         tooltip=[
             alt.Tooltip("name:N", title=_("Person")),
@@ -325,8 +331,9 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
     groups = list(dict.fromkeys(data["group"]))
     y = alt.Y("skill:N", sort=order, title=None, axis=None)
     x = alt.X(
-        "mean:Q", scale=SCORE_SCALE, title=_("Score (0-100)"), axis=alt.Axis(values=SCORE_TICKS)
-    )
+        "mean:Q", scale=_across(domain=[0, 100]), title=_("Score (0-100)"),
+        axis=alt.Axis(values=SCORE_TICKS),
+    )  # fmt: skip
     base = alt.Chart(data).encode(
         y=y,
         x=x,
@@ -346,13 +353,13 @@ def comparison_chart(profiles: pd.DataFrame, differences: pd.DataFrame) -> alt.C
     )
     names = (
         alt.Chart(pd.DataFrame({"skill": order}))
-        .mark_text(align="left", baseline="bottom", yOffset=-3, fontSize=12, color="#222")
-        .encode(y=y, x=alt.value(0), text="skill:N")
+        .mark_text(align=_side(), baseline="bottom", yOffset=-3, fontSize=12, color="#222")
+        .encode(y=y, x=_start(), text="skill:N")
     )
     rules = (
         alt.Chart(data)
         .mark_rule(color=MUTED, yOffset=BAR_OFFSET)
-        .encode(y=y, x="min(mean):Q", x2="max(mean):Q")
+        .encode(y=y, x=alt.X("min(mean):Q", scale=_across(domain=[0, 100])), x2="max(mean):Q")
     )
     dots = base.mark_point(filled=True, size=90, opacity=1, yOffset=BAR_OFFSET)
     rings = base.transform_filter(alt.datum.beyond_noise).mark_point(
@@ -375,7 +382,7 @@ def team_growth_chart(growth: pd.DataFrame, skill: str) -> alt.Chart:
             "round_start:T",
             title=_("Round (quarter)"),
             axis=quarter_axis(data["round_start"]),
-            scale=_time_scale(),
+            scale=_across(),
         ),
         tooltip=[
             alt.Tooltip("round:N", title=_("Round")),
@@ -471,10 +478,10 @@ def change_chart(changes: pd.DataFrame) -> alt.Chart:
         alt.Tooltip("p_holm:Q", title=_("p (Holm)"), format=".3f"),
     ]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    names = base.mark_text(align="left", baseline="bottom", yOffset=-3, color="#222").encode(
-        x=alt.value(0), text="skill:N"
+    names = base.mark_text(align=_side(), baseline="bottom", yOffset=-3, color="#222").encode(
+        x=_start(), text="skill:N"
     )
-    x = alt.X("ci_low:Q", title=_("Change in score points (95% CI)"))
+    x = alt.X("ci_low:Q", title=_("Change in score points (95% CI)"), scale=_across())
     intervals = base.mark_rule(strokeWidth=2, color=ACCENT, yOffset=BAR_OFFSET).encode(
         x=x, x2="ci_high:Q"
     )
@@ -483,7 +490,7 @@ def change_chart(changes: pd.DataFrame) -> alt.Chart:
         fill=alt.Fill(
             "verdict:N",
             scale=alt.Scale(domain=[_(REAL_CHANGE), _(CHANCE)], range=[ACCENT, "white"]),
-            legend=alt.Legend(orient="bottom", title=None, labelLimit=320),
+            legend=alt.Legend(orient="bottom", columns=1, title=None, labelLimit=320),
         ),
     )
     zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#999").encode(x="x:Q")

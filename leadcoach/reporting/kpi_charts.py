@@ -18,7 +18,7 @@ from leadcoach.reporting.charts import (
     MONTHS,
     PREVIOUS,
     TABLE_BESIDE,
-    _time_scale,
+    _across,
     _value_axis,
     line_styles,
 )
@@ -33,8 +33,8 @@ GROUPS = {"cohort": N_("The cohort's teams"), "comparison": N_("Comparison teams
 def _domain(start: pd.Timestamp | None, end: pd.Timestamp | None) -> alt.Scale:
     """The shared months, running right to left in Arabic as every time axis (charts)."""
     if start is None or end is None:
-        return _time_scale()
-    return _time_scale(domain=[start.isoformat(), end.isoformat()])
+        return _across()
+    return _across(domain=[start.isoformat(), end.isoformat()])
 
 
 def _assessment_rules(assessments: pd.DataFrame) -> alt.Chart:
@@ -161,9 +161,7 @@ def xmr_chart(frame: pd.DataFrame, measure: str, team: str) -> alt.Chart:
     # The signal's yes or no as the reader says it (a boolean field reads "true").
     said = {True: _(vocabulary.YES), False: _(vocabulary.NO)}
     data = data.assign(beyond=data["signal"].map(said))
-    base = alt.Chart().encode(
-        x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_time_scale())
-    )
+    base = alt.Chart().encode(x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_across()))
     layers = alt.layer(
         base.mark_line(color=ACCENT).encode(
             y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False), axis=_value_axis())
@@ -206,7 +204,7 @@ def cohort_monthly_chart(monthly: pd.DataFrame, measure: str, starts: pd.Timesta
         alt.Chart(data)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_time_scale()),
+            x=alt.X("period:T", title=_("Month"), axis=MONTHS, scale=_across()),
             y=alt.Y("value:Q", title=measure, scale=alt.Scale(zero=False), axis=_value_axis()),
             color=alt.Color(
                 "group:N",

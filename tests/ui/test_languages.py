@@ -24,7 +24,7 @@ from leadcoach.platform import i18n
 from leadcoach.platform.config import Settings
 from leadcoach.platform.db import make_engine, session_scope
 from leadcoach.platform.languages import SOURCE, SUPPORTED
-from leadcoach.platform.models import Person, Team
+from leadcoach.platform.models import Cohort, CohortRound, Person, Team
 from tests import REPO_ROOT
 from tests.ui.conftest import APP, app_signed_in_as, person_id
 
@@ -176,6 +176,9 @@ def allowed_texts(database_url: str) -> list[str]:
         texts += [p.name for p in session.exec(select(Person))]
         texts += [t.name for t in session.exec(select(Team))]
         texts += [s for s in session.exec(select(Person.site)).all() if s]
+        # Cohorts' and their rounds' names, as HR typed them ("Baseline", "Day 90").
+        texts += [c.name for c in session.exec(select(Cohort))]
+        texts += list(set(session.exec(select(CohortRound.name)).all()))
     texts += ["LeadCoach", "CSV", "PDF", "Jacobson-Truax", "Horizon BPO", "UTC", "English",
               "Español", "Français", "IT", "BPO"]  # fmt: skip
     return sorted(set(texts), key=len, reverse=True)

@@ -12,14 +12,16 @@ demo: $(VENV)/.runtime-installed
 
 # Lint, the layer contracts, then the whole suite on two workers (pytest-xdist), one per
 # core: the suite is CPU-bound, and a third worker made it slower (on one commit, quiet
-# machine: 847 s on two, about 1,000 s on three). The suite's wall time is printed at the
-# end, pass or fail.
+# machine: 847 s on two, about 1,000 s on three). Files are handed out in the order
+# tests/conftest.py sorts them, slowest first: xdist's own order (most tests first) left the
+# browser files, one to five tests each, for last, and one worker idle for minutes at the
+# end. The suite's wall time is printed at the end, pass or fail.
 test: $(VENV)/.dev-installed
 	bash scripts/test-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
-	@start=$$(date +%s); $(BIN)/python -m pytest -n 2 --dist loadfile; status=$$?; \
+	@start=$$(date +%s); $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder; status=$$?; \
 	echo "make test: the suite took $$(( $$(date +%s) - start )) s of wall time"; exit $$status
 
 # Every page of every role at 1366 and 390 px, in artifacts/screenshots/, to look at.

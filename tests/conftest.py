@@ -155,24 +155,34 @@ def _backup(source: Path, target: Path) -> None:
 
 
 # --- Slowest files first -------------------------------------------------------------------
-# `make test` runs on three workers, a file at a time each (pytest-xdist --dist loadfile). A
-# long file handed out last runs alone at the end while the other workers idle; started
-# first, the short files fill in around it. The order within a file is kept (sorting is
-# stable), so module fixtures still serve their tests together. From the durations that
-# `make test` prints (slowest first).
+# `make test` runs on two workers, a file at a time each (pytest-xdist --dist loadfile
+# --no-loadscope-reorder, so files are handed out in this order). A long file handed out
+# last runs alone at the end while the other worker idles; started first, the short files
+# fill in around it. The order within a file is kept (sorting is stable), so module
+# fixtures still serve their tests together. From the per-file times of a run on a quiet
+# machine (`pytest -n 2 --junitxml`), slowest first.
 SLOW_FIRST = (
     "tests/e2e/test_bench_browser.py",
-    "tests/e2e/test_keyboard.py",
-    "tests/e2e/test_rater_browser.py",
-    "tests/e2e/test_two_servers.py",
-    "tests/e2e/test_arabic.py",
-    "tests/ui/test_role_languages.py",
-    "tests/e2e/test_accessibility.py",
-    "tests/test_bench.py",
-    "tests/e2e/test_supervisor_journey.py",
-    "tests/e2e/test_kpi_journey.py",
-    "tests/e2e/test_coach_journey.py",
     "tests/e2e/test_phone.py",
+    "tests/e2e/test_arabic.py",
+    "tests/e2e/test_accessibility.py",
+    "tests/e2e/test_supervisor_journey.py",
+    "tests/e2e/test_coach_journey.py",
+    "tests/e2e/test_two_servers.py",
+    "tests/e2e/test_rater_browser.py",
+    "tests/ui/test_role_languages.py",
+    "tests/e2e/test_kpi_journey.py",
+    "tests/e2e/test_install.py",
+    "tests/test_bench.py",
+    "tests/e2e/test_keyboard.py",
+    "tests/e2e/test_sso.py",
+    "tests/e2e/test_sign_in.py",
+    "tests/e2e/test_hr_journey.py",
+    "tests/e2e/test_email_link.py",
+    "tests/e2e/test_injection.py",
+    "tests/test_small_groups.py",
+    "tests/test_quality.py",
+    "tests/test_roster.py",
 )
 
 

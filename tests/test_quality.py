@@ -344,15 +344,21 @@ def test_the_statistics_r_psych_users_expect_on_a_realistic_sample(engine, instr
         assert shares[column] == pytest.approx((answered == value).mean())
 
 
+def _counting(compute):
+    """`compute` wrapped to record each call's arguments: (the calls, the wrapper)."""
+    calls = []
+
+    def counted(*arguments):
+        calls.append(arguments)
+        return compute(*arguments)
+
+    return calls, counted
+
+
 def test_reports_are_computed_once_per_data_version(engine, instrument, sample):
     org, people, _given = sample
     reports = quality.QualityReports()
-    computed = []
-    compute = quality._report
-
-    def counted(*arguments):
-        computed.append(arguments)
-        return compute(*arguments)
+    computed, counted = _counting(quality._report)
 
     def get(viewer_id=org.hr):
         with session_scope(engine) as session:
@@ -382,12 +388,7 @@ def test_a_report_is_computed_once_for_every_language(engine, instrument, sample
     what a report computed in it reads."""
     org, _people, _given = sample
     reports = quality.QualityReports()
-    computed = []
-    compute = quality._report
-
-    def counted(*arguments):
-        computed.append(arguments)
-        return compute(*arguments)
+    computed, counted = _counting(quality._report)
 
     def report(get):
         with session_scope(engine) as session:

@@ -444,17 +444,24 @@ def test_the_workbook_opens_ready_to_read(demo):
     assert any("Holm" in n for n in notes) and any("5" in n for n in notes)
 
 
-def test_the_workbook_in_arabic_reads_in_arabic_right_to_left(demo):
-    _, engine, inputs = demo
-    with session_scope(engine) as session, i18n.using("ar"):
+def _workbook_in(engine, inputs, language: str, **options):
+    """HR's workbook of the spring cohort, built in `language` (nothing written), and the
+    review it was built from."""
+    with session_scope(engine) as session, i18n.using(language):
         hr = _viewer(session, "Helen Okafor")
         review = _review(session, hr, inputs, 5)
         data = workbook.build(
             session=session, viewer=hr, cohort_id=_spring(session), review=review,
             instrument=inputs.instrument, thresholds=inputs.thresholds, min_group=5,
-            today=TODAY,
+            today=TODAY, **options,
         )  # fmt: skip
         session.rollback()
+    return data, review
+
+
+def test_the_workbook_in_arabic_reads_in_arabic_right_to_left(demo):
+    _, engine, inputs = demo
+    data, _ = _workbook_in(engine, inputs, "ar")
     book = openpyxl.load_workbook(io.BytesIO(data))
     skills = {skill.name for skill in inputs.instrument.skills}  # the review's own names
     arabic = re.compile("[\u0600-\u06ff]")
@@ -477,15 +484,7 @@ def test_the_workbook_in_french_names_the_skills_in_french(demo):
     every reader); the workbook built in French names every skill as the French
     questionnaire does, in headers and cells, and no English skill name is left."""
     _, engine, inputs = demo
-    with session_scope(engine) as session, i18n.using("fr"):
-        hr = _viewer(session, "Helen Okafor")
-        review = _review(session, hr, inputs, 5)
-        data = workbook.build(
-            session=session, viewer=hr, cohort_id=_spring(session), review=review,
-            instrument=inputs.instrument, thresholds=inputs.thresholds, min_group=5,
-            today=TODAY, translations=inputs.translations,
-        )  # fmt: skip
-        session.rollback()
+    data, review = _workbook_in(engine, inputs, "fr", translations=inputs.translations)
     french = translations.skill_names(inputs.instrument, "fr", dict(inputs.translations))
     english = {skill.name for skill in inputs.instrument.skills}
     assert not set(french.values()) & english, "every skill has a French name"

@@ -38,15 +38,18 @@ def _arabic(text: str) -> str:
         return i18n.gettext(text)
 
 
+def _in(instrument, language: str):
+    """The instrument with its texts in `language`, from the shipped translation files."""
+    found = translations.load_translations(PACKAGE_ROOT / "assessments", instrument.id)
+    return translations.translate(instrument, language, found)
+
+
 def test_the_questionnaire_is_shown_and_recorded_in_the_persons_language(
     own_demo,  # noqa: F811
     monkeypatch,
 ):
     instrument = current_instrument()
-    arabic = translations.translate(
-        instrument, "ar", translations.load_translations(PACKAGE_ROOT / "assessments",
-                                                         instrument.id)
-    )  # fmt: skip
+    arabic = _in(instrument, "ar")
     _set_language(own_demo, "Sam Torres", "ar")
     at = open_page(own_demo, "Sam Torres", ASSESSMENT, monkeypatch)
     assert arabic.title in texts(at)
@@ -92,10 +95,7 @@ def test_without_a_profile_language_the_questionnaire_follows_the_apps_language(
     # Sam's profile names no language: the app is shown in the tab's (the browser's, here
     # chosen in the tab), and the questionnaire follows it rather than staying English.
     instrument = current_instrument()
-    french = translations.translate(
-        instrument, "fr", translations.load_translations(PACKAGE_ROOT / "assessments",
-                                                         instrument.id)
-    )  # fmt: skip
+    french = _in(instrument, "fr")
     _set_language(own_demo, "Sam Torres", None)
     at = app_signed_in_as(own_demo, "Sam Torres", monkeypatch)
     at.session_state["_language_choice"] = "fr"

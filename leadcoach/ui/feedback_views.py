@@ -92,9 +92,11 @@ def report(viewer, supervisor_id: int, *, title: bool = True, key: str = "feedba
         ).format(min_raters=result.min_raters)
     )
     responses = result.responses.assign(group=result.responses["group"].map(_group))
-    tables.show(
-        responses, {"group": _("Group"), "raters": _("People who answered")}, {"raters": ".0f"}
-    )
+    if not responses.empty:  # no group to show: the lines below say so, not a bare header
+        tables.show(
+            responses, {"group": _("Group"), "raters": _("People who answered")},
+            {"raters": ".0f"},
+        )  # fmt: skip
     if result.hidden_groups:
         st.caption(
             _("Too few answers to show: {groups}.").format(

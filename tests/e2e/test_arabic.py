@@ -15,7 +15,7 @@ import pytest
 from leadcoach.demo import email_for
 from leadcoach.instrument import bank
 from leadcoach.platform.config import Settings
-from tests.e2e.conftest import LAPTOP, PASSWORD, PHONE, screenshot, settled
+from tests.e2e.conftest import LAPTOP, PASSWORD, PHONE, WIDE, screenshot, settled
 from tests.ui.test_languages import allowed_texts
 
 pytestmark = pytest.mark.e2e
@@ -203,8 +203,9 @@ def test_the_coachs_team_and_the_cohort_review_in_arabic(
     browser, private_server, allowed, name, path, shot
 ):
     """The coach's team page and HR's cohort review, switched to Arabic: right to left, the
-    charts drawn, no English left outside names and the questionnaire's untranslated texts."""
-    page = open_in(browser, private_server, name, path, "ar-EG")
+    charts drawn, no English left outside names and the questionnaire's untranslated texts;
+    screenshots at 1366 and 390 px."""
+    page = open_in(browser, private_server, name, path, "ar-EG", WIDE)
     page.get_by_role("heading").first.wait_for()
     settled(page)
     _choose_arabic(page)

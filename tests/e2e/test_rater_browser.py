@@ -237,11 +237,12 @@ def test_a_rater_answers_by_emailed_link_on_a_phone_resumes_and_sends(tmp_path, 
         _close_round(settings)
         page.wait_for_function("() => document.cookie.includes('leadcoach_sign_in=')")
         page.reload()
-        page.get_by_role("columnheader", name="People who answered").wait_for()
-        settled(page)
-        # One agent answered: too few to show the group, and it says so.
-        assert page.get_by_text("No feedback round has closed yet").count() == 0
         page.get_by_text("Too few answers to show").first.wait_for()
+        settled(page)
+        # One agent answered: too few to show the group, and it says so (no empty table).
+        assert page.get_by_text("No feedback round has closed yet").count() == 0
+        page.get_by_text("Nothing can be shown from this round").wait_for()
+        assert page.locator("table.lc-table").count() == 0
         screenshot(page, "rater-report-after-close-390")
         context.close()
     finally:

@@ -4,14 +4,16 @@ quick to answer the browser. `--script PATH` serves another script the same way.
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
-from streamlit.web.server.starlette import starlette_server
+from streamlit.web.server.starlette import starlette_server, starlette_static_routes
 
 from leadcoach.platform import heap, i18n
 
@@ -29,6 +31,7 @@ def main() -> None:
     # then ignores st.navigation, so a bookmarked page address shows "Page not found" to the
     # first visitor after every restart. LeadCoach always navigates with st.navigation.
     PagesManager.uses_pages_directory = False
+    connect_from_any_page(path.stem for path in PAGES_FOLDER.rglob("*.py"))
     # Everything imported at start-up lives as long as the server: the garbage collector
     # need not walk it again on every full collection (see leadcoach.platform.heap).
     heap.import_core()
@@ -49,6 +52,47 @@ def main() -> None:
         *arguments,
     ]
     cli.main()
+
+
+PAGES_FOLDER = Path(__file__).parent / "pages"
+
+
+def connect_from_any_page(pages: Iterable[str]) -> None:
+    """Have a page opened at its own address (a bookmark, a link in an email) connect at once.
+
+    Opened at `/results`, Streamlit 1.67's page looks for its server at
+    `/results/_stcore/health` first, gets a 404, waits 100 ms and tries `/` (its frontend's
+    getPossibleBaseUris and DoInitPings): 130-160 ms of every such first load on this
+    machine. The page the server sends now names the server's address first
+    (`window.__streamlit.BACKEND_BASE_URL`, Streamlit's setting for pages that host it):
+    the address without its last part, when that part is one of the app's pages. The
+    address is read in the browser, so a prefix a proxy adds in front still counts."""
+    names = json.dumps(sorted(set(pages) - {"__init__"}))
+    script = (
+        "<script>(() => {const parts = location.pathname.replace(/\\/+$/, '').split('/');"
+        f"if ({names}.includes(parts.pop())) window.__streamlit = "
+        "{BACKEND_BASE_URL: location.origin + parts.join('/') + '/'};})()</script>"
+    )
+    create = starlette_static_routes.create_streamlit_static_handler
+
+    def create_handler(directory: str, base_url: str | None):
+        from starlette.responses import FileResponse, HTMLResponse
+
+        handler = create(directory, base_url)
+        index = Path(handler._index_path)
+        page = index.read_text().replace("<script", script + "<script", 1)
+        get_response = handler.get_response
+
+        async def patched(path: str, scope) -> object:
+            response = await get_response(path, scope)
+            if isinstance(response, FileResponse) and Path(response.path) == index:
+                return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+            return response
+
+        handler.get_response = patched
+        return handler
+
+    starlette_static_routes.create_streamlit_static_handler = create_handler
 
 
 def server_options() -> list[str]:

@@ -41,10 +41,16 @@ def test_a_bookmarked_page_right_after_a_restart_asks_to_sign_in_without_an_erro
     demo_server, tmp_path, page
 ):
     server = start_server(demo_server.database_url, tmp_path / "server.log")
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
     try:
         page.goto(f"{server.url}/results")
         page.get_by_role("button", name="Sign in").wait_for()
         assert page.get_by_text("Page not found").count() == 0
+        # The page found its server at once, not after a 404 at /results/_stcore/health
+        # and 100 ms of waiting (leadcoach.ui.serve.connect_from_any_page).
+        assert f"{server.url}/_stcore/health" in asked
+        assert not [url for url in asked if "/results/_stcore/" in url]
         page.get_by_label("Email").fill(email_for("Ana Lima"))
         page.get_by_role("textbox", name="Password").fill(Settings().demo_password)
         page.get_by_role("button", name="Sign in").click()

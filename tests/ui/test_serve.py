@@ -3,6 +3,7 @@
 import asyncio
 import concurrent.futures
 import socket
+from pathlib import Path
 
 from streamlit.web.server.starlette import starlette_server
 
@@ -56,3 +57,49 @@ def test_another_script_is_served_as_plain_streamlit(monkeypatch):
     serve.main()
 
     assert started == [["streamlit", "run", "blank.py", "--server.port", "1"]]
+
+
+def _index_at(monkeypatch, address: str) -> str:
+    """The page the static files answer at an address, with the app's page names set."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.testclient import TestClient
+    from streamlit import file_util
+    from streamlit.web.server.starlette import starlette_static_routes
+
+    monkeypatch.setattr(
+        starlette_static_routes,
+        "create_streamlit_static_handler",
+        starlette_static_routes.create_streamlit_static_handler,
+    )
+    serve.connect_from_any_page(["results", "review", "__init__"])
+    handler = starlette_static_routes.create_streamlit_static_handler(
+        file_util.get_static_dir(), None
+    )
+    with TestClient(Starlette(routes=[Mount("/", app=handler)])) as client:
+        response = client.get(address)
+    assert response.status_code == 200
+    return response
+
+
+def test_a_page_address_names_the_server_before_the_app_starts(monkeypatch):
+    # Streamlit looks for its server at /results/_stcore/health first, then waits 100 ms
+    # before trying /: the page now says where the server is, before its first script.
+    response = _index_at(monkeypatch, "/results")
+
+    page = response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["cache-control"] == "no-cache"
+    named = page.index("window.__streamlit")
+    assert named < page.index('<script type="module"')
+    assert '["results", "review"]' in page  # the app's pages, not the package's __init__
+
+
+def test_the_app_files_are_served_as_they_are(monkeypatch):
+    from streamlit import file_util
+
+    script = next((Path(file_util.get_static_dir()) / "static" / "js").glob("index.*.js"))
+    response = _index_at(monkeypatch, f"/static/js/{script.name}")
+
+    assert response.content == script.read_bytes()
+    assert "immutable" in response.headers["cache-control"]

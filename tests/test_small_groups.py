@@ -300,6 +300,16 @@ GROUP_DRIVERS: dict[str, Driver] = {
     "teams.growth_by_round": lambda s, o, c, i: teams.growth_by_round(
         teams.history(session=s, viewer=_as(s, o, "hr")), i, MIN_GROUP
     ),
+    "teams.team_figures": lambda s, o, c, i: [
+        teams.team_figures(
+            session=s,
+            viewer=_as(s, o, viewer),
+            instrument=i,
+            min_group=MIN_GROUP,
+            team_ids=team_ids,
+        )  # fmt: skip
+        for viewer, team_ids in [("coach_a", None), ("hr", [o.team_a]), ("hr", None)]
+    ],
     "cohorts.cohort_review": lambda s, o, c, i: cohorts.cohort_review(
         session=s,
         viewer=_as(s, o, "hr"),
@@ -410,6 +420,12 @@ PERSON_READERS: dict[str, Driver] = {
     ).reset_index(),
     "teams.latest_scores": lambda s, v, i: teams.latest_scores(session=s, viewer=v, instrument=i),
     "teams.history": lambda s, v, i: teams.history(session=s, viewer=v),
+    "teams.team_figures (scores)": lambda s, v, i: (
+        teams.team_figures(session=s, viewer=v, instrument=i, min_group=MIN_GROUP).scores
+    ),
+    "teams.team_figures (changes)": lambda s, v, i: (
+        teams.team_figures(session=s, viewer=v, instrument=i, min_group=MIN_GROUP).changes
+    ),
     "teams.recent_changes": lambda s, v, i: teams.recent_changes(session=s, viewer=v, instrument=i),
     "teams.assessment_status": lambda s, v, i: teams.assessment_status(
         session=s, viewer=v, reassessment_days=90, now=NOW

@@ -65,8 +65,11 @@ def team_overview(
 ) -> TeamOverview:
     """The people on the viewer's teams (or the chosen ones), against the organisation."""
     # One read of the team's whole history serves the heatmap, the changes and the growth.
-    past = teams.history(session=session, viewer=viewer, team_ids=team_ids)
-    scores = teams.latest_of(past, instrument)
+    figures = teams.team_figures(
+        session=session, viewer=viewer, instrument=instrument, min_group=min_group,
+        team_ids=team_ids,
+    )  # fmt: skip
+    scores = figures.scores
     status = teams.assessment_status(
         session=session, viewer=viewer, reassessment_days=reassessment_days, now=now,
         team_ids=team_ids,
@@ -92,14 +95,14 @@ def team_overview(
     goals = plans.active_goal_counts(
         session=session, viewer=viewer, team_ids=None if team_ids is None else list(team_ids)
     )
-    changes = teams.latest_changes(past, instrument)
+    changes = figures.changes
     team_stats = profile[profile["group"] == team_label]
     organisation_stats = profile[profile["group"] == whole]
     ranked = priorities.rank(
         team=team_stats, organisation=organisation_stats, changes=changes, status=status,
         goals=goals, sem=errors, now=now,
     )  # fmt: skip
-    growth = teams.growth_by_round(past, instrument, min_group=min_group)
+    growth = figures.growth
     assessed = status.dropna(subset=["last_assessed"])["person_id"]
     without_plan = sum(1 for person_id in assessed if not goals.get(person_id, 0))
     order = tuple(skill.name for skill in instrument.skills)

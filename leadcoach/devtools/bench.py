@@ -44,7 +44,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlmodel import Session
 
 from leadcoach.assessment import responses, results
-from leadcoach.coaching import coaching
+from leadcoach.coaching import coaching, teams
 from leadcoach.devtools import workload
 from leadcoach.devtools.servers import free_port, serve, stop_process
 from leadcoach.instrument import bank
@@ -529,6 +529,9 @@ def measure_reads(
         team_id = sorted(coach.coached_team_ids)[attempt % len(coach.coached_team_ids)]
 
         def team_profile(team_id=team_id) -> None:
+            # Computed in full, as on the first visit after a submission: the figures a
+            # coach's visits reuse (teams.TEAM_FIGURES) are kept per data version.
+            teams.TEAM_FIGURES.clear()
             with Session(engine) as session:
                 coaching.team_overview(
                     session=session, viewer=coach, instrument=instrument,

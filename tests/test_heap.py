@@ -30,19 +30,6 @@ def test_objects_alive_at_the_freeze_are_frozen_and_later_garbage_is_still_colle
     assert gc.get_freeze_count() == 0
 
 
-def test_the_warm_freeze_happens_once_per_process(monkeypatch):
-    monkeypatch.setattr(heap, "_frozen_warm", False)
-    try:
-        assert heap.freeze_once_warm()
-        assert gc.get_freeze_count() > 0
-        gc.unfreeze()
-        # Later runs leave the collector alone: what they make is collected as usual.
-        assert not heap.freeze_once_warm()
-        assert gc.get_freeze_count() == 0
-    finally:
-        gc.unfreeze()
-
-
 def test_the_core_imports_without_a_streamlit_runtime():
     # The server imports the core before Streamlit starts: leadcoach.ui must stay out.
     script = (

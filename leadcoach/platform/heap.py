@@ -21,7 +21,6 @@ import functools
 import gc
 import importlib
 import pkgutil
-import threading
 
 import leadcoach
 
@@ -50,30 +49,6 @@ def freeze_long_lived() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
-
-
-_warm = threading.Lock()
-_frozen_warm = False
-
-
-def freeze_once_warm() -> bool:
-    """`freeze_long_lived` once more, the first time it is called in the process: to be
-    called at the end of the app server's first signed-in script run, after which what
-    Streamlit, the sign-in and the pages import on first use (its server and elements,
-    authlib and cryptography, narwhals for the charts) exists too. Returns whether it froze.
-
-    Streamlit runs a full collection after every script run (its `runner.postScriptGC`),
-    and the browser's "done" waits for it. At 10,000 supervisors some 55,000 objects created
-    after start-up made each such collection 13-35 ms, most of a run's own time on the
-    supervisor's Home page; frozen, they are skipped. What one session holds at that moment
-    is frozen with them: a cycle among those objects would only be freed at exit, once."""
-    global _frozen_warm
-    with _warm:
-        if _frozen_warm:
-            return False
-        _frozen_warm = True
-    freeze_long_lived()
-    return True
 
 
 # mallopt's parameter number for the arena cap (glibc's malloc.h).

@@ -137,5 +137,4 @@ try:
         [page(path) for path in [*ROLE_PAGES[viewer.role], *feedback, *EVERYONE_PAGES]]
     ).run()
 finally:  # also when the page stops or reruns (Streamlit's own exceptions pass through)
-    heap.freeze_once_warm()
     heap.release_freed_memory()

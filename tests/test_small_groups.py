@@ -307,7 +307,7 @@ GROUP_DRIVERS: dict[str, Driver] = {
             instrument=i,
             min_group=MIN_GROUP,
             team_ids=team_ids,
-        )  # fmt: skip
+        )
         for viewer, team_ids in [("coach_a", None), ("hr", [o.team_a]), ("hr", None)]
     ],
     "cohorts.cohort_review": lambda s, o, c, i: cohorts.cohort_review(

@@ -1188,8 +1188,9 @@ def measure_browser(
                 one_chart_load()
             blank_times, one_chart_times = [], []
             loads: dict[str, list[float]] = {path: [] for _, path, _ in MAIN_PAGES}
-            # Two loads of each page a round: with three, a page's median moved by up to
-            # 0.2x between runs on this machine, as much as the margin it is judged by.
+            # Two loads of each page a round (and of Results in each language, below): with
+            # three, a page's median moved by up to 0.2x between runs on this machine, as
+            # much as the margin it is judged by.
             for _ in range(repeat if small else FIRST_LOADS_PER_ROUND * repeat):
                 for role, path, _ in MAIN_PAGES:  # interleaved, so noise hits all alike
                     if not small or not blank_times:
@@ -1240,7 +1241,7 @@ def measure_browser(
             chooser = page.locator(".st-key-language_chooser").get_by_role("combobox")
             language_switches = []
             first_loads: dict[str, list[float]] = {name: [] for name, _ in LANGUAGE_SWITCHES}
-            for _ in range(repeat):
+            for _ in range(repeat if small else FIRST_LOADS_PER_ROUND * repeat):
                 for name, heading in LANGUAGE_SWITCHES:
                     # The choice is the switch: the clock starts at the click on the option,
                     # as a page switch's starts at the click on the menu (opening the list

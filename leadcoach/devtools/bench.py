@@ -1034,7 +1034,7 @@ _SETTLED = r"""(wanted) => {
 # two frames and not covered: 40-60 ms on this machine) are not the app's time.
 _CLICKS = "document.addEventListener('click', e => { window.__clickedAt = e.timeStamp; }, true);"
 _SWITCH_TIME = r"""() => {
-    if (window.__clickedAt === undefined || window.__settledAt < window.__clickedAt)
+    if (!(window.__settledAt >= window.__clickedAt))  // also when either is missing
         throw new Error("no click before the page settled");
     return (window.__settledAt - window.__clickedAt) / 1000;
 }"""

@@ -198,6 +198,7 @@ GUARDED: dict[str, Action | tuple[Action, ...] | str] = {
     "teams.recent_changes": Action.READ_RESULTS,
     "teams.team_for": Action.READ_AGGREGATES,
     "teams.team_growth": Action.READ_RESULTS,
+    "teams.team_figures": Action.READ_RESULTS,
     "preferences.email_settings": Action.CHOOSE_EMAILS,
     "preferences.choose": Action.CHOOSE_EMAILS,
     "preferences.set_time_zone": Action.CHOOSE_EMAILS,
@@ -370,6 +371,12 @@ READERS: dict[str, tuple[Callable, Callable]] = {
     "teams.latest_scores": (
         lambda s, v, p, i: teams.latest_scores(
             session=s, viewer=v, instrument=i, team_ids=[p.team_id]
+        ),
+        lambda v, p: _team_readable(v, p.team_id),
+    ),
+    "teams.team_figures": (
+        lambda s, v, p, i: teams.team_figures(
+            session=s, viewer=v, instrument=i, min_group=3, team_ids=[p.team_id]
         ),
         lambda v, p: _team_readable(v, p.team_id),
     ),

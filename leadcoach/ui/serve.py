@@ -11,6 +11,7 @@ import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
+from starlette.responses import FileResponse, HTMLResponse, Response
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 from streamlit.web.server.starlette import starlette_server, starlette_static_routes
@@ -76,14 +77,12 @@ def connect_from_any_page(pages: Iterable[str]) -> None:
     create = starlette_static_routes.create_streamlit_static_handler
 
     def create_handler(directory: str, base_url: str | None):
-        from starlette.responses import FileResponse, HTMLResponse
-
         handler = create(directory, base_url)
         index = Path(handler._index_path)
         page = index.read_text().replace("<script", script + "<script", 1)
         get_response = handler.get_response
 
-        async def patched(path: str, scope) -> object:
+        async def patched(path: str, scope) -> Response:
             response = await get_response(path, scope)
             if isinstance(response, FileResponse) and Path(response.path) == index:
                 return HTMLResponse(page, headers={"Cache-Control": "no-cache"})

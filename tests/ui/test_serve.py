@@ -59,8 +59,8 @@ def test_another_script_is_served_as_plain_streamlit(monkeypatch):
     assert started == [["streamlit", "run", "blank.py", "--server.port", "1"]]
 
 
-def _index_at(monkeypatch, address: str) -> str:
-    """The page the static files answer at an address, with the app's page names set."""
+def _served_at(monkeypatch, address: str):
+    """The static files' answer at an address, with the app's page names set."""
     from starlette.applications import Starlette
     from starlette.routing import Mount
     from starlette.testclient import TestClient
@@ -85,7 +85,7 @@ def _index_at(monkeypatch, address: str) -> str:
 def test_a_page_address_names_the_server_before_the_app_starts(monkeypatch):
     # Streamlit looks for its server at /results/_stcore/health first, then waits 100 ms
     # before trying /: the page now says where the server is, before its first script.
-    response = _index_at(monkeypatch, "/results")
+    response = _served_at(monkeypatch, "/results")
 
     page = response.text
     assert response.headers["content-type"].startswith("text/html")
@@ -99,7 +99,7 @@ def test_the_app_files_are_served_as_they_are(monkeypatch):
     from streamlit import file_util
 
     script = next((Path(file_util.get_static_dir()) / "static" / "js").glob("index.*.js"))
-    response = _index_at(monkeypatch, f"/static/js/{script.name}")
+    response = _served_at(monkeypatch, f"/static/js/{script.name}")
 
     assert response.content == script.read_bytes()
     assert "immutable" in response.headers["cache-control"]
